@@ -1,0 +1,340 @@
+"""Frozen value objects shared by every part of edicalendar.
+
+Observances and their date rules come from `calendars/*.toml`; an :class:`Occurrence` is one
+observance on concrete dates in one year; campaigns from `campaigns/*.toml` hang comms work
+(assets, tasks, reminders) on observances. Everything here is immutable and does no I/O.
+Dates are all-day dates in the observance's local calendar and `end` is inclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """The nine Equality Act 2010 protected characteristics plus two broader groups."""
+
+    AGE = "age"
+    DISABILITY = "disability"
+    GENDER_REASSIGNMENT = "gender_reassignment"
+    MARRIAGE_CIVIL_PARTNERSHIP = "marriage_civil_partnership"
+    PREGNANCY_MATERNITY = "pregnancy_maternity"
+    RACE = "race"
+    RELIGION_BELIEF = "religion_belief"
+    SEX = "sex"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    HEALTH_WELLBEING = "health_wellbeing"
+    GENERAL_EDI = "general_edi"
+
+
+class Status(StrEnum):
+    """How sure a date is (DESIGN 4.1)."""
+
+    #: A fixed rule, or a date the organiser announced for that year, recorded with a source.
+    CONFIRMED = "confirmed"
+    #: A rule-based guess for an event whose organiser sets dates each year and has not yet.
+    PROVISIONAL = "provisional"
+    #: An astronomical or tabular prediction that local observation may move by `may_vary_days`.
+    ESTIMATED = "estimated"
+
+
+class Weekday(StrEnum):
+    """Weekday names as written in data files; `index` follows `date.weekday()` (Monday = 0)."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+    @property
+    def index(self) -> int:
+        return list(Weekday).index(self)
+
+
+# --- date rules -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FixedRule:
+    """The same month and day every year (International Women's Day: 8 March)."""
+
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRule:
+    """A fixed run of days; it crosses the year end when the end comes before the start."""
+
+    start_month: int
+    start_day: int
+    end_month: int
+    end_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRule:
+    """A whole Gregorian month (Black History Month in the UK: October)."""
+
+    month: int
+
+
+@dataclass(frozen=True, slots=True)
+class NthWeekdayRule:
+    """The nth weekday of a month; `nth = -1` is the last. Weeks come from `duration_days`."""
+
+    month: int
+    weekday: Weekday
+    nth: int
+    offset_days: int = 0
+
+
+class EasterCalendar(StrEnum):
+    WESTERN = "western"
+    ORTHODOX = "orthodox"
+
+
+@dataclass(frozen=True, slots=True)
+class EasterRule:
+    """Days relative to Easter Sunday (Western Gregorian or Orthodox Julian computus)."""
+
+    offset_days: int
+    calendar: EasterCalendar = EasterCalendar.WESTERN
+
+
+@dataclass(frozen=True, slots=True)
+class RRuleRule:
+    """An RFC 5545 recurrence rule, evaluated from 1 January of each year."""
+
+    rrule: str
+
+
+@dataclass(frozen=True, slots=True)
+class HijriRule:
+    """A Hijri month and day (Umm al-Qura), or the whole Hijri month when `whole_month`."""
+
+    month: int
+    day: int = 1
+    whole_month: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HebrewRule:
+    """A Hebrew month and day. `adar` means Adar II in leap years (Purim); `adar_i` is explicit."""
+
+    month: str
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class LunisolarRule:
+    """A Hindu, Sikh, Buddhist or Chinese festival known to the lunisolar engine by name."""
+
+    festival: str
+
+
+Rule = (
+    FixedRule
+    | SpanRule
+    | MonthRule
+    | NthWeekdayRule
+    | EasterRule
+    | RRuleRule
+    | HijriRule
+    | HebrewRule
+    | LunisolarRule
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDate:
+    """What a rule gives for one year: first and last day (inclusive) and how sure it is."""
+
+    start: dt.date
+    end: dt.date
+    status: Status
+    may_vary_days: int = 0
+    #: Where the date came from, e.g. "umm-al-qura", "holidays-table", "astronomical".
+    method: str = "rule"
+
+
+# --- observances ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearOverride:
+    """What is known about one year of an observance: announced dates, theme, link, source."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    theme: str | None = None
+    url: str | None = None
+    source: str | None = None
+    cancelled: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Observance:
+    """One awareness day, week, month or faith festival and the rule that dates it."""
+
+    id: str
+    name: str
+    categories: tuple[Category, ...]
+    rule: Rule
+    description: str
+    url: str | None
+    sources: tuple[str, ...]
+    calendar: str
+    duration_days: int | None = None
+    begins_evening_before: bool = False
+    #: True when an organiser sets the dates each year: rule dates are then provisional.
+    announced: bool = False
+    fasting: bool = False
+    rest_from_work: bool = False
+    #: Free-text guidance for managers and planners (what the day means for colleagues).
+    guidance: str | None = None
+    tradition: str | None = None
+    years: dict[str, YearOverride] = field(default_factory=dict)
+    #: Where this observance is defined, for messages: path and line of its table.
+    path: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One observance on concrete dates. `end` is inclusive; ICS output makes it exclusive."""
+
+    observance_id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    categories: tuple[Category, ...]
+    status: Status
+    may_vary_days: int
+    begins_evening_before: bool
+    description: str
+    url: str | None
+    calendar: str
+    #: The year this occurrence belongs to; `instance` is "2030" or "2030-2" for a second
+    #: occurrence in one Gregorian year (Islamic calendar), and is stable forever.
+    year: int
+    instance: str
+    theme: str | None = None
+    source: str | None = None
+    fasting: bool = False
+    rest_from_work: bool = False
+    guidance: str | None = None
+    method: str = "rule"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+class AssetKind(StrEnum):
+    BLOG = "blog"
+    SOCIAL = "social"
+    NEWSLETTER = "newsletter"
+    INTRANET = "intranet"
+    EVENT = "event"
+    VIDEO = "video"
+    TOOLKIT = "toolkit"
+
+
+class AssetStatus(StrEnum):
+    PLANNED = "planned"
+    DRAFTING = "drafting"
+    READY = "ready"
+    PUBLISHED = "published"
+
+
+class Anchor(StrEnum):
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeDay:
+    """A day relative to an occurrence: `-28d`, `-5 working days`, `start`, `end`, `end+1d`."""
+
+    anchor: Anchor = Anchor.START
+    days: int = 0
+    working_days: bool = False
+    text: str = "start"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    name: str
+    email: str | None = None
+    slack: str | None = None
+    teams: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    id: str
+    kind: AssetKind
+    title: str
+    url: str | None = None
+    status: AssetStatus = AssetStatus.PLANNED
+    publish: RelativeDay | None = None
+    placeholder_url: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    name: str
+    due: RelativeDay
+    owner: str | None = None
+    allow_after_end: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRule:
+    """A campaign's own reminder: when (relative), local time, destinations, message template."""
+
+    id: str
+    when: RelativeDay
+    time: dt.time
+    destinations: tuple[str, ...]
+    template: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """Comms work anchored to one or more observances, for given years or every year."""
+
+    id: str
+    title: str
+    observances: tuple[str, ...]
+    years: tuple[int, ...]
+    every_year: bool
+    owners: tuple[Owner, ...]
+    audience: tuple[str, ...]
+    summary: str
+    assets: tuple[Asset, ...]
+    tasks: tuple[Task, ...]
+    reminders: tuple[ReminderRule, ...]
+    #: Lead-time reminders in days before the start (default 90, 28, 7, 1) and where they go.
+    lead_times: tuple[int, ...] = (90, 28, 7, 1)
+    lead_time_at: dt.time = dt.time(9, 0)
+    lead_time_destinations: tuple[str, ...] = ()
+    #: Day-of announcement destinations (staff channels), with published asset links.
+    announce_destinations: tuple[str, ...] = ()
+    announce_at: dt.time = dt.time(9, 0)
+    path: str = ""
+    line: int | None = None
