@@ -217,7 +217,11 @@ def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:
     for part in loc:
         for number in range(start, len(source.lines)):
             text = source.lines[number].strip()
-            if text.startswith(f"[{part}]") or text.startswith(f"[{'.'.join(loc[: loc.index(part) + 1])}]") or text.split("=")[0].strip().strip('"') == part:
+            if (
+                text.startswith(f"[{part}]")
+                or text.startswith(f"[{'.'.join(loc[: loc.index(part) + 1])}]")
+                or text.split("=")[0].strip().strip('"') == part
+            ):
                 line, start = number + 1, number + 1
                 break
     return line

@@ -147,7 +147,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 RESTORE_HINT = (
     "stop edicalendar, move the damaged file aside, restore the latest backup "
-    "(sqlite3 BACKUP.db \".restore DATABASE\") or copy a backup into place, then start again; "
+    '(sqlite3 BACKUP.db ".restore DATABASE") or copy a backup into place, then start again; '
     "nothing was sent while the database was unreadable"
 )
 
