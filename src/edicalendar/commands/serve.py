@@ -1,0 +1,91 @@
+"""`edicalendar serve`: the web server and the reminder clock in one process.
+
+The data is loaded before the port opens, so invalid files stop the command with exit 1 and
+the usual `file:line: field: message` list. While serving, edits to the data files are picked
+up within a few seconds; an invalid edit is logged and the last good data keeps being served.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from edicalendar.cli import app, context
+
+log = logging.getLogger("edicalendar.web")
+
+
+def _display_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=1, max=65535, help="Port (default 8000).")
+    ] = None,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Web only: do not run the reminder clock.")
+    ] = False,
+) -> None:
+    """Run the web server (subscribe page, calendar, API, feeds) and the reminder clock."""
+    import uvicorn
+
+    from edicalendar.errors import EdicalendarError
+    from edicalendar.web import create_app
+    from edicalendar.web.auth import configured_token
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app_ctx = context(ctx)
+    settings = app_ctx.loaded.settings
+    bind_host = host or settings.web.host
+    bind_port = settings.web.port if port is None else port
+    web_app = create_app(app_ctx)
+    private_on = configured_token(settings.web.token_env) is not None
+    if bind_host not in ("127.0.0.1", "::1", "localhost") and private_on:
+        log.warning(
+            "listening on %s with private routes on: put TLS termination (a reverse proxy with "
+            "https) in front, or the access token crosses the network in clear text",
+            bind_host,
+        )
+    clock = None
+    if not no_scheduler:
+        from edicalendar.scheduler import start_clock
+
+        clock = start_clock(app_ctx)
+        web_app.state.scheduler_running = True
+    config = uvicorn.Config(
+        web_app,
+        host=bind_host,
+        port=bind_port,
+        log_level="info",
+        access_log=False,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    live = web_app.state.live
+    summary = f"{len(live.snapshot.catalog)} observances, {len(live.snapshot.feeds)} feeds"
+    sys.stdout.write(
+        f"Serving the EDI calendar ({summary}) at http://{_display_host(bind_host)}:{bind_port}/ "
+        f"- open it in a browser; Ctrl+C stops.\n"
+    )
+    sys.stdout.flush()
+    try:
+        server.run()
+    except OSError as exc:
+        raise EdicalendarError(f"cannot listen on {bind_host}:{bind_port}: {exc}") from None
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)
+    sys.stdout.write("stopped\n")

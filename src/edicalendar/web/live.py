@@ -1,0 +1,217 @@
+"""The data a running server shows, reloaded when the files change and kept when an edit is bad.
+
+A :class:`Snapshot` is everything one version of the data files gives: the catalog, the feed
+list and every feed's prepared bytes. :class:`LiveData` holds the current snapshot, polls the
+data files' modification times, and swaps in a new snapshot only when it loads cleanly; an
+invalid edit is logged and reported by `/healthz` while the last good data keeps being served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from edicalendar.context import AppContext
+from edicalendar.errors import EdicalendarError, InvalidDataError
+from edicalendar.web.feedserve import FeedResponse, prepare_feeds
+
+if TYPE_CHECKING:
+    from edicalendar.catalog import Catalog
+    from edicalendar.model import Campaign
+
+log = logging.getLogger("edicalendar.web")
+
+
+class FeedInfo(Protocol):
+    """What the pages need to know about a feed: its URL name, title and description."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+FeedBuilder = Callable[[AppContext], Mapping[str, bytes]]
+SpecBuilder = Callable[[AppContext], Sequence[FeedInfo]]
+CampaignLoader = Callable[[AppContext], Mapping[str, "Campaign"]]
+
+
+def default_feed_bodies(ctx: AppContext) -> Mapping[str, bytes]:
+    """Every configured feed's iCalendar bytes, from the feeds module."""
+    from edicalendar.feeds import build_all
+
+    return build_all(ctx)
+
+
+def default_feed_specs(ctx: AppContext) -> Sequence[FeedInfo]:
+    """Every configured feed's name, title and description, from the feeds module."""
+    from edicalendar.feeds import default_feeds
+
+    return default_feeds(ctx.catalog, ctx.loaded.settings)
+
+
+def default_campaigns(ctx: AppContext) -> Mapping[str, Campaign]:
+    """The valid campaigns by id; any problem in any campaign file refuses the whole edit."""
+    from edicalendar.campaigns import load_for_context
+
+    return load_for_context(ctx).require()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent version of the data: never mutated, replaced whole on reload."""
+
+    ctx: AppContext
+    feeds: Mapping[str, FeedResponse]
+    specs: Sequence[FeedInfo]
+    campaigns: Mapping[str, Campaign]
+    loaded_at: dt.datetime
+    fingerprint: tuple[tuple[str, int, int], ...]
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.ctx.catalog
+
+
+@dataclass
+class ReloadProblem:
+    """Why the newest edit was not taken up, for logs and `/healthz`."""
+
+    at: dt.datetime
+    messages: list[str] = field(default_factory=list)
+
+
+def data_fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime_ns, size) of every data file under `paths`, sorted; cheap to compare."""
+    found: list[tuple[str, int, int]] = []
+    for root in paths:
+        if root.is_file():
+            candidates = [root]
+        elif root.is_dir():
+            candidates = sorted(root.rglob("*.toml"))
+        else:
+            continue
+        for path in candidates:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(found))
+
+
+class LiveData:
+    """The current snapshot plus a watcher that reloads it when the data files change."""
+
+    def __init__(
+        self,
+        base: AppContext,
+        *,
+        feed_builder: FeedBuilder = default_feed_bodies,
+        spec_builder: SpecBuilder = default_feed_specs,
+        campaign_loader: CampaignLoader = default_campaigns,
+    ) -> None:
+        self.base = base
+        self.feed_builder = feed_builder
+        self.spec_builder = spec_builder
+        self.campaign_loader = campaign_loader
+        self.problem: ReloadProblem | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        # The first load must succeed: a server that starts on broken data would serve nothing.
+        self.snapshot = self._build(self._watched_paths())
+
+    def _watched_paths(self) -> list[Path]:
+        loaded = self.base.loaded
+        paths = [loaded.calendars_dir, loaded.campaigns_dir]
+        if loaded.path is not None:
+            paths.append(loaded.path)
+        return paths
+
+    def _fresh_context(self) -> AppContext:
+        ctx = AppContext(config_path=self.base.config_path, now=self.base.now)
+        # Settings and the database are shared; only the data files are read again.
+        ctx.__dict__["loaded"] = self.base.loaded
+        if "database" in self.base.__dict__:
+            ctx.__dict__["database"] = self.base.__dict__["database"]
+        return ctx
+
+    def _build(self, paths: Sequence[Path]) -> Snapshot:
+        fingerprint = data_fingerprint(paths)
+        ctx = self._fresh_context()
+        ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
+        campaigns = dict(self.campaign_loader(ctx))
+        bodies = self.feed_builder(ctx)
+        specs = list(self.spec_builder(ctx))
+        now = self.base.now()
+        return Snapshot(ctx, prepare_feeds(bodies, now), specs, campaigns, now, fingerprint)
+
+    def reload_if_changed(self) -> bool:
+        """Reload when any data file changed; True when a new snapshot was taken up."""
+        with self._lock:
+            paths = self._watched_paths()
+            if data_fingerprint(paths) == self.snapshot.fingerprint:
+                return False
+            try:
+                snapshot = self._build(paths)
+            except InvalidDataError as exc:
+                messages = [str(p) for p in exc.problems]
+                self._refuse(paths, messages)
+                return False
+            except EdicalendarError as exc:
+                self._refuse(paths, [str(exc)])
+                return False
+            self.snapshot = snapshot
+            self.problem = None
+            log.info(
+                "data reloaded: %d observances, %d feeds",
+                len(snapshot.catalog),
+                len(snapshot.feeds),
+            )
+            return True
+
+    def _refuse(self, paths: Sequence[Path], messages: list[str]) -> None:
+        for message in messages:
+            log.error("data not reloaded: %s", message)
+        log.error("still serving the data loaded at %s", self.snapshot.loaded_at.isoformat())
+        self.problem = ReloadProblem(self.base.now(), messages)
+        # Remember the bad files' fingerprint so the same bad edit is not retried every poll.
+        self.snapshot = Snapshot(
+            self.snapshot.ctx,
+            self.snapshot.feeds,
+            self.snapshot.specs,
+            self.snapshot.campaigns,
+            self.snapshot.loaded_at,
+            data_fingerprint(paths),
+        )
+
+    def start(self, interval: float = 2.0) -> None:
+        """Poll the data files every `interval` seconds in a daemon thread."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._watch, args=(interval,), name="edicalendar-reload", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _watch(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.reload_if_changed()
+            except Exception:  # the watcher must outlive any surprise; the error is logged
+                log.exception("data reload failed")
