@@ -52,9 +52,9 @@ def default_feed_bodies(ctx: AppContext) -> Mapping[str, bytes]:
 
 def default_feed_specs(ctx: AppContext) -> Sequence[FeedInfo]:
     """Every configured feed's name, title and description, from the feeds module."""
-    from edicalendar.feeds import default_feeds
+    from edicalendar.feeds import feed_specs
 
-    return default_feeds(ctx.catalog, ctx.loaded.settings)
+    return feed_specs(ctx)
 
 
 def default_campaigns(ctx: AppContext) -> Mapping[str, Campaign]:
@@ -140,8 +140,7 @@ class LiveData:
         ctx = AppContext(config_path=self.base.config_path, now=self.base.now)
         # Settings and the database are shared; only the data files are read again.
         ctx.__dict__["loaded"] = self.base.loaded
-        if "database" in self.base.__dict__:
-            ctx.__dict__["database"] = self.base.__dict__["database"]
+        ctx.__dict__["database"] = self.base.database
         return ctx
 
     def _build(self, paths: Sequence[Path]) -> Snapshot:

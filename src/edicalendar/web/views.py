@@ -144,21 +144,21 @@ def feed_links(base_url: str, name: str, title: str, description: str) -> FeedLi
 
 def feed_includes(spec: object, observance: Observance) -> bool:
     """Whether a feed spec's filters select `observance` (same rules as `occurrences.select`)."""
-    categories = set(getattr(spec, "categories", ()) or ())
-    calendars = set(getattr(spec, "calendars", ()) or ())
-    ids = set(getattr(spec, "observances", ()) or getattr(spec, "ids", ()) or ())
+    filters = getattr(spec, "filters", spec)
+    categories = set(getattr(filters, "categories", ()))
+    calendars = set(getattr(filters, "calendars", ()))
+    ids = set(getattr(filters, "observances", ()))
     if categories and not categories & set(observance.categories):
         return False
     if calendars and observance.calendar not in calendars:
         return False
     if ids and observance.id not in ids:
         return False
-    if set(getattr(spec, "exclude_categories", ()) or ()) & set(observance.categories):
+    if set(getattr(filters, "exclude_categories", ())) & set(observance.categories):
         return False
-    if observance.calendar in set(getattr(spec, "exclude_calendars", ()) or ()):
+    if observance.calendar in set(getattr(filters, "exclude_calendars", ())):
         return False
-    excluded = getattr(spec, "exclude_observances", ()) or getattr(spec, "exclude_ids", ()) or ()
-    return observance.id not in set(excluded)
+    return observance.id not in set(getattr(filters, "exclude_observances", ()))
 
 
 def observance_record(obs: Observance) -> dict[str, object]:
