@@ -64,7 +64,7 @@ def serve(
         from edicalendar.scheduler import start_clock
 
         clock = start_clock(app_ctx)
-        web_app.state.scheduler_running = True
+        web_app.state.clock = clock
     config = uvicorn.Config(
         web_app,
         host=bind_host,
@@ -83,7 +83,8 @@ def serve(
     sys.stdout.flush()
     try:
         server.run()
-    except OSError as exc:
+    except (OSError, SystemExit) as exc:
+        # uvicorn logs a failed bind and exits; turn that into the CLI's runtime-failure code.
         raise EdicalendarError(f"cannot listen on {bind_host}:{bind_port}: {exc}") from None
     finally:
         if clock is not None:

@@ -23,8 +23,8 @@ from edicalendar.web.views import QueryError, check_window, observance_record, o
 
 router = APIRouter()
 
-#: Where the reminder clock records its last tick in the `meta` table.
-SCHEDULER_TICK_KEY = "scheduler.last_tick"
+#: How far the reminder planner has planned (written by the ledger; read-only here).
+PLANNED_UNTIL_KEY = "reminders.planned_until"
 
 CategoryQuery = Annotated[
     list[Category], Query(description="Only observances in any of these categories (repeatable).")
@@ -89,6 +89,18 @@ def api_clashes(
     }
 
 
+def _scheduler_health(clock: Any) -> dict[str, Any]:
+    """The in-process reminder clock's state (`edicalendar serve` without --no-scheduler)."""
+    if clock is None:
+        return {"running": False, "last_tick": None, "last_error": None}
+    last_tick = clock.last_successful_tick
+    return {
+        "running": bool(clock.scheduler.running),
+        "last_tick": last_tick.isoformat() if last_tick is not None else None,
+        "last_error": clock.last_error,
+    }
+
+
 @router.get("/healthz", tags=["operations"], summary="Health for load balancers and systemd")
 def healthz(request: Request) -> JSONResponse:
     """Data loaded (and any refused edit), the reminder clock's last tick, and the ledger.
@@ -111,18 +123,18 @@ def healthz(request: Request) -> JSONResponse:
         data["problems"] = live.problem.messages
         data["refused_at"] = live.problem.at.isoformat()
     ledger: dict[str, Any] = {"reachable": True}
-    last_tick: str | None = None
+    planned_until: str | None = None
     try:
         database = live.base.database
         with database.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        last_tick = database.get_meta(SCHEDULER_TICK_KEY)
+        planned_until = database.get_meta(PLANNED_UNTIL_KEY)
     except Exception as exc:  # any failure to reach the ledger is the answer, not a crash
         ledger = {"reachable": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         status = "failing"
-    scheduler: dict[str, Any] = {
-        "running": bool(getattr(request.app.state, "scheduler_running", False)),
-        "last_tick": last_tick,
-    }
+    scheduler = _scheduler_health(request.app.state.clock)
+    scheduler["planned_until"] = planned_until
+    if scheduler["running"] and scheduler["last_error"]:
+        status = "degraded" if status == "ok" else status
     body = {"status": status, "data": data, "scheduler": scheduler, "ledger": ledger}
     return JSONResponse(body, status_code=503 if status == "failing" else 200)

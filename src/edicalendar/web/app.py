@@ -115,7 +115,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.live = live
-    app.state.scheduler_running = False
+    #: The reminder clock when `serve` runs one in this process (read by /healthz).
+    app.state.clock = None
     app.state.token_env = ctx.loaded.settings.web.token_env
     app.include_router(pages.router)
     app.include_router(api.router)
