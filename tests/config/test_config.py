@@ -78,7 +78,7 @@ def test_unknown_setting_is_named_with_its_line(tmp_path: Path) -> None:
 def test_malformed_config_reports_line(tmp_path: Path) -> None:
     """Malformed TOML in the config names the line tomllib stopped at."""
     path = tmp_path / "edicalendar.toml"
-    path.write_text('[web]\nport = \n', encoding="utf-8")
+    path.write_text("[web]\nport = \n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert caught.value.problems[0].line == 2
