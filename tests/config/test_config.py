@@ -59,7 +59,7 @@ def test_example_config_loads() -> None:
 
 
 def test_example_config_names_every_setting() -> None:
-    """Every field of every settings section appears in config.example.toml (so it documents all)."""
+    """Every field of every settings section appears in config.example.toml."""
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
     assert _missing_keys(Settings, data, "") == []
 
