@@ -52,7 +52,8 @@ class Weekday(StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
+        """Monday = 0 ... Sunday = 6, as `date.weekday()` counts."""
         return list(Weekday).index(self)
 
 
@@ -338,3 +339,36 @@ class Campaign:
     announce_at: dt.time = dt.time(9, 0)
     path: str = ""
     line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueTask:
+    """A campaign task on a concrete due date for one campaign instance."""
+
+    campaign_id: str
+    year: int
+    instance: str
+    task: Task
+    due: dt.date
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DatedAsset:
+    """A campaign asset with its publication date (when the campaign gives one)."""
+
+    asset: Asset
+    publish_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignInstance:
+    """A campaign rolled onto one occurrence of its observance (one year of a recurring plan)."""
+
+    campaign: Campaign
+    year: int
+    #: Instance of the anchor occurrence ("2030", "2030-2"), so keys stay unique and stable.
+    instance: str
+    occurrence: Occurrence
+    tasks: tuple[DueTask, ...]
+    assets: tuple[DatedAsset, ...]

@@ -1,0 +1,235 @@
+"""Typed settings from `edicalendar.toml` plus environment variables.
+
+Every setting is declared once here with its default and meaning; `config.example.toml` shows
+each one commented, and a test proves the example covers every field. Secrets (webhook URLs,
+SMTP passwords, the API token) are never written in the file: the file names the environment
+variable that holds them. Without a config file the built-in defaults apply, so the tool works
+out of the box on the shipped data with SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from edicalendar.errors import ConfigError, Problem
+from edicalendar.model import Category
+from edicalendar.tomlsource import TomlSource
+
+DEFAULT_CONFIG_NAME = "edicalendar.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataSettings(_Section):
+    """Where the observance and campaign files live and where the database goes."""
+
+    #: Folder of calendar files. Default: ./calendars if present, else the shipped copy.
+    calendars_dir: Path | None = None
+    #: Folder of campaign files. Default: ./campaigns if present, else the shipped copy.
+    campaigns_dir: Path | None = None
+    #: Folder for the SQLite database and lock file.
+    data_dir: Path = Path("edicalendar-data")
+    #: SQLAlchemy URL; default is SQLite in `data_dir`. PostgreSQL: postgresql+psycopg://...
+    database_url: str | None = None
+
+
+class FeedDefinition(_Section):
+    """A feed defined in config by including and excluding categories, calendars and ids."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    title: str
+    description: str = ""
+    categories: list[Category] = Field(default_factory=list)
+    calendars: list[str] = Field(default_factory=list)
+    observances: list[str] = Field(default_factory=list)
+    exclude_categories: list[Category] = Field(default_factory=list)
+    exclude_calendars: list[str] = Field(default_factory=list)
+    exclude_observances: list[str] = Field(default_factory=list)
+
+
+class FeedSettings(_Section):
+    """Subscription feeds: window, refresh hint, public address and custom feeds."""
+
+    #: Public https address the feeds are served from (for subscribe links and SOURCE).
+    base_url: str = "http://127.0.0.1:8000"
+    #: Days before today that a feed still carries (default one year back).
+    past_days: Annotated[int, Field(ge=0, le=3650)] = 365
+    #: Days after today that a feed carries (default two years ahead).
+    future_days: Annotated[int, Field(ge=1, le=3650)] = 730
+    #: Refresh hint for clients (REFRESH-INTERVAL and X-PUBLISHED-TTL), ISO 8601 duration.
+    refresh: str = "P1D"
+    #: Days a removed occurrence stays in feeds as STATUS:CANCELLED before it is dropped.
+    cancelled_days: Annotated[int, Field(ge=0, le=3650)] = 60
+    #: Organisation shown in PRODID and calendar names.
+    organisation: str = "edicalendar"
+    #: Extra feeds beside the default set.
+    custom: list[FeedDefinition] = Field(default_factory=list)
+
+
+class DestinationSettings(_Section):
+    """A place reminders go: a Slack or Teams webhook, an email list, or the console."""
+
+    kind: Literal["slack", "teams", "email", "console"]
+    #: Environment variable holding the webhook URL (slack, teams).
+    url_env: str | None = None
+    #: Email recipients (email).
+    to: list[str] = Field(default_factory=list)
+    #: Send the weekly "coming up" digest here.
+    digest: bool = False
+    #: Messages per second allowed to this destination (0 lifts the limit, for benchmarks).
+    rate_per_second: Annotated[float, Field(ge=0)] | None = None
+
+
+class EmailSettings(_Section):
+    """SMTP server for email destinations (NHSmail: smtp.office365.com... port 587 STARTTLS)."""
+
+    host: str = "localhost"
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    #: Environment variable holding the SMTP password.
+    password_env: str | None = None
+    sender: str = "edicalendar@localhost"
+    timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 30.0
+
+
+class ReminderSettings(_Section):
+    """Reminder planning and delivery defaults."""
+
+    timezone: str = "Europe/London"
+    lead_times: list[int] = Field(default_factory=lambda: [90, 28, 7, 1])
+    send_time: str = "09:00"
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    digest_time: str = "09:00"
+    digest_days: Annotated[int, Field(ge=1, le=90)] = 14
+    #: How late a lead-time reminder may still go out after downtime.
+    grace_hours: Annotated[float, Field(ge=0, le=24 * 30)] = 72.0
+    max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
+    lease_seconds: Annotated[int, Field(ge=5, le=3600)] = 300
+    http_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+
+class WebSettings(_Section):
+    """The web server."""
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    #: Environment variable holding the bearer token for private routes; unset = private off.
+    token_env: str = "EDICALENDAR_TOKEN"
+
+
+class Settings(_Section):
+    """All settings. Build with :func:`load_settings`."""
+
+    data: DataSettings = DataSettings()
+    feeds: FeedSettings = FeedSettings()
+    #: UK nation whose bank holidays "working days" skip.
+    nation: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
+    reminders: ReminderSettings = ReminderSettings()
+    destinations: dict[str, DestinationSettings] = Field(default_factory=dict)
+    email: EmailSettings = EmailSettings()
+    web: WebSettings = WebSettings()
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings plus where they came from and the resolved data folders."""
+
+    settings: Settings
+    path: Path | None
+    base_dir: Path
+    calendars_dir: Path
+    campaigns_dir: Path
+    data_dir: Path
+
+    @property
+    def database_url(self) -> str:
+        url = self.settings.data.database_url or os.environ.get("EDICALENDAR_DATABASE_URL")
+        return url or f"sqlite:///{(self.data_dir / 'edicalendar.db').as_posix()}"
+
+
+def shipped_dir(name: str) -> Path:
+    """The copy of `calendars` or `campaigns` shipped with the package (or the source tree)."""
+    packaged = Path(str(resources.files("edicalendar"))) / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / name
+
+
+def _resolve(base: Path, configured: Path | None, name: str) -> Path:
+    if configured is not None:
+        return configured if configured.is_absolute() else base / configured
+    local = Path.cwd() / name
+    return local if local.is_dir() else shipped_dir(name)
+
+
+def load_settings(path: Path | None = None) -> LoadedSettings:
+    """Read settings from `path`, else ./edicalendar.toml when present, else defaults."""
+    if path is None:
+        candidate = Path.cwd() / DEFAULT_CONFIG_NAME
+        path = candidate if candidate.is_file() else None
+    elif not path.is_file():
+        raise ConfigError.single(str(path), "--config", "config file not found")
+    raw: dict[str, Any] = {}
+    source: TomlSource | None = None
+    if path is not None:
+        read = TomlSource.read(path)
+        if isinstance(read, Problem):
+            raise ConfigError([read])
+        source = read
+        raw = read.data
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(str(p) for p in err["loc"])
+            line = _line_of(source, loc) if source else None
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown setting; see config.example.toml"
+            problems.append(Problem(str(path), line, None, ".".join(loc), message))
+        raise ConfigError(problems) from None
+    base = path.parent if path is not None else Path.cwd()
+    # Containers and service managers point the data folder elsewhere without a config file.
+    data_dir = Path(os.environ.get("EDICALENDAR_DATA_DIR") or settings.data.data_dir)
+    return LoadedSettings(
+        settings=settings,
+        path=path,
+        base_dir=base,
+        calendars_dir=_resolve(base, settings.data.calendars_dir, "calendars"),
+        campaigns_dir=_resolve(base, settings.data.campaigns_dir, "campaigns"),
+        data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+    )
+
+
+def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:
+    """Line of a dotted setting: the deepest `[table]` header on its path, then its key."""
+    headers: list[tuple[int, tuple[str, ...]]] = []
+    for number, line in enumerate(source.lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            name = stripped.strip("[]").strip()
+            headers.append((number, tuple(p.strip().strip('"') for p in name.split("."))))
+    begin, depth = 0, 0
+    for number, parts in headers:
+        if parts == loc[: len(parts)] and len(parts) > depth:
+            begin, depth = number, len(parts)
+    if depth == len(loc):
+        return begin
+    key = loc[depth] if depth < len(loc) else None
+    for number in range(begin + 1, len(source.lines) + 1):
+        text = source.lines[number - 1].strip()
+        if text.startswith("["):
+            break
+        if key and text.split("=")[0].strip().strip('"') == key:
+            return number
+    return begin or None
