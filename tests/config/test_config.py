@@ -64,7 +64,9 @@ def test_example_config_names_every_setting() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     commented = set(re.findall(r"^#\s*([a-z_]+)\s*=", text, flags=re.MULTILINE))
-    missing = [key for key in _missing_keys(Settings, data, "") if key.split(".")[-1] not in commented]
+    missing = [
+        key for key in _missing_keys(Settings, data, "") if key.split(".")[-1] not in commented
+    ]
     assert missing == []
 
 
