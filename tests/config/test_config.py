@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 import types
 import typing
@@ -59,9 +60,14 @@ def test_example_config_loads() -> None:
 
 
 def test_example_config_names_every_setting() -> None:
-    """Every field of every settings section appears in config.example.toml."""
-    data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    assert _missing_keys(Settings, data, "") == []
+    """Every field of every settings section appears in config.example.toml, set or commented."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    commented = set(re.findall(r"^#\s*([a-z_]+)\s*=", text, flags=re.MULTILINE))
+    missing = [
+        key for key in _missing_keys(Settings, data, "") if key.split(".")[-1] not in commented
+    ]
+    assert missing == []
 
 
 def test_unknown_setting_is_named_with_its_line(tmp_path: Path) -> None:
