@@ -18,6 +18,19 @@ from edicalendar.cli import app, context
 log = logging.getLogger("edicalendar.web")
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def exposure_warning(host: str, private_on: bool) -> str | None:
+    """The warning for listening beyond this machine with the private routes on, if any."""
+    if host in LOOPBACK or not private_on:
+        return None
+    return (
+        f"listening on {host} with private routes on: put TLS termination (a reverse proxy "
+        "with https) in front, or the access token crosses the network in clear text"
+    )
+
+
 def _display_host(host: str) -> str:
     if host in ("0.0.0.0", "::", ""):
         return "127.0.0.1"
@@ -53,12 +66,9 @@ def serve(
     bind_port = settings.web.port if port is None else port
     web_app = create_app(app_ctx)
     private_on = configured_token(settings.web.token_env) is not None
-    if bind_host not in ("127.0.0.1", "::1", "localhost") and private_on:
-        log.warning(
-            "listening on %s with private routes on: put TLS termination (a reverse proxy with "
-            "https) in front, or the access token crosses the network in clear text",
-            bind_host,
-        )
+    warning = exposure_warning(bind_host, private_on)
+    if warning is not None:
+        log.warning("%s", warning)
     clock = None
     if not no_scheduler:
         from edicalendar.scheduler import start_clock
