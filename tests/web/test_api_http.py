@@ -103,7 +103,13 @@ def test_bad_clash_queries(client: TestClient) -> None:
 def test_openapi_documents_the_api(client: TestClient) -> None:
     """/openapi.json lists the public and private API routes; /docs serves the explorer."""
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/api/observances", "/api/occurrences", "/api/clashes", "/api/campaigns", "/healthz"):
+    for path in (
+        "/api/observances",
+        "/api/occurrences",
+        "/api/clashes",
+        "/api/campaigns",
+        "/healthz",
+    ):
         assert path in paths, path
     assert "/feeds/{name}.ics" not in paths
     docs = client.get("/docs")

@@ -45,8 +45,9 @@ def test_observance_text_is_escaped_everywhere(client: TestClient) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         _assert_inert(response.text, path)
-        assert "Pride &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &amp; &#34;Friends&#34;" in (
-            response.text
+        assert (
+            "Pride &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &amp; &#34;Friends&#34;"
+            in (response.text)
         ), path
 
 
@@ -64,7 +65,7 @@ def test_feed_titles_from_config_are_escaped(web_env: Any) -> None:
     with web_env.config.open("a", encoding="utf-8") as handle:
         handle.write(
             '\n[[feeds.custom]]\nname = "hostile"\n'
-            "title = \"<script>alert('t')</script> \\\"quoted\\\"\"\n"
+            'title = "<script>alert(\'t\')</script> \\"quoted\\""\n'
             'description = "<b onmouseover=alert(1)>bold</b>"\ncategories = ["sex"]\n'
         )
     app = create_app(web_env.context(), watch_interval=None)

@@ -80,7 +80,9 @@ def test_if_modified_since_gives_304_when_nothing_is_newer(client: TestClient) -
     """If-Modified-Since at or after Last-Modified gives 304; earlier or garbage gives 200."""
     first = client.get("/feeds/all.ics")
     modified = parsedate_to_datetime(first.headers["last-modified"])
-    same = client.get("/feeds/all.ics", headers={"If-Modified-Since": first.headers["last-modified"]})
+    same = client.get(
+        "/feeds/all.ics", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
     assert same.status_code == 304
     later = format_datetime(modified + dt.timedelta(days=1), usegmt=True)
     assert client.get("/feeds/all.ics", headers={"If-Modified-Since": later}).status_code == 304

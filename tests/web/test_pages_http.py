@@ -97,7 +97,9 @@ def test_default_month_is_the_current_one_with_today_marked(client: TestClient) 
     """Without a month the calendar shows the injected clock's month and marks today."""
     html = client.get("/calendar").text
     assert "<caption>March 2026</caption>" in html
-    assert re.search(r'class="today[^"]*">\s*<span class="day"><span class="day-name">Thursday </span>5', html)
+    assert re.search(
+        r'class="today[^"]*">\s*<span class="day"><span class="day-name">Thursday </span>5', html
+    )
 
 
 def test_long_observances_are_listed_once_above_the_grid(client: TestClient) -> None:

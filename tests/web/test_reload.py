@@ -51,14 +51,16 @@ def test_an_invalid_edit_keeps_the_last_good_data(client: TestClient, web_env: A
     etag = client.get("/feeds/all.ics").headers["etag"]
     path = web_env.calendars / "test-days.toml"
     good = path.read_text(encoding="utf-8")
-    path.write_text(good.replace('month = 10 }', 'month = 13 }'), encoding="utf-8")
+    path.write_text(good.replace("month = 10 }", "month = 13 }"), encoding="utf-8")
     _touch_later(path)
     assert live.reload_if_changed() is False
     health = client.get("/healthz")
     assert health.status_code == 200
     body = health.json()
     assert body["status"] == "degraded"
-    assert any("test-days.toml" in p and "black-history-month" in p for p in body["data"]["problems"])
+    assert any(
+        "test-days.toml" in p and "black-history-month" in p for p in body["data"]["problems"]
+    )
     # Still serving the last good data.
     assert client.get("/feeds/all.ics").headers["etag"] == etag
     assert client.get("/observances/black-history-month").status_code == 200

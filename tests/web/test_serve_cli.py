@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, bytes, Any]:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.read(), response.headers
 
 
@@ -35,8 +35,17 @@ def _start(web_env: Any, *args: str) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC), "EDICALENDAR_TOKEN": ""}
     process = subprocess.Popen(
-        [sys.executable, "-m", "edicalendar", "--config", str(web_env.config), "serve",
-         "--port", str(port), *args],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "edicalendar",
+            "--config",
+            str(web_env.config),
+            "serve",
+            "--port",
+            str(port),
+            *args,
+        ],
         cwd=web_env.root,
         env=env,
         stdout=subprocess.PIPE,
@@ -116,7 +125,9 @@ def test_serve_reports_a_port_in_use(web_env: Any, capsys: Any) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        code = main(["--config", str(web_env.config), "serve", "--port", str(port), "--no-scheduler"])
+        code = main(
+            ["--config", str(web_env.config), "serve", "--port", str(port), "--no-scheduler"]
+        )
     assert code == 3
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err

@@ -8,8 +8,9 @@ up within a few seconds; an invalid edit is logged and the last good data keeps 
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -49,6 +50,15 @@ def serve(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="Web only: do not run the reminder clock.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Web server processes (default 1); the reminder clock always runs once.",
+        ),
+    ] = 1,
 ) -> None:
     """Run the web server (subscribe page, calendar, API, feeds) and the reminder clock."""
     import uvicorn
@@ -75,14 +85,25 @@ def serve(
 
         clock = start_clock(app_ctx)
         web_app.state.clock = clock
-    config = uvicorn.Config(
-        web_app,
-        host=bind_host,
-        port=bind_port,
-        log_level="info",
-        access_log=False,
-        server_header=False,
-    )
+    options: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_level": "info",
+        "access_log": False,
+        "server_header": False,
+        # Forwarded headers are not used: subscribe links come from `feeds.base_url`.
+        "proxy_headers": False,
+    }
+    if workers > 1:
+        # Each worker process builds its own app from the same config; this process only
+        # supervises them (and runs the clock), so the app built above was the data check.
+        from edicalendar.web import worker
+
+        os.environ[worker.CONFIG_ENV] = str(app_ctx.config_path or "")
+        os.environ[worker.CLOCK_ENV] = "" if clock is None else "supervisor"
+        config = uvicorn.Config(worker.FACTORY, factory=True, workers=workers, **options)
+    else:
+        config = uvicorn.Config(web_app, **options)
     server = uvicorn.Server(config)
     live = web_app.state.live
     summary = f"{len(live.snapshot.catalog)} observances, {len(live.snapshot.feeds)} feeds"
@@ -92,7 +113,15 @@ def serve(
     )
     sys.stdout.flush()
     try:
-        server.run()
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            sock = config.bind_socket()
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run()
+            if not server.started:
+                raise SystemExit("the server did not start; see the log above")
     except (OSError, SystemExit) as exc:
         # uvicorn logs a failed bind and exits; turn that into the CLI's runtime-failure code.
         raise EdicalendarError(f"cannot listen on {bind_host}:{bind_port}: {exc}") from None

@@ -89,13 +89,19 @@ def api_clashes(
     }
 
 
-def _scheduler_health(clock: Any) -> dict[str, Any]:
-    """The in-process reminder clock's state (`edicalendar serve` without --no-scheduler)."""
+def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
+    """The in-process reminder clock's state (`edicalendar serve` without --no-scheduler).
+
+    With `--workers N` the clock runs in the supervising process, which this worker cannot
+    see; `planned_until` (from the ledger) then shows whether it is keeping up.
+    """
     if clock is None:
-        return {"running": False, "last_tick": None, "last_error": None}
+        return {"running": None if elsewhere else False, "runs_in": elsewhere,
+                "last_tick": None, "last_error": None}  # fmt: skip
     last_tick = clock.last_successful_tick
     return {
         "running": bool(clock.scheduler.running),
+        "runs_in": "this process",
         "last_tick": last_tick.isoformat() if last_tick is not None else None,
         "last_error": clock.last_error,
     }
@@ -132,7 +138,7 @@ def healthz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure to reach the ledger is the answer, not a crash
         ledger = {"reachable": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         status = "failing"
-    scheduler = _scheduler_health(request.app.state.clock)
+    scheduler = _scheduler_health(request.app.state.clock, request.app.state.clock_elsewhere)
     scheduler["planned_until"] = planned_until
     if scheduler["running"] and scheduler["last_error"]:
         status = "degraded" if status == "ok" else status

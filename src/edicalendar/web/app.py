@@ -23,7 +23,15 @@ from starlette.staticfiles import StaticFiles
 
 from edicalendar.context import AppContext
 from edicalendar.web import api, pages, private
-from edicalendar.web.feedserve import MAX_QUERY_BYTES, FeedResponse, FeedRouter
+from edicalendar.web.feedserve import (
+    MAX_QUERY_BYTES,
+    ASGIApp,
+    FeedResponse,
+    FeedRouter,
+    Receive,
+    Scope,
+    Send,
+)
 from edicalendar.web.headers import SecurityHeaders
 from edicalendar.web.live import (
     CampaignLoader,
@@ -82,6 +90,27 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     return error_page(500, message)
 
 
+class WebApp(FastAPI):
+    """FastAPI with the feed fast path in front of all of it, middleware included.
+
+    Calendar clients poll feeds constantly; answering them before Starlette's middleware and
+    routing run roughly doubles the revalidations one process can serve (see
+    docs/performance.md).
+    """
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def behind_front(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole FastAPI stack, for everything the fast path passes on."""
+        await super().__call__(scope, receive, send)
+
+
 def create_app(
     ctx: AppContext,
     *,
@@ -108,7 +137,7 @@ def create_app(
         finally:
             live.stop()
 
-    app = FastAPI(
+    app = WebApp(
         title="edicalendar",
         summary="The EDI awareness calendar: observances, dates, clashes and campaign plans.",
         version=_version(),
@@ -117,6 +146,8 @@ def create_app(
     app.state.live = live
     #: The reminder clock when `serve` runs one in this process (read by /healthz).
     app.state.clock = None
+    #: Where the clock runs when not here ("supervisor" under `serve --workers N`).
+    app.state.clock_elsewhere = None
     app.state.token_env = ctx.loaded.settings.web.token_env
     app.include_router(pages.router)
     app.include_router(api.router)
@@ -139,8 +170,9 @@ def create_app(
         return too_long_html.encode(), b"text/html; charset=utf-8"
 
     app.add_middleware(SecurityHeaders)
-    # Added last, so it is the outermost of the user middleware: feeds skip everything else.
-    app.add_middleware(FeedRouter, feeds=feeds, not_found=lambda: not_found, too_long=too_long)
+    app.front = FeedRouter(
+        app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long
+    )
     return app
 
 
