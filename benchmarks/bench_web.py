@@ -274,7 +274,7 @@ def main() -> None:
         note = "" if answered == 304 else f" ({answered})"
         print(
             f"{name:24} {rates['full']:12,.0f} {rates['304']:12,.0f} "
-            f"{rates['full'] / base['full']:14.2f} {rates['304'] / base['304']:13.2f}{note}"
+            f"{rates['full'] / base['full']:14.3g} {rates['304'] / base['304']:13.3g}{note}"
         )
     print(json.dumps({"samples": samples, "statuses": statuses}))
 

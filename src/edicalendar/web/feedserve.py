@@ -10,7 +10,6 @@ are looked up in a dictionary, never joined to a path, so nothing can traverse t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -30,25 +29,6 @@ FEED_PATH = re.compile(r"^/feeds/([a-z0-9][a-z0-9-]{0,63})\.ics$")
 MAX_QUERY_BYTES = 2048
 #: Clients revalidate hourly at most; a 304 costs almost nothing, so keep this short.
 CACHE_CONTROL = b"public, max-age=3600"
-_LAST_MODIFIED_LINE = re.compile(rb"^LAST-MODIFIED(?:;[^:\r\n]*)?:(\d{8}T\d{6})Z?\r?$", re.M)
-_DTSTAMP_LINE = re.compile(rb"^DTSTAMP(?:;[^:\r\n]*)?:(\d{8}T\d{6})Z?\r?$", re.M)
-
-
-def strong_etag(body: bytes) -> str:
-    """A strong validator derived from the bytes only, so every restart gives the same tag."""
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def content_last_modified(body: bytes, fallback: dt.datetime) -> dt.datetime:
-    """The newest LAST-MODIFIED (else DTSTAMP) in an iCalendar body, as aware UTC.
-
-    Taken from the content rather than the clock (T7) so the header only moves when an event does.
-    """
-    stamps = _LAST_MODIFIED_LINE.findall(body) or _DTSTAMP_LINE.findall(body)
-    if not stamps:
-        return fallback.astimezone(dt.UTC).replace(microsecond=0)
-    newest = max(stamps).decode("ascii")
-    return dt.datetime.strptime(newest, "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +43,13 @@ class FeedResponse:
     not_modified_headers: tuple[tuple[bytes, bytes], ...]
 
 
-def prepare_feed(name: str, body: bytes, fallback_time: dt.datetime) -> FeedResponse:
-    """Precompute everything a GET, HEAD or 304 for this feed needs."""
-    etag = strong_etag(body)
-    modified = content_last_modified(body, fallback_time)
+def prepare_feed(name: str, body: bytes, etag: str, last_modified: dt.datetime) -> FeedResponse:
+    """Precompute everything a GET, HEAD or 304 for this feed needs.
+
+    `etag` and `last_modified` must come from the content (T7): a hash of the body and the
+    feed's newest LAST-MODIFIED, never the clock, so restarts do not invalidate client caches.
+    """
+    modified = last_modified.astimezone(dt.UTC).replace(microsecond=0)
     validators = [
         (b"etag", etag.encode("ascii")),
         (b"last-modified", format_datetime(modified, usegmt=True).encode("ascii")),
@@ -83,13 +66,6 @@ def prepare_feed(name: str, body: bytes, fallback_time: dt.datetime) -> FeedResp
         *validators,
     ]
     return FeedResponse(name, body, etag, modified, tuple(headers), tuple(validators))
-
-
-def prepare_feeds(
-    bodies: Mapping[str, bytes], fallback_time: dt.datetime
-) -> dict[str, FeedResponse]:
-    """Prepared responses for every feed body, keyed by feed name."""
-    return {name: prepare_feed(name, body, fallback_time) for name, body in bodies.items()}
 
 
 def _etags(header: str) -> Iterable[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from edicalendar.context import AppContext
 from edicalendar.errors import EdicalendarError, InvalidDataError
-from edicalendar.web.feedserve import FeedResponse, prepare_feeds
+from edicalendar.web.feedserve import FeedResponse, prepare_feed
 
 if TYPE_CHECKING:
     from edicalendar.catalog import Catalog
@@ -62,6 +62,13 @@ def default_campaigns(ctx: AppContext) -> Mapping[str, Campaign]:
     from edicalendar.campaigns import load_for_context
 
     return load_for_context(ctx).require()
+
+
+def _prepared(name: str, body: bytes, built_at: dt.datetime) -> FeedResponse:
+    from edicalendar.feeds import etag, last_modified
+
+    # A feed with no events has no stamps; its build time is then the best content date.
+    return prepare_feed(name, body, etag(body), last_modified(body) or built_at)
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,8 @@ class LiveData:
         bodies = self.feed_builder(ctx)
         specs = list(self.spec_builder(ctx))
         now = self.base.now()
-        return Snapshot(ctx, prepare_feeds(bodies, now), specs, campaigns, now, fingerprint)
+        feeds = {name: _prepared(name, body, now) for name, body in bodies.items()}
+        return Snapshot(ctx, feeds, specs, campaigns, now, fingerprint)
 
     def reload_if_changed(self) -> bool:
         """Reload when any data file changed; True when a new snapshot was taken up."""
