@@ -397,7 +397,9 @@ def _published(name: str, year: int) -> tuple[tuple[dt.date, str], ...]:
     return tuple((day, METHOD_ASTRONOMICAL) for day in _astronomical(name, year))
 
 
-def dates(rule: LunisolarRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
+def dates(
+    rule: LunisolarRule, year: int, duration_days: int | None, subject: str
+) -> list[RuleDate]:
     """The festival's dates that start in Gregorian `year`, earliest first (none, one or two).
 
     `duration_days` defaults to the festival's own length (Navaratri: 9 days).
