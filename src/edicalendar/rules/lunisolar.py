@@ -39,6 +39,8 @@ class TithiRule:
     tithi: int
     moment: str  # a DayRule member name; kept as text so this module imports no astronomy
     offset_days: int = 0
+    #: When the tithi holds at the moment on two days, keep the second.
+    later_of_two: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +207,10 @@ _FESTIVAL_LIST = (
         title="Dussehra (Vijayadashami)",
         tradition="Hindu",
         default_days=1,
-        rule="Ashvin Shukla Dashami, on the day Dashami holds in the afternoon (aparahna)",
+        rule="Ashvin Shukla Dashami, on the day Dashami holds in the afternoon (aparahna); "
+        "the second day when it holds on two",
         authority=_INDIA_ALMANAC + " (holidays DUSSEHRA)",
-        computation=TithiRule(6, 10, "APARAHNA"),
+        computation=TithiRule(6, 10, "APARAHNA", later_of_two=True),
         table=TableRef("hindu", "DUSSEHRA"),
     ),
     FestivalInfo(
@@ -219,7 +222,7 @@ _FESTIVAL_LIST = (
         authority="Sikh Council UK: Vaisakhi is the first day of Vaisakh in the Nanakshahi "
         "calendar, 14 April "
         "(https://sikhcounciluk.org/vaisakhi-greetings-and-a-date-for-your-diary/)",
-        computation=SankrantiRule(0, "SUNRISE_TO_SUNRISE"),
+        computation=SankrantiRule(0, "CIVIL_DAY"),
         table=TableRef("hindu", "VAISAKHI"),
         fixed=FixedDayRule(4, 14),
         variation="Gurdwaras following the Bikrami (solar sankranti) calendar keep 13 April "
@@ -288,9 +291,10 @@ _FESTIVAL_LIST = (
         title="Ram Navami",
         tradition="Hindu",
         default_days=1,
-        rule="Chaitra Shukla Navami, Navami at midday (madhyahna)",
+        rule="Chaitra Shukla Navami, Navami at midday (madhyahna); the second day when it "
+        "holds on two",
         authority=_INDIA_ALMANAC + " (holidays RAM_NAVAMI)",
-        computation=TithiRule(0, 9, "MADHYAHNA"),
+        computation=TithiRule(0, 9, "MADHYAHNA", later_of_two=True),
         table=TableRef("hindu", "RAM_NAVAMI"),
     ),
     FestivalInfo(
@@ -327,7 +331,7 @@ _FESTIVAL_LIST = (
         rule="Ashvin Krishna Chaturthi (amanta) = Kartika Krishna Chaturthi (purnimanta), "
         "Chaturthi at moonrise",
         authority=_INDIA_ALMANAC + " (holidays KARWA_CHAUTH)",
-        computation=TithiRule(6, 19, "SUNSET"),
+        computation=TithiRule(6, 19, "MOONRISE"),
         table=TableRef("hindu", "KARWA_CHAUTH"),
     ),
     FestivalInfo(
@@ -367,10 +371,10 @@ def _astronomical(name: str, year: int) -> tuple[dt.date, ...]:
 
     computation = FESTIVALS[name].computation
     match computation:
-        case TithiRule(month, tithi, moment, offset):
+        case TithiRule(month, tithi, moment, offset, later):
             shift = dt.timedelta(days=offset)
             days = [
-                astro.day_of_tithi(m, tithi, astro.DayRule[moment]) + shift
+                astro.day_of_tithi(m, tithi, astro.DayRule[moment], later) + shift
                 for m in astro.months_named(month, year)
             ]
         case SankrantiRule(sign, day_rule, offset):

@@ -193,10 +193,7 @@ def tithi_span(month: HinduMonth, tithi: int) -> tuple[float, float]:
 @lru_cache(maxsize=8192)
 def delhi_sun(day: dt.date) -> tuple[float, float]:
     """Sunrise and sunset at New Delhi on the IST civil date `day`, as PyEphem dates."""
-    observer = ephem.Observer()
-    observer.lat = DELHI_LATITUDE
-    observer.lon = DELHI_LONGITUDE
-    observer.elevation = 216
+    observer = _delhi_observer()
     midnight_utc = dt.datetime.combine(day, dt.time()) - IST
     observer.date = from_datetime(midnight_utc)
     sun = ephem.Sun()
@@ -223,12 +220,32 @@ class DayRule(Enum):
     MADHYAHNA = (0.5, False)
     APARAHNA = (0.7, False)
     SUNSET = (0.0, True)
+    #: Moonrise after sunset (Karva Chauth's fast ends when the moon is seen); not a fraction.
+    MOONRISE = (-1.0, True)
     #: Three eighths into the night, before midnight: reproduces the published Maha Shivaratri
     #: dates for 2001-2035 (the night's midpoint misses three of them).
     NIGHT_THREE_EIGHTHS = (0.375, True)
 
 
+def _delhi_observer() -> ephem.Observer:
+    observer = ephem.Observer()
+    observer.lat = DELHI_LATITUDE
+    observer.lon = DELHI_LONGITUDE
+    observer.elevation = 216
+    return observer
+
+
+@lru_cache(maxsize=8192)
+def delhi_moonrise(day: dt.date) -> float:
+    """The first moonrise at New Delhi after sunset on the IST civil date `day`."""
+    observer = _delhi_observer()
+    observer.date = delhi_sun(day)[1]
+    return float(observer.next_rising(ephem.Moon()))
+
+
 def _moment_of(day: dt.date, rule: DayRule) -> float:
+    if rule is DayRule.MOONRISE:
+        return delhi_moonrise(day)
     fraction, of_night = rule.value
     rise, sett = delhi_sun(day)
     if not of_night:
@@ -237,18 +254,29 @@ def _moment_of(day: dt.date, rule: DayRule) -> float:
     return sett + fraction * (next_rise - sett)
 
 
-def day_of_tithi(month: HinduMonth, tithi: int, rule: DayRule) -> dt.date:
+def day_of_tithi(
+    month: HinduMonth, tithi: int, rule: DayRule, later_of_two: bool = False
+) -> dt.date:
     """The IST civil day on which `tithi` of `month` is current at the rule's moment.
 
-    When two days qualify (a long tithi) the first is taken; when none does (a short tithi
-    that falls between two such moments) the day on which the tithi began is taken.
+    When two days qualify (a long tithi) the first is taken, or the second with
+    `later_of_two`; when none does (a short tithi that falls between two such moments) the day
+    on which the tithi began is taken.
     """
     begin, end = tithi_span(month, tithi)
     day = local_date(begin, IST) - dt.timedelta(days=1)
+    found: list[dt.date] = []
     for _ in range(4):
         if begin <= _moment_of(day, rule) < end:
-            return day
+            found.append(day)
         day += dt.timedelta(days=1)
+    if found:
+        return found[-1] if later_of_two else found[0]
+    if rule is DayRule.MOONRISE:
+        # The fast runs from sunrise to moonrise: a tithi that begins after one moonrise and
+        # ends before the next is kept on the day it holds at sunrise.
+        day = local_date(begin, IST)
+        return day if delhi_sun(day)[0] >= begin else day + dt.timedelta(days=1)
     first_day = local_date(begin, IST)
     if _moment_of(first_day, rule) < begin:
         return first_day
@@ -271,8 +299,8 @@ def sankranti(sign: int, year: int) -> float:
 class SankrantiDay(Enum):
     """Which civil day a solar ingress (sankranti) belongs to."""
 
-    #: The Hindu day, sunrise to sunrise: an ingress before dawn belongs to the day before.
-    SUNRISE_TO_SUNRISE = "sunrise"
+    #: The IST calendar date of the ingress, midnight to midnight.
+    CIVIL_DAY = "civil"
     #: The ingress day, or the next day when the ingress comes after sunset (the punya kala,
     #: the time for the festival's observances, then falls on the next morning).
     NEXT_DAY_AFTER_SUNSET = "sunset"
@@ -282,9 +310,7 @@ def sankranti_day(sign: int, year: int, rule: SankrantiDay) -> dt.date:
     """IST civil day of the sidereal Sun's entry into `sign` in Gregorian `year`."""
     moment = sankranti(sign, year)
     day = local_date(moment, IST)
-    rise, sett = delhi_sun(day)
-    if rule is SankrantiDay.SUNRISE_TO_SUNRISE and moment < rise:
-        return day - dt.timedelta(days=1)
+    _, sett = delhi_sun(day)
     if rule is SankrantiDay.NEXT_DAY_AFTER_SUNSET and moment >= sett:
         return day + dt.timedelta(days=1)
     return day
