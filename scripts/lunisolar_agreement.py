@@ -48,12 +48,15 @@ NOTES: dict[tuple[str, int], str] = {
     "the day Navami holds at sunrise and for part of the midday period.",
     ("ram_navami", 2008): "Navami holds at midday on 13 April only; the table keeps 14 April, "
     "the day Navami holds at sunrise.",
-    ("vaisakhi", 2013): "Ingress at 01:17 IST on 14 April. The table gives 13 April here but "
+    ("vaisakhi", 2013): "Ingress at 01:17 IST on 14 April. The table gives 13 April, as "
+    "Punjab does when it counts the day from sunrise (Punjab kept 13 April for the pre-dawn "
+    "ingresses of 2021 and 2025; see tests/data/lunisolar/vaisakhi.csv), but the table gives "
     "the ingress date itself in 2005, 2009, 2017, 2021 and 2029 (ingress at 00:06, 00:35, "
-    "02:02, 02:33 and 03:41 IST), so the table is not consistent about ingresses between "
-    "midnight and dawn. The published UK date is 14 April every year and is not affected.",
+    "02:02, 02:33 and 03:41 IST), so no single day rule reproduces it; the computed rule uses "
+    "the civil date. The published UK date is 14 April every year and is not affected.",
     ("vaisakhi", 2025): "Ingress at 03:15 IST on 14 April; the table gives 13 April (see "
-    "2013). The published UK date is 14 April and is not affected.",
+    "2013). Indian sources split between 13 and 14 April. The published UK date is 14 April "
+    "and is not affected.",
     ("makar_sankranti", 2023): "Ingress at 20:43 IST on 14 January, after sunset, so the "
     "after-sunset rule gives 15 January. The table applies that rule in 2004, 2007, 2008, "
     "2011, 2015 and 2019 (15 January) but not here.",
@@ -141,8 +144,8 @@ def render(comparisons: list[Comparison], seconds: float) -> str:
         f"{lunisolar.SUPPORTED_YEARS[0]}-{lunisolar.SUPPORTED_YEARS[1]}, and compared day for "
         "day. Published dates come from the table inside its range and from the rule beyond "
         "it; Vaisakhi is published on 14 April (Nanakshahi, as Sikh Council UK keeps it) and "
-        "Guru Gobind Singh Gurpurab always from the rule. Rules and authorities per festival: "
-        "`docs/lunisolar.md`.",
+        "Guru Gobind Singh Gurpurab always from the rule. Rules and authorities per festival "
+        "are listed at the end.",
         "",
         f"Overall, over the tables the engine follows: {agreed} of {total} festival-years "
         f"agree ({100.0 * agreed / total:.1f}%). The Guru Gobind Singh table is listed for "
@@ -172,6 +175,7 @@ def render(comparisons: list[Comparison], seconds: float) -> str:
             lines.append(f"| {year} | {_dates(published)} | {_dates(computed)} | {text} |")
         lines.append("")
     lines += _uk_vaisakhi()
+    lines += _festival_reference()
     return "\n".join(lines) + "\n"
 
 
@@ -212,6 +216,23 @@ def _uk_vaisakhi() -> list[str]:
         "sankranti.",
         "",
     ]
+
+
+def _festival_reference() -> list[str]:
+    lines = [
+        "## Festivals: rule, authority and local variation",
+        "",
+        "From `FESTIVALS` in `src/edicalendar/rules/lunisolar.py`. Every date is `estimated`.",
+        "",
+        "| festival | tradition | days | rule | authority followed | may vary (days) | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for info in FESTIVALS.values():
+        lines.append(
+            f"| {info.name} | {info.tradition} | {info.default_days} | {info.rule} | "
+            f"{info.authority} | {info.may_vary_days} | {info.variation} |"
+        )
+    return [*lines, ""]
 
 
 def main() -> int:

@@ -101,7 +101,8 @@ class FestivalInfo:
 
 _INDIA_ALMANAC = (
     "Indian almanac date for New Delhi as published by timeanddate.com India "
-    "(transcribed in the holidays package); UK mandirs announce by the same almanac"
+    "(transcribed in the holidays package), which UK mandirs follow (see diwali: Neasden "
+    "Temple keeps the almanac day)"
 )
 
 _FESTIVAL_LIST = (
@@ -112,8 +113,8 @@ _FESTIVAL_LIST = (
         default_days=1,
         rule="1st day of the 1st Chinese lunar month (new moon in China Standard Time)",
         authority="Chinese calendar rules of GB/T 33661-2017 (new moons and solar terms in "
-        "UTC+8), as tabulated by holidays.calendars.chinese; UK celebrations (London "
-        "Chinatown) use the same day",
+        "UTC+8), as tabulated by holidays.calendars.chinese; the UK keeps the same day "
+        "(public events such as London's parade move to the nearest weekend)",
         computation=ChineseRule(1, 1),
         table=TableRef("chinese", "LUNAR_NEW_YEAR"),
         variation="Vietnamese (UTC+7) and Korean (UTC+9) calendars date the new moon in "
@@ -234,9 +235,8 @@ _FESTIVAL_LIST = (
         tradition="Sikh",
         default_days=1,
         rule="Kartik Purnima (full moon of Kartika), Purnima at sunrise",
-        authority="Kartik Purnima as kept by SGPC and UK gurdwaras; "
-        + _INDIA_ALMANAC
-        + " (holidays GURU_NANAK_JAYANTI)",
+        authority="Kartik Purnima, the lunar date SGPC keeps (the 2003 Nanakshahi calendar "
+        "also left this gurpurab lunar); " + _INDIA_ALMANAC + " (holidays GURU_NANAK_JAYANTI)",
         computation=TithiRule(7, 15, "SUNRISE"),
         table=TableRef("hindu", "GURU_NANAK_JAYANTI"),
     ),
@@ -246,9 +246,10 @@ _FESTIVAL_LIST = (
         tradition="Buddhist",
         default_days=1,
         rule="Full moon of Vesakha, kept on the full-moon (15th lunar) day in May",
-        authority="Vesak on the full-moon day in May, as the UK Buddhist calendars and the "
-        "UK government's greetings (12 May 2025) keep it; dates from "
-        "holidays.calendars.buddhist VESAK_MAY",
+        authority="The 'full moon in May' convention of UK calendars and school RE material, "
+        "as in the Prime Minister's Vesak greeting of 12 May 2025 "
+        "(https://www.win-calendar.com/uk/Vesak-Day-of-the-Full-Moon); dates from "
+        "holidays.calendars.buddhist VESAK_MAY (the 15th lunar day in May)",
         computation=MayFullMoonRule(),
         table=TableRef("buddhist", "VESAK_MAY"),
         variation="Sri Lankan and Thai temples keep the Vesakha full moon, which is in June "
