@@ -51,9 +51,7 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None
     return None
 
 
-def dates(
-    rule: GregorianRule, year: int, duration_days: int | None, subject: str
-) -> list[RuleDate]:
+def dates(rule: GregorianRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
     """Dates starting in `year` for a Gregorian rule (see module docstring)."""
     first, last = EASTER_YEARS if isinstance(rule, EasterRule) else GREGORIAN_YEARS
     if not first <= year <= last:
@@ -84,9 +82,7 @@ def dates(
                 return []  # a fifth weekday that this month does not have
             return [_stretch(found + dt.timedelta(days=offset_days), duration_days)]
         case EasterRule(offset_days, easter_calendar):
-            method = (
-                EASTER_ORTHODOX if easter_calendar is EasterCalendar.ORTHODOX else EASTER_WESTERN
-            )
+            method = EASTER_ORTHODOX if easter_calendar is EasterCalendar.ORTHODOX else EASTER_WESTERN
             day = easter(year, method) + dt.timedelta(days=offset_days)
             return [_stretch(day, duration_days)]
         case RRuleRule(text):

@@ -49,9 +49,7 @@ def dates(rule: HebrewRule, year: int, duration_days: int | None, subject: str) 
     if not first <= year <= last:
         raise UnsupportedYearError(subject, year, first, last)
     if rule.month not in MONTHS:
-        raise RuleError(
-            f"{subject}: unknown Hebrew month {rule.month!r}; use one of {sorted(MONTHS)}"
-        )
+        raise RuleError(f"{subject}: unknown Hebrew month {rule.month!r}; use one of {sorted(MONTHS)}")
     found: list[RuleDate] = []
     for hebrew_year in (year + 3760, year + 3761):
         month = _month_number(rule.month, hebrew_year)
