@@ -252,9 +252,11 @@ _FESTIVAL_LIST = (
         "holidays.calendars.buddhist VESAK_MAY (the 15th lunar day in May)",
         computation=MayFullMoonRule(),
         table=TableRef("buddhist", "VESAK_MAY"),
-        variation="Sri Lankan and Thai temples keep the Vesakha full moon, which is in June "
-        "in years with a leap month (2023, 2026, 2031, 2034); the lunar 15th can be the "
-        "day before the astronomical full moon in UK time.",
+        variation="The 15th lunar day can come up to two days before the full moon in UK "
+        "time (2032: 23 May against a full moon on 25 May); Sri Lankan and Thai temples "
+        "keep the Vesakha full moon, which is in June in years with a leap month (2023, "
+        "2026, 2031, 2034).",
+        may_vary_days=2,
     ),
     FestivalInfo(
         name="makar_sankranti",
