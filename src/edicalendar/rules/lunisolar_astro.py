@@ -226,6 +226,14 @@ class DayRule(Enum):
     #: dates for 2001-2035 (the night's midpoint misses three of them).
     NIGHT_THREE_EIGHTHS = (0.375, True)
 
+    @property
+    def fraction(self) -> float:
+        return float(self.value[0])
+
+    @property
+    def of_night(self) -> bool:
+        return bool(self.value[1])
+
 
 def _delhi_observer() -> ephem.Observer:
     observer = ephem.Observer()
@@ -246,9 +254,9 @@ def delhi_moonrise(day: dt.date) -> float:
 def _moment_of(day: dt.date, rule: DayRule) -> float:
     if rule is DayRule.MOONRISE:
         return delhi_moonrise(day)
-    fraction, of_night = rule.value
+    fraction = rule.fraction
     rise, sett = delhi_sun(day)
-    if not of_night:
+    if not rule.of_night:
         return rise + fraction * (sett - rise)
     next_rise, _ = delhi_sun(day + dt.timedelta(days=1))
     return sett + fraction * (next_rise - sett)
