@@ -25,7 +25,22 @@ from edicalendar.tomlsource import TomlSource
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
 HEBREW_MONTHS = frozenset(
-    "nisan iyar sivan tammuz av elul tishrei cheshvan kislev tevet shevat adar adar_i adar_ii".split()
+    {
+        "nisan",
+        "iyar",
+        "sivan",
+        "tammuz",
+        "av",
+        "elul",
+        "tishrei",
+        "cheshvan",
+        "kislev",
+        "tevet",
+        "shevat",
+        "adar",
+        "adar_i",
+        "adar_ii",
+    }
 )
 
 
@@ -41,9 +56,7 @@ def _check_month_day(month: int, day: int) -> None:
         raise ValueError(f"month {month} does not exist; use 1-12")
     # 2024 is a leap year, so 29 February is allowed (it simply skips common years).
     if not 1 <= day <= gregorian_calendar.monthrange(2024, month)[1]:
-        raise ValueError(
-            f"{day} {gregorian_calendar.month_name[month]} does not exist in any year"
-        )
+        raise ValueError(f"{day} {gregorian_calendar.month_name[month]} does not exist in any year")
 
 
 class FixedRuleIn(_Strict):
@@ -86,7 +99,11 @@ class NthWeekdayRuleIn(_Strict):
     @field_validator("weekday", mode="before")
     @classmethod
     def _weekday(cls, value: Any) -> Any:
-        return model.Weekday(value) if isinstance(value, str) and value in {w.value for w in model.Weekday} else value
+        return (
+            model.Weekday(value)
+            if isinstance(value, str) and value in {w.value for w in model.Weekday}
+            else value
+        )
 
     @field_validator("nth")
     @classmethod
@@ -220,7 +237,9 @@ class ObservanceIn(_Strict):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
-            raise ValueError(f"id {value!r} must be a lower-case slug such as 'black-history-month'")
+            raise ValueError(
+                f"id {value!r} must be a lower-case slug such as 'black-history-month'"
+            )
         return value
 
     @field_validator("categories", mode="before")
@@ -247,7 +266,7 @@ class ObservanceIn(_Strict):
         for key, year in value.items():
             match = YEAR_KEY.match(key)
             if not match:
-                raise ValueError(f"year key {key!r} must be a year such as \"2026\" (or \"2030-2\")")
+                raise ValueError(f'year key {key!r} must be a year such as "2026" (or "2030-2")')
             if year.start and match and year.start.year != int(match.group(1)):
                 raise ValueError(f"years.{key}: start {year.start} is not in {match.group(1)}")
         return value
@@ -327,7 +346,15 @@ def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
 
 
 _RULE_KINDS = {
-    "fixed", "span", "month", "nth_weekday", "easter", "rrule", "hijri", "hebrew", "lunisolar"
+    "fixed",
+    "span",
+    "month",
+    "nth_weekday",
+    "easter",
+    "rrule",
+    "hijri",
+    "hebrew",
+    "lunisolar",
 }
 
 
@@ -379,14 +406,18 @@ def _load_file(
     entries = data.pop("observance", [])
     for key in data:
         problems.append(
-            Problem(display, None, None, key, "unknown top-level key; use [calendar] and [[observance]]")
+            Problem(
+                display, None, None, key, "unknown top-level key; use [calendar] and [[observance]]"
+            )
         )
     try:
         header = CalendarHeaderIn.model_validate(header_raw)
     except ValidationError as exc:
         for err in exc.errors():
             problems.append(
-                Problem(display, None, None, "calendar." + ".".join(map(str, err["loc"])), _message(err))
+                Problem(
+                    display, None, None, "calendar." + ".".join(map(str, err["loc"])), _message(err)
+                )
             )
         header = CalendarHeaderIn()
     name = path.stem
@@ -401,7 +432,9 @@ def _load_file(
         return info, []
     observances: list[model.Observance] = []
     for index, raw in enumerate(entries):
-        subject = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        subject = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
         subject = subject or f"observance #{index + 1}"
         try:
             entry = ObservanceIn.model_validate(raw)

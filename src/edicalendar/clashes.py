@@ -78,6 +78,12 @@ def find_clashes(
                 found.append(Clash(day, occ, "begins at sunset this evening", eve=True))
         day += dt.timedelta(days=1)
     # Festivals that restrict work or involve fasting first: they matter most for bookings.
-    found.sort(key=lambda c: (c.day, not (c.occurrence.rest_from_work or c.occurrence.fasting),
-                              c.occurrence.days, c.occurrence.name))
+    found.sort(
+        key=lambda c: (
+            c.day,
+            not (c.occurrence.rest_from_work or c.occurrence.fasting),
+            c.occurrence.days,
+            c.occurrence.name,
+        )
+    )
     return ClashReport(found, expansion.warnings)

@@ -52,7 +52,8 @@ class Weekday(StrEnum):
     SUN = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
+        """Monday = 0 ... Sunday = 6, as `date.weekday()` counts."""
         return list(Weekday).index(self)
 
 

@@ -33,7 +33,9 @@ class Expansion:
 
 
 @lru_cache(maxsize=65_536)
-def _rule_dates(rule: Rule, year: int, duration_days: int | None, subject: str) -> tuple[RuleDate, ...]:
+def _rule_dates(
+    rule: Rule, year: int, duration_days: int | None, subject: str
+) -> tuple[RuleDate, ...]:
     return tuple(dates_for_year(rule, year, duration_days, subject))
 
 
@@ -133,7 +135,9 @@ def select(
     return chosen
 
 
-def expand_observances(observances: Iterable[Observance], start: dt.date, end: dt.date) -> Expansion:
+def expand_observances(
+    observances: Iterable[Observance], start: dt.date, end: dt.date
+) -> Expansion:
     """Occurrences of the given observances that overlap `start`..`end` (both inclusive)."""
     if end < start:
         raise ValueError(f"window ends ({end}) before it starts ({start})")

@@ -46,8 +46,8 @@ class TomlSource:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            return Problem(shown, line, None, None, "not valid UTF-8; save the file as UTF-8")
+            bad_line = raw[: exc.start].count(b"\n") + 1
+            return Problem(shown, bad_line, None, None, "not valid UTF-8; save the file as UTF-8")
         if text.startswith("\ufeff"):
             text = text[1:]
         try:
@@ -69,7 +69,7 @@ class TomlSource:
         return self._starts[table]
 
     def line_of(self, table: str, index: int, key_path: tuple[str | int, ...] = ()) -> int | None:
-        """Best line for `key_path` inside the `index`-th `[[table]]` entry (its header if unknown)."""
+        """Line of `key_path` inside the `index`-th `[[table]]` entry (else the entry's header)."""
         starts = self.entry_lines(table)
         if index >= len(starts):
             return None

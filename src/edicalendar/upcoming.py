@@ -34,6 +34,15 @@ def build_upcoming(
     return UpcomingView(start, end, expansion.occurrences, warnings=list(expansion.warnings))
 
 
+def _when(occ: Occurrence, today: dt.date) -> str:
+    if occ.start < today:
+        return "under way"
+    if occ.start == today:
+        return "today"
+    days = (occ.start - today).days
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
 def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
     """Print the view as a table, JSON or CSV."""
     from edicalendar.output import date_range_text, emit, occurrence_record, status_text, warn
@@ -45,16 +54,29 @@ def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
         record = occurrence_record(occ)
         record["dates"] = date_range_text(occ)
         record["status_text"] = status_text(occ)
-        record["when"] = "under way" if occ.start < view.start else f"in {(occ.start - view.start).days} days" if occ.start > view.start else "today"
+        record["when"] = _when(occ, view.start)
         rows.append(record)
     emit(
         rows,
         fmt,
-        columns=[("dates", "Dates"), ("when", "When"), ("name", "Observance"),
-                 ("status_text", "Status"), ("theme", "Theme")]
+        columns=[
+            ("dates", "Dates"),
+            ("when", "When"),
+            ("name", "Observance"),
+            ("status_text", "Status"),
+            ("theme", "Theme"),
+        ]
         if fmt is OutputFormat.TABLE
-        else [("observance", "observance"), ("name", "name"), ("start", "start"), ("end", "end"),
-              ("status", "status"), ("categories", "categories"), ("theme", "theme"), ("url", "url")],
+        else [
+            ("observance", "observance"),
+            ("name", "name"),
+            ("start", "start"),
+            ("end", "end"),
+            ("status", "status"),
+            ("categories", "categories"),
+            ("theme", "theme"),
+            ("url", "url"),
+        ],
         title=f"Coming up {view.start} to {view.end}",
         json_document={
             "from": view.start.isoformat(),

@@ -18,7 +18,9 @@ from edicalendar.output import OutputFormat
 
 CategoryOption = Annotated[
     list[Category] | None,
-    typer.Option("--category", "-c", help="Only these categories (repeatable).", case_sensitive=False),
+    typer.Option(
+        "--category", "-c", help="Only these categories (repeatable).", case_sensitive=False
+    ),
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
@@ -89,18 +91,36 @@ def occurrences(
     emit(
         rows,
         fmt,
-        columns=[("dates", "Dates"), ("name", "Observance"), ("status_text", "Status"),
-                 ("categories", "Categories"), ("theme", "Theme")]
+        columns=[
+            ("dates", "Dates"),
+            ("name", "Observance"),
+            ("status_text", "Status"),
+            ("categories", "Categories"),
+            ("theme", "Theme"),
+        ]
         if fmt is OutputFormat.TABLE
         else [(k, k) for k in _CSV_COLUMNS],
         title=f"Observances {start} to {end}",
-        json_document=[{k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows],
+        json_document=[
+            {k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows
+        ],
     )
 
 
 _CSV_COLUMNS = (
-    "observance", "name", "start", "end", "categories", "status", "may_vary_days",
-    "begins_evening_before", "theme", "url", "calendar", "instance", "description",
+    "observance",
+    "name",
+    "start",
+    "end",
+    "categories",
+    "status",
+    "may_vary_days",
+    "begins_evening_before",
+    "theme",
+    "url",
+    "calendar",
+    "instance",
+    "description",
 )
 
 
@@ -149,8 +169,13 @@ def clashes(
     emit(
         rows,
         fmt,
-        columns=[("date", "Date"), ("name", "Observance"), ("what", "On this day"),
-                 ("fasting", "Fasting"), ("rest_from_work", "Rest from work"),
-                 ("status", "Status")],
+        columns=[
+            ("date", "Date"),
+            ("name", "Observance"),
+            ("what", "On this day"),
+            ("fasting", "Fasting"),
+            ("rest_from_work", "Rest from work"),
+            ("status", "Status"),
+        ],
         title=f"What falls on {start}" + (f" to {end}" if end != start else ""),
     )

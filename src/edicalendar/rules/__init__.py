@@ -24,7 +24,9 @@ from edicalendar.model import (
 )
 
 
-def dates_for_year(rule: Rule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
+def dates_for_year(
+    rule: Rule, year: int, duration_days: int | None, subject: str
+) -> list[RuleDate]:
     """Dates the rule gives for occurrences that *start* in `year`, in start order.
 
     `duration_days` stretches single-day rules into weeks or festivals; spans and whole months

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Literal
 
 from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
 from dateutil.rrule import rrulestr
@@ -51,7 +52,9 @@ def nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None
     return None
 
 
-def dates(rule: GregorianRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
+def dates(
+    rule: GregorianRule, year: int, duration_days: int | None, subject: str
+) -> list[RuleDate]:
     """Dates starting in `year` for a Gregorian rule (see module docstring)."""
     first, last = EASTER_YEARS if isinstance(rule, EasterRule) else GREGORIAN_YEARS
     if not first <= year <= last:
@@ -77,14 +80,16 @@ def dates(rule: GregorianRule, year: int, duration_days: int | None, subject: st
                 )
             ]
         case NthWeekdayRule(month, weekday, nth, offset_days):
-            found = nth_weekday(year, month, weekday.index, nth)
+            found = nth_weekday(year, month, weekday.number, nth)
             if found is None:
                 return []  # a fifth weekday that this month does not have
             return [_stretch(found + dt.timedelta(days=offset_days), duration_days)]
         case EasterRule(offset_days, easter_calendar):
-            method = EASTER_ORTHODOX if easter_calendar is EasterCalendar.ORTHODOX else EASTER_WESTERN
-            day = easter(year, method) + dt.timedelta(days=offset_days)
-            return [_stretch(day, duration_days)]
+            computus: Literal[1, 2, 3] = (
+                EASTER_ORTHODOX if easter_calendar is EasterCalendar.ORTHODOX else EASTER_WESTERN
+            )
+            easter_day = easter(year, computus) + dt.timedelta(days=offset_days)
+            return [_stretch(easter_day, duration_days)]
         case RRuleRule(text):
             try:
                 recurrence = rrulestr(text, dtstart=dt.datetime(year, 1, 1))

@@ -44,12 +44,14 @@ def _month_number(name: str, hebrew_year: int) -> int:
 
 
 def dates(rule: HebrewRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
-    """Dates of `rule` that start in Gregorian `year` (at most one: Hebrew years are solar-bound)."""
+    """Dates of `rule` starting in Gregorian `year` (at most one: the calendar is solar-bound)."""
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
         raise UnsupportedYearError(subject, year, first, last)
     if rule.month not in MONTHS:
-        raise RuleError(f"{subject}: unknown Hebrew month {rule.month!r}; use one of {sorted(MONTHS)}")
+        raise RuleError(
+            f"{subject}: unknown Hebrew month {rule.month!r}; use one of {sorted(MONTHS)}"
+        )
     found: list[RuleDate] = []
     for hebrew_year in (year + 3760, year + 3761):
         month = _month_number(rule.month, hebrew_year)
