@@ -75,6 +75,37 @@ NOTES: dict[tuple[str, int], str] = {
 }
 
 
+METHOD = [
+    "## Method",
+    "",
+    "- Positions: PyEphem (VSOP87 and ELP-2000 built in; nothing is downloaded). Apparent "
+    "longitudes of date.",
+    "- Hindu months are amanta (new moon to new moon) and take the name of the sidereal sign "
+    "the Sun enters during the month (Chaitra holds Mesha sankranti); a month without an "
+    "ingress is adhika (leap) and festivals skip it. Sidereal longitudes use the Lahiri "
+    "ayanamsa (23.853 degrees at J2000, growing 50.29 arc-seconds a year).",
+    "- A tithi is 12 degrees of Moon-minus-Sun elongation. A festival falls on the IST civil "
+    "day on which its tithi holds at the festival's moment: sunrise (most), midday "
+    "(Ganesh Chaturthi, Ram Navami), afternoon (Dussehra, Holi's day of colours), sunset "
+    "(Diwali), moonrise (Karva Chauth) or the night (Maha Shivaratri).",
+    "- Sunrise, sunset and moonrise are computed for New Delhi (28.61 N, 77.21 E). New Delhi "
+    "rather than Ujjain because the published tables (timeanddate.com India, drikpanchang) "
+    "are computed for New Delhi and UK mandirs keep those Indian dates (Neasden Temple, "
+    "Diwali 2024: Thursday 31 October). The choice matters only when a tithi begins or ends "
+    "within minutes of the deciding moment.",
+    "- Solar festivals (Makar Sankranti, Lohri, Pongal, and the Mesha sankranti behind "
+    "Vaisakhi) use the moment the sidereal Sun enters the sign.",
+    "- Chinese months start on the China Standard Time (UTC+8) date of the new moon; month 11 "
+    "holds the December solstice, and in a year of 13 lunations the first month without a "
+    "principal solar term is the leap month. The computation also matches the `lunardate` "
+    "library for 1950-2099 except Mid-Autumn 1978 (a new moon nine minutes after midnight "
+    "CST, which the calendar printed then put on the previous day).",
+    "- Vesak follows the holidays `VESAK_MAY` table: the 15th day of the Chinese lunar month "
+    "that falls in May.",
+    "",
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     festival: FestivalInfo
@@ -160,7 +191,7 @@ def render(comparisons: list[Comparison], seconds: float) -> str:
             f"| {c.festival.name} | `{c.table.key}` | {c.years[0]}-{c.years[1]} | "
             f"{c.compared} | {c.agreements} | {c.percent:.1f} |"
         )
-    lines += ["", "## Misses", ""]
+    lines += ["", *METHOD, "## Misses", ""]
     for c in comparisons:
         if not c.misses:
             continue

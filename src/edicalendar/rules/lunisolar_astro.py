@@ -190,7 +190,7 @@ def tithi_span(month: HinduMonth, tithi: int) -> tuple[float, float]:
 # --- days at New Delhi ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def delhi_sun(day: dt.date) -> tuple[float, float]:
     """Sunrise and sunset at New Delhi on the IST civil date `day`, as PyEphem dates."""
     observer = _delhi_observer()
@@ -243,7 +243,7 @@ def _delhi_observer() -> ephem.Observer:
     return observer
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def delhi_moonrise(day: dt.date) -> float:
     """The first moonrise at New Delhi after sunset on the IST civil date `day`."""
     observer = _delhi_observer()
