@@ -161,7 +161,7 @@ def _dates(days: tuple[dt.date, ...]) -> str:
     return ", ".join(day.isoformat() for day in days) or "none"
 
 
-def render(comparisons: list[Comparison], seconds: float) -> str:
+def render(comparisons: list[Comparison]) -> str:
     followed = [c for c in comparisons if c.festival.name not in COMPARED_ONLY]
     total = sum(c.compared for c in followed)
     agreed = sum(c.agreements for c in followed)
@@ -181,7 +181,6 @@ def render(comparisons: list[Comparison], seconds: float) -> str:
         f"Overall, over the tables the engine follows: {agreed} of {total} festival-years "
         f"agree ({100.0 * agreed / total:.1f}%). The Guru Gobind Singh table is listed for "
         "reference only: it mixes the Nanakshahi fixed date with the lunar one.",
-        f"Computing every comparison took {seconds:.1f} s (cold process, ephemeris included).",
         "",
         "| festival | table | years | compared | agree | % |",
         "|---|---|---|---|---|---|",
@@ -275,7 +274,7 @@ def main() -> int:
             comparisons.append(compare(info, table))
     seconds = time.perf_counter() - start
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(comparisons, seconds), encoding="utf-8")
+    DOC.write_text(render(comparisons), encoding="utf-8")
     MISSES_CSV.parent.mkdir(parents=True, exist_ok=True)
     with MISSES_CSV.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -287,6 +286,7 @@ def main() -> int:
                 writer.writerow([c.festival.name, year, table_text, computed_text])
     for c in comparisons:
         print(f"{c.festival.name:28} {c.agreements:4}/{c.compared:<4} {c.percent:6.1f}%")
+    print(f"computed in {seconds:.1f} s (cold process, ephemeris included)")
     unexplained = [
         (c.festival.name, year)
         for c in comparisons
