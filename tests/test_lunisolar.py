@@ -357,3 +357,36 @@ def test_importing_the_engine_loads_no_astronomy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# --- the lunar month model ----------------------------------------------------------------
+
+#: Adhika (leap) months and their first days, from the Marathi Wikipedia list of 21st-century
+#: adhika months (https://mr.wikipedia.org/wiki/अधिकमास, revision 1389047).
+ADHIKA_MONTHS = {
+    2007: ("Jyeshtha", dt.date(2007, 5, 17)),
+    2010: ("Vaishakha", dt.date(2010, 4, 15)),
+    2012: ("Bhadrapada", dt.date(2012, 8, 18)),
+    2015: ("Ashadha", dt.date(2015, 6, 18)),
+    2018: ("Jyeshtha", dt.date(2018, 5, 16)),
+    2020: ("Ashvin", dt.date(2020, 9, 18)),
+    2023: ("Shravana", dt.date(2023, 7, 18)),
+}
+
+
+def test_adhika_months_match_the_published_list() -> None:
+    """The leap months 2005-2024 are the published ones, starting at the new moon before day 1."""
+    from edicalendar.rules import lunisolar_astro as astro
+
+    found = {
+        astro.to_datetime(month.start).year: month
+        for month in astro.hindu_months()
+        if month.adhika and 2005 <= astro.to_datetime(month.start).year <= 2024
+    }
+    assert set(found) == set(ADHIKA_MONTHS)
+    for year, (name, first_day) in ADHIKA_MONTHS.items():
+        month = found[year]
+        assert month.name == f"Adhika {name}"
+        # The listed first day is the first or second day after the new moon (IST).
+        new_moon_day = astro.local_date(month.start, astro.IST)
+        assert 0 <= (first_day - new_moon_day).days <= 2, (year, new_moon_day, first_day)
