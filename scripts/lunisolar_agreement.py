@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from edicalendar.model import LunisolarRule
 from edicalendar.rules import lunisolar
 from edicalendar.rules import lunisolar_astro as astro
 from edicalendar.rules.lunisolar import FESTIVALS, FestivalInfo, SankrantiRule, TithiRule
@@ -205,6 +206,7 @@ def render(comparisons: list[Comparison]) -> str:
             lines.append(f"| {year} | {_dates(published)} | {_dates(computed)} | {text} |")
         lines.append("")
     lines += _uk_vaisakhi()
+    lines += _cross_checks()
     lines += _festival_reference()
     return "\n".join(lines) + "\n"
 
@@ -246,6 +248,66 @@ def _uk_vaisakhi() -> list[str]:
         "sankranti.",
         "",
     ]
+
+
+def _published_rows(filename: str) -> list[dict[str, str]]:
+    with (MISSES_CSV.parent / filename).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _cross_checks() -> list[str]:
+    """Agreement with the published dates in tests/data/lunisolar and with `lunardate`."""
+    from lunardate import LunarDate
+
+    lines = [
+        "## Cross-checks against other sources",
+        "",
+        "Published dates transcribed with their sources in `tests/data/lunisolar/*.csv` "
+        "(tested by `tests/test_lunisolar.py`). A row with a note records a documented "
+        "difference of practice, within the festival's `may_vary_days`.",
+        "",
+        "| festival | source rows | years | same date | documented differences |",
+        "|---|---|---|---|---|",
+    ]
+    for name, filename in (("diwali", "diwali.csv"), ("holi", "holi.csv")):
+        rows = _published_rows(filename)
+        same = sum(
+            1
+            for row in rows
+            if (dt.date.fromisoformat(row["date"]),)
+            == lunisolar.astronomical_dates(FESTIVALS[name], int(row["year"]))
+        )
+        years = len({row["year"] for row in rows})
+        noted = sum(1 for row in rows if row["note"])
+        lines.append(f"| {name} | {len(rows)} | {years} | {same} | {noted} |")
+    rows = _published_rows("vaisakhi.csv")
+    same = 0
+    for row in rows:
+        year = int(row["year"])
+        if row["region"] == "uk":
+            found = lunisolar.dates(LunisolarRule("vaisakhi"), year, None, "vaisakhi")
+            ours = tuple(occurrence.start for occurrence in found)
+        else:
+            ours = lunisolar.astronomical_dates(FESTIVALS["vaisakhi"], year)
+        same += (dt.date.fromisoformat(row["date"]),) == ours
+    years = len({row["year"] for row in rows})
+    noted = sum(1 for row in rows if row["note"])
+    lines.append(
+        f"| vaisakhi (UK: 14 April; India: sankranti) | {len(rows)} | {years} | {same} | {noted} |"
+    )
+    for name, month, day in (("chinese_new_year", 1, 1), ("mid_autumn", 8, 15)):
+        years_checked = range(1950, 2100)
+        same = sum(
+            1
+            for year in years_checked
+            if lunisolar.astronomical_dates(FESTIVALS[name], year)
+            == (LunarDate(year, month, day).to_solar_date(),)
+        )
+        lines.append(
+            f"| {name} (`lunardate` library) | - | {len(years_checked)} | {same} | "
+            f"{len(years_checked) - same} |"
+        )
+    return [*lines, ""]
 
 
 def _festival_reference() -> list[str]:
