@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from edicalendar.model import LunisolarRule
 from edicalendar.rules import lunisolar
@@ -24,6 +25,7 @@ from edicalendar.rules.lunisolar import FESTIVALS, FestivalInfo, SankrantiRule, 
 from edicalendar.rules.lunisolar_tables import TableRef, table_dates, table_range
 
 ROOT = Path(__file__).resolve().parent.parent
+LONDON = ZoneInfo("Europe/London")
 DOC = ROOT / "docs" / "lunisolar-agreement.md"
 MISSES_CSV = ROOT / "tests" / "data" / "lunisolar" / "agreement-misses.csv"
 
@@ -206,6 +208,7 @@ def render(comparisons: list[Comparison]) -> str:
             lines.append(f"| {year} | {_dates(published)} | {_dates(computed)} | {text} |")
         lines.append("")
     lines += _uk_vaisakhi()
+    lines += _london_diwali()
     lines += _cross_checks()
     lines += _festival_reference()
     return "\n".join(lines) + "\n"
@@ -246,6 +249,58 @@ def _uk_vaisakhi() -> list[str]:
         f"{len(on_13th)} of {last - first + 1} years ({', '.join(map(str, on_13th))}); those "
         "are the years `may_vary_days = 1` covers for gurdwaras that follow the Bikrami "
         "sankranti.",
+        "",
+    ]
+
+
+def _london_sunset(day: dt.date) -> float:
+    import ephem
+
+    observer = ephem.Observer()
+    observer.lat, observer.lon = "51.5074", "-0.1278"
+    midnight = dt.datetime.combine(day, dt.time(), LONDON).astimezone(dt.UTC)
+    observer.date = astro.from_datetime(midnight.replace(tzinfo=None))
+    return float(observer.next_setting(ephem.Sun()))
+
+
+def _london_day(moment: float) -> dt.date:
+    return astro.to_datetime(moment).replace(tzinfo=dt.UTC).astimezone(LONDON).date()
+
+
+def _diwali_at_london(year: int) -> tuple[dt.date, ...]:
+    """Diwali by the same sunset rule, but with London's sunset and London's calendar day."""
+    found = []
+    for month in astro.months_named(6, year):
+        begin, end = astro.tithi_span(month, 30)
+        day = _london_day(begin) - dt.timedelta(days=1)
+        chosen = _london_day(begin)
+        for _ in range(4):
+            if begin <= _london_sunset(day) < end:
+                chosen = day
+                break
+            day += dt.timedelta(days=1)
+        if chosen.year == year:
+            found.append(chosen)
+    return tuple(found)
+
+
+def _london_diwali() -> list[str]:
+    neasden = {int(row["year"]) for row in _published_rows("diwali.csv")}
+    differ = []
+    for year in range(2000, 2076):
+        indian = lunisolar.astronomical_dates(FESTIVALS["diwali"], year)
+        london = _diwali_at_london(year)
+        if indian != london:
+            differ.append((year, indian, london))
+    kept = [year for year, _, _ in differ if year in neasden]
+    listed = "; ".join(f"{y}: {_dates(i)} (London {_dates(b)})" for y, i, b in differ)
+    return [
+        "## Diwali: Indian date against a London computation",
+        "",
+        f"Computed with London's sunset and calendar day instead of New Delhi's, Diwali would "
+        f"move in {len(differ)} of 76 years 2000-2075 ({listed}). In "
+        f"{', '.join(map(str, kept))} Neasden Temple kept the Indian date "
+        "(tests/data/lunisolar/diwali.csv), so the engine publishes the Indian date for the UK.",
         "",
     ]
 

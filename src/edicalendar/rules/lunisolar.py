@@ -133,8 +133,10 @@ _FESTIVAL_LIST = (
         "dates from timeanddate.com India via holidays DIWALI_INDIA",
         computation=TithiRule(6, 30, "SUNSET"),
         table=TableRef("hindu", "DIWALI_INDIA"),
-        variation="When the new moon straddles two evenings some UK listings give the next "
-        "day (2024: 31 October at Neasden, 1 November in some almanacs).",
+        variation="When the new moon straddles two evenings listings differ by a day (2024: "
+        "31 October at Neasden, 1 November in some almanacs). A London-computed almanac "
+        "would put Diwali a day earlier in about one year in six; Neasden kept the Indian "
+        "day in such years (2004, 2013, 2016).",
     ),
     FestivalInfo(
         name="bandi_chhor_divas",
