@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -353,8 +354,14 @@ def test_importing_the_engine_loads_no_astronomy() -> None:
         "assert 'ephem' not in sys.modules, 'ephem'\n"
         "assert 'holidays' not in sys.modules, 'holidays'\n"
     )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
 
