@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event
+from icalendar.prop import vText
 
 from edicalendar.errors import ConfigError, Problem, UsageError
 from edicalendar.model import Category, Occurrence, Status
@@ -427,11 +428,13 @@ def render_tracked(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", title)
-    calendar.add("x-wr-calname", title)
+    # NAME (RFC 7986) and X- properties are TEXT (RFC 5545 3.8.8.2), but `icalendar` does not
+    # know them and would write commas and semicolons unescaped: vText escapes them.
+    calendar.add("name", vText(title))
+    calendar.add("x-wr-calname", vText(title))
     if description:
         calendar.add("description", description)
-        calendar.add("x-wr-caldesc", description)
+        calendar.add("x-wr-caldesc", vText(description))
     refresh = _parse_duration(feed_settings.refresh)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", feed_settings.refresh)
