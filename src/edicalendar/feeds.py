@@ -167,18 +167,14 @@ def occurrence_uid(observance_id: str, instance: str) -> str:
     return str(uuid.uuid5(UID_NAMESPACE, f"{observance_id}:{instance}")).upper()
 
 
-def _long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def occurrence_description(occ: Occurrence) -> str:
     """DESCRIPTION text: what it is, that year's theme, how sure the date is, and the link."""
     parts = [occ.description.strip()]
     if occ.theme:
         parts.append(f"Theme for {occ.year}: {occ.theme}")
     if occ.begins_evening_before:
-        eve = occ.start - dt.timedelta(days=1)
-        parts.append(f"Begins at sunset on the evening before, {_long_date(eve)}.")
+        # No date in the text: a moved date must change DTSTART/DTEND only.
+        parts.append("Begins at sunset on the evening before.")
     if occ.status is Status.PROVISIONAL:
         parts.append(
             f"Provisional date: the organiser has not yet announced the {occ.year} dates. "
