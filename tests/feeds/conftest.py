@@ -169,8 +169,7 @@ def read_ics_py(raw: bytes) -> list[Seen]:
 
     calendar = ics.Calendar(raw.decode("utf-8"))
     return [
-        Seen(e.uid, e.name, e.begin.date(), e.end.date(), bool(e.all_day))
-        for e in calendar.events
+        Seen(e.uid, e.name, e.begin.date(), e.end.date(), bool(e.all_day)) for e in calendar.events
     ]
 
 

@@ -90,8 +90,12 @@ def test_text_is_escaped(bodies: list[bytes]) -> None:
     assert "DESCRIPTION:Line one\\nline two" in lines
     assert "CATEGORIES:Race\\, religion,Faith\\; belief" in lines
     assert "URL:https://example.org/a,b;c" in lines
-    assert any(line.startswith("DESCRIPTION:Pride 🏳️‍🌈🏳️‍⚧️👩🏽‍🤝‍👩🏻 month\\, celebrate\\; together\\nSecond line: ")
-               for line in lines)
+    assert any(
+        line.startswith(
+            "DESCRIPTION:Pride 🏳️‍🌈🏳️‍⚧️👩🏽‍🤝‍👩🏻 month\\, celebrate\\; together\\nSecond line: "
+        )
+        for line in lines
+    )
 
 
 def test_awkward_text_round_trips_through_ical_js(tmp_path, icaljs) -> None:

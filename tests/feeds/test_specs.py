@@ -51,8 +51,10 @@ def _occurrence(**changes: object) -> Occurrence:
 def test_second_occurrence_in_a_year_has_its_own_stable_uid() -> None:
     """UIDs are UUIDv5 of "id:instance", so "2030" and "2030-2" differ and never change."""
     first, second = occurrence_events(
-        [_occurrence(), _occurrence(start=dt.date(2030, 12, 25), end=dt.date(2030, 12, 25),
-                                    instance="2030-2")]
+        [
+            _occurrence(),
+            _occurrence(start=dt.date(2030, 12, 25), end=dt.date(2030, 12, 25), instance="2030-2"),
+        ]
     )
     assert first.uid == str(uuid.uuid5(NAMESPACE, "eid-al-adha:2030")).upper()
     assert second.uid == str(uuid.uuid5(NAMESPACE, "eid-al-adha:2030-2")).upper()
@@ -63,8 +65,15 @@ def test_description_explains_estimated_provisional_and_evening_start() -> None:
     """DESCRIPTION says what the date status means, that it starts the evening before, the
     theme and the link; such dates are published as TENTATIVE."""
     (estimated,) = occurrence_events(
-        [_occurrence(status=Status.ESTIMATED, may_vary_days=2, begins_evening_before=True,
-                     theme="Sharing", url="https://example.org/eid")]
+        [
+            _occurrence(
+                status=Status.ESTIMATED,
+                may_vary_days=2,
+                begins_evening_before=True,
+                theme="Sharing",
+                url="https://example.org/eid",
+            )
+        ]
     )
     assert estimated.status == "TENTATIVE"
     assert "Estimated date: may vary by 2 days" in estimated.description
@@ -94,12 +103,18 @@ def test_content_hash_covers_published_fields_only() -> None:
     """The content hash changes with any published field and ignores the origin."""
     event = FeedEvent("U", "S", "D", dt.date(2026, 1, 1), dt.date(2026, 1, 1), None, ("A",))
     assert FeedEvent.from_json(event.to_json()) == event
-    assert event.content_hash() != FeedEvent(
-        "U", "S", "D", dt.date(2026, 1, 1), dt.date(2026, 1, 2), None, ("A",)
-    ).content_hash()
-    assert event.content_hash() != FeedEvent(
-        "U", "S", "D", dt.date(2026, 1, 1), dt.date(2026, 1, 1), None, ("B",)
-    ).content_hash()
+    assert (
+        event.content_hash()
+        != FeedEvent(
+            "U", "S", "D", dt.date(2026, 1, 1), dt.date(2026, 1, 2), None, ("A",)
+        ).content_hash()
+    )
+    assert (
+        event.content_hash()
+        != FeedEvent(
+            "U", "S", "D", dt.date(2026, 1, 1), dt.date(2026, 1, 1), None, ("B",)
+        ).content_hash()
+    )
 
 
 def test_default_feeds_and_custom_feeds(make_context) -> None:
@@ -117,7 +132,7 @@ exclude_observances = ["passover"]
     assert names[-1] == "wellbeing-and-faith" and names[0] == "all" and len(names) == 15
     body = build_feed(ctx, "wellbeing-and-faith", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert b"SUMMARY:Mental Health Awareness Week" in body
-    assert "Eid al-Fitr".encode() in body
+    assert b"Eid al-Fitr" in body
     assert b"Passover" not in body
     assert b"NAME:Wellbeing and faith" in body
 
@@ -147,7 +162,7 @@ def test_etag_and_last_modified(make_context, window, clock) -> None:
     """ETag is strong and follows the bytes; Last-Modified is the newest change, not now."""
     body = build_feed(make_context(), "all", *window)
     assert etag(body) == etag(bytes(body))
-    assert etag(body).startswith('"') and not etag(body).startswith('W/')
+    assert etag(body).startswith('"') and not etag(body).startswith("W/")
     assert etag(body) != etag(body + b" ")
     assert last_modified(body) == clock.moment
     clock.advance(days=3)
@@ -163,16 +178,29 @@ def test_etag_and_last_modified(make_context, window, clock) -> None:
 def test_feed_over_one_megabyte_warns(capsys) -> None:
     """A feed past Google's 1 MB limit is still written, with a warning on stderr."""
     events = [
-        FeedEvent(f"U{i}", f"Day {i}", "x" * 2000, dt.date(2026, 1, 1), dt.date(2026, 1, 1),
-                  None, ())
+        FeedEvent(
+            f"U{i}", f"Day {i}", "x" * 2000, dt.date(2026, 1, 1), dt.date(2026, 1, 1), None, ()
+        )
         for i in range(520)
     ]
-    body = render_feed("Big", "", events, state=None, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-                       settings=FeedSettings())
+    body = render_feed(
+        "Big",
+        "",
+        events,
+        state=None,
+        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        settings=FeedSettings(),
+    )
     assert len(body) > 1_000_000
     assert "over the 1 MB Google Calendar limit" in capsys.readouterr().err
-    small = render_feed("Small", "", events[:5], state=None,
-                        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), settings=FeedSettings())
+    small = render_feed(
+        "Small",
+        "",
+        events[:5],
+        state=None,
+        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        settings=FeedSettings(),
+    )
     assert len(small) < 20_000
     assert capsys.readouterr().err == ""
 

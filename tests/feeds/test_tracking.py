@@ -91,16 +91,21 @@ def test_override_moving_eid_changes_exactly_that_event(make_context, window, ca
         assert changed == [EID_UID], name
         was, now = props(old[EID_UID]), props(new[EID_UID])
         differing = {key for key in was if was[key] != now.get(key)}
-        assert differing == {"DTSTART;VALUE=DATE", "DTEND;VALUE=DATE", "SEQUENCE",
-                             "LAST-MODIFIED", "DTSTAMP"}
+        assert differing == {
+            "DTSTART;VALUE=DATE",
+            "DTEND;VALUE=DATE",
+            "SEQUENCE",
+            "LAST-MODIFIED",
+            "DTSTAMP",
+        }
         assert (was["SEQUENCE"], now["SEQUENCE"]) == ("0", "1")
         assert now["DTSTART;VALUE=DATE"] == "20260321"
         assert now["DTEND;VALUE=DATE"] == "20260322"
         assert now["LAST-MODIFIED"] == now["DTSTAMP"] == "20260224T123000Z"
         # The calendar header and every other byte outside that VEVENT are unchanged.
-        assert before[name].replace(_raw_block(before[name], EID_UID), b"") == after[
-            name
-        ].replace(_raw_block(after[name], EID_UID), b"")
+        assert before[name].replace(_raw_block(before[name], EID_UID), b"") == after[name].replace(
+            _raw_block(after[name], EID_UID), b""
+        )
     for name in ("awareness", "sex", "age"):
         assert before[name] == after[name]
     clock.advance(days=1)
@@ -175,7 +180,9 @@ def test_cancelled_lifecycle(make_context, window, calendars, clock) -> None:
     assert len(blocks(gone["faith"])) == 1
 
 
-def test_restored_occurrence_comes_back_with_higher_sequence(make_context, window, calendars, clock):
+def test_restored_occurrence_comes_back_with_higher_sequence(
+    make_context, window, calendars, clock
+):
     """An occurrence restored after cancellation is CONFIRMED again with SEQUENCE 2."""
     original = (calendars / "faith.toml").read_text("utf-8")
     build_feed(make_context(), "faith", *window)
@@ -196,8 +203,9 @@ def test_leaving_the_window_or_a_category_is_not_a_cancellation(make_context, ca
     assert b"CANCELLED" not in b"".join(next_year.values())
     path = calendars / "awareness.toml"
     path.write_text(
-        path.read_text("utf-8").replace('categories = ["sex", "general_edi"]',
-                                        'categories = ["general_edi"]'),
+        path.read_text("utf-8").replace(
+            'categories = ["sex", "general_edi"]', 'categories = ["general_edi"]'
+        ),
         "utf-8",
     )
     clock.advance(days=1)
@@ -221,8 +229,9 @@ def test_two_exports_are_identical(make_context, clock, tmp_path) -> None:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     clock.advance(days=20)
     export_site(make_context(), later)
-    old, new = blocks((first / "feeds/all.ics").read_bytes()), blocks(
-        (later / "feeds/all.ics").read_bytes()
+    old, new = (
+        blocks((first / "feeds/all.ics").read_bytes()),
+        blocks((later / "feeds/all.ics").read_bytes()),
     )
     common = set(old) & set(new)
     assert len(common) > 10
@@ -251,18 +260,40 @@ def test_render_feed_with_scope_tracks_and_cancels(tmp_path) -> None:
     state = FeedState(database)
     settings = FeedSettings()
     t0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
-    first = render_feed("Plan", "", _events("a", "b"), state=state, now=t0, settings=settings,
-                        scope="campaign:pride")
+    first = render_feed(
+        "Plan",
+        "",
+        _events("a", "b"),
+        state=state,
+        now=t0,
+        settings=settings,
+        scope="campaign:pride",
+    )
     assert b"DTSTAMP:20260501T080000Z" in first
-    again = render_feed("Plan", "", _events("a", "b"), state=state, now=t0 + dt.timedelta(days=1),
-                        settings=settings, scope="campaign:pride")
+    again = render_feed(
+        "Plan",
+        "",
+        _events("a", "b"),
+        state=state,
+        now=t0 + dt.timedelta(days=1),
+        settings=settings,
+        scope="campaign:pride",
+    )
     assert again == first
-    later = render_feed("Plan", "", _events("a"), state=state, now=t0 + dt.timedelta(days=2),
-                        settings=settings, scope="campaign:pride")
+    later = render_feed(
+        "Plan",
+        "",
+        _events("a"),
+        state=state,
+        now=t0 + dt.timedelta(days=2),
+        settings=settings,
+        scope="campaign:pride",
+    )
     cancelled = props(blocks(later)["TASK-b"])
     assert (cancelled["STATUS"], cancelled["SEQUENCE"]) == ("CANCELLED", "1")
     assert cancelled["DTSTAMP"] == "20260503T080000Z"
-    other_scope = render_feed("Other", "", _events("c"), state=state, now=t0, settings=settings,
-                              scope="campaign:iwd")
+    other_scope = render_feed(
+        "Other", "", _events("c"), state=state, now=t0, settings=settings, scope="campaign:iwd"
+    )
     assert set(blocks(other_scope)) == {"TASK-c"}
     database.close()
