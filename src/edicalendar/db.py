@@ -57,9 +57,10 @@ meta = Table(
 feed_events = Table(
     "feed_events",
     metadata,
+    #: Which complete event set the UID belongs to ("observances", or a campaign plan's own);
+    #: each scope tracks its own SEQUENCE, so one UID may appear in several scopes.
+    Column("scope", String(200), primary_key=True, default=""),
     Column("uid", String(64), primary_key=True),
-    #: Which complete event set the UID belongs to ("observances", or a campaign plan's own).
-    Column("scope", String(200), nullable=False, default="", index=True),
     Column("observance_id", String(200), nullable=False),
     Column("instance", String(40), nullable=False),
     Column("content_hash", String(64), nullable=False),

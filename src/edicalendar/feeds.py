@@ -416,8 +416,13 @@ def render_tracked(
     description: str,
     tracked: Iterable[TrackedEvent],
     settings: Settings | FeedSettings,
+    *,
+    vevents: dict[TrackedEvent, Event] | None = None,
 ) -> bytes:
-    """Serialise tracked events as one VCALENDAR, in date order; warn past 1 MB."""
+    """Serialise tracked events as one VCALENDAR, in date order; warn past 1 MB.
+
+    `vevents` memoises VEVENT components across several feeds rendered from the same events.
+    """
     feed_settings = _feed_settings(settings)
     calendar = Calendar()
     calendar.add("prodid", f"-//{feed_settings.organisation}//edicalendar//EN")
@@ -435,7 +440,13 @@ def render_tracked(
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", feed_settings.refresh)
     for item in sorted(tracked, key=_order):
-        calendar.add_component(_vevent(item))
+        if vevents is None:
+            calendar.add_component(_vevent(item))
+            continue
+        vevent = vevents.get(item)
+        if vevent is None:
+            vevent = vevents[item] = _vevent(item)
+        calendar.add_component(vevent)
     body: bytes = calendar.to_ical(sorted=False)
     if len(body) > MAX_FEED_BYTES:
         from edicalendar.output import warn
@@ -551,7 +562,9 @@ class _Builder:
         if not stateless:
             from edicalendar.feedstate import FeedState
 
-            self.state = FeedState(ctx.database)
+            self.state = FeedState(ctx.database, cache=True)
+        #: One VEVENT object per tracked event, shared by every feed that carries it.
+        self.vevents: dict[TrackedEvent, Event] = {}
 
     def _gone(self, origin: EventOrigin) -> bool:
         from edicalendar.errors import UnsupportedYearError
@@ -593,7 +606,11 @@ class _Builder:
 
     def render(self, spec: FeedSpec) -> bytes:
         return render_tracked(
-            spec.title, spec.description, self.tracked(spec.filters), self.ctx.loaded.settings
+            spec.title,
+            spec.description,
+            self.tracked(spec.filters),
+            self.ctx.loaded.settings,
+            vevents=self.vevents,
         )
 
 

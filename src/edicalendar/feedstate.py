@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -21,20 +22,25 @@ from edicalendar.db import Database, feed_events, parse_utc, utc_text
 from edicalendar.feeds import FeedEvent, TrackedEvent, cancelled_copy
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StoredEvent:
     """One row of `feed_events`: the last published event and its tracking values."""
 
-    event: FeedEvent
+    event_json: str
     content_hash: str
     sequence: int
     modified: dt.datetime
     cancelled_at: dt.datetime | None
 
+    @cached_property
+    def event(self) -> FeedEvent:
+        """The stored event (parsed only when needed: most rows are just compared by hash)."""
+        return FeedEvent.from_json(self.event_json)
+
 
 def _stored(row: Any) -> StoredEvent:
     return StoredEvent(
-        event=FeedEvent.from_json(row.event_json),
+        event_json=row.event_json,
         content_hash=row.content_hash,
         sequence=row.sequence,
         modified=parse_utc(row.last_modified),
@@ -56,14 +62,22 @@ def _values(event: FeedEvent, scope: str) -> dict[str, Any]:
 class FeedState:
     """Change tracking for published feed events, backed by the `feed_events` table."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, cache: bool = False) -> None:
+        """With `cache`, rows are read once and kept in step with this object's own writes:
+        for one build of many feeds, not for a long-lived object beside other writers."""
         self.database = database
+        self._cache: dict[str, dict[str, StoredEvent]] | None = {} if cache else None
 
     def load(self, scope: str) -> dict[str, StoredEvent]:
         """Every stored event of `scope`, by UID."""
+        if self._cache is not None and scope in self._cache:
+            return dict(self._cache[scope])
         with self.database.engine.connect() as conn:
             rows = conn.execute(select(feed_events).where(feed_events.c.scope == scope)).all()
-        return {row.uid: _stored(row) for row in rows}
+        loaded = {row.uid: _stored(row) for row in rows}
+        if self._cache is not None:
+            self._cache[scope] = dict(loaded)
+        return loaded
 
     def sync(
         self,
@@ -85,6 +99,8 @@ class FeedState:
             return self._sync(scope, events, now, cancelled_days, responsible)
         except IntegrityError:
             # Another process recorded the same new UID first; its row is now the truth.
+            if self._cache is not None:
+                self._cache.pop(scope, None)
             return self._sync(scope, events, now, cancelled_days, responsible)
 
     def _sync(
@@ -112,7 +128,7 @@ class FeedState:
                 inserts.append({"uid": event.uid, **values, "sequence": 0, "last_modified": stamp})
                 tracked.append(TrackedEvent(event, 0, moment))
             elif row.cancelled_at is None and row.content_hash == values["content_hash"]:
-                if row.event.to_json() != values["event_json"]:
+                if row.event_json != values["event_json"]:
                     updates[event.uid] = values  # origin moved (say, another file): not news
                 tracked.append(TrackedEvent(event, row.sequence, row.modified))
             else:
@@ -135,9 +151,16 @@ class FeedState:
             elif moment < row.cancelled_at + keep:
                 tracked.append(TrackedEvent(cancelled_copy(row.event), row.sequence, row.modified))
         if inserts or updates:
+            if self._cache is not None:
+                self._cache.pop(scope, None)  # reread after writing: simple and always right
             with self.database.engine.begin() as conn:
                 if inserts:
                     conn.execute(feed_events.insert(), inserts)
                 for uid, changes in updates.items():
-                    conn.execute(feed_events.update().where(feed_events.c.uid == uid), changes)
+                    conn.execute(
+                        feed_events.update().where(
+                            feed_events.c.scope == scope, feed_events.c.uid == uid
+                        ),
+                        changes,
+                    )
         return tracked

@@ -255,7 +255,8 @@ def _events(*keep: str) -> list[FeedEvent]:
 
 
 def test_render_feed_with_scope_tracks_and_cancels(tmp_path) -> None:
-    """Generic events: first sight stamps `now`; a missing one in a scoped feed is CANCELLED."""
+    """Generic events: first sight stamps `now`; a missing one in a scoped feed is CANCELLED;
+    scopes track the same UID independently."""
     database = open_database(f"sqlite:///{tmp_path / 'state.db'}")
     state = FeedState(database)
     settings = FeedSettings()
@@ -293,7 +294,8 @@ def test_render_feed_with_scope_tracks_and_cancels(tmp_path) -> None:
     assert (cancelled["STATUS"], cancelled["SEQUENCE"]) == ("CANCELLED", "1")
     assert cancelled["DTSTAMP"] == "20260503T080000Z"
     other_scope = render_feed(
-        "Other", "", _events("c"), state=state, now=t0, settings=settings, scope="campaign:iwd"
+        "Other", "", _events("a", "c"), state=state, now=t0, settings=settings, scope="campaign:iwd"
     )
-    assert set(blocks(other_scope)) == {"TASK-c"}
+    assert set(blocks(other_scope)) == {"TASK-a", "TASK-c"}  # one UID, tracked per scope
+    assert props(blocks(other_scope)["TASK-a"])["SEQUENCE"] == "0"
     database.close()
