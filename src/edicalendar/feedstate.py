@@ -97,8 +97,8 @@ class FeedState:
         """
         try:
             return self._sync(scope, events, now, cancelled_days, responsible)
-        except IntegrityError:
-            # Another process recorded the same new UID first; its row is now the truth.
+        except (IntegrityError, _Conflict):
+            # Another process recorded the same change first; its rows are now the truth.
             if self._cache is not None:
                 self._cache.pop(scope, None)
             return self._sync(scope, events, now, cancelled_days, responsible)
@@ -157,10 +157,19 @@ class FeedState:
                 if inserts:
                     conn.execute(feed_events.insert(), inserts)
                 for uid, changes in updates.items():
-                    conn.execute(
+                    # Only if nobody else changed the row since we read it (optimistic lock).
+                    done = conn.execute(
                         feed_events.update().where(
-                            feed_events.c.scope == scope, feed_events.c.uid == uid
+                            feed_events.c.scope == scope,
+                            feed_events.c.uid == uid,
+                            feed_events.c.sequence == stored[uid].sequence,
                         ),
                         changes,
                     )
+                    if done.rowcount != 1:
+                        raise _Conflict(uid)
         return tracked
+
+
+class _Conflict(Exception):
+    """Another process changed a row between our read and our write; the transaction rolls back."""

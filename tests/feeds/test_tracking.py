@@ -299,3 +299,30 @@ def test_render_feed_with_scope_tracks_and_cancels(tmp_path) -> None:
     assert set(blocks(other_scope)) == {"TASK-a", "TASK-c"}  # one UID, tracked per scope
     assert props(blocks(other_scope)["TASK-a"])["SEQUENCE"] == "0"
     database.close()
+
+
+def test_concurrent_writer_never_reuses_a_sequence(tmp_path) -> None:
+    """A writer holding stale rows retries after another process's change: SEQUENCE goes 0,1,2."""
+    database = open_database(f"sqlite:///{tmp_path / 'state.db'}")
+    t0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    stale = FeedState(database, cache=True)
+    other = FeedState(database)
+
+    def sync(state: FeedState, summary: str, hours: int) -> int:
+        (event,) = _events("a")
+        event = FeedEvent(event.uid, summary, "", event.start, event.end, None, ())
+        (tracked,) = state.sync(
+            "plan",
+            [event],
+            t0 + dt.timedelta(hours=hours),
+            cancelled_days=60,
+            responsible=lambda _row: True,
+        )
+        return tracked.sequence
+
+    assert sync(stale, "first", 0) == 0
+    assert sync(stale, "first", 1) == 0  # now holds the row in its cache
+    assert sync(other, "second", 2) == 1
+    assert sync(stale, "third", 3) == 2
+    assert sync(FeedState(database), "third", 4) == 2
+    database.close()
