@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from edicalendar.errors import EdicalendarError
+
 if TYPE_CHECKING:
     from edicalendar.context import AppContext
     from edicalendar.feeds import FeedSpec
@@ -29,17 +31,34 @@ class ExportResult:
     changed: int
 
 
+class OutputError(EdicalendarError):
+    """A feed or page could not be written where asked."""
+
+    exit_code = 3
+
+
 def write_atomic(path: Path, body: bytes) -> bool:
-    """Write `body` to `path` via a temporary file and rename; False when already identical."""
-    if path.is_file() and path.read_bytes() == body:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write `body` to `path` via a temporary file and rename; False when already identical.
+
+    Readers (a web server, a sync to a CDN) never see a half-written feed.
+    """
+    try:
+        if path.is_file() and path.read_bytes() == body:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(body)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

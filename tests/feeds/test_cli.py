@@ -135,3 +135,13 @@ def test_feed_and_export_as_a_subprocess(config_file: Path, tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "feeds" / "faith.ics").is_file()
+
+
+def test_unwritable_output_is_a_clear_error(config_file: Path, tmp_path: Path, capsys) -> None:
+    """Writing a feed under a path that is a file exits 3 naming the path, no traceback."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", "utf-8")
+    target = blocker / "feed.ics"
+    assert main(["--config", str(config_file), "feed", "--stateless", "-o", str(target)]) == 3
+    err = capsys.readouterr().err
+    assert f"error: cannot write {target}" in err and "Traceback" not in err
