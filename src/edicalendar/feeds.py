@@ -499,7 +499,11 @@ _STAMP_LINE = re.compile(rb"^(?:LAST-MODIFIED|DTSTAMP):(\d{8}T\d{6}Z)\r?$", re.M
 
 
 def last_modified(source: bytes | Iterable[TrackedEvent]) -> dt.datetime | None:
-    """The newest DTSTAMP/LAST-MODIFIED of a rendered feed or of tracked events (HTTP header)."""
+    """The newest DTSTAMP/LAST-MODIFIED of a rendered feed or of tracked events; None if empty.
+
+    It does not move when an event merely leaves the feed; a server answering
+    If-Modified-Since should use :func:`body_last_modified` (and prefer If-None-Match).
+    """
     stamps: list[dt.datetime] = []
     if isinstance(source, bytes | bytearray):
         for match in _STAMP_LINE.finditer(source):
@@ -511,6 +515,27 @@ def last_modified(source: bytes | Iterable[TrackedEvent]) -> dt.datetime | None:
     else:
         stamps = [t.modified or STATELESS_STAMP for t in source]
     return max(stamps) if stamps else None
+
+
+def body_last_modified(ctx: AppContext, name: str, body: bytes) -> dt.datetime:
+    """When feed `name` first had exactly these bytes (for the HTTP Last-Modified header).
+
+    Unlike :func:`last_modified`, this also moves when an event leaves the feed (the window
+    moved, a cancellation expired), so If-Modified-Since never gets a stale 304. The first
+    sight of each body is stored in the database's `meta` table at the injected clock's time.
+    """
+    from edicalendar.db import parse_utc, utc_text
+
+    key = f"feed-body:{name}"
+    tag = etag(body)
+    stored = ctx.database.get_meta(key)
+    if stored is not None:
+        stored_tag, _, since = stored.partition(" ")
+        if stored_tag == tag:
+            return parse_utc(since)
+    now = ctx.now()
+    ctx.database.set_meta(key, f"{tag} {utc_text(now)}")
+    return parse_utc(utc_text(now))
 
 
 # --- building feeds from the catalog ----------------------------------------------------------

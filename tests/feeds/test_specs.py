@@ -211,3 +211,23 @@ def test_refresh_setting_becomes_both_refresh_hints(make_context, window) -> Non
     body = build_feed(ctx, "all", *window)
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\nX-PUBLISHED-TTL:PT12H\r\n" in body
     assert b"\r\nPRODID:-//NHS Example Trust//edicalendar//EN\r\n" in body
+
+
+def test_body_last_modified_moves_when_an_event_leaves(make_context, window, clock) -> None:
+    """Last-Modified for HTTP is when the body first looked like this, even after a removal."""
+    from edicalendar.feeds import body_last_modified
+
+    start, end = window
+    ctx = make_context()
+    body = build_feed(ctx, "all", start, end)
+    first = clock.moment
+    clock.advance(days=1)
+    assert body_last_modified(ctx, "all", body) == clock.moment
+    clock.advance(days=1)
+    assert body_last_modified(make_context(), "all", build_feed(ctx, "all", start, end)) == (
+        first + dt.timedelta(days=1)
+    )
+    clock.advance(days=1)
+    shorter = build_feed(make_context(), "all", start.replace(month=3), end)  # LGBT+ month left
+    assert last_modified(shorter) == first  # event stamps alone would not move
+    assert body_last_modified(make_context(), "all", shorter) == clock.moment
