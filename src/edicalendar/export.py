@@ -150,6 +150,17 @@ published by {escape(organisation)}. Subscribe and your calendar keeps itself up
 new dates, announced themes and corrected dates arrive on their own. Events are all-day and
 shown as free, so they never block your diary.</p>
 <p>Subscribe rather than import: an imported file is a copy that never updates.</p>
+<nav aria-labelledby="contents">
+<h2 id="contents">On this page</h2>
+<ul>
+<li><a href="#feeds">Choose a feed</a></li>
+<li><a href="#outlook-web">Outlook on the web (NHSmail) and new Outlook</a></li>
+<li><a href="#outlook-desktop">Outlook for Windows (classic desktop)</a></li>
+<li><a href="#google">Google Calendar</a></li>
+<li><a href="#apple">Apple Calendar (Mac, iPhone and iPad)</a></li>
+<li><a href="#thunderbird">Thunderbird</a></li>
+</ul>
+</nav>
 
 <h2 id="feeds">Choose a feed</h2>
 {chr(10).join(feeds_html)}
