@@ -47,6 +47,7 @@ def test_feed_by_category_to_file(config_file: Path, tmp_path: Path, capsys) -> 
     body = target.read_bytes()
     assert body.count(b"BEGIN:VEVENT") == 2
     assert b"Passover" in body and b"Women" not in body
+    assert b"\r\nNAME:EDI calendar: Religion or belief\r\n" in body
     assert (
         out == f"wrote 2 events ({len(body):,} bytes) from 2026-01-01 to 2026-12-31 to {target}\n"
     )

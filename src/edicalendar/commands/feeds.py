@@ -46,7 +46,14 @@ def feed(
     """Write an iCalendar (.ics) feed of observances to a file or standard output."""
     from edicalendar.errors import UsageError
     from edicalendar.export import write_atomic
-    from edicalendar.feeds import FeedFilters, FeedSpec, build_spec, feed_window, find_spec
+    from edicalendar.feeds import (
+        CATEGORY_LABELS,
+        FeedFilters,
+        FeedSpec,
+        build_spec,
+        feed_window,
+        find_spec,
+    )
 
     app_ctx = context(ctx)
     if name and category:
@@ -57,7 +64,7 @@ def feed(
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
     if category:
-        labels = ", ".join(c.value for c in category)
+        labels = ", ".join(CATEGORY_LABELS[c] for c in category)
         spec = FeedSpec(
             "custom",
             f"EDI calendar: {labels}",
