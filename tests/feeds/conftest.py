@@ -213,7 +213,7 @@ def read_icalevents(raw: bytes) -> list[Seen]:
     found = icalevents.events(
         string_content=raw, start=dt.datetime(1970, 1, 1), end=dt.datetime(2100, 1, 1)
     )
-    # icalevents drops cancelled events; it reports all-day dates as midnight datetimes.
+    # icalevents reports all-day dates as midnight datetimes.
     return [Seen(e.uid, e.summary, _as_date(e.start), _as_date(e.end), e.all_day) for e in found]
 
 
@@ -227,8 +227,8 @@ PYTHON_READERS: dict[str, Callable[[bytes], list[Seen]]] = {
 }
 
 
-def read_with_icaljs(files: list[Path]) -> dict[Path, list[Seen]]:
-    """Parse files with Mozilla ical.js under node; one node process for all files."""
+def icaljs_raw(files: list[Path]) -> dict[str, list[list[Any]]]:
+    """What read_ics.cjs prints: per file, [uid, summary, start, end, allDay, status, sequence]."""
     node = shutil.which("node")
     assert node, "node is required for the ical.js interop tests"
     assert (NODE_MODULES / "ical.js").is_dir(), "run: npm ci --prefix tests/js"
@@ -240,7 +240,13 @@ def read_with_icaljs(files: list[Path]) -> dict[Path, list[Seen]]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout)
+    seen: dict[str, list[list[Any]]] = json.loads(done.stdout)
+    return seen
+
+
+def read_with_icaljs(files: list[Path]) -> dict[Path, list[Seen]]:
+    """Parse files with Mozilla ical.js under node; one node process for all files."""
+    seen = icaljs_raw(files)
     return {
         Path(name): [
             Seen(
@@ -290,3 +296,9 @@ def readers() -> dict[str, Callable[[bytes], list[Seen]]]:
 def icaljs() -> Callable[[list[Path]], dict[Path, list[Seen]]]:
     """Mozilla ical.js (run with node) as a reader of several files."""
     return read_with_icaljs
+
+
+@pytest.fixture
+def icaljs_full() -> Callable[[list[Path]], dict[str, list[list[Any]]]]:
+    """Mozilla ical.js output including STATUS and SEQUENCE."""
+    return icaljs_raw

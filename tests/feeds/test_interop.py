@@ -66,3 +66,30 @@ def test_ical_js_sees_every_default_feed(feeds, icaljs, members, expected) -> No
     seen = icaljs(list(paths.values()))
     for name, path in paths.items():
         assert sorted(tuple(s) for s in seen[path]) == _expected(members[name], expected), name
+
+
+def test_parsers_read_updated_and_cancelled_events(
+    make_context, window, calendars, clock, readers, icaljs_full, tmp_path
+) -> None:
+    """After a removal and an edit, every parser still reads the feed; ical.js sees the
+    CANCELLED status and the raised SEQUENCE."""
+    build_all(make_context(), *window)
+    faith = calendars / "faith.toml"
+    text = faith.read_text("utf-8")
+    faith.write_text(text[: text.index('[[observance]]\nid = "passover"')], "utf-8")
+    awareness = calendars / "awareness.toml"
+    awareness.write_text(
+        awareness.read_text("utf-8").replace("UKDHM runs", "UK Disability History Month runs"),
+        "utf-8",
+    )
+    clock.advance(days=1)
+    body = build_all(make_context(), *window)["all"]
+    path = tmp_path / "changed.ics"
+    path.write_bytes(body)
+    uids = {str(uuid.uuid5(NAMESPACE, f"{ident}:2026")).upper() for ident in IDS.values()}
+    for name, read in readers.items():
+        assert {s.uid for s in read(body)} == uids, name
+    by_summary = {row[1]: row for row in icaljs_full([path])[str(path)]}
+    assert by_summary["Passover (פסח)"][5:] == ["CANCELLED", 1]
+    assert by_summary["UK Disability History Month"][5:] == ["CONFIRMED", 1]
+    assert by_summary["International Women's Day"][5:] == ["CONFIRMED", 0]
