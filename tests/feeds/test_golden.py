@@ -2,11 +2,14 @@
 
 The golden files were written once and reviewed line by line against
 `reference/ical-interop.md` (CRLF, folding, exclusive DTEND, escaping, TRANSP, no VALARM).
+After an intended change, rewrite them with `EDICALENDAR_WRITE_GOLDEN=1 pytest
+tests/feeds/test_golden.py` and review the diff before committing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -43,14 +46,21 @@ def test_feed_matches_golden_file(make_context, window, golden_dir: Path, name: 
     """Each default feed of the fixture calendar equals its reviewed golden file byte for byte."""
     ctx = make_context()
     feeds = build_all(ctx, *window)
-    assert feeds[name] == (golden_dir / f"{name}.ics").read_bytes()
+    _compare(feeds[name], golden_dir / f"{name}.ics")
 
 
 def test_stateless_feed_matches_golden_file(make_context, window, golden_dir: Path) -> None:
     """Without the database every event has SEQUENCE:0 and the fixed stateless DTSTAMP."""
     ctx = make_context()
     body = build_spec(ctx, find_spec(ctx, "all"), *window, stateless=True)
-    assert body == (golden_dir / "all-stateless.ics").read_bytes()
+    _compare(body, golden_dir / "all-stateless.ics")
     assert b"DTSTAMP:20260101T000000Z\r\n" in body
     assert b"LAST-MODIFIED" not in body
     assert not (Path(ctx.loaded.data_dir) / "edicalendar.db").exists()
+
+
+def _compare(body: bytes, golden: Path) -> None:
+    if os.environ.get("EDICALENDAR_WRITE_GOLDEN"):
+        golden.write_bytes(body)
+        pytest.fail(f"rewrote {golden.name}; review the diff, then run without the variable")
+    assert body == golden.read_bytes()
