@@ -53,13 +53,15 @@ def test_etag_follows_the_content_not_the_request(client: TestClient) -> None:
     assert digest.startswith(first.headers["etag"].strip('"'))
 
 
-def test_last_modified_is_the_newest_stamp_in_the_feed(client: TestClient) -> None:
-    """Last-Modified comes from the feed's own LAST-MODIFIED/DTSTAMP lines, not the clock (T7)."""
+def test_last_modified_is_when_the_content_was_published(client: TestClient) -> None:
+    """Last-Modified is the injected clock's time of first publication, not each request's
+    "now" (T7), and never older than any event's own LAST-MODIFIED/DTSTAMP."""
     response = client.get("/feeds/all.ics")
     stamps = re.findall(rb"^(?:LAST-MODIFIED|DTSTAMP):(\d{8}T\d{6})Z\r$", response.content, re.M)
     newest = max(dt.datetime.strptime(s.decode(), "%Y%m%dT%H%M%S") for s in stamps)
     header = parsedate_to_datetime(response.headers["last-modified"])
-    assert header == newest.replace(tzinfo=dt.UTC)
+    assert header >= newest.replace(tzinfo=dt.UTC)
+    assert header == dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)  # the fixture's clock
 
 
 def test_if_none_match_gives_304_without_a_body(client: TestClient) -> None:

@@ -64,11 +64,12 @@ def default_campaigns(ctx: AppContext) -> Mapping[str, Campaign]:
     return load_for_context(ctx).require()
 
 
-def _prepared(name: str, body: bytes, built_at: dt.datetime) -> FeedResponse:
-    from edicalendar.feeds import etag, last_modified
+def _prepared(ctx: AppContext, name: str, body: bytes) -> FeedResponse:
+    from edicalendar.feeds import body_last_modified, etag
 
-    # A feed with no events has no stamps; its build time is then the best content date.
-    return prepare_feed(name, body, etag(body), last_modified(body) or built_at)
+    # When these exact bytes were first published: it also moves when an event leaves the
+    # feed, so If-Modified-Since never earns a stale 304.
+    return prepare_feed(name, body, etag(body), body_last_modified(ctx, name, body))
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class LiveData:
         bodies = self.feed_builder(ctx)
         specs = list(self.spec_builder(ctx))
         now = self.base.now()
-        feeds = {name: _prepared(name, body, now) for name, body in bodies.items()}
+        feeds = {name: _prepared(ctx, name, body) for name, body in bodies.items()}
         return Snapshot(ctx, feeds, specs, campaigns, now, fingerprint)
 
     def reload_if_changed(self) -> bool:
