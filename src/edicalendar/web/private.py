@@ -72,7 +72,7 @@ def _refusal(request: Request, *, json: bool) -> Response | None:
     )
     if json:
         return JSONResponse({"detail": message}, status_code=401, headers=headers)
-    response = error_page(401, message, "Sign in at /signin with the access token.")
+    response = error_page(401, message, link=("/signin", "Sign in with the access token"))
     response.headers.update(headers)
     return response
 

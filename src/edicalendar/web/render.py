@@ -80,13 +80,17 @@ def page(template: str, *, status: int = 200, current: str = "", **context: Any)
     return HTMLResponse(render_text(template, current=current, **context), status_code=status)
 
 
-def error_text(status: int, message: str, hint: str | None = None) -> str:
-    """The HTML of an error page: a heading for the status and the reason in plain words."""
-    return render_text(
-        "error.html", title=STATUS_TITLES.get(status, "Error"), message=message, hint=hint
-    )
+def error_text(
+    status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
+) -> str:
+    """The HTML of an error page: a heading for the status, the reason in plain words, and
+    optionally a hint and a link (address, text) to the way forward."""
+    title = STATUS_TITLES.get(status, "Error")
+    return render_text("error.html", title=title, message=message, hint=hint, link=link)
 
 
-def error_page(status: int, message: str, hint: str | None = None) -> HTMLResponse:
+def error_page(
+    status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
+) -> HTMLResponse:
     """An HTML error page response."""
-    return HTMLResponse(error_text(status, message, hint), status_code=status)
+    return HTMLResponse(error_text(status, message, hint, link), status_code=status)
