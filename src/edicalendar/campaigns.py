@@ -260,7 +260,7 @@ def locate(source: TomlSource, index: int, loc: tuple[str | int, ...]) -> int | 
             continue
         key = re.compile(rf"^\s*\"?{re.escape(part)}\"?\s*=|[{{,]\s*{re.escape(part)}\s*=")
         for n in range(begin, end + 1):
-            if _header(source.lines[n - 1]) is not None:
+            if n != begin and _header(source.lines[n - 1]) is not None:
                 break
             if key.search(source.lines[n - 1]):
                 best = n
@@ -608,6 +608,7 @@ def load_campaign_files(
         if len(linker.found) == before:
             result.campaigns[campaign.id] = campaign
     result.problems.extend(linker.found)
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
 
 

@@ -59,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int):
+            return returned
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
