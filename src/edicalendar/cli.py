@@ -49,8 +49,7 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
-    from edicalendar.commands import calendar  # noqa: F401
-    from edicalendar.commands import campaigns  # noqa: F401
+    from edicalendar.commands import calendar, campaigns  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,7 +32,11 @@ def campaigns(catalog: object, data_dir: Path) -> dict[str, Campaign]:
 
 
 def _expand(
-    campaigns: dict[str, Campaign], catalog: object, start: dt.date, end: dt.date, *ids: str,
+    campaigns: dict[str, Campaign],
+    catalog: object,
+    start: dt.date,
+    end: dt.date,
+    *ids: str,
     **kwargs: object,
 ) -> list[CampaignInstance]:
     chosen = [campaigns[i] for i in ids] if ids else list(campaigns.values())
@@ -102,7 +106,10 @@ def test_one_off_campaigns_appear_only_in_their_year(
 ) -> None:
     """The 2021 seed campaigns give 2021 instances and nothing in 2022."""
     found = _expand(campaigns, catalog, D(2021, 1, 1), D(2022, 12, 31), "lgbt-2021", "iwd-2021")
-    assert [(i.campaign.id, i.instance) for i in found] == [("lgbt-2021", "2021"), ("iwd-2021", "2021")]
+    assert [(i.campaign.id, i.instance) for i in found] == [
+        ("lgbt-2021", "2021"),
+        ("iwd-2021", "2021"),
+    ]
     lgbt = found[0]
     blog = lgbt.assets[0]
     assert blog.publish_on == D(2021, 2, 15)
@@ -117,7 +124,9 @@ def test_window_before_the_observance_still_shows_its_preparation(
 ) -> None:
     """A window holding only a task's due date includes that task's instance."""
     found = _expand(campaigns, catalog, D(2021, 2, 8), D(2021, 2, 8), "iwd-2021")
-    assert [t.task.id for t in due_tasks(found, D(2021, 2, 8), D(2021, 2, 8))] == ["confirm-speaker"]
+    assert [t.task.id for t in due_tasks(found, D(2021, 2, 8), D(2021, 2, 8))] == [
+        "confirm-speaker"
+    ]
     assert found[0].tasks[0].due == D(2021, 2, 8)  # 28 days before Mon 8 Mar 2021
 
 

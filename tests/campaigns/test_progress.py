@@ -31,7 +31,17 @@ def _rows(config: Path) -> list[tuple[object, ...]]:
 
 
 def _upcoming_tasks(config: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    args = ["--config", str(config), "upcoming", "--from", "2021-03-01", "--days", "31", "-f", "json"]
+    args = [
+        "--config",
+        str(config),
+        "upcoming",
+        "--from",
+        "2021-03-01",
+        "--days",
+        "31",
+        "-f",
+        "json",
+    ]
     assert main(args) == 0
     tasks = json.loads(capsys.readouterr().out)["tasks"]
     return [t["task"] for t in tasks if t["campaign"] == "iwd-2021"]
@@ -49,7 +59,9 @@ def test_done_round_trips_through_sqlite_and_leaves_upcoming(
     args = ["--config", str(config), "campaign", "done", "iwd-2021", "confirm-speaker"]
     assert main([*args, "--year", "2021", "--by", "Asha"]) == 0
     assert "iwd-2021 2021: task confirm-speaker marked done by Asha" in capsys.readouterr().out
-    assert _rows(config) == [("iwd-2021", 2021, "2021", "task", "confirm-speaker", "done", None, "Asha")]
+    assert _rows(config) == [
+        ("iwd-2021", 2021, "2021", "task", "confirm-speaker", "done", None, "Asha")
+    ]
     assert _upcoming_tasks(config, capsys) == ["write-up"]
     db = open_database(f"sqlite:///{config.parent / 'data' / 'edicalendar.db'}")
     try:
@@ -68,8 +80,19 @@ def test_asset_status_and_url_show_in_the_plan(
     """Publishing an asset records status and url; the plan then shows the real address."""
     url = "https://intranet.example.nhs.uk/blog/2021/iwd-guest"
     args = ["--config", str(config), "campaign", "asset", "iwd-2021", "session-blog"]
-    assert main([*args, "--status", "published", "--url", url, "--year", "2021", "--by", "Sam"]) == 0
-    assert _rows(config)[-1] == ("iwd-2021", 2021, "2021", "asset", "session-blog", "published", url, "Sam")
+    assert (
+        main([*args, "--status", "published", "--url", url, "--year", "2021", "--by", "Sam"]) == 0
+    )
+    assert _rows(config)[-1] == (
+        "iwd-2021",
+        2021,
+        "2021",
+        "asset",
+        "session-blog",
+        "published",
+        url,
+        "Sam",
+    )
     capsys.readouterr()
     assert main(["--config", str(config), "campaigns", "--year", "2021", "-f", "json"]) == 0
     plan = {c["campaign"]: c for c in json.loads(capsys.readouterr().out)}
@@ -80,17 +103,33 @@ def test_asset_status_and_url_show_in_the_plan(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["campaign", "done", "iwd-2021", "no-such-task", "--year", "2021"], "has no task 'no-such-task'"),
+        (
+            ["campaign", "done", "iwd-2021", "no-such-task", "--year", "2021"],
+            "has no task 'no-such-task'",
+        ),
         (["campaign", "done", "iwd-2O21", "write-up", "--year", "2021"], "did you mean 'iwd-2021'"),
         (["campaign", "done", "iwd-2021", "write-up", "--year", "2023"], "no instance in 2023"),
-        (["campaign", "asset", "iwd-2021", "session-blog", "--status", "published", "--url", "ftp://x",
-          "--year", "2021"], "not an http(s) address"),
+        (
+            [
+                "campaign",
+                "asset",
+                "iwd-2021",
+                "session-blog",
+                "--status",
+                "published",
+                "--url",
+                "ftp://x",
+                "--year",
+                "2021",
+            ],
+            "not an http(s) address",
+        ),
     ],
-)  # fmt: skip
+)
 def test_progress_commands_refuse_what_does_not_exist(
     argv: list[str], message: str, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Unknown tasks, campaigns, years and bad urls are usage errors (exit 2) that record nothing."""
+    """Unknown tasks, campaigns, years and bad urls are usage errors that record nothing."""
     assert main(["--config", str(config), *argv]) == 2
     assert message in capsys.readouterr().err
     assert _rows(config) == []

@@ -41,12 +41,14 @@ def test_parses_the_documented_spellings(
 )
 def test_rejects_what_is_not_a_relative_day(text: str) -> None:
     """Unreadable text is an error whose message shows what is accepted."""
-    with pytest.raises(RelativeDayError, match="-28d|ten years"):
+    with pytest.raises(RelativeDayError, match=r"-28d|ten years"):
         parse_relative(text)
 
 
 @given(st.integers(-400, 400), st.booleans(), st.sampled_from(list(Anchor)))
-def test_canonical_text_parses_back_to_the_same_day(days: int, working: bool, anchor: Anchor) -> None:
+def test_canonical_text_parses_back_to_the_same_day(
+    days: int, working: bool, anchor: Anchor
+) -> None:
     """The canonical spelling stored in `text` reads back as the same relative day."""
     from edicalendar.relative import format_relative
 

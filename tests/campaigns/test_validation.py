@@ -1,4 +1,4 @@
-"""Every broken campaign input is reported as `path:line: campaign-id: field: message`, in one run."""
+"""Broken campaign inputs are reported as `path:line: campaign-id: field: message`, at once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 
 from edicalendar.cli import main
 
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<id>[a-z0-9-]+): (?P<field>[\w.]+): (?P<msg>.+)$")
+LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+): (?P<id>[a-z0-9-]+): (?P<field>[\w.]+): (?P<msg>.+)$"
+)
 
 
 def _line_of(path: Path, text: str) -> int:
@@ -34,15 +36,21 @@ def test_check_lists_every_broken_campaign_with_file_and_line(
     a = data_dir / "broken" / "a-broken.toml"
     b = data_dir / "broken" / "b-duplicate.toml"
     expected = {
-        ("misspelt-observance", "observance"): (a, 'observance = "black-histroy-month"',
-                                                "did you mean 'black-history-month'"),
-        ("unknown-destination", "reminders.0.destinations"): (a, 'destinations = ["slack-edi"]',
-                                                              "unknown destination 'slack-edi'"),
+        ("misspelt-observance", "observance"): (
+            a,
+            'observance = "black-histroy-month"',
+            "did you mean 'black-history-month'",
+        ),
+        ("unknown-destination", "reminders.0.destinations"): (
+            a,
+            'destinations = ["slack-edi"]',
+            "unknown destination 'slack-edi'",
+        ),
         ("bad-due", "tasks.1.due"): (a, 'due = "next tuesday"', "cannot read 'next tuesday'"),
         ("after-the-end", "tasks.0.due"): (a, 'due = "end+1d"', "allow_after_end"),
         ("no-occurrence", "years"): (a, "years = [2026]", "no occurrence in 2026"),
         ("twice-defined", "id"): (b, 'id = "twice-defined"', "a-broken.toml:"),
-    }  # fmt: skip
+    }
     assert set(found) == set(expected)
     for key, (path, text, message) in expected.items():
         match = found[key]
@@ -79,7 +87,9 @@ def test_bad_campaigns_leave_the_observances_alone(
 
 
 def test_destinations_defined_in_config_are_accepted(
-    write_config: Callable[..., Path], data_dir: Path, tmp_path: Path,
+    write_config: Callable[..., Path],
+    data_dir: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Naming a destination that the config defines clears the unknown-destination error."""
@@ -103,16 +113,27 @@ def test_destinations_defined_in_config_are_accepted(
     ],
 )
 def test_asset_mistakes_name_the_field(
-    snippet: str, field: str, message: str, write_config: Callable[..., Path], tmp_path: Path,
+    snippet: str,
+    field: str,
+    message: str,
+    write_config: Callable[..., Path],
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Unknown asset kinds, statuses and keys are errors on the asset's own line."""
     folder = tmp_path / "c"
     folder.mkdir()
     lines = [
-        "[[campaign]]", 'id = "x"', 'title = "X"', 'observance = "black-history-month"',
-        "every_year = true", "", "[[campaign.assets]]", 'id = "a"', 'title = "A"',
-    ]  # fmt: skip
+        "[[campaign]]",
+        'id = "x"',
+        'title = "X"',
+        'observance = "black-history-month"',
+        "every_year = true",
+        "",
+        "[[campaign.assets]]",
+        'id = "a"',
+        'title = "A"',
+    ]
     if not snippet.startswith("kind"):
         lines.append('kind = "blog"')
     lines.append(snippet)
@@ -128,8 +149,11 @@ def test_check_as_a_subprocess_exits_1(write_config: Callable[..., Path], data_d
     src = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
         [sys.executable, "-m", "edicalendar", "--config", str(config), "check"],
-        capture_output=True, text=True, timeout=60, env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
     assert "did you mean 'black-history-month'" in result.stderr
     assert "6 problems found" in result.stderr
