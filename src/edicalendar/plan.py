@@ -85,7 +85,13 @@ def instantiate(
     assets: Mapping[tuple[str, str, str], AssetState] | None = None,
 ) -> CampaignInstance:
     """One campaign on one occurrence: tasks with due dates, assets with publication dates."""
-    _, asset_list, task_list = effective(campaign, occurrence)
+    summary, asset_list, task_list = effective(campaign, occurrence)
+    if override_for(campaign, occurrence) is not None:
+        # The instance carries the campaign as it stands that year, so readers of
+        # `instance.campaign` (the reminder bot, the web page) see the year's summary and items.
+        campaign = dataclasses.replace(
+            campaign, summary=summary, assets=asset_list, tasks=task_list
+        )
     tasks = tuple(
         sorted(
             (

@@ -77,9 +77,8 @@ def test_ramadan_twice_in_2030_gives_two_instances(
     for instance, hijri_year in zip(in_2030, (1451, 1452), strict=True):
         reference = D(*islamic.to_gregorian(hijri_year, 9, 1))
         assert abs((instance.occurrence.start - reference).days) <= 2
-        task = instance.tasks[0]
-        assert task.due == instance.occurrence.start - dt.timedelta(days=10)
-        assert instance.assets[0].publish_on == task.due
+        assert instance.assets[0].publish_on == instance.occurrence.start - dt.timedelta(days=10)
+    assert in_2030[0].tasks[0].due == in_2030[0].occurrence.start - dt.timedelta(days=10)
     # Each instance keeps its own key so progress on one never marks the other done.
     done = {("ramadan-guidance", "2030-2", "publish-guidance")}
     again = _expand(
@@ -145,3 +144,24 @@ def test_due_tasks_include_overdue_and_drop_done(
     done = {("iwd-2021", "2021", "confirm-speaker")}
     found = _expand(campaigns, catalog, D(2021, 1, 1), D(2021, 3, 31), "iwd-2021", done=done)
     assert [t.task.id for t in due_tasks(found, D(2021, 3, 1), D(2021, 3, 31))] == ["write-up"]
+
+
+def test_override_for_one_instance_and_years_as_tables(
+    campaigns: dict[str, Campaign], catalog: object
+) -> None:
+    """A "2030-2" override changes only that instance; a years table lists one-off years."""
+    found = _expand(campaigns, catalog, D(2030, 1, 1), D(2030, 12, 31), "ramadan-guidance")
+    by_key = {i.instance: i for i in found}
+    assert by_key["2030"].tasks[0].task.name == "Publish the guidance"
+    second = by_key["2030-2"]
+    assert second.campaign.summary == "The second Ramadan of 2030"
+    assert second.tasks[0].task.name == "Publish the winter guidance"
+    assert second.tasks[0].due == WorkingDays().add(second.occurrence.start, -3)
+    assert second.occurrence.start.month == 12
+    chosen = campaigns["iwd-selected-years"]
+    assert chosen.years == (2025, 2027)
+    runs = _expand(campaigns, catalog, D(2024, 1, 1), D(2028, 12, 31), "iwd-selected-years")
+    assert [(i.instance, i.campaign.summary) for i in runs] == [
+        ("2025", "2025 session"),
+        ("2027", ""),
+    ]
