@@ -110,3 +110,38 @@ def test_new_writes_a_skeleton_that_passes_check(
     assert "already exists" in capsys.readouterr().err
     assert main(["--config", config, "campaign", "new", "--observance", "black-histry-month"]) == 2
     assert "did you mean 'black-history-month'" in capsys.readouterr().err
+
+
+def test_shipped_campaigns_name_shipped_observances() -> None:
+    """Every observance id in campaigns/ exists in the shipped calendars/ and dates each year."""
+    from edicalendar.campaigns import load_campaigns
+    from edicalendar.catalog import load_catalog
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(root / "calendars")
+    loaded = load_campaigns(SHIPPED, catalog, check_years=range(2021, 2031))
+    assert [str(p) for p in loaded.problems] == []
+    assert len(loaded.campaigns) == 6
+
+
+def test_upcoming_shows_the_recurring_examples_tasks(
+    write_config: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`upcoming` lists the shipped Black History Month tasks due and overdue in late September."""
+    monkeypatch.setenv("COLUMNS", "220")
+    config = str(write_config(SHIPPED))
+    args = ["--config", config, "upcoming", "--from", "2026-09-21", "--days", "14"]
+    assert main([*args, "-f", "json"]) == 0
+    tasks = json.loads(capsys.readouterr().out)["tasks"]
+    bhm = {t["task"]: t for t in tasks if t["campaign"] == "black-history-month"}
+    # Thu 1 Oct 2026: three working days back is Mon 28 Sep; ten back is Thu 17 Sep (overdue);
+    # six weeks back is Thu 20 Aug (overdue).
+    assert bhm["update-resources"]["due"] == "2026-09-28"
+    assert not bhm["update-resources"]["overdue"]
+    assert (bhm["draft-blog"]["due"], bhm["draft-blog"]["overdue"]) == ("2026-09-17", True)
+    assert (bhm["invite-stories"]["due"], bhm["invite-stories"]["overdue"]) == ("2026-08-20", True)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Campaign tasks due" in out and "Update the intranet resources page" in out
