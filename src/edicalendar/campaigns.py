@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -24,6 +24,10 @@ from edicalendar.errors import CatalogError, Problem, UnsupportedYearError
 from edicalendar.relative import RelativeDayError, is_after_end, parse_relative
 from edicalendar.tomlsource import TomlSource
 from edicalendar.workdays import WorkingDays
+
+if TYPE_CHECKING:
+    from edicalendar.catalog import Catalog
+    from edicalendar.context import AppContext
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
@@ -406,7 +410,8 @@ def _load_file(path: Path, display: str, problems: list[Problem]) -> list[_Loade
 
 @dataclass
 class _Linker:
-    catalog: Any  # edicalendar.catalog.Catalog | None (None when the calendars failed to load)
+    #: None when the calendars failed to load: only the campaigns' own shape is checked then.
+    catalog: Catalog | None
     destinations: frozenset[str]
     workdays: WorkingDays
     check_years: tuple[int, ...]
@@ -429,16 +434,17 @@ class _Linker:
         self._destinations(item)
         if self.catalog is None:
             return
-        known = list(self.catalog.observances)
+        observances = self.catalog.observances
+        known = list(observances)
         for position, observance_id in enumerate(campaign.observances):
-            if observance_id not in self.catalog.observances:
+            if observance_id not in observances:
                 close = get_close_matches(observance_id, known, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 loc: tuple[str | int, ...] = ("observance",)
                 self.problem(item, loc, f"unknown observance {observance_id!r}{hint}")
                 if position == 0:
                     return
-        self._dates(item)
+        self._dates(item, self.catalog)
 
     def _people(self, item: _Loaded) -> None:
         campaign = item.campaign
@@ -485,11 +491,11 @@ class _Linker:
                     f"in the config (known: {', '.join(sorted(self.destinations))})",
                 )
 
-    def _dates(self, item: _Loaded) -> None:
+    def _dates(self, item: _Loaded, catalog: Catalog) -> None:
         from edicalendar.occurrences import occurrences_in_year
 
         campaign = item.campaign
-        observance = self.catalog.observances[campaign.observances[0]]
+        observance = catalog.observances[campaign.observances[0]]
         years = campaign.years if not campaign.every_year else self.check_years
         for year in years:
             try:
@@ -541,7 +547,7 @@ def campaign_files(directory: Path) -> list[Path]:
 
 def load_campaigns(
     directory: Path,
-    catalog: Any,
+    catalog: Catalog | None,
     *,
     destinations: Collection[str] = (),
     nation: str = "england-and-wales",
@@ -569,7 +575,7 @@ def load_campaigns(
 
 def load_campaign_files(
     paths: Iterable[Path],
-    catalog: Any,
+    catalog: Catalog | None,
     *,
     destinations: Collection[str] = (),
     nation: str = "england-and-wales",
@@ -612,13 +618,13 @@ def load_campaign_files(
     return result
 
 
-def load_for_context(ctx: Any, *, check_years: Iterable[int] | None = None) -> CampaignSet:
+def load_for_context(ctx: AppContext, *, check_years: Iterable[int] | None = None) -> CampaignSet:
     """Campaigns from the configured folder, checked against the context's calendar and config.
 
     A calendar that fails to load leaves only the campaigns' own shape checked (its problems
     are reported by `check` on their own).
     """
-    catalog: Any
+    catalog: Catalog | None
     try:
         catalog = ctx.catalog
     except CatalogError:

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from edicalendar.errors import UnsupportedYearError
 from edicalendar.model import (
@@ -30,6 +30,9 @@ from edicalendar.model import (
 )
 from edicalendar.relative import resolve
 from edicalendar.workdays import WorkingDays
+
+if TYPE_CHECKING:
+    from edicalendar.catalog import Catalog
 
 #: How far before an occurrence its campaign work may begin (a 90-day lead time plus slack), so
 #: a window that ends before Ramadan still shows the tasks due inside it.
@@ -147,7 +150,7 @@ def _years_for(campaign: Campaign, start: dt.date, end: dt.date) -> list[int]:
 
 def expand_campaigns(
     campaigns: Iterable[Campaign],
-    catalog: object,
+    catalog: Catalog,
     start: dt.date,
     end: dt.date,
     workdays: WorkingDays,
@@ -164,7 +167,7 @@ def expand_campaigns(
     """
     from edicalendar.occurrences import occurrences_in_year
 
-    observances = getattr(catalog, "observances", {})
+    observances = catalog.observances
     found: list[CampaignInstance] = []
     for campaign in campaigns:
         observance = observances.get(campaign.observances[0]) if campaign.observances else None

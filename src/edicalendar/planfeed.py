@@ -14,11 +14,14 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vDuration
 
 from edicalendar.model import CampaignInstance, DatedAsset, DueTask
+
+if TYPE_CHECKING:
+    from edicalendar.context import AppContext
 
 #: Namespace of every UID this feed publishes; changing it would duplicate every event.
 PLAN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:edicalendar:campaign-plan")
@@ -187,7 +190,7 @@ def content_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def plan_feed_for_context(ctx: Any, start: dt.date, end: dt.date) -> tuple[bytes, int]:
+def plan_feed_for_context(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[bytes, int]:
     """The plan feed for `start`..`end` from the context's campaigns, calendar and progress."""
     from edicalendar.campaigns import load_for_context
     from edicalendar.plan import expand_campaigns
