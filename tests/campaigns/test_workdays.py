@@ -105,3 +105,29 @@ def test_unknown_nation_is_refused() -> None:
     """A nation outside the three UK jurisdictions is an error naming the choices."""
     with pytest.raises(ValueError, match="scotland"):
         WorkingDays("wales")
+
+
+@pytest.mark.parametrize("nation", sorted(GOV_UK_2025))
+def test_offsets_count_exactly_that_many_working_days(nation: str) -> None:
+    """For every start day of 2025 and offsets up to ±15, the result is a working day with exactly
+    |n| working days after the start up to and including it (or before it, counting back)."""
+    workdays = WorkingDays(nation)
+    holidays = set(GOV_UK_2025[nation])
+
+    def working(day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in holidays
+
+    day = D(2025, 1, 27)  # results stay inside 2025, the year transcribed above
+    while day < D(2025, 12, 1):
+        for count in (-15, -5, -1, 1, 5, 15):
+            result = workdays.add(day, count)
+            assert working(result)
+            low, high = (day, result) if count > 0 else (result, day)
+            span = [low + dt.timedelta(days=i) for i in range(1, (high - low).days + 1)]
+            between = (
+                sum(working(d) for d in span)
+                if count > 0
+                else sum(working(d) for d in [low, *span[:-1]])
+            )
+            assert between == abs(count), (day, count, result)
+        day += dt.timedelta(days=1)
