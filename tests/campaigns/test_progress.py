@@ -147,3 +147,20 @@ def test_progress_never_makes_check_fail(config: Path, capsys: pytest.CaptureFix
     finally:
         db.close()
     assert main(["--config", str(config), "check"]) == 0
+
+
+def test_done_without_a_year_acts_on_the_next_instance(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On 1 Sep 2026 (London), a task of a recurring campaign refers to the 2026 instance."""
+    import time_machine
+
+    shipped = Path(__file__).resolve().parents[2] / "campaigns"
+    config = write_config(shipped)
+    with time_machine.travel(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC), tick=False):
+        args = ["campaign", "done", "black-history-month", "draft-blog", "--by", "Kim"]
+        assert main(["--config", str(config), *args]) == 0
+    assert "black-history-month 2026: task draft-blog marked done by Kim" in capsys.readouterr().out
+    assert _rows(config) == [
+        ("black-history-month", 2026, "2026", "task", "draft-blog", "done", None, "Kim")
+    ]

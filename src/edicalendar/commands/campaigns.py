@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -88,111 +88,6 @@ def _owned_by(campaign: Campaign, owner: str) -> bool:
     return any(needle in name.casefold() for name in names)
 
 
-def instance_record(instance: CampaignInstance) -> dict[str, Any]:
-    """The JSON object for one campaign instance (keys are a public contract)."""
-    campaign, occurrence = instance.campaign, instance.occurrence
-    return {
-        "campaign": campaign.id,
-        "title": campaign.title,
-        "instance": instance.instance,
-        "year": instance.year,
-        "observances": list(campaign.observances),
-        "observance_name": occurrence.name,
-        "start": occurrence.start.isoformat(),
-        "end": occurrence.end.isoformat(),
-        "status": occurrence.status.value,
-        "audience": list(campaign.audience),
-        "summary": campaign.summary,
-        "owners": [
-            {"name": o.name, "email": o.email, "slack": o.slack, "teams": o.teams}
-            for o in campaign.owners
-        ],
-        "assets": [
-            {
-                "id": d.asset.id,
-                "kind": d.asset.kind.value,
-                "title": d.asset.title,
-                "status": d.asset.status.value,
-                "url": d.asset.url,
-                "placeholder_url": d.asset.placeholder_url,
-                "publish_on": d.publish_on.isoformat() if d.publish_on else None,
-            }
-            for d in instance.assets
-        ],
-        "tasks": [
-            {
-                "id": t.task.id,
-                "name": t.task.name,
-                "owner": t.task.owner,
-                "due": t.due.isoformat(),
-                "due_rule": t.task.due.text,
-                "done": t.done,
-            }
-            for t in instance.tasks
-        ],
-        "path": campaign.path,
-    }
-
-
-#: CSV columns of the plan export: one row per task and per asset.
-PLAN_CSV_COLUMNS = (
-    "campaign",
-    "title",
-    "instance",
-    "observance",
-    "observance_start",
-    "observance_end",
-    "item",
-    "item_id",
-    "name",
-    "owner",
-    "date",
-    "status",
-    "url",
-)
-
-
-def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
-    """One flat row per task and asset, for the CSV export."""
-    rows: list[dict[str, Any]] = []
-    for instance in instances:
-        base = {
-            "campaign": instance.campaign.id,
-            "title": instance.campaign.title,
-            "instance": instance.instance,
-            "observance": instance.occurrence.observance_id,
-            "observance_start": instance.occurrence.start.isoformat(),
-            "observance_end": instance.occurrence.end.isoformat(),
-        }
-        for t in instance.tasks:
-            rows.append(
-                base
-                | {
-                    "item": "task",
-                    "item_id": t.task.id,
-                    "name": t.task.name,
-                    "owner": t.task.owner,
-                    "date": t.due.isoformat(),
-                    "status": "done" if t.done else "open",
-                    "url": None,
-                }
-            )
-        for d in instance.assets:
-            rows.append(
-                base
-                | {
-                    "item": d.asset.kind.value,
-                    "item_id": d.asset.id,
-                    "name": d.asset.title,
-                    "owner": None,
-                    "date": d.publish_on.isoformat() if d.publish_on else None,
-                    "status": d.asset.status.value,
-                    "url": d.asset.url,
-                }
-            )
-    return rows
-
-
 @app.command("campaigns")
 def campaigns_command(
     ctx: typer.Context,
@@ -207,6 +102,7 @@ def campaigns_command(
 ) -> None:
     """Campaigns for a year (default this year) with their dates, assets and tasks."""
     from edicalendar.output import emit
+    from edicalendar.plan import PLAN_CSV_COLUMNS, instance_record, plan_rows
 
     app_ctx = context(ctx)
     chosen_year = year or app_ctx.today().year
@@ -306,6 +202,7 @@ def show(
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
     import json
 
+    from edicalendar.plan import instance_record
     from edicalendar.progress import history
 
     app_ctx = context(ctx)
