@@ -153,7 +153,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # `conn.execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at BEGIN, which a
     # claim needs so two workers cannot read the same pending rows.
-    mode = conn.get_execution_options().get("sqlite_begin", "")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # the caller manages BEGIN/COMMIT itself
+    mode = options.get("sqlite_begin", "")
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
