@@ -230,7 +230,7 @@ def show(
         contact = ", ".join(x for x in (person.email, person.slack, person.teams) if x)
         out.append(f"  owner: {person.name}" + (f" ({contact})" if contact else ""))
     if campaign.summary:
-        out.append(f"  {campaign.summary}")
+        out.extend(f"  {line}" for line in campaign.summary.splitlines())
     if not found:
         out.append("  no instance in the chosen window")
     for instance in found:
