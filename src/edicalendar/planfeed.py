@@ -192,24 +192,17 @@ def content_hash(body: bytes) -> str:
 
 def plan_feed_for_context(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[bytes, int]:
     """The plan feed for `start`..`end` from the context's campaigns, calendar and progress."""
-    from edicalendar.campaigns import load_for_context
-    from edicalendar.plan import expand_campaigns
-    from edicalendar.progress import asset_states, done_tasks, latest
-    from edicalendar.workdays import WorkingDays
+    from edicalendar.campaignplan import build_plan
+    from edicalendar.output import warn
+    from edicalendar.progress import latest
 
-    loaded = load_for_context(ctx, check_years=range(start.year, end.year + 1))
-    db = ctx.database
-    instances = expand_campaigns(
-        loaded.campaigns.values(),
-        ctx.catalog,
-        start,
-        end,
-        WorkingDays(ctx.loaded.settings.nation),
-        done=done_tasks(db),
-        assets=asset_states(db),
-    )
-    changed = {key: entry.recorded_at for key, entry in latest(db).items()}
-    events = [e for e in plan_events(instances, changed) if start <= e.start <= end]
+    plan = build_plan(ctx, start, end, check_years=range(start.year, end.year + 1))
+    for message in [*(str(p) for p in plan.loaded.problems), *plan.warnings]:
+        warn(message)
+    changed: dict[tuple[str, str, str, str], dt.datetime] = {}
+    if plan.instances:
+        changed = {key: entry.recorded_at for key, entry in latest(ctx.database).items()}
+    events = [e for e in plan_events(plan.instances, changed) if start <= e.start <= end]
     feeds = ctx.loaded.settings.feeds
     body = render_plan_feed(
         events, organisation=feeds.organisation, name=f"{feeds.organisation} campaign plan"

@@ -46,25 +46,14 @@ def _campaign_tasks(
     ctx: AppContext, start: dt.date, end: dt.date, warnings: list[str]
 ) -> list[dict[str, Any]]:
     """Open campaign tasks due in the window, and overdue ones from the last OVERDUE_DAYS."""
-    from edicalendar.campaigns import load_for_context
-    from edicalendar.plan import due_tasks, expand_campaigns
-    from edicalendar.progress import done_tasks
-    from edicalendar.workdays import WorkingDays
+    from edicalendar.campaignplan import build_plan
+    from edicalendar.plan import due_tasks
 
-    loaded = load_for_context(ctx, check_years=(start.year, end.year))
-    warnings.extend(f"{p} (campaign left out)" for p in loaded.problems)
-    if not loaded.campaigns:
-        return []
     since = start - dt.timedelta(days=OVERDUE_DAYS)
-    instances = expand_campaigns(
-        loaded.campaigns.values(),
-        ctx.catalog,
-        since,
-        end,
-        WorkingDays(ctx.loaded.settings.nation),
-        done=done_tasks(ctx.database),
-        warnings=warnings,
-    )
+    plan = build_plan(ctx, since, end, check_years=(start.year, end.year))
+    warnings.extend(f"{p} (campaign left out)" for p in plan.loaded.problems)
+    warnings.extend(plan.warnings)
+    instances = plan.instances
     by_key = {(i.campaign.id, i.instance): i for i in instances}
     rows: list[dict[str, Any]] = []
     for task in due_tasks(instances, start, end):

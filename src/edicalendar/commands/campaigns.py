@@ -56,26 +56,13 @@ def _load(app_ctx: AppContext, years: tuple[int, ...] = ()) -> CampaignSet:
 def _instances(
     app_ctx: AppContext, campaigns: list[Campaign], start: dt.date, end: dt.date
 ) -> list[CampaignInstance]:
+    from edicalendar.campaignplan import build_plan
     from edicalendar.output import warn
-    from edicalendar.plan import expand_campaigns
-    from edicalendar.progress import asset_states, done_tasks
-    from edicalendar.workdays import WorkingDays
 
-    db = app_ctx.database
-    warnings: list[str] = []
-    found = expand_campaigns(
-        campaigns,
-        app_ctx.catalog,
-        start,
-        end,
-        WorkingDays(app_ctx.loaded.settings.nation),
-        done=done_tasks(db),
-        assets=asset_states(db),
-        warnings=warnings,
-    )
-    for message in dict.fromkeys(warnings):
+    plan = build_plan(app_ctx, start, end, campaigns=campaigns)
+    for message in plan.warnings:
         warn(message)
-    return found
+    return plan.instances
 
 
 def _in_year(found: list[CampaignInstance], year: int) -> list[CampaignInstance]:
