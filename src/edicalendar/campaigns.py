@@ -165,6 +165,7 @@ class CampaignIn(_Identified):
     title: Annotated[str, Field(min_length=1, max_length=300)]
     observance: str | Annotated[list[str], Field(min_length=1)]
     every_year: bool = False
+    since: Annotated[int, Field(ge=1900, le=2200)] | None = None
     years: list[int] | dict[str, YearIn] = Field(default_factory=list)
     owners: list[OwnerIn] = Field(default_factory=list)
     audience: str | list[str] = Field(default_factory=list)
@@ -205,6 +206,8 @@ class CampaignIn(_Identified):
             )
         if not self.every_year and not self.years:
             raise ValueError("say when: every_year = true, or years = [2026, ...]")
+        if self.since is not None and not self.every_year:
+            raise ValueError("`since` is the first year of a recurring (every_year) campaign")
         return self
 
 
@@ -355,6 +358,7 @@ def _campaign(entry: CampaignIn, source: TomlSource, index: int) -> model.Campai
         lead_time_destinations=tuple(entry.lead_time_destinations),
         announce_destinations=tuple(entry.announce_destinations),
         announce_at=_time(entry.announce_at),
+        since=entry.since,
         year_overrides=overrides,
         path=source.display,
         line=source.entry_lines("campaign")[index],
@@ -497,6 +501,7 @@ class _Linker:
         campaign = item.campaign
         observance = catalog.observances[campaign.observances[0]]
         years = campaign.years if not campaign.every_year else self.check_years
+        years = tuple(y for y in years if campaign.since is None or y >= campaign.since)
         for year in years:
             try:
                 occurrences = occurrences_in_year(observance, year)

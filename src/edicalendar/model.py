@@ -353,6 +353,8 @@ class Campaign:
     #: Day-of announcement destinations (staff channels), with published asset links.
     announce_destinations: tuple[str, ...] = ()
     announce_at: dt.time = dt.time(9, 0)
+    #: First year a recurring campaign runs (None: every year the observance has).
+    since: int | None = None
     #: Per-year overrides by "2025" or "2030-2" (see :class:`CampaignYear`).
     year_overrides: dict[str, CampaignYear] = field(default_factory=dict)
     path: str = ""

@@ -144,7 +144,7 @@ def span(instance: CampaignInstance) -> tuple[dt.date, dt.date]:
 def _years_for(campaign: Campaign, start: dt.date, end: dt.date) -> list[int]:
     first, last = start.year - 1, (end + dt.timedelta(days=LOOKAHEAD_DAYS)).year
     if campaign.every_year:
-        return list(range(first, last + 1))
+        return list(range(max(first, campaign.since or first), last + 1))
     return [y for y in campaign.years if first <= y <= last]
 
 

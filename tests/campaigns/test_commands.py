@@ -38,7 +38,8 @@ def test_2021_shows_the_two_seed_campaigns_with_their_blogs(
     )
     assert main(["--config", config, "campaigns", "--year", "2021", "-f", "json"]) == 0
     plan = {c["campaign"]: c for c in json.loads(capsys.readouterr().out)}
-    seeds = {k: v for k, v in plan.items() if k.endswith("2021-greater-manchester") or "2021" in k}
+    seeds = plan
+    # The recurring examples start in 2024 (`since`), so 2021 shows the two seeds only.
     assert set(seeds) == {
         "lgbtq-history-month-2021-greater-manchester",
         "international-womens-day-2021-guest-session",

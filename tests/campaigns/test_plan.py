@@ -165,3 +165,14 @@ def test_override_for_one_instance_and_years_as_tables(
         ("2025", "2025 session"),
         ("2027", ""),
     ]
+
+
+def test_since_starts_a_recurring_campaign_in_its_first_year(
+    campaigns: dict[str, Campaign], catalog: object
+) -> None:
+    """A recurring campaign with `since = 2026` has no instance in 2025."""
+    import dataclasses
+
+    later = dataclasses.replace(campaigns["rosh-hashanah-note"], since=2026)
+    found = expand_campaigns([later], catalog, D(2025, 1, 1), D(2026, 12, 31), WorkingDays())  # type: ignore[arg-type]
+    assert [i.instance for i in found] == ["2026"]

@@ -110,6 +110,7 @@ def test_destinations_defined_in_config_are_accepted(
         ('kind = "podcast"', "assets.0.kind", "unknown kind 'podcast'"),
         ('status = "done"', "assets.0.status", "unknown status 'done'"),
         ('colour = "red"', "assets.0.colour", "unknown key"),
+        ('publish = "soon"', "assets.0.publish", "cannot read 'soon' as a day"),
     ],
 )
 def test_asset_mistakes_name_the_field(
