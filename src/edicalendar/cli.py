@@ -49,7 +49,9 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
-    from edicalendar.commands import calendar, campaigns  # noqa: F401
+    from edicalendar.commands import calendar  # noqa: F401
+    from edicalendar.commands import campaigns as _campaigns  # noqa: F401
+    from edicalendar.commands import feeds as _feeds  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
