@@ -26,8 +26,8 @@ def feed(write_config: Callable[..., Path], tmp_path: Path) -> Callable[[], byte
         args = [
             "--config",
             config,
-            "campaign",
             "feed",
+            "--campaigns",
             "--from",
             "2026-01-01",
             "--to",
@@ -116,3 +116,41 @@ def test_uids_are_stable_and_progress_updates_in_place(
     assert event.summary.value.startswith("Done: Invite colleagues to share their stories")
     assert int(event.sequence.value) == int(before[moved[0]].sequence.value) + 1
     assert event.dtstart.value == dt.date(2026, 8, 20)  # six weeks before 1 October 2026
+
+
+def test_a_removed_task_is_cancelled_and_a_moved_one_is_not(
+    write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Deleting a task republishes it as CANCELLED; moving one out of the window does not."""
+    import vobject
+
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    source = SHIPPED / "black-history-month.toml"
+    (folder / "bhm.toml").write_text(source.read_text())
+    config = str(write_config(folder))
+    out = tmp_path / "plan.ics"
+    args = ["--config", config, "feed", "--campaigns", "--from", "2026-08-01", "--to", "2026-10-31"]
+
+    def events() -> dict[str, tuple[str, str]]:
+        assert main([*args, "-o", str(out)]) == 0
+        parsed = vobject.readOne(out.read_text())
+        return {e.summary.value: (e.status.value, e.sequence.value) for e in parsed.vevent_list}
+
+    before = events()
+    assert before[
+        "Due: Update the intranet resources page (Black History Month: staff stories and resources)"
+    ] == ("CONFIRMED", "0")
+    text = source.read_text()
+    removed = text.replace(
+        '[[campaign.tasks]]\nid = "update-resources"\nname = "Update the intranet resources page"\n'
+        'owner = "Communications officer"\ndue = "-3 working days"\n',
+        "",
+    ).replace('due = "-6w"', 'due = "-20w"')  # invite-stories moves to May, out of the window
+    assert removed != text
+    (folder / "bhm.toml").write_text(removed)
+    after = events()
+    assert after[
+        "Due: Update the intranet resources page (Black History Month: staff stories and resources)"
+    ] == ("CANCELLED", "1")
+    assert not any(summary.startswith("Due: Invite colleagues") for summary in after)

@@ -381,34 +381,6 @@ def new(
     )
 
 
-@campaign_app.command("feed")
-def feed(
-    ctx: typer.Context,
-    from_: Annotated[
-        str | None, typer.Option("--from", help="First day (default: a year ago).")
-    ] = None,
-    to: Annotated[
-        str | None, typer.Option("--to", help="Last day (default: two years ahead).")
-    ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
-) -> None:
-    """The campaign plan (tasks and publication dates) as an internal iCalendar feed."""
-    from edicalendar.commands.calendar import parse_day
-    from edicalendar.planfeed import plan_feed_for_context
-
-    app_ctx = context(ctx)
-    today = app_ctx.today()
-    start = parse_day(from_, "--from") if from_ else today - dt.timedelta(days=365)
-    end = parse_day(to, "--to") if to else today + dt.timedelta(days=730)
-    body, count = plan_feed_for_context(app_ctx, start, end)
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(body)
-        sys.stdout.write(f"wrote {output}: {count} plan events from {start} to {end}\n")
-
-
 def skeleton(observance: Observance, campaign_id: str, year: int | None) -> str:
     """A commented campaign file for `observance`, ready to fill in."""
     when = f"years = [{year}]" if year else "every_year = true"
