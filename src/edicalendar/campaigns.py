@@ -36,6 +36,10 @@ TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 #: A destination that always exists: it prints reminders on the bot's standard output.
 CONSOLE_DESTINATION = "console"
 
+#: What a reminder template may mention; the reminder planner fills these in.
+TEMPLATE_FIELDS = ("campaign", "observance", "start", "end", "year", "when")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -149,6 +153,15 @@ class ReminderIn(_Identified):
     @classmethod
     def _at(cls, value: str) -> str:
         _time(value)
+        return value
+
+    @field_validator("template")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        for name in _PLACEHOLDER.findall(value or ""):
+            if name not in TEMPLATE_FIELDS:
+                known = ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)
+                raise ValueError(f"unknown placeholder {{{name}}}; a template may use {known}")
         return value
 
 

@@ -158,3 +158,27 @@ def test_check_as_a_subprocess_exits_1(write_config: Callable[..., Path], data_d
     assert result.returncode == 1
     assert "did you mean 'black-history-month'" in result.stderr
     assert "6 problems found" in result.stderr
+
+
+def test_unknown_template_placeholder_is_an_error(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reminder template naming a value the bot does not fill in is reported on its line."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    lines = [
+        "[[campaign]]",
+        'id = "x"',
+        'title = "X"',
+        'observance = "black-history-month"',
+        "every_year = true",
+        "[[campaign.reminders]]",
+        'id = "r"',
+        'when = "-7d"',
+        'destinations = ["console"]',
+        'template = "{observance} starts {when}: draft due {due}"',
+    ]
+    (folder / "x.toml").write_text("\n".join(lines) + "\n")
+    assert main(["--config", str(write_config(folder)), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "x.toml:10: x: reminders.0.template: unknown placeholder {due}" in err
