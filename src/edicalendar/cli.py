@@ -75,11 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # click's usage errors and anything unforeseen
-        import click
+        from typer.exceptions import TyperException
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+        # Typer carries its own copy of click, so usage errors arrive as TyperException.
+        if isinstance(exc, TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            code = getattr(exc, "exit_code", 2)
+            return code if isinstance(code, int) else 2
         if os.environ.get("EDICALENDAR_DEBUG"):
             raise
         print(
