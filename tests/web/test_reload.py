@@ -99,3 +99,38 @@ def test_the_watcher_reloads_while_serving(web_env: Any) -> None:
             found = "world-autism-acceptance-week" in ids
             time.sleep(0.05)
         assert found
+
+
+def test_a_new_feed_in_the_settings_file_is_picked_up(client: TestClient, web_env: Any) -> None:
+    """Adding a custom feed to edicalendar.toml while serving publishes it without a restart."""
+    live = client.app.state.live  # type: ignore[attr-defined]
+    assert client.get("/feeds/faith-and-race.ics").status_code == 404
+    with web_env.config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[[feeds.custom]]\nname = "faith-and-race"\ntitle = "Faith and race"\n'
+            'categories = ["religion_belief", "race"]\n'
+        )
+    _touch_later(web_env.config)
+    assert live.reload_if_changed() is True
+    response = client.get("/feeds/faith-and-race.ics")
+    assert response.status_code == 200
+    assert b"Black History Month" in response.content
+    assert b"International Women" not in response.content
+    assert (
+        'value="https://calendar.example.nhs.uk/feeds/faith-and-race.ics"' in client.get("/").text
+    )
+
+
+def test_an_invalid_settings_edit_keeps_the_last_good_data(
+    client: TestClient, web_env: Any
+) -> None:
+    """A settings file that no longer validates is refused and reported like a data file."""
+    live = client.app.state.live  # type: ignore[attr-defined]
+    with web_env.config.open("a", encoding="utf-8") as handle:
+        handle.write("\n[web]\nport = 0\n")
+    _touch_later(web_env.config)
+    assert live.reload_if_changed() is False
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert any("edicalendar.toml" in p and "web.port" in p for p in body["data"]["problems"])
+    assert client.get("/feeds/all.ics").status_code == 200

@@ -135,7 +135,7 @@ class LiveData:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # The first load must succeed: a server that starts on broken data would serve nothing.
-        self.snapshot = self._build(self._watched_paths())
+        self.snapshot = self._build(self._watched_paths(), first=True)
 
     def _watched_paths(self) -> list[Path]:
         loaded = self.base.loaded
@@ -144,16 +144,20 @@ class LiveData:
             paths.append(loaded.path)
         return paths
 
-    def _fresh_context(self) -> AppContext:
+    def _fresh_context(self, first: bool) -> AppContext:
+        from edicalendar.config import load_settings
+
         ctx = AppContext(config_path=self.base.config_path, now=self.base.now)
-        # Settings and the database are shared; only the data files are read again.
-        ctx.__dict__["loaded"] = self.base.loaded
+        # The settings file is read again (feed definitions, public address); where the data
+        # lives, the database, the address and the token take effect at the next restart.
+        loaded = self.base.loaded if first else load_settings(self.base.config_path)
+        ctx.__dict__["loaded"] = loaded
         ctx.__dict__["database"] = self.base.database
         return ctx
 
-    def _build(self, paths: Sequence[Path]) -> Snapshot:
+    def _build(self, paths: Sequence[Path], *, first: bool = False) -> Snapshot:
         fingerprint = data_fingerprint(paths)
-        ctx = self._fresh_context()
+        ctx = self._fresh_context(first)
         ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
         campaigns = dict(self.campaign_loader(ctx))
         bodies = self.feed_builder(ctx)

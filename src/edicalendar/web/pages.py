@@ -49,7 +49,7 @@ def live_data(request: Request) -> LiveData:
 
 def public_base_url(request: Request, live: LiveData) -> str:
     """The configured public address, or the address this request came in on when unset."""
-    configured = live.base.loaded.settings.feeds.base_url
+    configured = live.snapshot.ctx.loaded.settings.feeds.base_url
     if configured != FeedSettings.model_fields["base_url"].default:
         return configured
     return str(request.base_url).rstrip("/")
