@@ -69,7 +69,7 @@ class SourceEvent:
     #: A faith or tradition tag ("Hindu", "Sikh") from the source.
     tradition: str | None = None
     theme: str | None = None
-    #: Start and end times when the source gave a timed event (shown in the report only).
+    #: The source gave a time of day; the event is imported as the day it starts.
     timed: bool = False
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -172,15 +172,17 @@ def _event(
     end_value = _date_value(event, "DTEND", where, source)
     timed = isinstance(start_value, dt.datetime)
     length = _length(event, start_value, end_value, where, source)
-    base = {
-        "name": name,
-        "source": source,
-        "line": line,
-        "description": str(event.get("DESCRIPTION", "")).strip(),
-        "url": str(event["URL"]) if event.get("URL") else None,
-        "categories": _categories(event),
-        "timed": timed,
-    }
+    template = SourceEvent(
+        name=name,
+        start=_day(start_value),
+        end=_day(start_value),
+        source=source,
+        line=line,
+        description=str(event.get("DESCRIPTION", "")).strip(),
+        url=str(event["URL"]) if event.get("URL") else None,
+        categories=_categories(event),
+        timed=timed,
+    )
     starts: list[dt.date | dt.datetime] = [start_value]
     if event.get("RRULE") is not None:
         starts = _expand(event, start_value, where, source, window, deadline)
@@ -190,7 +192,7 @@ def _event(
     for value in starts:
         first = _day(value)
         last = first + dt.timedelta(days=length - 1)
-        found.append(SourceEvent(start=first, end=last, **base))
+        found.append(replace(template, start=first, end=last))
     if timed:
         findings.append(
             Finding(source, line, "a timed event; imported as an all-day observance", name)

@@ -178,11 +178,11 @@ def plan_import(
             new = _new_observance(group, years, taken_ids, source_label)
             taken_ids.add(new.id)
             plan.new.append(new)
-            for key, event in years.items():
-                plan.changes.append(
-                    Change(Action.ADDED, new.id, new.name, key, event.start, event.end,
-                           "new observance; review it before publishing", event.line)
-                )  # fmt: skip
+            first = next(iter(years.values()))
+            plan.changes.append(
+                Change(Action.ADDED, new.id, new.name, _years_text(list(years)), first.start,
+                       first.end, "new observance; review it before publishing", first.line)
+            )  # fmt: skip
         elif match.calendar != calendar:
             first = group.events[0]
             plan.changes.append(
@@ -193,6 +193,12 @@ def plan_import(
         else:
             _update(match, years, score, plan, source_label)
     return plan
+
+
+def _years_text(keys: list[str]) -> str:
+    if len(keys) <= 2:
+        return ", ".join(keys)
+    return f"{keys[0]}–{keys[-1]} ({len(keys)})"
 
 
 def best_match(name: str, observances: Iterable[Observance]) -> tuple[Observance | None, float]:
