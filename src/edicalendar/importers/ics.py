@@ -31,12 +31,12 @@ from edicalendar.importers.events import (
 
 #: VCALENDAR > VEVENT > VALARM is three deep; VTIMEZONE > STANDARD is two. Six leaves room.
 MAX_DEPTH = 6
-#: Occurrences one recurring event may produce inside the window (a daily rule over 4 years).
-MAX_OCCURRENCES_PER_EVENT = 1500
+#: Occurrences one recurring event may produce inside the window (a daily rule for a year).
+MAX_OCCURRENCES_PER_EVENT = 400
 #: Occurrences all recurring events together may produce.
 MAX_OCCURRENCES = 50_000
 #: Rule steps dateutil may take from DTSTART to the end of the window for one event.
-MAX_RULE_STEPS = 200_000
+MAX_RULE_STEPS = 50_000
 #: Wall-clock budget for expanding every recurring event in one file.
 EXPANSION_SECONDS = 10.0
 
@@ -143,8 +143,9 @@ def _moved_instances(events: list[Any]) -> set[tuple[str, dt.date]]:
     for event in events:
         rid = event.get("RECURRENCE-ID")
         uid = event.get("UID")
-        if rid is not None and uid is not None and isinstance(getattr(rid, "dt", None), dt.date):
-            moved.add((str(uid), _day(rid.dt)))
+        value = _dt(rid)
+        if uid is not None and isinstance(value, dt.date):
+            moved.add((str(uid), _day(value)))
     return moved
 
 
@@ -204,7 +205,7 @@ def _date_value(event: Any, key: str, where: _Scanned, source: str) -> dt.date |
     prop = event.get(key)
     if prop is None:
         return None
-    value = getattr(prop, "dt", None)
+    value = _dt(prop)
     if not isinstance(value, dt.date):
         shown = prop.to_ical().decode("utf-8", "replace") if hasattr(prop, "to_ical") else prop
         raise SourceError.at(
@@ -229,7 +230,7 @@ def _length(
 ) -> int:
     """Days the event covers (at least 1); all-day DTEND is exclusive, timed DTEND is an instant."""
     if end is None and event.get("DURATION") is not None:
-        duration = getattr(event["DURATION"], "dt", None)
+        duration = _dt(event["DURATION"])
         if not isinstance(duration, dt.timedelta):
             raise SourceError.at(
                 source, where.properties.get("DURATION", where.begin), "DURATION is not a duration"
@@ -255,6 +256,16 @@ def _length(
             source, where.properties.get("DTEND", where.begin), f"event lasts {days} days (> 400)"
         )
     return max(days, 1)
+
+
+def _dt(prop: Any) -> Any:
+    """A property's date, date-time or duration, or None when icalendar could not parse it."""
+    if prop is None:
+        return None
+    try:
+        return getattr(prop, "dt", None)
+    except Exception:  # icalendar raises on reading a property it could not parse
+        return None
 
 
 def _day(value: dt.date) -> dt.date:
@@ -295,6 +306,8 @@ def _expand(
     recur = event["RRULE"]
     if isinstance(recur, list):
         raise SourceError.at(source, line, "more than one RRULE in one event")
+    if not isinstance(recur, dict):
+        raise SourceError.at(source, line, "RRULE cannot be read")
     parts = {str(k).upper(): v for k, v in dict(recur).items()}
     freq = str(parts.get("FREQ", [""])[0]).upper()
     if freq not in _PERIODS_PER_YEAR:
@@ -400,10 +413,17 @@ def _exdates(event: Any, source: str, where: _Scanned) -> set[dt.date]:
     items = raw if isinstance(raw, list) else [raw]
     days: set[dt.date] = set()
     for item in items:
-        for value in getattr(item, "dts", []):
-            if not isinstance(getattr(value, "dt", None), dt.date):
+        try:
+            values = list(item.dts)
+        except Exception:  # a vBroken EXDATE has no dates to read
+            raise SourceError.at(
+                source, where.properties.get("EXDATE", where.begin), "EXDATE is not a date"
+            ) from None
+        for value in values:
+            day = _dt(value)
+            if not isinstance(day, dt.date):
                 raise SourceError.at(
                     source, where.properties.get("EXDATE", where.begin), "EXDATE is not a date"
                 )
-            days.add(_day(value.dt))
+            days.add(_day(day))
     return days
