@@ -36,7 +36,11 @@ class FetchLimits:
     read_timeout: float = 30.0
     total_seconds: float = 120.0
     max_bytes: int = MAX_SOURCE_BYTES
+    #: Allow every loopback, private and link-local address (`--allow-private`).
     allow_private: bool = False
+    #: "host:port" origins allowed although private, every other private hop still refused
+    #: (a source on the local network that must not redirect elsewhere inside it).
+    private_origins: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +69,9 @@ def is_url(source: str) -> bool:
     return "://" in source[:16]
 
 
-def check_address(url: str, allow_private: bool) -> None:
+def check_address(
+    url: str, allow_private: bool, private_origins: frozenset[str] = frozenset()
+) -> None:
     """Refuse a URL whose scheme is not http(s) or whose host resolves to a non-public address."""
     parts = urlsplit(url)
     shown = redact(url)
@@ -82,7 +88,7 @@ def check_address(url: str, allow_private: bool) -> None:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise FetchError(f"{shown}: cannot resolve {host}: {exc.strerror}") from None
-    if allow_private:
+    if allow_private or f"{host}:{port}" in private_origins:
         return
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
@@ -160,7 +166,7 @@ def fetch(
     deadline = time.monotonic() + limits.total_seconds
     try:
         for _hop in range(MAX_REDIRECTS + 1):
-            check_address(current, limits.allow_private)
+            check_address(current, limits.allow_private, limits.private_origins)
             headers = {
                 "User-Agent": USER_AGENT,
                 "Accept": "text/calendar, text/csv, */*",
