@@ -171,7 +171,7 @@ def test_redirect_to_file_scheme_refused(httpserver: HTTPServer) -> None:
 
 def test_loopback_refused_without_the_flag(httpserver: HTTPServer) -> None:
     """The test server itself (127.0.0.1) is refused when nothing is trusted; no request made."""
-    with pytest.raises(UnsafeSourceError, match="127.0.0.1, a loopback"):
+    with pytest.raises(UnsafeSourceError, match=r"127\.0\.0\.1, a loopback"):
         fetch(httpserver.url_for("/cal.csv"))
     assert httpserver.log == []
 
