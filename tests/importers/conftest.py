@@ -36,9 +36,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliResult]:
     """Run `edicalendar` in-process with the given arguments; return code, stdout, stderr."""
     from edicalendar.cli import main
+
+    monkeypatch.setenv("COLUMNS", "240")  # keep report rows on one line for assertions
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()

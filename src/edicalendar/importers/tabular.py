@@ -143,9 +143,20 @@ def _read_rows(
     """Read one table; return False (or raise, when `required`) if it has no header row."""
     columns: dict[str, int] | None = None
     count = 0
+    title_years: dict[int, int] = {}
     for number, row in rows:
         if columns is None:
             columns = _header(row, source, number, result.findings)
+            if columns is None:
+                for cell in row:
+                    for found in re.findall(r"\b(19\d\d|20\d\d|21\d\d)\b", _text(cell)):
+                        title_years.setdefault(int(found), number)
+            elif default_year is None and len(title_years) == 1:
+                # "EDI Calendar 2026" above the header dates the rows that give no year.
+                default_year, line = next(iter(title_years.items()))
+                result.findings.append(
+                    Finding(source, line, f"dates without a year are taken as {default_year}")
+                )
             if columns is None and number >= HEADER_SEARCH_ROWS:
                 break
             continue
