@@ -52,10 +52,10 @@ def test_trust_csv_import(workdir: Path, fixtures: Path, cli: Callable[..., Any]
 def test_semicolons_and_start_end_columns(tmp_path: Path) -> None:
     """Semicolon-separated files with Start/End columns and a Year column are read."""
     raw = (
-        "EVENT NAME;Start Date;End Date;Year\n"
-        "Disability History Month;20 Nov;20 Dec;2025\n"
-        "Hanukkah;14/12/2025;22/12;\n"
-    ).encode()
+        b"EVENT NAME;Start Date;End Date;Year\n"
+        b"Disability History Month;20 Nov;20 Dec;2025\n"
+        b"Hanukkah;14/12/2025;22/12;\n"
+    )
     result = read_csv(raw, "s.csv", None)
     # UK Disability History Month 2025: 20 Nov - 20 Dec (ukdhm.org).
     assert [(e.start, e.end) for e in result.events] == [
