@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar as gregorian
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -195,6 +196,15 @@ def plan_import(
     return plan
 
 
+def name_variants(observance: Observance) -> list[str]:
+    """Names an observance may go by: its name, the name without a bracketed alias, its id."""
+    variants = [observance.name, observance.id.replace("-", " ")]
+    bare = re.sub(r"\s*\([^)]*\)", "", observance.name).strip()
+    if bare and bare != observance.name:
+        variants.append(bare)
+    return variants
+
+
 def _years_text(keys: list[str]) -> str:
     if len(keys) <= 2:
         return ", ".join(keys)
@@ -206,7 +216,7 @@ def best_match(name: str, observances: Iterable[Observance]) -> tuple[Observance
     best: Observance | None = None
     best_score = 0.0
     for observance in observances:
-        score = similarity(name, observance.name)
+        score = max(similarity(name, variant) for variant in name_variants(observance))
         if score > best_score:
             best, best_score = observance, score
     if best is None or best_score <= 0:
