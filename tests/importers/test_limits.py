@@ -215,3 +215,35 @@ def test_non_http_schemes_refused(workdir: Path, cli: Callable[..., Any]) -> Non
         result = cli("import", url, "--calendar", "trust")
         assert result.code == 1
         assert "only http and https URLs can be imported" in result.err
+
+
+def _names(count: int) -> bytes:
+    # Distinct two-word names with no keywords or matches: "aab aab", "aac aac", ...
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    names = [
+        f"q{letters[i // 676]}{letters[i // 26 % 26]}{letters[i % 26]}x zz" for i in range(count)
+    ]
+    rows = [f"{name},{(i % 28) + 1:02d}/{(i % 12) + 1:02d}/2026" for i, name in enumerate(names)]
+    return ("Name,Date\n" + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.timeout(30)
+def test_too_many_names_refused_fast(workdir: Path, cli: Callable[..., Any]) -> None:
+    """More than 2000 different names in one source is refused before any matching."""
+    (workdir / "t.csv").write_bytes(_names(2001))
+    started = time.monotonic()
+    result = cli("import", "t.csv", "--calendar", "trust")
+    assert result.code == 1
+    assert "t.csv: 2001 different names; an import takes at most 2000" in result.err
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.timeout(30)
+def test_too_many_new_observances_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+    """The 501st new observance stops the import, naming its line; nothing is written."""
+    (workdir / "t.csv").write_bytes(_names(501))
+    before = (workdir / "calendars" / "trust.toml").read_bytes()
+    result = cli("import", "t.csv", "--calendar", "trust")
+    assert result.code == 1
+    assert "t.csv:502: more than 500 new observances" in result.err
+    assert (workdir / "calendars" / "trust.toml").read_bytes() == before

@@ -20,14 +20,24 @@ from typing import Any
 
 from edicalendar.catalog import Catalog
 from edicalendar.errors import EdicalendarError
-from edicalendar.importers.events import Finding, SourceEvent
-from edicalendar.importers.names import guess_categories, normalise, similarity, slug
+from edicalendar.importers.events import Finding, SourceError, SourceEvent
+from edicalendar.importers.names import (
+    CLOSE_MATCH,
+    guess_categories,
+    normalise,
+    normalised_similarity,
+    slug,
+)
 from edicalendar.model import Category, Observance, RuleDate, Status, Weekday
 
 #: Two dates of one name in one year closer than this are a conflict, not two occurrences
 #: (the Islamic year is 354 days, so a genuine second occurrence is at least that far away).
 _SECOND_OCCURRENCE_DAYS = 300
 _MAX_DESCRIPTION = 2000
+#: Distinct names and new observances one import may bring: a whole NHS calendar has about 200,
+#: and every new one needs a reviewer.
+MAX_NAMES = 2000
+MAX_NEW = 500
 
 
 class Action(StrEnum):
@@ -171,10 +181,22 @@ def plan_import(
     for event in events:
         key = normalise(event.name) or event.name.lower()
         groups.setdefault(key, _Group(name=event.name, events=[])).events.append(event)
+    if len(groups) > MAX_NAMES:
+        raise SourceError.at(
+            events[0].source, None,
+            f"{len(groups)} different names; an import takes at most {MAX_NAMES} (split the file)",
+        )  # fmt: skip
     taken_ids = set(catalog.observances)
+    index = NameIndex(catalog.observances.values())
     for group in groups.values():
         years = _by_year(group, plan.findings)
-        match, score = best_match(group.name, catalog.observances.values())
+        match, score = index.best(group.name)
+        if match is None and len(plan.new) >= MAX_NEW:
+            raise SourceError.at(
+                group.events[0].source, group.events[0].line,
+                f"more than {MAX_NEW} new observances; is this an awareness calendar? "
+                "Split the file and review each part",
+            )  # fmt: skip
         if match is None:
             new = _new_observance(group, years, taken_ids, source_label)
             taken_ids.add(new.id)
@@ -211,17 +233,39 @@ def _years_text(keys: list[str]) -> str:
     return f"{keys[0]}–{keys[-1]} ({len(keys)})"
 
 
+class NameIndex:
+    """Every observance's name variants, normalised once, for matching many imported names."""
+
+    def __init__(self, observances: Iterable[Observance]) -> None:
+        self.exact: dict[str, Observance] = {}
+        self.by_words: dict[int, list[tuple[str, Observance]]] = {}
+        for observance in observances:
+            for variant in name_variants(observance):
+                key = normalise(variant)
+                if not key:
+                    continue
+                self.exact.setdefault(key, observance)
+                self.by_words.setdefault(len(key.split()), []).append((key, observance))
+
+    def best(self, name: str) -> tuple[Observance | None, float]:
+        """The observance whose name is most like `name`, if close enough, and the score."""
+        key = normalise(name)
+        if key in self.exact:
+            return self.exact[key], 1.0
+        best: Observance | None = None
+        best_score = 0.0
+        for variant, observance in self.by_words.get(len(key.split()), []):
+            score = normalised_similarity(key, variant)
+            if score > best_score:
+                best, best_score = observance, score
+        if best is None or best_score < CLOSE_MATCH:
+            return None, 0.0
+        return best, round(best_score, 2)
+
+
 def best_match(name: str, observances: Iterable[Observance]) -> tuple[Observance | None, float]:
     """The observance whose name is most like `name`, if close enough, and the score."""
-    best: Observance | None = None
-    best_score = 0.0
-    for observance in observances:
-        score = max(similarity(name, variant) for variant in name_variants(observance))
-        if score > best_score:
-            best, best_score = observance, score
-    if best is None or best_score <= 0:
-        return None, 0.0
-    return best, round(best_score, 2)
+    return NameIndex(observances).best(name)
 
 
 def _by_year(group: _Group, findings: list[Finding]) -> dict[str, SourceEvent]:

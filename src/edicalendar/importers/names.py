@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from edicalendar.model import Category
 
@@ -90,13 +92,26 @@ def normalise(name: str) -> str:
     return " ".join(text.split())
 
 
-def _word_similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b).ratio()
+@lru_cache(maxsize=4096)
+def _letters(word: str) -> Counter[str]:
+    return Counter(word)
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two names are, 0..1 (1 = same once normalised); 0 when the words differ."""
-    left, right = normalise(a), normalise(b)
+def _close(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    total = len(a) + len(b)
+    # Upper bounds of difflib's ratio (as its real_quick_ratio and quick_ratio) reject most
+    # pairs before the full comparison.
+    if 2 * min(len(a), len(b)) < CLOSE_MATCH * total:
+        return False
+    if 2 * sum((_letters(a) & _letters(b)).values()) < CLOSE_MATCH * total:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= CLOSE_MATCH
+
+
+def normalised_similarity(left: str, right: str) -> float:
+    """:func:`similarity` of two names already passed through :func:`normalise`."""
     if not left or not right:
         return 0.0
     if left == right:
@@ -105,9 +120,14 @@ def similarity(a: str, b: str) -> float:
     if len(left_words) != len(right_words):
         return 0.0
     for word in left_words:
-        if max(_word_similarity(word, other) for other in right_words) < CLOSE_MATCH:
+        if not any(_close(word, other) for other in right_words):
             return 0.0
     return SequenceMatcher(None, left, right).ratio()
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two names are, 0..1 (1 = same once normalised); 0 when the words differ."""
+    return normalised_similarity(normalise(a), normalise(b))
 
 
 def slug(name: str) -> str:
