@@ -72,3 +72,12 @@ def test_second_import_is_unchanged(workdir: Path, cli: Callable[..., Any]) -> N
     assert "0 added, 0 updated" in again.out
     assert "already up to date" in again.out
     assert (workdir / "calendars" / "trust.toml").read_text() == text
+
+
+def test_progress_for_many_names(workdir: Path, cli: Callable[..., Any]) -> None:
+    """A source with hundreds of names goes through the progress bar and still imports."""
+    rows = [f"Local day {i:03d} x,{(i % 28) + 1:02d}/{(i % 12) + 1:02d}/2026" for i in range(300)]
+    (workdir / "many.csv").write_text("Name,Date\n" + "\n".join(rows) + "\n")
+    result = cli("import", "many.csv", "--calendar", "trust")
+    assert result.code == 0, result.err
+    assert result.out.rstrip().splitlines()[-1].startswith("300 added,")

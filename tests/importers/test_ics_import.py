@@ -101,3 +101,24 @@ def test_yearly_rule_expansion_is_bounded_by_year(
     assert result.code == 0, result.err
     assert "international-womens-day" in result.out
     assert "2026-10-01" not in result.out  # Black History Month 2026 is outside --year
+
+
+def test_rdate_and_moved_instance() -> None:
+    """RDATE adds days; a RECURRENCE-ID instance replaces the day it moved from."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260601\r\n"
+        "RRULE:FREQ=YEARLY;COUNT=3\r\nRDATE;VALUE=DATE:20260901,20261001\r\n"
+        "SUMMARY:Staff forum\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:w\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID;VALUE=DATE:20270601\r\n"
+        "DTSTART;VALUE=DATE:20270603\r\nSUMMARY:Staff forum\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    result = read_ics(text.encode(), "r.ics", WINDOW)
+    assert sorted(e.start for e in result.events) == [
+        dt.date(2026, 6, 1),
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 1),
+        dt.date(2027, 6, 3),
+        dt.date(2028, 6, 1),
+    ]

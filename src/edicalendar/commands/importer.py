@@ -72,7 +72,7 @@ def import_(
         ),
     )
     loaded = app_ctx.loaded
-    with _Progress(remote="://" in source[:16]) as progress:
+    with _Progress() as progress:
         report = run_import(
             options,
             calendars_dir=loaded.calendars_dir,
@@ -84,32 +84,33 @@ def import_(
 
 
 class _Progress:
-    """A transient download bar on standard error, shown only for remote sources."""
+    """A transient bar on standard error for downloads and for matching many names."""
 
-    def __init__(self, remote: bool) -> None:
-        self.remote = remote
+    #: Matching fewer names than this is instant; no bar.
+    MANY_NAMES = 200
+
+    def __init__(self) -> None:
         self.bar: Any = None
-        self.task: Any = None
+        self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> _Progress:
-        if self.remote:
-            from rich.console import Console
-            from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
-
-            self.bar = Progress(
-                *Progress.get_default_columns(),
-                DownloadColumn(),
-                TransferSpeedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self.bar.__enter__()
-            self.task = self.bar.add_task("Downloading", total=None)
         return self
 
-    def update(self, received: int, total: int | None) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, completed=received, total=total)
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        if stage == "Matching" and (total or 0) < self.MANY_NAMES:
+            return
+        if self.bar is None:
+            from rich.console import Console
+            from rich.progress import DownloadColumn, Progress
+
+            columns = [*Progress.get_default_columns()]
+            if stage == "Downloading":
+                columns.append(DownloadColumn())
+            self.bar = Progress(*columns, console=Console(stderr=True), transient=True)
+            self.bar.__enter__()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -34,6 +34,9 @@ __all__ = [
     "run_import",
 ]
 
+#: Told (stage, done, total) as a long import advances; total is None when unknown.
+Progress = Callable[[str, int, int | None], None]
+
 #: Without --year, recurring events are expanded from a year back to two years ahead.
 YEARS_BACK = 1
 YEARS_AHEAD = 2
@@ -96,9 +99,12 @@ def run_import(
     calendars_dir: Path,
     data_dir: Path,
     today: dt.date,
-    progress: Callable[[int, int | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import `options.source` into `calendars_dir/<calendar>.toml` (see module docstring)."""
+    """Import `options.source` into `calendars_dir/<calendar>.toml` (see module docstring).
+
+    `progress(stage, done, total)` is told of downloading (bytes) and matching (names).
+    """
     from edicalendar.catalog import SLUG, Catalog, calendar_files, load_catalog
     from edicalendar.importers.checks import source_checks
     from edicalendar.importers.mapping import merge_days, plan_import
@@ -131,7 +137,13 @@ def run_import(
     findings.extend(source_checks(events))
     # A local file is named by its file name in the data (the path is the importer's own).
     note = label if is_url(options.source) else Path(options.source).name
-    plan = plan_import(events, catalog, options.calendar, note)
+    plan = plan_import(
+        events,
+        catalog,
+        options.calendar,
+        note,
+        progress=(lambda done, total: progress("Matching", done, total)) if progress else None,
+    )
     findings.extend(plan.findings)
     findings.sort(key=lambda f: f.line or 0)
     path = calendars_dir / f"{options.calendar}.toml"
@@ -164,7 +176,7 @@ def run_import(
 def _load(
     options: ImportOptions,
     data_dir: Path,
-    progress: Callable[[int, int | None], None] | None,
+    progress: Progress | None,
 ) -> tuple[bytes, str, str, bool]:
     """The source's bytes, how to name it, its declared content type, and whether unchanged."""
     if is_url(options.source):
@@ -172,7 +184,9 @@ def _load(
             options.source,
             limits=options.limits,
             cache_dir=data_dir / "import-cache",
-            progress=progress,
+            progress=(lambda done, total: progress("Downloading", done, total))
+            if progress
+            else None,
         )
         return fetched.body, redact(fetched.url), fetched.content_type, fetched.not_modified
     path = Path(options.source)

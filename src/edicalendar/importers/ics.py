@@ -187,6 +187,20 @@ def _event(
     starts: list[dt.date | dt.datetime] = [start_value]
     if event.get("RRULE") is not None:
         starts = _expand(event, start_value, where, source, window, deadline)
+    if event.get("RDATE") is not None:
+        known = {_day(s) for s in starts}
+        extra = _date_list(event, "RDATE", source, where)
+        excluded = _exdates(event, source, where)
+        starts.extend(
+            day
+            for day in sorted(set(extra))
+            if window[0] <= day <= window[1] and day not in known and day not in excluded
+        )
+        if len(starts) > MAX_OCCURRENCES_PER_EVENT:
+            raise SourceError.at(
+                source, where.properties.get("RDATE", line), "RDATE lists too many dates"
+            )
+    if len(starts) > 1:
         uid = str(event.get("UID", ""))
         starts = [s for s in starts if (uid, _day(s)) not in moved]
     found = []
@@ -407,23 +421,27 @@ def _naive(value: dt.date) -> tuple[dt.datetime, dt.tzinfo | None]:
 
 
 def _exdates(event: Any, source: str, where: _Scanned) -> set[dt.date]:
-    raw = event.get("EXDATE")
+    return set(_date_list(event, "EXDATE", source, where))
+
+
+def _date_list(event: Any, key: str, source: str, where: _Scanned) -> list[dt.date]:
+    """Days of an EXDATE or RDATE property (all its lines; a PERIOD counts by its start)."""
+    raw = event.get(key)
     if raw is None:
-        return set()
+        return []
     items = raw if isinstance(raw, list) else [raw]
-    days: set[dt.date] = set()
+    line = where.properties.get(key, where.begin)
+    days: list[dt.date] = []
     for item in items:
         try:
             values = list(item.dts)
-        except Exception:  # a vBroken EXDATE has no dates to read
-            raise SourceError.at(
-                source, where.properties.get("EXDATE", where.begin), "EXDATE is not a date"
-            ) from None
+        except Exception:  # a vBroken property has no dates to read
+            raise SourceError.at(source, line, f"{key} is not a date") from None
         for value in values:
             day = _dt(value)
+            if isinstance(day, tuple) and day:
+                day = day[0]
             if not isinstance(day, dt.date):
-                raise SourceError.at(
-                    source, where.properties.get("EXDATE", where.begin), "EXDATE is not a date"
-                )
-            days.add(_day(day))
+                raise SourceError.at(source, line, f"{key} is not a date")
+            days.append(_day(day))
     return days

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar as gregorian
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -174,6 +174,7 @@ def plan_import(
     catalog: Catalog,
     calendar: str,
     source_label: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
     """Decide, for every group of events, whether it adds, updates or is only reported."""
     plan = Plan(calendar=calendar)
@@ -188,7 +189,9 @@ def plan_import(
         )  # fmt: skip
     taken_ids = set(catalog.observances)
     index = NameIndex(catalog.observances.values())
-    for group in groups.values():
+    for done, group in enumerate(groups.values(), 1):
+        if progress is not None:
+            progress(done, len(groups))
         years = _by_year(group, plan.findings)
         match, score = index.best(group.name)
         if match is None and len(plan.new) >= MAX_NEW:
