@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -155,3 +156,29 @@ def test_new_calendar_file_is_created(workdir: Path, source: Path, cli: Callable
     assert "matches 'eid-al-fitr' in calendar 'trust'" in result.out
     catalog = load_catalog(workdir / "calendars")
     assert catalog.observances["trans-day-of-visibility"].calendar == "imported"
+
+
+def test_dates_added_under_a_theme_only_year(
+    workdir: Path, source: Path, cli: Callable[..., Any]
+) -> None:
+    """A year that so far holds only a theme gets its dates under the same table header."""
+    target = workdir / "calendars" / "trust.toml"
+    text = target.read_text().replace(
+        "# trailing comment at end of file\n",
+        '\n[observance.years.2026]\ntheme = "Community"  # announced in March\n'
+        "# trailing comment at end of file\n",
+    )
+    target.write_text(text)
+    result = cli("import", str(source), "--calendar", "trust")
+    assert result.code == 0, result.err
+    new = target.read_text()
+    assert _removed_lines(text, new) == []
+    assert (
+        '[observance.years.2026]\nstart = 2026-05-11\nend = 2026-05-17\nsource = "three.ics"\n'
+        'theme = "Community"  # announced in March\n'
+    ) in new
+    year = load_catalog(workdir / "calendars").observances["mental-health-awareness-week"].years
+    assert (year["2026"].theme, year["2026"].start) == (
+        "Community",
+        dt.date(2026, 5, 11),
+    )

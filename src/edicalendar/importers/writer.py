@@ -95,11 +95,19 @@ def _insert_years(
         last = end - 1
         while last > headers[index] and not _CONTENT.match(lines[last]):
             last -= 1  # comments and blank lines before the next entry belong to it
+        recorded = entry.get("years", {})
         fragment: list[str] = []
         for year in years:
+            if year.key in recorded:
+                # A year with only a theme or note so far: add the dates under its header.
+                header = _year_header(lines, headers[index], end, year.key, display)
+                missing = {k: v for k, v in _year_data(year).items() if k not in recorded[year.key]}
+                insert_at.setdefault(header + 1, []).extend(_lines(_keys_text(missing), newline))
+                continue
             fragment.append(newline)
             fragment.extend(_lines(_years_text(year), newline))
-        insert_at[last + 1] = fragment
+        if fragment:
+            insert_at.setdefault(last + 1, []).extend(fragment)
     result: list[str] = []
     for position, line in enumerate(lines):
         if position in insert_at:
@@ -110,6 +118,24 @@ def _insert_years(
             result[-1] += newline
         result.extend(fragment)
     return result
+
+
+def _year_header(lines: list[str], begin: int, end: int, key: str, display: str) -> int:
+    pattern = re.compile(rf'^\s*\[\s*observance\s*\.\s*years\s*\.\s*("?){re.escape(key)}\1\s*\]')
+    for number in range(begin, end):
+        if pattern.match(lines[number]):
+            return number
+    raise WriteError(
+        f"{display}: years.{key} is not written as an [observance.years.{key}] table; "
+        "add the dates by hand"
+    )
+
+
+def _keys_text(values: dict[str, Any]) -> str:
+    table = tomlkit.table()
+    for key, value in values.items():
+        table.add(key, value)
+    return tomlkit.dumps(table)
 
 
 def _year_table(year: YearEntry) -> Any:
@@ -172,7 +198,9 @@ def _verify(base: dict[str, Any], new: str, plan: Plan, display: str) -> None:
     entries: list[dict[str, Any]] = expected.setdefault("observance", [])
     for entry in entries:
         for year in plan.updates.get(str(entry.get("id")), []):
-            entry.setdefault("years", {})[year.key] = _year_data(year)
+            recorded = entry.setdefault("years", {}).setdefault(year.key, {})
+            for key, value in _year_data(year).items():
+                recorded.setdefault(key, value)
     for created in plan.new:
         entries.append(_parse(_observance_text(created), display)["observance"][0])
     if not entries:
