@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edicalendar.importers.datetext import DateTextError, parse_date_text
 
@@ -59,3 +61,25 @@ def test_refuses_what_it_cannot_read(text: str, message: str) -> None:
     """Unreadable, impossible, US-ordered or year-less dates raise with a helpful message."""
     with pytest.raises(DateTextError, match=message):
         parse_date_text(text, None)
+
+
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31)))
+def test_any_day_round_trips_through_common_forms(day: dt.date) -> None:
+    """Every day written as dd/mm/yyyy, ISO, or '13 May 2026' reads back as itself."""
+    for text in (
+        f"{day:%d/%m/%Y}",
+        day.isoformat(),
+        f"{day.day} {day:%B %Y}",
+        f"{day:%a %d %b %Y}",
+    ):
+        assert parse_date_text(text, None) == (day, day)
+
+
+@given(
+    st.dates(min_value=D(1900, 1, 1), max_value=D(2199, 1, 1)),
+    st.integers(min_value=0, max_value=60),
+)
+def test_any_range_in_one_cell(start: dt.date, length: int) -> None:
+    """'d Month yyyy – d Month yyyy' reads back as the same first and last day."""
+    end = start + dt.timedelta(days=length)
+    assert parse_date_text(f"{start:%d %B %Y} – {end:%d %B %Y}", None) == (start, end)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -122,3 +123,25 @@ def test_rdate_and_moved_instance() -> None:
         dt.date(2027, 6, 3),
         dt.date(2028, 6, 1),
     ]
+
+
+@pytest.mark.parametrize("name", ["google-export.ics", "outlook-export.ics"])
+def test_expansion_agrees_with_recurring_ical_events(fixtures: Path, name: str) -> None:
+    """Every (name, first day) matches what the independent recurring-ical-events library gives."""
+    import icalendar
+    import recurring_ical_events
+
+    raw = (fixtures / name).read_bytes()
+    ours = {(e.name, e.start) for e in read_ics(raw, name, WINDOW).events}
+    calendar = icalendar.Calendar.from_ical(raw)
+    # An event without DTSTART is invalid; ours skips it with a warning, the library raises.
+    calendar.subcomponents[:] = [
+        c for c in calendar.subcomponents if c.name != "VEVENT" or "DTSTART" in c
+    ]
+    theirs = set()
+    for event in recurring_ical_events.of(calendar).between(WINDOW[0], WINDOW[1]):
+        start = event["DTSTART"].dt
+        if isinstance(start, dt.datetime):
+            start = start.astimezone(ZoneInfo("Europe/London")).date()
+        theirs.add((" ".join(str(event["SUMMARY"]).split()), start))
+    assert ours == theirs

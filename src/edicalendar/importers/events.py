@@ -9,7 +9,6 @@ data problems name `source:line`, transport failures name the URL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -164,8 +163,3 @@ def _line_at(raw: bytes, offset: int) -> int:
 def too_many(source: str, line: int | None, count: int, what: str = "events") -> SourceError:
     """The error for a source with more entries than :data:`MAX_EVENTS`."""
     return SourceError.at(source, line, f"more than {MAX_EVENTS} {what} ({count}); split the file")
-
-
-def problems_text(problems: Sequence[Problem]) -> str:
-    """Problems joined one per line, for messages that wrap several."""
-    return "\n".join(str(p) for p in problems)
