@@ -280,7 +280,10 @@ def _dates(
     # An end without a year ("03/01") belongs to the start's year, or the next one.
     _, end = _value(end_cell, start.year)
     if end < start and _is_text(end_cell) and not _has_year(end_cell):
-        end = end.replace(year=end.year + 1)
+        try:
+            end = end.replace(year=end.year + 1)
+        except ValueError:  # 29 February has no next-year twin
+            raise DateTextError(f"end {end} is before start {start}") from None
     if end < start:
         raise DateTextError(f"end {end} is before start {start}")
     return start, end
