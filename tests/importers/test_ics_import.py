@@ -145,3 +145,14 @@ def test_expansion_agrees_with_recurring_ical_events(fixtures: Path, name: str) 
             start = start.astimezone(ZoneInfo("Europe/London")).date()
         theirs.add((" ".join(str(event["SUMMARY"]).split()), start))
     assert ours == theirs
+
+
+def test_unknown_zone_with_utc_end() -> None:
+    """A DTSTART in a zone nobody knows (read as floating) and a UTC DTEND still give a day."""
+    text = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:z\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Nowhere/Else:20260601T100000\r\n"
+        "DTEND:20260601T120000Z\r\nSUMMARY:Pride breakfast\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    (event,) = read_ics(text.encode(), "z.ics", WINDOW).events
+    assert (event.start, event.end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 1))

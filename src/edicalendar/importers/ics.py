@@ -259,6 +259,7 @@ def _length(
             "DTSTART and DTEND must both be dates or both be date-times",
         )
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        start, end = _zoned(start), _zoned(end)
         if end <= start:
             return 1
         last = _day(end - dt.timedelta(microseconds=1))
@@ -280,6 +281,11 @@ def _dt(prop: Any) -> Any:
         return getattr(prop, "dt", None)
     except Exception:  # icalendar raises on reading a property it could not parse
         return None
+
+
+def _zoned(value: dt.datetime) -> dt.datetime:
+    # A floating time (or one in a zone icalendar could not resolve) is read as London time.
+    return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
 
 
 def _day(value: dt.date) -> dt.date:
