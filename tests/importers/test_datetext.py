@@ -55,6 +55,7 @@ def test_year_from_caller_and_new_year_crossing() -> None:
         ("banana", "is not a date"),
         ("", "empty"),
         ("1 Jan 1066", "out of range"),
+        ("30/31 March 2025", "two possible days"),
     ],
 )
 def test_refuses_what_it_cannot_read(text: str, message: str) -> None:

@@ -39,6 +39,9 @@ _DAY_RANGE = re.compile(
     rf"\s+{_MONTH}(?:,?\s+(\d{{4}}))?$"
 )
 
+# "30/31 March" (Eid depends on the moon): two candidate days, not a date.
+_ALTERNATIVES = re.compile(rf"^(\d{{1,2}})\s*/\s*(\d{{1,2}}){_ORDINAL}\s+{_MONTH}(?:\s+\d{{4}})?$")
+
 
 class DateTextError(ValueError):
     """A cell that is not a date this module reads; the message says what was expected."""
@@ -51,6 +54,13 @@ def parse_date_text(text: str, default_year: int | None) -> tuple[dt.date, dt.da
         raise DateTextError("empty date")
     if len(cleaned) > 80:
         raise DateTextError("too long to be a date")
+    alternatives = _ALTERNATIVES.match(cleaned)
+    if alternatives:
+        first, second = alternatives.groups()
+        raise DateTextError(
+            f"{text!r} gives two possible days ({first} or {second}, as lunar dates often do); "
+            "write the one your organisation uses"
+        )
     compact = _DAY_RANGE.match(cleaned)
     if compact:
         first_day, last_day, month_word, year_text = compact.groups()
