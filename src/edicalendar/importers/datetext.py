@@ -56,7 +56,7 @@ def parse_date_text(text: str, default_year: int | None) -> tuple[dt.date, dt.da
         raise DateTextError("too long to be a date")
     alternatives = _ALTERNATIVES.match(cleaned)
     if alternatives:
-        first, second = alternatives.groups()
+        first, second = alternatives.group(1), alternatives.group(2)
         raise DateTextError(
             f"{text!r} gives two possible days ({first} or {second}, as lunar dates often do); "
             "write the one your organisation uses"
