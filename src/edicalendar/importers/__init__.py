@@ -145,7 +145,7 @@ def run_import(
         progress=(lambda done, total: progress("Matching", done, total)) if progress else None,
     )
     findings.extend(plan.findings)
-    findings.sort(key=lambda f: f.line or 0)
+    findings.sort(key=lambda f: (f.source, f.line or 0))
     path = calendars_dir / f"{options.calendar}.toml"
     display = _display(path)
     old, new = render(path, display, plan, result.title)
