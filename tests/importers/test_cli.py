@@ -81,3 +81,15 @@ def test_progress_for_many_names(workdir: Path, cli: Callable[..., Any]) -> None
     result = cli("import", "many.csv", "--calendar", "trust")
     assert result.code == 0, result.err
     assert result.out.rstrip().splitlines()[-1].startswith("300 added,")
+
+
+def test_refuses_to_write_into_the_shipped_data(
+    tmp_path: Path, monkeypatch: Any, cli: Callable[..., Any]
+) -> None:
+    """Without a calendars/ folder (or a configured one) the import stops with exit 2."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("Name,Date\nPride Month,June 2026\n")
+    result = cli("import", "x.csv", "--calendar", "mine")
+    assert result.code == 2
+    assert "no calendars/ folder in this directory" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]

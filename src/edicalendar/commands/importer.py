@@ -8,6 +8,7 @@ standard error; the calendar file is written only when the whole import succeeds
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -72,6 +73,13 @@ def import_(
         ),
     )
     loaded = app_ctx.loaded
+    if loaded.settings.data.calendars_dir is None and not (Path.cwd() / "calendars").is_dir():
+        # Without a calendars/ folder here the data would be the copy shipped inside the
+        # installed package, which an import must never change.
+        raise UsageError(
+            "no calendars/ folder in this directory; create one (mkdir calendars) or set "
+            "data.calendars_dir in the config file"
+        )
     with _Progress() as progress:
         report = run_import(
             options,
