@@ -14,7 +14,7 @@ import calendar as gregorian
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -152,8 +152,6 @@ def merge_days(events: Iterable[SourceEvent], findings: list[Finding]) -> list[S
 
 
 def _extend(event: SourceEvent, end: dt.date) -> SourceEvent:
-    from dataclasses import replace
-
     return replace(event, end=end)
 
 
