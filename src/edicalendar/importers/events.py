@@ -68,6 +68,8 @@ class SourceEvent:
     #: A faith or tradition tag ("Hindu", "Sikh") from the source.
     tradition: str | None = None
     theme: str | None = None
+    #: The source says the day begins at sunset the evening before (Jewish, Islamic, Baha'i).
+    evening_before: bool = False
     #: The source gave a time of day; the event is imported as the day it starts.
     timed: bool = False
 

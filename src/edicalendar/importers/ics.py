@@ -173,15 +173,18 @@ def _event(
     end_value = _date_value(event, "DTEND", where, source)
     timed = isinstance(start_value, dt.datetime)
     length = _length(event, start_value, end_value, where, source)
+    notes = read_description(str(event.get("DESCRIPTION", "")))
     template = SourceEvent(
         name=name,
         start=_day(start_value),
         end=_day(start_value),
         source=source,
         line=line,
-        description=str(event.get("DESCRIPTION", "")).strip(),
-        url=str(event["URL"]) if event.get("URL") else None,
+        description=notes.description,
+        url=str(event["URL"]) if event.get("URL") else notes.url,
         categories=_categories(event),
+        theme=notes.theme,
+        evening_before=notes.evening_before,
         timed=timed,
     )
     starts: list[dt.date | dt.datetime] = [start_value]
@@ -213,6 +216,43 @@ def _event(
             Finding(source, line, "a timed event; imported as an all-day observance", name)
         )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class DescriptionNotes:
+    """A DESCRIPTION with the paragraphs edicalendar's own feeds add taken out and read."""
+
+    description: str
+    theme: str | None = None
+    url: str | None = None
+    evening_before: bool = False
+
+
+_THEME = re.compile(r"^Theme for \d{4}: (.+)$", re.DOTALL)
+_LINK = re.compile(r"^More information: (https?://\S+)$")
+_STATUS_NOTES = ("Provisional date: ", "Estimated date: ")
+_EVENING = "Begins at sunset on the evening before."
+
+
+def read_description(text: str) -> DescriptionNotes:
+    """Split the paragraphs a feed published by edicalendar adds (theme, evening start, status
+    wording, link) from the description itself, so a round trip does not repeat them."""
+    kept: list[str] = []
+    theme = url = None
+    evening = False
+    for paragraph in text.strip().split("\n\n"):
+        stripped = paragraph.strip()
+        if stripped == _EVENING:
+            evening = True
+        elif stripped.startswith(_STATUS_NOTES):
+            continue  # the status is recomputed from the rule, never imported as text
+        elif match := _THEME.match(stripped):
+            theme = match.group(1).strip()
+        elif match := _LINK.match(stripped):
+            url = match.group(1)
+        elif stripped:
+            kept.append(stripped)
+    return DescriptionNotes("\n\n".join(kept), theme, url, evening)
 
 
 def _date_value(event: Any, key: str, where: _Scanned, source: str) -> dt.date | None:

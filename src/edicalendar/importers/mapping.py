@@ -70,8 +70,9 @@ class YearEntry:
     """A `years.<key>` table to write: announced or confirmed dates with their source."""
 
     key: str
-    start: dt.date
-    end: dt.date
+    #: None for a year that records only a theme (the rule gives its dates).
+    start: dt.date | None
+    end: dt.date | None
     source: str
     theme: str | None = None
 
@@ -88,6 +89,7 @@ class NewObservance:
     sources: list[str]
     url: str | None = None
     duration_days: int | None = None
+    begins_evening_before: bool = False
     announced: bool = False
     tradition: str | None = None
     years: list[YearEntry] = field(default_factory=list)
@@ -422,9 +424,14 @@ def _new_observance(
         sources=[source_label],
         url=next((e.url for e in events if e.url), None),
         tradition=tradition,
+        begins_evening_before=any(e.evening_before for e in events),
     )
     new.review.append("categories guessed from the name and source; check them")
-    if not exact:
+    if exact:
+        new.years = [
+            YearEntry(key, None, None, source_label, e.theme) for key, e in years.items() if e.theme
+        ]
+    else:
         new.announced = True
         new.review.append(f"rule is a placeholder ({why}); set the real rule")
         new.years = [

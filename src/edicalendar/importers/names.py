@@ -76,6 +76,10 @@ CATEGORY_WORDS: dict[str, Category] = {
     "pregnancy": Category.PREGNANCY_MATERNITY,
     "maternity": Category.PREGNANCY_MATERNITY,
     "marriage": Category.MARRIAGE_CIVIL_PARTNERSHIP,
+    # The labels edicalendar's own feeds write in CATEGORIES.
+    "marriage and civil partnership": Category.MARRIAGE_CIVIL_PARTNERSHIP,
+    "pregnancy and maternity": Category.PREGNANCY_MATERNITY,
+    "general edi": Category.GENERAL_EDI,
     "edi": Category.GENERAL_EDI,
     "general": Category.GENERAL_EDI,
     "inclusion": Category.GENERAL_EDI,

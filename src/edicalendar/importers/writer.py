@@ -140,8 +140,9 @@ def _keys_text(values: dict[str, Any]) -> str:
 
 def _year_table(year: YearEntry) -> Any:
     table = tomlkit.table()
-    table.add("start", year.start)
-    table.add("end", year.end)
+    if year.start is not None and year.end is not None:
+        table.add("start", year.start)
+        table.add("end", year.end)
     if year.theme:
         table.add("theme", year.theme)
     table.add("source", year.source)
@@ -170,6 +171,8 @@ def _observance_text(new: NewObservance) -> str:
     table.add("rule", rule)
     if new.duration_days:
         table.add("duration_days", new.duration_days)
+    if new.begins_evening_before:
+        table.add("begins_evening_before", True)
     if new.announced:
         table.add("announced", True)
     if new.tradition:
@@ -217,7 +220,10 @@ def _verify(base: dict[str, Any], new: str, plan: Plan, display: str) -> None:
 
 
 def _year_data(year: YearEntry) -> dict[str, Any]:
-    data: dict[str, Any] = {"start": year.start, "end": year.end, "source": year.source}
+    data: dict[str, Any] = {}
+    if year.start is not None and year.end is not None:
+        data.update(start=year.start, end=year.end)
+    data["source"] = year.source
     if year.theme:
         data["theme"] = year.theme
     return data
