@@ -150,7 +150,7 @@ def run_import(
     display = _display(path)
     old, new = render(path, display, plan, result.title)
     written = False
-    if new != old and not options.dry_run:
+    if new != old and not options.dry_run and (plan.new or plan.updates):
         others = (
             [p for p in calendar_files(calendars_dir) if p.name != path.name]
             if (calendars_dir.is_dir())

@@ -75,6 +75,8 @@ class YearEntry:
     end: dt.date | None
     source: str
     theme: str | None = None
+    cancelled: bool = False
+    note: str | None = None
 
 
 @dataclass
@@ -189,6 +191,7 @@ def plan_import(
         )  # fmt: skip
     taken_ids = set(catalog.observances)
     index = NameIndex(catalog.observances.values())
+    inner_years = covered_years(events)
     for done, group in enumerate(groups.values(), 1):
         if progress is not None:
             progress(done, len(groups))
@@ -201,7 +204,7 @@ def plan_import(
                 "Split the file and review each part",
             )  # fmt: skip
         if match is None:
-            new = _new_observance(group, years, taken_ids, source_label)
+            new = _new_observance(group, years, taken_ids, source_label, inner_years)
             taken_ids.add(new.id)
             plan.new.append(new)
             first = next(iter(years.values()))
@@ -219,6 +222,23 @@ def plan_import(
         else:
             _update(match, years, score, plan, source_label)
     return plan
+
+
+def covered_years(events: list[SourceEvent]) -> list[int]:
+    """Years the source spans from about the start to about the end (January to December).
+
+    A calendar's first entry is rarely on 1 January, so a year counts as covered when the
+    source's dates run from the end of its January to the start of its December.
+    """
+    if not events:
+        return []
+    first = min(e.start for e in events)
+    last = max(e.end for e in events)
+    return [
+        year
+        for year in range(first.year, last.year + 1)
+        if first <= dt.date(year, 1, 31) and last >= dt.date(year, 12, 1)
+    ]
 
 
 def name_variants(observance: Observance) -> list[str]:
@@ -405,7 +425,11 @@ def _unique_id(base: str, taken: set[str]) -> str:
 
 
 def _new_observance(
-    group: _Group, years: dict[str, SourceEvent], taken: set[str], source_label: str
+    group: _Group,
+    years: dict[str, SourceEvent],
+    taken: set[str],
+    source_label: str,
+    inner_years: list[int],
 ) -> NewObservance:
     events = list(years.values())
     hints = tuple(h for e in events for h in e.categories)
@@ -427,6 +451,10 @@ def _new_observance(
         begins_evening_before=any(e.evening_before for e in events),
     )
     new.review.append("categories guessed from the name and source; check them")
+    if exact and len(events) == 1 and Category.RELIGION_BELIEF in new.categories:
+        # Most festivals follow a lunar or lunisolar calendar: one year's date says nothing
+        # about the next, so it is recorded as that year's date, not made a yearly rule.
+        exact, why = False, "one year of a festival's dates"
     if exact:
         new.years = [
             YearEntry(key, None, None, source_label, e.theme) for key, e in years.items() if e.theme
@@ -437,6 +465,15 @@ def _new_observance(
         new.years = [
             YearEntry(key, e.start, e.end, source_label, e.theme) for key, e in years.items()
         ]
+        # A moving date (a lunar festival) can skip a Gregorian year; the placeholder rule would
+        # invent one, so a year the source covers without this name is recorded as having none.
+        starts = {e.start.year for e in years.values()}
+        new.years += [
+            YearEntry(str(year), None, None, source_label, cancelled=True,
+                      note=f"no date in {source_label}")
+            for year in inner_years if year not in starts
+        ]  # fmt: skip
+        new.years.sort(key=lambda y: y.key)
     if not description:
         new.review.append("no description in the source; write one")
     return new

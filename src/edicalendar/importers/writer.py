@@ -145,6 +145,10 @@ def _year_table(year: YearEntry) -> Any:
         table.add("end", year.end)
     if year.theme:
         table.add("theme", year.theme)
+    if year.cancelled:
+        table.add("cancelled", True)
+    if year.note:
+        table.add("note", year.note)
     table.add("source", year.source)
     return table
 
@@ -226,6 +230,10 @@ def _year_data(year: YearEntry) -> dict[str, Any]:
     data["source"] = year.source
     if year.theme:
         data["theme"] = year.theme
+    if year.cancelled:
+        data["cancelled"] = True
+    if year.note:
+        data["note"] = year.note
     return data
 
 
