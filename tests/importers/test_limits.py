@@ -247,3 +247,19 @@ def test_too_many_new_observances_refused(workdir: Path, cli: Callable[..., Any]
     assert result.code == 1
     assert "t.csv:502: more than 500 new observances" in result.err
     assert (workdir / "calendars" / "trust.toml").read_bytes() == before
+
+
+def test_broken_workbooks_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+    """A file named .xlsx that is not a zip, or a zip without a workbook, fails cleanly."""
+    import zipfile
+
+    (workdir / "fake.xlsx").write_bytes(b"Name,Date\nPride,2026-06-01\n")
+    result = cli("import", "fake.xlsx", "--calendar", "trust")
+    assert result.code == 1
+    assert "fake.xlsx: not an .xlsx workbook (not a zip archive)" in result.err
+    with zipfile.ZipFile(workdir / "empty.xlsx", "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    result = cli("import", "empty.xlsx", "--calendar", "trust")
+    assert result.code == 1
+    assert "empty.xlsx: not a readable .xlsx workbook" in result.err
+    assert "Traceback" not in result.err
