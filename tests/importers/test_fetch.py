@@ -217,3 +217,20 @@ def test_cli_http_error_exit_code(
     assert result.code == 3
     assert "500" in result.err
     assert (workdir / "calendars" / "trust.toml").read_bytes() == before
+
+
+def test_secrets_never_reach_messages_or_data() -> None:
+    """User info, secret query values and Google's private-address token are redacted."""
+    from edicalendar.importers.fetch import redact
+
+    assert redact("https://me:pw@example.org/a.ics?ical=1&token=abc") == (
+        "https://example.org/a.ics?ical=1&token=REDACTED"
+    )
+    google = (
+        "https://calendar.google.com/calendar/ical/team%40group.calendar.google.com/"
+        "private-0123456789abcdef0123/basic.ics"
+    )
+    assert "0123456789abcdef" not in redact(google)
+    assert redact("https://www.awarenessdays.com/list/?ical=1") == (
+        "https://www.awarenessdays.com/list/?ical=1"
+    )

@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import re
 import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from edicalendar.importers.events import MAX_SOURCE_BYTES, FetchError, UnsafeSourceError
 
@@ -54,14 +55,26 @@ class Fetched:
     not_modified: bool = False
 
 
+_SECRET_PARAM = re.compile(r"(key|token|secret|sig|signature|password|passwd|auth)", re.I)
+# Google Calendar's secret address: /calendar/ical/<id>/private-<hex>/basic.ics
+_SECRET_PATH = re.compile(r"/private-[0-9a-f]{8,}/", re.I)
+
+
 def redact(url: str) -> str:
-    """The URL without any user name or password, for messages."""
+    """The URL without user name, password, secret query values or secret path parts.
+
+    It appears in messages and is written into calendar data as the source, so nothing that
+    grants access to a private calendar may survive.
+    """
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    query = "&".join(
+        f"{name}=REDACTED" if _SECRET_PARAM.search(name) else f"{name}={value}" if value else name
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    path = _SECRET_PATH.sub("/private-REDACTED/", parts.path)
+    return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
 def is_url(source: str) -> bool:
