@@ -66,7 +66,7 @@ def read_csv(raw: bytes, source: str, default_year: int | None) -> ReadResult:
     text = decode_text(raw, source, result.findings)
     dialect: Any = csv.excel
     with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     previous = csv.field_size_limit(MAX_LINE_BYTES)
     try:
