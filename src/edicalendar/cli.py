@@ -51,6 +51,7 @@ def context(ctx: typer.Context) -> AppContext:
 def _register_commands() -> None:
     import edicalendar.commands.importer  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
+    from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
 
 
@@ -60,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int):
+            return returned
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
