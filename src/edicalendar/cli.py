@@ -49,6 +49,7 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
+    import edicalendar.commands.importer  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
     from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
