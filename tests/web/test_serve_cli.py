@@ -152,3 +152,19 @@ def test_listening_beyond_loopback_with_private_routes_warns(
     assert (warning is not None) == warns
     if warning:
         assert host in warning and "TLS" in warning
+
+
+def test_serve_with_workers_answers_from_every_process(web_env: Any) -> None:
+    """--workers 2 serves the same feed bytes from worker processes; the clock stays single."""
+    process, port = _start(web_env, "--workers", "2")
+    try:
+        tags = set()
+        for _ in range(20):
+            _, _, headers = _get(f"http://127.0.0.1:{port}/feeds/all.ics")
+            tags.add(headers["ETag"])
+        assert len(tags) == 1  # every worker built identical bytes
+        scheduler = json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["scheduler"]
+        assert scheduler["runs_in"] == "supervisor"
+    finally:
+        out, _ = _stop(process)
+    assert f"http://127.0.0.1:{port}/" in out
