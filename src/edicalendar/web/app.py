@@ -12,7 +12,6 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,15 +32,7 @@ from edicalendar.web.feedserve import (
     Send,
 )
 from edicalendar.web.headers import SecurityHeaders
-from edicalendar.web.live import (
-    CampaignLoader,
-    FeedBuilder,
-    LiveData,
-    SpecBuilder,
-    default_campaigns,
-    default_feed_bodies,
-    default_feed_specs,
-)
+from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, error_text
 
 log = logging.getLogger("edicalendar.web")
@@ -114,9 +105,6 @@ class WebApp(FastAPI):
 def create_app(
     ctx: AppContext,
     *,
-    feed_builder: FeedBuilder = default_feed_bodies,
-    spec_builder: SpecBuilder = default_feed_specs,
-    campaign_loader: CampaignLoader = default_campaigns,
     watch_interval: float | None = 2.0,
 ) -> FastAPI:
     """The edicalendar web app for `ctx`; loads data now and raises on invalid files.
@@ -124,9 +112,7 @@ def create_app(
     With `watch_interval` set, the app polls the data files while it runs (between start-up and
     shutdown) and reloads them on change; tests pass None and call `app.state.live` directly.
     """
-    live = LiveData(
-        ctx, feed_builder=feed_builder, spec_builder=spec_builder, campaign_loader=campaign_loader
-    )
+    live = LiveData(ctx)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -183,10 +169,3 @@ def _version() -> str:
         return version("edicalendar")
     except PackageNotFoundError:
         return "0"
-
-
-def app_summary(app: FastAPI) -> dict[str, Any]:
-    """Counts for the start-up log line."""
-    live = app.state.live
-    assert isinstance(live, LiveData)
-    return {"observances": len(live.snapshot.catalog), "feeds": len(live.snapshot.feeds)}

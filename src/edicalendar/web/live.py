@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from edicalendar.context import AppContext
 from edicalendar.errors import EdicalendarError, InvalidDataError
@@ -22,43 +22,14 @@ from edicalendar.web.feedserve import FeedResponse, prepare_feed
 
 if TYPE_CHECKING:
     from edicalendar.catalog import Catalog
+    from edicalendar.feeds import FeedSpec
     from edicalendar.model import Campaign
 
 log = logging.getLogger("edicalendar.web")
 
 
-class FeedInfo(Protocol):
-    """What the pages need to know about a feed: its URL name, title and description."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-
-
-FeedBuilder = Callable[[AppContext], Mapping[str, bytes]]
-SpecBuilder = Callable[[AppContext], Sequence[FeedInfo]]
-CampaignLoader = Callable[[AppContext], Mapping[str, "Campaign"]]
-
-
-def default_feed_bodies(ctx: AppContext) -> Mapping[str, bytes]:
-    """Every configured feed's iCalendar bytes, from the feeds module."""
-    from edicalendar.feeds import build_all
-
-    return build_all(ctx)
-
-
-def default_feed_specs(ctx: AppContext) -> Sequence[FeedInfo]:
-    """Every configured feed's name, title and description, from the feeds module."""
-    from edicalendar.feeds import feed_specs
-
-    return feed_specs(ctx)
-
-
-def default_campaigns(ctx: AppContext) -> Mapping[str, Campaign]:
-    """The valid campaigns by id; any problem in any campaign file refuses the whole edit."""
+def _campaigns(ctx: AppContext) -> dict[str, Campaign]:
+    # Any problem in any campaign file refuses the whole edit, like a calendar problem.
     from edicalendar.campaigns import load_for_context
 
     return load_for_context(ctx).require()
@@ -78,7 +49,7 @@ class Snapshot:
 
     ctx: AppContext
     feeds: Mapping[str, FeedResponse]
-    specs: Sequence[FeedInfo]
+    specs: Sequence[FeedSpec]
     campaigns: Mapping[str, Campaign]
     loaded_at: dt.datetime
     fingerprint: tuple[tuple[str, int, int], ...]
@@ -118,18 +89,8 @@ def data_fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
 class LiveData:
     """The current snapshot plus a watcher that reloads it when the data files change."""
 
-    def __init__(
-        self,
-        base: AppContext,
-        *,
-        feed_builder: FeedBuilder = default_feed_bodies,
-        spec_builder: SpecBuilder = default_feed_specs,
-        campaign_loader: CampaignLoader = default_campaigns,
-    ) -> None:
+    def __init__(self, base: AppContext) -> None:
         self.base = base
-        self.feed_builder = feed_builder
-        self.spec_builder = spec_builder
-        self.campaign_loader = campaign_loader
         self.problem: ReloadProblem | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -159,9 +120,11 @@ class LiveData:
         fingerprint = data_fingerprint(paths)
         ctx = self._fresh_context(first)
         ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
-        campaigns = dict(self.campaign_loader(ctx))
-        bodies = self.feed_builder(ctx)
-        specs = list(self.spec_builder(ctx))
+        from edicalendar.feeds import build_all, feed_specs
+
+        campaigns = _campaigns(ctx)
+        bodies = build_all(ctx)
+        specs = feed_specs(ctx)
         now = self.base.now()
         feeds = {name: _prepared(ctx, name, body) for name, body in bodies.items()}
         return Snapshot(ctx, feeds, specs, campaigns, now, fingerprint)
