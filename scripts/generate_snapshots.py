@@ -68,14 +68,7 @@ def render_calendar(
                 )
     header = _line({"calendar": calendar, "first_year": first, "last_year": last})
     body = ",\n".join(f"  {line}" for line in lines)
-    return (
-        "{\n"
-        f'"snapshot": {header},\n'
-        '"occurrences": [\n'
-        f"{body}{chr(10) if body else ''}"
-        "]\n"
-        "}\n"
-    )
+    return f'{{\n"snapshot": {header},\n"occurrences": [\n{body}{chr(10) if body else ""}]\n}}\n'
 
 
 def render_all(calendars_dir: Path) -> dict[str, str]:

@@ -71,9 +71,7 @@ def test_script_writes_one_file_per_calendar_and_check_passes(
     assert checked.returncode == 0, checked.stdout
 
 
-def test_changed_rule_shows_as_a_readable_diff(
-    tmp_path: Path, fixture_calendars: Path
-) -> None:
+def test_changed_rule_shows_as_a_readable_diff(tmp_path: Path, fixture_calendars: Path) -> None:
     """Moving Black History Month to February fails --check with -/+ lines for that month."""
     out = tmp_path / "snapshots"
     assert _run_script("--calendars", fixture_calendars, "--out", out).returncode == 0
@@ -95,10 +93,14 @@ def test_changed_rule_shows_as_a_readable_diff(
     assert "faith.json" not in checked.stdout
 
 
-def test_fixture_snapshot_records_known_dates(fixture_catalog: object, snapshots: ModuleType) -> None:
+def test_fixture_snapshot_records_known_dates(
+    fixture_catalog: object, snapshots: ModuleType
+) -> None:
     """Rendered lines carry instance, dates, status and may_vary_days as published elsewhere."""
     faith = json.loads(snapshots.render_calendar(fixture_catalog, "faith"))["occurrences"]
-    ramadan_2030 = [e for e in faith if e["observance"] == "ramadan" and e["instance"][:4] == "2030"]
+    ramadan_2030 = [
+        e for e in faith if e["observance"] == "ramadan" and e["instance"][:4] == "2030"
+    ]
     # Umm al-Qura: 1 Ramadan 1451 = 5 Jan 2030, 1 Ramadan 1452 = 26 Dec 2030 (holidays package
     # table and salahhour.com/statics/islamic_dates/1452).
     assert [(e["instance"], e["start"]) for e in ramadan_2030] == [
@@ -112,6 +114,8 @@ def test_fixture_snapshot_records_known_dates(fixture_catalog: object, snapshots
     assert leap[:3] == ["2000-02-29", "2004-02-29", "2008-02-29"]
     assert "2027-02-28" in leap  # the override, in a common year
     assert len(leap) == 19 + 1  # 19 leap years in 2000-2075, plus the 2027 override
-    mhaw = {e["instance"]: e for e in awareness if e["observance"] == "mental-health-awareness-week"}
+    mhaw = {
+        e["instance"]: e for e in awareness if e["observance"] == "mental-health-awareness-week"
+    }
     assert (mhaw["2024"]["start"], mhaw["2024"]["status"]) == ("2024-05-13", "confirmed")
     assert (mhaw["2026"]["start"], mhaw["2026"]["status"]) == ("2026-05-11", "provisional")
