@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode a command's typer.Exit(n) comes back as the return value.
+        result = app(args=argv, standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool):
+            return result
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -72,9 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click's usage errors and anything unforeseen
         import click
 
-        if isinstance(exc, click.ClickException):
+        # Typer >= 0.20 raises usage errors from its own copy of click, not from click itself.
+        if isinstance(exc, click.ClickException | typer.TyperException) and hasattr(exc, "show"):
             exc.show()
-            return exc.exit_code
+            return int(getattr(exc, "exit_code", 2))
         if os.environ.get("EDICALENDAR_DEBUG"):
             raise
         print(
