@@ -1,0 +1,152 @@
+"""Benchmark the date engine: every observance for 2000-2075 in a warm process.
+
+Measures, in one run: loading the calendar files; computing every occurrence of every
+observance for 2000-2075 with the engine's rule cache cleared (the real work) and again with it
+warm; the `holidays` package computing a comparable set (UK, India, Saudi Arabia and Israel,
+2000-2075); and `edicalendar --help` wall time as a fresh subprocess. Results are medians.
+
+    PYTHONPATH=src python benchmarks/bench_dates.py [--calendars DIR] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+YEARS = range(2000, 2076)
+#: Countries whose `holidays` tables make a comparable load: Gregorian and Easter rules (UK),
+#: Hindu, Sikh and Islamic festivals (India), Hijri (Saudi Arabia) and Hebrew (Israel).
+HOLIDAYS_COUNTRIES = ("GB", "IN", "SA", "IL")
+
+
+def _median_seconds(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times = []
+    result: object = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def bench_engine(calendars: Path, repeat: int) -> dict[str, float | int]:
+    from edicalendar.catalog import load_catalog
+    from edicalendar.errors import UnsupportedYearError
+    from edicalendar.occurrences import _rule_dates, occurrences_in_year
+
+    load_seconds, catalog = _median_seconds(lambda: load_catalog(calendars), repeat)
+    observances = list(load_catalog(calendars).observances.values())
+    del catalog
+
+    def expand_all() -> int:
+        count = 0
+        for obs in observances:
+            for year in YEARS:
+                try:
+                    count += len(occurrences_in_year(obs, year))
+                except UnsupportedYearError:
+                    pass
+        return count
+
+    expand_all()  # warm the process: imports, lazily built tables
+
+    def cold_cache() -> int:
+        _rule_dates.cache_clear()
+        return expand_all()
+
+    compute_seconds, occurrences = _median_seconds(cold_cache, repeat)
+    cached_seconds, _ = _median_seconds(expand_all, repeat)
+    return {
+        "observances": len(observances),
+        "occurrences": occurrences if isinstance(occurrences, int) else -1,
+        "load_seconds": load_seconds,
+        "compute_seconds": compute_seconds,
+        "cached_seconds": cached_seconds,
+    }
+
+
+def bench_holidays(repeat: int) -> dict[str, float | int]:
+    import warnings
+
+    import holidays
+
+    # Some Indian festival tables stop at 2035; holidays warns and leaves those years out.
+    warnings.filterwarnings("ignore", message="Requested Holidays are available only")
+
+    def build() -> int:
+        total = 0
+        for country in HOLIDAYS_COUNTRIES:
+            table = holidays.country_holidays(country, years=YEARS)
+            total += len(table)
+        return total
+
+    build()  # warm: imports of each country module
+    seconds, dates = _median_seconds(build, repeat)
+    return {"holidays_seconds": seconds, "holidays_dates": dates if isinstance(dates, int) else -1}
+
+
+def bench_help(runs: int) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "edicalendar", "--help"],
+            env=env,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        times.append(time.perf_counter() - started)
+    bare = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True, timeout=60)
+        bare.append(time.perf_counter() - started)
+    return {
+        "help_median_seconds": statistics.median(times),
+        "help_max_seconds": max(times),
+        "python_startup_seconds": statistics.median(bare),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calendars", type=Path, default=ROOT / "calendars")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    engine = bench_engine(args.calendars, args.repeat)
+    other = bench_holidays(args.repeat)
+    cli = bench_help(args.repeat)
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs")
+    print(f"calendars: {args.calendars}")
+    print(
+        f"load {engine['observances']} observances:            "
+        f"{engine['load_seconds'] * 1000:8.1f} ms"
+    )
+    print(
+        f"compute {engine['occurrences']} occurrences 2000-2075:  "
+        f"{engine['compute_seconds'] * 1000:8.1f} ms (rule cache cleared)"
+    )
+    print(f"same again, rule cache warm:                {engine['cached_seconds'] * 1000:8.1f} ms")
+    print(
+        f"holidays {'+'.join(HOLIDAYS_COUNTRIES)} 2000-2075 ({other['holidays_dates']} dates): "
+        f"{other['holidays_seconds'] * 1000:8.1f} ms"
+    )
+    print(
+        f"edicalendar --help: median {cli['help_median_seconds'] * 1000:.0f} ms, "
+        f"max {cli['help_max_seconds'] * 1000:.0f} ms over {args.repeat} runs "
+        f"(bare python start {cli['python_startup_seconds'] * 1000:.0f} ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
