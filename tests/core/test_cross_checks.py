@@ -221,3 +221,17 @@ def test_hanukkah_crossing_the_year_end(fixture_catalog: Catalog) -> None:
     """Hanukkah 5785 runs 26 December 2024 - 2 January 2025 (eight days, across the year)."""
     (occ,) = occurrences_in_year(fixture_catalog.observances["hanukkah"], 2024)
     assert (occ.start, occ.end) == (dt.date(2024, 12, 26), dt.date(2025, 1, 2))
+
+
+@pytest.mark.parametrize(("month", "number"), [("cheshvan", 8), ("kislev", 9)])
+def test_thirtieth_of_a_short_month_gives_no_date_that_year(month: str, number: int) -> None:
+    """30 Cheshvan/Kislev exists only in years where convertdate gives that month 30 days."""
+    for year in YEARS:
+        expected = []
+        for hebrew_year in (year + 3760, year + 3761):
+            if convert_hebrew.month_length(hebrew_year, number) == 30:
+                date = dt.date(*convert_hebrew.to_gregorian(hebrew_year, number, 30))
+                if date.year == year:
+                    expected.append(date)
+        found = [d.start for d in dates_for_year(HebrewRule(month, 30), year, None, "t")]
+        assert found == expected, year
