@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from edicalendar.model import (
@@ -101,6 +101,8 @@ def test_nth_weekday_offset_moves_the_start(
 
 
 @given(years, month_days(), month_days())
+@example(2025, (2, 29), (3, 5))
+@example(2024, (12, 31), (1, 1))
 def test_span_is_contiguous_and_ends_after_it_starts(
     year: int, first: tuple[int, int], last: tuple[int, int]
 ) -> None:
