@@ -57,6 +57,9 @@ meta = Table(
 feed_events = Table(
     "feed_events",
     metadata,
+    #: Which complete event set the UID belongs to ("observances", or a campaign plan's own);
+    #: each scope tracks its own SEQUENCE, so one UID may appear in several scopes.
+    Column("scope", String(200), primary_key=True, default=""),
     Column("uid", String(64), primary_key=True),
     Column("observance_id", String(200), nullable=False),
     Column("instance", String(40), nullable=False),
@@ -151,7 +154,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     # `conn.execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at BEGIN, which a
     # claim needs so two workers cannot read the same pending rows.
-    mode = conn.get_execution_options().get("sqlite_begin", "")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # the caller manages BEGIN/COMMIT itself
+    mode = options.get("sqlite_begin", "")
     conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
