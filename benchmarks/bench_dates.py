@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = range(2000, 2076)
@@ -59,9 +60,10 @@ def _clear_engine_caches(*, keep_tables: bool) -> int:
     return cleared
 
 
-def bench_engine(calendars: Path, repeat: int) -> dict[str, float | int]:
+def bench_engine(calendars: Path, repeat: int) -> dict[str, Any]:
     from edicalendar.catalog import load_catalog
     from edicalendar.errors import UnsupportedYearError
+    from edicalendar.model import Observance
     from edicalendar.occurrences import occurrences_in_year
 
     load_seconds, catalog = _median_seconds(lambda: load_catalog(calendars), repeat)
@@ -92,6 +94,20 @@ def bench_engine(calendars: Path, repeat: int) -> dict[str, float | int]:
     cold_seconds, occurrences = _median_seconds(cold, max(3, repeat // 2))
     compute_seconds, _ = _median_seconds(warm, repeat)
     cached_seconds, _ = _median_seconds(expand_all, repeat)
+    by_kind: dict[str, float] = {}
+    for kind in sorted({type(obs.rule).__name__ for obs in observances}):
+        chosen = [obs for obs in observances if type(obs.rule).__name__ == kind]
+
+        def warm_kind(chosen: list[Observance] = chosen) -> int:
+            _clear_engine_caches(keep_tables=True)
+            count = 0
+            for obs in chosen:
+                for year in YEARS:
+                    with contextlib.suppress(UnsupportedYearError):
+                        count += len(occurrences_in_year(obs, year))
+            return count
+
+        by_kind[f"{kind} ({len(chosen)})"], _ = _median_seconds(warm_kind, repeat)
     return {
         "observances": len(observances),
         "occurrences": occurrences if isinstance(occurrences, int) else -1,
@@ -99,6 +115,7 @@ def bench_engine(calendars: Path, repeat: int) -> dict[str, float | int]:
         "cold_seconds": cold_seconds,
         "compute_seconds": compute_seconds,
         "cached_seconds": cached_seconds,
+        "by_kind": by_kind,
     }
 
 
@@ -167,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{engine['compute_seconds'] * 1000:.1f} ms"
     )
     print(f"same, every cache warm: {engine['cached_seconds'] * 1000:.1f} ms")
+    for kind, seconds in engine["by_kind"].items():
+        print(f"  warm process, {kind} observances: {seconds * 1000:.1f} ms")
     print(
         f"holidays {'+'.join(HOLIDAYS_COUNTRIES)} 2000-2075 ({other['holidays_dates']} dates): "
         f"{other['holidays_seconds'] * 1000:.1f} ms"
