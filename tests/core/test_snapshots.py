@@ -119,3 +119,22 @@ def test_fixture_snapshot_records_known_dates(
     }
     assert (mhaw["2024"]["start"], mhaw["2024"]["status"]) == ("2024-05-13", "confirmed")
     assert (mhaw["2026"]["start"], mhaw["2026"]["status"]) == ("2026-05-11", "provisional")
+
+
+def test_years_a_rule_cannot_compute_are_recorded_not_dropped(
+    fixture_catalog: object, snapshots: ModuleType
+) -> None:
+    """Past the Umm al-Qura table a snapshot line names the year and the error instead."""
+    text = snapshots.render_calendar(fixture_catalog, "faith", 2076, 2077)
+    lines = [json.loads(line.strip().rstrip(",")) for line in text.splitlines()[3:-2]]
+    errors = [line for line in lines if "error" in line]
+    assert {line["observance"] for line in errors} == {
+        "ramadan",
+        "eid-al-fitr",
+        "eid-al-adha",
+        "islamic-new-year",
+    }
+    assert {line["year"] for line in errors} == {2077}
+    assert errors[0]["error"].endswith("supported years are 1925-2076 (Umm al-Qura table)")
+    hebrew_2077 = [line for line in lines if line.get("instance") == "2077"]
+    assert {line["observance"] for line in hebrew_2077} >= {"rosh-hashanah", "pesach"}
