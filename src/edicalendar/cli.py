@@ -49,7 +49,9 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
+    import edicalendar.commands.importer  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
+    from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
 
 
@@ -59,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        # Without standalone mode a command's typer.Exit(n) comes back as the return value.
-        result = app(args=argv, standalone_mode=False)
-        if isinstance(result, int) and not isinstance(result, bool):
-            return result
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int):
+            return returned
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -74,12 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # click's usage errors and anything unforeseen
-        import click
+        from typer.exceptions import TyperException
 
-        # Typer >= 0.20 raises usage errors from its own copy of click, not from click itself.
-        if isinstance(exc, click.ClickException | typer.TyperException) and hasattr(exc, "show"):
-            exc.show()
-            return int(getattr(exc, "exit_code", 2))
+        # Typer carries its own copy of click, so usage errors arrive as TyperException.
+        if isinstance(exc, TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            code = getattr(exc, "exit_code", 2)
+            return code if isinstance(code, int) else 2
         if os.environ.get("EDICALENDAR_DEBUG"):
             raise
         print(
