@@ -81,7 +81,7 @@ def test_check_reports_each_bad_input_exactly(
     assert result.code == 1
     lines = result.err.splitlines()
     assert lines[0] == "calendars/" + EXPECTED[name]
-    assert lines[-1] == "error: 1 problem found"
+    assert lines[-1] == "1 problem found"
     assert PROBLEM_SHAPE.match(lines[0])
     assert "Traceback" not in result.err
     assert result.out == ""
@@ -162,7 +162,7 @@ def test_check_as_a_subprocess_exits_1_without_a_traceback(
     assert result.stderr.splitlines() == [
         "calendars/heritage.toml:11: black-history-month: id: duplicate id; "
         "already defined at calendars/awareness.toml:1",
-        "error: 1 problem found",
+        "1 problem found",
     ]
     assert result.stdout == ""
 

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from edicalendar.cli import app, context
-from edicalendar.errors import EdicalendarError
 from edicalendar.model import Category
 from edicalendar.output import OutputFormat
 
@@ -26,12 +25,6 @@ CategoryOption = Annotated[
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
 ]
-
-
-class ChecksFailed(EdicalendarError):
-    """`check` found problems in the data or settings (each already printed)."""
-
-    exit_code = 1
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -54,9 +47,8 @@ def check(ctx: typer.Context) -> None:
         sys.stderr.write(f"{problem}\n")
     if report.problems:
         count = len(report.problems)
-        # An error, not typer.Exit: main() runs click with standalone_mode=False, where Exit
-        # becomes a return value that main() does not pass on, so `check` exited 0.
-        raise ChecksFailed(f"{count} problem{'s' if count != 1 else ''} found")
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")
+        raise typer.Exit(1)
     summary = ", ".join(f"{n} {what}" for what, n in report.counts.items())
     sys.stdout.write(f"ok: {summary}\n")
 
