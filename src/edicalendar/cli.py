@@ -49,6 +49,7 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
+    import edicalendar.commands.reminders  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
 
 
