@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from edicalendar.channels import ChannelSet
 from edicalendar.channels.base import Channel, Outbound, Outcome, SendResult
@@ -215,9 +215,9 @@ class Dispatcher:
         with self.database.engine.connect() as conn:
             names = list(
                 conn.execute(
-                    select(distinct(deliveries.c.destination)).where(
-                        self.ledger.due_condition(utc_text(now))
-                    )
+                    select(deliveries.c.destination)
+                    .where(self.ledger.due_condition(utc_text(now)))
+                    .distinct()
                 ).scalars()
             )
         groups: dict[str, list[tuple[str, Channel | None]]] = defaultdict(list)
@@ -366,7 +366,8 @@ class Dispatcher:
             self.rng,
         )
         if result.retry_after is not None:
-            delay = max(delay, result.retry_after)
+            # The server said when; waiting longer only delays, shorter risks being disabled.
+            delay = result.retry_after
         # Whole seconds up, so the stored (second-precision) time is never early.
         next_at = now + dt.timedelta(seconds=int(delay) + (0 if delay == int(delay) else 1))
         if delivery.attempts >= self.settings.max_attempts or next_at > delivery.not_after:
