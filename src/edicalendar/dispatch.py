@@ -291,7 +291,11 @@ class Dispatcher:
         response = json.dumps(
             {"status": result.status, "recipients": merged}, sort_keys=True, ensure_ascii=False
         )
-        self._record(channel, delivery, result, response, summary)
+        refused = {a: s for a, s in result.recipients.items() if s.startswith("dead")}
+        if refused and result.outcome is not Outcome.DEAD:
+            listed = "; ".join(f"{a} {s}" for a, s in refused.items())
+            self._alert(summary, f"{delivery.key}: recipients refused for good: {listed}")
+        self._record(channel, delivery, result, response, summary, merged)
         return result.outcome is not Outcome.HALT
 
     def _record(
@@ -301,19 +305,15 @@ class Dispatcher:
         result: SendResult,
         response: str,
         summary: TickSummary,
+        recipients: dict[str, str],
     ) -> None:
         now = self.clock()
         detail = redact(result.detail)
         outcome = result.outcome
         if outcome in (Outcome.SENT, Outcome.ACCEPTED):
             state = DeliveryState.SENT if outcome is Outcome.SENT else DeliveryState.ACCEPTED
-            self.ledger.record(
-                delivery,
-                state,
-                now,
-                error=detail if result.recipients and detail != "250 accepted" else None,
-                response=response,
-            )
+            unsettled = "; ".join(f"{a} {s}" for a, s in recipients.items() if s != "accepted")
+            self.ledger.record(delivery, state, now, error=unsettled or None, response=response)
             with self._mutex:
                 if outcome is Outcome.SENT:
                     summary.sent += 1

@@ -298,7 +298,8 @@ def smtp_factory(self_signed: CertPair) -> Iterator[Callable[..., SMTPServer]]:
         if tls:
             kwargs.update(ssl_context=context)
         if password is not None:
-            kwargs.update(authenticator=authenticator, auth_require_tls=starttls or tls)
+            # aiosmtpd does not count implicit TLS as TLS for `auth_require_tls`.
+            kwargs.update(authenticator=authenticator, auth_require_tls=starttls)
         controller = Controller(handler, **kwargs)
         controller.start()
         started.append(controller)
