@@ -57,6 +57,9 @@ meta = Table(
 feed_events = Table(
     "feed_events",
     metadata,
+    #: Which complete event set the UID belongs to ("observances", or a campaign plan's own);
+    #: each scope tracks its own SEQUENCE, so one UID may appear in several scopes.
+    Column("scope", String(200), primary_key=True, default=""),
     Column("uid", String(64), primary_key=True),
     Column("observance_id", String(200), nullable=False),
     Column("instance", String(40), nullable=False),
@@ -75,6 +78,8 @@ campaign_progress = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("campaign_id", String(200), nullable=False, index=True),
     Column("year", Integer, nullable=False),
+    #: The occurrence the item belongs to ("2030", or "2030-2" for a second one that year).
+    Column("instance", String(40), nullable=False),
     Column("item_kind", String(20), nullable=False),
     Column("item_id", String(200), nullable=False),
     Column("status", String(40), nullable=False),
