@@ -123,6 +123,7 @@ def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSett
         digest_time=digest_time,
         digest_days=reminders.digest_days,
         known_destinations=channel_names,
+        owner_email=any(d.kind == "email" for d in settings.destinations.values()),
         base_url=settings.feeds.base_url,
     )
 

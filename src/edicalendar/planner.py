@@ -149,6 +149,8 @@ class PlanSettings:
     digest_days: int = 14
     #: Destination names that exist; an owner's `slack`/`teams` value is used when it is one.
     known_destinations: frozenset[str] = frozenset()
+    #: Whether task owners may be emailed directly (an SMTP server is configured).
+    owner_email: bool = False
     base_url: str | None = None
 
     @property
@@ -451,7 +453,7 @@ def _owner_destinations(
     )
     if named:
         return named
-    if owner.email:
+    if owner.email and settings.owner_email:
         return (f"email:{owner.email}",)
     return tuple(fallback)
 

@@ -56,12 +56,21 @@ def remind(
     from edicalendar.remindersetup import build_dispatcher
     from edicalendar.scheduler import InstanceLock, lock_path_for
 
+    import logging
+
+    from edicalendar.redact import install_log_redaction
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     app_ctx = context(ctx)
     zone_name = app_ctx.loaded.settings.reminders.timezone
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
-    dispatcher = build_dispatcher(app_ctx)
+    dispatcher = build_dispatcher(
+        app_ctx, report=lambda text: sys.stderr.write(f"warning: {text}\n")
+    )
     now = app_ctx.now()
     if dry_run:
         zone = ZoneInfo(zone_name)
