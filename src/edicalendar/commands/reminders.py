@@ -39,6 +39,10 @@ def parse_moment(value: str, zone_name: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+def _warn(text: str) -> None:
+    sys.stderr.write(f"warning: {text}\n")
+
+
 @app.command()
 def remind(
     ctx: typer.Context,
@@ -51,14 +55,12 @@ def remind(
     ] = False,
 ) -> None:
     """Plan and send every reminder due now: one tick, ending with a one-line summary."""
+    import logging
     from zoneinfo import ZoneInfo
 
+    from edicalendar.redact import install_log_redaction
     from edicalendar.remindersetup import build_dispatcher
     from edicalendar.scheduler import InstanceLock, lock_path_for
-
-    import logging
-
-    from edicalendar.redact import install_log_redaction
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -68,9 +70,7 @@ def remind(
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
-    dispatcher = build_dispatcher(
-        app_ctx, report=lambda text: sys.stderr.write(f"warning: {text}\n")
-    )
+    dispatcher = build_dispatcher(app_ctx, report=_warn)
     now = app_ctx.now()
     if dry_run:
         zone = ZoneInfo(zone_name)
