@@ -20,14 +20,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from edicalendar.channels import ChannelSet
 from edicalendar.channels.base import Channel, Outbound, Outcome, SendResult
 from edicalendar.config import ReminderSettings, Settings
 from edicalendar.db import Database, deliveries, utc_text
+from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.ledger import Delivery, DeliveryState, Ledger
 from edicalendar.planner import PlanInput, PlanSettings, ReminderOccurrence, is_weekday, plan
 from edicalendar.redact import redact
@@ -40,6 +42,8 @@ Clock = Callable[[], dt.datetime]
 PlanSource = Callable[[dt.date, dt.date], PlanInput]
 
 HALT_PREFIX = "reminders.halted."
+#: When the last tick finished, for health checks.
+LAST_TICK = "reminders.last_tick"
 UNHEALTHY_PREFIX = "reminders.unhealthy."
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -112,9 +116,22 @@ def full_jitter(attempt: int, base: float, cap: float, rng: random.Random) -> fl
 def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSettings:
     """Planner settings from config: zone, grace, digest schedule and destinations."""
     reminders = settings.reminders
-    digest_time = dt.time.fromisoformat(reminders.digest_time)
+    try:
+        zone = ZoneInfo(reminders.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError.single(
+            "config",
+            "reminders.timezone",
+            f"unknown time zone {reminders.timezone!r} (is the tzdata package installed?)",
+        ) from None
+    try:
+        digest_time = dt.time.fromisoformat(reminders.digest_time)
+    except ValueError:
+        raise ConfigError.single(
+            "config", "reminders.digest_time", f"{reminders.digest_time!r} is not a time (HH:MM)"
+        ) from None
     return PlanSettings(
-        timezone=ZoneInfo(reminders.timezone),
+        timezone=zone,
         lead_grace=dt.timedelta(hours=reminders.grace_hours),
         digest_destinations=tuple(
             sorted(name for name, d in settings.destinations.items() if d.digest)
@@ -187,7 +204,17 @@ class Dispatcher:
     def tick(self, now: dt.datetime | None = None) -> TickSummary:
         """Plan and send everything due at `now` (default: the clock)."""
         with self._lock:
-            return self._tick(now or self.clock())
+            try:
+                summary = self._tick(now or self.clock())
+                self.ledger.set_meta(LAST_TICK, utc_text(self.clock()))
+            except SQLAlchemyError as exc:
+                # Locked, full or read-only: stop here rather than send what cannot be recorded.
+                # Rows claimed but not recorded are re-sent after their lease (and logged).
+                raise DatabaseError(
+                    f"the reminder ledger could not be written ({getattr(exc, 'orig', exc)}); "
+                    "sending stopped for this tick and resumes on the next one"
+                ) from None
+            return summary
 
     def _tick(self, now: dt.datetime) -> TickSummary:
         summary = TickSummary()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from edicalendar.errors import Problem
-from edicalendar.model import CampaignInstance
+from edicalendar.model import Campaign, CampaignInstance
 from edicalendar.planner import PlanInput
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ class CampaignSource:
             _campaign_id(problem) for problem in loaded.problems if problem.subject
         }
         campaigns = list(loaded.campaigns.values())
+        for warning in night_time_warnings(campaigns):
+            if warning not in self._reported:
+                self._reported.add(warning)
+                self.report(warning)
         instances: list[CampaignInstance] = []
         if campaigns:
             # Instances are found by their occurrence and task dates; a lead-time reminder or a
@@ -77,6 +81,24 @@ class CampaignSource:
     def campaign_ids(self) -> frozenset[str] | None:
         """Campaigns that exist (valid or not), as of the last load."""
         return self._ids
+
+
+def night_time_warnings(campaigns: Iterable[Campaign]) -> list[str]:
+    """Reminder times between 01:00 and 02:00, the hour UK clocks skip in spring and repeat in
+    autumn: they still go once (02:30 BST in spring, the first 01:30 in autumn), but say so."""
+    found = []
+    for campaign in campaigns:
+        times = [("lead_time_at", campaign.lead_time_at), ("announce_at", campaign.announce_at)]
+        times += [(f"reminders.{r.id}.time", r.time) for r in campaign.reminders]
+        for field, at in times:
+            if at.hour == 1:
+                found.append(
+                    f"{campaign.path}:{campaign.line or ''}: {campaign.id}: {field}: "
+                    f"{at:%H:%M} is in the hour the clocks change: on the spring Sunday it goes "
+                    "an hour later (that time does not exist), on the autumn Sunday once, at "
+                    "the first of the two"
+                )
+    return found
 
 
 def _campaign_id(problem: Problem) -> str:
