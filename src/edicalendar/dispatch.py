@@ -535,3 +535,18 @@ class Dispatcher:
 
     def next_wakeup(self, now: dt.datetime) -> dt.datetime | None:
         return self.ledger.next_wakeup(now)
+
+
+def health(database: Database) -> dict[str, object]:
+    """What an operator or a status page needs: the last tick, counts by state, destinations
+    marked unhealthy and channel groups halted (with reasons)."""
+    ledger = Ledger(database)
+    return {
+        "last_tick": ledger.get_meta(LAST_TICK),
+        "planned_until": ledger.get_meta("reminders.planned_until"),
+        "counts": ledger.counts(),
+        "unhealthy": {
+            k: json.loads(v) for k, v in ledger.meta_with_prefix(UNHEALTHY_PREFIX).items()
+        },
+        "halted": {k: json.loads(v) for k, v in ledger.meta_with_prefix(HALT_PREFIX).items()},
+    }

@@ -11,10 +11,9 @@ occurrence (fold=0). Each occurrence also says until when it is still worth send
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -528,13 +527,3 @@ def _campaign_link(settings: PlanSettings, campaign_id: str, year: int) -> Link 
 
 def _observance_link(occurrence: Occurrence) -> Link | None:
     return Link(f"About {occurrence.name}", occurrence.url) if occurrence.url else None
-
-
-def iter_due_times(reminders: Iterable[ReminderOccurrence]) -> Iterator[dt.datetime]:
-    """Due instants, for the clock's next wake-up."""
-    return (r.due_at for r in reminders)
-
-
-def escape(text: str) -> str:
-    """HTML-escape text for channel renderers."""
-    return html.escape(text, quote=True)
