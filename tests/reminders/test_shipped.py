@@ -139,3 +139,26 @@ def test_row14_duplicate_campaign_ids_schedule_neither(
     assert "duplicate campaign id" in captured.err
     assert "a.toml" in captured.err and "b.toml" in captured.err
     assert webhook.requests == []
+
+
+def test_row17_ten_megabyte_campaign_file_is_refused_and_others_still_send(
+    tmp_path: Path,
+    webhook: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A 10 MB campaign file is rejected by size with a clear warning; the others still go."""
+    monkeypatch.setenv("TEST_SLACK_URL", webhook.url())
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    (folder / "good.toml").write_text(GOOD)
+    huge = "x" * (10 * 1024 * 1024)
+    (folder / "huge.toml").write_text(
+        GOOD.replace("iwd-good", "iwd-huge") + f'summary = "{huge}"\n'
+    )
+    config = write_config(tmp_path, folder, STAFF.replace("digest = true\n", ""))
+    assert main(["--config", str(config), "remind", "--at", "2026-02-08T09:00"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "1 sent, 0 failed, 0 expired"
+    assert "huge.toml" in captured.err and "limit" in captured.err
+    assert webhook.keys() == ["iwd-good:lead-28:2026-02-08:staff"]
