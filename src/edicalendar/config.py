@@ -75,30 +75,38 @@ class FeedSettings(_Section):
 
 
 class DestinationSettings(_Section):
-    """A place reminders go: a Slack or Teams webhook, an email list, or the console."""
+    """A place reminders go: a Slack or Teams webhook, an email list, or the console.
+
+    The destination `console` always exists (it prints to standard output) unless redefined.
+    """
 
     kind: Literal["slack", "teams", "email", "console"]
-    #: Environment variable holding the webhook URL (slack, teams).
+    #: Environment variable holding the webhook URL (slack, teams). Never the URL itself.
     url_env: str | None = None
     #: Email recipients (email).
     to: list[str] = Field(default_factory=list)
     #: Send the weekly "coming up" digest here.
     digest: bool = False
     #: Messages per second allowed to this destination (0 lifts the limit, for benchmarks).
+    #: Default: 1 for Slack, 4 for Teams, no limit for email and console.
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
 
 
 class EmailSettings(_Section):
-    """SMTP server for email destinations (NHSmail: smtp.office365.com... port 587 STARTTLS)."""
+    """SMTP server for email destinations (NHSmail: send.nhs.net, port 587, STARTTLS)."""
 
     host: str = "localhost"
     port: Annotated[int, Field(ge=1, le=65535)] = 587
+    #: starttls (587), tls (implicit, 465) or none (only for a local relay without login).
     security: Literal["starttls", "tls", "none"] = "starttls"
     username: str | None = None
     #: Environment variable holding the SMTP password.
     password_env: str | None = None
+    #: From address; NHSmail requires it to match the sending account.
     sender: str = "edicalendar@localhost"
     timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 30.0
+    #: Extra CA certificate file to trust (a private relay); the system store is always used.
+    ca_file: Path | None = None
 
 
 class ReminderSettings(_Section):
@@ -110,11 +118,22 @@ class ReminderSettings(_Section):
     digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     digest_time: str = "09:00"
     digest_days: Annotated[int, Field(ge=1, le=90)] = 14
-    #: How late a lead-time reminder may still go out after downtime.
+    #: How late a lead-time or task reminder may still go out after downtime (hours).
     grace_hours: Annotated[float, Field(ge=0, le=24 * 30)] = 72.0
+    #: Attempts before a delivery is dead (transient failures only; permanent ones stop at 1).
     max_attempts: Annotated[int, Field(ge=1, le=50)] = 8
+    #: How long a claimed delivery may stay "sending" before it is presumed abandoned.
     lease_seconds: Annotated[int, Field(ge=5, le=3600)] = 300
     http_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    #: Retry backoff: full jitter, random(0, min(cap, base * 2^attempt)) seconds.
+    backoff_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    backoff_cap_seconds: Annotated[float, Field(gt=0, le=86400)] = 3600.0
+    #: How far ahead reminders are written to the ledger (and the clock wakes for them).
+    lookahead_hours: Annotated[float, Field(ge=1, le=24 * 60)] = 36.0
+    #: Seconds between clock ticks when running as a service.
+    tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 60
+    #: Allow http:// webhook URLs to 127.0.0.1/localhost (local test servers only).
+    allow_http_webhooks: bool = False
 
 
 class WebSettings(_Section):
