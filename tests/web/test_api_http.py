@@ -127,3 +127,20 @@ def test_healthz_reports_data_scheduler_and_ledger(client: TestClient) -> None:
     assert body["data"]["problems"] == []
     assert body["ledger"] == {"reachable": True}
     assert body["scheduler"]["running"] is False
+
+
+def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
+    """A channel the bot stopped (recorded in the ledger) makes /healthz degraded, naming it."""
+    import json
+
+    from edicalendar.dispatch import HALT_PREFIX
+
+    database = client.app.state.live.base.database  # type: ignore[attr-defined]
+    reason = {"fingerprint": "x", "reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
+    database.set_meta(HALT_PREFIX + "slack", json.dumps(reason))
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert body["scheduler"]["halted"] == {
+        "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
+    }
+    assert "fingerprint" not in json.dumps(body)

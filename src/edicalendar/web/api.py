@@ -8,6 +8,7 @@ query values are answered with 400 or 422 and a message naming the parameter.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -23,8 +24,6 @@ from edicalendar.web.views import QueryError, check_window, observance_record, o
 
 router = APIRouter()
 
-#: How far the reminder planner has planned (written by the ledger; read-only here).
-PLANNED_UNTIL_KEY = "reminders.planned_until"
 
 CategoryQuery = Annotated[
     list[Category], Query(description="Only observances in any of these categories (repeatable).")
@@ -107,6 +106,31 @@ def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
     }
 
 
+def _reminder_state(database: Any) -> dict[str, Any]:
+    """What the reminder bot recorded in the ledger: how far it planned, and any channel
+    stopped or destination marked unhealthy (each needs an operator)."""
+    from edicalendar.dispatch import HALT_PREFIX, UNHEALTHY_PREFIX
+    from edicalendar.ledger import PLANNED_UNTIL, Ledger
+
+    ledger = Ledger(database)
+
+    def reasons(prefix: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, raw in ledger.meta_with_prefix(prefix).items():
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = {"reason": raw}
+            found[name] = {"reason": value.get("reason"), "since": value.get("since")}
+        return found
+
+    return {
+        "planned_until": database.get_meta(PLANNED_UNTIL),
+        "halted": reasons(HALT_PREFIX),
+        "unhealthy": reasons(UNHEALTHY_PREFIX),
+    }
+
+
 @router.get("/healthz", tags=["operations"], summary="Health for load balancers and systemd")
 def healthz(request: Request) -> JSONResponse:
     """Data loaded (and any refused edit), the reminder clock's last tick, and the ledger.
@@ -129,17 +153,17 @@ def healthz(request: Request) -> JSONResponse:
         data["problems"] = live.problem.messages
         data["refused_at"] = live.problem.at.isoformat()
     ledger: dict[str, Any] = {"reachable": True}
-    planned_until: str | None = None
+    scheduler = _scheduler_health(request.app.state.clock, request.app.state.clock_elsewhere)
     try:
         database = live.base.database
         with database.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        planned_until = database.get_meta(PLANNED_UNTIL_KEY)
+        scheduler.update(_reminder_state(database))
     except Exception as exc:  # any failure to reach the ledger is the answer, not a crash
         ledger = {"reachable": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         status = "failing"
-    scheduler = _scheduler_health(request.app.state.clock, request.app.state.clock_elsewhere)
-    scheduler["planned_until"] = planned_until
+    if scheduler.get("halted") or scheduler.get("unhealthy"):
+        status = "degraded" if status == "ok" else status
     if scheduler["running"] and scheduler["last_error"]:
         status = "degraded" if status == "ok" else status
     body = {"status": status, "data": data, "scheduler": scheduler, "ledger": ledger}
