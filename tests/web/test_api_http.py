@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 
@@ -144,3 +146,43 @@ def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
         "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
     }
     assert "fingerprint" not in json.dumps(body)
+
+
+def test_healthz_is_503_when_the_ledger_cannot_be_reached(client: TestClient) -> None:
+    """With the database unreachable /healthz answers 503 and says why, without a traceback."""
+    from sqlalchemy import create_engine
+
+    from edicalendar.db import Database
+
+    live = client.app.state.live  # type: ignore[attr-defined]
+    url = "sqlite:////proc/no-such-dir/edicalendar.db"
+    live.base.__dict__["database"] = Database(engine=create_engine(url), url=url)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["ledger"]["reachable"] is False
+    assert "unable to open database file" in body["ledger"]["error"]
+    assert body["data"]["loaded"] is True  # pages and feeds still answer
+    assert client.get("/feeds/all.ics").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_traceback(
+    client: TestClient, monkeypatch: Any
+) -> None:
+    """A bug while answering gives a plain 500 page (JSON under /api/), never a traceback."""
+    from edicalendar.web import api, pages
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(pages, "find_clashes", broken)
+    monkeypatch.setattr(api, "find_clashes", broken)
+    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+        page = quiet.get("/clashes?date=2026-09-21")
+        api_response = quiet.get("/api/clashes?date=2026-09-21")
+    assert page.status_code == 500
+    assert "<h1>Something went wrong</h1>" in page.text
+    assert api_response.status_code == 500
+    for text in (page.text, api_response.text):
+        assert "Traceback" not in text and "secret internal detail" not in text
