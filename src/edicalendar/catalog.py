@@ -25,10 +25,22 @@ from edicalendar.tomlsource import TomlSource
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
 HEBREW_MONTHS = frozenset(
-    [
-        "nisan", "iyar", "sivan", "tammuz", "av", "elul", "tishrei",
-        "cheshvan", "kislev", "tevet", "shevat", "adar", "adar_i", "adar_ii",
-    ]  # fmt: skip
+    {
+        "nisan",
+        "iyar",
+        "sivan",
+        "tammuz",
+        "av",
+        "elul",
+        "tishrei",
+        "cheshvan",
+        "kislev",
+        "tevet",
+        "shevat",
+        "adar",
+        "adar_i",
+        "adar_ii",
+    }
 )
 
 

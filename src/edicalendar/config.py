@@ -218,7 +218,8 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             problems.append(Problem(str(path), line, None, ".".join(loc), message))
         raise ConfigError(problems) from None
     base = path.parent if path is not None else Path.cwd()
-    data_dir = settings.data.data_dir
+    # Containers and service managers point the data folder elsewhere without a config file.
+    data_dir = Path(os.environ.get("EDICALENDAR_DATA_DIR") or settings.data.data_dir)
     return LoadedSettings(
         settings=settings,
         path=path,
@@ -230,17 +231,24 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
 
 
 def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:
-    # Find "[section]" then "key =" below it; good enough for a flat, hand-edited file.
-    line: int | None = None
-    start = 0
-    for part in loc:
-        for number in range(start, len(source.lines)):
-            text = source.lines[number].strip()
-            if (
-                text.startswith(f"[{part}]")
-                or text.startswith(f"[{'.'.join(loc[: loc.index(part) + 1])}]")
-                or text.split("=")[0].strip().strip('"') == part
-            ):
-                line, start = number + 1, number + 1
-                break
-    return line
+    """Line of a dotted setting: the deepest `[table]` header on its path, then its key."""
+    headers: list[tuple[int, tuple[str, ...]]] = []
+    for number, line in enumerate(source.lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            name = stripped.strip("[]").strip()
+            headers.append((number, tuple(p.strip().strip('"') for p in name.split("."))))
+    begin, depth = 0, 0
+    for number, parts in headers:
+        if parts == loc[: len(parts)] and len(parts) > depth:
+            begin, depth = number, len(parts)
+    if depth == len(loc):
+        return begin
+    key = loc[depth] if depth < len(loc) else None
+    for number in range(begin + 1, len(source.lines) + 1):
+        text = source.lines[number - 1].strip()
+        if text.startswith("["):
+            break
+        if key and text.split("=")[0].strip().strip('"') == key:
+            return number
+    return begin or None

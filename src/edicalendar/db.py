@@ -140,12 +140,25 @@ def parse_utc(value: str) -> dt.datetime:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so DDL in a
+    # migration is transactional and claims can use BEGIN IMMEDIATE (SQLAlchemy pysqlite recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # `conn.execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at BEGIN, which a
+    # claim needs so two workers cannot read the same pending rows.
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # the caller manages BEGIN/COMMIT itself
+    mode = options.get("sqlite_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 RESTORE_HINT = (
@@ -205,6 +218,7 @@ def open_database(url: str, *, check: bool = True, create: bool = True) -> Datab
     engine = create_engine(url, future=True)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     database = Database(engine=engine, url=url)
     try:
         if is_sqlite and check:

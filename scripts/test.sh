@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need, then runs
+# ruff, mypy (strict on src/) and pytest. Safe to run again: every step is idempotent.
+#
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh -k feeds   # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+# --- system packages: Chromium for browser tests, PostgreSQL for the ledger on PostgreSQL ------
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v node >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python: a project virtualenv with the package and its test extra ---------------------------
+if [ ! -x .venv/bin/python ]; then
+  step "creating .venv"
+  python3 -m venv .venv
+fi
+step "installing edicalendar[test] into .venv"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+# --- JavaScript test tools: Mozilla ical.js (Thunderbird's parser) and axe-core ----------------
+step "installing JavaScript test tools (tests/js)"
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+
+# --- PostgreSQL on 127.0.0.1 for the tests marked `postgres` -----------------------------------
+PGBIN="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")"
+PGDATA="$(mktemp -d /tmp/edicalendar-pg.XXXXXX)"
+PGPORT="${EDICALENDAR_TEST_PGPORT:-54329}"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+stop_pg() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDATA"; }
+trap stop_pg EXIT
+[ "$(id -u)" -eq 0 ] && chown postgres "$PGDATA"
+step "starting PostgreSQL on 127.0.0.1:$PGPORT"
+as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off" start >/dev/null
+as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres edicalendar_test
+export EDICALENDAR_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/edicalendar_test"
+
+# --- the checks ---------------------------------------------------------------------------------
+step "ruff"
+.venv/bin/ruff check src tests benchmarks scripts
+step "mypy --strict (src/)"
+.venv/bin/mypy
+step "pytest"
+.venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,38 @@
+"""Database fixtures: a real SQLite file, and the PostgreSQL server that scripts/test.sh starts."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{(tmp_path / 'data' / 'edicalendar.db').as_posix()}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema-less database; fails (never skips) when no server is set."""
+    base = os.environ.get("EDICALENDAR_TEST_POSTGRES_URL")
+    if not base:
+        pytest.fail(
+            "EDICALENDAR_TEST_POSTGRES_URL is not set: run the suite with `bash scripts/test.sh`, "
+            "which starts PostgreSQL on 127.0.0.1, or deselect with -m 'not postgres'"
+        )
+    name = f"edicalendar_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
