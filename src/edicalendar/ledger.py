@@ -170,9 +170,7 @@ class Ledger:
                 yield got
             finally:
                 if got:
-                    conn.execute(
-                        text("SELECT pg_advisory_unlock(:key)"), {"key": PLANNER_LOCK_KEY}
-                    )
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PLANNER_LOCK_KEY})
                     conn.commit()
 
     def planned_until(self) -> dt.datetime | None:
