@@ -51,6 +51,7 @@ def context(ctx: typer.Context) -> AppContext:
 def _register_commands() -> None:
     import edicalendar.commands.reminders  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
+    from edicalendar.commands import feeds as _feeds  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

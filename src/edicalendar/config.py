@@ -64,8 +64,8 @@ class FeedSettings(_Section):
     past_days: Annotated[int, Field(ge=0, le=3650)] = 365
     #: Days after today that a feed carries (default two years ahead).
     future_days: Annotated[int, Field(ge=1, le=3650)] = 730
-    #: Refresh hint for clients (REFRESH-INTERVAL and X-PUBLISHED-TTL), ISO 8601 duration.
-    refresh: str = "P1D"
+    #: Refresh hint for clients (REFRESH-INTERVAL and X-PUBLISHED-TTL): P1D, PT12H, P1DT6H...
+    refresh: Annotated[str, Field(pattern=r"^P(\d+D|(\d+D)?(T\d+H(\d+M)?|T\d+M))$")] = "P1D"
     #: Days a removed occurrence stays in feeds as STATUS:CANCELLED before it is dropped.
     cancelled_days: Annotated[int, Field(ge=0, le=3650)] = 60
     #: Organisation shown in PRODID and calendar names.

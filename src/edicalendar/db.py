@@ -57,6 +57,9 @@ meta = Table(
 feed_events = Table(
     "feed_events",
     metadata,
+    #: Which complete event set the UID belongs to ("observances", or a campaign plan's own);
+    #: each scope tracks its own SEQUENCE, so one UID may appear in several scopes.
+    Column("scope", String(200), primary_key=True, default=""),
     Column("uid", String(64), primary_key=True),
     Column("observance_id", String(200), nullable=False),
     Column("instance", String(40), nullable=False),

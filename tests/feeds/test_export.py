@@ -1,0 +1,113 @@
+"""The static export's subscribe page: correct subscribe links for every feed, instructions for
+each client, and accessibility (structure checked directly, WCAG rules checked by axe-core in
+headless Chromium)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from edicalendar.export import export_site, feed_links
+
+CONFIG = '[feeds]\nbase_url = "https://calendar.example.nhs.uk/edi/"\n'
+AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+class _Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.headings: list[str] = []
+        self.labels: set[str] = set()
+        self.inputs: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = found.get("lang")
+        if tag in ("h1", "h2", "h3"):
+            self.headings.append(tag)
+        if tag == "label" and found.get("for"):
+            self.labels.add(str(found["for"]))
+        if tag == "input":
+            self.inputs.add(str(found.get("id")))
+        if tag == "a":
+            self.links.append(str(found.get("href")))
+
+
+def test_feed_links_are_https_webcal_and_google() -> None:
+    """Each feed gets https, webcal (same host and path) and Google "add by URL" links."""
+    links = feed_links("https://calendar.example.nhs.uk/edi/", "sexual-orientation")
+    assert links["https"] == "https://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
+    assert links["webcal"] == "webcal://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
+    assert links["google"] == (
+        "https://calendar.google.com/calendar/r?cid="
+        "webcal%3A%2F%2Fcalendar.example.nhs.uk%2Fedi%2Ffeeds%2Fsexual-orientation.ics"
+    )
+    assert len(links["google"]) < 256
+
+
+@pytest.fixture
+def page(make_context, tmp_path: Path) -> Path:
+    """An exported site with an https base URL; returns its index.html."""
+    export_site(make_context(CONFIG), tmp_path / "site")
+    return tmp_path / "site" / "index.html"
+
+
+def test_page_structure_is_accessible(page: Path) -> None:
+    """lang, one h1, ordered headings, a label for every input, links for every feed."""
+    outline = _Outline()
+    text = page.read_text("utf-8")
+    outline.feed(text)
+    assert outline.lang == "en-GB"
+    assert outline.headings.count("h1") == 1 and outline.headings[0] == "h1"
+    assert outline.inputs and outline.inputs <= outline.labels
+    for name in ("all", "faith", "awareness", "religion-belief", "general-edi"):
+        assert f"webcal://calendar.example.nhs.uk/edi/feeds/{name}.ics" in outline.links
+        assert f"https://calendar.example.nhs.uk/edi/feeds/{name}.ics" in outline.links
+    for client in (
+        "Outlook on the web",
+        "Outlook for Windows",
+        "Google Calendar",
+        "Apple Calendar",
+        "Thunderbird",
+    ):
+        assert re.search(rf'<h2 id="[a-z-]+">{client}', text), client
+
+
+@pytest.mark.browser
+def test_page_passes_axe_in_chromium(page: Path) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation (contrast, labels, landmarks) on the page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            tab = browser.new_page()
+            tab.goto(page.as_uri())
+            tab.add_script_tag(path=str(AXE))
+            result = tab.evaluate(
+                "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+                "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})"
+            )
+        finally:
+            browser.close()
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+    assert len(result["passes"]) > 10
