@@ -2,11 +2,11 @@
 
 A tick recovers abandoned claims, plans the window from where planning last stopped (never more
 than the longest grace before now on a new database) up to a look-ahead, expires what is too
-late, then sends every due delivery. With several workers on PostgreSQL one plans at a time (an
-advisory lock); the others skip straight to sending. Each channel group (one Slack webhook, one Teams flow, all
+late, then sends every due delivery. Each channel group (one Slack webhook, one Teams flow, all
 email) runs in its own worker so a slow or broken destination delays no other, with a token
 bucket per destination. Retries use full-jitter exponential backoff from a seedable RNG, honour
-Retry-After, and stop at `max_attempts` or `not_after`.
+Retry-After, and stop at `max_attempts` or `not_after`. On PostgreSQL several workers may tick
+at once: one plans (under an advisory lock) while the others only send.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ subprocesses running `worker.py`, the real `edicalendar remind` with generated c
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -58,11 +60,9 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def any_url(request: pytest.FixtureRequest) -> str:
     """The same test on a real SQLite file and on a fresh PostgreSQL database."""
-    if request.param == "postgres":
-        request.applymarker(pytest.mark.postgres)
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
@@ -255,3 +255,13 @@ def fleet_factory(
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def generated_load() -> Callable[[int, list[str]], Any]:
+    """`generated(count, destinations)` from worker.py: one lead-time reminder per campaign."""
+    spec = importlib.util.spec_from_file_location("edicalendar_scale_worker", WORKER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generated  # type: ignore[no-any-return]

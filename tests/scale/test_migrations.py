@@ -1,0 +1,103 @@
+"""Upgrading a database made by the previous schema, on SQLite and PostgreSQL.
+
+The previous schema is what migration 0001 alone creates; 0002 adds the (state, due_at) index
+the claim query uses. A database at 0001 holding rows in every table must come through the
+upgrade with every row intact, and the ledger must work on it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect, select
+
+import edicalendar.db as db
+from edicalendar.db import (
+    campaign_progress,
+    deliveries,
+    feed_events,
+    meta,
+    open_database,
+    schema_migrations,
+)
+from edicalendar.ledger import Ledger
+from edicalendar.planner import PlanInput, PlanSettings, plan
+
+INDEX = "ix_deliveries_state_due_at"
+TABLES = (meta, feed_events, campaign_progress, deliveries)
+DUE = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def _dump(database: db.Database) -> dict[str, list[tuple[Any, ...]]]:
+    with database.engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(row) for row in conn.execute(select(table)))
+            for table in TABLES
+        }
+
+
+def _indexes(database: db.Database) -> dict[str, list[str | None]]:
+    return {
+        str(ix["name"]): list(ix["column_names"])
+        for ix in inspect(database.engine).get_indexes("deliveries")
+    }
+
+
+def test_database_at_0001_upgrades_without_losing_rows(
+    any_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    generated_load: Callable[[int, list[str]], PlanInput],
+) -> None:
+    """A 0001 database with rows gains the claim index and keeps every row, on both engines."""
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+    old = open_database(any_url)
+    try:
+        assert INDEX not in _indexes(old)
+        window = (DUE - dt.timedelta(hours=1), DUE + dt.timedelta(hours=1))
+        planned = plan(generated_load(40, ["console"]), PlanSettings(), *window)
+        assert len(planned) == 40
+        ledger = Ledger(old)
+        ledger.sync(planned, *window, DUE - dt.timedelta(hours=1))
+        ledger.set_meta("reminders.halted.email", '{"reason": "535"}')
+        with old.engine.begin() as conn:
+            conn.execute(
+                feed_events.insert().values(
+                    uid="4f6c0d0e-0000-5000-8000-000000000001",
+                    observance_id="lgbt-history-month",
+                    instance="2027",
+                    content_hash="ab" * 32,
+                    sequence=3,
+                    last_modified="2026-11-01T10:00:00Z",
+                    event_json="{}",
+                )
+            )
+            conn.execute(
+                campaign_progress.insert().values(
+                    campaign_id="iwd-blog",
+                    year=2027,
+                    item_kind="task",
+                    item_id="draft",
+                    status="done",
+                    recorded_at="2026-11-20T12:00:00Z",
+                )
+            )
+        before = _dump(old)
+    finally:
+        old.close()
+    assert len(before["deliveries"]) == 40 and len(before["feed_events"]) == 1
+
+    monkeypatch.undo()
+    upgraded = open_database(any_url)
+    try:
+        with upgraded.engine.connect() as conn:
+            applied = list(conn.execute(select(schema_migrations.c.name)).scalars())
+        assert sorted(applied) == [m.name for m in db.MIGRATIONS]
+        assert _indexes(upgraded)[INDEX] == ["state", "due_at"]
+        assert _dump(upgraded) == before
+        claimed = Ledger(upgraded).claim(DUE, dt.timedelta(minutes=5), limit=100)
+        assert len(claimed) == 40
+    finally:
+        upgraded.close()
