@@ -129,7 +129,7 @@ class ReminderSettings(_Section):
     backoff_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     backoff_cap_seconds: Annotated[float, Field(gt=0, le=86400)] = 3600.0
     #: How far ahead reminders are written to the ledger (and the clock wakes for them).
-    lookahead_hours: Annotated[float, Field(ge=1, le=24 * 14)] = 36.0
+    lookahead_hours: Annotated[float, Field(ge=1, le=24 * 60)] = 36.0
     #: Seconds between clock ticks when running as a service.
     tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 60
     #: Allow http:// webhook URLs to 127.0.0.1/localhost (local test servers only).

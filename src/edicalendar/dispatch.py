@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from edicalendar.channels import ChannelSet
 from edicalendar.channels.base import Channel, Outbound, Outcome, SendResult
@@ -223,9 +223,9 @@ class Dispatcher:
         with self.database.engine.connect() as conn:
             names = list(
                 conn.execute(
-                    select(distinct(deliveries.c.destination)).where(
-                        self.ledger.due_condition(utc_text(now))
-                    )
+                    select(deliveries.c.destination)
+                    .where(self.ledger.due_condition(utc_text(now)))
+                    .distinct()
                 ).scalars()
             )
         groups: dict[str, list[tuple[str, Channel | None]]] = defaultdict(list)
@@ -299,7 +299,11 @@ class Dispatcher:
         response = json.dumps(
             {"status": result.status, "recipients": merged}, sort_keys=True, ensure_ascii=False
         )
-        self._record(channel, delivery, result, response, summary)
+        refused = {a: s for a, s in result.recipients.items() if s.startswith("dead")}
+        if refused and result.outcome is not Outcome.DEAD:
+            listed = "; ".join(f"{a} {s}" for a, s in refused.items())
+            self._alert(summary, f"{delivery.key}: recipients refused for good: {listed}")
+        self._record(channel, delivery, result, response, summary, merged)
         return result.outcome is not Outcome.HALT
 
     def _record(
@@ -309,19 +313,15 @@ class Dispatcher:
         result: SendResult,
         response: str,
         summary: TickSummary,
+        recipients: dict[str, str],
     ) -> None:
         now = self.clock()
         detail = redact(result.detail)
         outcome = result.outcome
         if outcome in (Outcome.SENT, Outcome.ACCEPTED):
             state = DeliveryState.SENT if outcome is Outcome.SENT else DeliveryState.ACCEPTED
-            self.ledger.record(
-                delivery,
-                state,
-                now,
-                error=detail if result.recipients and detail != "250 accepted" else None,
-                response=response,
-            )
+            unsettled = "; ".join(f"{a} {s}" for a, s in recipients.items() if s != "accepted")
+            self.ledger.record(delivery, state, now, error=unsettled or None, response=response)
             with self._mutex:
                 if outcome is Outcome.SENT:
                     summary.sent += 1
@@ -374,7 +374,8 @@ class Dispatcher:
             self.rng,
         )
         if result.retry_after is not None:
-            delay = max(delay, result.retry_after)
+            # The server said when; waiting longer only delays, shorter risks being disabled.
+            delay = result.retry_after
         # Whole seconds up, so the stored (second-precision) time is never early.
         next_at = now + dt.timedelta(seconds=int(delay) + (0 if delay == int(delay) else 1))
         if delivery.attempts >= self.settings.max_attempts or next_at > delivery.not_after:

@@ -412,17 +412,12 @@ class Ledger:
             with self.engine.begin() as conn:
                 yield conn
             return
-        # pysqlite would open a deferred transaction lazily; take the write lock up front so
-        # two processes can never both read the same row as claimable.
+        # A deferred transaction would let two processes both read a row as claimable; take
+        # the write lock at BEGIN (db.py turns this option into BEGIN IMMEDIATE).
         with self.engine.connect() as raw:
-            conn = raw.execution_options(isolation_level="AUTOCOMMIT")
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
+            conn = raw.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
                 yield conn
-            except BaseException:
-                conn.exec_driver_sql("ROLLBACK")
-                raise
-            conn.exec_driver_sql("COMMIT")
 
     def record(
         self,

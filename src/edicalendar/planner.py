@@ -60,6 +60,11 @@ class EventRef:
     url: str | None = None
 
 
+#: Longest title and body kept in the ledger; channels cut further to their own limits.
+TITLE_CAP = 500
+BODY_CAP = 20_000
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """Channel-neutral reminder content; each channel renders and truncates it."""
@@ -68,6 +73,13 @@ class Message:
     body: str
     links: tuple[Link, ...] = ()
     event: EventRef | None = None
+
+    def __post_init__(self) -> None:
+        # A campaign description can be arbitrarily long; the ledger keeps a bounded copy.
+        if len(self.title) > TITLE_CAP:
+            object.__setattr__(self, "title", self.title[: TITLE_CAP - 1] + "…")
+        if len(self.body) > BODY_CAP:
+            object.__setattr__(self, "body", self.body[: BODY_CAP - 1] + "…")
 
     def to_json(self) -> dict[str, object]:
         event = self.event
@@ -490,7 +502,8 @@ def digest_message(source: PlanInput, day: dt.date, days: int) -> Message:
         key=lambda t: (t.due, t.campaign_id, t.task.id),
     )
     if tasks:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("Tasks due:")
         lines += [f"- {_nice(t.due)}: {t.task.name} ({t.campaign_id})" for t in tasks]
     if not lines:

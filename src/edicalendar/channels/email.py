@@ -200,7 +200,7 @@ class EmailChannel:
     ) -> SendResult:
         try:
             if self.username:
-                smtp.login(self.username, self._password or "")
+                self._login(smtp)
             refused = smtp.send_message(msg, from_addr=self.sender, to_addrs=list(recipients))
         except smtplib.SMTPAuthenticationError as exc:
             return SendResult(
@@ -220,6 +220,18 @@ class EmailChannel:
         except (OSError, smtplib.SMTPException) as exc:
             return SendResult(Outcome.RETRY, self._clean(f"{type(exc).__name__}: {exc}"))
         return self._per_recipient(recipients, refused)
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        # One mechanism, one attempt: smtplib.login() would try each advertised mechanism in
+        # turn, doubling failed logins against an account with a lockout policy.
+        smtp.ehlo_or_helo_if_needed()
+        advertised = smtp.esmtp_features.get("auth", "").upper().split()
+        mechanism = next((m for m in ("PLAIN", "LOGIN") if m in advertised), None)
+        if mechanism is None:
+            raise smtplib.SMTPNotSupportedError("server offers no PLAIN or LOGIN authentication")
+        smtp.user, smtp.password = self.username or "", self._password or ""
+        authobject = smtp.auth_plain if mechanism == "PLAIN" else smtp.auth_login
+        smtp.auth(mechanism, authobject, initial_response_ok=True)
 
     def _per_recipient(
         self, recipients: tuple[str, ...], refused: dict[str, tuple[int, bytes]]

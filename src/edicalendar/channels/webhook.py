@@ -8,6 +8,7 @@ result, and exceptions from `requests` (which quote it) are reduced to their cla
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ import requests
 
 from edicalendar.channels.base import Outcome, SendResult, parse_retry_after
 from edicalendar.errors import ConfigError
-from edicalendar.redact import redact, register_secret
+from edicalendar.redact import install_log_redaction, redact, register_secret
 
 USER_AGENT = "edicalendar-reminders/1"
 
@@ -38,7 +39,13 @@ class WebhookPoster:
     """Posts JSON with a timeout and a shared connection pool."""
 
     def __init__(self, url: str, timeout: float) -> None:
-        register_secret(url)
+        parts = urlsplit(url)
+        # The credential is the path (Slack) or the query (Workflows `sig=`); either may be
+        # echoed back without the host, so each is a secret on its own too.
+        for secret in (url, parts.path, parts.query):
+            if len(secret) > 8:
+                register_secret(secret)
+        install_log_redaction(logging.getLogger("urllib3.connectionpool"))
         self._url = url
         self._timeout = timeout
         self._session = requests.Session()

@@ -1,0 +1,148 @@
+"""The `remind` and `ledger` commands, in-process and as a subprocess; failing closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edicalendar.cli import main
+from edicalendar.db import open_database
+from edicalendar.ledger import Ledger
+from edicalendar.planner import Message, ReminderKind, ReminderOccurrence
+
+DATA = Path(__file__).parent / "data"
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def write_config(tmp_path: Path, url: str) -> Path:
+    config = tmp_path / "edicalendar.toml"
+    config.write_text(
+        f'[data]\ncalendars_dir = "{DATA / "calendars"}"\n'
+        f'campaigns_dir = "{DATA / "campaigns"}"\n'
+        f'data_dir = "{tmp_path / "data"}"\n\n'
+        "[reminders]\nallow_http_webhooks = true\nhttp_timeout_seconds = 1\n\n"
+        '[destinations.staff]\nkind = "slack"\nurl_env = "TEST_SLACK_URL"\ndigest = true\n'
+    )
+    return config
+
+
+@pytest.fixture
+def config(tmp_path: Path, webhook: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TEST_SLACK_URL", webhook.url())
+    return write_config(tmp_path, webhook.url())
+
+
+def test_remind_dry_run_lists_what_is_due_then_sends_once_then_nothing(
+    config: Path, webhook: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--dry-run at Mon 5 Jan 2026 09:00 lists the weekly digest only and sends nothing; a real
+    run sends it once; a second run sends nothing."""
+    at = ["--config", str(config), "remind", "--at", "2026-01-05T09:00"]
+    assert main([*at, "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "1 due (dry run: nothing sent)"
+    assert out[0].startswith("2026-01-05 09:00 GMT  staff  digest:weekly:2026-01-05:staff")
+    assert webhook.requests == []
+    assert main(at) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "1 sent, 0 failed, 0 expired"
+    assert webhook.keys() == ["digest:weekly:2026-01-05:staff"]
+    assert main(at) == 0
+    assert capsys.readouterr().out.strip() == "0 sent, 0 failed, 0 expired"
+    assert main([*at, "--dry-run"]) == 0
+    assert capsys.readouterr().out.strip() == "0 due (dry run: nothing sent)"
+    assert len(webhook.requests) == 1
+
+
+def test_ledger_lists_filters_and_retries(
+    config: Path, webhook: Any, builders: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ledger --status dead` shows a dead delivery; `ledger retry KEY` re-queues and the next
+    `remind` sends it."""
+    webhook.queue(builders.Reply(400, b"invalid_blocks"))
+    at = ["--config", str(config), "remind", "--at", "2026-01-05T09:00"]
+    assert main(at) == 0
+    assert "1 failed" in capsys.readouterr().out
+    assert main(["--config", str(config), "ledger", "--status", "dead", "-f", "csv"]) == 0
+    listing = capsys.readouterr().out
+    assert "digest:weekly:2026-01-05:staff,dead" in listing
+    assert main(["--config", str(config), "ledger", "--status", "sent", "-f", "csv"]) == 0
+    assert "digest:weekly" not in capsys.readouterr().out
+    key = "digest:weekly:2026-01-05:staff"
+    assert main(["--config", str(config), "ledger", "retry", key]) == 0
+    assert capsys.readouterr().out.startswith("1 re-queued")
+    assert main(at) == 0
+    assert capsys.readouterr().out.startswith("1 sent")
+    assert webhook.keys() == [key, key]
+    assert main(["--config", str(config), "ledger", "retry", "no:such:key"]) == 1
+    assert main(["--config", str(config), "ledger", "--status", "bogus"]) == 2
+
+
+def test_remind_runs_as_a_subprocess(config: Path, webhook: Any) -> None:
+    """`python -m edicalendar remind` works end to end and prints the one-line summary."""
+    result = subprocess.run(
+        [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at",
+         "2026-01-12T09:00:05"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(SRC), "TEST_SLACK_URL": webhook.url()},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 sent, 0 failed, 0 expired"
+    assert webhook.keys() == ["digest:weekly:2026-01-12:staff"]
+
+
+def test_missing_webhook_variable_is_fatal_at_start(
+    config: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unset url_env stops `remind` with exit 1 naming the setting; nothing falls back."""
+    monkeypatch.delenv("TEST_SLACK_URL")
+    assert main(["--config", str(config), "remind"]) == 1
+    assert "destinations.staff.url_env" in capsys.readouterr().err
+
+
+def _fill(db: Path) -> None:
+    database = open_database(f"sqlite:///{db}")
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    planned = [
+        ReminderOccurrence(
+            key=f"c{n}:lead-28:2026-01-01:staff", kind=ReminderKind.LEAD_TIME,
+            campaign_id=f"c{n}", rule="lead-28", local_date=dt.date(2026, 1, 1),
+            destination="staff", due_at=start, not_after=start + dt.timedelta(days=400),
+            message=Message(f"Title {n}", "body " * 40),
+        )
+        for n in range(3000)
+    ]
+    Ledger(database).sync(planned, start, start + dt.timedelta(days=1), start)
+    database.close()
+
+
+@pytest.mark.parametrize("damage", ["middle", "truncate", "header"])
+def test_row27_corrupt_database_fails_closed_and_is_left_untouched(
+    config: Path, webhook: Any, tmp_path: Path, damage: str,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Damaged SQLite file: exit 3, nothing sent, the message says how to restore, and the
+    file's bytes are unchanged."""
+    db = tmp_path / "data" / "edicalendar.db"
+    _fill(db)
+    data = bytearray(db.read_bytes())
+    if damage == "middle":
+        middle = len(data) // 2 // 4096 * 4096
+        data[middle : middle + 4096] = os.urandom(4096)
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data[:16] = b"this is not sql!"
+    db.write_bytes(bytes(data))
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    assert main(["--config", str(config), "remind", "--at", "2026-01-05T09:00"]) == 3
+    err = capsys.readouterr().err
+    assert "restore" in err
+    assert webhook.requests == []
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
