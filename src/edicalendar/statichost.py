@@ -15,6 +15,9 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 FEED_MAX_AGE = 3600
 #: The subscribe page changes only when feeds are added; five minutes is plenty.
 PAGE_MAX_AGE = 300
+#: `no-transform` (RFC 9111) asks caches and compressing proxies to pass the bytes unchanged:
+#: Outlook has failed to subscribe to a gzip-compressed feed (markuspoerschke/iCal#541).
+FEED_CACHE = "public, max-age={age}, no-transform"
 
 
 def netlify_headers(feed_max_age: int = FEED_MAX_AGE, page_max_age: int = PAGE_MAX_AGE) -> str:
@@ -28,7 +31,7 @@ def netlify_headers(feed_max_age: int = FEED_MAX_AGE, page_max_age: int = PAGE_M
         "# Written by `edicalendar export`: how Netlify and Cloudflare Pages serve this folder.\n"
         "/feeds/*\n"
         f"  Content-Type: {CALENDAR_TYPE}\n"
-        f"  Cache-Control: public, max-age={feed_max_age}\n"
+        f"  Cache-Control: {FEED_CACHE.format(age=feed_max_age)}\n"
         "  Access-Control-Allow-Origin: *\n"
         "  X-Content-Type-Options: nosniff\n"
         "/\n"
@@ -39,14 +42,18 @@ def netlify_headers(feed_max_age: int = FEED_MAX_AGE, page_max_age: int = PAGE_M
 
 
 def apache_htaccess(feed_max_age: int = FEED_MAX_AGE, page_max_age: int = PAGE_MAX_AGE) -> str:
-    """`.htaccess` for Apache (mod_mime for the type; mod_headers, when loaded, for caching)."""
+    """`.htaccess` for Apache: mod_mime for the type; when loaded, mod_setenvif to keep
+    mod_deflate off feeds and mod_headers for caching."""
     return (
         "# Written by `edicalendar export`: how Apache serves this folder.\n"
         "AddType text/calendar .ics\n"
         "AddCharset utf-8 .ics\n"
+        "<IfModule mod_setenvif.c>\n"
+        '  SetEnvIf Request_URI "\\.ics$" no-gzip\n'
+        "</IfModule>\n"
         "<IfModule mod_headers.c>\n"
         '  <FilesMatch "\\.ics$">\n'
-        f'    Header set Cache-Control "public, max-age={feed_max_age}"\n'
+        f'    Header set Cache-Control "{FEED_CACHE.format(age=feed_max_age)}"\n'
         '    Header set Access-Control-Allow-Origin "*"\n'
         '    Header set X-Content-Type-Options "nosniff"\n'
         "  </FilesMatch>\n"
