@@ -49,8 +49,10 @@ def context(ctx: typer.Context) -> AppContext:
 
 
 def _register_commands() -> None:
+    import edicalendar.commands.importer  # noqa: F401
     import edicalendar.commands.reminders  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
+    from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
 
 
@@ -60,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        returned = app(args=argv, standalone_mode=False)
+        if isinstance(returned, int):
+            return returned
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -72,11 +77,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # click's usage errors and anything unforeseen
-        import click
+        from typer.exceptions import TyperException
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
+        # Typer carries its own copy of click, so usage errors arrive as TyperException.
+        if isinstance(exc, TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            code = getattr(exc, "exit_code", 2)
+            return code if isinstance(code, int) else 2
         if os.environ.get("EDICALENDAR_DEBUG"):
             raise
         print(

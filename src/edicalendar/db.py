@@ -78,6 +78,8 @@ campaign_progress = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("campaign_id", String(200), nullable=False, index=True),
     Column("year", Integer, nullable=False),
+    #: The occurrence the item belongs to ("2030", or "2030-2" for a second one that year).
+    Column("instance", String(40), nullable=False),
     Column("item_kind", String(20), nullable=False),
     Column("item_id", String(200), nullable=False),
     Column("status", String(40), nullable=False),

@@ -316,6 +316,22 @@ class ReminderRule:
 
 
 @dataclass(frozen=True, slots=True)
+class CampaignYear:
+    """One year's changes to a recurring campaign: skip it, or replace its summary, assets, tasks.
+
+    Assets and tasks listed here replace those with the same id and add the rest; keys are a year
+    ("2025") or one occurrence of it ("2030-2").
+    """
+
+    skip: bool = False
+    summary: str | None = None
+    assets: tuple[Asset, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     """Comms work anchored to one or more observances, for given years or every year."""
 
@@ -337,6 +353,10 @@ class Campaign:
     #: Day-of announcement destinations (staff channels), with published asset links.
     announce_destinations: tuple[str, ...] = ()
     announce_at: dt.time = dt.time(9, 0)
+    #: First year a recurring campaign runs (None: every year the observance has).
+    since: int | None = None
+    #: Per-year overrides by "2025" or "2030-2" (see :class:`CampaignYear`).
+    year_overrides: dict[str, CampaignYear] = field(default_factory=dict)
     path: str = ""
     line: int | None = None
 

@@ -42,8 +42,12 @@ def feed(
         bool,
         typer.Option("--stateless", help="Do not use the database (one-off import file)."),
     ] = False,
+    campaigns: Annotated[
+        bool,
+        typer.Option("--campaigns", help="The campaign plan (tasks, publications) instead."),
+    ] = False,
 ) -> None:
-    """Write an iCalendar (.ics) feed of observances to a file or standard output."""
+    """Write an iCalendar (.ics) feed of observances (or, with --campaigns, the campaign plan)."""
     from edicalendar.errors import UsageError
     from edicalendar.export import write_atomic
     from edicalendar.feeds import (
@@ -63,7 +67,15 @@ def feed(
     end = parse_day(to, "--to") if to else default_end
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
-    if category:
+    if campaigns:
+        from edicalendar.planfeed import build_plan_feed
+
+        if name or category or stateless:
+            raise UsageError(
+                "--campaigns cannot be combined with --name, --category or --stateless"
+            )
+        body, _ = build_plan_feed(app_ctx, start, end)
+    elif category:
         labels = ", ".join(CATEGORY_LABELS[c] for c in category)
         spec = FeedSpec(
             "custom",
@@ -71,9 +83,10 @@ def feed(
             f"Awareness dates for: {labels}.",
             FeedFilters(categories=tuple(category)),
         )
+        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
     else:
         spec = find_spec(app_ctx, name or "all")
-    body = build_spec(app_ctx, spec, start, end, stateless=stateless)
+        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
     if output is None:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
