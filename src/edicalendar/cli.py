@@ -50,10 +50,10 @@ def context(ctx: typer.Context) -> AppContext:
 
 def _register_commands() -> None:
     import edicalendar.commands.importer  # noqa: F401
-    import edicalendar.commands.reminders  # noqa: F401
     from edicalendar.commands import calendar  # noqa: F401
     from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
+    from edicalendar.commands import reminders as _reminders  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
