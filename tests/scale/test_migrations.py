@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Integer, Table, inspect, select
 
 import edicalendar.db as db
 from edicalendar.db import (
@@ -39,6 +39,19 @@ def _dump(database: db.Database) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+def _filled(table: Table, number: int) -> dict[str, Any]:
+    """A row with every required column set, whatever columns 0001 has by now."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.nullable or column.autoincrement is True or column.default is not None:
+            continue
+        if isinstance(column.type, Integer) and not column.primary_key:
+            row[column.name] = number + 1
+        else:
+            row[column.name] = f"{column.name}-{number}"
+    return row
+
+
 def _indexes(database: db.Database) -> dict[str, list[str | None]]:
     return {
         str(ix["name"]): list(ix["column_names"])
@@ -63,31 +76,14 @@ def test_database_at_0001_upgrades_without_losing_rows(
         ledger.sync(planned, *window, DUE - dt.timedelta(hours=1))
         ledger.set_meta("reminders.halted.email", '{"reason": "535"}')
         with old.engine.begin() as conn:
-            conn.execute(
-                feed_events.insert().values(
-                    uid="4f6c0d0e-0000-5000-8000-000000000001",
-                    observance_id="lgbt-history-month",
-                    instance="2027",
-                    content_hash="ab" * 32,
-                    sequence=3,
-                    last_modified="2026-11-01T10:00:00Z",
-                    event_json="{}",
-                )
-            )
-            conn.execute(
-                campaign_progress.insert().values(
-                    campaign_id="iwd-blog",
-                    year=2027,
-                    item_kind="task",
-                    item_id="draft",
-                    status="done",
-                    recorded_at="2026-11-20T12:00:00Z",
-                )
-            )
+            for table in (feed_events, campaign_progress):
+                for number in range(3):
+                    conn.execute(table.insert().values(_filled(table, number)))
         before = _dump(old)
     finally:
         old.close()
-    assert len(before["deliveries"]) == 40 and len(before["feed_events"]) == 1
+    assert len(before["deliveries"]) == 40
+    assert len(before["feed_events"]) == len(before["campaign_progress"]) == 3
 
     monkeypatch.undo()
     upgraded = open_database(any_url)
