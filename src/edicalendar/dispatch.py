@@ -145,7 +145,10 @@ class Dispatcher:
     #: Campaign ids that exist (for "campaign removed" versus "superseded"); None = unknown.
     known_campaigns: Callable[[], frozenset[str] | None] = lambda: None
     _buckets: dict[str, TokenBucket] = field(default_factory=dict)
+    #: Concurrent sends to one destination when it has no rate limit.
+    parallel_sends: int = 16
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _unhealthy: set[str] = field(default_factory=set)
     _mutex: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -193,6 +196,7 @@ class Dispatcher:
                 self._plan(now, summary)
             else:
                 log.info("another worker is planning; this tick only sends what is due")
+        self._unhealthy = set(self.ledger.meta_with_prefix(UNHEALTHY_PREFIX))
         groups = self._due_groups(now)
         if not groups:
             return summary
@@ -254,6 +258,9 @@ class Dispatcher:
                 )
                 if not batch:
                     break
+                if channel.rate_per_second <= 0 and channel.group != "email" and len(batch) > 1:
+                    self._send_parallel(channel, batch, summary)
+                    continue
                 for index, delivery in enumerate(batch):
                     if not self._send_one(channel, delivery, summary):
                         for left in batch[index + 1 :]:
@@ -282,6 +289,23 @@ class Dispatcher:
 
     def _send_one(self, channel: Channel, delivery: Delivery, summary: TickSummary) -> bool:
         """Send and record one delivery; False when the channel group must stop (HALT)."""
+        return self._conclude(delivery, self._attempt(channel, delivery), summary, channel)
+
+    def _send_parallel(self, channel: Channel, batch: list[Delivery], summary: TickSummary) -> None:
+        """With no rate limit, send a batch concurrently and record it in one commit.
+
+        The duplicate window (sent, not yet recorded) grows from one message to one batch;
+        it is still only a crash that can open it, and recovery logs every row involved.
+        """
+        workers = min(self.parallel_sends, len(batch))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
+            attempts = list(pool.map(lambda d: self._attempt(channel, d), batch))
+        with self.ledger.group_commit():
+            for delivery, attempt in zip(batch, attempts, strict=True):
+                self._conclude(delivery, attempt, summary, channel)
+
+    def _attempt(self, channel: Channel, delivery: Delivery) -> tuple[SendResult, dict[str, str]]:
+        """One send, rate-limited; never raises for a channel failure."""
         self._bucket(delivery.destination, channel.rate_per_second).acquire()
         resolved = self.channels.resolve(delivery.destination)
         recipients = resolved[1] if resolved else None
@@ -295,7 +319,16 @@ class Dispatcher:
         except Exception as exc:  # a channel bug must not stop other deliveries
             log.exception("channel %s failed on %s", channel.name, delivery.key)
             result = SendResult(Outcome.RETRY, redact(f"{type(exc).__name__}: {exc}"))
-        merged = {**previous, **result.recipients}
+        return result, {**previous, **result.recipients}
+
+    def _conclude(
+        self,
+        delivery: Delivery,
+        attempt: tuple[SendResult, dict[str, str]],
+        summary: TickSummary,
+        channel: Channel,
+    ) -> bool:
+        result, merged = attempt
         response = json.dumps(
             {"status": result.status, "recipients": merged}, sort_keys=True, ensure_ascii=False
         )
@@ -430,6 +463,8 @@ class Dispatcher:
 
     def _mark_unhealthy(self, destination: str, detail: str, summary: TickSummary) -> None:
         key = UNHEALTHY_PREFIX + destination
+        with self._mutex:
+            self._unhealthy.add(destination)
         if self.ledger.get_meta(key) is None:
             self.ledger.set_meta(
                 key, json.dumps({"since": utc_text(self.clock()), "reason": detail})
@@ -440,6 +475,9 @@ class Dispatcher:
             )
 
     def _mark_healthy(self, destination: str) -> None:
+        if destination not in self._unhealthy:
+            return
+        self._unhealthy.discard(destination)
         key = UNHEALTHY_PREFIX + destination
         if self.ledger.get_meta(key) is not None:
             self.ledger.delete_meta(key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,6 +146,7 @@ class Ledger:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.engine = database.engine
+        self._local = threading.local()
 
     # --- planning ------------------------------------------------------------------------
 
@@ -206,7 +208,7 @@ class Ledger:
         now_text = utc_text(now)
         plan_by_key = {r.key: r for r in planned}
         previous = self.planned_until()
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             existing = {
                 row.key: row
                 for row in conn.execute(
@@ -310,7 +312,7 @@ class Ledger:
         """Open rows whose `not_after` has passed become `expired` (audited, never sent)."""
         now_text = utc_text(now)
         condition = and_(deliveries.c.state.in_(OPEN_STATES), deliveries.c.not_after < now_text)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             keys = list(conn.execute(select(deliveries.c.key).where(condition)).scalars())
             if keys:
                 conn.execute(
@@ -332,7 +334,7 @@ class Ledger:
         condition = and_(
             deliveries.c.state == DeliveryState.SENDING, deliveries.c.lease_until < now_text
         )
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             keys = list(conn.execute(select(deliveries.c.key).where(condition)).scalars())
             if keys:
                 conn.execute(
@@ -383,7 +385,7 @@ class Ledger:
             .order_by(deliveries.c.due_at, deliveries.c.key)
             .limit(limit)
         )
-        with self._claim_transaction() as conn:
+        with self._write() as conn:
             if self.engine.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             keys = list(conn.execute(query).scalars())
@@ -407,13 +409,14 @@ class Ledger:
         return [Delivery.from_row(row) for row in rows]
 
     @contextmanager
-    def _claim_transaction(self) -> Iterator[Connection]:
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
+        deferred one that reads first can fail at once with "database is locked" when another
+        process commits in between, and two claimers could read the same rows as free."""
         if self.engine.dialect.name != "sqlite":
             with self.engine.begin() as conn:
                 yield conn
             return
-        # A deferred transaction would let two processes both read a row as claimable; take
-        # the write lock at BEGIN (db.py turns this option into BEGIN IMMEDIATE).
         with self.engine.connect() as raw:
             conn = raw.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
@@ -431,6 +434,50 @@ class Ledger:
     ) -> bool:
         """Store the outcome of the attempt `delivery` was claimed for; False if the claim
         was lost (lease expired and the row was recovered meanwhile)."""
+        values = self._outcome_values(state, now, error, response, next_attempt_at)
+        buffer: list[tuple[Delivery, dict[str, Any]]] | None = getattr(self._local, "buffer", None)
+        if buffer is not None:
+            buffer.append((delivery, values))
+            return True
+        with self._write() as conn:
+            return self._apply(conn, delivery, values)
+
+    @contextmanager
+    def group_commit(self) -> Iterator[None]:
+        """Collect this thread's :meth:`record` calls and write them in one transaction."""
+        self._local.buffer = []
+        try:
+            yield
+        finally:
+            buffered: list[tuple[Delivery, dict[str, Any]]] = self._local.buffer
+            self._local.buffer = None
+            if buffered:
+                with self._write() as conn:
+                    for delivery, values in buffered:
+                        self._apply(conn, delivery, values)
+
+    def _apply(self, conn: Connection, delivery: Delivery, values: dict[str, Any]) -> bool:
+        done = conn.execute(
+            update(deliveries)
+            .where(
+                deliveries.c.key == delivery.key,
+                deliveries.c.state == DeliveryState.SENDING,
+                deliveries.c.attempts == delivery.attempts,
+            )
+            .values(**values)
+        )
+        if not done.rowcount:
+            log.warning("claim on %s was lost before its result was recorded", delivery.key)
+        return bool(done.rowcount)
+
+    @staticmethod
+    def _outcome_values(
+        state: DeliveryState,
+        now: dt.datetime,
+        error: str | None,
+        response: str | None,
+        next_attempt_at: dt.datetime | None,
+    ) -> dict[str, Any]:
         now_text = utc_text(now)
         values: dict[str, Any] = {
             "state": state,
@@ -443,19 +490,7 @@ class Ledger:
             values["provider_response"] = response
         if state in (DeliveryState.SENT, DeliveryState.ACCEPTED):
             values["sent_at"] = now_text
-        with self.engine.begin() as conn:
-            done = conn.execute(
-                update(deliveries)
-                .where(
-                    deliveries.c.key == delivery.key,
-                    deliveries.c.state == DeliveryState.SENDING,
-                    deliveries.c.attempts == delivery.attempts,
-                )
-                .values(**values)
-            )
-        if not done.rowcount:
-            log.warning("claim on %s was lost before its result was recorded", delivery.key)
-        return bool(done.rowcount)
+        return values
 
     # --- reading and operator actions -------------------------------------------------------
 
@@ -463,13 +498,13 @@ class Ledger:
         return self.database.get_meta(key)
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             _set_meta(conn, key, value)
 
     def delete_meta(self, key: str) -> None:
         from edicalendar.db import meta
 
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(meta.delete().where(meta.c.key == key))
 
     def meta_with_prefix(self, prefix: str) -> dict[str, str]:
@@ -543,7 +578,7 @@ class Ledger:
         if current.state in (DeliveryState.SENDING, DeliveryState.PENDING):
             raise LedgerError(f"ledger retry: {key} is {current.state}; nothing to retry")
         now_text = utc_text(now)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(
                 update(deliveries)
                 .where(deliveries.c.key == key)

@@ -12,8 +12,8 @@ import datetime as dt
 import json
 import random
 import socket
-import subprocess
 import ssl
+import subprocess
 import threading
 import time
 from collections import deque
@@ -112,6 +112,8 @@ class FakeWebhook:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -216,14 +218,16 @@ class ScriptedSMTP:
         self.data_attempts = 0
         self.auth_attempts = 0
 
-    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: Any) -> str:
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
         self.sessions.add(id(session))
         envelope.mail_from = address
         return "250 OK"
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
         script = self.rcpt.get(address)
         if script:
             reply = script[0] if len(script) == 1 else script.popleft()
@@ -265,10 +269,29 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> CertPair:
     folder = tmp_path_factory.mktemp("tls")
     pair = CertPair(folder / "cert.pem", folder / "key.pem")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(pair.key), "-out", str(pair.cert), "-days", "30",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=30,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(pair.key),
+            "-out",
+            str(pair.cert),
+            "-days",
+            "30",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     return pair
 
@@ -286,8 +309,9 @@ def smtp_factory(self_signed: CertPair) -> Iterator[Callable[..., SMTPServer]]:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self_signed.cert, self_signed.key)
 
-        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                          auth_data: Any) -> AuthResult:
+        def authenticator(
+            server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+        ) -> AuthResult:
             handler.auth_attempts += 1
             ok = bytes(auth_data.password) == (password or "").encode()
             return AuthResult(success=ok, handled=False)
@@ -362,8 +386,7 @@ def make_instance(
 
     occurrence = make_occurrence(campaign_id + "-obs", name, start, end, description)
     task_objs = tuple(
-        (Task(id=tid, name=tname, due=RelativeDay(days=(due - start).days), owner=owner), due,
-         done)
+        (Task(id=tid, name=tname, due=RelativeDay(days=(due - start).days), owner=owner), due, done)
         for tid, tname, due, done, owner in tasks
     )
     campaign = Campaign(
@@ -375,8 +398,10 @@ def make_instance(
         owners=owners,
         audience=("staff",),
         summary=summary,
-        assets=tuple(Asset(aid, kind="blog", title=atitle, url=url, status=status)  # type: ignore[arg-type]
-                     for aid, atitle, url, status, _ in assets),
+        assets=tuple(
+            Asset(aid, kind="blog", title=atitle, url=url, status=status)  # type: ignore[arg-type]
+            for aid, atitle, url, status, _ in assets
+        ),
         tasks=tuple(t for t, _, _ in task_objs),
         reminders=rules,
         lead_times=lead_times,

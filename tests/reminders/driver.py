@@ -28,23 +28,45 @@ from edicalendar.planner import PlanInput
 
 def instance(campaign_id: str, start: dt.date) -> CampaignInstance:
     occurrence = Occurrence(
-        observance_id=f"{campaign_id}-obs", name=f"Day {campaign_id}", start=start, end=start,
-        categories=(Category.GENERAL_EDI,), status=Status.CONFIRMED, may_vary_days=0,
-        begins_evening_before=False, description="", url=None, calendar="test",
-        year=start.year, instance=str(start.year),
+        observance_id=f"{campaign_id}-obs",
+        name=f"Day {campaign_id}",
+        start=start,
+        end=start,
+        categories=(Category.GENERAL_EDI,),
+        status=Status.CONFIRMED,
+        may_vary_days=0,
+        begins_evening_before=False,
+        description="",
+        url=None,
+        calendar="test",
+        year=start.year,
+        instance=str(start.year),
     )
     campaign = Campaign(
-        id=campaign_id, title=f"Campaign {campaign_id}", observances=(occurrence.observance_id,),
-        years=(start.year,), every_year=False, owners=(), audience=(), summary="", assets=(),
-        tasks=(), reminders=(), lead_times=(28,), lead_time_destinations=("slack",),
+        id=campaign_id,
+        title=f"Campaign {campaign_id}",
+        observances=(occurrence.observance_id,),
+        years=(start.year,),
+        every_year=False,
+        owners=(),
+        audience=(),
+        summary="",
+        assets=(),
+        tasks=(),
+        reminders=(),
+        lead_times=(28,),
+        lead_time_destinations=("slack",),
     )
     return CampaignInstance(campaign, start.year, str(start.year), occurrence, (), ())
 
 
 def main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(process)d %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(process)d %(name)s %(levelname)s %(message)s",
+    )
     if spec.get("mode") == "start-clock":
         from edicalendar.context import AppContext
         from edicalendar.scheduler import start_clock
@@ -54,12 +76,22 @@ def main() -> None:
         time.sleep(60)
         clock.shutdown()
         return
-    settings = Settings.model_validate({
-        "destinations": {"slack": {"kind": "slack", "url_env": "HOOK",
-                                   "rate_per_second": spec.get("rate", 0)}},
-        "reminders": {"allow_http_webhooks": True, "http_timeout_seconds": 5,
-                      "lease_seconds": spec.get("lease_seconds", 300)},
-    })
+    settings = Settings.model_validate(
+        {
+            "destinations": {
+                "slack": {
+                    "kind": "slack",
+                    "url_env": "HOOK",
+                    "rate_per_second": spec.get("rate", 0),
+                }
+            },
+            "reminders": {
+                "allow_http_webhooks": True,
+                "http_timeout_seconds": 5,
+                "lease_seconds": spec.get("lease_seconds", 300),
+            },
+        }
+    )
     channels = build_channels(settings, {"HOOK": spec["url"]})
     now = dt.datetime.fromisoformat(spec["now"])
     instances = [instance(cid, dt.date.fromisoformat(day)) for cid, day in spec["campaigns"]]

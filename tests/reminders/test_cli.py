@@ -87,9 +87,19 @@ def test_ledger_lists_filters_and_retries(
 def test_remind_runs_as_a_subprocess(config: Path, webhook: Any) -> None:
     """`python -m edicalendar remind` works end to end and prints the one-line summary."""
     result = subprocess.run(
-        [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at",
-         "2026-01-12T09:00:05"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "edicalendar",
+            "--config",
+            str(config),
+            "remind",
+            "--at",
+            "2026-01-12T09:00:05",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(SRC), "TEST_SLACK_URL": webhook.url()},
     )
     assert result.returncode == 0, result.stderr
@@ -111,9 +121,14 @@ def _fill(db: Path) -> None:
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     planned = [
         ReminderOccurrence(
-            key=f"c{n}:lead-28:2026-01-01:staff", kind=ReminderKind.LEAD_TIME,
-            campaign_id=f"c{n}", rule="lead-28", local_date=dt.date(2026, 1, 1),
-            destination="staff", due_at=start, not_after=start + dt.timedelta(days=400),
+            key=f"c{n}:lead-28:2026-01-01:staff",
+            kind=ReminderKind.LEAD_TIME,
+            campaign_id=f"c{n}",
+            rule="lead-28",
+            local_date=dt.date(2026, 1, 1),
+            destination="staff",
+            due_at=start,
+            not_after=start + dt.timedelta(days=400),
             message=Message(f"Title {n}", "body " * 40),
         )
         for n in range(3000)
@@ -124,8 +139,7 @@ def _fill(db: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["middle", "truncate", "header"])
 def test_row27_corrupt_database_fails_closed_and_is_left_untouched(
-    config: Path, webhook: Any, tmp_path: Path, damage: str,
-    capsys: pytest.CaptureFixture[str]
+    config: Path, webhook: Any, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Damaged SQLite file: exit 3, nothing sent, the message says how to restore, and the
     file's bytes are unchanged."""

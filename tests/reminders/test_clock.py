@@ -24,10 +24,12 @@ def test_reminder_due_while_the_clock_runs_goes_out_within_two_seconds(
 ) -> None:
     """A reminder due 3 s after start (between minute ticks) arrives less than 2 s late."""
     due_local = (dt.datetime.now(LONDON) + dt.timedelta(seconds=3)).replace(microsecond=0)
-    rule = builders.ReminderRule(id="soon", when=RelativeDay(days=0),
-                                 time=due_local.time(), destinations=("slack",))
-    harness.instances = [builders.instance("soon", start=due_local.date(), lead_times=(),
-                                           rules=(rule,))]
+    rule = builders.ReminderRule(
+        id="soon", when=RelativeDay(days=0), time=due_local.time(), destinations=("slack",)
+    )
+    harness.instances = [
+        builders.instance("soon", start=due_local.date(), lead_times=(), rules=(rule,))
+    ]
     harness.clock = system_now
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     dispatcher.clock = system_now

@@ -18,12 +18,24 @@ from edicalendar.ledger import DeliveryState, Ledger
 TO = ["edi-team@nhs.example", "comms@nhs.example"]
 
 
-def mail_dispatcher(harness: Any, smtp: Any, *, to: list[str] | None = None,
-                    security: str = "none", password: str | None = None,
-                    ca_file: Any = None, extra: dict[str, Any] | None = None,
-                    env: dict[str, str] | None = None, **reminders: Any) -> Any:
-    email: dict[str, Any] = {"host": "127.0.0.1", "port": smtp.port, "security": security,
-                             "sender": "edicalendar@trust.nhs.example"}
+def mail_dispatcher(
+    harness: Any,
+    smtp: Any,
+    *,
+    to: list[str] | None = None,
+    security: str = "none",
+    password: str | None = None,
+    ca_file: Any = None,
+    extra: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+    **reminders: Any,
+) -> Any:
+    email: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": smtp.port,
+        "security": security,
+        "sender": "edicalendar@trust.nhs.example",
+    }
     environ = dict(env or {})
     if password is not None:
         email.update(username="edicalendar@trust.nhs.example", password_env="SMTP_PASSWORD")
@@ -31,8 +43,7 @@ def mail_dispatcher(harness: Any, smtp: Any, *, to: list[str] | None = None,
     if ca_file is not None:
         email["ca_file"] = str(ca_file)
     destinations = {"mail": {"kind": "email", "to": to or TO}, **(extra or {})}
-    return harness.dispatcher(destinations, environ, email=email,
-                              reminders=reminders or None)
+    return harness.dispatcher(destinations, environ, email=email, reminders=reminders or None)
 
 
 def rows(dispatcher: Any) -> dict[str, Any]:
@@ -77,8 +88,13 @@ def test_email_is_multipart_with_ics_publish_and_stable_message_id(
 
 @pytest.mark.parametrize(
     "title",
-    ["Pride\r\nBcc: x@evil.example", "Pride =?UTF-8?Q?=0A?=Bcc: x@evil.example",
-     "Pride\n", "Pride\x00\x1b[31m", "Pride\u2028Bcc: x@evil.example"],
+    [
+        "Pride\r\nBcc: x@evil.example",
+        "Pride =?UTF-8?Q?=0A?=Bcc: x@evil.example",
+        "Pride\n",
+        "Pride\x00\x1b[31m",
+        "Pride\u2028Bcc: x@evil.example",
+    ],
 )
 def test_row18_header_injection_is_stripped_and_the_message_still_goes(
     harness: Any, builders: Any, smtp_factory: Any, title: str
@@ -87,12 +103,22 @@ def test_row18_header_injection_is_stripped_and_the_message_still_goes(
     smtp = smtp_factory()
     harness.instances = [builders.instance(title=title, destinations=("mail",))]
     mail_dispatcher(harness, smtp).tick()
-    mail_from, recipients, raw = smtp.handler.messages[0]
+    _, recipients, raw = smtp.handler.messages[0]
     assert recipients == TO
     message = smtp.handler.parsed()
     assert sorted(message.keys()) == sorted(
-        ["From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted", "X-Edicalendar-Key",
-         "MIME-Version", "Content-Type"])
+        [
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "Auto-Submitted",
+            "X-Edicalendar-Key",
+            "MIME-Version",
+            "Content-Type",
+        ]
+    )
     subject = message["Subject"]
     assert "Pride" in subject
     assert not any(ch in subject for ch in "\r\n\x00\x1b\u2028")
@@ -112,8 +138,7 @@ def test_row19_smtp_451_at_data_is_retried_then_accepted(
     dispatcher.tick()
     (row,) = rows(dispatcher).values()
     assert row.state is DeliveryState.RETRY_WAIT and "451" in (row.last_error or "")
-    assert row.next_attempt_at is not None and row.next_attempt_at >= clock().replace(
-        microsecond=0)
+    assert row.next_attempt_at is not None and row.next_attempt_at >= clock().replace(microsecond=0)
     clock.set(row.next_attempt_at)
     dispatcher.tick()
     (row,) = rows(dispatcher).values()
@@ -206,18 +231,30 @@ def test_row20_all_recipients_refused_permanently_is_dead(
 
 
 def test_row21_auth_failure_stops_all_email_after_one_attempt(
-    harness: Any, builders: Any, smtp_factory: Any, webhook: Any, clock: Any,
-    caplog: pytest.LogCaptureFixture
+    harness: Any,
+    builders: Any,
+    smtp_factory: Any,
+    webhook: Any,
+    clock: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """535: exactly one AUTH across many due rows and ticks; Slack still sends; the halt
     lifts once the password changes, and everything waiting then goes."""
     smtp = smtp_factory(starttls=True, password="correct horse")
-    harness.instances = [builders.instance(f"c{n}", destinations=("mail", "slack"))
-                         for n in range(4)]
+    harness.instances = [
+        builders.instance(f"c{n}", destinations=("mail", "slack")) for n in range(4)
+    ]
     slack = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
     env = {"SLACK_URL": webhook.url()}
-    dispatcher = mail_dispatcher(harness, smtp, security="starttls", password="Expired-2026!",
-                                 ca_file=_ca(harness), extra=slack, env=env)
+    dispatcher = mail_dispatcher(
+        harness,
+        smtp,
+        security="starttls",
+        password="Expired-2026!",
+        ca_file=_ca(harness),
+        extra=slack,
+        env=env,
+    )
     summary = dispatcher.tick()
     clock.advance(600)
     dispatcher.tick()
@@ -229,12 +266,20 @@ def test_row21_auth_failure_stops_all_email_after_one_attempt(
     assert len([a for a in summary.alerts if "email" in a]) == 1
     assert "Expired-2026!" not in caplog.text + "".join(summary.alerts)
 
-    fixed = mail_dispatcher(harness, smtp, security="starttls", password="correct horse",
-                            ca_file=_ca(harness), extra=slack, env=env)
+    fixed = mail_dispatcher(
+        harness,
+        smtp,
+        security="starttls",
+        password="correct horse",
+        ca_file=_ca(harness),
+        extra=slack,
+        env=env,
+    )
     fixed.tick()
     assert len(smtp.handler.messages) == 4
-    assert all(r.state is DeliveryState.ACCEPTED
-               for k, r in rows(fixed).items() if k.endswith(":mail"))
+    assert all(
+        r.state is DeliveryState.ACCEPTED for k, r in rows(fixed).items() if k.endswith(":mail")
+    )
 
 
 def _ca(harness: Any) -> Any:
@@ -252,8 +297,9 @@ def test_row22_no_starttls_offered_refuses_to_send_credentials(
     """A server without STARTTLS gets no AUTH and no mail; email halts (no retry storm)."""
     smtp = smtp_factory(password="pw")
     harness.instances = [builders.instance(destinations=("mail",))]
-    dispatcher = mail_dispatcher(harness, smtp, security="starttls", password="pw",
-                                 ca_file=harness.ca_file)
+    dispatcher = mail_dispatcher(
+        harness, smtp, security="starttls", password="pw", ca_file=harness.ca_file
+    )
     summary = dispatcher.tick()
     clock.advance(3600)
     dispatcher.tick()
@@ -276,13 +322,15 @@ def test_row22_untrusted_certificate_is_a_halt_without_auth(
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_row22_trusted_tls_with_auth_delivers(harness: Any, builders: Any,
-                                              smtp_factory: Any, mode: str) -> None:
+def test_row22_trusted_tls_with_auth_delivers(
+    harness: Any, builders: Any, smtp_factory: Any, mode: str
+) -> None:
     """With the certificate trusted, STARTTLS (587-style) and implicit TLS (465) both work."""
     smtp = smtp_factory(starttls=mode == "starttls", tls=mode == "tls", password="pw")
     harness.instances = [builders.instance(destinations=("mail",))]
-    dispatcher = mail_dispatcher(harness, smtp, security=mode, password="pw",
-                                 ca_file=harness.ca_file)
+    dispatcher = mail_dispatcher(
+        harness, smtp, security=mode, password="pw", ca_file=harness.ca_file
+    )
     assert dispatcher.tick().accepted == 1
     assert smtp.handler.auth_attempts == 1 and len(smtp.handler.messages) == 1
 
@@ -316,12 +364,18 @@ def test_row39_unicode_reaches_slack_teams_and_email_intact(
     summary_text = "פסח שמח · Eid Mubarak 🌙 · Diolch yn fawr"
     slack, teams = webhook_factory(), webhook_factory(builders.Reply(202, b""))
     smtp = smtp_factory()
-    harness.instances = [builders.instance(title=title, summary=summary_text,
-                                           destinations=("slack", "teams", "mail"))]
+    harness.instances = [
+        builders.instance(
+            title=title, summary=summary_text, destinations=("slack", "teams", "mail")
+        )
+    ]
     dispatcher = mail_dispatcher(
-        harness, smtp,
-        extra={"slack": {"kind": "slack", "url_env": "S", "rate_per_second": 0},
-               "teams": {"kind": "teams", "url_env": "T", "rate_per_second": 0}},
+        harness,
+        smtp,
+        extra={
+            "slack": {"kind": "slack", "url_env": "S", "rate_per_second": 0},
+            "teams": {"kind": "teams", "url_env": "T", "rate_per_second": 0},
+        },
         env={"S": slack.url(), "T": teams.url("/workflows/1?sig=x")},
     )
     dispatcher.tick()

@@ -16,10 +16,22 @@ LONDON = ZoneInfo("Europe/London")
 # UK clock changes 2025-2030 as published on gov.uk ("When do the clocks change?"): clocks go
 # forward at 01:00 GMT on the last Sunday of March and back at 02:00 BST on the last Sunday of
 # October.
-SPRING = [dt.date(2025, 3, 30), dt.date(2026, 3, 29), dt.date(2027, 3, 28),
-          dt.date(2028, 3, 26), dt.date(2029, 3, 25), dt.date(2030, 3, 31)]
-AUTUMN = [dt.date(2025, 10, 26), dt.date(2026, 10, 25), dt.date(2027, 10, 31),
-          dt.date(2028, 10, 29), dt.date(2029, 10, 28), dt.date(2030, 10, 27)]
+SPRING = [
+    dt.date(2025, 3, 30),
+    dt.date(2026, 3, 29),
+    dt.date(2027, 3, 28),
+    dt.date(2028, 3, 26),
+    dt.date(2029, 3, 25),
+    dt.date(2030, 3, 31),
+]
+AUTUMN = [
+    dt.date(2025, 10, 26),
+    dt.date(2026, 10, 25),
+    dt.date(2027, 10, 31),
+    dt.date(2028, 10, 29),
+    dt.date(2029, 10, 28),
+    dt.date(2030, 10, 27),
+]
 
 
 def utc(*args: int) -> dt.datetime:
@@ -96,17 +108,14 @@ def test_keys_are_stable_and_window_is_half_open(builders: Any) -> None:
     assert first == []
     second = plan(PlanInput([instance]), PlanSettings(), due, due + dt.timedelta(seconds=1))
     third = plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))
-    assert {r.key for r in second} == {
-        "iwd:lead-1:2026-03-07:slack", "iwd:lead-1:2026-03-07:teams"}
+    assert {r.key for r in second} == {"iwd:lead-1:2026-03-07:slack", "iwd:lead-1:2026-03-07:teams"}
     assert {r.key for r in second} <= {r.key for r in third}
 
 
 def test_grace_windows_per_kind(builders: Any) -> None:
     """Lead-time grace is 72 h but never past the event start; day-of until the day ends."""
-    instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(28, 1),
-                                 announce=("staff",))
-    planned = {r.rule: r for r in plan(PlanInput([instance]), PlanSettings(),
-                                       *whole_year(2026))}
+    instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(28, 1), announce=("staff",))
+    planned = {r.rule: r for r in plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))}
     assert planned["lead-28"].not_after == planned["lead-28"].due_at + dt.timedelta(hours=72)
     assert planned["lead-1"].not_after == utc(2026, 3, 8, 0, 0)
     assert planned["announce"].due_at == utc(2026, 3, 8, 9, 0)
@@ -118,12 +127,13 @@ def test_announcement_carries_published_asset_links_only(builders: Any) -> None:
     """The day-of announcement links published assets, not planned or placeholder ones."""
     status = builders.AssetStatus
     instance = builders.instance(
-        start=dt.date(2026, 3, 8), lead_times=(), announce=("staff",),
+        start=dt.date(2026, 3, 8),
+        lead_times=(),
+        announce=("staff",),
         assets=(
             ("blog", "Guest blog", "https://intranet.example/blog", status.PUBLISHED, None),
             ("video", "Video", "https://intranet.example/video", status.PLANNED, None),
-            ("pack", "Toolkit", "https://intranet.example/pack", status.READY,
-             dt.date(2026, 3, 1)),
+            ("pack", "Toolkit", "https://intranet.example/pack", status.READY, dt.date(2026, 3, 1)),
         ),
     )
     (announce,) = plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))
@@ -140,10 +150,14 @@ def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> 
         builders.Owner(name="Ben", email="ben@nhs.example"),
     )
     instance = builders.instance(
-        start=dt.date(2026, 3, 8), lead_times=(), owners=owners,
-        tasks=(("draft", "Draft the blog", dt.date(2026, 2, 20), False, "Asha"),
-               ("images", "Find images", dt.date(2026, 2, 25), False, "Ben"),
-               ("book", "Book the room", dt.date(2026, 2, 10), True, "Ben")),
+        start=dt.date(2026, 3, 8),
+        lead_times=(),
+        owners=owners,
+        tasks=(
+            ("draft", "Draft the blog", dt.date(2026, 2, 20), False, "Asha"),
+            ("images", "Find images", dt.date(2026, 2, 25), False, "Ben"),
+            ("book", "Book the room", dt.date(2026, 2, 10), True, "Ben"),
+        ),
     )
     settings = PlanSettings(known_destinations=frozenset({"comms-slack"}))
     planned = plan(PlanInput([instance]), settings, *whole_year(2026))
@@ -156,11 +170,12 @@ def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> 
 def test_weekly_digest_on_mondays_lists_next_14_days(builders: Any) -> None:
     """Digest destinations get a Monday 09:00 digest of observances and tasks 14 days ahead."""
     instance = builders.instance(
-        start=dt.date(2026, 1, 27), name="Holocaust Memorial Day", lead_times=(),
+        start=dt.date(2026, 1, 27),
+        name="Holocaust Memorial Day",
+        lead_times=(),
         tasks=(("candle", "Order candles", dt.date(2026, 1, 16), False, None),),
     )
-    far = builders.instance("far", start=dt.date(2026, 2, 20), name="Far away day",
-                            lead_times=())
+    far = builders.instance("far", start=dt.date(2026, 2, 20), name="Far away day", lead_times=())
     settings = PlanSettings(digest_destinations=("staff",))
     planned = plan(PlanInput([instance, far]), settings, utc(2026, 1, 5), utc(2026, 1, 20))
     digests = [r for r in planned if r.kind is ReminderKind.DIGEST]

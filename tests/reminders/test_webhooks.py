@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 from typing import Any
@@ -32,8 +33,9 @@ def slack_dispatcher(harness: Any, webhook: Any, **sections: Any) -> Any:
     return harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()}, **sections)
 
 
-def test_sends_a_due_reminder_once_across_repeated_ticks(harness: Any, builders: Any,
-                                                           webhook: Any) -> None:
+def test_sends_a_due_reminder_once_across_repeated_ticks(
+    harness: Any, builders: Any, webhook: Any
+) -> None:
     """A due reminder is POSTed once with its key; ticking again sends nothing more."""
     harness.instances = [builders.instance()]
     dispatcher = slack_dispatcher(harness, webhook)
@@ -66,11 +68,15 @@ def test_row03_restart_after_three_days_sends_in_grace_and_expires_the_rest(
     clock.set(utc(2026, 2, 4, 9, 0, 30))
     restarted = slack_dispatcher(harness, webhook)
     summary = restarted.tick()
-    assert sorted(webhook.keys()[1:]) == ["b:lead-28:2026-02-02:slack",
-                                          "e:lead-28:2026-02-04:slack"]
+    assert sorted(webhook.keys()[1:]) == [
+        "b:lead-28:2026-02-02:slack",
+        "e:lead-28:2026-02-04:slack",
+    ]
     final = states(restarted)
     assert {k for k, s in final.items() if s == "expired"} == {
-        "c:lead-1:2026-02-02:slack", "d:announce:2026-02-02:slack"}
+        "c:lead-1:2026-02-02:slack",
+        "d:announce:2026-02-02:slack",
+    }
     assert summary.expired == 2 and summary.sent == 2
 
 
@@ -90,8 +96,9 @@ def test_row04_planning_twice_and_clock_back_one_hour_makes_no_duplicates(
     assert len(Ledger(dispatcher.database).deliveries()) == 1
 
 
-def test_row06_slack_429_retry_after_is_honoured(harness: Any, builders: Any, webhook: Any,
-                                                clock: Any) -> None:
+def test_row06_slack_429_retry_after_is_honoured(
+    harness: Any, builders: Any, webhook: Any, clock: Any
+) -> None:
     """429 with Retry-After: 7 waits at least 7 s; nothing is sent at +6 s; sent at +8 s."""
     harness.instances = [builders.instance()]
     webhook.queue(builders.Reply(429, b"rate_limited", {"Retry-After": "7"}))
@@ -128,26 +135,31 @@ def _run_until_final(dispatcher: Any, clock: Any, limit: int = 20) -> list[dt.da
 
 @pytest.mark.parametrize("failure", ["503", "refused", "timeout"])
 def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
-    harness: Any, builders: Any, webhook_factory: Any, clock: Any, failure: str,
-    caplog: pytest.LogCaptureFixture
+    harness: Any,
+    builders: Any,
+    webhook_factory: Any,
+    clock: Any,
+    failure: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """503, connection refused and read timeout retry within full-jitter bounds, then dead."""
     harness.instances = [builders.instance()]
-    fake = webhook_factory(builders.Reply(503, b"service unavailable",
-                                          delay=1.5 if failure == "timeout" else 0.0))
+    fake = webhook_factory(
+        builders.Reply(503, b"service unavailable", delay=1.5 if failure == "timeout" else 0.0)
+    )
     url = fake.url()
     if failure == "refused":
         fake.close()
     base, cap, tries = 10.0, 40.0, 3
     dispatcher = harness.dispatcher(
-        SLACK, {"SLACK_URL": url},
-        reminders={"backoff_base_seconds": base, "backoff_cap_seconds": cap,
-                   "max_attempts": tries},
+        SLACK,
+        {"SLACK_URL": url},
+        reminders={"backoff_base_seconds": base, "backoff_cap_seconds": cap, "max_attempts": tries},
     )
     with caplog.at_level(logging.WARNING):
         attempts = _run_until_final(dispatcher, clock)
     assert len(attempts) == tries
-    for number, (earlier, later) in enumerate(zip(attempts, attempts[1:], strict=False), 1):
+    for number, (earlier, later) in enumerate(itertools.pairwise(attempts), 1):
         bound = min(cap, base * 2 ** (number - 1))
         gap = (later - earlier.replace(microsecond=0)).total_seconds()
         assert 0 <= gap <= bound + 1  # +1: whole seconds, rounded up
@@ -159,11 +171,13 @@ def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
         assert len(fake.requests) == tries
 
 
-def test_row07_backoff_is_reproducible_with_a_seeded_rng(harness: Any, builders: Any,
-                                                          webhook: Any, clock: Any) -> None:
+def test_row07_backoff_is_reproducible_with_a_seeded_rng(
+    harness: Any, builders: Any, webhook: Any, clock: Any
+) -> None:
     """The same seed gives the same retry schedule (the jitter is not hidden randomness)."""
-    from edicalendar.dispatch import full_jitter
     import random
+
+    from edicalendar.dispatch import full_jitter
 
     first = [full_jitter(n, 30, 3600, random.Random(3)) for n in range(1, 8)]
     second = [full_jitter(n, 30, 3600, random.Random(3)) for n in range(1, 8)]
@@ -173,8 +187,12 @@ def test_row07_backoff_is_reproducible_with_a_seeded_rng(harness: Any, builders:
 
 @pytest.mark.parametrize(
     ("status", "body"),
-    [(403, b"invalid_token"), (404, b"channel_not_found"), (404, b"no_service"),
-     (410, b"channel_is_archived")],
+    [
+        (403, b"invalid_token"),
+        (404, b"channel_not_found"),
+        (404, b"no_service"),
+        (410, b"channel_is_archived"),
+    ],
 )
 def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
     harness: Any, builders: Any, webhook_factory: Any, status: int, body: bytes
@@ -229,27 +247,33 @@ def test_row09_slack_payload_always_has_text_fallback() -> None:
 
 
 def _night_rule(builders: Any, day: dt.date) -> Any:
-    rule = builders.ReminderRule(id="night", when=RelativeDay(days=0), time=dt.time(1, 30),
-                                 destinations=("slack",))
+    rule = builders.ReminderRule(
+        id="night", when=RelativeDay(days=0), time=dt.time(1, 30), destinations=("slack",)
+    )
     return builders.instance("dst", start=day, lead_times=(), rules=(rule,))
 
 
-def test_row10_spring_forward_tick_sends_once_at_0230_bst(harness: Any, builders: Any,
-                                                          webhook: Any, clock: Any) -> None:
+def test_row10_spring_forward_tick_sends_once_at_0230_bst(
+    harness: Any, builders: Any, webhook: Any, clock: Any
+) -> None:
     """01:30 on 29 Mar 2026 does not exist; it goes once, at 01:30 UTC (02:30 BST)."""
     harness.instances = [_night_rule(builders, dt.date(2026, 3, 29))]
     dispatcher = slack_dispatcher(harness, webhook)
     counts = []
-    for moment in (utc(2026, 3, 29, 0, 59, 30), utc(2026, 3, 29, 1, 59, 30),
-                   utc(2026, 3, 29, 2, 30, 30)):
+    for moment in (
+        utc(2026, 3, 29, 0, 59, 30),
+        utc(2026, 3, 29, 1, 59, 30),
+        utc(2026, 3, 29, 2, 30, 30),
+    ):
         clock.set(moment)
         dispatcher.tick()
         counts.append(len(webhook.requests))
     assert counts == [0, 1, 1]
 
 
-def test_row11_fall_back_tick_sends_once_at_first_0130(harness: Any, builders: Any,
-                                                       webhook: Any, clock: Any) -> None:
+def test_row11_fall_back_tick_sends_once_at_first_0130(
+    harness: Any, builders: Any, webhook: Any, clock: Any
+) -> None:
     """01:30 on 25 Oct 2026 happens twice; the reminder goes once, at the first (BST)."""
     harness.instances = [_night_rule(builders, dt.date(2026, 10, 25))]
     dispatcher = slack_dispatcher(harness, webhook)
@@ -280,8 +304,11 @@ def test_row15_campaign_moved_cancels_pending_and_plans_new_keys(
     assert after["iwd:lead-7:2026-03-01:slack"].state is DeliveryState.SKIPPED_CONFIG
     assert after["iwd:lead-1:2026-03-07:slack"].state is DeliveryState.SKIPPED_CONFIG
     assert "superseded" in (after["iwd:lead-7:2026-03-01:slack"].last_error or "")
-    for key in ("iwd:lead-28:2026-02-09:slack", "iwd:lead-7:2026-03-02:slack",
-                "iwd:lead-1:2026-03-08:slack"):
+    for key in (
+        "iwd:lead-28:2026-02-09:slack",
+        "iwd:lead-7:2026-03-02:slack",
+        "iwd:lead-1:2026-03-08:slack",
+    ):
         assert after[key].state is DeliveryState.PENDING
     assert summary.superseded == 2
     old_uid = before["iwd:lead-7:2026-03-01:slack"].message.event
@@ -313,8 +340,11 @@ def test_row17_ten_megabyte_description_is_truncated_per_channel(
     """A 10 MB summary: Slack sections <= 3,000 chars (<= 12,000 total); Teams card < 28 KB."""
     slack = webhook_factory()
     teams = webhook_factory()
-    teams.rule = lambda c: builders.Reply(413, b"Request Entity too large") if len(
-        c.body) > 28_000 else builders.Reply(202, b"")
+    teams.rule = lambda c: (
+        builders.Reply(413, b"Request Entity too large")
+        if len(c.body) > 28_000
+        else builders.Reply(202, b"")
+    )
     huge = "Ŵ" + "x" * (10 * 1024 * 1024)
     harness.instances = [builders.instance(summary=huge, destinations=("slack", "teams"))]
     dispatcher = harness.dispatcher(
@@ -347,8 +377,9 @@ def test_row17_413_from_the_service_is_dead_without_retry(
 TEAMS = {"teams": {"kind": "teams", "url_env": "TEAMS_URL", "rate_per_second": 0}}
 
 
-def test_row24_teams_202_empty_body_is_recorded_accepted(harness: Any, builders: Any,
-                                                          webhook: Any) -> None:
+def test_row24_teams_202_empty_body_is_recorded_accepted(
+    harness: Any, builders: Any, webhook: Any
+) -> None:
     """A Workflows 202 with no body is `accepted` (no delivery confirmation), not `sent`."""
     webhook.default = builders.Reply(202, b"")
     harness.instances = [builders.instance(destinations=("teams",))]
@@ -383,18 +414,26 @@ def test_row25_legacy_teams_connector_url_is_rejected_with_migration_hint(url: s
 def test_row25_workflows_url_is_accepted() -> None:
     """A Power Automate Workflows URL builds a Teams channel."""
     settings = Settings.model_validate({"destinations": TEAMS})
-    url = ("https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/"
-           "paths/invoke?api-version=2016-06-01&sig=SECRET")
+    url = (
+        "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/"
+        "paths/invoke?api-version=2016-06-01&sig=SECRET"
+    )
     assert build_channels(settings, {"TEAMS_URL": url}).resolve("teams") is not None
 
 
 @pytest.mark.parametrize(
     ("status", "expected", "alert"),
-    [(429, "retry_wait", False), (500, "retry_wait", False), (502, "retry_wait", False),
-     (404, "skipped_config", True), (400, "dead", True)],
+    [
+        (429, "retry_wait", False),
+        (500, "retry_wait", False),
+        (502, "retry_wait", False),
+        (404, "skipped_config", True),
+        (400, "dead", True),
+    ],
 )
-def test_row26_teams_error_classes(harness: Any, builders: Any, webhook: Any, status: int,
-                                   expected: str, alert: bool) -> None:
+def test_row26_teams_error_classes(
+    harness: Any, builders: Any, webhook: Any, status: int, expected: str, alert: bool
+) -> None:
     """Teams 429/5xx retry; 404 (flow deleted) is skipped_config + alert; 400 is dead + alert."""
     webhook.default = builders.Reply(status, b"")
     harness.instances = [builders.instance(destinations=("teams",))]
@@ -416,17 +455,22 @@ def test_row28_new_database_mid_season_sends_only_inside_grace(
     ]
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
-    assert sorted(webhook.keys()) == ["now:lead-1:2026-03-06:slack",
-                                      "recent:lead-7:2026-03-04:slack"]
+    assert sorted(webhook.keys()) == [
+        "now:lead-1:2026-03-06:slack",
+        "recent:lead-7:2026-03-04:slack",
+    ]
     earliest = min(d.due_at for d in Ledger(dispatcher.database).deliveries())
     assert earliest >= clock() - dt.timedelta(hours=72)
 
 
-def test_row31_clock_jump_forward_two_days_is_catch_up(harness: Any, builders: Any,
-                                                       webhook: Any, clock: Any) -> None:
+def test_row31_clock_jump_forward_two_days_is_catch_up(
+    harness: Any, builders: Any, webhook: Any, clock: Any
+) -> None:
     """A 2-day forward jump while running behaves like downtime: catch-up in grace, once."""
-    harness.instances = [builders.instance("a", start=dt.date(2026, 3, 9)),
-                         builders.instance("b", start=dt.date(2026, 3, 10))]
+    harness.instances = [
+        builders.instance("a", start=dt.date(2026, 3, 9)),
+        builders.instance("b", start=dt.date(2026, 3, 10)),
+    ]
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
     assert webhook.keys() == []
@@ -437,8 +481,7 @@ def test_row31_clock_jump_forward_two_days_is_catch_up(harness: Any, builders: A
 
 
 def test_row34_secrets_never_reach_logs_errors_or_alerts(
-    harness: Any, builders: Any, webhook_factory: Any, caplog: pytest.LogCaptureFixture,
-    clock: Any
+    harness: Any, builders: Any, webhook_factory: Any, caplog: pytest.LogCaptureFixture, clock: Any
 ) -> None:
     """Webhook paths and tokens are redacted from logs, ledger errors and alerts."""
     secret = builders.secret_path
@@ -456,15 +499,17 @@ def test_row34_secrets_never_reach_logs_errors_or_alerts(
         summary = dispatcher.tick()
     everything = "\n".join(r.getMessage() for r in caplog.records)
     everything += "\n".join(summary.alerts)
-    everything += json.dumps([(d.last_error, d.provider_response)
-                              for d in Ledger(dispatcher.database).deliveries()])
+    everything += json.dumps(
+        [(d.last_error, d.provider_response) for d in Ledger(dispatcher.database).deliveries()]
+    )
     for leaked in ("T0SECRET", "xoxSECRETtoken42", "DEADSECRETxyz"):
         assert leaked not in everything
     assert summary.alerts
 
 
-def test_row33_burst_respects_the_destination_rate(harness: Any, builders: Any,
-                                                   webhook: Any) -> None:
+def test_row33_burst_respects_the_destination_rate(
+    harness: Any, builders: Any, webhook: Any
+) -> None:
     """30 reminders due together go out no faster than the configured rate (no 429)."""
     rate = 20.0
     level = {"water": 0.0, "at": 0.0}
