@@ -120,9 +120,15 @@ def _handler(hook: CountingWebhook) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # Four workers each posting on many threads at once overflow the default listen backlog
+    # of 5, and the kernel then refuses connections: a fault in the fake, not in edicalendar.
+    request_queue_size = 256
+
+
 @pytest.fixture
 def webhook() -> Iterator[CountingWebhook]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
     hook = CountingWebhook(server)
     server.RequestHandlerClass = _handler(hook)
     server.daemon_threads = True
