@@ -8,7 +8,7 @@ the generated campaigns); rate limits are lifted. Run from the repository root (
 docs/performance.md, "Workers"):
 
     PYTHONPATH=src /work/venv/bin/python benchmarks/bench_workers.py \
-        --postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/edicalendar_test
+        --postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/edicalendar_test --repeat 3
 
 The URL names any database on the server (default: $EDICALENDAR_TEST_POSTGRES_URL); each run
 creates and drops its own database beside it.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -183,6 +184,7 @@ def main() -> int:
         "--postgres-url", default=os.environ.get("EDICALENDAR_TEST_POSTGRES_URL", "")
     )
     parser.add_argument("--workers", default="1,2,4", help="PostgreSQL fleet sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians shown")
     args = parser.parse_args()
     if not args.postgres_url:
         parser.error("give --postgres-url or set EDICALENDAR_TEST_POSTGRES_URL")
@@ -191,22 +193,36 @@ def main() -> int:
     host, port = server.server_address[:2]
     server_url = f"http://{host!s}:{port}"
     runs = [("sqlite", 1)] + [("postgresql", int(n)) for n in args.workers.split(",")]
-    results = []
-    for engine, workers in runs:
-        result = one_run(engine, workers, args.reminders, args.postgres_url, hook, server_url)
-        results.append(result)
-        print(f"  {engine} x{workers}: {result.wall:.1f} s", file=sys.stderr)
+    results: dict[tuple[str, int], list[Result]] = {run: [] for run in runs}
+    for round_number in range(args.repeat):
+        for engine, workers in runs:
+            result = one_run(engine, workers, args.reminders, args.postgres_url, hook, server_url)
+            results[(engine, workers)].append(result)
+            print(
+                f"  round {round_number + 1}: {engine} x{workers}: "
+                f"send phase {result.send_phase:.1f} s",
+                file=sys.stderr,
+            )
     server.shutdown()
     print(
         f"{args.reminders} reminders, 2 webhook destinations on 127.0.0.1, "
-        f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}"
+        f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}, "
+        f"median of {args.repeat} interleaved rounds"
     )
     print()
-    print("| database | workers | wall time (s) | send phase (s) | reminders/s (send phase) |")
-    print("|---|---:|---:|---:|---:|")
-    for r in results:
-        rate = args.reminders / r.send_phase if r.send_phase else float("inf")
-        print(f"| {r.engine} | {r.workers} | {r.wall:.1f} | {r.send_phase:.1f} | {rate:,.0f} |")
+    print(
+        "| database | workers | wall time (s) | send phase (s) | reminders/s (send phase) "
+        "| reminders/s (all rounds) |"
+    )
+    print("|---|---:|---:|---:|---:|---|")
+    for (engine, workers), runs_done in results.items():
+        wall = statistics.median(r.wall for r in runs_done)
+        send = statistics.median(r.send_phase for r in runs_done)
+        rates = ", ".join(f"{args.reminders / r.send_phase:,.0f}" for r in runs_done)
+        print(
+            f"| {engine} | {workers} | {wall:.1f} | {send:.1f} "
+            f"| {args.reminders / send:,.0f} | {rates} |"
+        )
     return 0
 
 
