@@ -176,6 +176,11 @@ def write_config(folder: Path, database_url: str, *, lease_seconds: int = 5) -> 
     return path
 
 
+#: A worker's one-line summary, and the warning a recovered claim logs (edicalendar.ledger).
+SUMMARY = re.compile(r"^(\d+) sent, (\d+) failed, (\d+) expired", re.M)
+POSSIBLE_DUPLICATE = re.compile(r"possible duplicate: (\S+) was being sent")
+
+
 @dataclass
 class Fleet:
     """Starts worker processes with output captured to files, so nothing blocks on a pipe."""
@@ -239,10 +244,6 @@ class Fleet:
     def possible_duplicates(self) -> set[str]:
         """Keys any worker logged as possibly sent twice."""
         return set(POSSIBLE_DUPLICATE.findall(self.all_stderr()))
-
-
-SUMMARY = re.compile(r"^(\d+) sent, (\d+) failed, (\d+) expired", re.M)
-POSSIBLE_DUPLICATE = re.compile(r"possible duplicate: (\S+) was being sent")
 
 
 @pytest.fixture
