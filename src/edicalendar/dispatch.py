@@ -21,14 +21,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from edicalendar.channels import ChannelSet
 from edicalendar.channels.base import Channel, Outbound, Outcome, SendResult
 from edicalendar.config import ReminderSettings, Settings
 from edicalendar.db import Database, deliveries, utc_text
+from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.ledger import Delivery, DeliveryState, Ledger
 from edicalendar.planner import PlanInput, PlanSettings, ReminderOccurrence, is_weekday, plan
 from edicalendar.redact import redact
@@ -41,6 +43,8 @@ Clock = Callable[[], dt.datetime]
 PlanSource = Callable[[dt.date, dt.date], PlanInput]
 
 HALT_PREFIX = "reminders.halted."
+#: When the last tick finished, for health checks.
+LAST_TICK = "reminders.last_tick"
 UNHEALTHY_PREFIX = "reminders.unhealthy."
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -113,9 +117,22 @@ def full_jitter(attempt: int, base: float, cap: float, rng: random.Random) -> fl
 def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSettings:
     """Planner settings from config: zone, grace, digest schedule and destinations."""
     reminders = settings.reminders
-    digest_time = dt.time.fromisoformat(reminders.digest_time)
+    try:
+        zone = ZoneInfo(reminders.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError.single(
+            "config",
+            "reminders.timezone",
+            f"unknown time zone {reminders.timezone!r} (is the tzdata package installed?)",
+        ) from None
+    try:
+        digest_time = dt.time.fromisoformat(reminders.digest_time)
+    except ValueError:
+        raise ConfigError.single(
+            "config", "reminders.digest_time", f"{reminders.digest_time!r} is not a time (HH:MM)"
+        ) from None
     return PlanSettings(
-        timezone=ZoneInfo(reminders.timezone),
+        timezone=zone,
         lead_grace=dt.timedelta(hours=reminders.grace_hours),
         digest_destinations=tuple(
             sorted(name for name, d in settings.destinations.items() if d.digest)
@@ -124,6 +141,7 @@ def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSett
         digest_time=digest_time,
         digest_days=reminders.digest_days,
         known_destinations=channel_names,
+        owner_email=any(d.kind == "email" for d in settings.destinations.values()),
         base_url=settings.feeds.base_url,
     )
 
@@ -187,7 +205,17 @@ class Dispatcher:
     def tick(self, now: dt.datetime | None = None) -> TickSummary:
         """Plan and send everything due at `now` (default: the clock)."""
         with self._lock:
-            return self._tick(now or self.clock())
+            try:
+                summary = self._tick(now or self.clock())
+                self.ledger.set_meta(LAST_TICK, utc_text(self.clock()))
+            except SQLAlchemyError as exc:
+                # Locked, full or read-only: stop here rather than send what cannot be recorded.
+                # Rows claimed but not recorded are re-sent after their lease (and logged).
+                raise DatabaseError(
+                    f"the reminder ledger could not be written ({getattr(exc, 'orig', exc)}); "
+                    "sending stopped for this tick and resumes on the next one"
+                ) from None
+            return summary
 
     def _tick(self, now: dt.datetime) -> TickSummary:
         summary = TickSummary()
@@ -515,3 +543,18 @@ class Dispatcher:
 
     def next_wakeup(self, now: dt.datetime) -> dt.datetime | None:
         return self.ledger.next_wakeup(now)
+
+
+def health(database: Database) -> dict[str, object]:
+    """What an operator or a status page needs: the last tick, counts by state, destinations
+    marked unhealthy and channel groups halted (with reasons)."""
+    ledger = Ledger(database)
+    return {
+        "last_tick": ledger.get_meta(LAST_TICK),
+        "planned_until": ledger.get_meta("reminders.planned_until"),
+        "counts": ledger.counts(),
+        "unhealthy": {
+            k: json.loads(v) for k, v in ledger.meta_with_prefix(UNHEALTHY_PREFIX).items()
+        },
+        "halted": {k: json.loads(v) for k, v in ledger.meta_with_prefix(HALT_PREFIX).items()},
+    }

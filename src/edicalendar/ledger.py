@@ -273,8 +273,11 @@ class Ledger:
                     result.revived.append(key)
             if new_rows:
                 for chunk in _chunks(new_rows, 200):
-                    inserted = conn.execute(self._insert_ignore().values(chunk))
-                    result.inserted += max(inserted.rowcount or 0, 0)
+                    # RETURNING counts only the rows really inserted (rowcount is not portable).
+                    inserted = conn.execute(
+                        self._insert_ignore().values(chunk).returning(deliveries.c.key)
+                    )
+                    result.inserted += len(inserted.all())
             start_text, end_text = utc_text(start), utc_text(end)
             for key, row in existing.items():
                 if (

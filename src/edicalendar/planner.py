@@ -11,10 +11,9 @@ occurrence (fold=0). Each occurrence also says until when it is still worth send
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -149,6 +148,8 @@ class PlanSettings:
     digest_days: int = 14
     #: Destination names that exist; an owner's `slack`/`teams` value is used when it is one.
     known_destinations: frozenset[str] = frozenset()
+    #: Whether task owners may be emailed directly (an SMTP server is configured).
+    owner_email: bool = False
     base_url: str | None = None
 
     @property
@@ -451,7 +452,7 @@ def _owner_destinations(
     )
     if named:
         return named
-    if owner.email:
+    if owner.email and settings.owner_email:
         return (f"email:{owner.email}",)
     return tuple(fallback)
 
@@ -526,13 +527,3 @@ def _campaign_link(settings: PlanSettings, campaign_id: str, year: int) -> Link 
 
 def _observance_link(occurrence: Occurrence) -> Link | None:
     return Link(f"About {occurrence.name}", occurrence.url) if occurrence.url else None
-
-
-def iter_due_times(reminders: Iterable[ReminderOccurrence]) -> Iterator[dt.datetime]:
-    """Due instants, for the clock's next wake-up."""
-    return (r.due_at for r in reminders)
-
-
-def escape(text: str) -> str:
-    """HTML-escape text for channel renderers."""
-    return html.escape(text, quote=True)

@@ -159,7 +159,7 @@ def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> 
             ("book", "Book the room", dt.date(2026, 2, 10), True, "Ben"),
         ),
     )
-    settings = PlanSettings(known_destinations=frozenset({"comms-slack"}))
+    settings = PlanSettings(known_destinations=frozenset({"comms-slack"}), owner_email=True)
     planned = plan(PlanInput([instance]), settings, *whole_year(2026))
     assert [(r.kind, r.destination, r.local_date) for r in planned] == [
         (ReminderKind.TASK_DUE, "comms-slack", dt.date(2026, 2, 20)),

@@ -217,7 +217,12 @@ def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
     assert final["two:lead-28:2026-02-08:slack"] == "skipped_config"
     assert final["one:lead-28:2026-02-08:teams"] == "accepted"
     assert len([a for a in summary.alerts if "destination slack" in a]) == 1
-    assert Ledger(dispatcher.database).get_meta("reminders.unhealthy.slack") is not None
+    from edicalendar.dispatch import health
+
+    report = health(dispatcher.database)
+    assert set(report["unhealthy"]) == {"slack"}  # type: ignore[arg-type]
+    assert report["counts"] == {"skipped_config": 2, "accepted": 1}
+    assert report["last_tick"] is not None
 
 
 @pytest.mark.parametrize("body", [b"invalid_payload", b"no_text", b"invalid_blocks"])

@@ -39,6 +39,10 @@ def parse_moment(value: str, zone_name: str) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+def _warn(text: str) -> None:
+    sys.stderr.write(f"warning: {text}\n")
+
+
 @app.command()
 def remind(
     ctx: typer.Context,
@@ -51,17 +55,22 @@ def remind(
     ] = False,
 ) -> None:
     """Plan and send every reminder due now: one tick, ending with a one-line summary."""
+    import logging
     from zoneinfo import ZoneInfo
 
+    from edicalendar.redact import install_log_redaction
     from edicalendar.remindersetup import build_dispatcher
     from edicalendar.scheduler import InstanceLock, lock_path_for
 
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
     app_ctx = context(ctx)
     zone_name = app_ctx.loaded.settings.reminders.timezone
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
-    dispatcher = build_dispatcher(app_ctx)
+    dispatcher = build_dispatcher(app_ctx, report=_warn)
     now = app_ctx.now()
     if dry_run:
         zone = ZoneInfo(zone_name)
