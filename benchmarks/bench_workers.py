@@ -2,9 +2,9 @@
 
 Every run uses the same loopback webhook (a Slack-like HTTP server in this process, answering
 `200 ok` and counting POSTs per ledger key) and the same load: N one-reminder campaigns due at
-the same instant, planned an hour ahead by one worker (not timed), then sent by the fleet. Each
-worker is a real process running `edicalendar remind --at ...` (tests/scale/worker.py swaps in
-the generated campaigns); rate limits are lifted. Run from the repository root (results go in
+the same instant (one generated campaign file), planned an hour ahead by one worker (not timed),
+then sent by the fleet. Each worker is a real `python -m edicalendar remind --at ...` process;
+rate limits are lifted. Run from the repository root (results go in
 docs/performance.md, "Workers"):
 
     PYTHONPATH=src /work/venv/bin/python benchmarks/bench_workers.py \
@@ -33,8 +33,17 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKER = ROOT / "tests" / "scale" / "worker.py"
 DESTINATIONS = ("hook-a", "hook-b")
+#: Every generated campaign's observance; their 7-day reminders fall due at DUE_AT.
+OBSERVANCE = """
+[[observance]]
+id = "scale-test-day"
+name = "Scale Test Day"
+categories = ["general_edi"]
+rule = { kind = "fixed", month = 3, day = 8 }
+description = "The day every generated campaign is about."
+sources = ["https://example.org/scale-test-day"]
+"""
 PLAN_AT = "2027-03-01T08:00"
 DUE_AT = "2027-03-01T09:00"
 
@@ -83,10 +92,23 @@ def serve(hook: Hook) -> ThreadingHTTPServer:
     return server
 
 
-def write_config(folder: Path, url: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def write_site(folder: Path, url: str, count: int) -> Path:
+    """The fixture observance, `count` one-reminder campaigns and the config; the config path."""
+    for name in ("calendars", "campaigns"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    (folder / "calendars" / "scale.toml").write_text(OBSERVANCE, encoding="utf-8")
+    campaigns = [
+        f'[[campaign]]\nid = "scale-{i:05d}"\ntitle = "Scale campaign {i}"\n'
+        f'observance = "scale-test-day"\nyears = [2027]\naudience = ["staff"]\n'
+        f'summary = "Generated campaign {i}."\nlead_times = [7]\n'
+        f'lead_time_destinations = ["{DESTINATIONS[i % len(DESTINATIONS)]}"]\n'
+        for i in range(count)
+    ]
+    (folder / "campaigns" / "generated.toml").write_text("\n".join(campaigns), encoding="utf-8")
     lines = [
         "[data]",
+        f'calendars_dir = "{(folder / "calendars").as_posix()}"',
+        f'campaigns_dir = "{(folder / "campaigns").as_posix()}"',
         f'data_dir = "{(folder / "data").as_posix()}"',
         f'database_url = "{url}"',
         "[reminders]",
@@ -104,22 +126,9 @@ def write_config(folder: Path, url: str) -> Path:
     return path
 
 
-def run_workers(config: Path, count: int, workers: int, at: str, env: dict[str, str]) -> float:
+def run_workers(config: Path, workers: int, at: str, env: dict[str, str]) -> float:
     """Start `workers` processes at once; seconds until the last exits."""
-    command = [
-        sys.executable,
-        str(WORKER),
-        "--campaigns",
-        str(count),
-        "--destinations",
-        ",".join(DESTINATIONS),
-        "--",
-        "--config",
-        str(config),
-        "remind",
-        "--at",
-        at,
-    ]
+    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at", at]
     began = time.perf_counter()
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -154,16 +163,16 @@ def one_run(
         else:
             url = f"sqlite:///{Path(folder, 'data', 'edicalendar.db').as_posix()}"
         try:
-            config = write_config(Path(folder), url)
+            config = write_site(Path(folder), url, count)
             env = dict(os.environ)
             env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
             for destination in DESTINATIONS:
                 env[f"BENCH_{destination.upper().replace('-', '_')}"] = (
                     f"{server_url}/services/{destination}"
                 )
-            run_workers(config, count, 1, PLAN_AT, env)
+            run_workers(config, 1, PLAN_AT, env)
             hook.reset()
-            wall = run_workers(config, count, workers, DUE_AT, env)
+            wall = run_workers(config, workers, DUE_AT, env)
             with hook.lock:
                 if len(hook.counts) != count or set(hook.counts.values()) != {1}:
                     raise SystemExit(f"{engine} x{workers}: not every reminder sent exactly once")

@@ -4,12 +4,14 @@ PostgreSQL comes from `EDICALENDAR_TEST_POSTGRES_URL` (scripts/test.sh starts a 
 127.0.0.1); each test gets a fresh database and tests fail, never skip, when it is missing. The
 webhook is a real HTTP server on 127.0.0.1 that answers like Slack (`200 ok`) and counts POSTs
 per ledger key (the `X-Edicalendar-Key` header every webhook delivery carries). Workers are
-subprocesses running `worker.py`, the real `edicalendar remind` with generated campaigns.
+`python -m edicalendar remind` subprocesses on a generated campaign file: campaign
+`scale-00042` has one lead-time reminder, 7 days before a fixture observance on 8 March 2027,
+sent at 09:00 London to destination `hook-a` or `hook-b`.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import datetime as dt
 import os
 import re
 import subprocess
@@ -22,15 +24,27 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
+from edicalendar.planner import PlanInput
+
 HERE = Path(__file__).parent
 SRC = HERE.parents[1] / "src"
-WORKER = HERE / "worker.py"
 DESTINATIONS = ("hook-a", "hook-b")
+#: The generated campaigns' event; their 7-day reminders are due 2027-03-01 09:00 (GMT).
+EVENT_DAY = dt.date(2027, 3, 8)
+OBSERVANCE = """
+[[observance]]
+id = "scale-test-day"
+name = "Scale Test Day"
+categories = ["general_edi"]
+rule = { kind = "fixed", month = 3, day = 8 }
+description = "The day every generated campaign is about."
+sources = ["https://example.org/scale-test-day"]
+"""
 
 
 @pytest.fixture
@@ -144,11 +158,35 @@ def webhook() -> Iterator[CountingWebhook]:
 # --- configuration and workers ----------------------------------------------------------------
 
 
-def write_config(folder: Path, database_url: str, *, lease_seconds: int = 5) -> Path:
-    """An edicalendar.toml for a worker fleet: rate limits lifted, loopback webhooks allowed."""
+def campaigns_toml(count: int) -> str:
+    """`count` campaigns, each with one lead-time reminder, alternating between destinations."""
+    return "\n".join(
+        f"""[[campaign]]
+id = "scale-{index:05d}"
+title = "Scale campaign {index}"
+observance = "scale-test-day"
+years = [{EVENT_DAY.year}]
+audience = ["staff"]
+summary = "Generated campaign {index}."
+lead_times = [7]
+lead_time_destinations = ["{DESTINATIONS[index % len(DESTINATIONS)]}"]
+"""
+        for index in range(count)
+    )
+
+
+def write_config(
+    folder: Path, database_url: str, campaigns: int, *, lease_seconds: int = 5
+) -> Path:
+    """A site for a worker fleet: the fixture observance, `campaigns` generated campaigns, and
+    an edicalendar.toml with rate limits lifted and loopback webhooks allowed."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "calendars").mkdir(exist_ok=True)
     (folder / "campaigns").mkdir(exist_ok=True)
+    (folder / "calendars" / "scale.toml").write_text(OBSERVANCE, encoding="utf-8")
+    (folder / "campaigns" / "generated.toml").write_text(
+        campaigns_toml(campaigns), encoding="utf-8"
+    )
     lines = [
         "[data]",
         'calendars_dir = "calendars"',
@@ -188,7 +226,6 @@ class Fleet:
     config: Path
     webhook: CountingWebhook
     logs: Path
-    campaigns: int
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def env(self) -> dict[str, str]:
@@ -203,20 +240,8 @@ class Fleet:
         number = len(self.processes) + 1
         out = (self.logs / f"worker-{number}.out").open("wb")
         err = (self.logs / f"worker-{number}.err").open("wb")
-        command = [
-            sys.executable,
-            str(WORKER),
-            "--campaigns",
-            str(self.campaigns),
-            "--destinations",
-            ",".join(DESTINATIONS),
-            "--",
-            "--config",
-            str(self.config),
-            "remind",
-            "--at",
-            at,
-        ]
+        command = [sys.executable, "-m", "edicalendar", "--config", str(self.config)]
+        command += ["remind", "--at", at]
         process = subprocess.Popen(command, stdout=out, stderr=err, env=self.env())
         out.close()
         err.close()
@@ -254,8 +279,8 @@ def fleet_factory(
     processes: list[subprocess.Popen[bytes]] = []
 
     def build(database_url: str, campaigns: int) -> Fleet:
-        config = write_config(tmp_path / "site", database_url)
-        return Fleet(config, webhook, tmp_path / "logs", campaigns, processes)
+        config = write_config(tmp_path / "site", database_url, campaigns)
+        return Fleet(config, webhook, tmp_path / "logs", processes)
 
     yield build
     for process in processes:
@@ -265,10 +290,45 @@ def fleet_factory(
 
 
 @pytest.fixture
-def generated_load() -> Callable[[int, list[str]], Any]:
-    """`generated(count, destinations)` from worker.py: one lead-time reminder per campaign."""
-    spec = importlib.util.spec_from_file_location("edicalendar_scale_worker", WORKER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generated  # type: ignore[no-any-return]
+def generated_load() -> Callable[[int, list[str]], PlanInput]:
+    """In memory, what the generated campaign file plans: `generated(count, destinations)`."""
+
+    def generated(count: int, destinations: list[str]) -> PlanInput:
+        occurrence = Occurrence(
+            observance_id="scale-test-day",
+            name="Scale Test Day",
+            start=EVENT_DAY,
+            end=EVENT_DAY,
+            categories=(Category.GENERAL_EDI,),
+            status=Status.CONFIRMED,
+            may_vary_days=0,
+            begins_evening_before=False,
+            description="",
+            url=None,
+            calendar="scale",
+            year=EVENT_DAY.year,
+            instance=str(EVENT_DAY.year),
+        )
+        instances = []
+        for index in range(count):
+            campaign = Campaign(
+                id=f"scale-{index:05d}",
+                title=f"Scale campaign {index}",
+                observances=(occurrence.observance_id,),
+                years=(EVENT_DAY.year,),
+                every_year=False,
+                owners=(),
+                audience=("staff",),
+                summary="",
+                assets=(),
+                tasks=(),
+                reminders=(),
+                lead_times=(7,),
+                lead_time_destinations=(destinations[index % len(destinations)],),
+            )
+            instances.append(
+                CampaignInstance(campaign, EVENT_DAY.year, str(EVENT_DAY.year), occurrence, (), ())
+            )
+        return PlanInput(instances=tuple(instances))
+
+    return generated
