@@ -99,11 +99,10 @@ class NthWeekdayRuleIn(_Strict):
     @field_validator("weekday", mode="before")
     @classmethod
     def _weekday(cls, value: Any) -> Any:
-        return (
-            model.Weekday(value)
-            if isinstance(value, str) and value in {w.value for w in model.Weekday}
-            else value
-        )
+        names = [w.value for w in model.Weekday]
+        if isinstance(value, str) and value in names:
+            return model.Weekday(value)
+        raise ValueError(f"unknown weekday {value!r}; use one of: {', '.join(names)}")
 
     @field_validator("nth")
     @classmethod
@@ -121,9 +120,10 @@ class EasterRuleIn(_Strict):
     @field_validator("calendar", mode="before")
     @classmethod
     def _calendar(cls, value: Any) -> Any:
-        if isinstance(value, str) and value in {c.value for c in model.EasterCalendar}:
+        names = [c.value for c in model.EasterCalendar]
+        if isinstance(value, str) and value in names:
             return model.EasterCalendar(value)
-        return value
+        raise ValueError(f"unknown Easter calendar {value!r}; use one of: {', '.join(names)}")
 
 
 class RRuleRuleIn(_Strict):

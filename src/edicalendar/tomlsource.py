@@ -18,7 +18,7 @@ from edicalendar.errors import Problem
 #: Data files are small; anything bigger is a mistake (or hostile) and is refused unread.
 MAX_FILE_BYTES = 2_000_000
 
-_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_LINE = re.compile(r"at line (\d+)(?:, )?")
 
 
 @dataclass
@@ -55,6 +55,8 @@ class TomlSource:
         except tomllib.TOMLDecodeError as exc:
             match = _TOML_LINE.search(str(exc))
             line = int(match.group(1)) if match else None
+            if line is None and "end of document" in str(exc):
+                line = max(1, len(text.splitlines()))  # an unclosed value runs to the end
             message = _TOML_LINE.sub("", str(exc)).replace("()", "").strip(" ,")
             return Problem(shown, line, None, None, f"malformed TOML: {message}")
         return cls(path=path, data=data, lines=text.splitlines(), display=shown)

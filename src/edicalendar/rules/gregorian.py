@@ -65,6 +65,8 @@ def dates(
                 return []  # 29 February in a common year
             return [_stretch(dt.date(year, month, day), duration_days)]
         case SpanRule(start_month, start_day, end_month, end_day):
+            if start_day > calendar.monthrange(year, start_month)[1]:
+                return []  # a span starting on 29 February, in a common year
             start = dt.date(year, start_month, start_day)
             end_year = year if (end_month, end_day) >= (start_month, start_day) else year + 1
             last_day = calendar.monthrange(end_year, end_month)[1]

@@ -44,7 +44,10 @@ def _month_number(name: str, hebrew_year: int) -> int:
 
 
 def dates(rule: HebrewRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
-    """Dates of `rule` starting in Gregorian `year` (at most one: the calendar is solar-bound)."""
+    """Dates of `rule` starting in Gregorian `year` (at most one: the calendar is solar-bound).
+
+    A 30th day of a month that has 29 days in that Hebrew year gives no date.
+    """
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
         raise UnsupportedYearError(subject, year, first, last)
@@ -57,8 +60,10 @@ def dates(rule: HebrewRule, year: int, duration_days: int | None, subject: str) 
         month = _month_number(rule.month, hebrew_year)
         try:
             start = hebrew_dates.HebrewDate(hebrew_year, month, rule.day).to_pydate()
-        except ValueError as exc:
-            raise RuleError(f"{subject}: {rule.day} {rule.month} in {hebrew_year}: {exc}") from exc
+        except ValueError:
+            # Cheshvan and Kislev have 29 or 30 days: like 29 February, a 30th that this
+            # year's month lacks gives no date (raising here hid every other year's dates).
+            continue
         if start.year == year:
             length = 1 if duration_days is None else duration_days
             found.append(
