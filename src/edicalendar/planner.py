@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,9 +25,6 @@ from edicalendar.model import (
     Owner,
     RelativeDay,
 )
-
-#: Namespace of the per-occurrence calendar UIDs used in email attachments.
-UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://edicalendar.invalid/occurrence")
 
 
 class ReminderKind(StrEnum):
@@ -204,9 +200,11 @@ def relative_date(
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:
-    """Stable per-occurrence UID (observance id and instance), the same on every re-send."""
-    name = f"{occurrence.observance_id}:{occurrence.instance}"
-    return f"{uuid.uuid5(UID_NAMESPACE, name)}@edicalendar"
+    """The feed's UID for this occurrence, so an emailed `.ics` updates the same calendar entry
+    a feed subscriber already has instead of adding a second one."""
+    from edicalendar.feeds import occurrence_uid as feed_uid
+
+    return feed_uid(occurrence.observance_id, occurrence.instance)
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
