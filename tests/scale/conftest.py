@@ -291,7 +291,7 @@ def fleet_factory(
 
 @pytest.fixture
 def generated_load() -> Callable[[int, list[str]], PlanInput]:
-    """In memory, what the generated campaign file plans: `generated(count, destinations)`."""
+    """`generated(count, destinations)`: campaigns shaped like the generated file, in memory."""
 
     def generated(count: int, destinations: list[str]) -> PlanInput:
         occurrence = Occurrence(
