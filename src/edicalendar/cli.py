@@ -54,6 +54,7 @@ def _register_commands() -> None:
     from edicalendar.commands import campaigns as _campaigns  # noqa: F401
     from edicalendar.commands import feeds as _feeds  # noqa: F401
     from edicalendar.commands import reminders as _reminders  # noqa: F401
+    from edicalendar.commands import serve as _serve  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,170 @@
+"""The public JSON API (documented by OpenAPI at /docs) and the `/healthz` probe.
+
+Occurrence objects use the CLI's JSON shape (`output.occurrence_record`, DESIGN 4.3), so a
+script can move between `edicalendar occurrences --format json` and the API unchanged. Bad
+query values are answered with 400 or 422 and a message naming the parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from edicalendar.clashes import find_clashes
+from edicalendar.model import Category
+from edicalendar.occurrences import expand
+from edicalendar.output import occurrence_record
+from edicalendar.web.live import LiveData
+from edicalendar.web.views import QueryError, check_window, observance_record, observances_in
+
+router = APIRouter()
+
+
+CategoryQuery = Annotated[
+    list[Category], Query(description="Only observances in any of these categories (repeatable).")
+]
+
+
+def _live(request: Request) -> LiveData:
+    live = request.app.state.live
+    assert isinstance(live, LiveData)
+    return live
+
+
+def _window(start: dt.date, end: dt.date, start_name: str, end_name: str) -> None:
+    try:
+        check_window(start, end, start_name, end_name)
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+@router.get("/api/observances", tags=["calendar"], summary="Every observance in the calendar")
+def api_observances(request: Request, category: CategoryQuery = []) -> list[dict[str, Any]]:  # noqa: B006 - FastAPI copies defaults
+    """Observances (not dated) with categories, description, sources and flags, sorted by name."""
+    catalog = _live(request).snapshot.catalog
+    return [observance_record(o) for o in observances_in(catalog, category)]
+
+
+@router.get("/api/occurrences", tags=["calendar"], summary="Dated occurrences in a window")
+def api_occurrences(
+    request: Request,
+    from_: Annotated[dt.date, Query(alias="from", description="First day, YYYY-MM-DD.")],
+    to: Annotated[dt.date, Query(description="Last day, YYYY-MM-DD (inclusive).")],
+    category: CategoryQuery = [],  # noqa: B006 - FastAPI copies defaults
+) -> dict[str, Any]:
+    """Occurrences overlapping `from`..`to` (at most ten years), in date order, with status."""
+    _window(from_, to, "from", "to")
+    expansion = expand(_live(request).snapshot.catalog, from_, to, categories=category)
+    return {
+        "from": from_.isoformat(),
+        "to": to.isoformat(),
+        "occurrences": [occurrence_record(o) for o in expansion.occurrences],
+        "warnings": expansion.warnings,
+    }
+
+
+@router.get("/api/clashes", tags=["calendar"], summary="What falls on a date")
+def api_clashes(
+    request: Request,
+    date: Annotated[dt.date, Query(description="The day to check, YYYY-MM-DD.")],
+    to: Annotated[dt.date | None, Query(description="Check every day up to this one.")] = None,
+) -> dict[str, Any]:
+    """Observances in progress on each day, festival eves, fasting and rest (as `clashes`)."""
+    end = to or date
+    _window(date, end, "date", "to")
+    if (end - date).days > 366:
+        raise HTTPException(400, "to: check at most 367 days at once")
+    report = find_clashes(_live(request).snapshot.catalog, date, end)
+    return {
+        "from": date.isoformat(),
+        "to": end.isoformat(),
+        "clashes": [c.record() for c in report.clashes],
+        "warnings": report.warnings,
+    }
+
+
+def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
+    """The in-process reminder clock's state (`edicalendar serve` without --no-scheduler).
+
+    With `--workers N` the clock runs in the supervising process, which this worker cannot
+    see; `planned_until` (from the ledger) then shows whether it is keeping up.
+    """
+    if clock is None:
+        return {"running": None if elsewhere else False, "runs_in": elsewhere,
+                "last_tick": None, "last_error": None}  # fmt: skip
+    last_tick = clock.last_successful_tick
+    return {
+        "running": bool(clock.scheduler.running),
+        "runs_in": "this process",
+        "last_tick": last_tick.isoformat() if last_tick is not None else None,
+        "last_error": clock.last_error,
+    }
+
+
+def _reminder_state(database: Any) -> dict[str, Any]:
+    """What the reminder bot recorded in the ledger: how far it planned, and any channel
+    stopped or destination marked unhealthy (each needs an operator)."""
+    from edicalendar.dispatch import HALT_PREFIX, UNHEALTHY_PREFIX
+    from edicalendar.ledger import PLANNED_UNTIL, Ledger
+
+    ledger = Ledger(database)
+
+    def reasons(prefix: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, raw in ledger.meta_with_prefix(prefix).items():
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = {"reason": raw}
+            found[name] = {"reason": value.get("reason"), "since": value.get("since")}
+        return found
+
+    return {
+        "planned_until": database.get_meta(PLANNED_UNTIL),
+        "halted": reasons(HALT_PREFIX),
+        "unhealthy": reasons(UNHEALTHY_PREFIX),
+    }
+
+
+@router.get("/healthz", tags=["operations"], summary="Health for load balancers and systemd")
+def healthz(request: Request) -> JSONResponse:
+    """Data loaded (and any refused edit), the reminder clock's last tick, and the ledger.
+
+    200 while the server can answer (status `ok`, or `degraded` when a data edit was refused
+    and the last good data is served); 503 when the ledger database cannot be reached.
+    """
+    live = _live(request)
+    snapshot = live.snapshot
+    data: dict[str, Any] = {
+        "loaded": True,
+        "loaded_at": snapshot.loaded_at.isoformat(),
+        "observances": len(snapshot.catalog),
+        "feeds": sorted(snapshot.feeds),
+        "problems": [],
+    }
+    status = "ok"
+    if live.problem is not None:
+        status = "degraded"
+        data["problems"] = live.problem.messages
+        data["refused_at"] = live.problem.at.isoformat()
+    ledger: dict[str, Any] = {"reachable": True}
+    scheduler = _scheduler_health(request.app.state.clock, request.app.state.clock_elsewhere)
+    try:
+        database = live.base.database
+        with database.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        scheduler.update(_reminder_state(database))
+    except Exception as exc:  # any failure to reach the ledger is the answer, not a crash
+        ledger = {"reachable": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        status = "failing"
+    if scheduler.get("halted") or scheduler.get("unhealthy"):
+        status = "degraded" if status == "ok" else status
+    if scheduler["running"] and scheduler["last_error"]:
+        status = "degraded" if status == "ok" else status
+    body = {"status": status, "data": data, "scheduler": scheduler, "ledger": ledger}
+    return JSONResponse(body, status_code=503 if status == "failing" else 200)

@@ -1,0 +1,171 @@
+"""Build the web application: pages, JSON API, private campaign routes and the feed fast path.
+
+:func:`create_app` loads the data once (failing fast on invalid files), prepares every feed,
+and returns a FastAPI app whose outermost layer answers `/feeds/*.ics` without touching the
+routing stack. Errors become HTML pages (or JSON under `/api/`) that say what was wrong;
+tracebacks never reach a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+
+from edicalendar.context import AppContext
+from edicalendar.web import api, pages, private
+from edicalendar.web.feedserve import (
+    MAX_QUERY_BYTES,
+    ASGIApp,
+    FeedResponse,
+    FeedRouter,
+    Receive,
+    Scope,
+    Send,
+)
+from edicalendar.web.headers import SecurityHeaders
+from edicalendar.web.live import LiveData
+from edicalendar.web.render import error_page, error_text
+
+log = logging.getLogger("edicalendar.web")
+
+_JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(_JSON_PREFIXES)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
+        given = error.get("input")
+        shown = f" {str(given)[:40]!r}" if isinstance(given, str | int) else ""
+        parts.append(f"{'.'.join(loc) or 'request'}:{shown} {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    message = _validation_message(exc)
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=422)
+    return error_page(422, message)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if _wants_json(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+    message = exc.detail if exc.status_code != 404 else "There is no page at this address."
+    response = error_page(exc.status_code, str(message))
+    response.headers.update(headers)
+    return response
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error answering %s %s", request.method, request.url.path)
+    message = "The server could not answer this request. The error has been logged."
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=500)
+    return error_page(500, message)
+
+
+class WebApp(FastAPI):
+    """FastAPI with the feed fast path in front of all of it, middleware included.
+
+    Calendar clients poll feeds constantly; answering them before Starlette's middleware and
+    routing run roughly doubles the revalidations one process can serve (see
+    docs/performance.md).
+    """
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def behind_front(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole FastAPI stack, for everything the fast path passes on."""
+        await super().__call__(scope, receive, send)
+
+
+def create_app(
+    ctx: AppContext,
+    *,
+    watch_interval: float | None = 2.0,
+) -> FastAPI:
+    """The edicalendar web app for `ctx`; loads data now and raises on invalid files.
+
+    With `watch_interval` set, the app polls the data files while it runs (between start-up and
+    shutdown) and reloads them on change; tests pass None and call `app.state.live` directly.
+    """
+    live = LiveData(ctx)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if watch_interval is not None:
+            live.start(watch_interval)
+        try:
+            yield
+        finally:
+            live.stop()
+
+    app = WebApp(
+        title="edicalendar",
+        summary="The EDI awareness calendar: observances, dates, clashes and campaign plans.",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    app.state.live = live
+    #: The reminder clock when `serve` runs one in this process (read by /healthz).
+    app.state.clock = None
+    #: Where the clock runs when not here ("supervisor" under `serve --workers N`).
+    app.state.clock_elsewhere = None
+    app.state.token_env = ctx.loaded.settings.web.token_env
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(private.router)
+    app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+    not_found = error_text(404, "There is no feed with that name.").encode()
+    too_long_html = error_text(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
+    too_long_json = json.dumps({"detail": f"query string longer than {MAX_QUERY_BYTES} bytes"})
+
+    def feeds() -> Mapping[str, FeedResponse]:
+        return live.snapshot.feeds
+
+    def too_long(path: str) -> tuple[bytes, bytes]:
+        if path.startswith(_JSON_PREFIXES):
+            return too_long_json.encode(), b"application/json"
+        return too_long_html.encode(), b"text/html; charset=utf-8"
+
+    app.add_middleware(SecurityHeaders)
+    app.front = FeedRouter(
+        app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long
+    )
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("edicalendar")
+    except PackageNotFoundError:
+        return "0"

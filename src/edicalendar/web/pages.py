@@ -1,0 +1,173 @@
+"""The public HTML pages: subscribe, calendar (month and agenda), one observance, date check.
+
+Each page is server-rendered and works without JavaScript; filters are plain GET forms and
+navigation is plain links, so the keyboard and the back button behave as people expect. Bad
+query values give a 400 page that says which value and why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse
+
+from edicalendar.clashes import find_clashes
+from edicalendar.config import FeedSettings
+from edicalendar.model import Category
+from edicalendar.occurrences import expand
+from edicalendar.web.live import LiveData
+from edicalendar.web.render import CATEGORY_LABELS, error_page, page
+from edicalendar.web.views import (
+    WEEKDAYS,
+    QueryError,
+    add_months,
+    calendar_url,
+    check_window,
+    feed_includes,
+    feed_links,
+    month_end,
+    month_grid,
+    parse_categories,
+    parse_date,
+    parse_month,
+)
+
+router = APIRouter(include_in_schema=False)
+
+#: How far ahead an observance page lists dates.
+YEARS_AHEAD = 3
+#: Longest run of days the date check answers at once (as the CLI).
+MAX_CLASH_DAYS = 366
+
+
+def live_data(request: Request) -> LiveData:
+    live = request.app.state.live
+    assert isinstance(live, LiveData)
+    return live
+
+
+def public_base_url(request: Request, live: LiveData) -> str:
+    """The configured public address, or the address this request came in on when unset."""
+    configured = live.snapshot.ctx.loaded.settings.feeds.base_url
+    if configured != FeedSettings.model_fields["base_url"].default:
+        return configured
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/", response_class=HTMLResponse)
+def subscribe(request: Request) -> HTMLResponse:
+    live = live_data(request)
+    base = public_base_url(request, live)
+    snapshot = live.snapshot
+    feeds = [
+        feed_links(base, spec.name, spec.title, spec.description)
+        for spec in snapshot.specs
+        if spec.name in snapshot.feeds
+    ]
+    return page("subscribe.html", current="/", title="Subscribe to the calendar", feeds=feeds)
+
+
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar_page(request: Request) -> HTMLResponse:
+    live = live_data(request)
+    snapshot = live.snapshot
+    today = snapshot.ctx.today()
+    params = request.query_params
+    try:
+        first = parse_month(params["month"]) if "month" in params else today.replace(day=1)
+        categories = parse_categories(params.getlist("category"))
+    except QueryError as exc:
+        return error_page(400, str(exc))
+    view = params.get("view", "month")
+    if view not in ("month", "agenda"):
+        return error_page(400, f"view: {view[:20]!r} is not a view; use month or agenda")
+    if not 1 <= first.year <= 9998:
+        return error_page(400, "month: choose a year between 1 and 9998")
+    expansion = expand(snapshot.catalog, first, month_end(first), categories=categories)
+    weeks, long_items = month_grid(first, expansion.occurrences, today)
+    previous, following = add_months(first, -1), add_months(first, 1)
+    return page(
+        "calendar.html",
+        current="/calendar",
+        title=f"Calendar: {first:%B %Y}",
+        view=view,
+        month_value=f"{first:%Y-%m}",
+        month_label=f"{first:%B %Y}",
+        categories=[
+            {"value": c.value, "label": CATEGORY_LABELS[c], "checked": c in categories}
+            for c in Category
+        ],
+        any_checked=bool(categories),
+        filter_label=", ".join(CATEGORY_LABELS[c] for c in categories),
+        clear_url=calendar_url(first, view, ()),
+        prev_url=calendar_url(previous, view, categories),
+        prev_label=f"{previous:%B %Y}",
+        next_url=calendar_url(following, view, categories),
+        next_label=f"{following:%B %Y}",
+        today_url=calendar_url(today.replace(day=1), view, categories),
+        weekdays=WEEKDAYS,
+        weeks=weeks,
+        long_items=long_items,
+        agenda=expansion.occurrences,
+        warnings=expansion.warnings,
+    )
+
+
+@router.get("/observances/{observance_id}", response_class=HTMLResponse)
+def observance_page(request: Request, observance_id: str) -> HTMLResponse:
+    snapshot = live_data(request).snapshot
+    obs = snapshot.catalog.get(observance_id)
+    if obs is None:
+        return error_page(
+            404, "There is no observance with that name.", "Browse the calendar to find it."
+        )
+    today = snapshot.ctx.today()
+    until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)
+    expansion = expand(snapshot.catalog, today, until, ids=[obs.id])
+    feeds = [spec for spec in snapshot.specs if feed_includes(spec, obs)]
+    return page(
+        "observance.html",
+        current="/calendar",
+        title=obs.name,
+        obs=obs,
+        upcoming=expansion.occurrences,
+        warnings=expansion.warnings,
+        years_ahead=YEARS_AHEAD,
+        feeds=feeds,
+    )
+
+
+@router.get("/clashes", response_class=HTMLResponse)
+def clashes_page(request: Request) -> HTMLResponse:
+    snapshot = live_data(request).snapshot
+    params = request.query_params
+    date_value, to_value = params.get("date", ""), params.get("to", "")
+    context: dict[str, Any] = {
+        "title": "Check a date",
+        "date_value": date_value[:10],
+        "to_value": to_value[:10],
+        "error": None,
+        "checked": False,
+    }
+    if not date_value:
+        return page("clashes.html", current="/clashes", **context)
+    try:
+        start = parse_date(date_value, "date")
+        end = parse_date(to_value, "to") if to_value else start
+        check_window(start, end, "date", "to")
+        if (end - start).days > MAX_CLASH_DAYS:
+            raise QueryError(f"to: check at most {MAX_CLASH_DAYS + 1} days at once")
+    except QueryError as exc:
+        context["error"] = str(exc)
+        return page("clashes.html", status=400, current="/clashes", **context)
+    report = find_clashes(snapshot.catalog, start, end)
+    range_text = f"{start:%A %-d %B %Y}" + (f" to {end:%A %-d %B %Y}" if end != start else "")
+    context.update(
+        checked=True,
+        clashes=report.clashes,
+        warnings=report.warnings,
+        range_text=range_text,
+        answer_heading=f"What falls on {range_text}",
+    )
+    return page("clashes.html", current="/clashes", **context)

@@ -1,0 +1,96 @@
+"""HTML rendering for the web pages: one Jinja2 environment with autoescaping always on.
+
+Every page extends `base.html` (language, landmarks, skip link, navigation). Observance and
+campaign text comes from data files that many people edit, so nothing is ever marked safe: the
+templates print it escaped, and no template uses the `|safe` filter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.responses import HTMLResponse
+
+from edicalendar.model import Category
+
+SITE_NAME = "EDI awareness calendar"
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Subscribe"),
+    ("/calendar", "Calendar"),
+    ("/clashes", "Check a date"),
+    ("/campaigns", "Campaigns"),
+)
+
+#: How each category reads on a page (the Equality Act 2010 wording where it applies).
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.AGE: "Age",
+    Category.DISABILITY: "Disability",
+    Category.GENDER_REASSIGNMENT: "Gender reassignment",
+    Category.MARRIAGE_CIVIL_PARTNERSHIP: "Marriage and civil partnership",
+    Category.PREGNANCY_MATERNITY: "Pregnancy and maternity",
+    Category.RACE: "Race",
+    Category.RELIGION_BELIEF: "Religion or belief",
+    Category.SEX: "Sex",
+    Category.SEXUAL_ORIENTATION: "Sexual orientation",
+    Category.HEALTH_WELLBEING: "Health and wellbeing",
+    Category.GENERAL_EDI: "General EDI",
+}
+
+STATUS_TITLES = {
+    400: "Check what you asked for",
+    401: "Sign-in needed",
+    403: "Not available",
+    404: "Page not found",
+    405: "Method not allowed",
+    422: "Check what you asked for",
+    500: "Something went wrong",
+}
+
+_env = Environment(
+    loader=PackageLoader("edicalendar.web", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def http_url(value: str | None) -> str | None:
+    """`value` when it is an http(s) address, else None: data files must not smuggle
+    `javascript:` links into pages."""
+    if value and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
+_env.filters["http_url"] = http_url
+
+
+def render_text(template: str, *, current: str = "", **context: Any) -> str:
+    """Render a page template to text with the site-wide context filled in."""
+    return _env.get_template(template).render(
+        site_name=SITE_NAME, nav=NAV, current=current, labels=CATEGORY_LABELS, **context
+    )
+
+
+def page(template: str, *, status: int = 200, current: str = "", **context: Any) -> HTMLResponse:
+    """An HTML response for a page template."""
+    return HTMLResponse(render_text(template, current=current, **context), status_code=status)
+
+
+def error_text(
+    status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
+) -> str:
+    """The HTML of an error page: a heading for the status, the reason in plain words, and
+    optionally a hint and a link (address, text) to the way forward."""
+    title = STATUS_TITLES.get(status, "Error")
+    return render_text("error.html", title=title, message=message, hint=hint, link=link)
+
+
+def error_page(
+    status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
+) -> HTMLResponse:
+    """An HTML error page response."""
+    return HTMLResponse(error_text(status, message, hint, link), status_code=status)

@@ -1,0 +1,189 @@
+"""What the pages show, computed as plain data: month grids, agendas, feed links, query parsing.
+
+Kept apart from the routes so the rules (which observances go in a day cell, how a Google
+add-by-URL link is spelt, what counts as a bad query value) read in one place and are
+tested without HTTP. Query values are parsed here with messages that name the parameter.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from edicalendar.catalog import Catalog
+from edicalendar.model import Category, Observance, Occurrence
+
+#: Occurrences longer than this are listed above the grid instead of in every day cell.
+LONG_DAYS = 7
+#: Longest window one request may expand (ten years), so a query cannot pin the server.
+MAX_WINDOW_DAYS = 3660
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+WEEKDAYS = tuple((day[:3], day) for day in gregorian.day_name)
+
+
+class QueryError(ValueError):
+    """A query value that cannot be used; the message names the parameter and the value."""
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def parse_date(value: str, name: str) -> dt.date:
+    """An ISO date from a query parameter, or a :class:`QueryError` naming it."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"{name}: {_shown(value)} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_month(value: str, name: str = "month") -> dt.date:
+    """The first day of a `YYYY-MM` month from a query parameter."""
+    match = _MONTH.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        raise QueryError(f"{name}: {_shown(value)} is not a month; use YYYY-MM, such as 2026-10")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def parse_categories(values: Iterable[str]) -> list[Category]:
+    """Categories from repeated `category` parameters, rejecting unknown names."""
+    known = {c.value: c for c in Category}
+    chosen: list[Category] = []
+    for value in values:
+        if value not in known:
+            raise QueryError(
+                f"category: {_shown(value)} is not a category; use one of: {', '.join(known)}"
+            )
+        if known[value] not in chosen:
+            chosen.append(known[value])
+    return chosen
+
+
+def check_window(start: dt.date, end: dt.date, start_name: str, end_name: str) -> None:
+    """Refuse windows that end before they start or are longer than ten years."""
+    if end < start:
+        raise QueryError(f"{end_name} {end} is before {start_name} {start}")
+    if (end - start).days >= MAX_WINDOW_DAYS:
+        raise QueryError(f"{start_name} to {end_name}: ask for at most {MAX_WINDOW_DAYS} days")
+
+
+def add_months(first: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` after (or before) the month of `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return first.replace(day=gregorian.monthrange(first.year, first.month)[1])
+
+
+@dataclass(frozen=True)
+class DayCell:
+    """One day of the month grid (or padding when `day` is None)."""
+
+    day: dt.date | None
+    items: list[Occurrence] = field(default_factory=list)
+    today: bool = False
+
+
+def month_grid(
+    first: dt.date, occurrences: Sequence[Occurrence], today: dt.date
+) -> tuple[list[list[DayCell]], list[Occurrence]]:
+    """Weeks (Monday first) of day cells, plus the long occurrences listed above the grid.
+
+    Short occurrences appear on every day they cover; longer ones (months, long spans) would
+    fill every cell, so they are listed once instead, and only their first day gets an entry.
+    """
+    long_items = [o for o in occurrences if o.days > LONG_DAYS]
+    short = [o for o in occurrences if o.days <= LONG_DAYS]
+    weeks: list[list[DayCell]] = []
+    for week in gregorian.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        row: list[DayCell] = []
+        for day in week:
+            if day.month != first.month:
+                row.append(DayCell(None))
+                continue
+            items = [o for o in short if o.covers(day)]
+            items += [o for o in long_items if o.start == day]
+            row.append(DayCell(day, items, day == today))
+        weeks.append(row)
+    return weeks, long_items
+
+
+def calendar_url(month: dt.date, view: str, categories: Collection[Category]) -> str:
+    """The /calendar address for a month, view and category filter."""
+    params: list[tuple[str, str]] = [("month", f"{month:%Y-%m}"), ("view", view)]
+    params += [("category", c.value) for c in categories]
+    return "/calendar?" + urlencode(params)
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """How one feed is offered on the subscribe page."""
+
+    name: str
+    title: str
+    description: str
+    https: str
+    webcal: str
+    google: str
+
+
+def feed_links(base_url: str, name: str, title: str, description: str) -> FeedLinks:
+    """The https, webcal and Google add-by-URL links for a feed (reference T5)."""
+    https = f"{base_url.rstrip('/')}/feeds/{name}.ics"
+    webcal = "webcal://" + https.split("://", 1)[1]
+    # Google takes the webcal address in `cid`; it must stay under 256 characters in all.
+    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/")
+    return FeedLinks(name, title, description, https, webcal, google)
+
+
+def feed_includes(spec: object, observance: Observance) -> bool:
+    """Whether a feed spec's filters select `observance` (same rules as `occurrences.select`)."""
+    filters = getattr(spec, "filters", spec)
+    categories = set(getattr(filters, "categories", ()))
+    calendars = set(getattr(filters, "calendars", ()))
+    ids = set(getattr(filters, "observances", ()))
+    if categories and not categories & set(observance.categories):
+        return False
+    if calendars and observance.calendar not in calendars:
+        return False
+    if ids and observance.id not in ids:
+        return False
+    if set(getattr(filters, "exclude_categories", ())) & set(observance.categories):
+        return False
+    if observance.calendar in set(getattr(filters, "exclude_calendars", ())):
+        return False
+    return observance.id not in set(getattr(filters, "exclude_observances", ()))
+
+
+def observance_record(obs: Observance) -> dict[str, object]:
+    """The JSON object for one observance in `/api/observances`."""
+    return {
+        "id": obs.id,
+        "name": obs.name,
+        "categories": [c.value for c in obs.categories],
+        "calendar": obs.calendar,
+        "description": obs.description,
+        "url": obs.url,
+        "sources": list(obs.sources),
+        "begins_evening_before": obs.begins_evening_before,
+        "announced": obs.announced,
+        "fasting": obs.fasting,
+        "rest_from_work": obs.rest_from_work,
+        "guidance": obs.guidance,
+    }
+
+
+def observances_in(catalog: Catalog, categories: Collection[Category]) -> list[Observance]:
+    """The catalog's observances, filtered by any shared category, sorted by name."""
+    chosen = [
+        o
+        for o in catalog.observances.values()
+        if not categories or set(o.categories) & set(categories)
+    ]
+    return sorted(chosen, key=lambda o: o.name.casefold())

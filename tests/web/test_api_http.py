@@ -1,0 +1,188 @@
+"""The JSON API and /healthz over HTTP: shapes, filters, dates and bad query values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def test_observances_lists_the_catalog_sorted_by_name(client: TestClient) -> None:
+    """/api/observances returns every observance with its sources; category filters narrow it."""
+    everything = client.get("/api/observances").json()
+    ids = [o["id"] for o in everything]
+    assert set(ids) == {
+        "international-womens-day",
+        "black-history-month",
+        "eid-al-fitr",
+        "yom-kippur",
+        "mental-health-awareness-week",
+        "hostile-text",
+    }
+    names = [o["name"] for o in everything]
+    assert names == sorted(names, key=str.casefold)
+    yom = next(o for o in everything if o["id"] == "yom-kippur")
+    assert yom["sources"] == ["https://www.hebcal.com/holidays/yom-kippur"]
+    assert yom["fasting"] is True and yom["begins_evening_before"] is True
+    faith = client.get("/api/observances?category=religion_belief").json()
+    assert {o["id"] for o in faith} == {"eid-al-fitr", "yom-kippur"}
+
+
+def test_occurrences_in_a_window_carry_the_cli_json_keys(client: TestClient) -> None:
+    """/api/occurrences gives dated occurrences with the DESIGN 4.3 keys and honest status."""
+    body = client.get("/api/occurrences?from=2026-03-01&to=2026-03-31").json()
+    assert body["from"] == "2026-03-01" and body["to"] == "2026-03-31"
+    by_id = {o["observance"]: o for o in body["occurrences"]}
+    iwd = by_id["international-womens-day"]
+    for key in ("observance", "name", "start", "end", "categories", "status",
+                "begins_evening_before", "url", "description"):  # fmt: skip
+        assert key in iwd
+    assert (iwd["start"], iwd["end"], iwd["status"]) == ("2026-03-08", "2026-03-08", "confirmed")
+    # Umm al-Qura calendar: 1 Shawwal 1447 AH is Friday 20 March 2026 (an estimate in the UK).
+    eid = by_id["eid-al-fitr"]
+    assert (eid["start"], eid["status"], eid["begins_evening_before"]) == (
+        "2026-03-20",
+        "estimated",
+        True,
+    )
+    starts = [o["start"] for o in body["occurrences"]]
+    assert starts == sorted(starts)
+
+
+def test_occurrences_category_filter(client: TestClient) -> None:
+    """A category parameter keeps only observances in that category (repeatable)."""
+    body = client.get("/api/occurrences?from=2026-01-01&to=2026-12-31&category=race").json()
+    assert [o["observance"] for o in body["occurrences"]] == ["black-history-month"]
+    both = client.get(
+        "/api/occurrences?from=2026-01-01&to=2026-12-31&category=race&category=sex"
+    ).json()
+    assert {o["observance"] for o in both["occurrences"]} == {
+        "black-history-month",
+        "international-womens-day",
+    }
+
+
+def test_bad_occurrence_queries_are_400_or_422_with_a_message(client: TestClient) -> None:
+    """Impossible dates, reversed windows, huge windows, unknown categories and missing values."""
+    cases = (
+        ("from=2026-02-30&to=2026-12-31", 422, "from"),
+        ("from=2026-12-31&to=2026-01-01", 400, "to 2026-01-01 is before from 2026-12-31"),
+        ("from=2000-01-01&to=2030-12-31", 400, "at most 3660 days"),
+        ("from=2026-01-01&to=2026-12-31&category=astrology", 422, "category"),
+        ("from=2026-01-01", 422, "to"),
+        ("from=yesterday&to=2026-01-01", 422, "from"),
+    )
+    for query, status, words in cases:
+        response = client.get(f"/api/occurrences?{query}")
+        assert response.status_code == status, query
+        assert response.headers["content-type"] == "application/json"
+        detail = response.json()["detail"]
+        assert isinstance(detail, str) and words in detail, (query, detail)
+        assert "Traceback" not in response.text
+
+
+def test_clashes_api_matches_the_date_check(client: TestClient) -> None:
+    """/api/clashes on 21 Sep 2026 lists Yom Kippur with fasting and rest; the 20th its eve."""
+    day = client.get("/api/clashes?date=2026-09-21").json()
+    yom = next(c for c in day["clashes"] if c["observance"] == "yom-kippur")
+    assert yom["fasting"] is True and yom["rest_from_work"] is True and yom["eve"] is False
+    eve = client.get("/api/clashes?date=2026-09-20").json()
+    assert [(c["observance"], c["eve"]) for c in eve["clashes"]] == [("yom-kippur", True)]
+    ranged = client.get("/api/clashes?date=2026-03-07&to=2026-03-09").json()
+    assert [c["date"] for c in ranged["clashes"]] == ["2026-03-08"]
+
+
+def test_bad_clash_queries(client: TestClient) -> None:
+    """A missing or impossible date is 422, a reversed range 400, each with a message."""
+    assert client.get("/api/clashes").status_code == 422
+    bad = client.get("/api/clashes?date=2026-02-30")
+    assert bad.status_code == 422 and "date" in bad.json()["detail"]
+    reversed_range = client.get("/api/clashes?date=2026-03-10&to=2026-03-01")
+    assert reversed_range.status_code == 400
+    assert "before" in reversed_range.json()["detail"]
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    """/openapi.json lists the public and private API routes; /docs serves the explorer."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/observances",
+        "/api/occurrences",
+        "/api/clashes",
+        "/api/campaigns",
+        "/healthz",
+    ):
+        assert path in paths, path
+    assert "/feeds/{name}.ics" not in paths
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "openapi.json" in docs.text
+
+
+def test_healthz_reports_data_scheduler_and_ledger(client: TestClient) -> None:
+    """/healthz says ok with the observance count, feeds, scheduler state and a reachable ledger."""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["data"]["loaded"] is True and body["data"]["observances"] == 6
+    assert "all" in body["data"]["feeds"]
+    assert body["data"]["problems"] == []
+    assert body["ledger"] == {"reachable": True}
+    assert body["scheduler"]["running"] is False
+
+
+def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
+    """A channel the bot stopped (recorded in the ledger) makes /healthz degraded, naming it."""
+    import json
+
+    from edicalendar.dispatch import HALT_PREFIX
+
+    database = client.app.state.live.base.database  # type: ignore[attr-defined]
+    reason = {"fingerprint": "x", "reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
+    database.set_meta(HALT_PREFIX + "slack", json.dumps(reason))
+    body = client.get("/healthz").json()
+    assert body["status"] == "degraded"
+    assert body["scheduler"]["halted"] == {
+        "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
+    }
+    assert "fingerprint" not in json.dumps(body)
+
+
+def test_healthz_is_503_when_the_ledger_cannot_be_reached(client: TestClient) -> None:
+    """With the database unreachable /healthz answers 503 and says why, without a traceback."""
+    from sqlalchemy import create_engine
+
+    from edicalendar.db import Database
+
+    live = client.app.state.live  # type: ignore[attr-defined]
+    url = "sqlite:////proc/no-such-dir/edicalendar.db"
+    live.base.__dict__["database"] = Database(engine=create_engine(url), url=url)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["ledger"]["reachable"] is False
+    assert "unable to open database file" in body["ledger"]["error"]
+    assert body["data"]["loaded"] is True  # pages and feeds still answer
+    assert client.get("/feeds/all.ics").status_code == 200
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_traceback(
+    client: TestClient, monkeypatch: Any
+) -> None:
+    """A bug while answering gives a plain 500 page (JSON under /api/), never a traceback."""
+    from edicalendar.web import api, pages
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(pages, "find_clashes", broken)
+    monkeypatch.setattr(api, "find_clashes", broken)
+    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+        page = quiet.get("/clashes?date=2026-09-21")
+        api_response = quiet.get("/api/clashes?date=2026-09-21")
+    assert page.status_code == 500
+    assert "<h1>Something went wrong</h1>" in page.text
+    assert api_response.status_code == 500
+    for text in (page.text, api_response.text):
+        assert "Traceback" not in text and "secret internal detail" not in text

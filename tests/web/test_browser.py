@@ -1,0 +1,242 @@
+"""The pages in real headless Chromium: rendering, keyboard use, axe-core WCAG 2.2 A/AA checks
+and 400% zoom (320 CSS px), against the app served by uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from edicalendar.context import AppContext
+from edicalendar.web import create_app
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+AXE = HERE.parents[1] / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+TOKEN = "browser-token-0123456789abcdef"
+NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
+SHOTS = Path("/tmp/edicalendar-web-screenshots")
+
+#: One address per page type; campaign pages need the sign-in cookie (set by the fixture).
+PAGES = {
+    "subscribe": "/",
+    "calendar-month": "/calendar?month=2026-03",
+    "calendar-agenda": "/calendar?month=2026-10&view=agenda",
+    "calendar-filtered": "/calendar?month=2026-09&category=religion_belief",
+    "observance": "/observances/yom-kippur",
+    "clashes-form": "/clashes",
+    "clashes-answer": "/clashes?date=2026-09-21",
+    "clashes-error": "/clashes?date=2026-02-30",
+    "not-found": "/no-such-page",
+    "signin": "/signin",
+    "campaigns": "/campaigns",
+    "campaign": "/campaigns/iwd-guest-session",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the test data, served by uvicorn in a thread on a free loopback port."""
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(HERE / "data" / "calendars", root / "calendars")
+    shutil.copytree(HERE / "data" / "campaigns", root / "campaigns")
+    config = root / "edicalendar.toml"
+    config.write_text(
+        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
+        encoding="utf-8",
+    )
+    previous = os.environ.get("EDICALENDAR_TOKEN")
+    os.environ["EDICALENDAR_TOKEN"] = TOKEN
+    app = create_app(AppContext(config_path=config, now=lambda: NOW), watch_interval=None)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        if previous is None:
+            os.environ.pop("EDICALENDAR_TOKEN", None)
+        else:
+            os.environ["EDICALENDAR_TOKEN"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh page, signed in to the private campaign pages."""
+    # bypass_csp: the pages forbid all script, which would also block injecting axe-core.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    signed_in = context.new_page()
+    signed_in.goto(f"{server}/signin")
+    signed_in.fill("#token", TOKEN)
+    signed_in.click("button[type=submit]")
+    signed_in.wait_for_url(f"{server}/campaigns")
+    try:
+        yield signed_in
+    finally:
+        context.close()
+
+
+def _axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_renders_and_passes_axe(page: Any, server: str, name: str) -> None:
+    """Each page type renders its heading and axe-core finds no WCAG 2.2 A/AA violations."""
+    response = page.goto(server + PAGES[name])
+    expected = {"clashes-error": 400, "not-found": 404}.get(name, 200)
+    assert response.status == expected
+    assert page.locator("h1").count() == 1
+    assert page.locator("h1").inner_text().strip()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert _axe_violations(page) == []
+
+
+def test_axe_check_fails_on_a_deliberately_broken_page(page: Any) -> None:
+    """The same check reports missing lang, an image without alt and low contrast."""
+    page.set_content(
+        "<!DOCTYPE html><html><head><title>Broken</title></head><body><main>"
+        "<h1>Broken page</h1><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+        "<p style='color:#bbbbbb;background:#ffffff'>Faint text nobody can read</p>"
+        "</main></body></html>"
+    )
+    found = {v["id"] for v in _axe_violations(page)}
+    assert {"html-has-lang", "image-alt", "color-contrast"} <= found
+
+
+def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has focus (at most `limit` presses)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received focus by Tab")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page: Any, server: str) -> None:
+    """The first Tab reaches a visible skip link; Enter moves focus to the main content."""
+    page.goto(f"{server}/calendar")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert '"x":0' in box  # on screen when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_month_navigation_by_keyboard(page: Any, server: str) -> None:
+    """Tab to "Next month" and press Enter: the next month's grid shows, filters kept."""
+    page.goto(f"{server}/calendar?month=2026-09&category=religion_belief")
+    _tab_to(page, "a[rel=next]")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/calendar?month=2026-10**")
+    assert page.locator("caption").inner_text().startswith("October 2026")
+    assert "category=religion_belief" in page.url
+    _tab_to(page, "a[rel=prev]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/calendar?month=2026-09**")
+    assert "Yom Kippur" in page.locator("table").inner_text()
+
+
+def test_category_filter_by_keyboard(page: Any, server: str) -> None:
+    """Tab to a category, Space ticks it, Tab to Show and Enter: only that category is listed."""
+    page.goto(f"{server}/calendar?month=2026-10&view=agenda")
+    assert "Black History Month" in page.locator("main").inner_text()
+    _tab_to(page, "input[value=religion_belief]")
+    page.keyboard.press("Space")
+    _tab_to(page, "form.filters button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**category=religion_belief**")
+    text = page.locator("main").inner_text()
+    assert "Black History Month" not in text
+    assert page.locator("input[value=religion_belief]").is_checked()
+
+
+def test_date_check_by_keyboard(page: Any, server: str) -> None:
+    """Type a date in the labelled field and press Enter: the answer lists Yom Kippur."""
+    page.goto(f"{server}/clashes")
+    _tab_to(page, "#date")
+    # The date field takes digits in the browser locale's order (day/month or month/day).
+    digits = page.evaluate(
+        "new Intl.DateTimeFormat(navigator.language, {year: 'numeric', month: '2-digit', "
+        "day: '2-digit'}).formatToParts(new Date(2026, 8, 21))"
+        ".filter(p => p.type !== 'literal').map(p => p.value).join('')"
+    )
+    page.keyboard.type(digits)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**date=2026-09-21**", timeout=5000)
+    assert "Yom Kippur" in page.locator("table").inner_text()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_reflows_at_320_css_pixels(browser: Any, server: str, name: str) -> None:
+    """At 320 CSS px (1280 px at 400% zoom) the page needs no horizontal scrolling."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        if name in ("campaigns", "campaign"):
+            page.goto(f"{server}/signin")
+            page.fill("#token", TOKEN)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{server}/campaigns")
+        page.goto(server + PAGES[name])
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (name, width)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-320.png"), full_page=True)
+    finally:
+        context.close()

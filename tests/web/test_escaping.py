@@ -1,0 +1,89 @@
+"""Text from data files and config is escaped on every page; unsafe links are never linked."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from edicalendar.web import create_app
+
+HOSTILE_PAGES = (
+    "/observances/hostile-text",
+    "/calendar?month=2026-06",
+    "/calendar?month=2026-06&view=agenda",
+    "/calendar?month=2026-06&category=sexual_orientation",
+    "/clashes?date=2026-06-15",
+)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def _assert_inert(html: str, where: str) -> None:
+    """No element a browser would run: no script or img, no on* handler, no javascript: link."""
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag not in ("script", "img", "iframe"), (where, tag)
+        for name, value in attrs:
+            assert not name.startswith("on"), (where, tag, name)
+            if name in ("href", "src", "action"):
+                assert not (value or "").strip().lower().startswith("javascript:"), (where, value)
+
+
+def test_observance_text_is_escaped_everywhere(client: TestClient) -> None:
+    """Name, description, guidance, url and sources holding markup and quotes come out inert."""
+    for path in HOSTILE_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _assert_inert(response.text, path)
+        assert (
+            "Pride &lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt; &amp; &#34;Friends&#34;"
+            in (response.text)
+        ), path
+
+
+def test_observance_page_shows_unsafe_links_as_text(client: TestClient) -> None:
+    """A javascript: url or source is printed as text, never as a link; quotes stay escaped."""
+    html = client.get("/observances/hostile-text").text
+    assert "Organiser&#39;s page" not in html  # the javascript: url gives no link at all
+    assert "<li>javascript:alert(&#39;source&#39;)</li>" in html
+    assert 'href="https://example.org/?a=1&amp;b=&lt;b&gt;"' in html
+    assert "&lt;img src=x onerror=alert(1)&gt; guidance" in html
+
+
+def test_feed_titles_from_config_are_escaped(web_env: Any) -> None:
+    """A custom feed whose title and description hold markup is escaped on the subscribe page."""
+    with web_env.config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[[feeds.custom]]\nname = "hostile"\n'
+            'title = "<script>alert(\'t\')</script> \\"quoted\\""\n'
+            'description = "<b onmouseover=alert(1)>bold</b>"\ncategories = ["sex"]\n'
+        )
+    app = create_app(web_env.context(), watch_interval=None)
+    with TestClient(app) as client:
+        html = client.get("/").text
+    _assert_inert(html, "/")
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &#34;quoted&#34;" in html
+    assert "&lt;b onmouseover=alert(1)&gt;bold&lt;/b&gt;" in html
+
+
+def test_query_values_are_escaped_in_error_pages(client: TestClient) -> None:
+    """A hostile query value echoed in an error message is escaped."""
+    for path in (
+        "/calendar?month=<script>alert(1)</script>",
+        "/calendar?category=<script>x</script>",
+        '/clashes?date="><script>alert(1)</script>',
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        _assert_inert(response.text, path)
+        assert "&lt;script&gt;" in response.text, path

@@ -1,0 +1,170 @@
+"""`edicalendar serve`: starts on the data, prints the URL, runs the clock, fails cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edicalendar.cli import main
+from edicalendar.commands.serve import exposure_warning
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, bytes, Any]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read(), response.headers
+
+
+def _start(web_env: Any, *args: str) -> tuple[subprocess.Popen[str], int]:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(SRC), "EDICALENDAR_TOKEN": ""}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "edicalendar",
+            "--config",
+            str(web_env.config),
+            "serve",
+            "--port",
+            str(port),
+            *args,
+        ],
+        cwd=web_env.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            _get(f"http://127.0.0.1:{port}/healthz")
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError(process.communicate()[1]) from None
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("server did not start within 30 s")
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
+    process.terminate()
+    try:
+        return process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()
+
+
+def test_serve_prints_the_url_and_answers_every_route(web_env: Any) -> None:
+    """A real process serves pages, feeds and the API on 127.0.0.1 and prints where."""
+    process, port = _start(web_env, "--no-scheduler")
+    try:
+        for path in ("/", "/calendar", "/observances/yom-kippur", "/clashes?date=2026-09-21",
+                     "/api/observances", "/docs", "/static/site.css"):  # fmt: skip
+            status, _, _ = _get(f"http://127.0.0.1:{port}{path}")
+            assert status == 200, path
+        status, body, headers = _get(f"http://127.0.0.1:{port}/feeds/all.ics")
+        assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert body.startswith(b"BEGIN:VCALENDAR")
+        health = json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])
+        assert health["scheduler"]["running"] is False
+    finally:
+        out, _ = _stop(process)
+    assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_serve_runs_the_reminder_clock_beside_the_web_server(web_env: Any) -> None:
+    """Without --no-scheduler /healthz shows the clock running with a first tick recorded."""
+    process, port = _start(web_env)
+    try:
+        deadline = time.monotonic() + 20
+        scheduler: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            scheduler = json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["scheduler"]
+            if scheduler["last_tick"]:
+                break
+            time.sleep(0.1)
+        assert scheduler["running"] is True
+        assert scheduler["last_tick"] is not None
+    finally:
+        _stop(process)
+
+
+def test_serve_refuses_invalid_data_before_listening(web_env: Any, capsys: Any) -> None:
+    """Broken calendar files stop `serve` with exit 1 and the file:line of each problem."""
+    path = web_env.calendars / "test-days.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("month = 10 }", "month = 13 }"))
+    code = main(["--config", str(web_env.config), "serve", "--port", str(_free_port())])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "test-days.toml:" in err and "black-history-month" in err
+
+
+def test_serve_reports_a_port_in_use(web_env: Any, capsys: Any) -> None:
+    """A port already taken gives exit 3 and a message naming the address, not a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code = main(
+            ["--config", str(web_env.config), "serve", "--port", str(port), "--no-scheduler"]
+        )
+    assert code == 3
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("host", "private_on", "warns"),
+    [
+        ("0.0.0.0", True, True),
+        ("192.0.2.10", True, True),
+        ("0.0.0.0", False, False),
+        ("127.0.0.1", True, False),
+        ("::1", True, False),
+    ],
+)
+def test_listening_beyond_loopback_with_private_routes_warns(
+    host: str, private_on: bool, warns: bool
+) -> None:
+    """Only a non-loopback bind with private routes on asks for TLS termination in front."""
+    warning = exposure_warning(host, private_on)
+    assert (warning is not None) == warns
+    if warning:
+        assert host in warning and "TLS" in warning
+
+
+def test_serve_with_workers_answers_from_every_process(web_env: Any) -> None:
+    """--workers 2 serves the same feed bytes from worker processes; the clock stays single."""
+    process, port = _start(web_env, "--workers", "2")
+    try:
+        tags = set()
+        for _ in range(20):
+            _, _, headers = _get(f"http://127.0.0.1:{port}/feeds/all.ics")
+            tags.add(headers["ETag"])
+        assert len(tags) == 1  # every worker built identical bytes
+        scheduler = json.loads(_get(f"http://127.0.0.1:{port}/healthz")[1])["scheduler"]
+        assert scheduler["runs_in"] == "supervisor"
+    finally:
+        out, _ = _stop(process)
+    assert f"http://127.0.0.1:{port}/" in out
