@@ -127,8 +127,19 @@ def _initial(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, feed_events, campaign_progress, deliveries])
 
 
+def _deliveries_due_index(conn: Connection) -> None:
+    # Every claim and every tick asks "open rows due by now"; one index on both columns lets
+    # PostgreSQL answer that (and lock with SKIP LOCKED) without scanning every state's rows.
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_deliveries_state_due_at ON deliveries (state, due_at)"
+        )
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
+    Migration("0002_deliveries_state_due_index", _deliveries_due_index),
 ]
 
 

@@ -5,7 +5,8 @@ than the longest grace before now on a new database) up to a look-ahead, expires
 late, then sends every due delivery. Each channel group (one Slack webhook, one Teams flow, all
 email) runs in its own worker so a slow or broken destination delays no other, with a token
 bucket per destination. Retries use full-jitter exponential backoff from a seedable RNG, honour
-Retry-After, and stop at `max_attempts` or `not_after`.
+Retry-After, and stop at `max_attempts` or `not_after`. On PostgreSQL several workers may tick
+at once: one plans (under an advisory lock) while the others only send.
 """
 
 from __future__ import annotations
@@ -218,15 +219,11 @@ class Dispatcher:
 
     def _tick(self, now: dt.datetime) -> TickSummary:
         summary = TickSummary()
-        recovered = self.ledger.recover_leases(now)
-        summary.possible_duplicates = len(recovered)
-        start, end = self.window(now)
-        planned = self.planned(start, end)
-        summary.planned = len(planned)
-        synced = self.ledger.sync(planned, start, end, now, known_campaigns=self.known_campaigns())
-        summary.expired += len(synced.expired)
-        summary.superseded = len(synced.superseded)
-        summary.expired += len(self.ledger.expire(now))
+        with self.ledger.planning_lock() as planner:
+            if planner:
+                self._plan(now, summary)
+            else:
+                log.info("another worker is planning; this tick only sends what is due")
         self._unhealthy = set(self.ledger.meta_with_prefix(UNHEALTHY_PREFIX))
         groups = self._due_groups(now)
         if not groups:
@@ -242,6 +239,17 @@ class Dispatcher:
             if error is not None:
                 raise error
         return summary
+
+    def _plan(self, now: dt.datetime, summary: TickSummary) -> None:
+        recovered = self.ledger.recover_leases(now)
+        summary.possible_duplicates = len(recovered)
+        start, end = self.window(now)
+        planned = self.planned(start, end)
+        summary.planned = len(planned)
+        synced = self.ledger.sync(planned, start, end, now, known_campaigns=self.known_campaigns())
+        summary.expired += len(synced.expired)
+        summary.superseded = len(synced.superseded)
+        summary.expired += len(self.ledger.expire(now))
 
     def _due_groups(self, now: dt.datetime) -> dict[str, list[tuple[str, Channel | None]]]:
         with self.database.engine.connect() as conn:

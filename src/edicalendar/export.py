@@ -1,7 +1,8 @@
 """Static export: every feed as `feeds/NAME.ics` plus an `index.html` subscribe page.
 
 The folder mirrors the web server's paths (`/feeds/NAME.ics`), so it can be published as is to
-any static host or CDN under `feeds.base_url`. Files are written atomically and only when their
+any static host or CDN under `feeds.base_url`; `_headers` and `.htaccess` set the type and
+cache lifetime on hosts that read them. Files are written atomically and only when their
 bytes change; the page carries no build time, so the same data gives the same bytes.
 """
 
@@ -29,6 +30,9 @@ class ExportResult:
     feeds: list[str]
     events: int
     changed: int
+    #: Paths (relative to the folder) whose bytes changed and were written.
+    written: tuple[str, ...] = ()
+    unchanged: int = 0
 
 
 class OutputError(EdicalendarError):
@@ -76,17 +80,27 @@ def export_site(ctx: AppContext, directory: Path) -> ExportResult:
             f"feeds.base_url {base_url!r} is not https; Google Calendar only subscribes to "
             "https addresses (set feeds.base_url to where this folder will be published)"
         )
+    from edicalendar.statichost import host_files
+
     specs = feed_specs(ctx)
     bodies = build_all(ctx)
-    changed = 0
+    files: dict[str, bytes] = {}
     events = 0
     for spec in specs:
         body = bodies[spec.name]
         events += body.count(b"\r\nBEGIN:VEVENT\r\n")
-        changed += write_atomic(directory / "feeds" / f"{spec.name}.ics", body)
+        files[f"feeds/{spec.name}.ics"] = body
     page = subscribe_page(specs, base_url, ctx.loaded.settings.feeds.organisation)
-    changed += write_atomic(directory / "index.html", page.encode("utf-8"))
-    return ExportResult(feeds=[s.name for s in specs], events=events, changed=changed)
+    files["index.html"] = page.encode("utf-8")
+    files.update(host_files())
+    written = tuple(name for name, body in files.items() if write_atomic(directory / name, body))
+    return ExportResult(
+        feeds=[s.name for s in specs],
+        events=events,
+        changed=len(written),
+        written=written,
+        unchanged=len(files) - len(written),
+    )
 
 
 def feed_links(base_url: str, name: str) -> dict[str, str]:

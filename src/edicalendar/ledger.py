@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import Connection, Row, and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from edicalendar.db import Database, deliveries, parse_utc, utc_text
@@ -30,6 +30,9 @@ from edicalendar.planner import Message, ReminderOccurrence
 log = logging.getLogger("edicalendar.ledger")
 
 PLANNED_UNTIL = "reminders.planned_until"
+#: PostgreSQL advisory lock key held while one worker plans: the first 8 bytes of
+#: sha256("edicalendar.planner") as a signed bigint, unlikely to collide with other software.
+PLANNER_LOCK_KEY = -5820924305315958950
 #: However long the outage, history older than this is never planned (not even as `expired`).
 AUDIT_LIMIT = dt.timedelta(days=31)
 
@@ -146,6 +149,31 @@ class Ledger:
         self._local = threading.local()
 
     # --- planning ------------------------------------------------------------------------
+
+    @contextmanager
+    def planning_lock(self) -> Iterator[bool]:
+        """Yield True if this process may plan now, False if another worker is planning.
+
+        PostgreSQL: `pg_try_advisory_lock` on a connection held for the block, so several
+        workers on one database plan each window once; the server drops the lock if the
+        process dies. SQLite: always True (the instance lock file admits one process).
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        with self.engine.connect() as conn:
+            got = bool(
+                conn.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": PLANNER_LOCK_KEY}
+                ).scalar_one()
+            )
+            conn.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PLANNER_LOCK_KEY})
+                    conn.commit()
 
     def planned_until(self) -> dt.datetime | None:
         value = self.database.get_meta(PLANNED_UNTIL)
@@ -601,8 +629,14 @@ def _insert_values(
 def _set_meta(conn: Connection, key: str, value: str) -> None:
     from edicalendar.db import meta
 
-    if not conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount:
-        conn.execute(meta.insert().values(key=key, value=value))
+    # An upsert, not update-then-insert: two workers marking the same destination unhealthy
+    # at once would otherwise both insert and one would fail on the primary key.
+    if conn.dialect.name == "postgresql":
+        pg = postgresql.insert(meta).values(key=key, value=value)
+        conn.execute(pg.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
+    else:
+        lite = sqlite.insert(meta).values(key=key, value=value)
+        conn.execute(lite.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
 
 def _chunks(items: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:

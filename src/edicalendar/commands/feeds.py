@@ -106,11 +106,24 @@ def export(
         Path,
         typer.Argument(help="Folder to write index.html and feeds/*.ics into.", file_okay=False),
     ],
+    if_changed: Annotated[
+        bool,
+        typer.Option(
+            "--if-changed",
+            help="List each file written (only files whose bytes changed are ever written), "
+            "for a cron job that syncs just those to a static host.",
+        ),
+    ] = False,
 ) -> None:
     """Write every feed as feeds/NAME.ics plus an index.html subscribe page, for static hosting."""
     from edicalendar.export import export_site
 
     result = export_site(context(ctx), directory)
+    if if_changed:
+        for name in result.written:
+            sys.stdout.write(f"{name}\n")
+        sys.stdout.write(f"{len(result.written)} written, {result.unchanged} unchanged\n")
+        return
     sys.stdout.write(
         f"exported {len(result.feeds)} feeds ({result.events} events, "
         f"{result.changed} file{'s' if result.changed != 1 else ''} changed) "

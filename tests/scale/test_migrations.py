@@ -1,0 +1,99 @@
+"""Upgrading a database made by the previous schema, on SQLite and PostgreSQL.
+
+The previous schema is what migration 0001 alone creates; 0002 adds the (state, due_at) index
+the claim query uses. A database at 0001 holding rows in every table must come through the
+upgrade with every row intact, and the ledger must work on it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Integer, Table, inspect, select
+
+import edicalendar.db as db
+from edicalendar.db import (
+    campaign_progress,
+    deliveries,
+    feed_events,
+    meta,
+    open_database,
+    schema_migrations,
+)
+from edicalendar.ledger import Ledger
+from edicalendar.planner import PlanInput, PlanSettings, plan
+
+INDEX = "ix_deliveries_state_due_at"
+TABLES = (meta, feed_events, campaign_progress, deliveries)
+DUE = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def _dump(database: db.Database) -> dict[str, list[tuple[Any, ...]]]:
+    with database.engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(row) for row in conn.execute(select(table)))
+            for table in TABLES
+        }
+
+
+def _filled(table: Table, number: int) -> dict[str, Any]:
+    """A row with every required column set, whatever columns 0001 has by now."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.nullable or column.autoincrement is True or column.default is not None:
+            continue
+        if isinstance(column.type, Integer) and not column.primary_key:
+            row[column.name] = number + 1
+        else:
+            row[column.name] = f"{column.name}-{number}"
+    return row
+
+
+def _indexes(database: db.Database) -> dict[str, list[str | None]]:
+    return {
+        str(ix["name"]): list(ix["column_names"])
+        for ix in inspect(database.engine).get_indexes("deliveries")
+    }
+
+
+def test_database_at_0001_upgrades_without_losing_rows(
+    any_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    generated_load: Callable[[int, list[str]], PlanInput],
+) -> None:
+    """A 0001 database with rows gains the claim index and keeps every row, on both engines."""
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+    old = open_database(any_url)
+    try:
+        assert INDEX not in _indexes(old)
+        window = (DUE - dt.timedelta(hours=1), DUE + dt.timedelta(hours=1))
+        planned = plan(generated_load(40, ["console"]), PlanSettings(), *window)
+        assert len(planned) == 40
+        ledger = Ledger(old)
+        ledger.sync(planned, *window, DUE - dt.timedelta(hours=1))
+        ledger.set_meta("reminders.halted.email", '{"reason": "535"}')
+        with old.engine.begin() as conn:
+            for table in (feed_events, campaign_progress):
+                for number in range(3):
+                    conn.execute(table.insert().values(_filled(table, number)))
+        before = _dump(old)
+    finally:
+        old.close()
+    assert len(before["deliveries"]) == 40
+    assert len(before["feed_events"]) == len(before["campaign_progress"]) == 3
+
+    monkeypatch.undo()
+    upgraded = open_database(any_url)
+    try:
+        with upgraded.engine.connect() as conn:
+            applied = list(conn.execute(select(schema_migrations.c.name)).scalars())
+        assert sorted(applied) == [m.name for m in db.MIGRATIONS]
+        assert _indexes(upgraded)[INDEX] == ["state", "due_at"]
+        assert _dump(upgraded) == before
+        claimed = Ledger(upgraded).claim(DUE, dt.timedelta(minutes=5), limit=100)
+        assert len(claimed) == 40
+    finally:
+        upgraded.close()
