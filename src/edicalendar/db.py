@@ -208,10 +208,19 @@ class Database:
             return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
 
     def set_meta(self, key: str, value: str) -> None:
+        """Store `value` under `key`, atomically (an upsert, safe with several processes)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        statement: Any
+        if self.is_sqlite:
+            statement = sqlite.insert(meta).values(key=key, value=value)
+        else:
+            statement = postgresql.insert(meta).values(key=key, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=[meta.c.key], set_={"value": statement.excluded.value}
+        )
         with self.engine.begin() as conn:
-            updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value))
-            if updated.rowcount == 0:
-                conn.execute(meta.insert().values(key=key, value=value))
+            conn.execute(statement)
 
 
 def open_database(url: str, *, check: bool = True, create: bool = True) -> Database:
