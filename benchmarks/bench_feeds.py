@@ -3,7 +3,7 @@ serialisation with serialising the same events straight through `icalendar`.
 
 Run from the repository root (results go in docs/performance.md, "Feeds"):
 
-    PYTHONPATH=src /work/venv/bin/python benchmarks/bench_feeds.py [--calendars DIR] [--repeat N]
+    .venv/bin/python benchmarks/bench_feeds.py [--calendars DIR] [--repeat N]
 
 It uses a throwaway SQLite database in a temporary folder and a fixed clock, so runs compare.
 """

@@ -7,7 +7,7 @@ then sent by the fleet. Each worker is a real `python -m edicalendar remind --at
 rate limits are lifted. Run from the repository root (results go in
 docs/performance.md, "Workers"):
 
-    PYTHONPATH=src /work/venv/bin/python benchmarks/bench_workers.py \
+    .venv/bin/python benchmarks/bench_workers.py \
         --postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/edicalendar_test --repeat 3
 
 The URL names any database on the server (default: $EDICALENDAR_TEST_POSTGRES_URL); each run
