@@ -526,29 +526,3 @@ def utc(*args: int) -> dt.datetime:
 @pytest.fixture
 def run_async() -> Callable[[Any], Any]:
     return lambda coro: asyncio.run(coro)
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database on the server scripts/test.sh starts; fails when none is set."""
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    base = os.environ.get("EDICALENDAR_TEST_POSTGRES_URL")
-    if not base:
-        pytest.fail(
-            "EDICALENDAR_TEST_POSTGRES_URL is not set: run the suite with `bash scripts/test.sh`, "
-            "or deselect with -m 'not postgres'"
-        )
-    name = f"edicalendar_rem_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
 from edicalendar.planner import PlanInput
@@ -45,33 +43,6 @@ rule = { kind = "fixed", month = 3, day = 8 }
 description = "The day every generated campaign is about."
 sources = ["https://example.org/scale-test-day"]
 """
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{(tmp_path / 'data' / 'edicalendar.db').as_posix()}"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database; fails (never skips) when no server is set."""
-    base = os.environ.get("EDICALENDAR_TEST_POSTGRES_URL")
-    if not base:
-        pytest.fail(
-            "EDICALENDAR_TEST_POSTGRES_URL is not set: run the suite with `bash scripts/test.sh`, "
-            "which starts PostgreSQL on 127.0.0.1, or deselect with -m 'not postgres'"
-        )
-    name = f"edicalendar_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

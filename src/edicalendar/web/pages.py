@@ -14,10 +14,11 @@ from starlette.responses import HTMLResponse
 
 from edicalendar.clashes import find_clashes
 from edicalendar.config import FeedSettings
+from edicalendar.feeds import CATEGORY_LABELS
 from edicalendar.model import Category
 from edicalendar.occurrences import expand
 from edicalendar.web.live import LiveData
-from edicalendar.web.render import CATEGORY_LABELS, error_page, page
+from edicalendar.web.render import error_page, page
 from edicalendar.web.views import (
     WEEKDAYS,
     QueryError,

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from edicalendar.model import Category
+from edicalendar.feeds import CATEGORY_LABELS
 
 SITE_NAME = "EDI awareness calendar"
 
@@ -23,20 +23,6 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/campaigns", "Campaigns"),
 )
 
-#: How each category reads on a page (the Equality Act 2010 wording where it applies).
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.AGE: "Age",
-    Category.DISABILITY: "Disability",
-    Category.GENDER_REASSIGNMENT: "Gender reassignment",
-    Category.MARRIAGE_CIVIL_PARTNERSHIP: "Marriage and civil partnership",
-    Category.PREGNANCY_MATERNITY: "Pregnancy and maternity",
-    Category.RACE: "Race",
-    Category.RELIGION_BELIEF: "Religion or belief",
-    Category.SEX: "Sex",
-    Category.SEXUAL_ORIENTATION: "Sexual orientation",
-    Category.HEALTH_WELLBEING: "Health and wellbeing",
-    Category.GENERAL_EDI: "General EDI",
-}
 
 STATUS_TITLES = {
     400: "Check what you asked for",

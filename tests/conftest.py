@@ -1,4 +1,4 @@
-"""Database fixtures: a real SQLite file, and the PostgreSQL server that scripts/test.sh starts."""
+"""Fixtures shared by every test area: real databases (an SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from sqlalchemy import create_engine, text
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A not-yet-created SQLite file under the test's temporary folder."""
     return f"sqlite:///{(tmp_path / 'data' / 'edicalendar.db').as_posix()}"
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema-less database; fails (never skips) when no server is set."""
+    """A fresh, empty PostgreSQL database; fails (never skips) when no server is set."""
     base = os.environ.get("EDICALENDAR_TEST_POSTGRES_URL")
     if not base:
         pytest.fail(
@@ -29,9 +30,8 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + "/" + name
     try:
-        yield url
+        yield base.rsplit("/", 1)[0] + "/" + name
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
