@@ -45,6 +45,14 @@ def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
     }
 
 
+def display_record(occurrence: Occurrence) -> dict[str, Any]:
+    """:func:`occurrence_record` plus the human columns of tables (`dates`, `status_text`)."""
+    record = occurrence_record(occurrence)
+    record["dates"] = date_range_text(occurrence)
+    record["status_text"] = status_text(occurrence)
+    return record
+
+
 def status_text(occurrence: Occurrence) -> str:
     """Short human wording of an occurrence's status, as shown in tables and feeds."""
     text = occurrence.status.value

@@ -89,15 +89,13 @@ def _when(occ: Occurrence, today: dt.date) -> str:
 
 def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
     """Print the view as a table, JSON or CSV."""
-    from edicalendar.output import date_range_text, emit, occurrence_record, status_text, warn
+    from edicalendar.output import display_record, emit, occurrence_record, warn
 
     for message in view.warnings:
         warn(message)
     rows = []
     for occ in view.observances:
-        record = occurrence_record(occ)
-        record["dates"] = date_range_text(occ)
-        record["status_text"] = status_text(occ)
+        record = display_record(occ)
         record["when"] = _when(occ, view.start)
         rows.append(record)
     emit(

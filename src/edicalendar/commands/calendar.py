@@ -67,7 +67,7 @@ def occurrences(
     """Every observance between two dates, with status (confirmed/provisional/estimated)."""
     from edicalendar.errors import UsageError
     from edicalendar.occurrences import expand
-    from edicalendar.output import date_range_text, emit, occurrence_record, status_text, warn
+    from edicalendar.output import display_record, emit, warn
 
     app_ctx = context(ctx)
     start, end = parse_day(from_, "--from"), parse_day(to, "--to")
@@ -82,12 +82,7 @@ def occurrences(
     expansion = expand(catalog, start, end, categories=category or (), calendars=calendar or ())
     for message in expansion.warnings:
         warn(message)
-    rows = []
-    for occ in expansion.occurrences:
-        record = occurrence_record(occ)
-        record["dates"] = date_range_text(occ)
-        record["status_text"] = status_text(occ)
-        rows.append(record)
+    rows = [display_record(occ) for occ in expansion.occurrences]
     emit(
         rows,
         fmt,
