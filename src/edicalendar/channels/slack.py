@@ -8,11 +8,10 @@ cut to Slack's block limits (3,000 characters a section, 150 for a header), 12,0
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from edicalendar.channels.base import Outbound, Outcome, SendResult, truncate
-from edicalendar.channels.webhook import WebhookPoster
+from edicalendar.channels.base import Outcome, truncate
+from edicalendar.channels.webhook import WebhookChannel
 from edicalendar.planner import Message
 
 SECTION_LIMIT = 3000
@@ -54,22 +53,12 @@ def slack_payload(message: Message, key: str) -> dict[str, Any]:
     return {"text": fallback, "blocks": blocks}
 
 
-class SlackChannel:
+class SlackChannel(WebhookChannel):
     """A Slack channel reached through its incoming webhook URL."""
 
     kind = "slack"
+    classes = CLASSES
+    success = Outcome.SENT
 
-    def __init__(self, name: str, url: str, timeout: float, rate_per_second: float) -> None:
-        self.name = name
-        self.group = f"slack:{name}"
-        self.rate_per_second = rate_per_second
-        self._poster = WebhookPoster(url, timeout)
-        self._digest = hashlib.sha256(url.encode()).hexdigest()
-
-    def send(self, item: Outbound) -> SendResult:
-        return self._poster.post(
-            slack_payload(item.message, item.key), item.key, CLASSES, Outcome.SENT
-        )
-
-    def fingerprint(self) -> str:
-        return self._digest
+    def payload(self, message: Message, key: str) -> dict[str, Any]:
+        return slack_payload(message, key)

@@ -8,13 +8,12 @@ ledger records `accepted`, not `sent`. Cards are kept under about 25 KB (the lim
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from edicalendar.channels.base import Outbound, Outcome, SendResult, truncate
-from edicalendar.channels.webhook import WebhookPoster
+from edicalendar.channels.base import Outcome, truncate
+from edicalendar.channels.webhook import WebhookChannel
 from edicalendar.errors import ConfigError
 from edicalendar.planner import Message
 
@@ -108,22 +107,12 @@ def teams_payload(message: Message, key: str) -> dict[str, Any]:
         body = truncate(body, max(0, len(body) - (size - CARD_LIMIT_BYTES) - 64))
 
 
-class TeamsChannel:
+class TeamsChannel(WebhookChannel):
     """A Teams channel reached through a Workflows webhook."""
 
     kind = "teams"
+    classes = CLASSES
+    success = Outcome.ACCEPTED
 
-    def __init__(self, name: str, url: str, timeout: float, rate_per_second: float) -> None:
-        self.name = name
-        self.group = f"teams:{name}"
-        self.rate_per_second = rate_per_second
-        self._poster = WebhookPoster(url, timeout)
-        self._digest = hashlib.sha256(url.encode()).hexdigest()
-
-    def send(self, item: Outbound) -> SendResult:
-        return self._poster.post(
-            teams_payload(item.message, item.key), item.key, CLASSES, Outcome.ACCEPTED
-        )
-
-    def fingerprint(self) -> str:
-        return self._digest
+    def payload(self, message: Message, key: str) -> dict[str, Any]:
+        return teams_payload(message, key)

@@ -7,17 +7,21 @@ result, and exceptions from `requests` (which quote it) are reduced to their cla
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 import requests
 
-from edicalendar.channels.base import Outcome, SendResult, parse_retry_after
+from edicalendar.channels.base import Outbound, Outcome, SendResult, parse_retry_after
 from edicalendar.errors import ConfigError
 from edicalendar.redact import install_log_redaction, redact, register_secret
+
+if TYPE_CHECKING:
+    from edicalendar.planner import Message
 
 USER_AGENT = "edicalendar-reminders/1"
 
@@ -86,3 +90,32 @@ class WebhookPoster:
 
     def close(self) -> None:
         self._session.close()
+
+
+class WebhookChannel:
+    """A chat channel reached through a webhook URL; subclasses give the payload and meanings."""
+
+    kind: str
+    #: How HTTP status codes are classified for this service.
+    classes: ClassVar[Mapping[int, Outcome]]
+    #: What a 2xx means: Slack confirms the post (sent), Teams only accepts the trigger.
+    success: ClassVar[Outcome]
+
+    def __init__(self, name: str, url: str, timeout: float, rate_per_second: float) -> None:
+        self.name = name
+        self.group = f"{self.kind}:{name}"
+        self.rate_per_second = rate_per_second
+        self._poster = WebhookPoster(url, timeout)
+        self._digest = hashlib.sha256(url.encode()).hexdigest()
+
+    def payload(self, message: Message, key: str) -> dict[str, Any]:
+        """The JSON body for one message."""
+        raise NotImplementedError
+
+    def send(self, item: Outbound) -> SendResult:
+        return self._poster.post(
+            self.payload(item.message, item.key), item.key, self.classes, self.success
+        )
+
+    def fingerprint(self) -> str:
+        return self._digest
