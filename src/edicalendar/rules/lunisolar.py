@@ -4,8 +4,10 @@ Each festival names one authority for its date. Inside the years a `holidays` ta
 (almanac dates transcribed from timeanddate.com India and drikpanchang.com, or computed Chinese
 and Buddhist calendars) the table gives the date; outside it the same rule is computed from the
 Sun and Moon (:mod:`edicalendar.rules.lunisolar_astro`), and `scripts/lunisolar_agreement.py`
-shows how often the two agree. Every date is `estimated`: temples and gurdwaras may keep a
-festival a day either side, and `FestivalInfo.variation` says why for each.
+shows how often the two agree. `computed` does this work offline; `dates` answers from the
+table it is written to (:mod:`edicalendar.rules.lunisolar_data`). Every date is `estimated`:
+temples and gurdwaras may keep a festival a day either side, and `FestivalInfo.variation` says
+why for each.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from edicalendar.errors import RuleError, UnsupportedYearError
-from edicalendar.model import LunisolarRule, RuleDate, Status
+from edicalendar.model import LunisolarRule, RuleDate
+from edicalendar.rules import lunisolar_data
 from edicalendar.rules.lunisolar_tables import TableRef, table_dates
 
 #: Every festival computes for these Gregorian years (the ephemeris tabulates 1948-2102).
@@ -394,8 +397,12 @@ def _astronomical(name: str, year: int) -> tuple[dt.date, ...]:
     return tuple(sorted({d for d in days if d.year == year}))
 
 
-@lru_cache(maxsize=4096)
-def _published(name: str, year: int) -> tuple[tuple[dt.date, str], ...]:
+def computed(name: str, year: int) -> tuple[tuple[dt.date, str], ...]:
+    """The festival's start days in `year` with their method, worked out (slow; offline use).
+
+    The UK fixed date if the festival has one, else the `holidays` table inside its years,
+    else the astronomical rule. `scripts/generate_lunisolar_table.py` tabulates this.
+    """
     info = FESTIVALS[name]
     if info.fixed is not None:
         return ((dt.date(year, info.fixed.month, info.fixed.day), METHOD_NANAKSHAHI),)
@@ -417,14 +424,22 @@ def dates(
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
         raise UnsupportedYearError(subject, year, first, last, "lunisolar ephemeris range")
-    length = info.default_days if duration_days is None else duration_days
+    table = lunisolar_data.load()
+    facts = table.festivals.get(info.name)
+    found = table.dates.get((info.name, year))
+    if facts is None or found is None:
+        raise RuleError(
+            f"{subject}: the lunisolar table has no {info.name} dates for {year}; "
+            f"regenerate it with {lunisolar_data.GENERATOR}"
+        )
+    length = facts.days if duration_days is None else duration_days
     return [
         RuleDate(
             start=start,
             end=start + dt.timedelta(days=length - 1),
-            status=Status.ESTIMATED,
-            may_vary_days=info.may_vary_days,
+            status=facts.status,
+            may_vary_days=facts.may_vary_days,
             method=method,
         )
-        for start, method in _published(info.name, year)
+        for start, method in found
     ]
