@@ -135,8 +135,12 @@ class RRuleRuleIn(_Strict):
     def _parse(cls, value: str) -> str:
         from dateutil.rrule import rrulestr
 
-        if any(part in value.upper() for part in ("DTSTART", "COUNT=", "UNTIL=")):
+        upper = value.upper()
+        if any(part in upper for part in ("DTSTART", "COUNT=", "UNTIL=")):
             raise ValueError("give only the yearly pattern (no DTSTART, COUNT or UNTIL)")
+        if any(part in upper for part in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+            # Observances are all-day: times of day would repeat the same date.
+            raise ValueError("observances are all-day: remove BYHOUR, BYMINUTE and BYSECOND")
         try:
             rrulestr(value, dtstart=dt.datetime(2024, 1, 1))
         except (ValueError, TypeError) as exc:
@@ -224,7 +228,9 @@ class ObservanceIn(_Strict):
     description: Annotated[str, Field(min_length=1, max_length=2000)]
     url: str | None = None
     sources: Annotated[list[str], Field(min_length=1)]
-    duration_days: Annotated[int, Field(ge=1, le=400)] | None = None
+    # At most a year, so an occurrence never reaches past the year after it starts (the
+    # occurrence window looks back one year for spans that began earlier).
+    duration_days: Annotated[int, Field(ge=1, le=366)] | None = None
     begins_evening_before: bool = False
     announced: bool = False
     fasting: bool = False
