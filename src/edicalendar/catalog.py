@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -44,7 +45,15 @@ HEBREW_MONTHS = frozenset(
 )
 
 
-_CATEGORY_VALUES = frozenset(c.value for c in model.Category)
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _member(enum: type[_E], value: Any, what: str) -> _E:
+    """`value` as a member of `enum`, or an error listing the names a data file may use."""
+    names = [member.value for member in enum]
+    if isinstance(value, str) and value in names:
+        return enum(value)
+    raise ValueError(f"unknown {what} {value!r}; use one of: {', '.join(names)}")
 
 
 class _Strict(BaseModel):
@@ -99,10 +108,7 @@ class NthWeekdayRuleIn(_Strict):
     @field_validator("weekday", mode="before")
     @classmethod
     def _weekday(cls, value: Any) -> Any:
-        names = [w.value for w in model.Weekday]
-        if isinstance(value, str) and value in names:
-            return model.Weekday(value)
-        raise ValueError(f"unknown weekday {value!r}; use one of: {', '.join(names)}")
+        return _member(model.Weekday, value, "weekday")
 
     @field_validator("nth")
     @classmethod
@@ -120,10 +126,7 @@ class EasterRuleIn(_Strict):
     @field_validator("calendar", mode="before")
     @classmethod
     def _calendar(cls, value: Any) -> Any:
-        names = [c.value for c in model.EasterCalendar]
-        if isinstance(value, str) and value in names:
-            return model.EasterCalendar(value)
-        raise ValueError(f"unknown Easter calendar {value!r}; use one of: {', '.join(names)}")
+        return _member(model.EasterCalendar, value, "Easter calendar")
 
 
 class RRuleRuleIn(_Strict):
@@ -252,11 +255,7 @@ class ObservanceIn(_Strict):
     @classmethod
     def _categories(cls, value: Any) -> Any:
         if isinstance(value, list):
-            unknown = [v for v in value if not (isinstance(v, str) and v in _CATEGORY_VALUES)]
-            if unknown:
-                known = ", ".join(c.value for c in model.Category)
-                raise ValueError(f"unknown category {unknown[0]!r}; use one of: {known}")
-            return [model.Category(v) for v in value]
+            return [_member(model.Category, v, "category") for v in value]
         return value
 
     @field_validator("sources")
