@@ -61,10 +61,10 @@ def _clear_engine_caches(*, keep_tables: bool) -> int:
 
 
 def bench_engine(calendars: Path, repeat: int) -> dict[str, Any]:
-    from edicalendar.catalog import load_catalog
+    from edicalendar.calendar.catalog import load_catalog
+    from edicalendar.calendar.occurrences import occurrences_in_year
     from edicalendar.errors import UnsupportedYearError
     from edicalendar.model import Observance
-    from edicalendar.occurrences import occurrences_in_year
 
     load_seconds, catalog = _median_seconds(lambda: load_catalog(calendars), repeat)
     observances = list(load_catalog(calendars).observances.values())
@@ -81,7 +81,7 @@ def bench_engine(calendars: Path, repeat: int) -> dict[str, Any]:
     # Imports are not what is measured; lunisolar is optional in older checkouts.
     for rules in ("gregorian", "hebrew", "islamic", "lunisolar"):
         with contextlib.suppress(ImportError):
-            importlib.import_module(f"edicalendar.rules.{rules}")
+            importlib.import_module(f"edicalendar.calendar.rules.{rules}")
 
     def cold() -> int:
         _clear_engine_caches(keep_tables=False)

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from edicalendar.calendar.occurrences import expand
 from edicalendar.context import AppContext
-from edicalendar.feeds import (
+from edicalendar.feeds.build import (
     OBSERVANCE_SCOPE,
     TrackedEvent,
     build_all,
@@ -31,8 +32,7 @@ from edicalendar.feeds import (
     render_feed,
     render_tracked,
 )
-from edicalendar.feedstate import FeedState
-from edicalendar.occurrences import expand
+from edicalendar.feeds.tracking import FeedState
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 

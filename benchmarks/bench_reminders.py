@@ -24,10 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from edicalendar.channels import build_channels
 from edicalendar.config import Settings
-from edicalendar.db import open_database
-from edicalendar.dispatch import Dispatcher, plan_settings
 from edicalendar.model import (
     Campaign,
     CampaignInstance,
@@ -39,7 +36,10 @@ from edicalendar.model import (
     Status,
     Task,
 )
-from edicalendar.planner import PlanInput, PlanSettings, plan
+from edicalendar.reminders.channels import build_channels
+from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
+from edicalendar.storage.engine import open_database
 
 LONDON = ZoneInfo("Europe/London")
 DESTINATIONS = ("slack-comms", "teams-edi", "email-edi", "slack-staff", "teams-staff")
@@ -182,7 +182,7 @@ def bench_dispatch(messages: int) -> tuple[float, int]:
 def bench_lateness(count: int) -> list[float]:
     """Seconds late for `count` reminders due one per second while the clock runs."""
     from edicalendar.context import system_now
-    from edicalendar.scheduler import ReminderClock
+    from edicalendar.reminders.scheduler import ReminderClock
 
     server, url = _server()
     _Sink.arrivals = []

@@ -1,10 +1,10 @@
 """Write the lunisolar festival table the engine reads at run time.
 
-For every festival in `edicalendar.rules.lunisolar.FESTIVALS` and every supported year this
-computes the dates (the `holidays` tables inside their years, the Sun and Moon outside them)
-and writes `src/edicalendar/rules/lunisolar_table.json`, one festival-year per line, under a
-header naming the ephem and holidays versions used and the date. Run it after changing a
-festival's rule or upgrading either library, and review the diff.
+For every festival in `edicalendar.calendar.rules.lunisolar.festivals.FESTIVALS` and every
+supported year this computes the dates (the `holidays` tables inside their years, the Sun and
+Moon outside them) and writes `src/edicalendar/calendar/rules/lunisolar/table.json`, one
+festival-year per line, under a header naming the ephem and holidays versions used and the
+date. Run it after changing a festival's rule or upgrading either library, and review the diff.
 
     PYTHONPATH=src python scripts/generate_lunisolar_table.py            # rewrite the table
     PYTHONPATH=src python scripts/generate_lunisolar_table.py --check    # exit 1 on a difference
@@ -18,7 +18,8 @@ import difflib
 import json
 import sys
 
-from edicalendar.rules import lunisolar_data
+from edicalendar.calendar.rules.lunisolar import generate
+from edicalendar.calendar.rules.lunisolar import table as lunisolar_data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     today = dt.datetime.now(dt.UTC).date()
-    text = lunisolar_data.render(today, lunisolar_data.library_versions())
+    text = generate.render(today, generate.library_versions())
     path = lunisolar_data.TABLE_PATH
     if args.check:
         shipped = path.read_text(encoding="utf-8") if path.exists() else "{}"

@@ -17,9 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from edicalendar.catalog import Catalog, load_catalog
+from edicalendar.calendar.catalog import Catalog, load_catalog
+from edicalendar.calendar.occurrences import occurrences_in_year
 from edicalendar.errors import EdicalendarError, UnsupportedYearError
-from edicalendar.occurrences import occurrences_in_year
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_YEAR = 2000

@@ -18,11 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from edicalendar.calendar.rules.lunisolar import astro
+from edicalendar.calendar.rules.lunisolar import festivals as lunisolar
+from edicalendar.calendar.rules.lunisolar.festivals import (
+    FESTIVALS,
+    FestivalInfo,
+    SankrantiRule,
+    TithiRule,
+)
+from edicalendar.calendar.rules.lunisolar.holidays_tables import TableRef, table_dates, table_range
 from edicalendar.model import LunisolarRule
-from edicalendar.rules import lunisolar
-from edicalendar.rules import lunisolar_astro as astro
-from edicalendar.rules.lunisolar import FESTIVALS, FestivalInfo, SankrantiRule, TithiRule
-from edicalendar.rules.lunisolar_tables import TableRef, table_dates, table_range
 
 ROOT = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
@@ -172,7 +177,8 @@ def render(comparisons: list[Comparison]) -> str:
         "# Lunisolar festival dates: computed rule against the `holidays` tables",
         "",
         "Written by `scripts/lunisolar_agreement.py`; do not edit by hand. For every festival "
-        "the astronomical rule in `src/edicalendar/rules/lunisolar.py` (PyEphem positions, "
+        "the astronomical rule in `src/edicalendar/calendar/rules/lunisolar/festivals.py` "
+        "(PyEphem positions, "
         "Lahiri ayanamsa, New Delhi sunrise and sunset, China Standard Time for Chinese "
         "months) is run for each year its `holidays` table covers within the supported years "
         f"{lunisolar.SUPPORTED_YEARS[0]}-{lunisolar.SUPPORTED_YEARS[1]}, and compared day for "
@@ -369,7 +375,8 @@ def _festival_reference() -> list[str]:
     lines = [
         "## Festivals: rule, authority and local variation",
         "",
-        "From `FESTIVALS` in `src/edicalendar/rules/lunisolar.py`. Every date is `estimated`.",
+        "From `FESTIVALS` in `src/edicalendar/calendar/rules/lunisolar/festivals.py`. "
+        "Every date is `estimated`.",
         "",
         "| festival | tradition | days | rule | authority followed | may vary (days) | why |",
         "|---|---|---|---|---|---|---|",

@@ -15,11 +15,11 @@ import ephem
 import pytest
 from lunardate import LunarDate
 
+from edicalendar.calendar.rules import dates_for_year, lunisolar
+from edicalendar.calendar.rules.lunisolar.festivals import FESTIVALS, astronomical_dates
+from edicalendar.calendar.rules.lunisolar.holidays_tables import TableRef, table_dates, table_range
 from edicalendar.errors import RuleError, UnsupportedYearError
 from edicalendar.model import LunisolarRule, Status
-from edicalendar.rules import dates_for_year, lunisolar
-from edicalendar.rules.lunisolar import FESTIVALS, astronomical_dates
-from edicalendar.rules.lunisolar_tables import TableRef, table_dates, table_range
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "lunisolar"
@@ -350,7 +350,7 @@ def test_warm_process_computes_every_festival_2000_2075_quickly() -> None:
 def test_importing_the_engine_loads_no_astronomy() -> None:
     """Importing the engine does not import ephem or holidays (the CLI starts fast)."""
     code = (
-        "import sys, edicalendar.rules.lunisolar\n"
+        "import sys, edicalendar.calendar.rules.lunisolar.festivals\n"
         "assert 'ephem' not in sys.modules, 'ephem'\n"
         "assert 'holidays' not in sys.modules, 'holidays'\n"
     )
@@ -383,7 +383,7 @@ ADHIKA_MONTHS = {
 
 def test_adhika_months_match_the_published_list() -> None:
     """The leap months 2005-2024 are the published ones, starting at the new moon before day 1."""
-    from edicalendar.rules import lunisolar_astro as astro
+    from edicalendar.calendar.rules.lunisolar import astro
 
     found = {
         astro.to_datetime(month.start).year: month

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.catalog import Catalog, load_catalog
+from edicalendar.calendar.catalog import Catalog, load_catalog
+from edicalendar.calendar.occurrences import expand
 from edicalendar.model import Category, Observance, Occurrence, Status
-from edicalendar.occurrences import expand
 
 ROOT = Path(__file__).resolve().parents[1]
 CALENDARS = ROOT / "calendars"

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from edicalendar.catalog import Catalog
+    from edicalendar.calendar.catalog import Catalog
     from edicalendar.config import LoadedSettings
-    from edicalendar.db import Database
+    from edicalendar.storage.engine import Database
 
 
 def system_now() -> dt.datetime:
@@ -48,12 +48,12 @@ class AppContext:
 
     @cached_property
     def catalog(self) -> Catalog:
-        from edicalendar.catalog import load_catalog
+        from edicalendar.calendar.catalog import load_catalog
 
         return load_catalog(self.loaded.calendars_dir)
 
     @cached_property
     def database(self) -> Database:
-        from edicalendar.db import open_database
+        from edicalendar.storage.engine import open_database
 
         return open_database(self.loaded.database_url)

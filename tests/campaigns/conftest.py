@@ -39,6 +39,6 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def catalog() -> object:
     """The fixture calendar, loaded."""
-    from edicalendar.catalog import load_catalog
+    from edicalendar.calendar.catalog import load_catalog
 
     return load_catalog(DATA / "calendars")

@@ -115,8 +115,8 @@ def test_new_writes_a_skeleton_that_passes_check(
 
 def test_shipped_campaigns_name_shipped_observances() -> None:
     """Every observance id in campaigns/ exists in the shipped calendars/ and dates each year."""
-    from edicalendar.campaigns import load_campaigns
-    from edicalendar.catalog import load_catalog
+    from edicalendar.calendar.catalog import load_catalog
+    from edicalendar.campaigns.files import load_campaigns
 
     root = Path(__file__).resolve().parents[2]
     catalog = load_catalog(root / "calendars")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.campaigns import load_campaigns
+from edicalendar.calendar.workdays import WorkingDays
+from edicalendar.campaigns.files import load_campaigns
+from edicalendar.campaigns.instances import due_tasks, expand_campaigns
 from edicalendar.model import Campaign, CampaignInstance
-from edicalendar.plan import due_tasks, expand_campaigns
-from edicalendar.workdays import WorkingDays
 
 D = dt.date
 

@@ -52,8 +52,8 @@ def test_done_round_trips_through_sqlite_and_leaves_upcoming(
 ) -> None:
     """`campaign done` records who and which instance; the task leaves `upcoming` and
     `done_tasks`, and `--undo` brings it back."""
-    from edicalendar.db import open_database
-    from edicalendar.progress import done_tasks
+    from edicalendar.campaigns.progress import done_tasks
+    from edicalendar.storage.engine import open_database
 
     assert _upcoming_tasks(config, capsys) == ["confirm-speaker", "write-up"]
     args = ["--config", str(config), "campaign", "done", "iwd-2021", "confirm-speaker"]
@@ -137,8 +137,8 @@ def test_progress_commands_refuse_what_does_not_exist(
 
 def test_progress_never_makes_check_fail(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Recorded progress for a campaign later removed from the files does not upset `check`."""
-    from edicalendar.db import open_database
-    from edicalendar.progress import record_task
+    from edicalendar.campaigns.progress import record_task
+    from edicalendar.storage.engine import open_database
 
     db = open_database(f"sqlite:///{config.parent / 'data' / 'edicalendar.db'}")
     try:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edicalendar.campaigns.relative import RelativeDayError, parse_relative
 from edicalendar.model import Anchor
-from edicalendar.relative import RelativeDayError, parse_relative
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_canonical_text_parses_back_to_the_same_day(
     days: int, working: bool, anchor: Anchor
 ) -> None:
     """The canonical spelling stored in `text` reads back as the same relative day."""
-    from edicalendar.relative import format_relative
+    from edicalendar.campaigns.relative import format_relative
 
     text = format_relative(anchor, days, working)
     again = parse_relative(text)
@@ -59,9 +59,9 @@ def test_canonical_text_parses_back_to_the_same_day(
 
 def test_resolves_calendar_days_from_start_and_end(catalog: object) -> None:
     """`-28d` counts from the first day, `end+1d` from the last (LGBT+ History Month 2021)."""
-    from edicalendar.occurrences import occurrences_in_year
-    from edicalendar.relative import resolve
-    from edicalendar.workdays import WorkingDays
+    from edicalendar.calendar.occurrences import occurrences_in_year
+    from edicalendar.calendar.workdays import WorkingDays
+    from edicalendar.campaigns.relative import resolve
 
     month = occurrences_in_year(catalog.observances["lgbt-history-month"], 2021)[0]  # type: ignore[attr-defined]
     workdays = WorkingDays()

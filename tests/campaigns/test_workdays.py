@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from edicalendar.workdays import WorkingDays
+from edicalendar.calendar.workdays import WorkingDays
 
 D = dt.date
 

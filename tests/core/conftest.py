@@ -16,7 +16,7 @@ from types import ModuleType
 
 import pytest
 
-from edicalendar.catalog import Catalog, load_catalog
+from edicalendar.calendar.catalog import Catalog, load_catalog
 
 CORE_DATA = Path(__file__).resolve().parent / "data"
 REPO_ROOT = Path(__file__).resolve().parents[2]

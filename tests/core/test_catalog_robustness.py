@@ -16,9 +16,9 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
+from edicalendar.calendar.occurrences import expand
 from edicalendar.errors import CatalogError, EdicalendarError
-from edicalendar.occurrences import expand
 
 scalars = st.one_of(
     st.integers(min_value=-40, max_value=40),

@@ -17,7 +17,9 @@ import pytest
 from convertdate import hebrew as convert_hebrew
 from holidays.calendars.islamic import _IslamicLunar
 
-from edicalendar.catalog import Catalog
+from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.occurrences import occurrences_in_year
+from edicalendar.calendar.rules import dates_for_year
 from edicalendar.model import (
     EasterCalendar,
     EasterRule,
@@ -25,8 +27,6 @@ from edicalendar.model import (
     HijriRule,
     Status,
 )
-from edicalendar.occurrences import occurrences_in_year
-from edicalendar.rules import dates_for_year
 
 YEARS = range(2000, 2076)
 

@@ -13,6 +13,8 @@ import datetime as dt
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from edicalendar.calendar.occurrences import occurrences_in_year
+from edicalendar.calendar.rules import dates_for_year
 from edicalendar.model import (
     EasterCalendar,
     EasterRule,
@@ -26,8 +28,6 @@ from edicalendar.model import (
     Weekday,
     YearOverride,
 )
-from edicalendar.occurrences import occurrences_in_year
-from edicalendar.rules import dates_for_year
 
 years = st.integers(min_value=1900, max_value=2200)
 months = st.integers(min_value=1, max_value=12)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
+from edicalendar.calendar.occurrences import expand
 from edicalendar.errors import CatalogError
-from edicalendar.occurrences import expand
 
 HEADER = """[[observance]]
 id = "test-observance"

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
+from edicalendar.calendar.occurrences import expand_observances, occurrences_in_year
 from edicalendar.errors import CatalogError, UnsupportedYearError
 from edicalendar.model import HijriRule, Observance
-from edicalendar.occurrences import expand_observances, occurrences_in_year
 
 #: case folder -> the exact problem line `check` prints, run from the folder holding the
 #: copied `calendars/` (paths are shown relative to the working directory).

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
-from edicalendar.db import MIGRATIONS, Migration, migrate, open_database, schema_migrations
 from edicalendar.errors import DatabaseError
+from edicalendar.storage.engine import open_database
+from edicalendar.storage.migrations import MIGRATIONS, Migration, migrate
+from edicalendar.storage.tables import schema_migrations
 
 TABLES = {"schema_migrations", "meta", "feed_events", "campaign_progress", "deliveries"}
 
@@ -88,7 +90,7 @@ def test_migration_is_recorded_in_the_same_transaction(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(
-        "edicalendar.db.MIGRATIONS", [*MIGRATIONS, Migration("0099_broken", broken)]
+        "edicalendar.storage.migrations.MIGRATIONS", [*MIGRATIONS, Migration("0099_broken", broken)]
     )
     with pytest.raises(RuntimeError):
         migrate(db)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from edicalendar.config import FeedSettings
-from edicalendar.feeds import FeedEvent, build_all, render_feed
+from edicalendar.feeds.build import FeedEvent, build_all, render_feed
 
 AWKWARD = [
     "Dydd Gŵyl Dewi, St David's Day; Cymru am byth",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.export import export_site, feed_links
+from edicalendar.web.export import export_site, feed_links
 
 CONFIG = '[feeds]\nbase_url = "https://calendar.example.nhs.uk/edi/"\n'
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"

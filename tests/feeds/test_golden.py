@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.feeds import build_all, build_spec, find_spec
+from edicalendar.feeds.build import build_all, build_spec, find_spec
 
 DEFAULT_NAMES = [
     "all",

@@ -11,7 +11,7 @@ import pytest
 
 from edicalendar.config import FeedSettings
 from edicalendar.errors import ConfigError
-from edicalendar.feeds import (
+from edicalendar.feeds.build import (
     FeedEvent,
     TrackedEvent,
     UnknownFeedError,
@@ -215,7 +215,7 @@ def test_refresh_setting_becomes_both_refresh_hints(make_context, window) -> Non
 
 def test_body_last_modified_moves_when_an_event_leaves(make_context, window, clock) -> None:
     """Last-Modified for HTTP is when the body first looked like this, even after a removal."""
-    from edicalendar.feeds import body_last_modified
+    from edicalendar.feeds.build import body_last_modified
 
     start, end = window
     ctx = make_context()

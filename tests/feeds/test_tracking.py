@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 from edicalendar.config import FeedSettings
-from edicalendar.db import open_database
-from edicalendar.export import export_site
-from edicalendar.feeds import FeedEvent, build_all, build_feed, render_feed
-from edicalendar.feedstate import FeedState
+from edicalendar.feeds.build import FeedEvent, build_all, build_feed, render_feed
+from edicalendar.feeds.tracking import FeedState
+from edicalendar.storage.engine import open_database
+from edicalendar.web.export import export_site
 
 PASSOVER_UID = "F76C3E06-69BA-5FF7-9530-A7BFB73E9A23"
 EID_UID = "E3DDFECA-EF6C-5F3B-8D28-506F5B6276D6"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
 from edicalendar.importers.ics import read_ics
 
 WINDOW = (dt.date(2025, 1, 1), dt.date(2028, 12, 31))

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from edicalendar.catalog import load_catalog
-from edicalendar.importers.checks import span_against_name, us_convention
-from edicalendar.importers.events import SourceEvent
+from edicalendar.calendar.catalog import load_catalog
 from edicalendar.importers.mapping import Action, infer_rule, plan_import
 from edicalendar.importers.names import guess_categories, similarity, slug
+from edicalendar.importers.review import span_against_name, us_convention
+from edicalendar.importers.source import SourceEvent
 from edicalendar.model import Category
 
 D = dt.date
@@ -149,6 +149,6 @@ def test_shipped_calendar_matches_by_alias(
 
 
 def load_catalog_dir(fixtures: Path) -> Any:
-    from edicalendar.catalog import load_files
+    from edicalendar.calendar.catalog import load_files
 
     return load_files([fixtures / "trust.toml"])

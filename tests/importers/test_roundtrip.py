@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
+from edicalendar.calendar.occurrences import expand
 from edicalendar.context import AppContext
-from edicalendar.feeds import FeedSpec, build_spec, feed_specs, occurrence_events
+from edicalendar.feeds.build import FeedSpec, build_spec, feed_specs, occurrence_events
 from edicalendar.importers import ImportOptions, run_import
 from edicalendar.model import FixedRule, MonthRule, NthWeekdayRule, SpanRule
-from edicalendar.occurrences import expand
 
 ROOT = Path(__file__).parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "roundtrip"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from edicalendar.catalog import load_catalog
+from edicalendar.calendar.catalog import load_catalog
 from edicalendar.importers.tabular import read_csv, read_xlsx
 from edicalendar.model import Category, MonthRule, SpanRule
 
@@ -115,7 +115,7 @@ def test_xlsx_bad_date_names_sheet_and_row(tmp_path: Path) -> None:
     """A malformed date in a workbook names the sheet and row."""
     from openpyxl import Workbook
 
-    from edicalendar.importers.events import SourceError
+    from edicalendar.importers.source import SourceError
 
     book = Workbook()
     sheet = book.active

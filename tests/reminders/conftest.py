@@ -29,10 +29,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from edicalendar.channels import build_channels
 from edicalendar.config import Settings
-from edicalendar.db import Database, open_database
-from edicalendar.dispatch import Dispatcher, plan_settings
 from edicalendar.model import (
     Asset,
     AssetStatus,
@@ -47,7 +44,10 @@ from edicalendar.model import (
     Status,
     Task,
 )
-from edicalendar.planner import PlanInput
+from edicalendar.reminders.channels import build_channels
+from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+from edicalendar.reminders.planner import PlanInput
+from edicalendar.storage.engine import Database, open_database
 
 HERE = Path(__file__).parent
 SECRET_PATH = "/services/T0SECRET/B0SECRET/xoxSECRETtoken42"

@@ -17,13 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from edicalendar.channels import build_channels
 from edicalendar.config import Settings
-from edicalendar.db import open_database
-from edicalendar.dispatch import Dispatcher, plan_settings
-from edicalendar.ledger import Ledger
 from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
-from edicalendar.planner import PlanInput
+from edicalendar.reminders.channels import build_channels
+from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+from edicalendar.reminders.ledger import Ledger
+from edicalendar.reminders.planner import PlanInput
+from edicalendar.storage.engine import open_database
 
 
 def instance(campaign_id: str, start: dt.date) -> CampaignInstance:
@@ -69,7 +69,7 @@ def main() -> None:
     )
     if spec.get("mode") == "start-clock":
         from edicalendar.context import AppContext
-        from edicalendar.scheduler import start_clock
+        from edicalendar.reminders.scheduler import start_clock
 
         clock = start_clock(AppContext(config_path=Path(spec["config"])))
         print("ready", flush=True)

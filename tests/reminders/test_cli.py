@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from edicalendar.cli import main
-from edicalendar.db import open_database
-from edicalendar.ledger import Ledger
-from edicalendar.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.reminders.ledger import Ledger
+from edicalendar.reminders.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.storage.engine import open_database
 
 DATA = Path(__file__).parent / "data"
 SRC = Path(__file__).resolve().parents[2] / "src"

@@ -13,7 +13,7 @@ import pytest
 from edicalendar.context import system_now
 from edicalendar.errors import DatabaseError
 from edicalendar.model import RelativeDay
-from edicalendar.scheduler import InstanceLock, ReminderClock
+from edicalendar.reminders.scheduler import InstanceLock, ReminderClock
 
 LONDON = ZoneInfo("Europe/London")
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from edicalendar.db import open_database
-from edicalendar.ledger import DeliveryState, Ledger
+from edicalendar.reminders.ledger import DeliveryState, Ledger
+from edicalendar.storage.engine import open_database
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 T0 = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)

@@ -13,9 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 from edicalendar.cli import main
 from edicalendar.errors import ConfigError, DatabaseError
-from edicalendar.ledger import DeliveryState, Ledger
 from edicalendar.model import RelativeDay
-from edicalendar.planner import PlanInput, PlanSettings, plan
+from edicalendar.reminders.ledger import DeliveryState, Ledger
+from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 1000}}
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from edicalendar.model import RelativeDay
-from edicalendar.planner import PlanInput, PlanSettings, ReminderKind, plan
+from edicalendar.reminders.planner import PlanInput, PlanSettings, ReminderKind, plan
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from edicalendar.db import open_database
-from edicalendar.ledger import DeliveryState, Ledger
-from edicalendar.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.reminders.ledger import DeliveryState, Ledger
+from edicalendar.reminders.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.storage.engine import open_database
 
 pytestmark = pytest.mark.postgres
 NOW = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
@@ -71,8 +71,8 @@ def test_postgres_full_tick_sends_once(
     """On PostgreSQL a due reminder goes once across two ticks; tomorrow's is the next wake-up."""
     harness.instances = [builders.instance(), builders.instance("b", start=dt.date(2026, 3, 9))]
     settings = harness.settings({"slack": {"kind": "slack", "url_env": "S", "rate_per_second": 0}})
-    from edicalendar.channels import build_channels
-    from edicalendar.dispatch import Dispatcher, plan_settings
+    from edicalendar.reminders.channels import build_channels
+    from edicalendar.reminders.dispatch import Dispatcher, plan_settings
 
     channels = build_channels(settings, {"S": webhook.url()})
     database = open_database(postgres_url)

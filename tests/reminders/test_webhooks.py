@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from edicalendar.channels import build_channels
-from edicalendar.channels.slack import slack_payload
 from edicalendar.config import Settings
 from edicalendar.errors import ConfigError
-from edicalendar.ledger import DeliveryState, Ledger
 from edicalendar.model import RelativeDay
-from edicalendar.planner import Message
+from edicalendar.reminders.channels import build_channels
+from edicalendar.reminders.channels.slack import slack_payload
+from edicalendar.reminders.ledger import DeliveryState, Ledger
+from edicalendar.reminders.planner import Message
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
 
@@ -177,7 +177,7 @@ def test_row07_backoff_is_reproducible_with_a_seeded_rng(
     """The same seed gives the same retry schedule (the jitter is not hidden randomness)."""
     import random
 
-    from edicalendar.dispatch import full_jitter
+    from edicalendar.reminders.dispatch import full_jitter
 
     first = [full_jitter(n, 30, 3600, random.Random(3)) for n in range(1, 8)]
     second = [full_jitter(n, 30, 3600, random.Random(3)) for n in range(1, 8)]
@@ -217,7 +217,7 @@ def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
     assert final["two:lead-28:2026-02-08:slack"] == "skipped_config"
     assert final["one:lead-28:2026-02-08:teams"] == "accepted"
     assert len([a for a in summary.alerts if "destination slack" in a]) == 1
-    from edicalendar.dispatch import health
+    from edicalendar.reminders.dispatch import health
 
     report = health(dispatcher.database)
     assert set(report["unhealthy"]) == {"slack"}  # type: ignore[arg-type]

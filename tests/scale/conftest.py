@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
-from edicalendar.planner import PlanInput
+from edicalendar.reminders.planner import PlanInput
 
 HERE = Path(__file__).parent
 SRC = HERE.parents[1] / "src"
@@ -185,7 +185,7 @@ def write_config(
     return path
 
 
-#: A worker's one-line summary, and the warning a recovered claim logs (edicalendar.ledger).
+#: A worker's one-line summary, and the warning a recovered claim logs (reminders.ledger).
 SUMMARY = re.compile(r"^(\d+) sent, (\d+) failed, (\d+) expired", re.M)
 POSSIBLE_DUPLICATE = re.compile(r"possible duplicate: (\S+) was being sent")
 

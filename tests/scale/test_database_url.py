@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from edicalendar.cli import main
-from edicalendar.db import meta, schema_migrations
+from edicalendar.storage.tables import meta, schema_migrations
 
 
 @pytest.mark.postgres

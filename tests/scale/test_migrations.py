@@ -14,24 +14,24 @@ from typing import Any
 import pytest
 from sqlalchemy import Integer, Table, inspect, select
 
-import edicalendar.db as db
-from edicalendar.db import (
+import edicalendar.storage.migrations as db
+from edicalendar.reminders.ledger import Ledger
+from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
+from edicalendar.storage.engine import Database, open_database
+from edicalendar.storage.tables import (
     campaign_progress,
     deliveries,
     feed_events,
     meta,
-    open_database,
     schema_migrations,
 )
-from edicalendar.ledger import Ledger
-from edicalendar.planner import PlanInput, PlanSettings, plan
 
 INDEX = "ix_deliveries_state_due_at"
 TABLES = (meta, feed_events, campaign_progress, deliveries)
 DUE = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def _dump(database: db.Database) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     with database.engine.connect() as conn:
         return {
             table.name: sorted(tuple(row) for row in conn.execute(select(table)))
@@ -52,7 +52,7 @@ def _filled(table: Table, number: int) -> dict[str, Any]:
     return row
 
 
-def _indexes(database: db.Database) -> dict[str, list[str | None]]:
+def _indexes(database: Database) -> dict[str, list[str | None]]:
     return {
         str(ix["name"]): list(ix["column_names"])
         for ix in inspect(database.engine).get_indexes("deliveries")

@@ -14,12 +14,13 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from edicalendar.channels import build_channels
 from edicalendar.config import Settings
-from edicalendar.db import Database, deliveries, open_database
-from edicalendar.dispatch import Dispatcher, TickSummary, plan_settings
-from edicalendar.ledger import PLANNER_LOCK_KEY, Ledger
-from edicalendar.planner import PlanInput
+from edicalendar.reminders.channels import build_channels
+from edicalendar.reminders.dispatch import Dispatcher, TickSummary, plan_settings
+from edicalendar.reminders.ledger import PLANNER_LOCK_KEY, Ledger
+from edicalendar.reminders.planner import PlanInput
+from edicalendar.storage.engine import Database, open_database
+from edicalendar.storage.tables import deliveries
 
 #: An hour before the generated reminders fall due: a tick plans them and sends nothing.
 PLAN_AT = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from edicalendar.db import deliveries
+from edicalendar.storage.tables import deliveries
 
 REMINDERS = 5000
 #: Local (London, GMT in March) times for `--at`: planning an hour ahead, then the due time.
@@ -152,7 +152,7 @@ def test_worker_killed_while_planning_releases_the_planner_lock(
 
 
 def _planner_lock_held(url: str) -> bool:
-    from edicalendar.ledger import PLANNER_LOCK_KEY
+    from edicalendar.reminders.ledger import PLANNER_LOCK_KEY
 
     engine = create_engine(url)
     try:

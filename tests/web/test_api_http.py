@@ -135,7 +135,7 @@ def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
     """A channel the bot stopped (recorded in the ledger) makes /healthz degraded, naming it."""
     import json
 
-    from edicalendar.dispatch import HALT_PREFIX
+    from edicalendar.reminders.dispatch import HALT_PREFIX
 
     database = client.app.state.live.base.database  # type: ignore[attr-defined]
     reason = {"fingerprint": "x", "reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
@@ -152,7 +152,7 @@ def test_healthz_is_503_when_the_ledger_cannot_be_reached(client: TestClient) ->
     """With the database unreachable /healthz answers 503 and says why, without a traceback."""
     from sqlalchemy import create_engine
 
-    from edicalendar.db import Database
+    from edicalendar.storage.engine import Database
 
     live = client.app.state.live  # type: ignore[attr-defined]
     url = "sqlite:////proc/no-such-dir/edicalendar.db"

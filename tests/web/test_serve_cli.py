@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from edicalendar.cli import main
-from edicalendar.commands.serve import exposure_warning
+from edicalendar.cli.serve_command import exposure_warning
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edicalendar.errors import UsageError
-from edicalendar.importers.events import (
+from edicalendar.importers.fetch import FetchLimits, fetch, is_url, redact
+from edicalendar.importers.mapping import Action, Plan
+from edicalendar.importers.source import (
     MAX_SOURCE_BYTES,
     Finding,
     ReadResult,
@@ -22,8 +24,6 @@ from edicalendar.importers.events import (
     SourceFormat,
     UnsafeSourceError,
 )
-from edicalendar.importers.fetch import FetchLimits, fetch, is_url, redact
-from edicalendar.importers.mapping import Action, Plan
 
 __all__ = [
     "Action",
@@ -105,9 +105,9 @@ def run_import(
 
     `progress(stage, done, total)` is told of downloading (bytes) and matching (names).
     """
-    from edicalendar.catalog import SLUG, Catalog, calendar_files, load_catalog
-    from edicalendar.importers.checks import source_checks
+    from edicalendar.calendar.catalog import SLUG, Catalog, calendar_files, load_catalog
     from edicalendar.importers.mapping import merge_days, plan_import
+    from edicalendar.importers.review import source_checks
     from edicalendar.importers.writer import render, replace_atomically, unified_diff
 
     if not SLUG.match(options.calendar):

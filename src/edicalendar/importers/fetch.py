@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-from edicalendar.importers.events import MAX_SOURCE_BYTES, FetchError, UnsafeSourceError
+from edicalendar.importers.source import MAX_SOURCE_BYTES, FetchError, UnsafeSourceError
 
 USER_AGENT = "edicalendar-import (+https://github.com/edicalendar/edicalendar)"
 MAX_REDIRECTS = 5

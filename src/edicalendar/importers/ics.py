@@ -2,7 +2,7 @@
 
 The text is checked before parsing: every content line must look like `NAME[;params]:value`,
 `BEGIN`/`END` must pair up and nest at most :data:`MAX_DEPTH` deep, and the file may hold at most
-:data:`~edicalendar.importers.events.MAX_EVENTS` events, so broken or hostile input fails with its
+:data:`~edicalendar.importers.source.MAX_EVENTS` events, so broken or hostile input fails with its
 line number instead of reaching the parser. Parsing uses the `icalendar` library; recurring events
 are expanded with dateutil only inside the import window, at most daily, and within a count and
 time budget. Timed events become the day they start in Europe/London.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from edicalendar.importers.events import (
+from edicalendar.importers.source import (
     MAX_EVENTS,
     Finding,
     ReadResult,

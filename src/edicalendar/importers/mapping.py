@@ -18,9 +18,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from edicalendar.catalog import Catalog
+from edicalendar.calendar.catalog import Catalog
 from edicalendar.errors import EdicalendarError
-from edicalendar.importers.events import Finding, SourceError, SourceEvent
 from edicalendar.importers.names import (
     CLOSE_MATCH,
     guess_categories,
@@ -28,6 +27,7 @@ from edicalendar.importers.names import (
     normalised_similarity,
     slug,
 )
+from edicalendar.importers.source import Finding, SourceError, SourceEvent
 from edicalendar.model import Category, Observance, RuleDate, Status, Weekday
 
 #: Two dates of one name in one year closer than this are a conflict, not two occurrences
@@ -316,7 +316,7 @@ def _by_year(group: _Group, findings: list[Finding]) -> dict[str, SourceEvent]:
 
 
 def _rule_dates(observance: Observance, year: int) -> list[RuleDate] | str:
-    from edicalendar.rules import dates_for_year
+    from edicalendar.calendar.rules import dates_for_year
 
     try:
         return dates_for_year(observance.rule, year, observance.duration_days, observance.id)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from edicalendar.importers.datetext import DateTextError, parse_date_text
-from edicalendar.importers.events import (
+from edicalendar.importers.source import (
     MAX_EVENTS,
     MAX_LINE_BYTES,
     Finding,

@@ -253,7 +253,7 @@ def replace_atomically(
     path: Path, display: str, old: str, new: str, others: Sequence[Path]
 ) -> None:
     """Write `new` over `path` only if it loads beside `others` and `path` still holds `old`."""
-    from edicalendar.catalog import load_files
+    from edicalendar.calendar.catalog import load_files
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".import", dir=path.parent)

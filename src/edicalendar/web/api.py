@@ -15,12 +15,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from edicalendar.clashes import find_clashes
+from edicalendar.calendar.clashes import find_clashes
+from edicalendar.calendar.occurrence_records import observance_record, occurrence_record
+from edicalendar.calendar.occurrences import expand
 from edicalendar.model import Category
-from edicalendar.occurrences import expand
-from edicalendar.output import occurrence_record
 from edicalendar.web.live import LiveData
-from edicalendar.web.views import QueryError, check_window, observance_record, observances_in
+from edicalendar.web.views import QueryError, check_window, observances_in
 
 router = APIRouter()
 
@@ -109,8 +109,8 @@ def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
 def _reminder_state(database: Any) -> dict[str, Any]:
     """What the reminder bot recorded in the ledger: how far it planned, and any channel
     stopped or destination marked unhealthy (each needs an operator)."""
-    from edicalendar.dispatch import HALT_PREFIX, UNHEALTHY_PREFIX
-    from edicalendar.ledger import PLANNED_UNTIL, Ledger
+    from edicalendar.reminders.dispatch import HALT_PREFIX, UNHEALTHY_PREFIX
+    from edicalendar.reminders.ledger import PLANNED_UNTIL, Ledger
 
     ledger = Ledger(database)
 

@@ -21,8 +21,8 @@ from edicalendar.errors import EdicalendarError, InvalidDataError
 from edicalendar.web.feedserve import FeedResponse, prepare_feed
 
 if TYPE_CHECKING:
-    from edicalendar.catalog import Catalog
-    from edicalendar.feeds import FeedSpec
+    from edicalendar.calendar.catalog import Catalog
+    from edicalendar.feeds.build import FeedSpec
     from edicalendar.model import Campaign
 
 log = logging.getLogger("edicalendar.web")
@@ -30,13 +30,13 @@ log = logging.getLogger("edicalendar.web")
 
 def _campaigns(ctx: AppContext) -> dict[str, Campaign]:
     # Any problem in any campaign file refuses the whole edit, like a calendar problem.
-    from edicalendar.campaigns import load_for_context
+    from edicalendar.campaigns.files import load_for_context
 
     return load_for_context(ctx).require()
 
 
 def _prepared(ctx: AppContext, name: str, body: bytes) -> FeedResponse:
-    from edicalendar.feeds import body_last_modified, etag
+    from edicalendar.feeds.build import body_last_modified, etag
 
     # When these exact bytes were first published: it also moves when an event leaves the
     # feed, so If-Modified-Since never earns a stale 304.
@@ -120,7 +120,7 @@ class LiveData:
         fingerprint = data_fingerprint(paths)
         ctx = self._fresh_context(first)
         ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
-        from edicalendar.feeds import build_all, feed_specs
+        from edicalendar.feeds.build import build_all, feed_specs
 
         campaigns = _campaigns(ctx)
         bodies = build_all(ctx)

@@ -12,11 +12,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
-from edicalendar.clashes import find_clashes
+from edicalendar.calendar.clashes import find_clashes
+from edicalendar.calendar.occurrences import expand
 from edicalendar.config import FeedSettings
-from edicalendar.feeds import CATEGORY_LABELS
+from edicalendar.feeds.build import CATEGORY_LABELS
 from edicalendar.model import Category
-from edicalendar.occurrences import expand
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, page
 from edicalendar.web.views import (

@@ -80,9 +80,9 @@ def _refusal(request: Request, *, json: bool) -> Response | None:
 def _plan(
     snapshot: Snapshot, start: dt.date, end: dt.date, campaign_id: str | None = None
 ) -> tuple[list[CampaignInstance], list[str]]:
-    from edicalendar.plan import expand_campaigns
-    from edicalendar.progress import asset_states, done_tasks
-    from edicalendar.workdays import WorkingDays
+    from edicalendar.calendar.workdays import WorkingDays
+    from edicalendar.campaigns.instances import expand_campaigns
+    from edicalendar.campaigns.progress import asset_states, done_tasks
 
     ctx = snapshot.ctx
     campaigns = [
@@ -104,7 +104,7 @@ def _plan(
 
 def instance_record(instance: CampaignInstance) -> dict[str, Any]:
     """The JSON object for one campaign instance in `/api/campaigns`."""
-    from edicalendar.output import occurrence_record
+    from edicalendar.calendar.occurrence_records import occurrence_record
 
     campaign = instance.campaign
     return {
@@ -285,7 +285,7 @@ async def progress_form(request: Request, campaign_id: str) -> Response:
 def _record(
     request: Request, campaign_id: str, instance: str, task_id: str, *, done: bool, by: str | None
 ) -> tuple[int, str] | None:
-    from edicalendar.progress import record_task
+    from edicalendar.campaigns.progress import record_task
 
     snapshot = _live(request).snapshot
     campaign = snapshot.campaigns.get(campaign_id)

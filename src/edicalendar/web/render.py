@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from edicalendar.feeds import CATEGORY_LABELS
+from edicalendar.feeds.build import CATEGORY_LABELS
 
 SITE_NAME = "EDI awareness calendar"
 

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from edicalendar.catalog import Catalog
+from edicalendar.calendar.catalog import Catalog
 from edicalendar.model import Category, Observance, Occurrence
 
 #: Occurrences longer than this are listed above the grid instead of in every day cell.
@@ -159,24 +159,6 @@ def feed_includes(spec: object, observance: Observance) -> bool:
     if observance.calendar in set(getattr(filters, "exclude_calendars", ())):
         return False
     return observance.id not in set(getattr(filters, "exclude_observances", ()))
-
-
-def observance_record(obs: Observance) -> dict[str, object]:
-    """The JSON object for one observance in `/api/observances`."""
-    return {
-        "id": obs.id,
-        "name": obs.name,
-        "categories": [c.value for c in obs.categories],
-        "calendar": obs.calendar,
-        "description": obs.description,
-        "url": obs.url,
-        "sources": list(obs.sources),
-        "begins_evening_before": obs.begins_evening_before,
-        "announced": obs.announced,
-        "fasting": obs.fasting,
-        "rest_from_work": obs.rest_from_work,
-        "guidance": obs.guidance,
-    }
 
 
 def observances_in(catalog: Catalog, categories: Collection[Category]) -> list[Observance]:

@@ -1,0 +1,515 @@
+"""Load and validate the observance data in `calendars/*.toml` into a :class:`Catalog`.
+
+Each file is one calendar (its stem is the calendar's name) holding `[[observance]]` tables in
+the vocabulary of DESIGN 4.2. Validation collects every problem in every file before failing, and
+each problem names `path:line: observance-id: field`. The result is a set of frozen
+:class:`~edicalendar.model.Observance` objects; nothing here computes dates.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian_calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from edicalendar import model
+from edicalendar.errors import CatalogError, Problem
+from edicalendar.tomlsource import TomlSource
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
+HEBREW_MONTHS = frozenset(
+    {
+        "nisan",
+        "iyar",
+        "sivan",
+        "tammuz",
+        "av",
+        "elul",
+        "tishrei",
+        "cheshvan",
+        "kislev",
+        "tevet",
+        "shevat",
+        "adar",
+        "adar_i",
+        "adar_ii",
+    }
+)
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _member(enum: type[_E], value: Any, what: str) -> _E:
+    """`value` as a member of `enum`, or an error listing the names a data file may use."""
+    names = [member.value for member in enum]
+    if isinstance(value, str) and value in names:
+        return enum(value)
+    raise ValueError(f"unknown {what} {value!r}; use one of: {', '.join(names)}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+def _check_month_day(month: int, day: int) -> None:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} does not exist; use 1-12")
+    # 2024 is a leap year, so 29 February is allowed (it simply skips common years).
+    if not 1 <= day <= gregorian_calendar.monthrange(2024, month)[1]:
+        raise ValueError(f"{day} {gregorian_calendar.month_name[month]} does not exist in any year")
+
+
+class FixedRuleIn(_Strict):
+    kind: Literal["fixed"]
+    month: int
+    day: int
+
+    @model_validator(mode="after")
+    def _valid(self) -> FixedRuleIn:
+        _check_month_day(self.month, self.day)
+        return self
+
+
+class SpanRuleIn(_Strict):
+    kind: Literal["span"]
+    start_month: int
+    start_day: int
+    end_month: int
+    end_day: int
+
+    @model_validator(mode="after")
+    def _valid(self) -> SpanRuleIn:
+        _check_month_day(self.start_month, self.start_day)
+        _check_month_day(self.end_month, self.end_day)
+        return self
+
+
+class MonthRuleIn(_Strict):
+    kind: Literal["month"]
+    month: Annotated[int, Field(ge=1, le=12)]
+
+
+class NthWeekdayRuleIn(_Strict):
+    kind: Literal["nth_weekday"]
+    month: Annotated[int, Field(ge=1, le=12)]
+    weekday: model.Weekday
+    nth: int
+    offset_days: Annotated[int, Field(ge=-31, le=31)] = 0
+
+    @field_validator("weekday", mode="before")
+    @classmethod
+    def _weekday(cls, value: Any) -> Any:
+        return _member(model.Weekday, value, "weekday")
+
+    @field_validator("nth")
+    @classmethod
+    def _nth(cls, value: int) -> int:
+        if value == 0 or not -5 <= value <= 5:
+            raise ValueError(f"nth {value} is not a week of a month; use 1-5, or -1 for the last")
+        return value
+
+
+class EasterRuleIn(_Strict):
+    kind: Literal["easter"]
+    offset: Annotated[int, Field(ge=-200, le=200)] = 0
+    calendar: model.EasterCalendar = model.EasterCalendar.WESTERN
+
+    @field_validator("calendar", mode="before")
+    @classmethod
+    def _calendar(cls, value: Any) -> Any:
+        return _member(model.EasterCalendar, value, "Easter calendar")
+
+
+class RRuleRuleIn(_Strict):
+    kind: Literal["rrule"]
+    rrule: str
+
+    @field_validator("rrule")
+    @classmethod
+    def _parse(cls, value: str) -> str:
+        from dateutil.rrule import rrulestr
+
+        upper = value.upper()
+        if any(part in upper for part in ("DTSTART", "COUNT=", "UNTIL=")):
+            raise ValueError("give only the yearly pattern (no DTSTART, COUNT or UNTIL)")
+        if any(part in upper for part in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+            # Observances are all-day: times of day would repeat the same date.
+            raise ValueError("observances are all-day: remove BYHOUR, BYMINUTE and BYSECOND")
+        try:
+            rrulestr(value, dtstart=dt.datetime(2024, 1, 1))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"not a valid RRULE: {exc}") from exc
+        return value
+
+
+class HijriRuleIn(_Strict):
+    kind: Literal["hijri"]
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=30)] = 1
+    whole_month: bool = False
+
+
+class HebrewRuleIn(_Strict):
+    kind: Literal["hebrew"]
+    month: str
+    day: Annotated[int, Field(ge=1, le=30)]
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if value not in HEBREW_MONTHS:
+            raise ValueError(f"unknown Hebrew month {value!r}; use one of {sorted(HEBREW_MONTHS)}")
+        return value
+
+
+class LunisolarRuleIn(_Strict):
+    kind: Literal["lunisolar"]
+    festival: str
+
+    @field_validator("festival")
+    @classmethod
+    def _festival(cls, value: str) -> str:
+        from edicalendar.calendar.rules.lunisolar.festivals import FESTIVALS
+
+        if value not in FESTIVALS:
+            from difflib import get_close_matches
+
+            close = get_close_matches(value, list(FESTIVALS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown festival {value!r}{hint}; known: {', '.join(FESTIVALS)}")
+        return value
+
+
+RuleIn = Annotated[
+    FixedRuleIn
+    | SpanRuleIn
+    | MonthRuleIn
+    | NthWeekdayRuleIn
+    | EasterRuleIn
+    | RRuleRuleIn
+    | HijriRuleIn
+    | HebrewRuleIn
+    | LunisolarRuleIn,
+    Field(discriminator="kind"),
+]
+
+
+class YearIn(_Strict):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    theme: str | None = None
+    url: str | None = None
+    source: str | None = None
+    cancelled: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> YearIn:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end (the same date for a one-day event)")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.start and not self.source:
+            raise ValueError("announced dates need a `source` (the organiser's page)")
+        return self
+
+
+class ObservanceIn(_Strict):
+    id: str
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    categories: Annotated[list[model.Category], Field(min_length=1)]
+    rule: RuleIn
+    description: Annotated[str, Field(min_length=1, max_length=2000)]
+    url: str | None = None
+    sources: Annotated[list[str], Field(min_length=1)]
+    # At most a year, so an occurrence never reaches past the year after it starts (the
+    # occurrence window looks back one year for spans that began earlier).
+    duration_days: Annotated[int, Field(ge=1, le=366)] | None = None
+    begins_evening_before: bool = False
+    announced: bool = False
+    fasting: bool = False
+    rest_from_work: bool = False
+    guidance: str | None = None
+    tradition: str | None = None
+    years: dict[str, YearIn] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(
+                f"id {value!r} must be a lower-case slug such as 'black-history-month'"
+            )
+        return value
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _categories(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [_member(model.Category, v, "category") for v in value]
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, value: list[str]) -> list[str]:
+        if not all(s.strip() for s in value):
+            raise ValueError("sources must not contain empty entries")
+        return value
+
+    @field_validator("years")
+    @classmethod
+    def _year_keys(cls, value: dict[str, YearIn]) -> dict[str, YearIn]:
+        for key, year in value.items():
+            match = YEAR_KEY.match(key)
+            if not match:
+                raise ValueError(f'year key {key!r} must be a year such as "2026" (or "2030-2")')
+            if year.start and match and year.start.year != int(match.group(1)):
+                raise ValueError(f"years.{key}: start {year.start} is not in {match.group(1)}")
+        return value
+
+
+class CalendarHeaderIn(_Strict):
+    title: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """One calendar file: its name (the file stem), title, description and path."""
+
+    name: str
+    title: str
+    description: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every observance from every calendar file, by id, in file then table order."""
+
+    observances: Mapping[str, model.Observance]
+    calendars: Mapping[str, CalendarInfo]
+
+    def get(self, observance_id: str) -> model.Observance | None:
+        return self.observances.get(observance_id)
+
+    def __len__(self) -> int:
+        return len(self.observances)
+
+
+def _to_rule(rule: Any) -> model.Rule:
+    match rule:
+        case FixedRuleIn():
+            return model.FixedRule(rule.month, rule.day)
+        case SpanRuleIn():
+            return model.SpanRule(rule.start_month, rule.start_day, rule.end_month, rule.end_day)
+        case MonthRuleIn():
+            return model.MonthRule(rule.month)
+        case NthWeekdayRuleIn():
+            return model.NthWeekdayRule(rule.month, rule.weekday, rule.nth, rule.offset_days)
+        case EasterRuleIn():
+            return model.EasterRule(rule.offset, rule.calendar)
+        case RRuleRuleIn():
+            return model.RRuleRule(rule.rrule)
+        case HijriRuleIn():
+            return model.HijriRule(rule.month, rule.day, rule.whole_month)
+        case HebrewRuleIn():
+            return model.HebrewRule(rule.month, rule.day)
+        case LunisolarRuleIn():
+            return model.LunisolarRule(rule.festival)
+    raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
+
+
+def _message(error: Any) -> str:
+    text = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        text = text.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        return "unknown key; check the spelling against docs/calendar-format.md"
+    if error["type"] == "missing":
+        return "required field is missing"
+    return text
+
+
+def _field_path(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # Drop pydantic's discriminator tags (e.g. 'fixed') from rule locations.
+    parts: list[str | int] = []
+    for i, part in enumerate(loc):
+        if i > 0 and loc[i - 1] == "rule" and isinstance(part, str) and part in _RULE_KINDS:
+            continue
+        parts.append(part)
+    return tuple(parts)
+
+
+_RULE_KINDS = {
+    "fixed",
+    "span",
+    "month",
+    "nth_weekday",
+    "easter",
+    "rrule",
+    "hijri",
+    "hebrew",
+    "lunisolar",
+}
+
+
+def _observance(
+    entry: ObservanceIn, calendar_name: str, source: TomlSource, index: int
+) -> model.Observance:
+    return model.Observance(
+        id=entry.id,
+        name=entry.name,
+        categories=tuple(entry.categories),
+        rule=_to_rule(entry.rule),
+        description=entry.description,
+        url=entry.url,
+        sources=tuple(entry.sources),
+        calendar=calendar_name,
+        duration_days=entry.duration_days,
+        begins_evening_before=entry.begins_evening_before,
+        announced=entry.announced,
+        fasting=entry.fasting,
+        rest_from_work=entry.rest_from_work,
+        guidance=entry.guidance,
+        tradition=entry.tradition,
+        years={
+            key: model.YearOverride(
+                start=y.start,
+                end=y.end,
+                theme=y.theme,
+                url=y.url,
+                source=y.source,
+                cancelled=y.cancelled,
+                note=y.note,
+            )
+            for key, y in entry.years.items()
+        },
+        path=source.display,
+        line=source.line_of("observance", index),
+    )
+
+
+def _load_file(
+    path: Path, display: str, problems: list[Problem]
+) -> tuple[CalendarInfo, list[model.Observance]] | None:
+    source = TomlSource.read(path, display)
+    if isinstance(source, Problem):
+        problems.append(source)
+        return None
+    data = dict(source.data)
+    header_raw = data.pop("calendar", {})
+    entries = data.pop("observance", [])
+    for key in data:
+        problems.append(
+            Problem(
+                display, None, None, key, "unknown top-level key; use [calendar] and [[observance]]"
+            )
+        )
+    try:
+        header = CalendarHeaderIn.model_validate(header_raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(
+                Problem(
+                    display, None, None, "calendar." + ".".join(map(str, err["loc"])), _message(err)
+                )
+            )
+        header = CalendarHeaderIn()
+    name = path.stem
+    info = CalendarInfo(
+        name=name,
+        title=header.title or name.replace("-", " ").capitalize(),
+        description=header.description or "",
+        path=display,
+    )
+    if not isinstance(entries, list):
+        problems.append(Problem(display, None, None, "observance", "use [[observance]] tables"))
+        return info, []
+    observances: list[model.Observance] = []
+    for index, raw in enumerate(entries):
+        subject = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
+        subject = subject or f"observance #{index + 1}"
+        try:
+            entry = ObservanceIn.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = _field_path(tuple(err["loc"]))
+                problems.append(
+                    Problem(
+                        display,
+                        source.line_of("observance", index, loc),
+                        subject,
+                        ".".join(str(p) for p in loc) or None,
+                        _message(err),
+                    )
+                )
+            continue
+        observances.append(_observance(entry, name, source, index))
+    return info, observances
+
+
+def calendar_files(directory: Path) -> list[Path]:
+    """The calendar files in a directory, sorted by name so loading order is stable."""
+    return sorted(p for p in directory.glob("*.toml") if p.is_file())
+
+
+def load_catalog(directory: Path, *, display_root: Path | None = None) -> Catalog:
+    """Load every `*.toml` in `directory`; raise :class:`CatalogError` listing all problems."""
+    if not directory.is_dir():
+        raise CatalogError([Problem(str(directory), None, None, None, "calendar folder not found")])
+    return load_files(calendar_files(directory), display_root=display_root)
+
+
+def load_files(paths: Iterable[Path], *, display_root: Path | None = None) -> Catalog:
+    """Load the given calendar files (see :func:`load_catalog`)."""
+    problems: list[Problem] = []
+    observances: dict[str, model.Observance] = {}
+    calendars: dict[str, CalendarInfo] = {}
+    for path in paths:
+        display = _display(path, display_root)
+        loaded = _load_file(path, display, problems)
+        if loaded is None:
+            continue
+        info, entries = loaded
+        calendars[info.name] = info
+        for obs in entries:
+            first = observances.get(obs.id)
+            if first is not None:
+                problems.append(
+                    Problem(
+                        obs.path,
+                        obs.line,
+                        obs.id,
+                        "id",
+                        f"duplicate id; already defined at {first.path}:{first.line}",
+                    )
+                )
+                continue
+            observances[obs.id] = obs
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(observances=observances, calendars=calendars)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

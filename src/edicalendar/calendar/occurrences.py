@@ -1,0 +1,185 @@
+"""Expand a catalog over a date window into dated :class:`~edicalendar.model.Occurrence` objects.
+
+For each observance and each year that could touch the window, the rule gives dates; a per-year
+override then replaces them with organiser-announced dates (status `confirmed`), adds that
+year's theme and link, or cancels the year. Rule dates of observances whose organiser announces
+dates yearly become `provisional`. Years a rule cannot compute are skipped with a warning that
+names the observance and the supported range, never silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.rules import dates_for_year
+from edicalendar.errors import UnsupportedYearError
+from edicalendar.model import Category, Observance, Occurrence, Rule, RuleDate, Status
+
+#: The longest span any rule can produce, so windows look back far enough for spans that began
+#: in an earlier year (a whole Hijri month crossing New Year, an announced Nov-Dec month).
+_LOOKBACK_YEARS = 1
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The occurrences in a window, in date order, plus what could not be computed."""
+
+    occurrences: list[Occurrence]
+    warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=65_536)
+def _rule_dates(
+    rule: Rule, year: int, duration_days: int | None, subject: str
+) -> tuple[RuleDate, ...]:
+    return tuple(dates_for_year(rule, year, duration_days, subject))
+
+
+def instance_key(year: int, index: int) -> str:
+    """Stable name of the `index`-th (0-based) occurrence starting in `year`: "2030", "2030-2"."""
+    return str(year) if index == 0 else f"{year}-{index + 1}"
+
+
+def occurrences_in_year(observance: Observance, year: int) -> list[Occurrence]:
+    """Every occurrence of `observance` that starts in `year`, overrides applied.
+
+    Raises :class:`UnsupportedYearError` when the rule cannot compute `year` and no announced
+    date for that year is recorded.
+    """
+    try:
+        rule_dates: tuple[RuleDate, ...] = _rule_dates(
+            observance.rule, year, observance.duration_days, observance.id
+        )
+    except UnsupportedYearError:
+        announced = observance.years.get(str(year))
+        if announced is None or announced.start is None:
+            raise
+        rule_dates = ()
+    keys = [instance_key(year, i) for i in range(len(rule_dates))]
+    announced_only = [
+        key
+        for key, override in observance.years.items()
+        if key not in keys and override.start is not None and int(key[:4]) == year
+    ]
+    found: list[Occurrence] = []
+    for index, key in enumerate(keys + sorted(announced_only)):
+        rule_date = rule_dates[index] if index < len(rule_dates) else None
+        override = observance.years.get(key)
+        if override is not None and override.cancelled:
+            continue
+        if override is not None and override.start is not None and override.end is not None:
+            start, end = override.start, override.end
+            status, may_vary, method = Status.CONFIRMED, 0, "announced"
+        elif rule_date is not None:
+            start, end = rule_date.start, rule_date.end
+            status, may_vary, method = rule_date.status, rule_date.may_vary_days, rule_date.method
+            if status is Status.CONFIRMED and observance.announced:
+                status = Status.PROVISIONAL
+        else:  # pragma: no cover - announced_only always carries dates
+            continue
+        found.append(
+            Occurrence(
+                observance_id=observance.id,
+                name=observance.name,
+                start=start,
+                end=end,
+                categories=observance.categories,
+                status=status,
+                may_vary_days=may_vary,
+                begins_evening_before=observance.begins_evening_before,
+                description=observance.description,
+                url=(override.url if override and override.url else None) or observance.url,
+                calendar=observance.calendar,
+                year=year,
+                instance=key,
+                theme=override.theme if override else None,
+                source=(override.source if override else None)
+                or (observance.sources[0] if observance.sources else None),
+                fasting=observance.fasting,
+                rest_from_work=observance.rest_from_work,
+                guidance=observance.guidance,
+                method=method,
+            )
+        )
+    return found
+
+
+def select(
+    catalog: Catalog,
+    *,
+    categories: Collection[Category] = (),
+    calendars: Collection[str] = (),
+    ids: Collection[str] = (),
+    exclude_categories: Collection[Category] = (),
+    exclude_calendars: Collection[str] = (),
+    exclude_ids: Collection[str] = (),
+) -> list[Observance]:
+    """Observances matching every given filter (a category filter matches any shared category)."""
+    chosen: list[Observance] = []
+    for obs in catalog.observances.values():
+        if categories and not set(obs.categories) & set(categories):
+            continue
+        if calendars and obs.calendar not in calendars:
+            continue
+        if ids and obs.id not in ids:
+            continue
+        if set(obs.categories) & set(exclude_categories):
+            continue
+        if obs.calendar in exclude_calendars or obs.id in exclude_ids:
+            continue
+        chosen.append(obs)
+    return chosen
+
+
+def expand_observances(
+    observances: Iterable[Observance], start: dt.date, end: dt.date
+) -> Expansion:
+    """Occurrences of the given observances that overlap `start`..`end` (both inclusive)."""
+    if end < start:
+        raise ValueError(f"window ends ({end}) before it starts ({start})")
+    found: list[Occurrence] = []
+    warnings: list[str] = []
+    for obs in observances:
+        for year in range(start.year - _LOOKBACK_YEARS, end.year + 1):
+            try:
+                year_occurrences = occurrences_in_year(obs, year)
+            except UnsupportedYearError as exc:
+                if year >= start.year:  # a look-back year only adds spans reaching in
+                    warnings.append(str(exc))
+                continue
+            found.extend(o for o in year_occurrences if o.end >= start and o.start <= end)
+    found.sort(key=lambda o: (o.start, o.end, o.name, o.instance))
+    return Expansion(occurrences=found, warnings=_dedupe(warnings))
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def expand(
+    catalog: Catalog,
+    start: dt.date,
+    end: dt.date,
+    *,
+    categories: Collection[Category] = (),
+    calendars: Collection[str] = (),
+    ids: Collection[str] = (),
+    exclude_categories: Collection[Category] = (),
+    exclude_calendars: Collection[str] = (),
+    exclude_ids: Collection[str] = (),
+) -> Expansion:
+    """Occurrences of the catalog's (filtered) observances overlapping `start`..`end`."""
+    chosen = select(
+        catalog,
+        categories=categories,
+        calendars=calendars,
+        ids=ids,
+        exclude_categories=exclude_categories,
+        exclude_calendars=exclude_calendars,
+        exclude_ids=exclude_ids,
+    )
+    return expand_observances(chosen, start, end)

@@ -1,0 +1,177 @@
+"""Calendar commands: `check`, `occurrences`, `upcoming` and `clashes`.
+
+These answer "when is it?" and "what falls on this day?" from the catalog alone. Dates print
+with their status so nobody mistakes an estimated Eid for a confirmed one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from edicalendar.cli.app import app, context
+from edicalendar.cli.output import OutputFormat
+from edicalendar.model import Category
+
+CategoryOption = Annotated[
+    list[Category] | None,
+    typer.Option(
+        "--category", "-c", help="Only these categories (repeatable).", case_sensitive=False
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
+]
+
+
+def parse_day(value: str, option: str) -> dt.date:
+    """Parse an ISO date given on the command line, naming the option when it is wrong."""
+    from edicalendar.errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Validate calendars/, campaigns/ and config; exit 1 listing every problem as file:line."""
+    from edicalendar.cli.check import run_checks
+
+    report = run_checks(context(ctx))
+    for problem in report.problems:
+        sys.stderr.write(f"{problem}\n")
+    if report.problems:
+        count = len(report.problems)
+        sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")
+        raise typer.Exit(1)
+    summary = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+    sys.stdout.write(f"ok: {summary}\n")
+
+
+@app.command()
+def occurrences(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")],
+    category: CategoryOption = None,
+    calendar: Annotated[
+        list[str] | None, typer.Option("--calendar", help="Only these calendars (file stems).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Every observance between two dates, with status (confirmed/provisional/estimated)."""
+    from edicalendar.calendar.occurrence_records import display_record
+    from edicalendar.calendar.occurrences import expand
+    from edicalendar.cli.output import emit, warn
+    from edicalendar.errors import UsageError
+
+    app_ctx = context(ctx)
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    catalog = app_ctx.catalog
+    unknown = [c for c in calendar or [] if c not in catalog.calendars]
+    if unknown:
+        raise UsageError(
+            f"--calendar {unknown[0]!r} is not a calendar; known: {', '.join(catalog.calendars)}"
+        )
+    expansion = expand(catalog, start, end, categories=category or (), calendars=calendar or ())
+    for message in expansion.warnings:
+        warn(message)
+    rows = [display_record(occ) for occ in expansion.occurrences]
+    emit(
+        rows,
+        fmt,
+        columns=[
+            ("dates", "Dates"),
+            ("name", "Observance"),
+            ("status_text", "Status"),
+            ("categories", "Categories"),
+            ("theme", "Theme"),
+        ]
+        if fmt is OutputFormat.TABLE
+        else [(k, k) for k in _CSV_COLUMNS],
+        title=f"Observances {start} to {end}",
+        json_document=[
+            {k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows
+        ],
+    )
+
+
+_CSV_COLUMNS = (
+    "observance",
+    "name",
+    "start",
+    "end",
+    "categories",
+    "status",
+    "may_vary_days",
+    "begins_evening_before",
+    "theme",
+    "url",
+    "calendar",
+    "instance",
+    "description",
+)
+
+
+@app.command()
+def upcoming(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, max=3660, help="How far ahead.")] = 30,
+    category: CategoryOption = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Start from this day instead of today.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Observances (and campaign tasks) coming up, starting today or --from."""
+    from edicalendar.cli.upcoming import build_upcoming, print_upcoming
+
+    app_ctx = context(ctx)
+    start = parse_day(from_, "--from") if from_ else app_ctx.today()
+    view = build_upcoming(app_ctx, start, start + dt.timedelta(days=days - 1), category or ())
+    print_upcoming(view, fmt)
+
+
+@app.command()
+def clashes(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(help="The day to check, YYYY-MM-DD.")],
+    to: Annotated[str | None, typer.Option("--to", help="Check every day up to this one.")] = None,
+    category: CategoryOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """What falls on a date: observances in progress, festival eves, fasting and rest days."""
+    from edicalendar.calendar.clashes import find_clashes
+    from edicalendar.cli.output import emit, warn
+    from edicalendar.errors import UsageError
+
+    start = parse_day(date, "DATE")
+    end = parse_day(to, "--to") if to else start
+    if end < start:
+        raise UsageError(f"--to {end} is before DATE {start}")
+    if (end - start).days > 366:
+        raise UsageError("--to: check at most 367 days at once")
+    report = find_clashes(context(ctx).catalog, start, end, category or ())
+    for message in report.warnings:
+        warn(message)
+    rows: list[dict[str, Any]] = [c.record() for c in report.clashes]
+    emit(
+        rows,
+        fmt,
+        columns=[
+            ("date", "Date"),
+            ("name", "Observance"),
+            ("what", "On this day"),
+            ("fasting", "Fasting"),
+            ("rest_from_work", "Rest from work"),
+            ("status", "Status"),
+        ],
+        title=f"What falls on {start}" + (f" to {end}" if end != start else ""),
+    )

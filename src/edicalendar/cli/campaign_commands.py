@@ -1,0 +1,437 @@
+"""Campaign commands: list the plan, show one campaign, start a new one, record progress.
+
+`edicalendar campaigns` lists campaign instances (table, JSON, or CSV with one row per task and
+asset for the spreadsheets teams already keep); `edicalendar campaign ...` shows, creates and
+updates one campaign. Progress (done, published) goes to the database; the files stay the plan.
+A campaign with a problem is reported on standard error and left out; the rest still show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from edicalendar.cli.app import app, context
+from edicalendar.cli.output import OutputFormat
+from edicalendar.model import AssetStatus
+
+if TYPE_CHECKING:
+    from edicalendar.campaigns.files import CampaignSet
+    from edicalendar.context import AppContext
+    from edicalendar.model import Campaign, CampaignInstance, Observance
+
+campaign_app = typer.Typer(
+    name="campaign",
+    help="Show, create and record progress on one campaign.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(campaign_app)
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", "-y", min=1900, max=2200, help="Which year's instance.")
+]
+InstanceOption = Annotated[
+    str | None,
+    typer.Option("--instance", help='A second occurrence in one year, such as "2030-2".'),
+]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who did it (default: your login).")]
+
+
+def _load(app_ctx: AppContext, years: tuple[int, ...] = ()) -> CampaignSet:
+    from edicalendar.campaigns.files import load_for_context
+    from edicalendar.cli.output import warn
+
+    this_year = app_ctx.today().year
+    loaded = load_for_context(app_ctx, check_years=years or (this_year, this_year + 1))
+    for problem in loaded.problems:
+        warn(f"{problem} (campaign left out; run `edicalendar check`)")
+    return loaded
+
+
+def _instances(
+    app_ctx: AppContext, campaigns: list[Campaign], start: dt.date, end: dt.date
+) -> list[CampaignInstance]:
+    from edicalendar.campaigns.service import build_plan
+    from edicalendar.cli.output import warn
+
+    plan = build_plan(app_ctx, start, end, campaigns=campaigns)
+    for message in plan.warnings:
+        warn(message)
+    return plan.instances
+
+
+def _in_year(found: list[CampaignInstance], year: int) -> list[CampaignInstance]:
+    return [i for i in found if i.year == year]
+
+
+def _owned_by(campaign: Campaign, owner: str) -> bool:
+    needle = owner.casefold()
+    names = [o.name for o in campaign.owners] + [t.owner or "" for t in campaign.tasks]
+    return any(needle in name.casefold() for name in names)
+
+
+@app.command("campaigns")
+def campaigns_command(
+    ctx: typer.Context,
+    year: YearOption = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only campaigns this person owns or has tasks in.")
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="table; json; or csv (one row per task and asset)."),
+    ] = OutputFormat.TABLE,
+) -> None:
+    """Campaigns for a year (default this year) with their dates, assets and tasks."""
+    from edicalendar.campaigns.instances import PLAN_CSV_COLUMNS, instance_record, plan_rows
+    from edicalendar.cli.output import emit
+
+    app_ctx = context(ctx)
+    chosen_year = year or app_ctx.today().year
+    loaded = _load(app_ctx, (chosen_year,))
+    campaigns = [c for c in loaded.campaigns.values() if not owner or _owned_by(c, owner)]
+    found = _in_year(
+        _instances(app_ctx, campaigns, dt.date(chosen_year, 1, 1), dt.date(chosen_year, 12, 31)),
+        chosen_year,
+    )
+    if fmt is OutputFormat.CSV:
+        emit(plan_rows(found), fmt, columns=[(c, c) for c in PLAN_CSV_COLUMNS])
+        return
+    if fmt is OutputFormat.JSON:
+        emit([], fmt, columns=[], json_document=[instance_record(i) for i in found])
+        return
+    title = f"Campaigns {chosen_year}" + (f" for {owner}" if owner else "")
+    sys.stdout.write(_campaigns_text(found, title))
+
+
+def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
+    """The human listing: one block per instance with its assets and their links."""
+    if not found:
+        return f"{title}: nothing found\n"
+    out = [title, ""]
+    for instance in found:
+        occ, campaign = instance.occurrence, instance.campaign
+        dates = f"{occ.start:%a %d %b %Y}" + (
+            f" – {occ.end:%a %d %b %Y}" if occ.end != occ.start else ""
+        )
+        out.append(f"{dates}  {campaign.title}")
+        open_tasks = sum(not t.done for t in instance.tasks)
+        owners = ", ".join(o.name for o in campaign.owners) or "no owner"
+        out.append(
+            f"  {campaign.id} {instance.instance} · {occ.name} · owners: {owners} · "
+            f"tasks: {open_tasks} open of {len(instance.tasks)}"
+        )
+        for d in instance.assets:
+            on = f", {d.publish_on:%d %b %Y}" if d.publish_on else ""
+            line = f"  {d.asset.kind.value}: {d.asset.title} [{d.asset.status.value}{on}]"
+            if d.asset.url:
+                line += f" {d.asset.url}" + (" (placeholder)" if d.asset.placeholder_url else "")
+            out.append(line)
+        out.append("")
+    return "\n".join(out)
+
+
+def _require(loaded: CampaignSet, campaign_id: str) -> Campaign:
+    from difflib import get_close_matches
+
+    from edicalendar.errors import UsageError
+
+    campaign = loaded.get(campaign_id)
+    if campaign is None:
+        close = get_close_matches(campaign_id, list(loaded.campaigns), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"no valid campaign {campaign_id!r}{hint}")
+    return campaign
+
+
+def _pick_instance(
+    app_ctx: AppContext, campaign: Campaign, year: int | None, instance: str | None
+) -> CampaignInstance:
+    """The instance a command means: --instance, else --year, else the next one not yet over."""
+    from edicalendar.campaigns.instances import span
+    from edicalendar.errors import UsageError
+
+    today = app_ctx.today()
+    if instance is not None:
+        year = int(instance[:4]) if instance[:4].isdigit() else year
+    if year is not None:
+        found = _in_year(
+            _instances(app_ctx, [campaign], dt.date(year, 1, 1), dt.date(year, 12, 31)), year
+        )
+    else:
+        window = _instances(app_ctx, [campaign], today, today + dt.timedelta(days=366))
+        found = [i for i in window if span(i)[1] >= today][:1]
+    if instance is not None:
+        found = [i for i in found if i.instance == instance]
+    if not found:
+        when = instance or year or "the coming year"
+        raise UsageError(f"campaign {campaign.id!r} has no instance in {when}")
+    if len(found) > 1:
+        keys = ", ".join(i.instance for i in found)
+        raise UsageError(
+            f"{campaign.id!r} runs {len(found)} times that year ({keys}); use --instance"
+        )
+    return found[0]
+
+
+@campaign_app.command("show")
+def show(
+    ctx: typer.Context,
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    year: YearOption = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+) -> None:
+    """One campaign: owners, summary, and each instance's tasks and assets with dates."""
+    import json
+
+    from edicalendar.campaigns.instances import instance_record
+    from edicalendar.campaigns.progress import history
+
+    app_ctx = context(ctx)
+    loaded = _load(app_ctx, (year,) if year else ())
+    campaign = _require(loaded, campaign_id)
+    if year is not None:
+        found = _in_year(
+            _instances(app_ctx, [campaign], dt.date(year, 1, 1), dt.date(year, 12, 31)), year
+        )
+    else:
+        today = app_ctx.today()
+        found = _instances(app_ctx, [campaign], today, today + dt.timedelta(days=366))
+    done_by = {
+        (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
+    }
+    if fmt is not OutputFormat.TABLE:
+        sys.stdout.write(json.dumps([instance_record(i) for i in found], indent=2) + "\n")
+        return
+    out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
+    when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
+    out.append(f"  observance: {', '.join(campaign.observances)}; {when}")
+    if campaign.audience:
+        out.append(f"  audience: {', '.join(campaign.audience)}")
+    for person in campaign.owners:
+        contact = ", ".join(x for x in (person.email, person.slack, person.teams) if x)
+        out.append(f"  owner: {person.name}" + (f" ({contact})" if contact else ""))
+    if campaign.summary:
+        out.extend(f"  {line}" for line in campaign.summary.splitlines())
+    if not found:
+        out.append("  no instance in the chosen window")
+    for instance in found:
+        occ = instance.occurrence
+        out.append("")
+        out.append(f"{instance.instance}: {occ.name} {occ.start} to {occ.end} ({occ.status.value})")
+        for t in instance.tasks:
+            mark = "x" if t.done else " "
+            extra = ""
+            entry = done_by.get(("task", instance.instance, t.task.id))
+            if t.done and entry is not None:
+                extra = f" — done by {entry.recorded_by or 'unknown'} {entry.recorded_at:%Y-%m-%d}"
+            owner_text = f" [{t.task.owner}]" if t.task.owner else ""
+            out.append(f"  [{mark}] {t.due} {t.task.id}: {t.task.name}{owner_text}{extra}")
+        for d in instance.assets:
+            on = f"{d.publish_on}" if d.publish_on else "no date"
+            url = f" {d.asset.url}" if d.asset.url else ""
+            placeholder = " (placeholder)" if d.asset.placeholder_url else ""
+            out.append(
+                f"  {on} {d.asset.kind.value} {d.asset.id}: {d.asset.title} "
+                f"[{d.asset.status.value}]{url}{placeholder}"
+            )
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _who(by: str | None) -> str | None:
+    if by:
+        return by
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+@campaign_app.command("done")
+def done(
+    ctx: typer.Context,
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    task_id: Annotated[str, typer.Argument(metavar="TASK", help="Task id.")],
+    year: YearOption = None,
+    instance: InstanceOption = None,
+    by: ByOption = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Mark the task open again.")] = False,
+) -> None:
+    """Record a task as done (its reminders stop); --undo reopens it."""
+    from edicalendar.campaigns.progress import record_task
+    from edicalendar.errors import UsageError
+
+    app_ctx = context(ctx)
+    campaign = _require(_load(app_ctx, (year,) if year else ()), campaign_id)
+    chosen = _pick_instance(app_ctx, campaign, year, instance)
+    tasks = {t.task.id: t for t in chosen.tasks}
+    if task_id not in tasks:
+        raise UsageError(
+            f"{campaign.id} {chosen.instance} has no task {task_id!r}; "
+            f"tasks: {', '.join(tasks) or 'none'}"
+        )
+    who = _who(by)
+    record_task(
+        app_ctx.database,
+        campaign.id,
+        chosen.instance,
+        task_id,
+        done=not undo,
+        by=who,
+        at=app_ctx.now(),
+    )
+    state = "open again" if undo else "done"
+    sys.stdout.write(
+        f"{campaign.id} {chosen.instance}: task {task_id} marked {state}"
+        + (f" by {who}" if who else "")
+        + "\n"
+    )
+
+
+@campaign_app.command("asset")
+def asset(
+    ctx: typer.Context,
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+    asset_id: Annotated[str, typer.Argument(metavar="ASSET", help="Asset id.")],
+    status: Annotated[AssetStatus, typer.Option("--status", help="New status.")],
+    url: Annotated[str | None, typer.Option("--url", help="Address once published.")] = None,
+    year: YearOption = None,
+    instance: InstanceOption = None,
+    by: ByOption = None,
+) -> None:
+    """Record an asset's status (and its address once published)."""
+    import re
+
+    from edicalendar.campaigns.progress import record_asset
+    from edicalendar.errors import UsageError
+
+    app_ctx = context(ctx)
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise UsageError(f"--url {url!r} is not an http(s) address")
+    campaign = _require(_load(app_ctx, (year,) if year else ()), campaign_id)
+    chosen = _pick_instance(app_ctx, campaign, year, instance)
+    assets = {d.asset.id: d for d in chosen.assets}
+    if asset_id not in assets:
+        raise UsageError(
+            f"{campaign.id} {chosen.instance} has no asset {asset_id!r}; "
+            f"assets: {', '.join(assets) or 'none'}"
+        )
+    who = _who(by)
+    record_asset(
+        app_ctx.database,
+        campaign.id,
+        chosen.instance,
+        asset_id,
+        status,
+        url=url,
+        by=who,
+        at=app_ctx.now(),
+    )
+    sys.stdout.write(
+        f"{campaign.id} {chosen.instance}: asset {asset_id} is {status.value}"
+        + (f" at {url}" if url else "")
+        + (f" (recorded by {who})" if who else "")
+        + "\n"
+    )
+
+
+@campaign_app.command("new")
+def new(
+    ctx: typer.Context,
+    observance: Annotated[str, typer.Option("--observance", help="Observance id to anchor on.")],
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=1900, max=2200, help="A one-off campaign for this year."),
+    ] = None,
+    campaign_id: Annotated[
+        str | None, typer.Option("--id", help="Campaign id (default from observance and year).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default in campaigns/).")
+    ] = None,
+) -> None:
+    """Write a commented skeleton campaign file for an observance (every year, or --year)."""
+    from difflib import get_close_matches
+
+    from edicalendar.errors import UsageError
+
+    app_ctx = context(ctx)
+    catalog = app_ctx.catalog
+    found = catalog.get(observance)
+    if found is None:
+        close = get_close_matches(observance, list(catalog.observances), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"--observance: unknown observance {observance!r}{hint}")
+    new_id = campaign_id or (f"{observance}-{year}" if year else observance)
+    target = output or app_ctx.loaded.campaigns_dir / f"{new_id}.toml"
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose another --id or --output")
+    text = skeleton(found, new_id, year)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    sys.stdout.write(
+        f"wrote {target}: campaign {new_id} for {found.name}; edit it, then run check\n"
+    )
+
+
+def skeleton(observance: Observance, campaign_id: str, year: int | None) -> str:
+    """A commented campaign file for `observance`, ready to fill in."""
+    when = f"years = [{year}]" if year else "every_year = true"
+    return f"""# Campaign for {observance.name}. Format: docs/campaigns.md.
+# Check it with `edicalendar check`.
+# Days are relative to the observance: "-28d", "-2w", "-5 working days", "start", "end", "end+1d".
+
+[[campaign]]
+id = "{campaign_id}"
+title = "{observance.name}: (what the campaign is)"
+observance = "{observance.id}"
+{when}
+audience = ["staff"]                    # e.g. staff, managers, stakeholders, public
+summary = \"\"\"
+(One paragraph: what you will do and why.)
+\"\"\"
+lead_times = [90, 28, 7, 1]             # days before the start that owners are reminded
+lead_time_destinations = ["console"]    # names from [destinations] in the config
+announce_destinations = ["console"]     # where the day-of announcement goes
+
+[[campaign.owners]]
+name = "(owner's name or role)"
+email = "owner@example.nhs.uk"
+# slack = "@handle"
+# teams = "name@example.nhs.uk"
+
+[[campaign.assets]]
+id = "blog"
+kind = "blog"                           # blog, social, newsletter, intranet, event, video, toolkit
+title = "(blog title)"
+status = "planned"                      # planned, drafting, ready, published
+publish = "start"
+# url = "https://intranet.example.nhs.uk/blog/..."
+# placeholder_url = true                # while the address is not the real one
+
+[[campaign.tasks]]
+id = "draft-blog"
+name = "Draft the blog"
+owner = "(owner's name or role)"
+due = "-10 working days"
+# allow_after_end = true                # for follow-ups due after the observance ends
+
+# [[campaign.reminders]]
+# id = "blog-reminder"
+# when = "-12 working days"
+# time = "09:00"
+# destinations = ["console"]
+# template = "{{observance}} starts {{when}}: the blog draft is due"
+
+# Per-year changes for a recurring campaign:
+# [campaign.years.2027]
+# summary = "(this year's plan)"
+# skip = true                           # no campaign that year
+"""

@@ -1,0 +1,49 @@
+"""`edicalendar check`: validate configuration, calendars and campaigns in one run.
+
+Each validator returns problems rather than raising at the first, so a user sees every mistake
+in every file at once. Progress recorded in the database never makes a check fail: the files
+are the plan, and only the files are checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from edicalendar.context import AppContext
+from edicalendar.errors import InvalidDataError, Problem
+
+
+@dataclass
+class CheckReport:
+    """What `check` found: problems (errors) and counts of what loaded cleanly."""
+
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def run_checks(ctx: AppContext) -> CheckReport:
+    """Validate settings, then calendars, then campaigns; collect every problem."""
+    report = CheckReport()
+    try:
+        ctx.loaded  # noqa: B018 - loading is the check
+    except InvalidDataError as exc:
+        report.problems.extend(exc.problems)
+        return report
+    try:
+        report.counts["observances"] = len(ctx.catalog)
+        report.counts["calendars"] = len(ctx.catalog.calendars)
+    except InvalidDataError as exc:
+        report.problems.extend(exc.problems)
+    _check_campaigns(ctx, report)
+    return report
+
+
+def _check_campaigns(ctx: AppContext, report: CheckReport) -> None:
+    # Recurring campaigns are checked against this year and the next two: far enough ahead for
+    # a 90-day lead time, near enough that a rule's supported range is never the problem.
+    from edicalendar.campaigns.files import load_for_context
+
+    this_year = ctx.today().year
+    loaded = load_for_context(ctx, check_years=range(this_year, this_year + 3))
+    report.problems.extend(loaded.problems)
+    report.counts["campaigns"] = len(loaded.campaigns)

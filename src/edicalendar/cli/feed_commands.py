@@ -1,0 +1,131 @@
+"""Feed commands: `feed` writes one iCalendar feed; `export` writes every feed and a subscribe page.
+
+Both use the project database for change tracking (SEQUENCE, LAST-MODIFIED), so repeated runs on
+unchanged data write the same bytes. `feed --stateless` skips the database for a one-off import
+file: every event then has SEQUENCE:0 and a fixed DTSTAMP.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edicalendar.cli.app import app, context
+from edicalendar.cli.calendar_commands import CategoryOption, parse_day
+
+
+@app.command()
+def feed(
+    ctx: typer.Context,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: a year ago).")
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="Last day, YYYY-MM-DD, inclusive (default: two years ahead)."),
+    ] = None,
+    category: CategoryOption = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", "-n", help="A named feed (all, faith, awareness, a category...)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False
+        ),
+    ] = None,
+    stateless: Annotated[
+        bool,
+        typer.Option("--stateless", help="Do not use the database (one-off import file)."),
+    ] = False,
+    campaigns: Annotated[
+        bool,
+        typer.Option("--campaigns", help="The campaign plan (tasks, publications) instead."),
+    ] = False,
+) -> None:
+    """Write an iCalendar (.ics) feed of observances (or, with --campaigns, the campaign plan)."""
+    from edicalendar.errors import UsageError
+    from edicalendar.feeds.build import (
+        CATEGORY_LABELS,
+        FeedFilters,
+        FeedSpec,
+        build_spec,
+        feed_window,
+        find_spec,
+    )
+    from edicalendar.web.export import write_atomic
+
+    app_ctx = context(ctx)
+    if name and category:
+        raise UsageError("give either --name or --category, not both")
+    default_start, default_end = feed_window(app_ctx)
+    start = parse_day(from_, "--from") if from_ else default_start
+    end = parse_day(to, "--to") if to else default_end
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    if campaigns:
+        from edicalendar.feeds.campaign_feed import build_plan_feed
+
+        if name or category or stateless:
+            raise UsageError(
+                "--campaigns cannot be combined with --name, --category or --stateless"
+            )
+        body, _ = build_plan_feed(app_ctx, start, end)
+    elif category:
+        labels = ", ".join(CATEGORY_LABELS[c] for c in category)
+        spec = FeedSpec(
+            "custom",
+            f"EDI calendar: {labels}",
+            f"Awareness dates for: {labels}.",
+            FeedFilters(categories=tuple(category)),
+        )
+        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
+    else:
+        spec = find_spec(app_ctx, name or "all")
+        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    write_atomic(output, body)
+    events = body.count(b"\r\nBEGIN:VEVENT\r\n")
+    sys.stdout.write(
+        f"wrote {events} event{'s' if events != 1 else ''} ({len(body):,} bytes) "
+        f"from {start} to {end} to {output}\n"
+    )
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Folder to write index.html and feeds/*.ics into.", file_okay=False),
+    ],
+    if_changed: Annotated[
+        bool,
+        typer.Option(
+            "--if-changed",
+            help="List each file written (only files whose bytes changed are ever written), "
+            "for a cron job that syncs just those to a static host.",
+        ),
+    ] = False,
+) -> None:
+    """Write every feed as feeds/NAME.ics plus an index.html subscribe page, for static hosting."""
+    from edicalendar.web.export import export_site
+
+    result = export_site(context(ctx), directory)
+    if if_changed:
+        for name in result.written:
+            sys.stdout.write(f"{name}\n")
+        sys.stdout.write(f"{len(result.written)} written, {result.unchanged} unchanged\n")
+        return
+    sys.stdout.write(
+        f"exported {len(result.feeds)} feeds ({result.events} events, "
+        f"{result.changed} file{'s' if result.changed != 1 else ''} changed) "
+        f"and index.html to {directory}\n"
+    )

@@ -1,0 +1,176 @@
+"""Reminder commands: `remind` (one tick, for cron or a systemd timer) and `ledger`.
+
+`remind` plans and sends what is due now (or at `--at`), then prints a one-line summary;
+`--dry-run` lists what would go out and writes nothing. `ledger` shows deliveries and their
+states, and `ledger retry KEY` puts one back in the queue after an operator fixed its cause.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from edicalendar.cli.app import app, context
+from edicalendar.cli.output import OutputFormat
+
+ledger_app = typer.Typer(
+    help="Reminder deliveries and their states; `ledger retry KEY` re-queues one.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+)
+app.add_typer(ledger_app, name="ledger")
+
+
+def parse_moment(value: str, zone_name: str) -> dt.datetime:
+    """An ISO date-time from the command line; a naive one is local time in `zone_name`."""
+    from zoneinfo import ZoneInfo
+
+    from edicalendar.errors import UsageError
+
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--at: {value!r} is not a date-time; use YYYY-MM-DDTHH:MM") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone_name))
+    return moment.astimezone(dt.UTC)
+
+
+def _warn(text: str) -> None:
+    sys.stderr.write(f"warning: {text}\n")
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Act as if it were this time (YYYY-MM-DDTHH:MM, local)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what is due; send and record nothing.")
+    ] = False,
+) -> None:
+    """Plan and send every reminder due now: one tick, ending with a one-line summary."""
+    import logging
+    from zoneinfo import ZoneInfo
+
+    from edicalendar.redact import install_log_redaction
+    from edicalendar.reminders.scheduler import InstanceLock, lock_path_for
+    from edicalendar.reminders.wiring import build_dispatcher
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()
+    app_ctx = context(ctx)
+    zone_name = app_ctx.loaded.settings.reminders.timezone
+    if at is not None:
+        moment = parse_moment(at, zone_name)
+        app_ctx.now = lambda: moment
+    dispatcher = build_dispatcher(app_ctx, report=_warn)
+    now = app_ctx.now()
+    if dry_run:
+        zone = ZoneInfo(zone_name)
+        due = dispatcher.preview(now)
+        for item in due:
+            local = item.due_at.astimezone(zone)
+            sys.stdout.write(
+                f"{local:%Y-%m-%d %H:%M %Z}  {item.destination}  {item.key}  {item.message.title}\n"
+            )
+        sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
+        return
+    lock = None
+    path = app_ctx.database.sqlite_path
+    if path is not None:
+        lock = InstanceLock(lock_path_for(path)).acquire()
+    try:
+        summary = dispatcher.tick(now)
+    finally:
+        if lock is not None:
+            lock.release()
+    for alert in summary.alerts:
+        sys.stderr.write(f"alert: {alert}\n")
+    sys.stdout.write(summary.line() + "\n")
+
+
+@ledger_app.callback()
+def ledger(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only deliveries in this state (pending, sent, dead...)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 200,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """List deliveries, oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from edicalendar.cli.output import emit
+    from edicalendar.errors import UsageError
+    from edicalendar.reminders.ledger import DeliveryState, Ledger
+
+    state = None
+    if status is not None:
+        try:
+            state = DeliveryState(status)
+        except ValueError:
+            known = ", ".join(s.value for s in DeliveryState)
+            raise UsageError(f"--status {status!r} is not a state; use one of {known}") from None
+    rows = []
+    for d in Ledger(context(ctx).database).deliveries(state, limit=limit):
+        rows.append(
+            {
+                "key": d.key,
+                "state": d.state.value,
+                "destination": d.destination,
+                "due_at": d.due_at.isoformat(),
+                "attempts": d.attempts,
+                "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None,
+                "last_error": d.last_error,
+            }
+        )
+    emit(
+        rows,
+        fmt,
+        columns=[
+            ("key", "Key"),
+            ("state", "State"),
+            ("attempts", "Tries"),
+            ("due_at", "Due (UTC)"),
+            ("last_error", "Last error"),
+        ]
+        if fmt is OutputFormat.TABLE
+        else [
+            (k, k)
+            for k in (
+                "key",
+                "state",
+                "destination",
+                "due_at",
+                "attempts",
+                "next_attempt_at",
+                "last_error",
+            )
+        ],
+        title="Deliveries",
+    )
+
+
+@ledger_app.command("retry")
+def ledger_retry(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The delivery key shown by `edicalendar ledger`.")],
+) -> None:
+    """Put one delivery back in the queue (after fixing what made it fail)."""
+    from edicalendar.reminders.ledger import Ledger
+
+    app_ctx = context(ctx)
+    grace = dt.timedelta(hours=app_ctx.loaded.settings.reminders.grace_hours)
+    delivery = Ledger(app_ctx.database).retry(key, app_ctx.now(), grace)
+    sys.stdout.write(f"1 re-queued: {delivery.key} is {delivery.state} (sent on the next tick)\n")

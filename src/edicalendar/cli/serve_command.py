@@ -1,0 +1,131 @@
+"""`edicalendar serve`: the web server and the reminder clock in one process.
+
+The data is loaded before the port opens, so invalid files stop the command with exit 1 and
+the usual `file:line: field: message` list. While serving, edits to the data files are picked
+up within a few seconds; an invalid edit is logged and the last good data keeps being served.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from edicalendar.cli.app import app, context
+
+log = logging.getLogger("edicalendar.web")
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def exposure_warning(host: str, private_on: bool) -> str | None:
+    """The warning for listening beyond this machine with the private routes on, if any."""
+    if host in LOOPBACK or not private_on:
+        return None
+    return (
+        f"listening on {host} with private routes on: put TLS termination (a reverse proxy "
+        "with https) in front, or the access token crosses the network in clear text"
+    )
+
+
+def _display_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=1, max=65535, help="Port (default 8000).")
+    ] = None,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Web only: do not run the reminder clock.")
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Web server processes (default 1); the reminder clock always runs once.",
+        ),
+    ] = 1,
+) -> None:
+    """Run the web server (subscribe page, calendar, API, feeds) and the reminder clock."""
+    import uvicorn
+
+    from edicalendar.errors import EdicalendarError
+    from edicalendar.web import create_app
+    from edicalendar.web.auth import configured_token
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app_ctx = context(ctx)
+    settings = app_ctx.loaded.settings
+    bind_host = host or settings.web.host
+    bind_port = settings.web.port if port is None else port
+    web_app = create_app(app_ctx)
+    private_on = configured_token(settings.web.token_env) is not None
+    warning = exposure_warning(bind_host, private_on)
+    if warning is not None:
+        log.warning("%s", warning)
+    clock = None
+    if not no_scheduler:
+        from edicalendar.reminders.scheduler import start_clock
+
+        clock = start_clock(app_ctx)
+        web_app.state.clock = clock
+    options: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_level": "info",
+        "access_log": False,
+        "server_header": False,
+        # Forwarded headers are not used: subscribe links come from `feeds.base_url`.
+        "proxy_headers": False,
+    }
+    if workers > 1:
+        # Each worker process builds its own app from the same config; this process only
+        # supervises them (and runs the clock), so the app built above was the data check.
+        from edicalendar.web import worker
+
+        os.environ[worker.CONFIG_ENV] = str(app_ctx.config_path or "")
+        os.environ[worker.CLOCK_ENV] = "" if clock is None else "supervisor"
+        config = uvicorn.Config(worker.FACTORY, factory=True, workers=workers, **options)
+    else:
+        config = uvicorn.Config(web_app, **options)
+    server = uvicorn.Server(config)
+    live = web_app.state.live
+    summary = f"{len(live.snapshot.catalog)} observances, {len(live.snapshot.feeds)} feeds"
+    sys.stdout.write(
+        f"Serving the EDI calendar ({summary}) at http://{_display_host(bind_host)}:{bind_port}/ "
+        f"- open it in a browser; Ctrl+C stops.\n"
+    )
+    sys.stdout.flush()
+    try:
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            sock = config.bind_socket()
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run()
+            if not server.started:
+                raise SystemExit("the server did not start; see the log above")
+    except (OSError, SystemExit) as exc:
+        # uvicorn logs a failed bind and exits; turn that into the CLI's runtime-failure code.
+        raise EdicalendarError(f"cannot listen on {bind_host}:{bind_port}: {exc}") from None
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)
+    sys.stdout.write("stopped\n")

@@ -1,0 +1,146 @@
+"""The campaign plan as an internal iCalendar feed: task deadlines and publication dates.
+
+Each task and each dated asset of each campaign instance becomes one all-day
+:class:`~edicalendar.feeds.build.FeedEvent` with a UID derived from (campaign, instance, item), so
+calendars that subscribe keep one event per item and update it in place. Rendering, change
+tracking (SEQUENCE, LAST-MODIFIED) and cancellation go through the same code as the public
+feeds, in their own tracking scope, so the plan feed follows the same interop rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from edicalendar.feeds.build import FeedEvent, render_tracked
+from edicalendar.model import CampaignInstance, DatedAsset, DueTask
+
+if TYPE_CHECKING:
+    from edicalendar.context import AppContext
+    from edicalendar.feeds.tracking import StoredEvent
+
+#: Namespace of every UID this feed publishes; changing it would duplicate every event.
+PLAN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:edicalendar:campaign-plan")
+
+#: Change-tracking scope of the plan feed in `feed_events` (observance feeds use their own).
+PLAN_SCOPE = "campaign-plan"
+
+#: How far beyond the feed's window an item is looked for before a missing one is cancelled,
+#: so a task whose due date merely moved out of the window is not announced as withdrawn.
+_EXISTENCE_MARGIN = dt.timedelta(days=800)
+
+
+def item_uid(campaign_id: str, instance: str, kind: str, item_id: str) -> str:
+    """Stable UID of one plan item: UUIDv5 of campaign, instance, item kind and id."""
+    name = f"{campaign_id}:{instance}:{kind}:{item_id}"
+    return str(uuid.uuid5(PLAN_NAMESPACE, name)).upper()
+
+
+def _task_event(instance: CampaignInstance, due: DueTask) -> FeedEvent:
+    campaign, occurrence = instance.campaign, instance.occurrence
+    lines = [
+        f"{campaign.title} ({instance.instance})",
+        f"{occurrence.name}: {occurrence.start.isoformat()} to {occurrence.end.isoformat()}",
+        f"Task: {due.task.name} ({due.task.id})",
+        f"When: {due.task.due.text}",
+    ]
+    if due.task.owner:
+        lines.append(f"Owner: {due.task.owner}")
+    if due.done:
+        lines.append("Status: done")
+    return FeedEvent(
+        uid=item_uid(campaign.id, instance.instance, "task", due.task.id),
+        summary=f"{'Done' if due.done else 'Due'}: {due.task.name} ({campaign.title})",
+        description="\n".join(lines),
+        start=due.due,
+        end=due.due,
+        url=occurrence.url,
+        categories=("Campaign task",),
+    )
+
+
+def _asset_event(instance: CampaignInstance, dated: DatedAsset) -> FeedEvent | None:
+    if dated.publish_on is None:
+        return None
+    campaign, asset = instance.campaign, dated.asset
+    lines = [
+        f"{campaign.title} ({instance.instance})",
+        f"{asset.kind.value.capitalize()}: {asset.title} ({asset.id})",
+        f"Status: {asset.status.value}",
+    ]
+    if asset.url:
+        placeholder = " (placeholder address)" if asset.placeholder_url else ""
+        lines.append(f"Link: {asset.url}{placeholder}")
+    return FeedEvent(
+        uid=item_uid(campaign.id, instance.instance, "asset", asset.id),
+        summary=f"Publish: {asset.title}",
+        description="\n".join(lines),
+        start=dated.publish_on,
+        end=dated.publish_on,
+        url=None if asset.placeholder_url else asset.url,
+        categories=("Campaign publication", asset.kind.value.capitalize()),
+    )
+
+
+def plan_events(instances: Iterable[CampaignInstance]) -> list[FeedEvent]:
+    """One event per task and per dated asset of every instance, ordered by date then UID."""
+    events: list[FeedEvent] = []
+    for instance in instances:
+        events.extend(_task_event(instance, due) for due in instance.tasks)
+        for dated in instance.assets:
+            event = _asset_event(instance, dated)
+            if event is not None:
+                events.append(event)
+    events.sort(key=lambda e: (e.start, e.uid))
+    return events
+
+
+def build_plan_feed(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[bytes, int]:
+    """The plan feed for items dated `start`..`end`, change-tracked in the project database.
+
+    Returns the bytes and the number of current (not cancelled) events. Campaign problems are
+    warned about and the campaign left out; the rest of the plan is still published.
+    """
+    from edicalendar.campaigns.service import build_plan
+    from edicalendar.cli.output import warn
+    from edicalendar.feeds.tracking import FeedState
+
+    if end < start:
+        from edicalendar.errors import UsageError
+
+        raise UsageError(f"plan feed window ends ({end}) before it starts ({start})")
+    wide = build_plan(
+        ctx,
+        start - _EXISTENCE_MARGIN,
+        end + _EXISTENCE_MARGIN,
+        check_years=range(start.year, end.year + 1),
+    )
+    for message in [*(str(p) for p in wide.loaded.problems), *wide.warnings]:
+        warn(message)
+    every = plan_events(wide.instances)
+    existing = {e.uid for e in every}
+    events = [e for e in every if start <= e.start <= end]
+
+    def responsible(row: StoredEvent) -> bool:
+        # Cancel only what was in this window and no longer exists anywhere near it.
+        stored = row.event
+        return start <= stored.start <= end and stored.uid not in existing
+
+    settings = ctx.loaded.settings
+    tracked = FeedState(ctx.database).sync(
+        PLAN_SCOPE,
+        events,
+        ctx.now(),
+        cancelled_days=settings.feeds.cancelled_days,
+        responsible=responsible,
+    )
+    organisation = settings.feeds.organisation
+    body = render_tracked(
+        f"{organisation}: campaign plan",
+        "Campaign tasks and publication dates (internal).",
+        tracked,
+        settings,
+    )
+    return body, len(events)

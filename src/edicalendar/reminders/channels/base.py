@@ -1,0 +1,103 @@
+"""What every reminder channel shares: one small protocol, the result of a send, and helpers.
+
+A channel turns a channel-neutral :class:`~edicalendar.reminders.planner.Message` into one
+request (a webhook POST, an SMTP transaction, a line on stdout) and classifies what came back
+into an :class:`Outcome`. Channels never retry and never sleep: retries, backoff and rate limits
+belong to the dispatcher and the ledger, which survive a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from edicalendar.reminders.planner import Message
+
+
+class Outcome(StrEnum):
+    """How one attempt ended, from the ledger's point of view."""
+
+    #: Delivered with confirmation (Slack 200 `ok`, console).
+    SENT = "sent"
+    #: Handed over without delivery confirmation (Teams 202, SMTP 250).
+    ACCEPTED = "accepted"
+    #: Transient (429, 5xx, timeout, SMTP 4xx): try again later.
+    RETRY = "retry"
+    #: Permanent and our fault or the content's (400, 413, SMTP 5xx): never retry.
+    DEAD = "dead"
+    #: The destination is misconfigured (revoked webhook, archived channel): skip, alert.
+    CONFIG = "config"
+    #: Stop the whole channel group now (SMTP 535, TLS failure): rows wait, operator fixes.
+    HALT = "halt"
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """One reminder to send. `recipients` overrides the destination's list (task owners)."""
+
+    key: str
+    destination: str
+    message: Message
+    now: dt.datetime
+    recipients: tuple[str, ...] | None = None
+    #: Recipients already settled by an earlier attempt (accepted or refused for good).
+    settled: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """The classified result of one attempt; `detail` is already free of secrets."""
+
+    outcome: Outcome
+    detail: str = ""
+    retry_after: float | None = None
+    #: Per-recipient outcomes (email): address -> "accepted" | "dead: 550 ..." | "retry: 451 ...".
+    recipients: Mapping[str, str] = field(default_factory=dict)
+    status: int | None = None
+
+
+class Channel(Protocol):
+    """A configured destination that can send one message at a time."""
+
+    name: str
+    kind: str
+    #: Messages per second this destination allows; 0 means no limit.
+    rate_per_second: float
+    #: Destinations sharing an account halt together (all email shares one SMTP login).
+    group: str
+
+    def send(self, item: Outbound) -> SendResult:
+        """Send one message and classify the response; never raises for delivery failures."""
+        ...
+
+    def fingerprint(self) -> str:
+        """A digest of the settings a HALT depends on; a change lifts the halt."""
+        ...
+
+
+def truncate(text: str, limit: int, marker: str = " … (more at the link below)") -> str:
+    """`text` cut to at most `limit` characters, marked when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))].rstrip() + marker
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -1,0 +1,35 @@
+"""The console channel: reminders printed to standard output.
+
+It is always available under the name `console`, so the shipped examples work before anyone
+configures Slack, Teams or email, and `edicalendar remind` in a terminal shows what would go out.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult
+
+
+class ConsoleChannel:
+    """Prints each reminder as a short block of text."""
+
+    kind = "console"
+
+    def __init__(self, name: str = "console", stream: TextIO | None = None) -> None:
+        self.name = name
+        self.group = f"console:{name}"
+        self.rate_per_second = 0.0
+        self._stream = stream
+
+    def send(self, item: Outbound) -> SendResult:
+        stream = self._stream or sys.stdout
+        lines = [f"[{item.destination}] {item.message.title}", item.message.body]
+        lines += [f"  {link.label}: {link.url}" for link in item.message.links]
+        stream.write("\n".join(lines) + "\n\n")
+        stream.flush()
+        return SendResult(Outcome.SENT, "printed")
+
+    def fingerprint(self) -> str:
+        return self.name

@@ -1,0 +1,133 @@
+"""Assembling the reminder bot from an :class:`~edicalendar.context.AppContext`.
+
+Settings give the channels and planner knobs, the database gives the ledger, and the campaign
+loader gives what to plan. Channels are built (and their configuration checked) before anything
+is sent, so a misconfiguration stops start-up instead of quietly dropping reminders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from edicalendar.errors import Problem
+from edicalendar.model import Campaign, CampaignInstance
+from edicalendar.reminders.planner import PlanInput
+
+if TYPE_CHECKING:
+    from edicalendar.context import AppContext
+    from edicalendar.reminders.dispatch import Dispatcher
+
+log = logging.getLogger("edicalendar.reminders")
+
+
+class CampaignSource:
+    """Campaign instances (progress applied) and observances for a range of local dates.
+
+    Campaign files are re-read on every call, so an edit or a task marked done is seen by the
+    next tick. A campaign with problems is left out (and reported once); the others plan on.
+    """
+
+    def __init__(self, ctx: AppContext, report: Callable[[str], None] | None = None) -> None:
+        self.ctx = ctx
+        self.report = report or (lambda text: log.warning("%s", text))
+        self.problems: list[str] = []
+        self._ids: frozenset[str] | None = None
+        self._reported: set[str] = set()
+
+    def __call__(self, first: dt.date, last: dt.date) -> PlanInput:
+        from edicalendar.calendar.occurrences import expand
+        from edicalendar.campaigns.files import load_for_context
+        from edicalendar.campaigns.service import build_plan
+
+        settings = self.ctx.loaded.settings.reminders
+        loaded = load_for_context(self.ctx, check_years=range(first.year, last.year + 2))
+        self.problems = [str(p) for p in loaded.problems]
+        for problem in self.problems:
+            if problem not in self._reported:
+                self._reported.add(problem)
+                self.report(f"campaign left out of reminders: {problem}")
+        self._ids = frozenset(loaded.campaigns) | {
+            _campaign_id(problem) for problem in loaded.problems if problem.subject
+        }
+        campaigns = list(loaded.campaigns.values())
+        for warning in night_time_warnings(campaigns):
+            if warning not in self._reported:
+                self._reported.add(warning)
+                self.report(warning)
+        instances: list[CampaignInstance] = []
+        if campaigns:
+            # Instances are found by their occurrence and task dates; a lead-time reminder or a
+            # rule can fall well before those, so look that far beyond the window.
+            ahead = max(
+                [0]
+                + [d for c in campaigns for d in c.lead_times]
+                + [-r.when.days for c in campaigns for r in c.reminders]
+            )
+            plan = build_plan(
+                self.ctx,
+                first - dt.timedelta(days=7),
+                last + dt.timedelta(days=ahead + 7),
+                campaigns=campaigns,
+            )
+            instances = plan.instances
+        occurrences = expand(
+            self.ctx.catalog, first, last + dt.timedelta(days=settings.digest_days)
+        ).occurrences
+        return PlanInput(instances=tuple(instances), occurrences=tuple(occurrences))
+
+    def campaign_ids(self) -> frozenset[str] | None:
+        """Campaigns that exist (valid or not), as of the last load."""
+        return self._ids
+
+
+def night_time_warnings(campaigns: Iterable[Campaign]) -> list[str]:
+    """Reminder times between 01:00 and 02:00, the hour UK clocks skip in spring and repeat in
+    autumn: they still go once (02:30 BST in spring, the first 01:30 in autumn), but say so."""
+    found = []
+    for campaign in campaigns:
+        times = [("lead_time_at", campaign.lead_time_at), ("announce_at", campaign.announce_at)]
+        times += [(f"reminders.{r.id}.time", r.time) for r in campaign.reminders]
+        for field, at in times:
+            if at.hour == 1:
+                found.append(
+                    f"{campaign.path}:{campaign.line or ''}: {campaign.id}: {field}: "
+                    f"{at:%H:%M} is in the hour the clocks change: on the spring Sunday it goes "
+                    "an hour later (that time does not exist), on the autumn Sunday once, at "
+                    "the first of the two"
+                )
+    return found
+
+
+def _campaign_id(problem: Problem) -> str:
+    return (problem.subject or "").split()[0]
+
+
+def build_dispatcher(ctx: AppContext, *, report: Callable[[str], None] | None = None) -> Dispatcher:
+    """Channels, ledger and planner wired for `ctx`; raises ConfigError when misconfigured.
+
+    `report` receives each campaign problem once (default: a logged warning).
+    """
+    from edicalendar.redact import install_log_redaction
+    from edicalendar.reminders.channels import build_channels
+    from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+
+    install_log_redaction()
+    loaded = ctx.loaded
+    settings = loaded.settings
+    channels = build_channels(settings, config_path=str(loaded.path or "config"))
+    source = CampaignSource(ctx, report)
+    from edicalendar.calendar.workdays import WorkingDays
+
+    return Dispatcher(
+        database=ctx.database,
+        channels=channels,
+        settings=settings.reminders,
+        plan_settings=plan_settings(settings, channels.names()),
+        source=source,
+        clock=ctx.now,
+        known_campaigns=source.campaign_ids,
+        is_workday=WorkingDays(settings.nation).is_working_day,
+    )

@@ -1,0 +1,148 @@
+"""Schema migrations: named, ordered, applied once each inside one transaction.
+
+Applied names are recorded in `schema_migrations`. Each migration's DDL is frozen as it was
+when the migration was written (its own table definitions below, never the current ones in
+:mod:`edicalendar.storage.tables`), so a fresh database and an upgraded one end with the same
+schema however the tables change later. Add a migration; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+    text,
+)
+
+from edicalendar.storage.engine import Database, utc_text
+from edicalendar.storage.tables import metadata, schema_migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A named, ordered schema change applied once, inside one transaction."""
+
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+# --- 0001: the tables of release 0.1.0, frozen -------------------------------------------------
+
+_v1 = MetaData()
+
+_v1_meta = Table(
+    "meta",
+    _v1,
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Feed change tracking: one row per published UID.
+_v1_feed_events = Table(
+    "feed_events",
+    _v1,
+    # Which complete event set the UID belongs to ("observances", or a campaign plan's own);
+    # each scope tracks its own SEQUENCE, so one UID may appear in several scopes.
+    Column("scope", String(200), primary_key=True, default=""),
+    Column("uid", String(64), primary_key=True),
+    Column("observance_id", String(200), nullable=False),
+    Column("instance", String(40), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False, default=0),
+    Column("last_modified", String(40), nullable=False),
+    Column("cancelled_at", String(40), nullable=True),
+    # JSON of the last published event, so a vanished occurrence can be sent as CANCELLED.
+    Column("event_json", Text, nullable=False),
+)
+
+# Campaign progress: an append-only history; the newest row per item is its state.
+_v1_campaign_progress = Table(
+    "campaign_progress",
+    _v1,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", String(200), nullable=False, index=True),
+    Column("year", Integer, nullable=False),
+    # The occurrence the item belongs to ("2030", or "2030-2" for a second one that year).
+    Column("instance", String(40), nullable=False),
+    Column("item_kind", String(20), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("url", Text, nullable=True),
+    Column("recorded_by", String(200), nullable=True),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+# The reminder delivery ledger (the outbox): one row per reminder occurrence and destination.
+_v1_deliveries = Table(
+    "deliveries",
+    _v1,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(500), nullable=False),
+    Column("campaign_id", String(200), nullable=True),
+    Column("kind", String(40), nullable=False),
+    Column("rule", String(200), nullable=False, default=""),
+    Column("local_date", String(10), nullable=False, default=""),
+    Column("destination", String(200), nullable=False, index=True),
+    Column("due_at", String(40), nullable=False, index=True),
+    Column("not_after", String(40), nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", String(40), nullable=True),
+    Column("lease_until", String(40), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("provider_response", Text, nullable=True),
+    Column("payload_json", Text, nullable=False),
+    Column("sent_at", String(40), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    UniqueConstraint("key", name="uq_deliveries_key"),
+)
+
+
+def _initial(conn: Connection) -> None:
+    _v1.create_all(conn)
+
+
+def _deliveries_due_index(conn: Connection) -> None:
+    # Every claim and every tick asks "open rows due by now"; one index on both columns lets
+    # PostgreSQL answer that (and lock with SKIP LOCKED) without scanning every state's rows.
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_deliveries_state_due_at ON deliveries (state, due_at)")
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    Migration("0001_initial", _initial),
+    Migration("0002_deliveries_state_due_index", _deliveries_due_index),
+]
+
+
+def migrate(database: Database) -> list[str]:
+    """Apply pending migrations in order; return the names applied."""
+    applied_now: list[str] = []
+    metadata.create_all(database.engine, tables=[schema_migrations])
+    with database.engine.connect() as conn:
+        done = set(conn.execute(select(schema_migrations.c.name)).scalars())
+    for migration in MIGRATIONS:
+        if migration.name in done:
+            continue
+        with database.engine.begin() as conn:
+            migration.upgrade(conn)
+            conn.execute(
+                schema_migrations.insert().values(
+                    name=migration.name, applied_at=utc_text(dt.datetime.now(dt.UTC))
+                )
+            )
+        applied_now.append(migration.name)
+    return applied_now
