@@ -37,8 +37,8 @@ from edicalendar.model import (
     Task,
 )
 from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, plan_settings
-from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
+from edicalendar.reminders.dispatch import Dispatcher, planner_settings
+from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
 from edicalendar.storage.engine import open_database
 
 LONDON = ZoneInfo("Europe/London")
@@ -103,11 +103,11 @@ def bench_planning(campaigns: int) -> tuple[float, int]:
         make_instance(n, year_start + dt.timedelta(days=rng.randrange(365)))
         for n in range(campaigns)
     ]
-    settings = PlanSettings(digest_destinations=DESTINATIONS)
+    settings = PlannerSettings(digest_destinations=DESTINATIONS)
     start = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     end = dt.datetime(2028, 1, 1, tzinfo=dt.UTC)
     began = time.perf_counter()
-    planned = plan(PlanInput(instances), settings, start, end)
+    planned = plan_reminders(PlannerInput(instances), settings, start, end)
     return time.perf_counter() - began, len(planned)
 
 
@@ -154,8 +154,8 @@ def _dispatcher(
         database=open_database(f"sqlite:///{folder / 'bench.db'}"),
         channels=channels,
         settings=settings.reminders,
-        plan_settings=plan_settings(settings, channels.names()),
-        source=lambda first, last: PlanInput(instances),
+        planner_settings=planner_settings(settings, channels.names()),
+        source=lambda first, last: PlannerInput(instances),
         clock=clock,
     )
 

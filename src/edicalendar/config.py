@@ -10,18 +10,21 @@ out of the box on the shipped data with SQLite.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from edicalendar.errors import ConfigError, Problem
 from edicalendar.model import Category
 from edicalendar.tomlsource import TomlSource
 
 DEFAULT_CONFIG_NAME = "edicalendar.toml"
+#: A 24-hour local time such as "09:00".
+_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 class _Section(BaseModel):
@@ -113,7 +116,11 @@ class ReminderSettings(_Section):
     """Reminder planning and delivery defaults."""
 
     timezone: str = "Europe/London"
-    lead_times: list[int] = Field(default_factory=lambda: [90, 28, 7, 1])
+    #: Lead-time reminders (days before the start) of every campaign that sets none itself.
+    lead_times: list[Annotated[int, Field(ge=0, le=3660)]] = Field(
+        default_factory=lambda: [90, 28, 7, 1]
+    )
+    #: Local time campaign reminders go at unless a campaign sets its own (HH:MM, 24-hour).
     send_time: str = "09:00"
     digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     digest_time: str = "09:00"
@@ -134,6 +141,13 @@ class ReminderSettings(_Section):
     tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 60
     #: Allow http:// webhook URLs to 127.0.0.1/localhost (local test servers only).
     allow_http_webhooks: bool = False
+
+    @field_validator("send_time", "digest_time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.match(_HH_MM, value):
+            raise ValueError(f"{value!r} is not a 24-hour time HH:MM, such as '09:00'")
+        return value
 
 
 class WebSettings(_Section):

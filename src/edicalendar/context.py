@@ -1,13 +1,16 @@
-"""What every command needs, loaded lazily: settings, the catalog, the database, the clock.
+"""What a command or a server process needs, loaded lazily: settings, calendar, database, clock.
 
-The CLI and the web server build one :class:`AppContext`; each part is loaded on first use so a
-command that needs only the calendar never opens the database, and `--help` loads nothing.
+The CLI and the web server each build one :class:`AppContext` and get the areas' services from
+it (:meth:`AppContext.campaigns`, :meth:`AppContext.feeds`); each part is loaded on first use,
+so a command that needs only the calendar never opens the database and `--help` loads nothing.
+Only the entry layers (`edicalendar.cli`, `edicalendar.web`) import this module: the areas
+below them take what they need as arguments (an import-linter contract checks this).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +19,15 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
+    from edicalendar.calendar.workdays import WorkingDays
+    from edicalendar.campaigns.files import CampaignSet
+    from edicalendar.campaigns.schema import CampaignDefaults
+    from edicalendar.campaigns.service import CampaignService
     from edicalendar.config import LoadedSettings
+    from edicalendar.feeds.build import FeedPublisher
+    from edicalendar.model import Campaign
+    from edicalendar.reminders.dispatch import Dispatcher
+    from edicalendar.reminders.scheduler import ReminderClock
     from edicalendar.storage.engine import Database
 
 
@@ -57,3 +68,113 @@ class AppContext:
         from edicalendar.storage.engine import open_database
 
         return open_database(self.loaded.database_url)
+
+    @cached_property
+    def workdays(self) -> WorkingDays:
+        from edicalendar.calendar.workdays import WorkingDays
+
+        return WorkingDays(self.loaded.settings.nation)
+
+    @property
+    def config_display(self) -> str:
+        """How messages name the settings file."""
+        return str(self.loaded.path) if self.loaded.path else "config"
+
+    def campaign_defaults(self) -> CampaignDefaults:
+        """What campaigns inherit from `[reminders]`: lead times and the time reminders go."""
+        from edicalendar.campaigns.schema import CampaignDefaults
+
+        reminders = self.loaded.settings.reminders
+        return CampaignDefaults(
+            lead_times=tuple(reminders.lead_times),
+            send_time=dt.time.fromisoformat(reminders.send_time),
+        )
+
+    def load_campaigns(self, check_years: Iterable[int]) -> CampaignSet:
+        """The campaign files, checked against this calendar and config (read afresh each call).
+
+        A calendar that fails to load leaves only the campaigns' own shape checked (its
+        problems are reported by `check` on their own).
+        """
+        from edicalendar.campaigns.files import load_campaigns
+        from edicalendar.errors import CatalogError
+
+        catalog: Catalog | None
+        try:
+            catalog = self.catalog
+        except CatalogError:
+            catalog = None
+        settings = self.loaded.settings
+        return load_campaigns(
+            self.loaded.campaigns_dir,
+            catalog,
+            destinations=settings.destinations.keys(),
+            nation=settings.nation,
+            check_years=check_years,
+            defaults=self.campaign_defaults(),
+        )
+
+    def campaigns(self, snapshot: Iterable[Campaign] | None = None) -> CampaignService:
+        """The campaign service: files re-read on every load, or a fixed `snapshot` of them."""
+        from edicalendar.campaigns.files import CampaignSet
+        from edicalendar.campaigns.service import CampaignService
+        from edicalendar.errors import CatalogError
+
+        load: Callable[[Iterable[int]], CampaignSet] = self.load_campaigns
+        if snapshot is not None:
+            fixed = {c.id: c for c in snapshot}
+
+            def load(_years: Iterable[int]) -> CampaignSet:
+                return CampaignSet(dict(fixed))
+
+        catalog: Catalog | None
+        try:
+            catalog = self.catalog
+        except CatalogError:
+            catalog = None
+        return CampaignService(
+            catalog=catalog,
+            load=load,
+            database=lambda: self.database,
+            workdays=self.workdays,
+            today=self.today,
+            now=self.now,
+        )
+
+    def dispatcher(self, report: Callable[[str], None] | None = None) -> Dispatcher:
+        """The reminder bot for this installation; raises ConfigError when misconfigured."""
+        from edicalendar.reminders.wiring import build_dispatcher
+
+        return build_dispatcher(
+            settings=self.loaded.settings,
+            database=self.database,
+            campaigns=self.campaigns(),
+            catalog=self.catalog,
+            now=self.now,
+            config_path=self.config_display,
+            report=report,
+        )
+
+    def start_clock(self, *, blocking: bool = False) -> ReminderClock:
+        """Take the instance lock and start the reminder clock (see reminders.scheduler)."""
+        from edicalendar.reminders.scheduler import start_clock
+
+        return start_clock(
+            self.dispatcher(),
+            tick_seconds=self.loaded.settings.reminders.tick_seconds,
+            sqlite_path=self.database.sqlite_path,
+            blocking=blocking,
+        )
+
+    def feeds(self) -> FeedPublisher:
+        """The feed publisher for this installation's calendar, settings and database."""
+        from edicalendar.feeds.build import FeedPublisher
+
+        return FeedPublisher(
+            self.catalog,
+            self.loaded.settings,
+            now=self.now,
+            today=self.today,
+            database=lambda: self.database,
+            config_path=self.config_display,
+        )

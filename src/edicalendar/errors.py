@@ -1,26 +1,40 @@
 """The one exception hierarchy for edicalendar.
 
-Every error the tool raises on purpose derives from :class:`EdicalendarError`, so the CLI and the
-web server can catch the root once and turn it into a message and an exit code. Messages name the
-value and where it came from (file, line, observance id, field) and, where there is one, the fix.
+Every error the tool raises on purpose derives from :class:`EdicalendarError`, so the CLI (in
+`edicalendar.cli.main`) and the web server catch the root once and turn it into a message and
+an exit code or HTTP status. Messages name the value and where it came from (file, line,
+observance id, field) and, where there is one, the fix. Exit codes: 1 invalid input or data,
+2 usage, 3 runtime failure.
+
+    EdicalendarError (3)
+    ├── UsageError (2) ............ an argument or option that cannot be used as given (cli, web)
+    │   ├── NotFoundError ......... a named thing does not exist (HTTP 404)
+    │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
+    │   │   └── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
+    │   └── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
+    ├── InvalidDataError (1) ...... input files hold problems; every one is listed
+    │   ├── CatalogError .......... calendar.catalog, campaigns.files: data failed validation
+    │   ├── ConfigError ........... config: the settings file or environment is unusable
+    │   └── SourceError ........... importers: an import source holds problems
+    ├── RuleError (1) ............. calendar.rules: a rule that cannot produce a date
+    ├── UnsupportedYearError (1) .. calendar.rules: a year outside a rule's or table's range
+    ├── UnsafeSourceError (1) ..... importers.fetch: refused by the safety limits
+    ├── WriteError (1) ............ importers.writer: a calendar file could not be updated
+    ├── LedgerError (1) ........... reminders.ledger: an operator request the ledger refuses
+    ├── DatabaseError (3) ......... storage, reminders: database unreadable, corrupt or locked
+    ├── FetchError (3) ............ importers.fetch: a URL could not be fetched
+    └── OutputError (3) ........... atomicfile: a file could not be written where asked
+
+Three `ValueError` subclasses are raised while *parsing* a value and always converted by their
+caller into one of the errors above (a pydantic field error, a :class:`Problem`, an HTTP 400):
+:class:`RelativeDayError` (campaigns.relative), :class:`DateTextError` (importers.datetext)
+and :class:`QueryError` (web.views).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-
-class EdicalendarError(Exception):
-    """Root of every error edicalendar raises on purpose."""
-
-    exit_code: int = 3
-
-
-class UsageError(EdicalendarError):
-    """A command-line argument or option that cannot be used as given."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +56,44 @@ class Problem:
             parts.append(self.field)
         parts.append(self.message)
         return ": ".join(parts)
+
+
+class EdicalendarError(Exception):
+    """Root of every error edicalendar raises on purpose."""
+
+    exit_code: int = 3
+
+
+# --- usage ----------------------------------------------------------------------------------
+
+
+class UsageError(EdicalendarError):
+    """A command-line argument, option or query value that cannot be used as given."""
+
+    exit_code = 2
+    #: The HTTP status the web answers with for this mistake.
+    http_status = 400
+
+
+class NotFoundError(UsageError):
+    """A named thing (a feed, a campaign, one of its tasks) does not exist."""
+
+    http_status = 404
+
+
+class UnknownFeedError(NotFoundError):
+    """A feed name that is neither a default feed nor defined in config."""
+
+
+class CampaignLookupError(NotFoundError):
+    """No campaign, campaign instance, task or asset with the name given."""
+
+
+class CampaignInstanceError(UsageError):
+    """Text that is not a campaign instance ("2026", or "2030-2" for a second that year)."""
+
+
+# --- invalid data -----------------------------------------------------------------------------
 
 
 class InvalidDataError(EdicalendarError):
@@ -69,6 +121,20 @@ class ConfigError(InvalidDataError):
         return cls([Problem(path=path, line=line, subject=None, field=field, message=message)])
 
 
+class SourceError(InvalidDataError):
+    """The import source holds problems (bad encoding, malformed dates, hostile structure)."""
+
+    @classmethod
+    def at(
+        cls, source: str, line: int | None, message: str, field: str | None = None
+    ) -> SourceError:
+        """A SourceError for one problem at `source:line`."""
+        return cls([Problem(source, line, None, field, message)])
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
 class RuleError(EdicalendarError):
     """A date rule that cannot produce a date (for example an impossible day of a month)."""
 
@@ -91,13 +157,55 @@ class UnsupportedYearError(EdicalendarError):
         )
 
 
+# --- imports, files and the ledger ------------------------------------------------------------
+
+
+class UnsafeSourceError(EdicalendarError):
+    """A source refused by the safety limits (scheme, private address, size)."""
+
+    exit_code = 1
+
+
+class FetchError(EdicalendarError):
+    """A URL could not be fetched (network failure, HTTP error status, timeout)."""
+
+    exit_code = 3
+
+
+class WriteError(EdicalendarError):
+    """A calendar file could not be updated; it is left exactly as it was."""
+
+    exit_code = 1
+
+
+class OutputError(EdicalendarError):
+    """A feed, page or export could not be written where asked."""
+
+    exit_code = 3
+
+
+class LedgerError(EdicalendarError):
+    """An operator request the ledger cannot carry out (unknown key, wrong state)."""
+
+    exit_code = 1
+
+
 class DatabaseError(EdicalendarError):
     """The project database cannot be opened, is corrupt, or is locked by another instance."""
 
     exit_code = 3
 
 
-class DeliveryError(EdicalendarError):
-    """A reminder could not be delivered through a channel."""
+# --- raised while parsing one value, converted by the caller ------------------------------------
 
-    exit_code = 3
+
+class RelativeDayError(ValueError):
+    """Text that is not a relative day; the message says what is accepted."""
+
+
+class DateTextError(ValueError):
+    """A spreadsheet cell that is not a date the importer reads; the message says what was."""
+
+
+class QueryError(ValueError):
+    """A query value that cannot be used; the message names the parameter and the value."""

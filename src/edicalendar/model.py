@@ -9,6 +9,7 @@ Dates are all-day dates in the observance's local calendar and `end` is inclusiv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -27,6 +28,22 @@ class Category(StrEnum):
     SEXUAL_ORIENTATION = "sexual_orientation"
     HEALTH_WELLBEING = "health_wellbeing"
     GENERAL_EDI = "general_edi"
+
+
+#: How each category is named to people (pages, feed CATEGORIES, CLI tables).
+CATEGORY_LABELS: Mapping[Category, str] = {
+    Category.AGE: "Age",
+    Category.DISABILITY: "Disability",
+    Category.GENDER_REASSIGNMENT: "Gender reassignment",
+    Category.MARRIAGE_CIVIL_PARTNERSHIP: "Marriage and civil partnership",
+    Category.PREGNANCY_MATERNITY: "Pregnancy and maternity",
+    Category.RACE: "Race",
+    Category.RELIGION_BELIEF: "Religion or belief",
+    Category.SEX: "Sex",
+    Category.SEXUAL_ORIENTATION: "Sexual orientation",
+    Category.HEALTH_WELLBEING: "Health and wellbeing",
+    Category.GENERAL_EDI: "General EDI",
+}
 
 
 class Status(StrEnum):

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edicalendar.campaigns.relative import RelativeDayError, parse_relative
+from edicalendar.campaigns.relative import parse_relative
+from edicalendar.errors import RelativeDayError
 from edicalendar.model import Anchor
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -11,9 +12,12 @@ from sqlalchemy import inspect, select
 from edicalendar.errors import DatabaseError
 from edicalendar.storage.engine import open_database
 from edicalendar.storage.migrations import MIGRATIONS, Migration, migrate
+from edicalendar.storage.state import StateStore
 from edicalendar.storage.tables import schema_migrations
 
 TABLES = {"schema_migrations", "meta", "feed_events", "campaign_progress", "deliveries"}
+
+PLANNED = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
 
 
 def _sha(path: Path) -> str:
@@ -36,12 +40,12 @@ def test_new_sqlite_database_gets_every_table_in_wal_mode(sqlite_url: str) -> No
 def test_reopening_applies_nothing_and_keeps_rows(sqlite_url: str) -> None:
     """A second open finds every migration applied and the stored rows intact."""
     db = open_database(sqlite_url)
-    db.set_meta("planned_until", "2026-03-08T09:00:00Z")
+    StateStore(db).set_planned_until(PLANNED)
     db.close()
     again = open_database(sqlite_url)
     try:
         assert migrate(again) == []
-        assert again.get_meta("planned_until") == "2026-03-08T09:00:00Z"
+        assert StateStore(again).planned_until() == PLANNED
     finally:
         again.close()
 
@@ -106,12 +110,12 @@ def test_postgresql_database_migrates_and_keeps_rows(postgres_url: str) -> None:
     db = open_database(postgres_url)
     try:
         assert set(inspect(db.engine).get_table_names()) >= TABLES
-        db.set_meta("planned_until", "2026-03-08T09:00:00Z")
+        StateStore(db).set_planned_until(PLANNED)
     finally:
         db.close()
     again = open_database(postgres_url)
     try:
         assert migrate(again) == []
-        assert again.get_meta("planned_until") == "2026-03-08T09:00:00Z"
+        assert StateStore(again).planned_until() == PLANNED
     finally:
         again.close()

@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 
 from edicalendar.config import FeedSettings
-from edicalendar.feeds.build import FeedEvent, build_all, render_feed
+from edicalendar.feeds.build import render_feed
+from edicalendar.feeds.events import FeedEvent
+from support.feeds import build_all
 
 AWKWARD = [
     "Dydd Gŵyl Dewi, St David's Day; Cymru am byth",

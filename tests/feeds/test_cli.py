@@ -87,7 +87,8 @@ def test_export_writes_every_feed_and_the_page(config_file: Path, tmp_path: Path
     assert len(feeds) == 14 and "all.ics" in feeds and "sexual-orientation.ics" in feeds
     assert (site / "index.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert captured.out.startswith("exported 14 feeds (")
-    assert "17 files changed" in captured.out  # 14 feeds, index.html, _headers, .htaccess
+    # 14 feeds, index.html, static/site.css, _headers, .htaccess
+    assert "18 files changed" in captured.out
     assert "not https" in captured.err
     assert main(["--config", str(config_file), "export", str(site)]) == 0
     assert "0 files changed" in capsys.readouterr().out

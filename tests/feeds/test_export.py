@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from edicalendar.web.export import export_site, feed_links
+from edicalendar.feeds.links import feed_links
+from edicalendar.web.export import export_site
 
 CONFIG = '[feeds]\nbase_url = "https://calendar.example.nhs.uk/edi/"\n'
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -42,19 +44,49 @@ class _Outline(HTMLParser):
 def test_feed_links_are_https_webcal_and_google() -> None:
     """Each feed gets https, webcal (same host and path) and Google "add by URL" links."""
     links = feed_links("https://calendar.example.nhs.uk/edi/", "sexual-orientation")
-    assert links["https"] == "https://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
-    assert links["webcal"] == "webcal://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
-    assert links["google"] == (
-        "https://calendar.google.com/calendar/r?cid="
-        "webcal%3A%2F%2Fcalendar.example.nhs.uk%2Fedi%2Ffeeds%2Fsexual-orientation.ics"
+    assert links.https == "https://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
+    assert links.webcal == "webcal://calendar.example.nhs.uk/edi/feeds/sexual-orientation.ics"
+    # Google reads the webcal address from `cid` (reference/ical-interop.md T5).
+    google = urlsplit(links.google)
+    assert (google.scheme, google.netloc, google.path) == (
+        "https",
+        "calendar.google.com",
+        "/calendar/r",
     )
-    assert len(links["google"]) < 256
+    assert parse_qs(google.query) == {"cid": [links.webcal]}
+    assert len(links.google) < 256
+
+
+def test_google_link_keeps_a_feed_query_string_inside_cid() -> None:
+    """A feed address with its own query string stays whole inside Google's `cid`."""
+    links = feed_links("https://calendar.example.nhs.uk", "all.ics?category=race&eves=1&x")
+    query = parse_qs(urlsplit(links.google).query, keep_blank_values=True)
+    assert query == {"cid": [links.webcal]}
+
+
+def test_exported_and_served_pages_share_one_template(make_context, tmp_path: Path) -> None:
+    """index.html is the served subscribe page: the same steps, headings and links."""
+    from edicalendar.web.render import render_text
+    from edicalendar.web.views import offered_feeds
+
+    ctx = make_context(CONFIG)
+    export_site(ctx.feeds(), tmp_path / "site")
+    exported = (tmp_path / "site" / "index.html").read_text("utf-8")
+    specs = ctx.feeds().specs()
+    served = render_text(
+        "subscribe.html",
+        title="Subscribe to the calendar",
+        feeds=offered_feeds(specs, ctx.loaded.settings.feeds.base_url),
+    )
+    main = re.compile(r"<main.*</main>", re.S)
+    assert main.search(exported)[0] == main.search(served)[0]  # type: ignore[index]
+    assert (tmp_path / "site" / "static" / "site.css").is_file()
 
 
 @pytest.fixture
 def page(make_context, tmp_path: Path) -> Path:
     """An exported site with an https base URL; returns its index.html."""
-    export_site(make_context(CONFIG), tmp_path / "site")
+    export_site(make_context(CONFIG).feeds(), tmp_path / "site")
     return tmp_path / "site" / "index.html"
 
 
@@ -76,7 +108,7 @@ def test_page_structure_is_accessible(page: Path) -> None:
         "Apple Calendar",
         "Thunderbird",
     ):
-        assert re.search(rf'<h2 id="[a-z-]+">{client}', text), client
+        assert re.search(rf'<h[23] id="[a-z-]+">[^<]*{client}', text), client
 
 
 @pytest.mark.browser

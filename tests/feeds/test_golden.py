@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edicalendar.feeds.build import build_all, build_spec, find_spec
+from support.feeds import build_all, build_spec
 
 DEFAULT_NAMES = [
     "all",
@@ -52,7 +52,7 @@ def test_feed_matches_golden_file(make_context, window, golden_dir: Path, name: 
 def test_stateless_feed_matches_golden_file(make_context, window, golden_dir: Path) -> None:
     """Without the database every event has SEQUENCE:0 and the fixed stateless DTSTAMP."""
     ctx = make_context()
-    body = build_spec(ctx, find_spec(ctx, "all"), *window, stateless=True)
+    body = build_spec(ctx, ctx.feeds().find("all"), *window, stateless=True)
     _compare(body, golden_dir / "all-stateless.ics")
     assert b"DTSTAMP:20260101T000000Z\r\n" in body
     assert b"LAST-MODIFIED" not in body

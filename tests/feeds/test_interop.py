@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from edicalendar.feeds.build import build_all
+from support.feeds import build_all
 
 PARSERS = ["icalendar", "vobject", "ics", "ical", "recurring-ical-events", "icalevents"]
 

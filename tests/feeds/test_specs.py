@@ -10,20 +10,13 @@ import uuid
 import pytest
 
 from edicalendar.config import FeedSettings
-from edicalendar.errors import ConfigError
-from edicalendar.feeds.build import (
-    FeedEvent,
-    TrackedEvent,
-    UnknownFeedError,
-    build_feed,
-    default_feeds,
-    etag,
-    feed_specs,
-    last_modified,
-    occurrence_events,
-    render_feed,
-)
+from edicalendar.errors import ConfigError, UnknownFeedError
+from edicalendar.feeds.build import render_feed
+from edicalendar.feeds.events import FeedEvent, TrackedEvent, occurrence_events
+from edicalendar.feeds.ical import etag, last_modified
+from edicalendar.feeds.specs import default_feeds
 from edicalendar.model import Category, Occurrence, Status
+from support.feeds import build_feed
 
 NAMESPACE = uuid.UUID("1bd9339c-1492-5693-9773-9c22de5e977c")
 
@@ -128,7 +121,7 @@ categories = ["health_wellbeing", "religion_belief"]
 exclude_observances = ["passover"]
 """
     )
-    names = [s.name for s in feed_specs(ctx)]
+    names = [s.name for s in ctx.feeds().specs()]
     assert names[-1] == "wellbeing-and-faith" and names[0] == "all" and len(names) == 15
     body = build_feed(ctx, "wellbeing-and-faith", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert b"SUMMARY:Mental Health Awareness Week" in body
@@ -175,8 +168,10 @@ def test_etag_and_last_modified(make_context, window, clock) -> None:
     assert last_modified(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") is None
 
 
-def test_feed_over_one_megabyte_warns(capsys) -> None:
-    """A feed past Google's 1 MB limit is still written, with a warning on stderr."""
+def test_feed_over_one_megabyte_warns() -> None:
+    """A feed past Google's 1 MB limit is still rendered, with a warning for the caller."""
+    from edicalendar.feeds.ical import size_warning
+
     events = [
         FeedEvent(
             f"U{i}", f"Day {i}", "x" * 2000, dt.date(2026, 1, 1), dt.date(2026, 1, 1), None, ()
@@ -192,7 +187,8 @@ def test_feed_over_one_megabyte_warns(capsys) -> None:
         settings=FeedSettings(),
     )
     assert len(body) > 1_000_000
-    assert "over the 1 MB Google Calendar limit" in capsys.readouterr().err
+    warning = size_warning("Big", body)
+    assert warning is not None and "over the 1 MB Google Calendar limit" in warning
     small = render_feed(
         "Small",
         "",
@@ -202,7 +198,7 @@ def test_feed_over_one_megabyte_warns(capsys) -> None:
         settings=FeedSettings(),
     )
     assert len(small) < 20_000
-    assert capsys.readouterr().err == ""
+    assert size_warning("Small", small) is None
 
 
 def test_refresh_setting_becomes_both_refresh_hints(make_context, window) -> None:
@@ -215,7 +211,10 @@ def test_refresh_setting_becomes_both_refresh_hints(make_context, window) -> Non
 
 def test_body_last_modified_moves_when_an_event_leaves(make_context, window, clock) -> None:
     """Last-Modified for HTTP is when the body first looked like this, even after a removal."""
-    from edicalendar.feeds.build import body_last_modified
+    from edicalendar.feeds.tracking import first_published
+
+    def body_last_modified(ctx, name, body):
+        return first_published(ctx.database, name, body, ctx.now())
 
     start, end = window
     ctx = make_context()

@@ -8,10 +8,12 @@ import re
 from pathlib import Path
 
 from edicalendar.config import FeedSettings
-from edicalendar.feeds.build import FeedEvent, build_all, build_feed, render_feed
+from edicalendar.feeds.build import render_feed
+from edicalendar.feeds.events import FeedEvent
 from edicalendar.feeds.tracking import FeedState
 from edicalendar.storage.engine import open_database
 from edicalendar.web.export import export_site
+from support.feeds import build_all, build_feed
 
 PASSOVER_UID = "F76C3E06-69BA-5FF7-9530-A7BFB73E9A23"
 EID_UID = "E3DDFECA-EF6C-5F3B-8D28-506F5B6276D6"
@@ -219,16 +221,16 @@ def test_two_exports_are_identical(make_context, clock, tmp_path) -> None:
     """Exporting the same data twice (hours apart) writes identical folders; a later day keeps
     every VEVENT that is still in the window byte-identical."""
     first, second, later = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    export_site(make_context(), first)
+    export_site(make_context().feeds(), first)
     clock.advance(hours=6)
-    export_site(make_context(), second)
+    export_site(make_context().feeds(), second)
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert len(files) == 17  # 14 feeds, index.html, _headers, .htaccess
+    assert len(files) == 18  # 14 feeds, index.html, static/site.css, _headers, .htaccess
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     clock.advance(days=20)
-    export_site(make_context(), later)
+    export_site(make_context().feeds(), later)
     old, new = (
         blocks((first / "feeds/all.ics").read_bytes()),
         blocks((later / "feeds/all.ics").read_bytes()),

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edicalendar.importers.datetext import DateTextError, parse_date_text
+from edicalendar.errors import DateTextError
+from edicalendar.importers.datetext import parse_date_text
 
 D = dt.date
 

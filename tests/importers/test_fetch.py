@@ -16,8 +16,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from edicalendar.errors import FetchError, UnsafeSourceError
 from edicalendar.importers.fetch import FetchLimits, check_address, fetch
-from edicalendar.importers.source import FetchError, UnsafeSourceError
 
 CSV = b"Name,Date\nPride Month,June 2026\n"
 

@@ -115,7 +115,7 @@ def test_xlsx_bad_date_names_sheet_and_row(tmp_path: Path) -> None:
     """A malformed date in a workbook names the sheet and row."""
     from openpyxl import Workbook
 
-    from edicalendar.importers.source import SourceError
+    from edicalendar.errors import SourceError
 
     book = Workbook()
     sheet = book.active

@@ -137,7 +137,8 @@ def test_inline_years_cannot_be_extended(
 
 def test_file_changed_meanwhile_is_not_overwritten(workdir: Path) -> None:
     """replace_atomically refuses when the file no longer holds what the import read."""
-    from edicalendar.importers.writer import WriteError, replace_atomically
+    from edicalendar.errors import WriteError
+    from edicalendar.importers.writer import replace_atomically
 
     target = workdir / "calendars" / "trust.toml"
     current = target.read_text()

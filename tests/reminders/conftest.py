@@ -45,8 +45,8 @@ from edicalendar.model import (
     Task,
 )
 from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, plan_settings
-from edicalendar.reminders.planner import PlanInput
+from edicalendar.reminders.dispatch import Dispatcher, planner_settings
+from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import Database, open_database
 
 HERE = Path(__file__).parent
@@ -459,8 +459,8 @@ class Harness:
         self._databases.append(database)
         return database
 
-    def source(self, first: dt.date, last: dt.date) -> PlanInput:
-        return PlanInput(tuple(self.instances), tuple(self.occurrences))
+    def source(self, first: dt.date, last: dt.date) -> PlannerInput:
+        return PlannerInput(tuple(self.instances), tuple(self.occurrences))
 
     def dispatcher(
         self,
@@ -477,7 +477,7 @@ class Harness:
             database=self.database(),
             channels=channels,
             settings=settings.reminders,
-            plan_settings=plan_settings(settings, channels.names()),
+            planner_settings=planner_settings(settings, channels.names()),
             source=self.source,
             clock=self.clock,
             rng=random.Random(seed),

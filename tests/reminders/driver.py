@@ -20,9 +20,9 @@ from pathlib import Path
 from edicalendar.config import Settings
 from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
 from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 from edicalendar.reminders.ledger import Ledger
-from edicalendar.reminders.planner import PlanInput
+from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import open_database
 
 
@@ -69,9 +69,8 @@ def main() -> None:
     )
     if spec.get("mode") == "start-clock":
         from edicalendar.context import AppContext
-        from edicalendar.reminders.scheduler import start_clock
 
-        clock = start_clock(AppContext(config_path=Path(spec["config"])))
+        clock = AppContext(config_path=Path(spec["config"])).start_clock()
         print("ready", flush=True)
         time.sleep(60)
         clock.shutdown()
@@ -109,8 +108,8 @@ def main() -> None:
         database=open_database(f"sqlite:///{spec['db']}"),
         channels=channels,
         settings=settings.reminders,
-        plan_settings=plan_settings(settings, channels.names()),
-        source=lambda first, last: PlanInput(instances),
+        planner_settings=planner_settings(settings, channels.names()),
+        source=lambda first, last: PlannerInput(instances),
         clock=lambda: now,
         rng=random.Random(1),
     )

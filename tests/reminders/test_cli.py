@@ -14,7 +14,8 @@ import pytest
 
 from edicalendar.cli import main
 from edicalendar.reminders.ledger import Ledger
-from edicalendar.reminders.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.reminders.messages import Message
+from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
 from edicalendar.storage.engine import open_database
 
 DATA = Path(__file__).parent / "data"

@@ -75,7 +75,7 @@ def test_email_is_multipart_with_ics_publish_and_stable_message_id(
     assert calendar.vevent.dtend.value == dt.date(2026, 3, 9)
     assert calendar.vevent.summary.value == "International Women's Day"
     # The same UID as the published feed's event for this occurrence (one entry, not two).
-    from edicalendar.feeds.build import occurrence_uid
+    from edicalendar.feeds.events import occurrence_uid
 
     assert calendar.vevent.uid.value == occurrence_uid("iwd-obs", "2026")
     first_id = message["Message-ID"]

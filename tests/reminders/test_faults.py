@@ -15,7 +15,7 @@ from edicalendar.cli import main
 from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.model import RelativeDay
 from edicalendar.reminders.ledger import DeliveryState, Ledger
-from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
+from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 1000}}
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,9 +147,9 @@ def test_rule_templates_fill_every_documented_placeholder(builders: Any) -> None
         template="{observance} {when} ({start} to {end}, {year}): {campaign} {unknown}",
     )
     instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(), rules=(rule,))
-    (reminder,) = plan(
-        PlanInput([instance]),
-        PlanSettings(),
+    (reminder,) = plan_reminders(
+        PlannerInput([instance]),
+        PlannerSettings(),
         dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
     )

@@ -9,7 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from edicalendar.model import RelativeDay
-from edicalendar.reminders.planner import PlanInput, PlanSettings, ReminderKind, plan
+from edicalendar.reminders.planner import (
+    PlannerInput,
+    PlannerSettings,
+    ReminderKind,
+    plan_reminders,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -42,12 +47,12 @@ def whole_year(year: int) -> tuple[dt.datetime, dt.datetime]:
     return utc(year - 1, 6, 1), utc(year + 1, 6, 1)
 
 
-def one_rule(builders: Any, day: dt.date, at: dt.time) -> PlanInput:
+def one_rule(builders: Any, day: dt.date, at: dt.time) -> PlannerInput:
     rule = builders.ReminderRule(
         id="night", when=RelativeDay(days=0), time=at, destinations=("slack",)
     )
     instance = builders.instance("dst", start=day, lead_times=(), rules=(rule,))
-    return PlanInput([instance])
+    return PlannerInput([instance])
 
 
 @pytest.mark.parametrize("day", SPRING)
@@ -56,10 +61,10 @@ def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(
 ) -> None:
     """A 01:30 reminder on the spring-forward Sunday goes at 02:30 BST; 09:00 stays 09:00 BST."""
     start, end = whole_year(day.year)
-    night = plan(one_rule(builders, day, dt.time(1, 30)), PlanSettings(), start, end)
+    night = plan_reminders(one_rule(builders, day, dt.time(1, 30)), PlannerSettings(), start, end)
     assert [r.due_at for r in night] == [utc(day.year, day.month, day.day, 1, 30)]
     assert night[0].due_at.astimezone(LONDON).strftime("%H:%M %Z") == "02:30 BST"
-    morning = plan(one_rule(builders, day, dt.time(9, 0)), PlanSettings(), start, end)
+    morning = plan_reminders(one_rule(builders, day, dt.time(9, 0)), PlannerSettings(), start, end)
     assert [r.due_at for r in morning] == [utc(day.year, day.month, day.day, 8, 0)]
 
 
@@ -67,10 +72,10 @@ def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(
 def test_row11_fall_back_0130_resolves_once_to_first_bst(builders: Any, day: dt.date) -> None:
     """The ambiguous 01:30 on the fall-back Sunday is planned once, at the first (BST) 01:30."""
     start, end = whole_year(day.year)
-    night = plan(one_rule(builders, day, dt.time(1, 30)), PlanSettings(), start, end)
+    night = plan_reminders(one_rule(builders, day, dt.time(1, 30)), PlannerSettings(), start, end)
     assert [r.due_at for r in night] == [utc(day.year, day.month, day.day, 0, 30)]
     assert len({r.key for r in night}) == 1
-    morning = plan(one_rule(builders, day, dt.time(9, 0)), PlanSettings(), start, end)
+    morning = plan_reminders(one_rule(builders, day, dt.time(9, 0)), PlannerSettings(), start, end)
     assert [r.due_at for r in morning] == [utc(day.year, day.month, day.day, 9, 0)]
 
 
@@ -83,7 +88,7 @@ def test_row12_lead_times_across_a_dst_change_keep_0900_local(
     event = change + dt.timedelta(days=after)
     instance = builders.instance("x", start=event, lead_times=(28, 7, 1))
     start, end = whole_year(event.year)
-    planned = plan(PlanInput([instance]), PlanSettings(), start, end)
+    planned = plan_reminders(PlannerInput([instance]), PlannerSettings(), start, end)
     assert len(planned) == 3
     for reminder in planned:
         local = reminder.due_at.astimezone(LONDON)
@@ -96,7 +101,7 @@ def test_row12_lead_times_across_a_dst_change_keep_0900_local(
 def test_row12_four_weeks_before_20_april_is_23_march_0900_gmt(builders: Any) -> None:
     """Event 20 Apr 2026, reminder 23 Mar (before the 29 Mar change): 09:00 GMT = 09:00 UTC."""
     instance = builders.instance("x", start=dt.date(2026, 4, 20), lead_times=(28,))
-    planned = plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))
+    planned = plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
     assert [r.due_at for r in planned] == [utc(2026, 3, 23, 9, 0)]
 
 
@@ -104,10 +109,14 @@ def test_keys_are_stable_and_window_is_half_open(builders: Any) -> None:
     """Planning overlapping windows gives the same keys; a reminder at `end` is excluded."""
     instance = builders.instance(start=dt.date(2026, 3, 8), destinations=("slack", "teams"))
     due = utc(2026, 3, 7, 9, 0)
-    first = plan(PlanInput([instance]), PlanSettings(), due - dt.timedelta(days=1), due)
+    first = plan_reminders(
+        PlannerInput([instance]), PlannerSettings(), due - dt.timedelta(days=1), due
+    )
     assert first == []
-    second = plan(PlanInput([instance]), PlanSettings(), due, due + dt.timedelta(seconds=1))
-    third = plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))
+    second = plan_reminders(
+        PlannerInput([instance]), PlannerSettings(), due, due + dt.timedelta(seconds=1)
+    )
+    third = plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
     assert {r.key for r in second} == {"iwd:lead-1:2026-03-07:slack", "iwd:lead-1:2026-03-07:teams"}
     assert {r.key for r in second} <= {r.key for r in third}
 
@@ -115,7 +124,10 @@ def test_keys_are_stable_and_window_is_half_open(builders: Any) -> None:
 def test_grace_windows_per_kind(builders: Any) -> None:
     """Lead-time grace is 72 h but never past the event start; day-of until the day ends."""
     instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(28, 1), announce=("staff",))
-    planned = {r.rule: r for r in plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))}
+    planned = {
+        r.rule: r
+        for r in plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
+    }
     assert planned["lead-28"].not_after == planned["lead-28"].due_at + dt.timedelta(hours=72)
     assert planned["lead-1"].not_after == utc(2026, 3, 8, 0, 0)
     assert planned["announce"].due_at == utc(2026, 3, 8, 9, 0)
@@ -136,7 +148,7 @@ def test_announcement_carries_published_asset_links_only(builders: Any) -> None:
             ("pack", "Toolkit", "https://intranet.example/pack", status.READY, dt.date(2026, 3, 1)),
         ),
     )
-    (announce,) = plan(PlanInput([instance]), PlanSettings(), *whole_year(2026))
+    (announce,) = plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
     urls = [link.url for link in announce.message.links]
     assert "https://intranet.example/blog" in urls
     assert "https://intranet.example/pack" in urls
@@ -159,8 +171,8 @@ def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> 
             ("book", "Book the room", dt.date(2026, 2, 10), True, "Ben"),
         ),
     )
-    settings = PlanSettings(known_destinations=frozenset({"comms-slack"}), owner_email=True)
-    planned = plan(PlanInput([instance]), settings, *whole_year(2026))
+    settings = PlannerSettings(known_destinations=frozenset({"comms-slack"}), owner_email=True)
+    planned = plan_reminders(PlannerInput([instance]), settings, *whole_year(2026))
     assert [(r.kind, r.destination, r.local_date) for r in planned] == [
         (ReminderKind.TASK_DUE, "comms-slack", dt.date(2026, 2, 20)),
         (ReminderKind.TASK_DUE, "email:ben@nhs.example", dt.date(2026, 2, 25)),
@@ -176,8 +188,10 @@ def test_weekly_digest_on_mondays_lists_next_14_days(builders: Any) -> None:
         tasks=(("candle", "Order candles", dt.date(2026, 1, 16), False, None),),
     )
     far = builders.instance("far", start=dt.date(2026, 2, 20), name="Far away day", lead_times=())
-    settings = PlanSettings(digest_destinations=("staff",))
-    planned = plan(PlanInput([instance, far]), settings, utc(2026, 1, 5), utc(2026, 1, 20))
+    settings = PlannerSettings(digest_destinations=("staff",))
+    planned = plan_reminders(
+        PlannerInput([instance, far]), settings, utc(2026, 1, 5), utc(2026, 1, 20)
+    )
     digests = [r for r in planned if r.kind is ReminderKind.DIGEST]
     assert [(r.key, r.due_at) for r in digests] == [
         ("digest:weekly:2026-01-05:staff", utc(2026, 1, 5, 9, 0)),

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from edicalendar.reminders.ledger import DeliveryState, Ledger
-from edicalendar.reminders.planner import Message, ReminderKind, ReminderOccurrence
+from edicalendar.reminders.messages import Message
+from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
 from edicalendar.storage.engine import open_database
 
 pytestmark = pytest.mark.postgres
@@ -72,7 +73,7 @@ def test_postgres_full_tick_sends_once(
     harness.instances = [builders.instance(), builders.instance("b", start=dt.date(2026, 3, 9))]
     settings = harness.settings({"slack": {"kind": "slack", "url_env": "S", "rate_per_second": 0}})
     from edicalendar.reminders.channels import build_channels
-    from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+    from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 
     channels = build_channels(settings, {"S": webhook.url()})
     database = open_database(postgres_url)
@@ -81,7 +82,7 @@ def test_postgres_full_tick_sends_once(
             database=database,
             channels=channels,
             settings=settings.reminders,
-            plan_settings=plan_settings(settings, channels.names()),
+            planner_settings=planner_settings(settings, channels.names()),
             source=harness.source,
             clock=harness.clock,
         )

@@ -16,7 +16,7 @@ from edicalendar.model import RelativeDay
 from edicalendar.reminders.channels import build_channels
 from edicalendar.reminders.channels.slack import slack_payload
 from edicalendar.reminders.ledger import DeliveryState, Ledger
-from edicalendar.reminders.planner import Message
+from edicalendar.reminders.messages import Message
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
 
@@ -217,9 +217,9 @@ def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
     assert final["two:lead-28:2026-02-08:slack"] == "skipped_config"
     assert final["one:lead-28:2026-02-08:teams"] == "accepted"
     assert len([a for a in summary.alerts if "destination slack" in a]) == 1
-    from edicalendar.reminders.dispatch import health
+    from edicalendar.reminders.health import read_health
 
-    report = health(dispatcher.database)
+    report = read_health(dispatcher.database).record()
     assert set(report["unhealthy"]) == {"slack"}  # type: ignore[arg-type]
     assert report["counts"] == {"skipped_config": 2, "accepted": 1}
     assert report["last_tick"] is not None

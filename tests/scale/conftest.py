@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
-from edicalendar.reminders.planner import PlanInput
+from edicalendar.reminders.planner import PlannerInput
 
 HERE = Path(__file__).parent
 SRC = HERE.parents[1] / "src"
@@ -261,10 +261,10 @@ def fleet_factory(
 
 
 @pytest.fixture
-def generated_load() -> Callable[[int, list[str]], PlanInput]:
+def generated_load() -> Callable[[int, list[str]], PlannerInput]:
     """`generated(count, destinations)`: campaigns shaped like the generated file, in memory."""
 
-    def generated(count: int, destinations: list[str]) -> PlanInput:
+    def generated(count: int, destinations: list[str]) -> PlannerInput:
         occurrence = Occurrence(
             observance_id="scale-test-day",
             name="Scale Test Day",
@@ -300,6 +300,6 @@ def generated_load() -> Callable[[int, list[str]], PlanInput]:
             instances.append(
                 CampaignInstance(campaign, EVENT_DAY.year, str(EVENT_DAY.year), occurrence, (), ())
             )
-        return PlanInput(instances=tuple(instances))
+        return PlannerInput(instances=tuple(instances))
 
     return generated

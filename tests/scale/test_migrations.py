@@ -16,8 +16,9 @@ from sqlalchemy import Integer, Table, inspect, select
 
 import edicalendar.storage.migrations as db
 from edicalendar.reminders.ledger import Ledger
-from edicalendar.reminders.planner import PlanInput, PlanSettings, plan
+from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
 from edicalendar.storage.engine import Database, open_database
+from edicalendar.storage.state import upsert
 from edicalendar.storage.tables import (
     campaign_progress,
     deliveries,
@@ -62,7 +63,7 @@ def _indexes(database: Database) -> dict[str, list[str | None]]:
 def test_database_at_0001_upgrades_without_losing_rows(
     any_url: str,
     monkeypatch: pytest.MonkeyPatch,
-    generated_load: Callable[[int, list[str]], PlanInput],
+    generated_load: Callable[[int, list[str]], PlannerInput],
 ) -> None:
     """A 0001 database with rows gains the claim index and keeps every row, on both engines."""
     monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
@@ -70,11 +71,12 @@ def test_database_at_0001_upgrades_without_losing_rows(
     try:
         assert INDEX not in _indexes(old)
         window = (DUE - dt.timedelta(hours=1), DUE + dt.timedelta(hours=1))
-        planned = plan(generated_load(40, ["console"]), PlanSettings(), *window)
+        planned = plan_reminders(generated_load(40, ["console"]), PlannerSettings(), *window)
         assert len(planned) == 40
         ledger = Ledger(old)
         ledger.sync(planned, *window, DUE - dt.timedelta(hours=1))
-        ledger.set_meta("reminders.halted.email", '{"reason": "535"}')
+        with old.engine.begin() as conn:
+            upsert(conn, "reminders.halted.email", '{"reason": "535"}')
         with old.engine.begin() as conn:
             for table in (feed_events, campaign_progress):
                 for number in range(3):

@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, func, select, text
 
 from edicalendar.config import Settings
 from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, TickSummary, plan_settings
+from edicalendar.reminders.dispatch import Dispatcher, TickSummary, planner_settings
 from edicalendar.reminders.ledger import PLANNER_LOCK_KEY, Ledger
-from edicalendar.reminders.planner import PlanInput
+from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import Database, open_database
 from edicalendar.storage.tables import deliveries
 
@@ -27,14 +27,16 @@ PLAN_AT = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
 COUNT = 300
 
 
-def _dispatcher(database: Database, source: Callable[[dt.date, dt.date], PlanInput]) -> Dispatcher:
+def _dispatcher(
+    database: Database, source: Callable[[dt.date, dt.date], PlannerInput]
+) -> Dispatcher:
     settings = Settings()
     channels = build_channels(settings, environ={})
     return Dispatcher(
         database=database,
         channels=channels,
         settings=settings.reminders,
-        plan_settings=plan_settings(settings, channels.names()),
+        planner_settings=planner_settings(settings, channels.names()),
         source=source,
         clock=lambda: PLAN_AT,
     )
@@ -49,20 +51,20 @@ def _rows(database: Database) -> tuple[int, int]:
 
 @pytest.mark.postgres
 def test_two_planners_at_once_plan_each_reminder_once(
-    postgres_url: str, generated_load: Callable[[int, list[str]], PlanInput]
+    postgres_url: str, generated_load: Callable[[int, list[str]], PlannerInput]
 ) -> None:
     """While one dispatcher plans, a second one ticking at the same moment plans nothing."""
     load = generated_load(COUNT, ["console"])
     inside, release = threading.Event(), threading.Event()
     calls = {"a": 0, "b": 0}
 
-    def source_a(first: dt.date, last: dt.date) -> PlanInput:
+    def source_a(first: dt.date, last: dt.date) -> PlannerInput:
         calls["a"] += 1
         inside.set()
         assert release.wait(20), "the second planner never finished"
         return load
 
-    def source_b(first: dt.date, last: dt.date) -> PlanInput:
+    def source_b(first: dt.date, last: dt.date) -> PlannerInput:
         calls["b"] += 1
         return load
 

@@ -133,17 +133,18 @@ def test_healthz_reports_data_scheduler_and_ledger(client: TestClient) -> None:
 
 def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
     """A channel the bot stopped (recorded in the ledger) makes /healthz degraded, naming it."""
+    import datetime as dt
     import json
 
-    from edicalendar.reminders.dispatch import HALT_PREFIX
+    from edicalendar.storage.state import Halt, StateStore
 
     database = client.app.state.live.base.database  # type: ignore[attr-defined]
-    reason = {"fingerprint": "x", "reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
-    database.set_meta(HALT_PREFIX + "slack", json.dumps(reason))
+    since = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC)
+    StateStore(database).set_halt(Halt("slack", "x", "webhook revoked (HTTP 404)", since))
     body = client.get("/healthz").json()
     assert body["status"] == "degraded"
     assert body["scheduler"]["halted"] == {
-        "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05"}
+        "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05T09:00:00Z"}
     }
     assert "fingerprint" not in json.dumps(body)
 

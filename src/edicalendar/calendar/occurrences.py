@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.calendar.rules import dates_for_year
 from edicalendar.errors import UnsupportedYearError
 from edicalendar.model import Category, Observance, Occurrence, Rule, RuleDate, Status
@@ -108,31 +109,9 @@ def occurrences_in_year(observance: Observance, year: int) -> list[Occurrence]:
     return found
 
 
-def select(
-    catalog: Catalog,
-    *,
-    categories: Collection[Category] = (),
-    calendars: Collection[str] = (),
-    ids: Collection[str] = (),
-    exclude_categories: Collection[Category] = (),
-    exclude_calendars: Collection[str] = (),
-    exclude_ids: Collection[str] = (),
-) -> list[Observance]:
-    """Observances matching every given filter (a category filter matches any shared category)."""
-    chosen: list[Observance] = []
-    for obs in catalog.observances.values():
-        if categories and not set(obs.categories) & set(categories):
-            continue
-        if calendars and obs.calendar not in calendars:
-            continue
-        if ids and obs.id not in ids:
-            continue
-        if set(obs.categories) & set(exclude_categories):
-            continue
-        if obs.calendar in exclude_calendars or obs.id in exclude_ids:
-            continue
-        chosen.append(obs)
-    return chosen
+def select(catalog: Catalog, only: ObservanceFilter = EVERYTHING) -> list[Observance]:
+    """The catalog's observances that pass `only`, in catalog order."""
+    return only.select(catalog.observances.values())
 
 
 def expand_observances(
@@ -164,22 +143,21 @@ def expand(
     catalog: Catalog,
     start: dt.date,
     end: dt.date,
+    only: ObservanceFilter = EVERYTHING,
     *,
     categories: Collection[Category] = (),
     calendars: Collection[str] = (),
     ids: Collection[str] = (),
-    exclude_categories: Collection[Category] = (),
-    exclude_calendars: Collection[str] = (),
-    exclude_ids: Collection[str] = (),
 ) -> Expansion:
-    """Occurrences of the catalog's (filtered) observances overlapping `start`..`end`."""
-    chosen = select(
-        catalog,
-        categories=categories,
-        calendars=calendars,
-        ids=ids,
-        exclude_categories=exclude_categories,
-        exclude_calendars=exclude_calendars,
-        exclude_ids=exclude_ids,
-    )
-    return expand_observances(chosen, start, end)
+    """Occurrences of the catalog's observances that pass `only` and overlap `start`..`end`.
+
+    `categories`, `calendars` and `ids` narrow `only` further (shorthand for the common cases).
+    """
+    if categories or calendars or ids:
+        only = replace(
+            only,
+            categories=only.categories + tuple(categories),
+            calendars=only.calendars + tuple(calendars),
+            observances=only.observances + tuple(ids),
+        )
+    return expand_observances(select(catalog, only), start, end)

@@ -9,219 +9,32 @@ the others carry on, so one typo never stops the reminders or feeds of every oth
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from edicalendar import model
 from edicalendar.calendar.workdays import WorkingDays
-from edicalendar.campaigns.relative import RelativeDayError, is_after_end, parse_relative
+from edicalendar.campaigns.relative import is_after_end
+from edicalendar.campaigns.schema import (
+    CONSOLE_DESTINATION,
+    DEFAULTS,
+    CampaignDefaults,
+    CampaignIn,
+    clean_loc,
+    error_message,
+    to_campaign,
+)
 from edicalendar.errors import CatalogError, Problem, UnsupportedYearError
 from edicalendar.tomlsource import TomlSource
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
-    from edicalendar.context import AppContext
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
-TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-#: A destination that always exists: it prints reminders on the bot's standard output.
-CONSOLE_DESTINATION = "console"
-
-#: What a reminder template may mention; the reminder planner fills these in.
-TEMPLATE_FIELDS = ("campaign", "observance", "start", "end", "year", "when")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class _Identified(_Strict):
-    @field_validator("id", check_fields=False)
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"id {value!r} must be a lower-case slug such as 'staff-blog'")
-        return value
-
-
-def _relative(value: str) -> model.RelativeDay:
-    try:
-        return parse_relative(value)
-    except RelativeDayError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _time(value: str) -> dt.time:
-    match = TIME.match(value)
-    if not match:
-        raise ValueError(f"time {value!r} must be 24-hour HH:MM, such as '09:00'")
-    return dt.time(int(match[1]), int(match[2]))
-
-
-class OwnerIn(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: str | None = None
-    slack: str | None = None
-    teams: str | None = None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-            raise ValueError(f"{value!r} is not an email address")
-        return value
-
-
-class AssetIn(_Identified):
-    id: str
-    kind: model.AssetKind
-    title: Annotated[str, Field(min_length=1, max_length=300)]
-    url: str | None = None
-    status: model.AssetStatus = model.AssetStatus.PLANNED
-    publish: str | None = None
-    placeholder_url: bool = False
-
-    @field_validator("kind", "status", mode="before")
-    @classmethod
-    def _enum(cls, value: Any, info: Any) -> Any:
-        enum = model.AssetKind if info.field_name == "kind" else model.AssetStatus
-        if isinstance(value, str) and value in {m.value for m in enum}:
-            return enum(value)
-        if isinstance(value, str):
-            raise ValueError(f"unknown {info.field_name} {value!r}; use one of: " + ", ".join(enum))
-        return value
-
-    @field_validator("publish")
-    @classmethod
-    def _publish(cls, value: str | None) -> str | None:
-        if value is not None:
-            _relative(value)
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
-            raise ValueError(f"{value!r} is not an http(s) address")
-        return value
-
-    @model_validator(mode="after")
-    def _placeholder(self) -> AssetIn:
-        if self.placeholder_url and not self.url:
-            raise ValueError("placeholder_url = true needs the placeholder `url` it marks")
-        return self
-
-
-class TaskIn(_Identified):
-    id: str
-    name: Annotated[str, Field(min_length=1, max_length=300)]
-    due: str
-    owner: str | None = None
-    allow_after_end: bool = False
-
-    @field_validator("due")
-    @classmethod
-    def _due(cls, value: str) -> str:
-        _relative(value)
-        return value
-
-
-class ReminderIn(_Identified):
-    id: str
-    when: str
-    time: str = "09:00"
-    destinations: Annotated[list[str], Field(min_length=1)]
-    template: str | None = None
-
-    @field_validator("when")
-    @classmethod
-    def _when(cls, value: str) -> str:
-        _relative(value)
-        return value
-
-    @field_validator("time")
-    @classmethod
-    def _at(cls, value: str) -> str:
-        _time(value)
-        return value
-
-    @field_validator("template")
-    @classmethod
-    def _template(cls, value: str | None) -> str | None:
-        for name in _PLACEHOLDER.findall(value or ""):
-            if name not in TEMPLATE_FIELDS:
-                known = ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)
-                raise ValueError(f"unknown placeholder {{{name}}}; a template may use {known}")
-        return value
-
-
-class YearIn(_Strict):
-    skip: bool = False
-    summary: str | None = None
-    assets: list[AssetIn] = Field(default_factory=list)
-    tasks: list[TaskIn] = Field(default_factory=list)
-    note: str | None = None
-
-
-class CampaignIn(_Identified):
-    id: str
-    title: Annotated[str, Field(min_length=1, max_length=300)]
-    observance: str | Annotated[list[str], Field(min_length=1)]
-    every_year: bool = False
-    since: Annotated[int, Field(ge=1900, le=2200)] | None = None
-    years: list[int] | dict[str, YearIn] = Field(default_factory=list)
-    owners: list[OwnerIn] = Field(default_factory=list)
-    audience: str | list[str] = Field(default_factory=list)
-    summary: str = ""
-    assets: list[AssetIn] = Field(default_factory=list)
-    tasks: list[TaskIn] = Field(default_factory=list)
-    reminders: list[ReminderIn] = Field(default_factory=list)
-    lead_times: list[Annotated[int, Field(ge=0, le=3660)]] = Field(
-        default_factory=lambda: [90, 28, 7, 1]
-    )
-    lead_time_at: str = "09:00"
-    lead_time_destinations: list[str] = Field(default_factory=list)
-    announce_destinations: list[str] = Field(default_factory=list)
-    announce_at: str = "09:00"
-
-    @field_validator("lead_time_at", "announce_at")
-    @classmethod
-    def _at(cls, value: str) -> str:
-        _time(value)
-        return value
-
-    @field_validator("years")
-    @classmethod
-    def _years(cls, value: list[int] | dict[str, YearIn]) -> list[int] | dict[str, YearIn]:
-        keys = [str(y) for y in value] if isinstance(value, list) else list(value)
-        for key in keys:
-            match = YEAR_KEY.match(key)
-            if not match or not 1900 <= int(match[1]) <= 2200:
-                raise ValueError(f'year {key!r} must be a year such as "2026" (or "2030-2")')
-        return value
-
-    @model_validator(mode="after")
-    def _when(self) -> CampaignIn:
-        if self.every_year and isinstance(self.years, list) and self.years:
-            raise ValueError(
-                "give either every_year = true or a list of years; per-year changes to a "
-                "recurring campaign go in [campaign.years.YYYY] tables"
-            )
-        if not self.every_year and not self.years:
-            raise ValueError("say when: every_year = true, or years = [2026, ...]")
-        if self.since is not None and not self.every_year:
-            raise ValueError("`since` is the first year of a recurring (every_year) campaign")
-        return self
 
 
 @dataclass
@@ -289,95 +102,6 @@ def locate(source: TomlSource, index: int, loc: tuple[str | int, ...]) -> int | 
     return best
 
 
-# --- shape ----------------------------------------------------------------------------------
-
-
-def _message(error: Any) -> str:
-    text = str(error["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        text = text.removeprefix(prefix)
-    if error["type"] == "extra_forbidden":
-        return "unknown key; see docs/campaigns.md for the keys a campaign takes"
-    if error["type"] == "missing":
-        return "required field is missing"
-    return text
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic names union branches ('list[int]', 'str', 'dict[str,YearIn]'); drop them.
-    return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^str$|^int$", p))
-
-
-def _asset(a: AssetIn) -> model.Asset:
-    return model.Asset(
-        id=a.id,
-        kind=a.kind,
-        title=a.title,
-        url=a.url,
-        status=a.status,
-        publish=_relative(a.publish) if a.publish else None,
-        placeholder_url=a.placeholder_url,
-    )
-
-
-def _task(t: TaskIn) -> model.Task:
-    return model.Task(
-        id=t.id, name=t.name, due=_relative(t.due), owner=t.owner, allow_after_end=t.allow_after_end
-    )
-
-
-def _campaign(entry: CampaignIn, source: TomlSource, index: int) -> model.Campaign:
-    observances = (entry.observance,) if isinstance(entry.observance, str) else entry.observance
-    overrides: dict[str, model.CampaignYear] = {}
-    years: tuple[int, ...] = ()
-    if isinstance(entry.years, list):
-        years = tuple(sorted(set(entry.years)))
-    else:
-        for key, year in entry.years.items():
-            overrides[key] = model.CampaignYear(
-                skip=year.skip,
-                summary=year.summary,
-                assets=tuple(_asset(a) for a in year.assets),
-                tasks=tuple(_task(t) for t in year.tasks),
-                note=year.note,
-                line=locate(source, index, ("years", key)),
-            )
-        if not entry.every_year:
-            years = tuple(sorted({int(k[:4]) for k, y in entry.years.items() if not y.skip}))
-    audience = (entry.audience,) if isinstance(entry.audience, str) else tuple(entry.audience)
-    return model.Campaign(
-        id=entry.id,
-        title=entry.title,
-        observances=tuple(observances),
-        years=years,
-        every_year=entry.every_year,
-        owners=tuple(model.Owner(o.name, o.email, o.slack, o.teams) for o in entry.owners),
-        audience=audience,
-        summary=entry.summary.strip(),
-        assets=tuple(_asset(a) for a in entry.assets),
-        tasks=tuple(_task(t) for t in entry.tasks),
-        reminders=tuple(
-            model.ReminderRule(
-                id=r.id,
-                when=_relative(r.when),
-                time=_time(r.time),
-                destinations=tuple(r.destinations),
-                template=r.template,
-            )
-            for r in entry.reminders
-        ),
-        lead_times=tuple(entry.lead_times),
-        lead_time_at=_time(entry.lead_time_at),
-        lead_time_destinations=tuple(entry.lead_time_destinations),
-        announce_destinations=tuple(entry.announce_destinations),
-        announce_at=_time(entry.announce_at),
-        since=entry.since,
-        year_overrides=overrides,
-        path=source.display,
-        line=source.entry_lines("campaign")[index],
-    )
-
-
 @dataclass
 class _Loaded:
     campaign: model.Campaign
@@ -385,7 +109,9 @@ class _Loaded:
     index: int
 
 
-def _load_file(path: Path, display: str, problems: list[Problem]) -> list[_Loaded]:
+def _load_file(
+    path: Path, display: str, problems: list[Problem], defaults: CampaignDefaults
+) -> list[_Loaded]:
     source = TomlSource.read(path, display)
     if isinstance(source, Problem):
         problems.append(source)
@@ -407,18 +133,24 @@ def _load_file(path: Path, display: str, problems: list[Problem]) -> list[_Loade
             entry = CampaignIn.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
-                loc = _clean_loc(tuple(err["loc"]))
+                loc = clean_loc(tuple(err["loc"]))
                 problems.append(
                     Problem(
                         display,
                         locate(source, index, loc),
                         subject,
                         ".".join(str(p) for p in loc) or None,
-                        _message(err),
+                        error_message(err),
                     )
                 )
             continue
-        loaded.append(_Loaded(_campaign(entry, source, index), source, index))
+        line = source.entry_lines("campaign")[index]
+
+        def year_line(key: str, index: int = index) -> int | None:
+            return locate(source, index, ("years", key))
+
+        campaign = to_campaign(entry, defaults, path=display, line=line, year_line=year_line)
+        loaded.append(_Loaded(campaign, source, index))
     return loaded
 
 
@@ -571,6 +303,7 @@ def load_campaigns(
     nation: str = "england-and-wales",
     check_years: Iterable[int] = (),
     display_root: Path | None = None,
+    defaults: CampaignDefaults = DEFAULTS,
 ) -> CampaignSet:
     """Load and check every campaign in `directory`; bad campaigns are listed, never raised.
 
@@ -588,6 +321,7 @@ def load_campaigns(
         nation=nation,
         check_years=check_years,
         display_root=display_root,
+        defaults=defaults,
     )
 
 
@@ -599,6 +333,7 @@ def load_campaign_files(
     nation: str = "england-and-wales",
     check_years: Iterable[int] = (),
     display_root: Path | None = None,
+    defaults: CampaignDefaults = DEFAULTS,
 ) -> CampaignSet:
     """Load and check the given campaign files (see :func:`load_campaigns`)."""
     from edicalendar.calendar.catalog import _display
@@ -606,7 +341,7 @@ def load_campaign_files(
     result = CampaignSet()
     loaded: list[_Loaded] = []
     for path in paths:
-        loaded.extend(_load_file(path, _display(path, display_root), result.problems))
+        loaded.extend(_load_file(path, _display(path, display_root), result.problems, defaults))
     linker = _Linker(
         catalog=catalog,
         destinations=frozenset(destinations) | {CONSOLE_DESTINATION},
@@ -634,28 +369,3 @@ def load_campaign_files(
     result.problems.extend(linker.found)
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     return result
-
-
-def load_for_context(ctx: AppContext, *, check_years: Iterable[int] | None = None) -> CampaignSet:
-    """Campaigns from the configured folder, checked against the context's calendar and config.
-
-    A calendar that fails to load leaves only the campaigns' own shape checked (its problems
-    are reported by `check` on their own).
-    """
-    catalog: Catalog | None
-    try:
-        catalog = ctx.catalog
-    except CatalogError:
-        catalog = None
-    loaded = ctx.loaded
-    settings = loaded.settings
-    if check_years is None:
-        this_year = ctx.today().year
-        check_years = (this_year, this_year + 1)
-    return load_campaigns(
-        loaded.campaigns_dir,
-        catalog,
-        destinations=settings.destinations.keys(),
-        nation=settings.nation,
-        check_years=check_years,
-    )

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from edicalendar.calendar.workdays import WorkingDays
+from edicalendar.errors import RelativeDayError
 from edicalendar.model import Anchor, Occurrence, RelativeDay
 
 _PATTERN = re.compile(
@@ -27,10 +28,6 @@ _PATTERN = re.compile(
 MAX_DAYS = 3660
 
 EXAMPLES = "'-28d', '-2w', '-5 working days', 'start', 'end', '+1d', 'end+1d'"
-
-
-class RelativeDayError(ValueError):
-    """Text that is not a relative day; the message says what is accepted."""
 
 
 def parse_relative(text: str) -> RelativeDay:

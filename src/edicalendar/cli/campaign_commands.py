@@ -43,11 +43,9 @@ ByOption = Annotated[str | None, typer.Option("--by", help="Who did it (default:
 
 
 def _load(app_ctx: AppContext, years: tuple[int, ...] = ()) -> CampaignSet:
-    from edicalendar.campaigns.files import load_for_context
     from edicalendar.cli.output import warn
 
-    this_year = app_ctx.today().year
-    loaded = load_for_context(app_ctx, check_years=years or (this_year, this_year + 1))
+    loaded = app_ctx.campaigns().load(years or None)
     for problem in loaded.problems:
         warn(f"{problem} (campaign left out; run `edicalendar check`)")
     return loaded
@@ -56,10 +54,9 @@ def _load(app_ctx: AppContext, years: tuple[int, ...] = ()) -> CampaignSet:
 def _instances(
     app_ctx: AppContext, campaigns: list[Campaign], start: dt.date, end: dt.date
 ) -> list[CampaignInstance]:
-    from edicalendar.campaigns.service import build_plan
     from edicalendar.cli.output import warn
 
-    plan = build_plan(app_ctx, start, end, campaigns=campaigns)
+    plan = app_ctx.campaigns().plan(start, end, campaigns=campaigns)
     for message in plan.warnings:
         warn(message)
     return plan.instances
@@ -88,7 +85,7 @@ def campaigns_command(
     ] = OutputFormat.TABLE,
 ) -> None:
     """Campaigns for a year (default this year) with their dates, assets and tasks."""
-    from edicalendar.campaigns.instances import PLAN_CSV_COLUMNS, instance_record, plan_rows
+    from edicalendar.campaigns.campaign_records import PLAN_CSV_COLUMNS, instance_record, plan_rows
     from edicalendar.cli.output import emit
 
     app_ctx = context(ctx)
@@ -136,49 +133,6 @@ def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
     return "\n".join(out)
 
 
-def _require(loaded: CampaignSet, campaign_id: str) -> Campaign:
-    from difflib import get_close_matches
-
-    from edicalendar.errors import UsageError
-
-    campaign = loaded.get(campaign_id)
-    if campaign is None:
-        close = get_close_matches(campaign_id, list(loaded.campaigns), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"no valid campaign {campaign_id!r}{hint}")
-    return campaign
-
-
-def _pick_instance(
-    app_ctx: AppContext, campaign: Campaign, year: int | None, instance: str | None
-) -> CampaignInstance:
-    """The instance a command means: --instance, else --year, else the next one not yet over."""
-    from edicalendar.campaigns.instances import span
-    from edicalendar.errors import UsageError
-
-    today = app_ctx.today()
-    if instance is not None:
-        year = int(instance[:4]) if instance[:4].isdigit() else year
-    if year is not None:
-        found = _in_year(
-            _instances(app_ctx, [campaign], dt.date(year, 1, 1), dt.date(year, 12, 31)), year
-        )
-    else:
-        window = _instances(app_ctx, [campaign], today, today + dt.timedelta(days=366))
-        found = [i for i in window if span(i)[1] >= today][:1]
-    if instance is not None:
-        found = [i for i in found if i.instance == instance]
-    if not found:
-        when = instance or year or "the coming year"
-        raise UsageError(f"campaign {campaign.id!r} has no instance in {when}")
-    if len(found) > 1:
-        keys = ", ".join(i.instance for i in found)
-        raise UsageError(
-            f"{campaign.id!r} runs {len(found)} times that year ({keys}); use --instance"
-        )
-    return found[0]
-
-
 @campaign_app.command("show")
 def show(
     ctx: typer.Context,
@@ -189,12 +143,12 @@ def show(
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
     import json
 
-    from edicalendar.campaigns.instances import instance_record
+    from edicalendar.campaigns.campaign_records import instance_record
     from edicalendar.campaigns.progress import history
 
     app_ctx = context(ctx)
     loaded = _load(app_ctx, (year,) if year else ())
-    campaign = _require(loaded, campaign_id)
+    campaign = app_ctx.campaigns().find(campaign_id, loaded)
     if year is not None:
         found = _in_year(
             _instances(app_ctx, [campaign], dt.date(year, 1, 1), dt.date(year, 12, 31)), year
@@ -265,31 +219,15 @@ def done(
     undo: Annotated[bool, typer.Option("--undo", help="Mark the task open again.")] = False,
 ) -> None:
     """Record a task as done (its reminders stop); --undo reopens it."""
-    from edicalendar.campaigns.progress import record_task
-    from edicalendar.errors import UsageError
-
     app_ctx = context(ctx)
-    campaign = _require(_load(app_ctx, (year,) if year else ()), campaign_id)
-    chosen = _pick_instance(app_ctx, campaign, year, instance)
-    tasks = {t.task.id: t for t in chosen.tasks}
-    if task_id not in tasks:
-        raise UsageError(
-            f"{campaign.id} {chosen.instance} has no task {task_id!r}; "
-            f"tasks: {', '.join(tasks) or 'none'}"
-        )
+    _load(app_ctx, (year,) if year else ())  # reports campaigns left out
     who = _who(by)
-    record_task(
-        app_ctx.database,
-        campaign.id,
-        chosen.instance,
-        task_id,
-        done=not undo,
-        by=who,
-        at=app_ctx.now(),
+    recorded = app_ctx.campaigns().mark_task(
+        campaign_id, task_id, done=not undo, by=who, year=year, instance=instance
     )
     state = "open again" if undo else "done"
     sys.stdout.write(
-        f"{campaign.id} {chosen.instance}: task {task_id} marked {state}"
+        f"{campaign_id} {recorded.instance.instance}: task {task_id} marked {state}"
         + (f" by {who}" if who else "")
         + "\n"
     )
@@ -307,35 +245,14 @@ def asset(
     by: ByOption = None,
 ) -> None:
     """Record an asset's status (and its address once published)."""
-    import re
-
-    from edicalendar.campaigns.progress import record_asset
-    from edicalendar.errors import UsageError
-
     app_ctx = context(ctx)
-    if url is not None and not re.match(r"^https?://\S+$", url):
-        raise UsageError(f"--url {url!r} is not an http(s) address")
-    campaign = _require(_load(app_ctx, (year,) if year else ()), campaign_id)
-    chosen = _pick_instance(app_ctx, campaign, year, instance)
-    assets = {d.asset.id: d for d in chosen.assets}
-    if asset_id not in assets:
-        raise UsageError(
-            f"{campaign.id} {chosen.instance} has no asset {asset_id!r}; "
-            f"assets: {', '.join(assets) or 'none'}"
-        )
+    _load(app_ctx, (year,) if year else ())  # reports campaigns left out
     who = _who(by)
-    record_asset(
-        app_ctx.database,
-        campaign.id,
-        chosen.instance,
-        asset_id,
-        status,
-        url=url,
-        by=who,
-        at=app_ctx.now(),
+    recorded = app_ctx.campaigns().set_asset(
+        campaign_id, asset_id, status, url=url, by=who, year=year, instance=instance
     )
     sys.stdout.write(
-        f"{campaign.id} {chosen.instance}: asset {asset_id} is {status.value}"
+        f"{campaign_id} {recorded.instance.instance}: asset {asset_id} is {status.value}"
         + (f" at {url}" if url else "")
         + (f" (recorded by {who})" if who else "")
         + "\n"

@@ -41,9 +41,7 @@ def run_checks(ctx: AppContext) -> CheckReport:
 def _check_campaigns(ctx: AppContext, report: CheckReport) -> None:
     # Recurring campaigns are checked against this year and the next two: far enough ahead for
     # a 90-day lead time, near enough that a rule's supported range is never the problem.
-    from edicalendar.campaigns.files import load_for_context
-
     this_year = ctx.today().year
-    loaded = load_for_context(ctx, check_years=range(this_year, this_year + 3))
+    loaded = ctx.load_campaigns(range(this_year, this_year + 3))
     report.problems.extend(loaded.problems)
     report.counts["campaigns"] = len(loaded.campaigns)

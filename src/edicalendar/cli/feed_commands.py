@@ -48,25 +48,23 @@ def feed(
     ] = False,
 ) -> None:
     """Write an iCalendar (.ics) feed of observances (or, with --campaigns, the campaign plan)."""
+    from edicalendar.atomicfile import write_atomic
+    from edicalendar.calendar.filters import ObservanceFilter
+    from edicalendar.cli.output import warn
     from edicalendar.errors import UsageError
-    from edicalendar.feeds.build import (
-        CATEGORY_LABELS,
-        FeedFilters,
-        FeedSpec,
-        build_spec,
-        feed_window,
-        find_spec,
-    )
-    from edicalendar.web.export import write_atomic
+    from edicalendar.feeds.specs import FeedSpec
+    from edicalendar.model import CATEGORY_LABELS
 
     app_ctx = context(ctx)
     if name and category:
         raise UsageError("give either --name or --category, not both")
-    default_start, default_end = feed_window(app_ctx)
+    publisher = app_ctx.feeds()
+    default_start, default_end = publisher.window()
     start = parse_day(from_, "--from") if from_ else default_start
     end = parse_day(to, "--to") if to else default_end
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
+    warnings: list[str]
     if campaigns:
         from edicalendar.feeds.campaign_feed import build_plan_feed
 
@@ -74,19 +72,24 @@ def feed(
             raise UsageError(
                 "--campaigns cannot be combined with --name, --category or --stateless"
             )
-        body, _ = build_plan_feed(app_ctx, start, end)
+        plan = build_plan_feed(
+            app_ctx.campaigns(), app_ctx.database, app_ctx.loaded.settings, start, end
+        )
+        body, warnings = plan.body, plan.warnings
     elif category:
         labels = ", ".join(CATEGORY_LABELS[c] for c in category)
         spec = FeedSpec(
             "custom",
             f"EDI calendar: {labels}",
             f"Awareness dates for: {labels}.",
-            FeedFilters(categories=tuple(category)),
+            ObservanceFilter(categories=tuple(category)),
         )
-        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
+        body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
     else:
-        spec = find_spec(app_ctx, name or "all")
-        body = build_spec(app_ctx, spec, start, end, stateless=stateless)
+        spec = publisher.find(name or "all")
+        body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
+    for message in warnings:
+        warn(message)
     if output is None:
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
@@ -116,9 +119,12 @@ def export(
     ] = False,
 ) -> None:
     """Write every feed as feeds/NAME.ics plus an index.html subscribe page, for static hosting."""
+    from edicalendar.cli.output import warn
     from edicalendar.web.export import export_site
 
-    result = export_site(context(ctx), directory)
+    result = export_site(context(ctx).feeds(), directory)
+    for message in result.warnings:
+        warn(message)
     if if_changed:
         for name in result.written:
             sys.stdout.write(f"{name}\n")

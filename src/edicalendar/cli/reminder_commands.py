@@ -60,7 +60,6 @@ def remind(
 
     from edicalendar.redact import install_log_redaction
     from edicalendar.reminders.scheduler import InstanceLock, lock_path_for
-    from edicalendar.reminders.wiring import build_dispatcher
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -70,7 +69,7 @@ def remind(
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
-    dispatcher = build_dispatcher(app_ctx, report=_warn)
+    dispatcher = app_ctx.dispatcher(report=_warn)
     now = app_ctx.now()
     if dry_run:
         zone = ZoneInfo(zone_name)

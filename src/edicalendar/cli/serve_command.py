@@ -81,9 +81,7 @@ def serve(
         log.warning("%s", warning)
     clock = None
     if not no_scheduler:
-        from edicalendar.reminders.scheduler import start_clock
-
-        clock = start_clock(app_ctx)
+        clock = app_ctx.start_clock()
         web_app.state.clock = clock
     options: dict[str, Any] = {
         "host": bind_host,

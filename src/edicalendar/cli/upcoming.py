@@ -46,36 +46,27 @@ def _campaign_tasks(
     ctx: AppContext, start: dt.date, end: dt.date, warnings: list[str]
 ) -> list[dict[str, Any]]:
     """Open campaign tasks due in the window, and overdue ones from the last OVERDUE_DAYS."""
-    from edicalendar.campaigns.instances import due_tasks
-    from edicalendar.campaigns.service import build_plan
-
-    since = start - dt.timedelta(days=OVERDUE_DAYS)
-    plan = build_plan(ctx, since, end, check_years=(start.year, end.year))
+    plan, due = ctx.campaigns().due(
+        start, end, overdue_since=start - dt.timedelta(days=OVERDUE_DAYS)
+    )
     warnings.extend(f"{p} (campaign left out)" for p in plan.loaded.problems)
     warnings.extend(plan.warnings)
-    instances = plan.instances
-    by_key = {(i.campaign.id, i.instance): i for i in instances}
-    rows: list[dict[str, Any]] = []
-    for task in due_tasks(instances, start, end):
-        if task.due < since:
-            continue
-        instance = by_key[(task.campaign_id, task.instance)]
-        rows.append(
-            {
-                "campaign": task.campaign_id,
-                "title": instance.campaign.title,
-                "instance": task.instance,
-                "task": task.task.id,
-                "name": task.task.name,
-                "owner": task.task.owner,
-                "due": task.due.isoformat(),
-                "overdue": task.due < start,
-                "observance": instance.occurrence.observance_id,
-                "observance_name": instance.occurrence.name,
-                "observance_start": instance.occurrence.start.isoformat(),
-            }
-        )
-    return rows
+    return [
+        {
+            "campaign": task.campaign_id,
+            "title": instance.campaign.title,
+            "instance": task.instance,
+            "task": task.task.id,
+            "name": task.task.name,
+            "owner": task.task.owner,
+            "due": task.due.isoformat(),
+            "overdue": task.due < start,
+            "observance": instance.occurrence.observance_id,
+            "observance_name": instance.occurrence.name,
+            "observance_start": instance.occurrence.start.isoformat(),
+        }
+        for task, instance in due
+    ]
 
 
 def _when(occ: Occurrence, today: dt.date) -> str:

@@ -1,7 +1,7 @@
 """The campaign plan as an internal iCalendar feed: task deadlines and publication dates.
 
 Each task and each dated asset of each campaign instance becomes one all-day
-:class:`~edicalendar.feeds.build.FeedEvent` with a UID derived from (campaign, instance, item), so
+:class:`~edicalendar.feeds.events.FeedEvent` with a UID derived from (campaign, instance, item), so
 calendars that subscribe keep one event per item and update it in place. Rendering, change
 tracking (SEQUENCE, LAST-MODIFIED) and cancellation go through the same code as the public
 feeds, in their own tracking scope, so the plan feed follows the same interop rules.
@@ -12,14 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from edicalendar.feeds.build import FeedEvent, render_tracked
+from edicalendar.errors import UsageError
+from edicalendar.feeds.events import FeedEvent
+from edicalendar.feeds.ical import render_tracked
 from edicalendar.model import CampaignInstance, DatedAsset, DueTask
 
 if TYPE_CHECKING:
-    from edicalendar.context import AppContext
+    from edicalendar.campaigns.service import CampaignService
+    from edicalendar.config import Settings
     from edicalendar.feeds.tracking import StoredEvent
+    from edicalendar.storage.engine import Database
 
 #: Namespace of every UID this feed publishes; changing it would duplicate every event.
 PLAN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:edicalendar:campaign-plan")
@@ -97,28 +102,37 @@ def plan_events(instances: Iterable[CampaignInstance]) -> list[FeedEvent]:
     return events
 
 
-def build_plan_feed(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[bytes, int]:
-    """The plan feed for items dated `start`..`end`, change-tracked in the project database.
+@dataclass(frozen=True)
+class PlanFeed:
+    """The rendered plan feed, how many current (not cancelled) events it has, and warnings."""
 
-    Returns the bytes and the number of current (not cancelled) events. Campaign problems are
-    warned about and the campaign left out; the rest of the plan is still published.
+    body: bytes
+    events: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_plan_feed(
+    campaigns: CampaignService,
+    database: Database,
+    settings: Settings,
+    start: dt.date,
+    end: dt.date,
+) -> PlanFeed:
+    """The plan feed for items dated `start`..`end`, change-tracked in `database`.
+
+    Campaign problems come back as warnings and the campaign is left out; the rest of the plan
+    is still published.
     """
-    from edicalendar.campaigns.service import build_plan
-    from edicalendar.cli.output import warn
     from edicalendar.feeds.tracking import FeedState
 
     if end < start:
-        from edicalendar.errors import UsageError
-
         raise UsageError(f"plan feed window ends ({end}) before it starts ({start})")
-    wide = build_plan(
-        ctx,
+    wide = campaigns.plan(
         start - _EXISTENCE_MARGIN,
         end + _EXISTENCE_MARGIN,
         check_years=range(start.year, end.year + 1),
     )
-    for message in [*(str(p) for p in wide.loaded.problems), *wide.warnings]:
-        warn(message)
+    warnings = [*(str(p) for p in wide.loaded.problems), *wide.warnings]
     every = plan_events(wide.instances)
     existing = {e.uid for e in every}
     events = [e for e in every if start <= e.start <= end]
@@ -128,11 +142,10 @@ def build_plan_feed(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[byte
         stored = row.event
         return start <= stored.start <= end and stored.uid not in existing
 
-    settings = ctx.loaded.settings
-    tracked = FeedState(ctx.database).sync(
+    tracked = FeedState(database).sync(
         PLAN_SCOPE,
         events,
-        ctx.now(),
+        campaigns.now(),
         cancelled_days=settings.feeds.cancelled_days,
         responsible=responsible,
     )
@@ -143,4 +156,4 @@ def build_plan_feed(ctx: AppContext, start: dt.date, end: dt.date) -> tuple[byte
         tracked,
         settings,
     )
-    return body, len(events)
+    return PlanFeed(body, len(events), warnings)

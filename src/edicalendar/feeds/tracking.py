@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from edicalendar.feeds.build import FeedEvent, TrackedEvent, cancelled_copy
+from edicalendar.feeds.events import FeedEvent, TrackedEvent, cancelled_copy
+from edicalendar.feeds.ical import etag
 from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.state import FeedBody, StateStore
 from edicalendar.storage.tables import feed_events
 
 
@@ -174,3 +176,20 @@ class FeedState:
 
 class _Conflict(Exception):
     """Another process changed a row between our read and our write; the transaction rolls back."""
+
+
+def first_published(database: Database, name: str, body: bytes, now: dt.datetime) -> dt.datetime:
+    """When feed `name` first had exactly these bytes (for the HTTP Last-Modified header).
+
+    Unlike :func:`~edicalendar.feeds.ical.last_modified`, this also moves when an event leaves
+    the feed (the window moved, a cancellation expired), so If-Modified-Since never gets a stale
+    304. The first sight of each body is recorded at `now`, to the second.
+    """
+    store = StateStore(database)
+    tag = etag(body)
+    stored = store.feed_body(name)
+    if stored is not None and stored.etag == tag:
+        return stored.since
+    moment = parse_utc(utc_text(now))
+    store.set_feed_body(name, FeedBody(tag, moment))
+    return moment

@@ -13,17 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edicalendar.errors import UsageError
+from edicalendar.errors import SourceError, UnsafeSourceError, UsageError
 from edicalendar.importers.fetch import FetchLimits, fetch, is_url, redact
-from edicalendar.importers.mapping import Action, Plan
-from edicalendar.importers.source import (
-    MAX_SOURCE_BYTES,
-    Finding,
-    ReadResult,
-    SourceError,
-    SourceFormat,
-    UnsafeSourceError,
-)
+from edicalendar.importers.mapping import Action, ImportPlan
+from edicalendar.importers.source import MAX_SOURCE_BYTES, Finding, ReadResult, SourceFormat
 
 __all__ = [
     "Action",
@@ -62,7 +55,7 @@ class ImportReport:
     display: str
     source: str
     format: SourceFormat
-    plan: Plan
+    plan: ImportPlan
     findings: list[Finding]
     diff: str
     written: bool

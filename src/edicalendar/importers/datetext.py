@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 import re
 
+from edicalendar.errors import DateTextError
+
 _MONTHS: dict[str, int] = {}
 for _number in range(1, 13):
     _MONTHS[calendar.month_name[_number].lower()] = _number
@@ -41,10 +43,6 @@ _DAY_RANGE = re.compile(
 
 # "30/31 March" (Eid depends on the moon): two candidate days, not a date.
 _ALTERNATIVES = re.compile(rf"^(\d{{1,2}})\s*/\s*(\d{{1,2}}){_ORDINAL}\s+{_MONTH}(?:\s+\d{{4}})?$")
-
-
-class DateTextError(ValueError):
-    """A cell that is not a date this module reads; the message says what was expected."""
 
 
 def parse_date_text(text: str, default_year: int | None) -> tuple[dt.date, dt.date]:

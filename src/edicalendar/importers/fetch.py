@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-from edicalendar.importers.source import MAX_SOURCE_BYTES, FetchError, UnsafeSourceError
+from edicalendar.errors import FetchError, UnsafeSourceError
+from edicalendar.importers.source import MAX_SOURCE_BYTES
 
 USER_AGENT = "edicalendar-import (+https://github.com/edicalendar/edicalendar)"
 MAX_REDIRECTS = 5

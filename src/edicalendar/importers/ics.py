@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from edicalendar.errors import SourceError
 from edicalendar.importers.source import (
     MAX_EVENTS,
     Finding,
     ReadResult,
-    SourceError,
     SourceEvent,
     decode_text,
     too_many,

@@ -5,7 +5,7 @@ Events are grouped by normalised name across years. A group whose name matches a
 per-year entries: a date agreeing with its rule is recorded as confirmed for that year; a date
 that disagrees is reported and never silently taken. A group matching nothing becomes a new
 observance with a slug id, a rule inferred from its dates, and categories guessed from keywords,
-all marked for review. The result is a :class:`Plan`; nothing here touches files.
+all marked for review. The result is a :class:`ImportPlan`; nothing here touches files.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
-from edicalendar.errors import EdicalendarError
+from edicalendar.errors import EdicalendarError, SourceError
 from edicalendar.importers.names import (
     CLOSE_MATCH,
     guess_categories,
@@ -27,7 +27,7 @@ from edicalendar.importers.names import (
     normalised_similarity,
     slug,
 )
-from edicalendar.importers.source import Finding, SourceError, SourceEvent
+from edicalendar.importers.source import Finding, SourceEvent
 from edicalendar.model import Category, Observance, RuleDate, Status, Weekday
 
 #: Two dates of one name in one year closer than this are a conflict, not two occurrences
@@ -99,7 +99,7 @@ class NewObservance:
 
 
 @dataclass
-class Plan:
+class ImportPlan:
     """What an import would do to one calendar file."""
 
     calendar: str
@@ -177,9 +177,9 @@ def plan_import(
     calendar: str,
     source_label: str,
     progress: Callable[[int, int], None] | None = None,
-) -> Plan:
+) -> ImportPlan:
     """Decide, for every group of events, whether it adds, updates or is only reported."""
-    plan = Plan(calendar=calendar)
+    plan = ImportPlan(calendar=calendar)
     groups: dict[str, _Group] = {}
     for event in events:
         key = normalise(event.name) or event.name.lower()
@@ -286,11 +286,6 @@ class NameIndex:
         return best, round(best_score, 2)
 
 
-def best_match(name: str, observances: Iterable[Observance]) -> tuple[Observance | None, float]:
-    """The observance whose name is most like `name`, if close enough, and the score."""
-    return NameIndex(observances).best(name)
-
-
 def _by_year(group: _Group, findings: list[Finding]) -> dict[str, SourceEvent]:
     """Events of one name keyed "2026" (or "2030-2" for a second occurrence a year apart)."""
     keyed: dict[str, SourceEvent] = {}
@@ -328,7 +323,7 @@ def _update(
     observance: Observance,
     years: dict[str, SourceEvent],
     score: float,
-    plan: Plan,
+    plan: ImportPlan,
     source_label: str,
 ) -> None:
     matched = "" if score >= 1 else f" (close match, score {score:.2f})"

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from edicalendar.errors import EdicalendarError, InvalidDataError, Problem
+from edicalendar.errors import SourceError, UnsafeSourceError
 
 #: Any source bigger than this is refused, on disk or while downloading.
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -26,29 +26,6 @@ class SourceFormat(StrEnum):
     ICS = "ics"
     CSV = "csv"
     XLSX = "xlsx"
-
-
-class SourceError(InvalidDataError):
-    """The import source holds problems (bad encoding, malformed dates, hostile structure)."""
-
-    @classmethod
-    def at(
-        cls, source: str, line: int | None, message: str, field: str | None = None
-    ) -> SourceError:
-        """A SourceError for one problem at `source:line`."""
-        return cls([Problem(source, line, None, field, message)])
-
-
-class FetchError(EdicalendarError):
-    """A URL could not be fetched (network failure, HTTP error status, timeout)."""
-
-    exit_code = 3
-
-
-class UnsafeSourceError(EdicalendarError):
-    """A source refused by the safety limits (scheme, private address, size)."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,15 +19,14 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from edicalendar.importers.datetext import DateTextError, parse_date_text
+from edicalendar.errors import DateTextError, SourceError, UnsafeSourceError
+from edicalendar.importers.datetext import parse_date_text
 from edicalendar.importers.source import (
     MAX_EVENTS,
     MAX_LINE_BYTES,
     Finding,
     ReadResult,
-    SourceError,
     SourceEvent,
-    UnsafeSourceError,
     decode_text,
     too_many,
 )

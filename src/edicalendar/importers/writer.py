@@ -1,4 +1,4 @@
-"""Apply an import :class:`~edicalendar.importers.mapping.Plan` to a calendar file, safely.
+"""Apply an import :class:`~edicalendar.importers.mapping.ImportPlan` to a calendar file, safely.
 
 The file a team maintains is changed only where the plan says: new `[observance.years.YYYY]`
 tables go at the end of their observance's entry and new observances at the end of the file, as
@@ -11,12 +11,9 @@ and a file changed by someone else since it was read is never overwritten.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,20 +21,15 @@ from typing import Any
 
 import tomlkit
 
-from edicalendar.errors import CatalogError, EdicalendarError, Problem
-from edicalendar.importers.mapping import NewObservance, Plan, YearEntry
+from edicalendar.atomicfile import write_atomic
+from edicalendar.errors import CatalogError, Problem, WriteError
+from edicalendar.importers.mapping import ImportPlan, NewObservance, YearEntry
 
 _HEADER = re.compile(r"^\s*\[\[\s*observance\s*\]\]")
 _CONTENT = re.compile(r"^\s*[^\s#]")
 
 
-class WriteError(EdicalendarError):
-    """The calendar file could not be updated; it is left exactly as it was."""
-
-    exit_code = 1
-
-
-def render(path: Path, display: str, plan: Plan, title: str | None) -> tuple[str, str]:
+def render(path: Path, display: str, plan: ImportPlan, title: str | None) -> tuple[str, str]:
     """The file's current text and its text with the plan applied (nothing is written)."""
     old = _read(path, display) if path.exists() else ""
     newline = "\r\n" if "\r\n" in old else "\n"
@@ -199,7 +191,7 @@ def _parse(text: str, display: str) -> dict[str, Any]:
         raise WriteError(f"{display}: malformed TOML ({exc}); fix it before importing") from None
 
 
-def _verify(base: dict[str, Any], new: str, plan: Plan, display: str) -> None:
+def _verify(base: dict[str, Any], new: str, plan: ImportPlan, display: str) -> None:
     """The new text's data must be the old data plus exactly the planned entries."""
     expected = copy.deepcopy(base)
     entries: list[dict[str, Any]] = expected.setdefault("observance", [])
@@ -255,47 +247,19 @@ def replace_atomically(
     """Write `new` over `path` only if it loads beside `others` and `path` still holds `old`."""
     from edicalendar.calendar.catalog import load_files
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".import", dir=path.parent)
-    temp_path = Path(temporary)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(new.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
+    def check(temporary: Path) -> None:
         try:
-            load_files([*others, temp_path])
+            load_files([*others, temporary])
         except CatalogError as exc:
-            problems = [_renamed(p, temp_path, display) for p in exc.problems]
-            raise CatalogError(problems) from None
+            raise CatalogError([_renamed(p, temporary, display) for p in exc.problems]) from None
         current = path.read_bytes().decode("utf-8", "replace") if path.exists() else ""
         if current != old:
             raise WriteError(f"{display}: changed by someone else during the import; run it again")
-        if path.exists():
-            os.chmod(temp_path, path.stat().st_mode & 0o7777)
-        os.replace(temp_path, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp_path.unlink()
-        raise
-    _sync_directory(path.parent)
+
+    write_atomic(path, new.encode("utf-8"), check=check, skip_identical=False)
 
 
 def _renamed(problem: Problem, temporary: Path, display: str) -> Problem:
     if problem.path.endswith(temporary.name):
         return Problem(display, problem.line, problem.subject, problem.field, problem.message)
     return problem
-
-
-def _sync_directory(directory: Path) -> None:
-    # The rename is durable only once the directory entry is on disk (POSIX).
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

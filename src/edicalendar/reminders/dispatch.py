@@ -30,16 +30,24 @@ from edicalendar.config import ReminderSettings, Settings
 from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.redact import redact
 from edicalendar.reminders.channels import ChannelSet
-from edicalendar.reminders.channels.base import Channel, Outbound, Outcome, SendResult
+from edicalendar.reminders.channels.base import (
+    Channel,
+    Outbound,
+    Outcome,
+    RecipientOutcome,
+    RecipientState,
+    SendResult,
+)
 from edicalendar.reminders.ledger import Delivery, DeliveryState, Ledger
 from edicalendar.reminders.planner import (
-    PlanInput,
-    PlanSettings,
+    PlannerInput,
+    PlannerSettings,
     ReminderOccurrence,
     is_weekday,
-    plan,
+    plan_reminders,
 )
 from edicalendar.storage.engine import Database, utc_text
+from edicalendar.storage.state import Halt, Unhealthy
 from edicalendar.storage.tables import deliveries
 
 log = logging.getLogger("edicalendar.reminders.dispatch")
@@ -47,12 +55,8 @@ alert_log = logging.getLogger("edicalendar.alerts")
 
 Clock = Callable[[], dt.datetime]
 #: Loads campaign instances and observances for a range of local dates (inclusive).
-PlanSource = Callable[[dt.date, dt.date], PlanInput]
+PlannerSource = Callable[[dt.date, dt.date], PlannerInput]
 
-HALT_PREFIX = "reminders.halted."
-#: When the last tick finished, for health checks.
-LAST_TICK = "reminders.last_tick"
-UNHEALTHY_PREFIX = "reminders.unhealthy."
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -121,7 +125,7 @@ def full_jitter(attempt: int, base: float, cap: float, rng: random.Random) -> fl
     return rng.uniform(0.0, min(cap, base * 2 ** max(0, attempt - 1)))
 
 
-def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSettings:
+def planner_settings(settings: Settings, channel_names: frozenset[str]) -> PlannerSettings:
     """Planner settings from config: zone, grace, digest schedule and destinations."""
     reminders = settings.reminders
     try:
@@ -138,7 +142,7 @@ def plan_settings(settings: Settings, channel_names: frozenset[str]) -> PlanSett
         raise ConfigError.single(
             "config", "reminders.digest_time", f"{reminders.digest_time!r} is not a time (HH:MM)"
         ) from None
-    return PlanSettings(
+    return PlannerSettings(
         timezone=zone,
         lead_grace=dt.timedelta(hours=reminders.grace_hours),
         digest_destinations=tuple(
@@ -160,8 +164,8 @@ class Dispatcher:
     database: Database
     channels: ChannelSet
     settings: ReminderSettings
-    plan_settings: PlanSettings
-    source: PlanSource
+    planner_settings: PlannerSettings
+    source: PlannerSource
     clock: Clock
     rng: random.Random = field(default_factory=random.Random)
     monotonic: Callable[[], float] = time.monotonic
@@ -182,15 +186,15 @@ class Dispatcher:
     # --- planning ------------------------------------------------------------------------
 
     def window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-        start = self.ledger.plan_start(now, self.plan_settings.max_grace)
+        start = self.ledger.plan_start(now, self.planner_settings.max_grace)
         return start, now + dt.timedelta(hours=self.settings.lookahead_hours)
 
     def planned(self, start: dt.datetime, end: dt.datetime) -> list[ReminderOccurrence]:
-        zone = self.plan_settings.timezone
+        zone = self.planner_settings.timezone
         first = start.astimezone(zone).date()
         last = end.astimezone(zone).date()
         source = self.source(first, last)
-        return plan(source, self.plan_settings, start, end, is_workday=self.is_workday)
+        return plan_reminders(source, self.planner_settings, start, end, is_workday=self.is_workday)
 
     def preview(self, now: dt.datetime) -> list[ReminderOccurrence]:
         """What a tick at `now` would send, without writing anything."""
@@ -214,7 +218,7 @@ class Dispatcher:
         with self._lock:
             try:
                 summary = self._tick(now or self.clock())
-                self.ledger.set_meta(LAST_TICK, utc_text(self.clock()))
+                self.ledger.state.set_last_tick(self.clock())
             except SQLAlchemyError as exc:
                 # Locked, full or read-only: stop here rather than send what cannot be recorded.
                 # Rows claimed but not recorded are re-sent after their lease (and logged).
@@ -231,7 +235,7 @@ class Dispatcher:
                 self._plan(now, summary)
             else:
                 log.info("another worker is planning; this tick only sends what is due")
-        self._unhealthy = set(self.ledger.meta_with_prefix(UNHEALTHY_PREFIX))
+        self._unhealthy = set(self.ledger.state.unhealthy())
         groups = self._due_groups(now)
         if not groups:
             return summary
@@ -339,13 +343,15 @@ class Dispatcher:
             for delivery, attempt in zip(batch, attempts, strict=True):
                 self._conclude(delivery, attempt, summary, channel)
 
-    def _attempt(self, channel: Channel, delivery: Delivery) -> tuple[SendResult, dict[str, str]]:
+    def _attempt(
+        self, channel: Channel, delivery: Delivery
+    ) -> tuple[SendResult, dict[str, RecipientOutcome]]:
         """One send, rate-limited; never raises for a channel failure."""
         self._bucket(delivery.destination, channel.rate_per_second).acquire()
         resolved = self.channels.resolve(delivery.destination)
         recipients = resolved[1] if resolved else None
         previous = delivery.recipient_states
-        settled = frozenset(a for a, s in previous.items() if not s.startswith("retry"))
+        settled = frozenset(a for a, s in previous.items() if s.settled)
         item = Outbound(
             delivery.key, delivery.destination, delivery.message, self.clock(), recipients, settled
         )
@@ -359,15 +365,16 @@ class Dispatcher:
     def _conclude(
         self,
         delivery: Delivery,
-        attempt: tuple[SendResult, dict[str, str]],
+        attempt: tuple[SendResult, dict[str, RecipientOutcome]],
         summary: TickSummary,
         channel: Channel,
     ) -> bool:
         result, merged = attempt
+        stored = {address: str(outcome) for address, outcome in merged.items()}
         response = json.dumps(
-            {"status": result.status, "recipients": merged}, sort_keys=True, ensure_ascii=False
+            {"status": result.status, "recipients": stored}, sort_keys=True, ensure_ascii=False
         )
-        refused = {a: s for a, s in result.recipients.items() if s.startswith("dead")}
+        refused = {a: s for a, s in result.recipients.items() if s.state is RecipientState.DEAD}
         if refused and result.outcome is not Outcome.DEAD:
             listed = "; ".join(f"{a} {s}" for a, s in refused.items())
             self._alert(summary, f"{delivery.key}: recipients refused for good: {listed}")
@@ -381,14 +388,16 @@ class Dispatcher:
         result: SendResult,
         response: str,
         summary: TickSummary,
-        recipients: dict[str, str],
+        recipients: dict[str, RecipientOutcome],
     ) -> None:
         now = self.clock()
         detail = redact(result.detail)
         outcome = result.outcome
         if outcome in (Outcome.SENT, Outcome.ACCEPTED):
             state = DeliveryState.SENT if outcome is Outcome.SENT else DeliveryState.ACCEPTED
-            unsettled = "; ".join(f"{a} {s}" for a, s in recipients.items() if s != "accepted")
+            unsettled = "; ".join(
+                f"{a} {s}" for a, s in recipients.items() if s.state is not RecipientState.ACCEPTED
+            )
             self.ledger.record(delivery, state, now, error=unsettled or None, response=response)
             with self._mutex:
                 if outcome is Outcome.SENT:
@@ -497,13 +506,11 @@ class Dispatcher:
             summary.alerts.append(redact(text))
 
     def _mark_unhealthy(self, destination: str, detail: str, summary: TickSummary) -> None:
-        key = UNHEALTHY_PREFIX + destination
         with self._mutex:
             self._unhealthy.add(destination)
-        if self.ledger.get_meta(key) is None:
-            self.ledger.set_meta(
-                key, json.dumps({"since": utc_text(self.clock()), "reason": detail})
-            )
+        state = self.ledger.state
+        if not state.is_unhealthy(destination):
+            state.mark_unhealthy(Unhealthy(destination, detail, self.clock()))
             self._alert(
                 summary,
                 f"destination {destination} is misconfigured and was marked unhealthy: {detail}",
@@ -513,55 +520,25 @@ class Dispatcher:
         if destination not in self._unhealthy:
             return
         self._unhealthy.discard(destination)
-        key = UNHEALTHY_PREFIX + destination
-        if self.ledger.get_meta(key) is not None:
-            self.ledger.delete_meta(key)
+        if self.ledger.state.clear_unhealthy(destination):
             log.info("destination %s is healthy again", destination)
 
     def _halted(self, channel: Channel, summary: TickSummary) -> bool:
-        raw = self.ledger.get_meta(HALT_PREFIX + channel.group)
-        if raw is None:
+        state = self.ledger.state
+        halt = state.halt(channel.group)
+        if halt is None:
             return False
-        halt = json.loads(raw)
-        if halt.get("fingerprint") != channel.fingerprint():
-            self.ledger.delete_meta(HALT_PREFIX + channel.group)
-            log.info("%s settings changed; resuming after: %s", channel.group, halt.get("reason"))
+        if halt.fingerprint != channel.fingerprint():
+            state.clear_halt(channel.group)
+            log.info("%s settings changed; resuming after: %s", channel.group, halt.reason)
             return False
         return True
 
     def _halt(self, channel: Channel, detail: str, summary: TickSummary) -> None:
-        key = HALT_PREFIX + channel.group
-        if self.ledger.get_meta(key) is None:
-            self.ledger.set_meta(
-                key,
-                json.dumps(
-                    {
-                        "fingerprint": channel.fingerprint(),
-                        "reason": detail,
-                        "since": utc_text(self.clock()),
-                    }
-                ),
-            )
+        state = self.ledger.state
+        if state.halt(channel.group) is None:
+            state.set_halt(Halt(channel.group, channel.fingerprint(), detail, self.clock()))
             self._alert(summary, f"all {channel.group} sending stopped: {detail}")
-
-    def halts(self) -> dict[str, str]:
-        """Channel groups stopped until their settings change, with the reason."""
-        return self.ledger.meta_with_prefix(HALT_PREFIX)
 
     def next_wakeup(self, now: dt.datetime) -> dt.datetime | None:
         return self.ledger.next_wakeup(now)
-
-
-def health(database: Database) -> dict[str, object]:
-    """What an operator or a status page needs: the last tick, counts by state, destinations
-    marked unhealthy and channel groups halted (with reasons)."""
-    ledger = Ledger(database)
-    return {
-        "last_tick": ledger.get_meta(LAST_TICK),
-        "planned_until": ledger.get_meta("reminders.planned_until"),
-        "counts": ledger.counts(),
-        "unhealthy": {
-            k: json.loads(v) for k, v in ledger.meta_with_prefix(UNHEALTHY_PREFIX).items()
-        },
-        "halted": {k: json.loads(v) for k, v in ledger.meta_with_prefix(HALT_PREFIX).items()},
-    }

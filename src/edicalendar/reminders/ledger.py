@@ -23,14 +23,16 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from edicalendar.errors import EdicalendarError
-from edicalendar.reminders.planner import Message, ReminderOccurrence
+from edicalendar.errors import LedgerError
+from edicalendar.reminders.channels.base import RecipientOutcome
+from edicalendar.reminders.messages import Message
+from edicalendar.reminders.planner import ReminderOccurrence
 from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.state import StateStore
 from edicalendar.storage.tables import deliveries
 
 log = logging.getLogger("edicalendar.reminders.ledger")
 
-PLANNED_UNTIL = "reminders.planned_until"
 #: PostgreSQL advisory lock key held while one worker plans: the first 8 bytes of
 #: sha256("edicalendar.planner") as a signed bigint, unlikely to collide with other software.
 PLANNER_LOCK_KEY = -5820924305315958950
@@ -53,14 +55,19 @@ class DeliveryState(StrEnum):
 
 
 OPEN_STATES = (DeliveryState.PENDING, DeliveryState.RETRY_WAIT)
-SUPERSEDED = "superseded: the campaign no longer plans this reminder"
-REMOVED = "campaign removed"
 
 
-class LedgerError(EdicalendarError):
-    """An operator request the ledger cannot carry out (unknown key, wrong state)."""
+class CancelReason(StrEnum):
+    """Why planning cancelled an open delivery (stored as its `last_error`, word for word).
 
-    exit_code = 1
+    Both can be undone: a delivery cancelled for one of these reasons comes back when the plan
+    has it again while it can still be sent.
+    """
+
+    #: The campaign still exists but no longer plans this reminder (edited time or rule).
+    SUPERSEDED = "superseded: the campaign no longer plans this reminder"
+    #: The campaign's file or table is gone.
+    REMOVED = "campaign removed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +97,7 @@ class Delivery:
         return Message.from_json(json.loads(self.payload_json))
 
     @property
-    def recipient_states(self) -> dict[str, str]:
+    def recipient_states(self) -> dict[str, RecipientOutcome]:
         """Per-recipient outcomes kept from earlier attempts (email)."""
         if not self.provider_response:
             return {}
@@ -99,7 +106,9 @@ class Delivery:
         except json.JSONDecodeError:
             return {}
         recipients = data.get("recipients") if isinstance(data, dict) else None
-        return dict(recipients) if isinstance(recipients, dict) else {}
+        if not isinstance(recipients, dict):
+            return {}
+        return {str(a): RecipientOutcome.parse(str(s)) for a, s in recipients.items()}
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Delivery:
@@ -147,6 +156,7 @@ class Ledger:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.engine = database.engine
+        self.state = StateStore(database)
         self._local = threading.local()
 
     # --- planning ------------------------------------------------------------------------
@@ -177,8 +187,7 @@ class Ledger:
                     conn.commit()
 
     def planned_until(self) -> dt.datetime | None:
-        value = self.database.get_meta(PLANNED_UNTIL)
-        return parse_utc(value) if value else None
+        return self.state.planned_until()
 
     def plan_start(self, now: dt.datetime, max_grace: dt.timedelta) -> dt.datetime:
         """Where the next planning window starts: never before `now - max_grace` for a new
@@ -255,7 +264,7 @@ class Ledger:
                     result.updated += 1
                 elif (
                     row.state == DeliveryState.SKIPPED_CONFIG
-                    and (row.last_error or "") in (SUPERSEDED, REMOVED)
+                    and (row.last_error or "") in set(CancelReason)
                     and item.not_after >= now
                 ):
                     conn.execute(
@@ -296,13 +305,15 @@ class Ledger:
                         .where(deliveries.c.key == key, deliveries.c.state == row.state)
                         .values(
                             state=DeliveryState.SKIPPED_CONFIG,
-                            last_error=REMOVED if removed else SUPERSEDED,
+                            last_error=(
+                                CancelReason.REMOVED if removed else CancelReason.SUPERSEDED
+                            ),
                             updated_at=now_text,
                         )
                     )
                     result.superseded.append(key)
             if previous is None or end > previous:
-                _set_meta(conn, PLANNED_UNTIL, utc_text(end))
+                self.state.set_planned_until(end, conn)
         return result
 
     def _insert_ignore(self) -> Any:
@@ -498,28 +509,6 @@ class Ledger:
 
     # --- reading and operator actions -------------------------------------------------------
 
-    def get_meta(self, key: str) -> str | None:
-        return self.database.get_meta(key)
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._write() as conn:
-            _set_meta(conn, key, value)
-
-    def delete_meta(self, key: str) -> None:
-        from edicalendar.storage.tables import meta
-
-        with self._write() as conn:
-            conn.execute(meta.delete().where(meta.c.key == key))
-
-    def meta_with_prefix(self, prefix: str) -> dict[str, str]:
-        from edicalendar.storage.tables import meta
-
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(meta.c.key, meta.c.value).where(meta.c.key.startswith(prefix))
-            ).all()
-        return {key.removeprefix(prefix): value for key, value in rows}
-
     def deliveries_for(self, keys: Sequence[str]) -> list[Delivery]:
         """The rows for `keys` that exist."""
         found: list[Delivery] = []
@@ -625,19 +614,6 @@ def _insert_values(
         "created_at": now_text,
         "updated_at": now_text,
     }
-
-
-def _set_meta(conn: Connection, key: str, value: str) -> None:
-    from edicalendar.storage.tables import meta
-
-    # An upsert, not update-then-insert: two workers marking the same destination unhealthy
-    # at once would otherwise both insert and one would fail on the primary key.
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(meta).values(key=key, value=value)
-        conn.execute(pg.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
-    else:
-        lite = sqlite.insert(meta).values(key=key, value=value)
-        conn.execute(lite.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
 
 def _chunks(items: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:

@@ -25,6 +25,7 @@ from edicalendar.model import (
     Owner,
     RelativeDay,
 )
+from edicalendar.reminders.messages import EventRef, Link, Message
 
 
 class ReminderKind(StrEnum):
@@ -35,86 +36,6 @@ class ReminderKind(StrEnum):
     ANNOUNCE = "announce"
     DIGEST = "digest"
     RULE = "rule"
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class EventRef:
-    """The observance a reminder is about, enough to attach an all-day `.ics` event."""
-
-    uid: str
-    name: str
-    start: dt.date
-    end: dt.date
-    description: str = ""
-    url: str | None = None
-
-
-#: Longest title and body kept in the ledger; channels cut further to their own limits.
-TITLE_CAP = 500
-BODY_CAP = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """Channel-neutral reminder content; each channel renders and truncates it."""
-
-    title: str
-    body: str
-    links: tuple[Link, ...] = ()
-    event: EventRef | None = None
-
-    def __post_init__(self) -> None:
-        # A campaign description can be arbitrarily long; the ledger keeps a bounded copy.
-        if len(self.title) > TITLE_CAP:
-            object.__setattr__(self, "title", self.title[: TITLE_CAP - 1] + "…")
-        if len(self.body) > BODY_CAP:
-            object.__setattr__(self, "body", self.body[: BODY_CAP - 1] + "…")
-
-    def to_json(self) -> dict[str, object]:
-        event = self.event
-        return {
-            "title": self.title,
-            "body": self.body,
-            "links": [[link.label, link.url] for link in self.links],
-            "event": None
-            if event is None
-            else {
-                "uid": event.uid,
-                "name": event.name,
-                "start": event.start.isoformat(),
-                "end": event.end.isoformat(),
-                "description": event.description,
-                "url": event.url,
-            },
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Message:
-        raw_event = data.get("event")
-        event = None
-        if isinstance(raw_event, dict):
-            event = EventRef(
-                uid=str(raw_event["uid"]),
-                name=str(raw_event["name"]),
-                start=dt.date.fromisoformat(str(raw_event["start"])),
-                end=dt.date.fromisoformat(str(raw_event["end"])),
-                description=str(raw_event.get("description") or ""),
-                url=raw_event.get("url") or None,
-            )
-        links_raw = data.get("links") or []
-        assert isinstance(links_raw, list)
-        return cls(
-            title=str(data["title"]),
-            body=str(data["body"]),
-            links=tuple(Link(str(label), str(url)) for label, url in links_raw),
-            event=event,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +54,7 @@ class ReminderOccurrence:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanSettings:
+class PlannerSettings:
     """Planner knobs, usually built from `[reminders]` and `[destinations]` in config."""
 
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
@@ -156,7 +77,7 @@ class PlanSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanInput:
+class PlannerInput:
     """What the planner reads: campaign instances and (for digests) observance occurrences."""
 
     instances: Sequence[CampaignInstance]
@@ -202,7 +123,7 @@ def relative_date(
 def occurrence_uid(occurrence: Occurrence) -> str:
     """The feed's UID for this occurrence, so an emailed `.ics` updates the same calendar entry
     a feed subscriber already has instead of adding a second one."""
-    from edicalendar.feeds.build import occurrence_uid as feed_uid
+    from edicalendar.feeds.events import occurrence_uid as feed_uid
 
     return feed_uid(occurrence.observance_id, occurrence.instance)
 
@@ -243,7 +164,7 @@ def _key(campaign: str, rule: str, day: dt.date, destination: str) -> str:
 class _Builder:
     """Accumulates occurrences inside [start, end) for one planning pass."""
 
-    def __init__(self, settings: PlanSettings, start: dt.datetime, end: dt.datetime) -> None:
+    def __init__(self, settings: PlannerSettings, start: dt.datetime, end: dt.datetime) -> None:
         self.settings = settings
         self.start = start
         self.end = end
@@ -283,9 +204,9 @@ class _Builder:
             )
 
 
-def plan(
-    source: PlanInput,
-    settings: PlanSettings,
+def plan_reminders(
+    source: PlannerInput,
+    settings: PlannerSettings,
     start: dt.datetime,
     end: dt.datetime,
     *,
@@ -317,7 +238,7 @@ def _plan_instance(
     builder: _Builder,
     instance: CampaignInstance,
     zone: ZoneInfo,
-    settings: PlanSettings,
+    settings: PlannerSettings,
     is_workday: Callable[[dt.date], bool],
 ) -> None:
     campaign = instance.campaign
@@ -436,7 +357,7 @@ def _owner_destinations(
     owners: Sequence[Owner],
     owner_name: str | None,
     fallback: Sequence[str],
-    settings: PlanSettings,
+    settings: PlannerSettings,
 ) -> tuple[str, ...]:
     """Where a task owner hears about a task: their Slack/Teams destination, else their email."""
     owner = next(
@@ -455,7 +376,7 @@ def _owner_destinations(
     return tuple(fallback)
 
 
-def _plan_digests(builder: _Builder, source: PlanInput, settings: PlanSettings) -> None:
+def _plan_digests(builder: _Builder, source: PlannerInput, settings: PlannerSettings) -> None:
     if not settings.digest_destinations:
         return
     zone = settings.timezone
@@ -476,7 +397,7 @@ def _plan_digests(builder: _Builder, source: PlanInput, settings: PlanSettings) 
         day += dt.timedelta(days=7)
 
 
-def digest_message(source: PlanInput, day: dt.date, days: int) -> Message:
+def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:
     """The "coming up" digest: observances and open campaign tasks in [day, day + days)."""
     until = day + dt.timedelta(days=days)
     seen: set[tuple[str, str]] = set()
@@ -517,7 +438,7 @@ def _nice(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _campaign_link(settings: PlanSettings, campaign_id: str, year: int) -> Link | None:
+def _campaign_link(settings: PlannerSettings, campaign_id: str, year: int) -> Link | None:
     if not settings.base_url:
         return None
     return Link("Campaign plan", f"{settings.base_url.rstrip('/')}/campaigns/{campaign_id}/{year}")

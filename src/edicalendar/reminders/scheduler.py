@@ -25,7 +25,6 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from edicalendar.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from edicalendar.context import AppContext
     from edicalendar.reminders.dispatch import Dispatcher
 
 log = logging.getLogger("edicalendar.reminders.scheduler")
@@ -140,26 +139,23 @@ class ReminderClock:
         )
 
 
-def start_clock(ctx: AppContext, *, blocking: bool = False) -> ReminderClock:
-    """Build the dispatcher from `ctx`, take the instance lock and start ticking.
+def start_clock(
+    dispatcher: Dispatcher,
+    *,
+    tick_seconds: int,
+    sqlite_path: Path | None,
+    blocking: bool = False,
+) -> ReminderClock:
+    """Take the instance lock (SQLite) and start ticking `dispatcher`.
 
     For `edicalendar serve` (background thread) or a dedicated service (`blocking=True`, which
     returns only when the scheduler stops).
     """
-    from edicalendar.reminders.wiring import build_dispatcher
-
     lock = None
-    database = ctx.database
-    if database.sqlite_path is not None:
-        lock = InstanceLock(lock_path_for(database.sqlite_path)).acquire()
+    if sqlite_path is not None:
+        lock = InstanceLock(lock_path_for(sqlite_path)).acquire()
     try:
-        dispatcher = build_dispatcher(ctx)
-        clock = ReminderClock(
-            dispatcher,
-            tick_seconds=ctx.loaded.settings.reminders.tick_seconds,
-            blocking=blocking,
-            lock=lock,
-        )
+        clock = ReminderClock(dispatcher, tick_seconds=tick_seconds, blocking=blocking, lock=lock)
         clock.start()
     except BaseException:
         if lock is not None:

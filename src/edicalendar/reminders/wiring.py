@@ -1,7 +1,7 @@
-"""Assembling the reminder bot from an :class:`~edicalendar.context.AppContext`.
+"""Assembling the reminder bot: settings, ledger, channels and what to plan, wired together.
 
 Settings give the channels and planner knobs, the database gives the ledger, and the campaign
-loader gives what to plan. Channels are built (and their configuration checked) before anything
+service gives what to plan. Channels are built (and their configuration checked) before anything
 is sent, so a misconfiguration stops start-up instead of quietly dropping reminders.
 """
 
@@ -12,13 +12,18 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from edicalendar.calendar.occurrences import expand
 from edicalendar.errors import Problem
 from edicalendar.model import Campaign, CampaignInstance
-from edicalendar.reminders.planner import PlanInput
+from edicalendar.redact import install_log_redaction
+from edicalendar.reminders.planner import PlannerInput
 
 if TYPE_CHECKING:
-    from edicalendar.context import AppContext
+    from edicalendar.calendar.catalog import Catalog
+    from edicalendar.campaigns.service import CampaignService
+    from edicalendar.config import Settings
     from edicalendar.reminders.dispatch import Dispatcher
+    from edicalendar.storage.engine import Database
 
 log = logging.getLogger("edicalendar.reminders")
 
@@ -26,24 +31,29 @@ log = logging.getLogger("edicalendar.reminders")
 class CampaignSource:
     """Campaign instances (progress applied) and observances for a range of local dates.
 
-    Campaign files are re-read on every call, so an edit or a task marked done is seen by the
-    next tick. A campaign with problems is left out (and reported once); the others plan on.
+    Campaigns are loaded afresh on every call (the service re-reads the files), so an edit or a
+    task marked done is seen by the next tick. A campaign with problems is left out (and
+    reported once); the others plan on.
     """
 
-    def __init__(self, ctx: AppContext, report: Callable[[str], None] | None = None) -> None:
-        self.ctx = ctx
+    def __init__(
+        self,
+        campaigns: CampaignService,
+        catalog: Catalog,
+        *,
+        digest_days: int,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
+        self.campaigns = campaigns
+        self.catalog = catalog
+        self.digest_days = digest_days
         self.report = report or (lambda text: log.warning("%s", text))
         self.problems: list[str] = []
         self._ids: frozenset[str] | None = None
         self._reported: set[str] = set()
 
-    def __call__(self, first: dt.date, last: dt.date) -> PlanInput:
-        from edicalendar.calendar.occurrences import expand
-        from edicalendar.campaigns.files import load_for_context
-        from edicalendar.campaigns.service import build_plan
-
-        settings = self.ctx.loaded.settings.reminders
-        loaded = load_for_context(self.ctx, check_years=range(first.year, last.year + 2))
+    def __call__(self, first: dt.date, last: dt.date) -> PlannerInput:
+        loaded = self.campaigns.load(range(first.year, last.year + 2))
         self.problems = [str(p) for p in loaded.problems]
         for problem in self.problems:
             if problem not in self._reported:
@@ -66,17 +76,16 @@ class CampaignSource:
                 + [d for c in campaigns for d in c.lead_times]
                 + [-r.when.days for c in campaigns for r in c.reminders]
             )
-            plan = build_plan(
-                self.ctx,
+            plan = self.campaigns.plan(
                 first - dt.timedelta(days=7),
                 last + dt.timedelta(days=ahead + 7),
                 campaigns=campaigns,
             )
             instances = plan.instances
         occurrences = expand(
-            self.ctx.catalog, first, last + dt.timedelta(days=settings.digest_days)
+            self.catalog, first, last + dt.timedelta(days=self.digest_days)
         ).occurrences
-        return PlanInput(instances=tuple(instances), occurrences=tuple(occurrences))
+        return PlannerInput(instances=tuple(instances), occurrences=tuple(occurrences))
 
     def campaign_ids(self) -> frozenset[str] | None:
         """Campaigns that exist (valid or not), as of the last load."""
@@ -105,29 +114,36 @@ def _campaign_id(problem: Problem) -> str:
     return (problem.subject or "").split()[0]
 
 
-def build_dispatcher(ctx: AppContext, *, report: Callable[[str], None] | None = None) -> Dispatcher:
-    """Channels, ledger and planner wired for `ctx`; raises ConfigError when misconfigured.
+def build_dispatcher(
+    *,
+    settings: Settings,
+    database: Database,
+    campaigns: CampaignService,
+    catalog: Catalog,
+    now: Callable[[], dt.datetime],
+    config_path: str = "config",
+    report: Callable[[str], None] | None = None,
+) -> Dispatcher:
+    """Channels, ledger and planner wired together; raises ConfigError when misconfigured.
 
     `report` receives each campaign problem once (default: a logged warning).
     """
-    from edicalendar.redact import install_log_redaction
+    from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.reminders.channels import build_channels
-    from edicalendar.reminders.dispatch import Dispatcher, plan_settings
+    from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 
     install_log_redaction()
-    loaded = ctx.loaded
-    settings = loaded.settings
-    channels = build_channels(settings, config_path=str(loaded.path or "config"))
-    source = CampaignSource(ctx, report)
-    from edicalendar.calendar.workdays import WorkingDays
-
+    channels = build_channels(settings, config_path=config_path)
+    source = CampaignSource(
+        campaigns, catalog, digest_days=settings.reminders.digest_days, report=report
+    )
     return Dispatcher(
-        database=ctx.database,
+        database=database,
         channels=channels,
         settings=settings.reminders,
-        plan_settings=plan_settings(settings, channels.names()),
+        planner_settings=planner_settings(settings, channels.names()),
         source=source,
-        clock=ctx.now,
+        clock=now,
         known_campaigns=source.campaign_ids,
         is_workday=WorkingDays(settings.nation).is_working_day,
     )

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Engine,
     create_engine,
     event,
-    select,
     text,
 )
 from sqlalchemy.engine import make_url
@@ -26,7 +25,6 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from edicalendar.errors import DatabaseError
-from edicalendar.storage.tables import meta
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -88,25 +86,6 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    def get_meta(self, key: str) -> str | None:
-        with self.engine.connect() as conn:
-            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Store `value` under `key`, atomically (an upsert, safe with several processes)."""
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        statement: Any
-        if self.is_sqlite:
-            statement = sqlite.insert(meta).values(key=key, value=value)
-        else:
-            statement = postgresql.insert(meta).values(key=key, value=value)
-        statement = statement.on_conflict_do_update(
-            index_elements=[meta.c.key], set_={"value": statement.excluded.value}
-        )
-        with self.engine.begin() as conn:
-            conn.execute(statement)
 
 
 def open_database(url: str, *, check: bool = True, create: bool = True) -> Database:

@@ -8,7 +8,6 @@ query values are answered with 400 or 422 and a message naming the parameter.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -18,9 +17,10 @@ from sqlalchemy import text
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.occurrence_records import observance_record, occurrence_record
 from edicalendar.calendar.occurrences import expand
+from edicalendar.errors import QueryError
 from edicalendar.model import Category
 from edicalendar.web.live import LiveData
-from edicalendar.web.views import QueryError, check_window, observances_in
+from edicalendar.web.views import check_window, observances_in
 
 router = APIRouter()
 
@@ -109,25 +109,12 @@ def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
 def _reminder_state(database: Any) -> dict[str, Any]:
     """What the reminder bot recorded in the ledger: how far it planned, and any channel
     stopped or destination marked unhealthy (each needs an operator)."""
-    from edicalendar.reminders.dispatch import HALT_PREFIX, UNHEALTHY_PREFIX
-    from edicalendar.reminders.ledger import PLANNED_UNTIL, Ledger
+    from edicalendar.reminders.health import read_health
 
-    ledger = Ledger(database)
-
-    def reasons(prefix: str) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for name, raw in ledger.meta_with_prefix(prefix).items():
-            try:
-                value = json.loads(raw)
-            except ValueError:
-                value = {"reason": raw}
-            found[name] = {"reason": value.get("reason"), "since": value.get("since")}
-        return found
-
+    health = read_health(database, counts=False)
     return {
-        "planned_until": database.get_meta(PLANNED_UNTIL),
-        "halted": reasons(HALT_PREFIX),
-        "unhealthy": reasons(UNHEALTHY_PREFIX),
+        "planned_until": health.record()["planned_until"],
+        **health.problems(),
     }
 
 

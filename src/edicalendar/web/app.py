@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
+from edicalendar import __version__
 from edicalendar.context import AppContext
 from edicalendar.web import api, pages, private
 from edicalendar.web.feedserve import (
@@ -60,6 +61,11 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=422)
     return error_page(422, message)
+
+
+async def _on_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, private.AccessRefused)
+    return private.refusal(request, exc.access)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -126,7 +132,7 @@ def create_app(
     app = WebApp(
         title="edicalendar",
         summary="The EDI awareness calendar: observances, dates, clashes and campaign plans.",
-        version=_version(),
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.live = live
@@ -137,8 +143,10 @@ def create_app(
     app.state.token_env = ctx.loaded.settings.web.token_env
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(private.signin_router)
     app.include_router(private.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")
+    app.add_exception_handler(private.AccessRefused, _on_refused)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
@@ -160,12 +168,3 @@ def create_app(
         app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long
     )
     return app
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("edicalendar")
-    except PackageNotFoundError:
-        return "0"

@@ -22,7 +22,7 @@ from edicalendar.web.feedserve import FeedResponse, prepare_feed
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
-    from edicalendar.feeds.build import FeedSpec
+    from edicalendar.feeds.specs import FeedSpec
     from edicalendar.model import Campaign
 
 log = logging.getLogger("edicalendar.web")
@@ -30,17 +30,17 @@ log = logging.getLogger("edicalendar.web")
 
 def _campaigns(ctx: AppContext) -> dict[str, Campaign]:
     # Any problem in any campaign file refuses the whole edit, like a calendar problem.
-    from edicalendar.campaigns.files import load_for_context
-
-    return load_for_context(ctx).require()
+    return ctx.campaigns().load().require()
 
 
 def _prepared(ctx: AppContext, name: str, body: bytes) -> FeedResponse:
-    from edicalendar.feeds.build import body_last_modified, etag
+    from edicalendar.feeds.ical import etag
+    from edicalendar.feeds.tracking import first_published
 
     # When these exact bytes were first published: it also moves when an event leaves the
     # feed, so If-Modified-Since never earns a stale 304.
-    return prepare_feed(name, body, etag(body), body_last_modified(ctx, name, body))
+    since = first_published(ctx.database, name, body, ctx.now())
+    return prepare_feed(name, body, etag(body), since)
 
 
 @dataclass(frozen=True)
@@ -120,13 +120,14 @@ class LiveData:
         fingerprint = data_fingerprint(paths)
         ctx = self._fresh_context(first)
         ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
-        from edicalendar.feeds.build import build_all, feed_specs
-
         campaigns = _campaigns(ctx)
-        bodies = build_all(ctx)
-        specs = feed_specs(ctx)
+        publisher = ctx.feeds()
+        specs = publisher.specs()
+        built = publisher.build(specs)
+        for message in built.warnings:
+            log.warning("%s", message)
         now = self.base.now()
-        feeds = {name: _prepared(ctx, name, body) for name, body in bodies.items()}
+        feeds = {name: _prepared(ctx, name, body) for name, body in built.bodies.items()}
         return Snapshot(ctx, feeds, specs, campaigns, now, fingerprint)
 
     def reload_if_changed(self) -> bool:

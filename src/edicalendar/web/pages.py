@@ -15,20 +15,18 @@ from starlette.responses import HTMLResponse
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.occurrences import expand
 from edicalendar.config import FeedSettings
-from edicalendar.feeds.build import CATEGORY_LABELS
-from edicalendar.model import Category
+from edicalendar.errors import QueryError
+from edicalendar.model import CATEGORY_LABELS, Category
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, page
 from edicalendar.web.views import (
     WEEKDAYS,
-    QueryError,
     add_months,
     calendar_url,
     check_window,
-    feed_includes,
-    feed_links,
     month_end,
     month_grid,
+    offered_feeds,
     parse_categories,
     parse_date,
     parse_month,
@@ -61,11 +59,7 @@ def subscribe(request: Request) -> HTMLResponse:
     live = live_data(request)
     base = public_base_url(request, live)
     snapshot = live.snapshot
-    feeds = [
-        feed_links(base, spec.name, spec.title, spec.description)
-        for spec in snapshot.specs
-        if spec.name in snapshot.feeds
-    ]
+    feeds = offered_feeds([s for s in snapshot.specs if s.name in snapshot.feeds], base)
     return page("subscribe.html", current="/", title="Subscribe to the calendar", feeds=feeds)
 
 
@@ -126,7 +120,7 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     today = snapshot.ctx.today()
     until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)
     expansion = expand(snapshot.catalog, today, until, ids=[obs.id])
-    feeds = [spec for spec in snapshot.specs if feed_includes(spec, obs)]
+    feeds = [spec for spec in snapshot.specs if spec.filters.selects(obs)]
     return page(
         "observance.html",
         current="/calendar",

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
-from edicalendar.feeds.build import CATEGORY_LABELS
+from edicalendar.model import CATEGORY_LABELS
 
 SITE_NAME = "EDI awareness calendar"
 
@@ -54,10 +54,23 @@ def http_url(value: str | None) -> str | None:
 _env.filters["http_url"] = http_url
 
 
-def render_text(template: str, *, current: str = "", **context: Any) -> str:
-    """Render a page template to text with the site-wide context filled in."""
+def render_text(
+    template: str, *, current: str = "", static_site: bool = False, **context: Any
+) -> str:
+    """Render a page template to text with the site-wide context filled in.
+
+    With `static_site` the page is for `edicalendar export`: no links to the server's dynamic
+    pages, and the stylesheet is read from `static/` beside the page.
+    """
     return _env.get_template(template).render(
-        site_name=SITE_NAME, nav=NAV, current=current, labels=CATEGORY_LABELS, **context
+        site_name=SITE_NAME,
+        nav=() if static_site else NAV,
+        home="index.html" if static_site else "/",
+        static_root="static/" if static_site else "/static/",
+        static_site=static_site,
+        current=current,
+        labels=CATEGORY_LABELS,
+        **context,
     )
 
 

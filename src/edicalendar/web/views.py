@@ -12,9 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from edicalendar.calendar.catalog import Catalog
+from edicalendar.errors import QueryError
+from edicalendar.feeds.links import FeedLinks, feed_links
+from edicalendar.feeds.specs import FeedSpec
 from edicalendar.model import Category, Observance, Occurrence
 
 #: Occurrences longer than this are listed above the grid instead of in every day cell.
@@ -23,10 +26,6 @@ LONG_DAYS = 7
 MAX_WINDOW_DAYS = 3660
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 WEEKDAYS = tuple((day[:3], day) for day in gregorian.day_name)
-
-
-class QueryError(ValueError):
-    """A query value that cannot be used; the message names the parameter and the value."""
 
 
 def _shown(value: str) -> str:
@@ -122,43 +121,33 @@ def calendar_url(month: dt.date, view: str, categories: Collection[Category]) ->
 
 
 @dataclass(frozen=True)
-class FeedLinks:
-    """How one feed is offered on the subscribe page."""
+class OfferedFeed:
+    """One feed as the subscribe page offers it: what it is, and its links."""
 
     name: str
     title: str
     description: str
-    https: str
-    webcal: str
-    google: str
+    links: FeedLinks
+
+    @property
+    def https(self) -> str:
+        return self.links.https
+
+    @property
+    def webcal(self) -> str:
+        return self.links.webcal
+
+    @property
+    def google(self) -> str:
+        return self.links.google
 
 
-def feed_links(base_url: str, name: str, title: str, description: str) -> FeedLinks:
-    """The https, webcal and Google add-by-URL links for a feed (reference T5)."""
-    https = f"{base_url.rstrip('/')}/feeds/{name}.ics"
-    webcal = "webcal://" + https.split("://", 1)[1]
-    # Google takes the webcal address in `cid`; it must stay under 256 characters in all.
-    google = "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/")
-    return FeedLinks(name, title, description, https, webcal, google)
-
-
-def feed_includes(spec: object, observance: Observance) -> bool:
-    """Whether a feed spec's filters select `observance` (same rules as `occurrences.select`)."""
-    filters = getattr(spec, "filters", spec)
-    categories = set(getattr(filters, "categories", ()))
-    calendars = set(getattr(filters, "calendars", ()))
-    ids = set(getattr(filters, "observances", ()))
-    if categories and not categories & set(observance.categories):
-        return False
-    if calendars and observance.calendar not in calendars:
-        return False
-    if ids and observance.id not in ids:
-        return False
-    if set(getattr(filters, "exclude_categories", ())) & set(observance.categories):
-        return False
-    if observance.calendar in set(getattr(filters, "exclude_calendars", ())):
-        return False
-    return observance.id not in set(getattr(filters, "exclude_observances", ()))
+def offered_feeds(specs: Iterable[FeedSpec], base_url: str) -> list[OfferedFeed]:
+    """The feeds the subscribe page lists (served and exported alike), in definition order."""
+    return [
+        OfferedFeed(spec.name, spec.title, spec.description, feed_links(base_url, spec.name))
+        for spec in specs
+    ]
 
 
 def observances_in(catalog: Catalog, categories: Collection[Category]) -> list[Observance]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from edicalendar.reminders.planner import Message
+from edicalendar.reminders.messages import Message
 
 
 class Outcome(StrEnum):
@@ -32,6 +32,45 @@ class Outcome(StrEnum):
     CONFIG = "config"
     #: Stop the whole channel group now (SMTP 535, TLS failure): rows wait, operator fixes.
     HALT = "halt"
+
+
+class RecipientState(StrEnum):
+    """What became of one recipient of an email (SMTP answers per recipient)."""
+
+    #: The server took the message for this address (250).
+    ACCEPTED = "accepted"
+    #: Refused for now (4xx): send to this address again later.
+    RETRY = "retry"
+    #: Refused for good (5xx): never send to this address again.
+    DEAD = "dead"
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientOutcome:
+    """One recipient's state and the server's words, stored in the ledger as text."""
+
+    state: RecipientState
+    detail: str = ""
+
+    def __str__(self) -> str:
+        """`accepted`, or `retry: 451 ...` / `dead: 550 ...` (the ledger's stored form)."""
+        if self.state is RecipientState.ACCEPTED or not self.detail:
+            return self.state.value
+        return f"{self.state.value}: {self.detail}"
+
+    @classmethod
+    def parse(cls, text: str) -> RecipientOutcome:
+        """Inverse of `str()`; text from an older release reads the same way."""
+        head, _, detail = text.partition(":")
+        try:
+            return cls(RecipientState(head.strip()), detail.strip())
+        except ValueError:
+            return cls(RecipientState.RETRY, text)
+
+    @property
+    def settled(self) -> bool:
+        """Accepted or refused for good: not sent to again."""
+        return self.state is not RecipientState.RETRY
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +93,8 @@ class SendResult:
     outcome: Outcome
     detail: str = ""
     retry_after: float | None = None
-    #: Per-recipient outcomes (email): address -> "accepted" | "dead: 550 ..." | "retry: 451 ...".
-    recipients: Mapping[str, str] = field(default_factory=dict)
+    #: Per-recipient outcomes (email), by address.
+    recipients: Mapping[str, RecipientOutcome] = field(default_factory=dict)
     status: int | None = None
 
 

@@ -21,8 +21,15 @@ from pathlib import Path
 import icalendar
 
 from edicalendar.redact import redact, register_secret
-from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, truncate
-from edicalendar.reminders.planner import Message
+from edicalendar.reminders.channels.base import (
+    Outbound,
+    Outcome,
+    RecipientOutcome,
+    RecipientState,
+    SendResult,
+    truncate,
+)
+from edicalendar.reminders.messages import Message
 
 BODY_LIMIT = 100_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -236,17 +243,20 @@ class EmailChannel:
     def _per_recipient(
         self, recipients: tuple[str, ...], refused: dict[str, tuple[int, bytes]]
     ) -> SendResult:
-        states: dict[str, str] = {}
+        states: dict[str, RecipientOutcome] = {}
         for address in recipients:
             if address not in refused:
-                states[address] = "accepted"
+                states[address] = RecipientOutcome(RecipientState.ACCEPTED)
                 continue
             code, reply = refused[address]
             text = reply.decode("utf-8", "replace")
-            states[address] = f"{'retry' if 400 <= code < 500 else 'dead'}: {code} {text}"
-        waiting = [a for a, s in states.items() if s.startswith("retry")]
-        dead = [a for a, s in states.items() if s.startswith("dead")]
-        detail = "; ".join(f"{a} {s}" for a, s in states.items() if s != "accepted")
+            state = RecipientState.RETRY if 400 <= code < 500 else RecipientState.DEAD
+            states[address] = RecipientOutcome(state, f"{code} {text}")
+        waiting = [a for a, s in states.items() if s.state is RecipientState.RETRY]
+        dead = [a for a, s in states.items() if s.state is RecipientState.DEAD]
+        detail = "; ".join(
+            f"{a} {s}" for a, s in states.items() if s.state is not RecipientState.ACCEPTED
+        )
         if waiting:
             return SendResult(Outcome.RETRY, detail, recipients=states)
         if len(dead) == len(recipients):
@@ -271,7 +281,9 @@ class EmailChannel:
             Outcome.DEAD,
             detail,
             status=code,
-            recipients={r: f"dead: {code} {text}" for r in recipients},
+            recipients={
+                r: RecipientOutcome(RecipientState.DEAD, f"{code} {text}") for r in recipients
+            },
         )
 
     def _clean(self, text: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from edicalendar.reminders.channels.base import Outcome, truncate
 from edicalendar.reminders.channels.webhook import WebhookChannel
-from edicalendar.reminders.planner import Message
+from edicalendar.reminders.messages import Message
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150

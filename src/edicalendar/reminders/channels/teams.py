@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from edicalendar.errors import ConfigError
 from edicalendar.reminders.channels.base import Outcome, truncate
 from edicalendar.reminders.channels.webhook import WebhookChannel
-from edicalendar.reminders.planner import Message
+from edicalendar.reminders.messages import Message
 
 CARD_LIMIT_BYTES = 25_000
 CLASSES = {

@@ -21,7 +21,7 @@ from edicalendar.redact import install_log_redaction, redact, register_secret
 from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, parse_retry_after
 
 if TYPE_CHECKING:
-    from edicalendar.reminders.planner import Message
+    from edicalendar.reminders.messages import Message
 
 USER_AGENT = "edicalendar-reminders/1"
 

@@ -1,0 +1,80 @@
+"""Which observances a view, feed or query carries: one filter type for every area.
+
+An :class:`ObservanceFilter` is a set of include lists (categories, calendars, observance ids:
+every non-empty one must match) and exclude lists (any match excludes). `occurrences.expand`,
+the feeds (default, configured and built from a query), the web pages and the CLI all select
+through it, so "which observances does the race feed carry" has one answer everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from edicalendar.model import Category, Observance
+
+
+@dataclass(frozen=True, slots=True)
+class ObservanceFilter:
+    """Include lists (each non-empty one must match) and exclude lists (any match excludes).
+
+    A category list matches an observance that shares any category with it. The empty filter
+    selects everything.
+    """
+
+    categories: tuple[Category, ...] = ()
+    calendars: tuple[str, ...] = ()
+    observances: tuple[str, ...] = ()
+    exclude_categories: tuple[Category, ...] = ()
+    exclude_calendars: tuple[str, ...] = ()
+    exclude_observances: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        categories: Collection[Category] = (),
+        calendars: Collection[str] = (),
+        observances: Collection[str] = (),
+        exclude_categories: Collection[Category] = (),
+        exclude_calendars: Collection[str] = (),
+        exclude_observances: Collection[str] = (),
+    ) -> ObservanceFilter:
+        """A filter from any collections (lists from config, query values, CLI options)."""
+        return cls(
+            tuple(categories),
+            tuple(calendars),
+            tuple(observances),
+            tuple(exclude_categories),
+            tuple(exclude_calendars),
+            tuple(exclude_observances),
+        )
+
+    def matches(
+        self, observance_id: str, calendar: str, categories: Collection[Category | str]
+    ) -> bool:
+        """Whether an observance with this id, calendar and categories passes the filter."""
+        values = {str(c) for c in categories}
+        if self.categories and not values & {c.value for c in self.categories}:
+            return False
+        if self.calendars and calendar not in self.calendars:
+            return False
+        if self.observances and observance_id not in self.observances:
+            return False
+        if values & {c.value for c in self.exclude_categories}:
+            return False
+        return calendar not in self.exclude_calendars and (
+            observance_id not in self.exclude_observances
+        )
+
+    def selects(self, observance: Observance) -> bool:
+        """Whether `observance` passes the filter."""
+        return self.matches(observance.id, observance.calendar, observance.categories)
+
+    def select(self, observances: Iterable[Observance]) -> list[Observance]:
+        """The observances that pass, in the order given."""
+        return [o for o in observances if self.selects(o)]
+
+
+#: The filter that selects every observance.
+EVERYTHING = ObservanceFilter()

@@ -1,0 +1,153 @@
+"""Campaign instances as plain records: the JSON the CLI and the API print, the CSV rows.
+
+The keys are public contracts and only grow. `edicalendar campaigns --format json` prints
+:func:`instance_record`; `/api/campaigns` prints :func:`api_instance_record`, which nests the
+occurrence as the calendar API does; the CSV export has one row per task and asset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edicalendar.calendar.occurrence_records import occurrence_record
+from edicalendar.model import CampaignInstance
+
+
+def instance_record(instance: CampaignInstance) -> dict[str, Any]:
+    """The JSON object for one campaign instance (keys are a public contract)."""
+    campaign, occurrence = instance.campaign, instance.occurrence
+    return {
+        "campaign": campaign.id,
+        "title": campaign.title,
+        "instance": instance.instance,
+        "year": instance.year,
+        "observances": list(campaign.observances),
+        "observance_name": occurrence.name,
+        "start": occurrence.start.isoformat(),
+        "end": occurrence.end.isoformat(),
+        "status": occurrence.status.value,
+        "audience": list(campaign.audience),
+        "summary": campaign.summary,
+        "owners": [
+            {"name": o.name, "email": o.email, "slack": o.slack, "teams": o.teams}
+            for o in campaign.owners
+        ],
+        "assets": [
+            {
+                "id": d.asset.id,
+                "kind": d.asset.kind.value,
+                "title": d.asset.title,
+                "status": d.asset.status.value,
+                "url": d.asset.url,
+                "placeholder_url": d.asset.placeholder_url,
+                "publish_on": d.publish_on.isoformat() if d.publish_on else None,
+            }
+            for d in instance.assets
+        ],
+        "tasks": [
+            {
+                "id": t.task.id,
+                "name": t.task.name,
+                "owner": t.task.owner,
+                "due": t.due.isoformat(),
+                "due_rule": t.task.due.text,
+                "done": t.done,
+            }
+            for t in instance.tasks
+        ],
+        "path": campaign.path,
+    }
+
+
+#: CSV columns of the plan export: one row per task and per asset.
+PLAN_CSV_COLUMNS = (
+    "campaign",
+    "title",
+    "instance",
+    "observance",
+    "observance_start",
+    "observance_end",
+    "item",
+    "item_id",
+    "name",
+    "owner",
+    "date",
+    "status",
+    "url",
+)
+
+
+def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
+    """One flat row per task and asset, for the CSV export."""
+    rows: list[dict[str, Any]] = []
+    for instance in instances:
+        base = {
+            "campaign": instance.campaign.id,
+            "title": instance.campaign.title,
+            "instance": instance.instance,
+            "observance": instance.occurrence.observance_id,
+            "observance_start": instance.occurrence.start.isoformat(),
+            "observance_end": instance.occurrence.end.isoformat(),
+        }
+        for t in instance.tasks:
+            rows.append(
+                base
+                | {
+                    "item": "task",
+                    "item_id": t.task.id,
+                    "name": t.task.name,
+                    "owner": t.task.owner,
+                    "date": t.due.isoformat(),
+                    "status": "done" if t.done else "open",
+                    "url": None,
+                }
+            )
+        for d in instance.assets:
+            rows.append(
+                base
+                | {
+                    "item": d.asset.kind.value,
+                    "item_id": d.asset.id,
+                    "name": d.asset.title,
+                    "owner": None,
+                    "date": d.publish_on.isoformat() if d.publish_on else None,
+                    "status": d.asset.status.value,
+                    "url": d.asset.url,
+                }
+            )
+    return rows
+
+
+def api_instance_record(instance: CampaignInstance) -> dict[str, Any]:
+    """The JSON object for one campaign instance in `/api/campaigns`."""
+    campaign = instance.campaign
+    return {
+        "campaign": campaign.id,
+        "title": campaign.title,
+        "summary": campaign.summary,
+        "instance": instance.instance,
+        "year": instance.year,
+        "occurrence": occurrence_record(instance.occurrence),
+        "owners": [o.name for o in campaign.owners],
+        "tasks": [
+            {
+                "id": t.task.id,
+                "name": t.task.name,
+                "due": t.due.isoformat(),
+                "owner": t.task.owner,
+                "done": t.done,
+            }
+            for t in instance.tasks
+        ],
+        "assets": [
+            {
+                "id": a.asset.id,
+                "kind": a.asset.kind.value,
+                "title": a.asset.title,
+                "status": a.asset.status.value,
+                "url": a.asset.url,
+                "publish_on": a.publish_on.isoformat() if a.publish_on else None,
+            }
+            for a in instance.assets
+        ],
+    }

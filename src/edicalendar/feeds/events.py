@@ -1,0 +1,186 @@
+"""Feed events: what one all-day event in a subscribed calendar says, and its identity.
+
+A :class:`FeedEvent` is one all-day event as published; observance occurrences and campaign-plan
+items both become FeedEvents. Its UID is derived (UUIDv5 of observance id and instance), never
+random, so every feed and single-event download of an occurrence carries the same UID forever.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.model import CATEGORY_LABELS, Occurrence, Status
+
+#: Namespace of every occurrence UID (UUIDv5). Published in subscribers' calendars: never change.
+UID_NAMESPACE = uuid.UUID("1bd9339c-1492-5693-9773-9c22de5e977c")
+
+EVENT_STATUSES = frozenset({"CONFIRMED", "TENTATIVE", "CANCELLED"})
+
+
+@dataclass(frozen=True, slots=True)
+class EventOrigin:
+    """Where an observance event came from; used to decide which feeds show its cancellation."""
+
+    observance_id: str
+    instance: str
+    calendar: str
+    categories: tuple[str, ...]
+
+    def passes(self, only: ObservanceFilter) -> bool:
+        """Whether a feed filtered by `only` carries events of this origin."""
+        return only.matches(self.observance_id, self.calendar, self.categories)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    """One all-day event as published: `end` is inclusive here and becomes an exclusive DTEND."""
+
+    uid: str
+    summary: str
+    description: str
+    start: dt.date
+    end: dt.date
+    url: str | None
+    categories: tuple[str, ...]
+    status: str = "CONFIRMED"
+    #: Not published and not part of the content hash.
+    origin: EventOrigin | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"{self.uid}: end {self.end} is before start {self.start}")
+        if self.status not in EVENT_STATUSES:
+            raise ValueError(f"{self.uid}: status {self.status!r} is not one of {EVENT_STATUSES}")
+
+    def published(self) -> dict[str, Any]:
+        """The published fields as JSON-ready values (the basis of the content hash)."""
+        return {
+            "uid": self.uid,
+            "summary": self.summary,
+            "description": self.description,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "url": self.url,
+            "categories": list(self.categories),
+            "status": self.status,
+        }
+
+    def content_hash(self) -> str:
+        """SHA-256 of the published fields: equal hashes mean subscribers see the same event."""
+        text = json.dumps(self.published(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def to_json(self) -> str:
+        """Stable JSON of the event and its origin (stored to republish it as CANCELLED)."""
+        data = self.published()
+        if self.origin is not None:
+            data["origin"] = {
+                "observance_id": self.origin.observance_id,
+                "instance": self.origin.instance,
+                "calendar": self.origin.calendar,
+                "categories": list(self.origin.categories),
+            }
+        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> FeedEvent:
+        """Inverse of :meth:`to_json`."""
+        data = json.loads(text)
+        origin = data.get("origin")
+        return cls(
+            uid=data["uid"],
+            summary=data["summary"],
+            description=data["description"],
+            start=dt.date.fromisoformat(data["start"]),
+            end=dt.date.fromisoformat(data["end"]),
+            url=data["url"],
+            categories=tuple(data["categories"]),
+            status=data["status"],
+            origin=EventOrigin(
+                observance_id=origin["observance_id"],
+                instance=origin["instance"],
+                calendar=origin["calendar"],
+                categories=tuple(origin["categories"]),
+            )
+            if origin
+            else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedEvent:
+    """An event with its change-tracking values; `modified` is DTSTAMP and LAST-MODIFIED."""
+
+    event: FeedEvent
+    sequence: int = 0
+    modified: dt.datetime | None = None
+
+
+def occurrence_uid(observance_id: str, instance: str) -> str:
+    """UUIDv5 of "observance-id:instance" ("2026", or "2030-2" for a second one that year)."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"{observance_id}:{instance}")).upper()
+
+
+def occurrence_description(occ: Occurrence) -> str:
+    """DESCRIPTION text: what it is, that year's theme, how sure the date is, and the link."""
+    parts = [occ.description.strip()]
+    if occ.theme:
+        parts.append(f"Theme for {occ.year}: {occ.theme}")
+    if occ.begins_evening_before:
+        # No date in the text: a moved date must change DTSTART/DTEND only.
+        parts.append("Begins at sunset on the evening before.")
+    if occ.status is Status.PROVISIONAL:
+        parts.append(
+            f"Provisional date: the organiser has not yet announced the {occ.year} dates. "
+            "This date follows the usual pattern and will be updated when they do."
+        )
+    elif occ.status is Status.ESTIMATED:
+        if occ.may_vary_days:
+            days = f"{occ.may_vary_days} day{'s' if occ.may_vary_days != 1 else ''}"
+            parts.append(
+                f"Estimated date: may vary by {days}, as the date is set by local observation "
+                "or announcement nearer the time."
+            )
+        else:
+            parts.append("Estimated date: calculated in advance; local observance may differ.")
+    if occ.url:
+        parts.append(f"More information: {occ.url}")
+    return "\n\n".join(parts)
+
+
+def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:
+    """One FeedEvent per occurrence; provisional and estimated dates are TENTATIVE."""
+    events = []
+    for occ in occurrences:
+        events.append(
+            FeedEvent(
+                uid=occurrence_uid(occ.observance_id, occ.instance),
+                summary=occ.name,
+                description=occurrence_description(occ),
+                start=occ.start,
+                end=occ.end,
+                url=occ.url,
+                categories=tuple(CATEGORY_LABELS[c] for c in occ.categories),
+                status="CONFIRMED" if occ.status is Status.CONFIRMED else "TENTATIVE",
+                origin=EventOrigin(
+                    observance_id=occ.observance_id,
+                    instance=occ.instance,
+                    calendar=occ.calendar,
+                    categories=tuple(c.value for c in occ.categories),
+                ),
+            )
+        )
+    return events
+
+
+def cancelled_copy(event: FeedEvent) -> FeedEvent:
+    """The event as published once it has been withdrawn."""
+    return replace(event, status="CANCELLED")

@@ -1,0 +1,153 @@
+"""Serialising feed events as iCalendar bytes, following reference/ical-interop.md.
+
+CRLF line ends, 75-octet folding, all-day events with an exclusive DTEND, TRANSP:TRANSPARENT and
+Exchange's FREE busy status, no VALARM, no X-WR-TIMEZONE; NAME and X-WR-CALNAME, REFRESH-INTERVAL
+and X-PUBLISHED-TTL. SEQUENCE, LAST-MODIFIED and DTSTAMP come from the tracked events passed in
+(see :mod:`edicalendar.feeds.tracking`), so unchanged data renders to the same bytes. Pure: no
+I/O and no printing; size warnings are returned by :func:`size_warning`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+
+from icalendar import Calendar, Event
+from icalendar.prop import vText
+
+from edicalendar.config import FeedSettings, Settings
+from edicalendar.errors import ConfigError
+from edicalendar.feeds.events import TrackedEvent
+
+#: Google Calendar's documented import limit; above it events are silently dropped.
+MAX_FEED_BYTES = 1_000_000
+
+#: DTSTAMP of every event rendered without change tracking (`state=None`): a fixed instant, so
+#: stateless output is as reproducible as tracked output. Such feeds always carry SEQUENCE:0.
+STATELESS_STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _feed_settings(settings: Settings | FeedSettings) -> FeedSettings:
+    return settings.feeds if isinstance(settings, Settings) else settings
+
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+
+def _parse_duration(text: str) -> dt.timedelta:
+    match = _DURATION.match(text)
+    if match is None or text in ("P", "PT"):
+        raise ConfigError.single("config", "feeds.refresh", f"{text!r} is not a duration like P1D")
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _vevent(tracked: TrackedEvent) -> Event:
+    event = tracked.event
+    stamp = tracked.modified or STATELESS_STAMP
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp)
+    if tracked.modified is not None:
+        vevent.add("last-modified", tracked.modified)
+    vevent.add("sequence", tracked.sequence)
+    vevent.add("dtstart", event.start)
+    # RFC 5545 3.6.1: an all-day DTEND is exclusive; DTEND = DTSTART shows at 00:00 in Outlook.
+    vevent.add("dtend", event.end + dt.timedelta(days=1))
+    vevent.add("summary", event.summary)
+    if event.description:
+        vevent.add("description", event.description)
+    if event.url:
+        vevent.add("url", event.url)
+    if event.categories:
+        vevent.add("categories", list(event.categories))
+    vevent.add("transp", "TRANSPARENT")
+    # Exchange reads its own busy status before TRANSP; awareness dates never block time.
+    vevent.add("x-microsoft-cdo-busystatus", "FREE")
+    vevent.add("x-microsoft-cdo-alldayevent", "TRUE")
+    vevent.add("class", "PUBLIC")
+    vevent.add("status", event.status)
+    return vevent
+
+
+def _order(tracked: TrackedEvent) -> tuple[dt.date, dt.date, str, str]:
+    return (tracked.event.start, tracked.event.end, tracked.event.summary, tracked.event.uid)
+
+
+def render_tracked(
+    title: str,
+    description: str,
+    tracked: Iterable[TrackedEvent],
+    settings: Settings | FeedSettings,
+    *,
+    vevents: dict[TrackedEvent, Event] | None = None,
+) -> bytes:
+    """Serialise tracked events as one VCALENDAR, in date order.
+
+    `vevents` memoises VEVENT components across several feeds rendered from the same events.
+    """
+    feed_settings = _feed_settings(settings)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{feed_settings.organisation}//edicalendar//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # NAME (RFC 7986) and X- properties are TEXT (RFC 5545 3.8.8.2), but `icalendar` does not
+    # know them and would write commas and semicolons unescaped: vText escapes them.
+    calendar.add("name", vText(title))
+    calendar.add("x-wr-calname", vText(title))
+    if description:
+        calendar.add("description", description)
+        calendar.add("x-wr-caldesc", vText(description))
+    refresh = _parse_duration(feed_settings.refresh)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", feed_settings.refresh)
+    for item in sorted(tracked, key=_order):
+        if vevents is None:
+            calendar.add_component(_vevent(item))
+            continue
+        vevent = vevents.get(item)
+        if vevent is None:
+            vevent = vevents[item] = _vevent(item)
+        calendar.add_component(vevent)
+    body: bytes = calendar.to_ical(sorted=False)
+    return body
+
+
+def size_warning(title: str, body: bytes) -> str | None:
+    """The warning for a feed over Google Calendar's 1 MB limit, or None."""
+    if len(body) <= MAX_FEED_BYTES:
+        return None
+    return (
+        f"feed {title!r} is {len(body):,} bytes, over the 1 MB Google Calendar limit; "
+        "narrow it (categories, calendars) or shorten feeds.past_days/future_days"
+    )
+
+
+def etag(body: bytes) -> str:
+    """A strong HTTP ETag from the feed's bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+_STAMP_LINE = re.compile(rb"^(?:LAST-MODIFIED|DTSTAMP):(\d{8}T\d{6}Z)\r?$", re.MULTILINE)
+
+
+def last_modified(source: bytes | Iterable[TrackedEvent]) -> dt.datetime | None:
+    """The newest DTSTAMP/LAST-MODIFIED of a rendered feed or of tracked events; None if empty.
+
+    It does not move when an event merely leaves the feed; a server answering
+    If-Modified-Since should use :func:`body_last_modified` (and prefer If-None-Match).
+    """
+    stamps: list[dt.datetime] = []
+    if isinstance(source, bytes | bytearray):
+        for match in _STAMP_LINE.finditer(source):
+            stamps.append(
+                dt.datetime.strptime(match.group(1).decode(), "%Y%m%dT%H%M%SZ").replace(
+                    tzinfo=dt.UTC
+                )
+            )
+    else:
+        stamps = [t.modified or STATELESS_STAMP for t in source]
+    return max(stamps) if stamps else None

@@ -1,0 +1,204 @@
+"""Small typed facts the processes keep in the `meta` table, read and written in one place.
+
+The reminder bot records how far it has planned, when its last tick finished, which channel
+groups it halted (until their settings change) and which destinations it marked unhealthy; the
+feed server records when each feed's current bytes were first published. Each fact has its own
+typed reader and writer here, so no other module builds or parses a `meta` key. Writes are
+upserts, safe when several workers write the same key at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.tables import meta
+
+_PLANNED_UNTIL = "reminders.planned_until"
+_LAST_TICK = "reminders.last_tick"
+_HALT = "reminders.halted."
+_UNHEALTHY = "reminders.unhealthy."
+_FEED_BODY = "feed-body:"
+
+
+@dataclass(frozen=True, slots=True)
+class Halt:
+    """A channel group stopped after an error an operator must fix (say, SMTP 535).
+
+    `fingerprint` digests the settings the halt depends on: when they change, sending resumes.
+    """
+
+    group: str
+    fingerprint: str
+    reason: str
+    since: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unhealthy:
+    """A destination marked misconfigured (revoked webhook, unknown name) until it works again."""
+
+    destination: str
+    reason: str
+    since: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedBody:
+    """The feed bytes last seen (by ETag) and when they were first published."""
+
+    etag: str
+    since: dt.datetime
+
+
+def _since(value: Any) -> dt.datetime | None:
+    try:
+        return parse_utc(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _object(raw: str) -> dict[str, Any]:
+    # Values written by this module are JSON objects; anything else reads as a bare reason.
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"reason": raw}
+    return value if isinstance(value, dict) else {"reason": raw}
+
+
+class StateStore:
+    """Typed access to the `meta` table of one database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # --- primitives ----------------------------------------------------------------------------
+
+    def _get(self, key: str) -> str | None:
+        with self.database.engine.connect() as conn:
+            found = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+        return found if isinstance(found, str) else None
+
+    def _with_prefix(self, prefix: str) -> dict[str, str]:
+        with self.database.engine.connect() as conn:
+            rows = conn.execute(
+                select(meta.c.key, meta.c.value).where(meta.c.key.startswith(prefix))
+            ).all()
+        return {key.removeprefix(prefix): value for key, value in rows}
+
+    def _put(self, key: str, value: str, conn: Connection | None = None) -> None:
+        if conn is not None:
+            upsert(conn, key, value)
+            return
+        with self.database.engine.begin() as own:
+            upsert(own, key, value)
+
+    def _delete(self, key: str) -> bool:
+        with self.database.engine.begin() as conn:
+            return bool(conn.execute(meta.delete().where(meta.c.key == key)).rowcount)
+
+    # --- reminder planning -----------------------------------------------------------------------
+
+    def planned_until(self) -> dt.datetime | None:
+        """The end of the last window the reminder planner wrote to the ledger."""
+        return _since(self._get(_PLANNED_UNTIL))
+
+    def set_planned_until(self, moment: dt.datetime, conn: Connection | None = None) -> None:
+        """Record how far planning reached (inside the planner's transaction when `conn`)."""
+        self._put(_PLANNED_UNTIL, utc_text(moment), conn)
+
+    def last_tick(self) -> dt.datetime | None:
+        """When a reminder tick last finished."""
+        return _since(self._get(_LAST_TICK))
+
+    def set_last_tick(self, moment: dt.datetime) -> None:
+        self._put(_LAST_TICK, utc_text(moment))
+
+    # --- halted channel groups -------------------------------------------------------------------
+
+    def halts(self) -> dict[str, Halt]:
+        """Every halted channel group, by group name."""
+        return {group: self._halt(group, raw) for group, raw in self._with_prefix(_HALT).items()}
+
+    def halt(self, group: str) -> Halt | None:
+        raw = self._get(_HALT + group)
+        return None if raw is None else self._halt(group, raw)
+
+    @staticmethod
+    def _halt(group: str, raw: str) -> Halt:
+        value = _object(raw)
+        return Halt(
+            group,
+            str(value.get("fingerprint", "")),
+            str(value.get("reason", "")),
+            _since(value.get("since")),
+        )
+
+    def set_halt(self, halt: Halt) -> None:
+        value = {"fingerprint": halt.fingerprint, "reason": halt.reason}
+        if halt.since is not None:
+            value["since"] = utc_text(halt.since)
+        self._put(_HALT + halt.group, json.dumps(value, sort_keys=True))
+
+    def clear_halt(self, group: str) -> bool:
+        """Lift a halt; True if there was one."""
+        return self._delete(_HALT + group)
+
+    # --- unhealthy destinations ------------------------------------------------------------------
+
+    def unhealthy(self) -> dict[str, Unhealthy]:
+        """Every destination marked unhealthy, by destination name."""
+        found = {}
+        for name, raw in self._with_prefix(_UNHEALTHY).items():
+            value = _object(raw)
+            found[name] = Unhealthy(name, str(value.get("reason", "")), _since(value.get("since")))
+        return found
+
+    def is_unhealthy(self, destination: str) -> bool:
+        return self._get(_UNHEALTHY + destination) is not None
+
+    def mark_unhealthy(self, mark: Unhealthy) -> None:
+        value = {"reason": mark.reason}
+        if mark.since is not None:
+            value["since"] = utc_text(mark.since)
+        self._put(_UNHEALTHY + mark.destination, json.dumps(value, sort_keys=True))
+
+    def clear_unhealthy(self, destination: str) -> bool:
+        """Mark a destination healthy again; True if it had been marked."""
+        return self._delete(_UNHEALTHY + destination)
+
+    # --- published feed bodies -------------------------------------------------------------------
+
+    def feed_body(self, name: str) -> FeedBody | None:
+        """The last recorded bytes (by ETag) of feed `name` and when they were first seen."""
+        raw = self._get(_FEED_BODY + name)
+        if raw is None:
+            return None
+        tag, _, since = raw.partition(" ")
+        moment = _since(since)
+        return None if moment is None else FeedBody(tag, moment)
+
+    def set_feed_body(self, name: str, body: FeedBody) -> None:
+        self._put(_FEED_BODY + name, f"{body.etag} {utc_text(body.since)}")
+
+
+def upsert(conn: Connection, key: str, value: str) -> None:
+    """Store `value` under `key` in `conn`'s transaction: an upsert, not update-then-insert, so
+    two workers writing the same key at once cannot both insert and fail on the primary key."""
+    statement: Any
+    if conn.dialect.name == "postgresql":
+        statement = postgresql.insert(meta).values(key=key, value=value)
+    else:
+        statement = sqlite.insert(meta).values(key=key, value=value)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[meta.c.key], set_={"value": statement.excluded.value}
+        )
+    )
