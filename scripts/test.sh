@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: installs what the tests need, then runs
-# ruff, mypy (strict on src/) and pytest. Safe to run again: every step is idempotent.
+# The whole test suite, from a fresh machine: installs what the tests need, then runs ruff
+# (lint and format), mypy (strict on src/), import-linter (the layer contracts) and pytest.
+# Safe to run again: every step is idempotent.
 #
-#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh            # everything (the README's and CI's one test command)
 #   bash scripts/test.sh -k feeds   # extra arguments go to pytest
+#   bash scripts/test.sh --quick    # the inner loop: no installs, no browser, PostgreSQL or
+#                                   # crash tests; lint, types, layers and the unit tests
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT="$PWD"
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 
 step() { printf '\n== %s\n' "$*"; }
+
+checks() {
+  step "ruff"
+  .venv/bin/ruff check src tests benchmarks scripts
+  .venv/bin/ruff format --check src tests benchmarks scripts
+  step "mypy --strict (src/)"
+  .venv/bin/mypy
+  step "import-linter (layers)"
+  .venv/bin/lint-imports
+}
+
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  if [ ! -x .venv/bin/python ]; then
+    echo "no .venv yet: run 'bash scripts/test.sh' once to install everything" >&2
+    exit 2
+  fi
+  checks
+  step "pytest (quick: not browser, postgres, crash or slow; two processes)"
+  exec .venv/bin/python -m pytest -q -n 2 -m "not browser and not postgres and not crash and not slow" "$@"
+fi
 
 # --- system packages: Chromium for browser tests, PostgreSQL for the ledger on PostgreSQL ------
 missing=()
@@ -19,8 +42,11 @@ command -v node >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Another install (unattended upgrades, a parallel run) may hold the dpkg lock: wait for it
+  # rather than fail.
+  APT=(-o DPkg::Lock::Timeout=600)
+  $SUDO apt-get "${APT[@]}" update -qq
+  $SUDO apt-get "${APT[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # --- Python: a project virtualenv with the package and its test extra ---------------------------
@@ -52,9 +78,6 @@ as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres edicalendar_test
 export EDICALENDAR_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/edicalendar_test"
 
 # --- the checks ---------------------------------------------------------------------------------
-step "ruff"
-.venv/bin/ruff check src tests benchmarks scripts
-step "mypy --strict (src/)"
-.venv/bin/mypy
+checks
 step "pytest"
 .venv/bin/python -m pytest -q "$@"

@@ -44,7 +44,7 @@ def test_reopening_applies_nothing_and_keeps_rows(sqlite_url: str) -> None:
     db.close()
     again = open_database(sqlite_url)
     try:
-        assert migrate(again) == []
+        assert migrate(again.engine) == []
         assert StateStore(again).planned_until() == PLANNED
     finally:
         again.close()
@@ -97,7 +97,7 @@ def test_migration_is_recorded_in_the_same_transaction(
         "edicalendar.storage.migrations.MIGRATIONS", [*MIGRATIONS, Migration("0099_broken", broken)]
     )
     with pytest.raises(RuntimeError):
-        migrate(db)
+        migrate(db.engine)
     assert "half_done" not in inspect(db.engine).get_table_names()
     with db.engine.connect() as conn:
         assert "0099_broken" not in set(conn.execute(select(schema_migrations.c.name)).scalars())
@@ -115,7 +115,7 @@ def test_postgresql_database_migrates_and_keeps_rows(postgres_url: str) -> None:
         db.close()
     again = open_database(postgres_url)
     try:
-        assert migrate(again) == []
+        assert migrate(again.engine) == []
         assert StateStore(again).planned_until() == PLANNED
     finally:
         again.close()

@@ -20,6 +20,9 @@ import pytest
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.storage.engine import open_database
 
+#: Real processes killed mid-send: the full suite runs these, the quick loop does not.
+pytestmark = pytest.mark.crash
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 T0 = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
 

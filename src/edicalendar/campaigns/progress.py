@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from edicalendar.campaigns.instances import AssetState, TaskKey
 from edicalendar.model import AssetStatus
-from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import campaign_progress
+from edicalendar.storage.timestamps import parse_utc, utc_text
 
 
 class ItemKind(StrEnum):

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from edicalendar.cli.app import app, context
 from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.root import app, context
 from edicalendar.model import Category
 
 CategoryOption = Annotated[

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edicalendar.cli.app import app, context
 from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.root import app, context
 from edicalendar.model import AssetStatus
 
 if TYPE_CHECKING:

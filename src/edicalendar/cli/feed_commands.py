@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from edicalendar.cli.app import app, context
 from edicalendar.cli.calendar_commands import CategoryOption, parse_day
+from edicalendar.cli.root import app, context
 
 
 @app.command()

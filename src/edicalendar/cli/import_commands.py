@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from edicalendar.cli.app import app, context
+from edicalendar.cli.root import app, context
 
 if TYPE_CHECKING:
     from edicalendar.importers import ImportReport

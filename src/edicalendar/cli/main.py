@@ -1,7 +1,7 @@
 """The `edicalendar` entry point: registers every command and maps errors to exit codes, once.
 
 Commands live in the `*_commands` modules beside this one and register themselves on
-:data:`edicalendar.cli.app.app`; heavy imports happen inside the commands so `edicalendar --help`
+:data:`edicalendar.cli.root.app`; heavy imports happen inside the commands so `edicalendar --help`
 stays fast. Exit codes (DESIGN 4.3): 0 ok, 1 invalid input or data, 2 usage, 3 runtime failure.
 """
 
@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from edicalendar.cli.app import app
+from edicalendar.cli.root import app
 
 
 def _register_commands() -> None:

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from edicalendar.cli.app import app, context
 from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.root import app, context
 
 ledger_app = typer.Typer(
     help="Reminder deliveries and their states; `ledger retry KEY` re-queues one.",

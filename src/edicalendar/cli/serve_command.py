@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from edicalendar.cli.app import app, context
+from edicalendar.cli.root import app, context
 
 log = logging.getLogger("edicalendar.web")
 

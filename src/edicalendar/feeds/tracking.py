@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from edicalendar.feeds.events import FeedEvent, TrackedEvent, cancelled_copy
 from edicalendar.feeds.ical import etag
-from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.engine import Database
 from edicalendar.storage.state import FeedBody, StateStore
 from edicalendar.storage.tables import feed_events
+from edicalendar.storage.timestamps import parse_utc, utc_text
 
 
 @dataclass(frozen=True)

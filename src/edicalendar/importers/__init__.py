@@ -1,7 +1,7 @@
 """Import calendars from ICS, CSV and Excel files or http(s) URLs into calendar data, safely.
 
-:func:`run_import` reads the source within the limits in :mod:`.events` and :mod:`.fetch`,
-turns it into events (:mod:`.ics`, :mod:`.tabular`), checks them (:mod:`.checks`), maps them onto
+:func:`run_import` reads the source within the limits in :mod:`.source` and :mod:`.fetch`,
+turns it into events (:mod:`.ics`, :mod:`.tabular`), checks them (:mod:`.review`), maps them onto
 the catalog (:mod:`.mapping`) and updates one calendar file in place (:mod:`.writer`). Any error
 stops the import before the file is touched; `dry_run` shows the diff and writes nothing.
 """

@@ -46,9 +46,10 @@ from edicalendar.reminders.planner import (
     is_weekday,
     plan_reminders,
 )
-from edicalendar.storage.engine import Database, utc_text
+from edicalendar.storage.engine import Database
 from edicalendar.storage.state import Halt, Unhealthy
 from edicalendar.storage.tables import deliveries
+from edicalendar.storage.timestamps import utc_text
 
 log = logging.getLogger("edicalendar.reminders.dispatch")
 alert_log = logging.getLogger("edicalendar.alerts")

@@ -27,9 +27,10 @@ from edicalendar.errors import LedgerError
 from edicalendar.reminders.channels.base import RecipientOutcome
 from edicalendar.reminders.messages import Message
 from edicalendar.reminders.planner import ReminderOccurrence
-from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.engine import Database
 from edicalendar.storage.state import StateStore
 from edicalendar.storage.tables import deliveries
+from edicalendar.storage.timestamps import parse_utc, utc_text
 
 log = logging.getLogger("edicalendar.reminders.ledger")
 

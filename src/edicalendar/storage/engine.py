@@ -8,7 +8,6 @@ BEGIN. Timestamps are stored as UTC ISO 8601 text (:func:`utc_text`, :func:`pars
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,18 +24,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from edicalendar.errors import DatabaseError
-
-
-def utc_text(moment: dt.datetime) -> str:
-    """A timezone-aware instant as sortable UTC text (`2026-03-08T09:00:00Z`)."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime; pass an aware UTC instant")
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(value: str) -> dt.datetime:
-    """Inverse of :func:`utc_text`."""
-    return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+from edicalendar.storage.migrations import migrate
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -120,9 +108,7 @@ def open_database(url: str, *, check: bool = True, create: bool = True) -> Datab
                     f"{database.sqlite_path} failed its integrity check ({'; '.join(rows[:3])}); "
                     f"{RESTORE_HINT}"
                 )
-        from edicalendar.storage.migrations import migrate
-
-        migrate(database)
+        migrate(engine)
     except (SADatabaseError, OperationalError) as exc:
         engine.dispose()
         where = database.sqlite_path or parsed.render_as_string(hide_password=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     Column,
     Connection,
+    Engine,
     Integer,
     MetaData,
     String,
@@ -25,8 +26,8 @@ from sqlalchemy import (
     text,
 )
 
-from edicalendar.storage.engine import Database, utc_text
 from edicalendar.storage.tables import metadata, schema_migrations
+from edicalendar.storage.timestamps import utc_text
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,16 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def migrate(database: Database) -> list[str]:
+def migrate(engine: Engine) -> list[str]:
     """Apply pending migrations in order; return the names applied."""
     applied_now: list[str] = []
-    metadata.create_all(database.engine, tables=[schema_migrations])
-    with database.engine.connect() as conn:
+    metadata.create_all(engine, tables=[schema_migrations])
+    with engine.connect() as conn:
         done = set(conn.execute(select(schema_migrations.c.name)).scalars())
     for migration in MIGRATIONS:
         if migration.name in done:
             continue
-        with database.engine.begin() as conn:
+        with engine.begin() as conn:
             migration.upgrade(conn)
             conn.execute(
                 schema_migrations.insert().values(

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from edicalendar.storage.engine import Database, parse_utc, utc_text
+from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import meta
+from edicalendar.storage.timestamps import parse_utc, utc_text
 
 _PLANNED_UNTIL = "reminders.planned_until"
 _LAST_TICK = "reminders.last_tick"

@@ -9,7 +9,7 @@ code reads and writes; the DDL that creates them is frozen per version in
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 metadata = MetaData()
 
@@ -86,4 +86,6 @@ deliveries = Table(
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
     UniqueConstraint("key", name="uq_deliveries_key"),
+    # Every claim and tick asks "open rows due by now" (migration 0002).
+    Index("ix_deliveries_state_due_at", "state", "due_at"),
 )
