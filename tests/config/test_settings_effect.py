@@ -1,0 +1,514 @@
+"""Every documented setting changes what the tool does: none is read and then ignored.
+
+For each leaf setting of :class:`~edicalendar.config.Settings` (the same list
+config.example.toml documents) a probe runs the real code twice, with the default and with a
+changed value, and the observable result must differ. A setting added without a probe fails
+`test_every_setting_has_a_probe`, so a setting can no longer be documented and do nothing
+(as `[reminders] lead_times` and `send_time` once did).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import types
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from edicalendar.config import Settings
+from edicalendar.context import AppContext
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)  # 1 July already in London (BST)
+
+CALENDAR = """
+[[observance]]
+id = "womens-day"
+name = "International Women's Day"
+categories = ["sex"]
+rule = { kind = "fixed", month = 3, day = 8 }
+description = "A day for women's rights."
+sources = ["https://www.internationalwomensday.com/"]
+
+[[observance]]
+id = "pride-month"
+name = "Pride Month"
+categories = ["sexual_orientation"]
+rule = { kind = "month", month = 6 }
+description = "LGBT+ pride."
+sources = ["https://pride.example.org/"]
+"""
+
+OTHER = """
+[[observance]]
+id = "world-day"
+name = "World Day"
+categories = ["general_edi"]
+rule = { kind = "fixed", month = 9, day = 1 }
+description = "A day in another calendar file."
+sources = ["https://world.example.org/"]
+"""
+
+CAMPAIGN = """
+[[campaign]]
+id = "iwd"
+title = "International Women's Day blog"
+observance = "womens-day"
+every_year = true
+lead_time_destinations = ["console"]
+announce_destinations = ["console"]
+
+[[campaign.tasks]]
+id = "draft"
+name = "Draft the blog"
+due = "-5d"
+"""
+
+
+class Setup:
+    """Writes a config (plus tiny calendar and campaign folders) and builds contexts on it."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path
+        (tmp_path / "cal").mkdir()
+        (tmp_path / "cal" / "edi.toml").write_text(CALENDAR, encoding="utf-8")
+        (tmp_path / "cal" / "other.toml").write_text(OTHER, encoding="utf-8")
+        (tmp_path / "one").mkdir()
+        (tmp_path / "one" / "other.toml").write_text(OTHER, encoding="utf-8")
+        (tmp_path / "camp").mkdir()
+        (tmp_path / "camp" / "iwd.toml").write_text(CAMPAIGN, encoding="utf-8")
+        self.count = 0
+
+    def config(self, extra: str = "") -> Path:
+        self.count += 1
+        folder = self.root / f"run{self.count}"
+        folder.mkdir()
+        path = folder / "edicalendar.toml"
+        data = f'[data]\ncalendars_dir = "{(self.root / "cal").as_posix()}"\n'
+        data += f'campaigns_dir = "{(self.root / "camp").as_posix()}"\n'
+        data += f'data_dir = "{(folder / "data").as_posix()}"\n'
+        path.write_text(_merge(data, extra), encoding="utf-8")
+        return path
+
+    def context(self, extra: str = "", now: dt.datetime = NOW) -> AppContext:
+        return AppContext(config_path=self.config(extra), now=lambda: now)
+
+
+def _merge(data: str, extra: str) -> str:
+    """Put `extra` after the [data] table; keys of an extra [data] table replace the defaults."""
+    if not extra.lstrip().startswith("["):
+        return extra + "\n" + data  # top-level keys (nation) come before any table
+    if not extra.lstrip().startswith("[data]"):
+        return data + "\n" + extra
+    body, _, rest = extra.lstrip()[len("[data]") :].partition("\n[")
+    given = {line.split("=")[0].strip() for line in body.splitlines() if "=" in line}
+    kept = [line for line in data.splitlines() if line.split("=")[0].strip() not in given]
+    return "\n".join(kept) + body + "\n" + ("[" + rest if rest else "")
+
+
+# --- probes: each returns something the setting must change ----------------------------------
+
+
+def _year_feed(setup: Setup, extra: str) -> bytes:
+    ctx = setup.context(extra)
+    publisher = ctx.feeds()
+    return publisher.build_one(publisher.find("all"))[0]
+
+
+def _planned(setup: Setup, extra: str, start: dt.datetime, days: int) -> list[Any]:
+    ctx = setup.context(extra)
+    return ctx.dispatcher().planned(start, start + dt.timedelta(days=days))
+
+
+def _reminder_keys(setup: Setup, extra: str) -> list[tuple[str, str]]:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    return sorted((r.key, r.due_at.isoformat()) for r in _planned(setup, extra, start, 90))
+
+
+def _digests(setup: Setup, extra: str) -> list[tuple[str, str, int]]:
+    extra = '[destinations.staff]\nkind = "console"\ndigest = true\n' + extra
+    start = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    return [
+        (r.due_at.isoformat(), r.destination, r.message.body.count("\n"))
+        for r in _planned(setup, extra, start, 21)
+        if r.kind.value == "digest"
+    ]
+
+
+def _not_after(setup: Setup, extra: str) -> list[str]:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    return [r.not_after.isoformat() for r in _planned(setup, extra, start, 90)]
+
+
+def _channels(setup: Setup, extra: str, environ: dict[str, str] | None = None) -> Any:
+    from edicalendar.reminders.channels import build_channels
+
+    ctx = setup.context(extra)
+    return build_channels(ctx.loaded.settings, environ=environ or {})
+
+
+def _channel_view(setup: Setup, extra: str, name: str, environ: dict[str, str]) -> Any:
+    channel = _channels(setup, extra, environ).channels[name]
+    return {k: v for k, v in vars(channel).items() if not k.startswith("_session")}
+
+
+def _failing_tick(setup: Setup, extra: str, httpserver: Any) -> tuple[str, int, str | None]:
+    """One tick against a Slack webhook answering 500; the ledger row's state afterwards."""
+    from edicalendar.reminders.ledger import Ledger
+
+    httpserver.expect_request("/hook").respond_with_data("boom", status=500)
+    extra = (
+        '[destinations.comms]\nkind = "slack"\nurl_env = "PROBE_HOOK"\n'
+        "rate_per_second = 0\n" + extra
+    )
+    extra = extra.replace("[reminders]", "[reminders]\nallow_http_webhooks = true", 1)
+    if "[reminders]" not in extra:
+        extra += "\n[reminders]\nallow_http_webhooks = true\n"
+    campaign = setup.root / "camp" / "iwd.toml"
+    original = campaign.read_text(encoding="utf-8")
+    campaign.write_text(original.replace('["console"]', '["comms"]'), encoding="utf-8")
+    try:
+        moment = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
+        ctx = setup.context(extra, now=moment)
+        os.environ["PROBE_HOOK"] = httpserver.url_for("/hook")
+        try:
+            dispatcher = ctx.dispatcher()
+            dispatcher.rng = random.Random(7)
+            dispatcher.tick(moment)
+        finally:
+            del os.environ["PROBE_HOOK"]
+        rows = Ledger(ctx.database).deliveries()
+        row = next(d for d in rows if d.destination == "comms" and d.kind == "announce")
+        wait = int((row.next_attempt_at - moment).total_seconds()) if row.next_attempt_at else -1
+        return row.state.value, wait, row.lease_until and row.lease_until.isoformat()
+    finally:
+        campaign.write_text(original, encoding="utf-8")
+        httpserver.clear()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve_answers(setup: Setup, extra: str, port: int, host: str) -> bool:
+    """Start `edicalendar serve --no-scheduler` on the config; does host:port answer?"""
+    config = setup.config(extra)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "edicalendar", "--config", str(config), "serve", "--no-scheduler"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, port), timeout=0.5):
+                    return True
+            except OSError:
+                if process.poll() is not None:
+                    return False
+                time.sleep(0.2)
+        return False
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _private_status(setup: Setup, extra: str) -> int:
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    os.environ["PROBE_TOKEN"] = "a-long-enough-probe-token-0123456789"
+    try:
+        app = create_app(setup.context(extra), watch_interval=None)
+        with TestClient(app) as client:
+            return client.get("/campaigns").status_code
+    finally:
+        del os.environ["PROBE_TOKEN"]
+
+
+def _subscribe_page(setup: Setup, extra: str) -> str:
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    app = create_app(setup.context(extra), watch_interval=None)
+    with TestClient(app) as client:
+        return client.get("/").text
+
+
+def _cancelled_after(setup: Setup, extra: str) -> bool:
+    """Is Pride Month still published as CANCELLED ten days after it left the calendar?"""
+    config = setup.config(extra)
+
+    def build(days: int) -> bytes:
+        ctx = AppContext(config_path=config, now=lambda: NOW + dt.timedelta(days=days))
+        publisher = ctx.feeds()
+        return publisher.build_one(publisher.find("all"))[0]
+
+    assert b"SUMMARY:Pride Month" in build(0)
+    calendar = setup.root / "cal" / "edi.toml"
+    original = calendar.read_text(encoding="utf-8")
+    calendar.write_text(original.split('[[observance]]\nid = "pride-month"')[0], encoding="utf-8")
+    try:
+        assert b"STATUS:CANCELLED" in build(1)  # withdrawn: published as cancelled from today
+        body = build(10)
+    finally:
+        calendar.write_text(original, encoding="utf-8")
+    return b"SUMMARY:Pride Month" in body
+
+
+def _custom_feed(setup: Setup, body: str) -> tuple[str, str, str, int]:
+    extra = "[[feeds.custom]]\n" + body
+    ctx = setup.context(extra)
+    publisher = ctx.feeds()
+    spec = publisher.specs()[-1]
+    feed = publisher.build_one(spec)[0]
+    return spec.name, spec.title, spec.description, feed.count(b"BEGIN:VEVENT")
+
+
+CUSTOM = 'name = "mine"\ntitle = "Mine"\n'
+SLACK = {"S": "https://hooks.slack.com/services/T0/B0/xyz"}
+SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
+EMAIL_DEST = '[destinations.list]\nkind = "email"\nto = ["edi@example.nhs.uk"]\n'
+
+#: Setting path -> (probe(setup, extra_toml), TOML that changes the setting).
+PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
+    "data.calendars_dir": (
+        lambda s, x: len(s.context(x).catalog),
+        '[data]\ncalendars_dir = "{one}"',
+    ),
+    "data.campaigns_dir": (
+        lambda s, x: len(s.context(x).load_campaigns([2026]).campaigns),
+        '[data]\ncampaigns_dir = "{empty}"',
+    ),
+    "data.data_dir": (
+        lambda s, x: s.context(x).loaded.database_url,
+        '[data]\ndata_dir = "elsewhere"',
+    ),
+    "data.database_url": (
+        lambda s, x: s.context(x).loaded.database_url,
+        '[data]\ndatabase_url = "sqlite:///{root}/other.db"',
+    ),
+    "nation": (
+        lambda s, x: s.context(x).workdays.is_working_day(dt.date(2026, 11, 30)),
+        'nation = "scotland"',  # St Andrew's Day is a Scottish bank holiday
+    ),
+    "feeds.base_url": (_subscribe_page, '[feeds]\nbase_url = "https://edi.example.nhs.uk"'),
+    "feeds.past_days": (lambda s, x: s.context(x).feeds().window(), "[feeds]\npast_days = 10"),
+    "feeds.future_days": (lambda s, x: s.context(x).feeds().window(), "[feeds]\nfuture_days = 10"),
+    "feeds.refresh": (_year_feed, '[feeds]\nrefresh = "PT12H"'),
+    "feeds.cancelled_days": (_cancelled_after, "[feeds]\ncancelled_days = 5"),
+    "feeds.organisation": (_year_feed, '[feeds]\norganisation = "NHS Example Trust"'),
+    "feeds.custom.name": (_custom_feed, 'name = "other"\ntitle = "Mine"\n'),
+    "feeds.custom.title": (_custom_feed, 'name = "mine"\ntitle = "Other"\n'),
+    "feeds.custom.description": (_custom_feed, CUSTOM + 'description = "Said"\n'),
+    "feeds.custom.categories": (_custom_feed, CUSTOM + 'categories = ["sex"]\n'),
+    "feeds.custom.calendars": (_custom_feed, CUSTOM + 'calendars = ["other"]\n'),
+    "feeds.custom.observances": (_custom_feed, CUSTOM + 'observances = ["womens-day"]\n'),
+    "feeds.custom.exclude_categories": (_custom_feed, CUSTOM + 'exclude_categories = ["sex"]\n'),
+    "feeds.custom.exclude_calendars": (_custom_feed, CUSTOM + 'exclude_calendars = ["edi"]\n'),
+    "feeds.custom.exclude_observances": (
+        _custom_feed,
+        CUSTOM + 'exclude_observances = ["pride-month"]\n',
+    ),
+    "reminders.timezone": (lambda s, x: s.context(x).today(), '[reminders]\ntimezone = "UTC"'),
+    "reminders.lead_times": (_reminder_keys, "[reminders]\nlead_times = [14]"),
+    "reminders.send_time": (_reminder_keys, '[reminders]\nsend_time = "10:30"'),
+    "reminders.digest_weekday": (_digests, '[reminders]\ndigest_weekday = "wed"'),
+    "reminders.digest_time": (_digests, '[reminders]\ndigest_time = "08:15"'),
+    "reminders.digest_days": (_digests, "[reminders]\ndigest_days = 60"),
+    "reminders.grace_hours": (_not_after, "[reminders]\ngrace_hours = 1"),
+    "reminders.max_attempts": ("tick", "[reminders]\nmax_attempts = 1"),
+    "reminders.lease_seconds": ("lease", "[reminders]\nlease_seconds = 5"),
+    "reminders.http_timeout_seconds": (
+        lambda s, x: _channel_view(s, SLACK_DEST + x, "chat", SLACK)["_poster"]._timeout,
+        "[reminders]\nhttp_timeout_seconds = 2.5",
+    ),
+    "reminders.backoff_base_seconds": ("tick", "[reminders]\nbackoff_base_seconds = 600"),
+    "reminders.backoff_cap_seconds": ("tick", "[reminders]\nbackoff_cap_seconds = 1"),
+    "reminders.lookahead_hours": (
+        lambda s, x: s.context(x).dispatcher().window(NOW)[1],
+        "[reminders]\nlookahead_hours = 2",
+    ),
+    "reminders.tick_seconds": ("clock", "[reminders]\ntick_seconds = 5"),
+    "reminders.allow_http_webhooks": (
+        "http-webhook",
+        "[reminders]\nallow_http_webhooks = true",
+    ),
+    "destinations.kind": (
+        lambda s, x: type(_channels(s, x, SLACK).channels["d"]).__name__,
+        '[destinations.d]\nkind = "slack"\nurl_env = "S"\n',
+    ),
+    "destinations.url_env": (
+        lambda s, x: repr(
+            _channels(s, x, {**SLACK, "T": SLACK["S"] + "2"}).channels["chat"]._poster._url
+        ),
+        '[destinations.chat]\nkind = "slack"\nurl_env = "T"\n',
+    ),
+    "destinations.to": (
+        lambda s, x: _channel_view(s, x, "list", {})["recipients"],
+        '[destinations.list]\nkind = "email"\nto = ["other@example.nhs.uk"]\n',
+    ),
+    "destinations.digest": (_digests, '[destinations.chat]\nkind = "console"\ndigest = true\n'),
+    "destinations.rate_per_second": (
+        lambda s, x: _channel_view(s, x, "chat", SLACK)["rate_per_second"],
+        SLACK_DEST + "rate_per_second = 0.2\n",
+    ),
+    "email.host": ("email", '[email]\nhost = "smtp.example.nhs.uk"'),
+    "email.port": ("email", "[email]\nport = 2525"),
+    "email.security": ("email", '[email]\nsecurity = "tls"'),
+    "email.username": ("email", '[email]\nusername = "edi.team@nhs.net"'),
+    "email.password_env": ("email-password", '[email]\npassword_env = "PROBE_SMTP"'),
+    "email.sender": ("email", '[email]\nsender = "edi.team@nhs.net"'),
+    "email.timeout_seconds": ("email", "[email]\ntimeout_seconds = 3"),
+    "email.ca_file": ("email", '[email]\nca_file = "/etc/ssl/certs/ca-certificates.crt"'),
+    "web.host": ("serve-host", '[web]\nhost = "127.0.0.2"\nport = {port}'),
+    "web.port": ("serve-port", "[web]\nport = {port}"),
+    "web.token_env": (_private_status, '[web]\ntoken_env = "PROBE_TOKEN"'),
+}
+
+#: Defaults each probe starts from where the setting only exists inside a table.
+BASELINE = {
+    "feeds.custom.name": CUSTOM,
+    "feeds.custom.title": CUSTOM,
+    "feeds.custom.description": CUSTOM,
+    "feeds.custom.categories": CUSTOM,
+    "feeds.custom.calendars": CUSTOM,
+    "feeds.custom.observances": CUSTOM,
+    "feeds.custom.exclude_categories": CUSTOM,
+    "feeds.custom.exclude_calendars": CUSTOM,
+    "feeds.custom.exclude_observances": CUSTOM,
+    "destinations.kind": '[destinations.d]\nkind = "console"\n',
+    "destinations.url_env": SLACK_DEST,
+    "destinations.to": EMAIL_DEST,
+    "destinations.rate_per_second": SLACK_DEST,
+    "destinations.digest": '[destinations.chat]\nkind = "console"\n',
+}
+
+SLOW = {"web.host", "web.port"}
+
+
+def _leaf_settings(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted paths of every leaf setting; dict and list tables count once by field."""
+    found = []
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        inner = _model_in(info.annotation)
+        if inner is None:
+            found.append(path)
+        else:
+            found.extend(_leaf_settings(inner, path + "."))
+    return found
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (list, dict, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def test_every_setting_has_a_probe() -> None:
+    """Each setting the settings model (and so config.example.toml) documents is probed here."""
+    assert sorted(_leaf_settings(Settings)) == sorted(PROBES)
+
+
+def _run(name: str, setup: Setup, extra: str, httpserver: Any) -> Any:
+    probe, _ = PROBES[name]
+    if callable(probe):
+        return probe(setup, extra)
+    if probe == "tick":
+        return _failing_tick(setup, extra, httpserver)
+    if probe == "lease":
+        # A rate-limited destination claims a quarter of a lease's worth of messages at once.
+        os.environ["S"] = SLACK["S"]
+        try:
+            dispatcher = setup.context(SLACK_DEST + extra).dispatcher()
+        finally:
+            del os.environ["S"]
+        channel = dispatcher.channels.channels["chat"]
+        return dispatcher._batch_size(channel)
+    if probe == "clock":
+        clock = setup.context(extra).start_clock()
+        try:
+            return clock.tick_seconds, str(clock.scheduler.get_job("tick").trigger)
+        finally:
+            clock.shutdown(wait=False)
+    if probe == "http-webhook":
+        from edicalendar.errors import ConfigError
+
+        dest = '[destinations.local]\nkind = "slack"\nurl_env = "L"\n'
+        try:
+            _channels(setup, dest + extra, {"L": "http://127.0.0.1:9/hook"})
+        except ConfigError as exc:
+            return "refused: " + str(exc).splitlines()[-1]
+        return "accepted"
+    if probe in ("email", "email-password"):
+        environ = {"PROBE_SMTP": "secret"} if probe == "email-password" else {}
+        try:
+            view = _channel_view(setup, EMAIL_DEST + extra, "list", environ)
+        except Exception as exc:  # a password_env that is unset is refused: also an effect
+            return f"{type(exc).__name__}: {exc}"
+        return {k: v for k, v in view.items() if k != "recipients"}
+    if probe in ("serve-host", "serve-port"):
+        port = int(extra.rsplit("port = ", 1)[1].strip()) if "port = " in extra else 8000
+        host = "127.0.0.2" if "127.0.0.2" in extra else "127.0.0.1"
+        return _serve_answers(setup, extra, port, host)
+    raise AssertionError(f"unknown probe {probe!r}")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in sorted(PROBES)],
+)
+def test_changing_a_setting_changes_behaviour(name: str, tmp_path: Path, httpserver: Any) -> None:
+    """The probe's result with the default differs from its result with the setting changed."""
+    setup = Setup(tmp_path)
+    (tmp_path / "empty").mkdir()
+    _, change = PROBES[name]
+    port = _free_port()
+    change = change.format(
+        empty=(tmp_path / "empty").as_posix(),
+        one=(tmp_path / "one").as_posix(),
+        root=tmp_path.as_posix(),
+        port=port,
+    )
+    if name.startswith("feeds.custom."):
+        default = _custom_feed(setup, BASELINE[name])
+        changed = _custom_feed(setup, change)
+    elif name in ("web.host", "web.port"):
+        # Default: port 8000 on 127.0.0.1; here the config moves the server, so the old
+        # address must not answer (checked) and the configured one must.
+        changed = _run(name, setup, change, httpserver)
+        assert changed is True
+        if name == "web.host":
+            assert not _serve_answers(setup, change, port, "127.0.0.1")
+        return
+    elif name in BASELINE:
+        # The setting lives in a table: the change is the same table with the setting set.
+        default = _run(name, setup, BASELINE[name], httpserver)
+        changed = _run(name, setup, change, httpserver)
+    else:
+        default = _run(name, setup, "", httpserver)
+        changed = _run(name, setup, change, httpserver)
+    assert default != changed, f"{name}: {default!r} == {changed!r}"
