@@ -5,4 +5,4 @@ pure date core), `campaigns`, `feeds`, `reminders`, `storage`, `importers`, and 
 `web` and `cli`. `errors` and `model` are shared by all of them.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
