@@ -1,4 +1,5 @@
-"""Fixtures shared by every test area: real databases (an SQLite file, a PostgreSQL database)."""
+"""Fixtures shared by every test area: real databases (an SQLite file, a PostgreSQL database,
+or each in turn) and the in-process CLI runner. The pieces themselves live in `support/`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from support.cli import CliRunner
 
 
 @pytest.fixture
@@ -36,3 +39,16 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_url(request: pytest.FixtureRequest) -> str:
+    """The same test on a real SQLite file and on a fresh PostgreSQL database."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """Run `edicalendar` in-process: `run_cli("check")` gives the exit code, stdout, stderr."""
+    monkeypatch.setenv("COLUMNS", "240")  # keep table rows on one line for assertions
+    return CliRunner(capsys)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from edicalendar.cli import main
+from support.paths import bare_env
 
 LINE = re.compile(
     r"^(?P<path>[^:]+):(?P<line>\d+): (?P<id>[a-z0-9-]+): (?P<field>[\w.]+): (?P<msg>.+)$"
@@ -147,13 +148,12 @@ def test_asset_mistakes_name_the_field(
 def test_check_as_a_subprocess_exits_1(write_config: Callable[..., Path], data_dir: Path) -> None:
     """The installed entry point reports campaign problems on stderr with exit status 1."""
     config = write_config(data_dir / "broken")
-    src = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
         [sys.executable, "-m", "edicalendar", "--config", str(config), "check"],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env=bare_env(),
     )
     assert result.returncode == 1
     assert "did you mean 'black-history-month'" in result.stderr

@@ -1,5 +1,6 @@
-"""Shared fixtures for the feed tests: the fixture calendar, an injected clock, app contexts on a
-real SQLite file, and independent iCalendar parsers (six Python libraries and Mozilla ical.js).
+"""Shared fixtures for the feed tests: the fixture calendar and what it holds in 2026 (from
+independent sources), an injected clock, app contexts on a real SQLite file, and the
+independent iCalendar parsers of `support.ical_readers`.
 """
 
 from __future__ import annotations
@@ -7,20 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 
 from edicalendar.context import AppContext
+from support.clock import Clock
+from support.ical_readers import PYTHON_READERS, Seen, icaljs_raw, read_with_icaljs
 
 HERE = Path(__file__).parent
 FIXTURE_CALENDARS = HERE / "data" / "calendars"
 GOLDEN = HERE / "data" / "golden"
-NODE_MODULES = HERE.parent / "js" / "node_modules"
 
 #: The golden window and clock: calendar year 2026 rendered on 15 January 2026.
 WINDOW = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
@@ -60,33 +60,10 @@ FEED_MEMBERS = {
 }
 
 
-class Seen(NamedTuple):
-    """An event as a parser reports it: end is exclusive."""
-
-    uid: str
-    summary: str
-    start: dt.date
-    end: dt.date
-    all_day: bool
-
-
-@dataclass
-class Clock:
-    """A settable clock for AppContext(now=...)."""
-
-    moment: dt.datetime = FIRST_SIGHT
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += dt.timedelta(**delta)
-
-
 @pytest.fixture
 def clock() -> Clock:
     """A clock starting at the golden first-sight instant."""
-    return Clock()
+    return Clock(FIRST_SIGHT)
 
 
 @pytest.fixture
@@ -122,144 +99,6 @@ def config_file(make_context: ContextFactory, tmp_path: Path) -> Path:
     """The config file of a context on the fixture calendars (for CLI tests)."""
     make_context()
     return tmp_path / "edicalendar.toml"
-
-
-# --- independent parsers ----------------------------------------------------------------------
-
-
-def _as_date(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[no-any-return]
-
-
-def read_icalendar(raw: bytes) -> list[Seen]:
-    import icalendar
-
-    calendar = icalendar.Calendar.from_ical(raw)
-    assert not calendar.errors
-    return [
-        Seen(
-            str(e["UID"]),
-            str(e["SUMMARY"]),
-            e["DTSTART"].dt,
-            e["DTEND"].dt,
-            type(e["DTSTART"].dt) is dt.date and type(e["DTEND"].dt) is dt.date,
-        )
-        for e in calendar.walk("VEVENT")
-    ]
-
-
-def read_vobject(raw: bytes) -> list[Seen]:
-    import vobject
-
-    (calendar,) = list(vobject.readComponents(raw.decode("utf-8"), validate=True))
-    return [
-        Seen(
-            e.uid.value,
-            e.summary.value,
-            e.dtstart.value,
-            e.dtend.value,
-            type(e.dtstart.value) is dt.date and type(e.dtend.value) is dt.date,
-        )
-        for e in getattr(calendar, "vevent_list", [])
-    ]
-
-
-def read_ics_py(raw: bytes) -> list[Seen]:
-    import ics
-
-    calendar = ics.Calendar(raw.decode("utf-8"))
-    return [
-        Seen(e.uid, e.name, e.begin.date(), e.end.date(), bool(e.all_day)) for e in calendar.events
-    ]
-
-
-def read_ical(raw: bytes) -> list[Seen]:
-    from ical.calendar_stream import IcsCalendarStream
-
-    calendar = IcsCalendarStream.calendar_from_ics(raw.decode("utf-8"))
-    return [
-        Seen(
-            e.uid or "",
-            e.summary or "",
-            e.dtstart,  # type: ignore[arg-type]
-            e.dtend,  # type: ignore[arg-type]
-            type(e.dtstart) is dt.date and type(e.dtend) is dt.date,
-        )
-        for e in calendar.events
-    ]
-
-
-def read_recurring(raw: bytes) -> list[Seen]:
-    import icalendar
-    import recurring_ical_events
-
-    calendar = icalendar.Calendar.from_ical(raw)
-    found = recurring_ical_events.of(calendar).between(dt.date(1970, 1, 1), dt.date(2100, 1, 1))
-    return [
-        Seen(
-            str(o["UID"]),
-            str(o["SUMMARY"]),
-            o["DTSTART"].dt,
-            o["DTEND"].dt,
-            type(o["DTSTART"].dt) is dt.date and type(o["DTEND"].dt) is dt.date,
-        )
-        for o in found
-    ]
-
-
-def read_icalevents(raw: bytes) -> list[Seen]:
-    from icalevents import icalevents
-
-    found = icalevents.events(
-        string_content=raw, start=dt.datetime(1970, 1, 1), end=dt.datetime(2100, 1, 1)
-    )
-    # icalevents reports all-day dates as midnight datetimes.
-    return [Seen(e.uid, e.summary, _as_date(e.start), _as_date(e.end), e.all_day) for e in found]
-
-
-PYTHON_READERS: dict[str, Callable[[bytes], list[Seen]]] = {
-    "icalendar": read_icalendar,
-    "vobject": read_vobject,
-    "ics": read_ics_py,
-    "ical": read_ical,
-    "recurring-ical-events": read_recurring,
-    "icalevents": read_icalevents,
-}
-
-
-def icaljs_raw(files: list[Path]) -> dict[str, list[list[Any]]]:
-    """What read_ics.cjs prints: per file, [uid, summary, start, end, allDay, status, sequence]."""
-    node = shutil.which("node")
-    assert node, "node is required for the ical.js interop tests"
-    assert (NODE_MODULES / "ical.js").is_dir(), "run: npm ci --prefix tests/js"
-    done = subprocess.run(
-        [node, str(HERE / "read_ics.cjs"), str(NODE_MODULES), *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    seen: dict[str, list[list[Any]]] = json.loads(done.stdout)
-    return seen
-
-
-def read_with_icaljs(files: list[Path]) -> dict[Path, list[Seen]]:
-    """Parse files with Mozilla ical.js under node; one node process for all files."""
-    seen = icaljs_raw(files)
-    return {
-        Path(name): [
-            Seen(
-                uid,
-                summary,
-                dt.date.fromisoformat(start),
-                dt.date.fromisoformat(end),
-                all_day,
-            )
-            for uid, summary, start, end, all_day, _status, _sequence in events
-        ]
-        for name, events in seen.items()
-    }
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from edicalendar.cli import main
-
-SRC = Path(__file__).resolve().parents[2] / "src"
+from support.paths import inherited_env
 
 
 def test_feed_to_stdout_is_the_all_feed(config_file: Path, capsysbinary) -> None:
@@ -96,7 +94,7 @@ def test_export_writes_every_feed_and_the_page(config_file: Path, tmp_path: Path
 
 def test_feed_and_export_as_a_subprocess(config_file: Path, tmp_path: Path) -> None:
     """`python -m edicalendar feed` and `export` work as real processes with exit code 0."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = inherited_env()
     done = subprocess.run(
         [
             sys.executable,

@@ -13,9 +13,9 @@ import pytest
 
 from edicalendar.feeds.links import feed_links
 from edicalendar.web.export import export_site
+from support.browser import launch_chromium, run_axe
 
 CONFIG = '[feeds]\nbase_url = "https://calendar.example.nhs.uk/edi/"\n'
-AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class _Outline(HTMLParser):
@@ -117,27 +117,11 @@ def test_page_passes_axe_in_chromium(page: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(playwright)
         try:
             tab = browser.new_page()
             tab.goto(page.as_uri())
-            tab.add_script_tag(path=str(AXE))
-            result = tab.evaluate(
-                "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-                "['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}})"
-            )
+            result = run_axe(tab)
         finally:
             browser.close()
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]

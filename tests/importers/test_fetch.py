@@ -8,7 +8,7 @@ still checked and refused.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from werkzeug import Request, Response
 
 from edicalendar.errors import FetchError, UnsafeSourceError
 from edicalendar.importers.fetch import FetchLimits, check_address, fetch
+from support.cli import CliRunner
 
 CSV = b"Name,Date\nPride Month,June 2026\n"
 
@@ -183,7 +184,7 @@ def test_localhost_name_is_checked_after_resolving() -> None:
 
 
 def test_cli_import_from_url_then_not_modified(
-    httpserver: HTTPServer, workdir: Path, cli: Callable[..., Any]
+    httpserver: HTTPServer, workdir: Path, run_cli: CliRunner
 ) -> None:
     """`import URL --allow-private` writes the calendar; the next run revalidates with a 304."""
 
@@ -194,12 +195,12 @@ def test_cli_import_from_url_then_not_modified(
 
     httpserver.expect_request("/edi.csv").respond_with_handler(handler)
     url = httpserver.url_for("/edi.csv")
-    refused = cli("import", url, "--calendar", "trust")
+    refused = run_cli("import", url, "--calendar", "trust")
     assert refused.code == 1 and "--allow-private" in refused.err
-    first = cli("import", url, "--calendar", "trust", "--allow-private")
+    first = run_cli("import", url, "--calendar", "trust", "--allow-private")
     assert first.code == 0, first.err
     assert "1 added" in first.out
-    second = cli("import", url, "--calendar", "trust", "--allow-private")
+    second = run_cli("import", url, "--calendar", "trust", "--allow-private")
     assert second.code == 0, second.err
     assert "not modified since the last import" in second.out
     assert "0 added, 0 updated, 1 unchanged" in second.out
@@ -208,12 +209,14 @@ def test_cli_import_from_url_then_not_modified(
 
 
 def test_cli_http_error_exit_code(
-    httpserver: HTTPServer, workdir: Path, cli: Callable[..., Any]
+    httpserver: HTTPServer, workdir: Path, run_cli: CliRunner
 ) -> None:
     """A 500 from the server is a runtime failure (exit 3) and leaves the calendar alone."""
     httpserver.expect_request("/edi.ics").respond_with_data(b"oops", status=500)
     before = (workdir / "calendars" / "trust.toml").read_bytes()
-    result = cli("import", httpserver.url_for("/edi.ics"), "--calendar", "trust", "--allow-private")
+    result = run_cli(
+        "import", httpserver.url_for("/edi.ics"), "--calendar", "trust", "--allow-private"
+    )
     assert result.code == 3
     assert "500" in result.err
     assert (workdir / "calendars" / "trust.toml").read_bytes() == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ import pytest
 
 from edicalendar.calendar.catalog import load_catalog
 from edicalendar.importers.ics import read_ics
+from support.cli import CliRunner
 
 WINDOW = (dt.date(2025, 1, 1), dt.date(2028, 12, 31))
 
@@ -49,11 +49,9 @@ def test_outlook_export_with_windows_zone_and_exdate(fixtures: Path) -> None:
     assert any("without a date" in f.message and f.line == 74 for f in result.findings)
 
 
-def test_outlook_import_report_and_file(
-    workdir: Path, fixtures: Path, cli: Callable[..., Any]
-) -> None:
+def test_outlook_import_report_and_file(workdir: Path, fixtures: Path, run_cli: CliRunner) -> None:
     """The Outlook export gives sensible observances, a readable report and a loadable file."""
-    result = cli("import", str(fixtures / "outlook-export.ics"), "--calendar", "trust")
+    result = run_cli("import", str(fixtures / "outlook-export.ics"), "--calendar", "trust")
     assert result.code == 0, result.err
     catalog = load_catalog(workdir / "calendars")
     mhaw = catalog.observances["mental-health-awareness-week"]
@@ -73,7 +71,7 @@ def test_outlook_import_report_and_file(
 
 
 def test_disagreeing_faith_date_is_reported(
-    workdir: Path, tmp_path: Path, cli: Callable[..., Any]
+    workdir: Path, tmp_path: Path, run_cli: CliRunner
 ) -> None:
     """An Eid date three days from the computed one is reported as beyond ±1 day, not taken."""
     ics = tmp_path / "eid.ics"
@@ -83,7 +81,7 @@ def test_disagreeing_faith_date_is_reported(
         "SUMMARY:Eid al-Fitr\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     before = (workdir / "calendars" / "trust.toml").read_bytes()
-    result = cli("import", str(ics), "--calendar", "trust")
+    result = run_cli("import", str(ics), "--calendar", "trust")
     assert result.code == 0
     assert "+3 days from the computed 2026-03-20" in result.err
     assert "more than the ±1 day it may vary" in result.err
@@ -92,10 +90,10 @@ def test_disagreeing_faith_date_is_reported(
 
 @pytest.mark.timeout(30)
 def test_yearly_rule_expansion_is_bounded_by_year(
-    workdir: Path, fixtures: Path, cli: Callable[..., Any]
+    workdir: Path, fixtures: Path, run_cli: CliRunner
 ) -> None:
     """With --year only that year's instance of a recurring event is imported."""
-    result = cli(
+    result = run_cli(
         "import", str(fixtures / "google-export.ics"), "--calendar", "trust", "--year", "2027",
         "--dry-run",
     )  # fmt: skip

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from support.cli import CliRunner
 
 HEAD = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
 TAIL = "END:VCALENDAR\r\n"
@@ -125,7 +125,7 @@ def test_hostile_ics(
     content: bytes,
     message: str,
     workdir: Path,
-    cli: Callable[..., Any],
+    run_cli: CliRunner,
 ) -> None:
     """Each hostile iCalendar file fails with exit 1 and its line in under 5 s; nothing written."""
     source = workdir / "t.ics"
@@ -133,7 +133,7 @@ def test_hostile_ics(
     target = workdir / "calendars" / "trust.toml"
     before = target.read_bytes()
     started = time.monotonic()
-    result = cli("import", "t.ics", "--calendar", "trust")
+    result = run_cli("import", "t.ics", "--calendar", "trust")
     elapsed = time.monotonic() - started
     assert result.code == 1, (result.out, result.err)
     assert message in result.err
@@ -169,50 +169,50 @@ def test_hostile_csv(
     content: bytes,
     message: str,
     workdir: Path,
-    cli: Callable[..., Any],
+    run_cli: CliRunner,
 ) -> None:
     """Each malformed CSV fails with exit 1 naming its line; the calendar file is untouched."""
     (workdir / "t.csv").write_bytes(content)
     target = workdir / "calendars" / "trust.toml"
     before = target.read_bytes()
-    result = cli("import", "t.csv", "--calendar", "trust")
+    result = run_cli("import", "t.csv", "--calendar", "trust")
     assert result.code == 1, (result.out, result.err)
     assert message in result.err
     assert target.read_bytes() == before
 
 
-def test_leading_bom_is_accepted_with_a_warning(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_leading_bom_is_accepted_with_a_warning(workdir: Path, run_cli: CliRunner) -> None:
     """Excel's "CSV UTF-8" byte order mark at the very start is dropped with a warning."""
     (workdir / "t.csv").write_bytes("\ufeffName,Date\nPride Month,June 2026\n".encode())
-    result = cli("import", "t.csv", "--calendar", "trust", "--dry-run")
+    result = run_cli("import", "t.csv", "--calendar", "trust", "--dry-run")
     assert result.code == 0, result.err
     assert "t.csv:1: starts with a UTF-8 byte order mark; ignored it" in result.err
     assert 'name = "Pride Month"' in result.out
 
 
-def test_oversized_file_is_refused_unread(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_oversized_file_is_refused_unread(workdir: Path, run_cli: CliRunner) -> None:
     """A local source over 5 MB is refused before it is read."""
     (workdir / "big.csv").write_bytes(b"Name,Date\n" + b"x,2026-01-01\n" * 420_000)
-    result = cli("import", "big.csv", "--calendar", "trust")
+    result = run_cli("import", "big.csv", "--calendar", "trust")
     assert result.code == 1
     assert "over the 5242880-byte limit" in result.err
 
 
-def test_xlsx_zip_bomb_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_xlsx_zip_bomb_refused(workdir: Path, run_cli: CliRunner) -> None:
     """A workbook that unpacks to more than 50 MB is refused before openpyxl opens it."""
     import zipfile
 
     with zipfile.ZipFile(workdir / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
-    result = cli("import", "bomb.xlsx", "--calendar", "trust")
+    result = run_cli("import", "bomb.xlsx", "--calendar", "trust")
     assert result.code == 1
     assert "unpacks to" in result.err
 
 
-def test_non_http_schemes_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_non_http_schemes_refused(workdir: Path, run_cli: CliRunner) -> None:
     """file:// and ftp:// sources are refused: only http(s) URLs are fetched."""
     for url in ("file:///etc/passwd", "ftp://example.org/cal.ics"):
-        result = cli("import", url, "--calendar", "trust")
+        result = run_cli("import", url, "--calendar", "trust")
         assert result.code == 1
         assert "only http and https URLs can be imported" in result.err
 
@@ -228,38 +228,38 @@ def _names(count: int) -> bytes:
 
 
 @pytest.mark.timeout(30)
-def test_too_many_names_refused_fast(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_too_many_names_refused_fast(workdir: Path, run_cli: CliRunner) -> None:
     """More than 2000 different names in one source is refused before any matching."""
     (workdir / "t.csv").write_bytes(_names(2001))
     started = time.monotonic()
-    result = cli("import", "t.csv", "--calendar", "trust")
+    result = run_cli("import", "t.csv", "--calendar", "trust")
     assert result.code == 1
     assert "t.csv: 2001 different names; an import takes at most 2000" in result.err
     assert time.monotonic() - started < 5
 
 
 @pytest.mark.timeout(30)
-def test_too_many_new_observances_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_too_many_new_observances_refused(workdir: Path, run_cli: CliRunner) -> None:
     """The 501st new observance stops the import, naming its line; nothing is written."""
     (workdir / "t.csv").write_bytes(_names(501))
     before = (workdir / "calendars" / "trust.toml").read_bytes()
-    result = cli("import", "t.csv", "--calendar", "trust")
+    result = run_cli("import", "t.csv", "--calendar", "trust")
     assert result.code == 1
     assert "t.csv:502: more than 500 new observances" in result.err
     assert (workdir / "calendars" / "trust.toml").read_bytes() == before
 
 
-def test_broken_workbooks_refused(workdir: Path, cli: Callable[..., Any]) -> None:
+def test_broken_workbooks_refused(workdir: Path, run_cli: CliRunner) -> None:
     """A file named .xlsx that is not a zip, or a zip without a workbook, fails cleanly."""
     import zipfile
 
     (workdir / "fake.xlsx").write_bytes(b"Name,Date\nPride,2026-06-01\n")
-    result = cli("import", "fake.xlsx", "--calendar", "trust")
+    result = run_cli("import", "fake.xlsx", "--calendar", "trust")
     assert result.code == 1
     assert "fake.xlsx: not an .xlsx workbook (not a zip archive)" in result.err
     with zipfile.ZipFile(workdir / "empty.xlsx", "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
-    result = cli("import", "empty.xlsx", "--calendar", "trust")
+    result = run_cli("import", "empty.xlsx", "--calendar", "trust")
     assert result.code == 1
     assert "empty.xlsx: not a readable .xlsx workbook" in result.err
     assert "Traceback" not in result.err

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ from edicalendar.importers.names import guess_categories, similarity, slug
 from edicalendar.importers.review import span_against_name, us_convention
 from edicalendar.importers.source import SourceEvent
 from edicalendar.model import Category
+from support.cli import CliRunner
+from support.paths import REPO_ROOT
 
 D = dt.date
 
@@ -135,14 +136,14 @@ def test_slug_and_categories() -> None:
 
 
 def test_shipped_calendar_matches_by_alias(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Any]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: CliRunner
 ) -> None:
     """Against the shipped data, "Diwali" finds "Diwali (Deepavali)" instead of a duplicate."""
-    shipped = Path(__file__).parents[2] / "calendars"
+    shipped = REPO_ROOT / "calendars"
     shutil.copytree(shipped, tmp_path / "calendars")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "d.csv").write_text("Name,Date\nDiwali,2026-11-08\n")
-    result = cli("import", "d.csv", "--calendar", "hindu", "--dry-run")
+    result = run_cli("import", "d.csv", "--calendar", "hindu", "--dry-run")
     assert result.code == 0, result.err
     assert "diwali-2" not in result.out
     assert "0 added" in result.out

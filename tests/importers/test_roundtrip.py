@@ -15,9 +15,10 @@ from edicalendar.feeds.events import occurrence_events
 from edicalendar.feeds.specs import FeedSpec
 from edicalendar.importers import ImportOptions, run_import
 from edicalendar.model import FixedRule, MonthRule, NthWeekdayRule, SpanRule
+from support.clock import Clock
 from support.feeds import build_spec
+from support.paths import REPO_ROOT
 
-ROOT = Path(__file__).parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "roundtrip"
 START, END = dt.date(2026, 1, 1), dt.date(2027, 12, 31)
 NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -29,7 +30,7 @@ def _context(calendars: Path, tmp_path: Path) -> AppContext:
         f'[data]\ncalendars_dir = "{calendars.as_posix()}"\n'
         f'data_dir = "{(tmp_path / "data").as_posix()}"\n'
     )
-    return AppContext(config_path=config, now=lambda: NOW)
+    return AppContext(config_path=config, now=Clock(NOW))
 
 
 def _round_trip(ctx: AppContext, spec: FeedSpec, tmp_path: Path) -> tuple[set[object], Path]:
@@ -57,7 +58,9 @@ def _expected(ctx: AppContext, spec: FeedSpec) -> set[object]:
     }
 
 
-@pytest.mark.parametrize("calendars", [FIXTURE, ROOT / "calendars"], ids=["fixture", "shipped"])
+@pytest.mark.parametrize(
+    "calendars", [FIXTURE, REPO_ROOT / "calendars"], ids=["fixture", "shipped"]
+)
 def test_every_default_feed_round_trips(calendars: Path, tmp_path: Path) -> None:
     """Each default feed's occurrences come back unchanged after import into an empty calendar."""
     ctx = _context(calendars, tmp_path)

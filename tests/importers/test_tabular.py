@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from edicalendar.calendar.catalog import load_catalog
 from edicalendar.importers.tabular import read_csv, read_xlsx
 from edicalendar.model import Category, MonthRule, SpanRule
+from support.cli import CliRunner
 
 D = dt.date
 
@@ -30,9 +29,9 @@ def test_trust_csv_rows(fixtures: Path) -> None:
     assert any(f.line == 12 and "no date given" in f.message for f in result.findings)
 
 
-def test_trust_csv_import(workdir: Path, fixtures: Path, cli: Callable[..., Any]) -> None:
+def test_trust_csv_import(workdir: Path, fixtures: Path, run_cli: CliRunner) -> None:
     """Importing the trust CSV joins per-day rows, flags duplicates and writes loadable data."""
-    result = cli("import", str(fixtures / "nhs-trust-2026.csv"), "--calendar", "trust")
+    result = run_cli("import", str(fixtures / "nhs-trust-2026.csv"), "--calendar", "trust")
     assert result.code == 0, result.err
     assert "2 rows on consecutive days joined into 2026-11-08 to 2026-11-09" in result.err
     assert "nhs-trust-2026.csv:13: International Women's Day: duplicate of line 6" in result.err
@@ -100,9 +99,9 @@ def test_xlsx_sheets(workbook: Path) -> None:
     ]
 
 
-def test_xlsx_import(workdir: Path, workbook: Path, cli: Callable[..., Any]) -> None:
+def test_xlsx_import(workdir: Path, workbook: Path, run_cli: CliRunner) -> None:
     """The workbook imports: existing observances confirmed, new ones added with categories."""
-    result = cli("import", str(workbook), "--calendar", "trust")
+    result = run_cli("import", str(workbook), "--calendar", "trust")
     assert result.code == 0, result.err
     catalog = load_catalog(workdir / "calendars")
     assert catalog.observances["eid-al-fitr"].years["2026"].source == "calendar.xlsx"

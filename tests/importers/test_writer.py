@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edicalendar.calendar.catalog import load_catalog
+from support.cli import CliRunner
 
 ICS = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
@@ -43,11 +43,11 @@ def _removed_lines(old: str, new: str) -> list[str]:
     return removed
 
 
-def test_comments_and_bytes_kept(workdir: Path, source: Path, cli: Callable[..., Any]) -> None:
+def test_comments_and_bytes_kept(workdir: Path, source: Path, run_cli: CliRunner) -> None:
     """Every original line, comments included, survives byte for byte and in order."""
     target = workdir / "calendars" / "trust.toml"
     old = target.read_text()
-    result = cli("import", str(source), "--calendar", "trust")
+    result = run_cli("import", str(source), "--calendar", "trust")
     assert result.code == 0, result.err
     new = target.read_text()
     assert _removed_lines(old, new) == []
@@ -59,24 +59,24 @@ def test_comments_and_bytes_kept(workdir: Path, source: Path, cli: Callable[...,
     assert set(catalog.observances) >= {"eid-al-fitr", "trans-day-of-visibility"}
 
 
-def test_crlf_file_stays_crlf(workdir: Path, source: Path, cli: Callable[..., Any]) -> None:
+def test_crlf_file_stays_crlf(workdir: Path, source: Path, run_cli: CliRunner) -> None:
     """A file saved with Windows line endings keeps them, new lines included."""
     target = workdir / "calendars" / "trust.toml"
     target.write_bytes(target.read_bytes().replace(b"\n", b"\r\n"))
     old = target.read_bytes()
-    assert cli("import", str(source), "--calendar", "trust").code == 0
+    assert run_cli("import", str(source), "--calendar", "trust").code == 0
     new = target.read_bytes()
     assert new != old
     assert new.count(b"\n") == new.count(b"\r\n")
 
 
 def test_dry_run_prints_diff_and_writes_nothing(
-    workdir: Path, source: Path, cli: Callable[..., Any]
+    workdir: Path, source: Path, run_cli: CliRunner
 ) -> None:
     """--dry-run shows a unified diff of the change and leaves the file alone."""
     target = workdir / "calendars" / "trust.toml"
     before = target.read_bytes()
-    result = cli("import", str(source), "--calendar", "trust", "--dry-run")
+    result = run_cli("import", str(source), "--calendar", "trust", "--dry-run")
     assert result.code == 0
     assert "--- a/calendars/trust.toml\n+++ b/calendars/trust.toml\n" in result.out
     assert "+[observance.years.2026]\n+start = 2026-03-20\n" in result.out
@@ -85,7 +85,7 @@ def test_dry_run_prints_diff_and_writes_nothing(
 
 
 def test_failed_rename_leaves_file_and_no_temporary(
-    workdir: Path, source: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+    workdir: Path, source: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the final rename fails, the calendar is unchanged and the temporary file is removed."""
     target = workdir / "calendars" / "trust.toml"
@@ -95,7 +95,7 @@ def test_failed_rename_leaves_file_and_no_temporary(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    result = cli("import", str(source), "--calendar", "trust")
+    result = run_cli("import", str(source), "--calendar", "trust")
     assert result.code == 3
     assert "No space left on device" in result.err
     assert target.read_bytes() == before
@@ -103,7 +103,7 @@ def test_failed_rename_leaves_file_and_no_temporary(
 
 
 def test_result_that_would_not_load_is_refused(
-    workdir: Path, source: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+    workdir: Path, source: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A result the catalog loader rejects (here: no categories) is never put in place."""
     from edicalendar.importers import mapping
@@ -111,7 +111,7 @@ def test_result_that_would_not_load_is_refused(
     monkeypatch.setattr(mapping, "guess_categories", lambda *args: [])
     target = workdir / "calendars" / "trust.toml"
     before = target.read_bytes()
-    result = cli("import", str(source), "--calendar", "trust")
+    result = run_cli("import", str(source), "--calendar", "trust")
     assert result.code == 1
     assert "calendars/trust.toml:" in result.err
     assert "trans-day-of-visibility: categories" in result.err
@@ -119,9 +119,7 @@ def test_result_that_would_not_load_is_refused(
     assert sorted(p.name for p in target.parent.iterdir()) == ["trust.toml"]
 
 
-def test_inline_years_cannot_be_extended(
-    workdir: Path, source: Path, cli: Callable[..., Any]
-) -> None:
+def test_inline_years_cannot_be_extended(workdir: Path, source: Path, run_cli: CliRunner) -> None:
     """Years written as an inline table cannot take a new table; the import stops cleanly."""
     target = workdir / "calendars" / "trust.toml"
     text = target.read_text().replace(
@@ -129,7 +127,7 @@ def test_inline_years_cannot_be_extended(
         'begins_evening_before = true\nyears = { "2025" = { note = "moon sighting" } }\n',
     )
     target.write_text(text)
-    result = cli("import", str(source), "--calendar", "trust")
+    result = run_cli("import", str(source), "--calendar", "trust")
     assert result.code == 1
     assert "would not be valid TOML" in result.err
     assert target.read_text() == text
@@ -147,9 +145,9 @@ def test_file_changed_meanwhile_is_not_overwritten(workdir: Path) -> None:
     assert target.read_text() == current
 
 
-def test_new_calendar_file_is_created(workdir: Path, source: Path, cli: Callable[..., Any]) -> None:
+def test_new_calendar_file_is_created(workdir: Path, source: Path, run_cli: CliRunner) -> None:
     """Importing into a calendar that does not exist creates it with a [calendar] header."""
-    result = cli("import", str(source), "--calendar", "imported")
+    result = run_cli("import", str(source), "--calendar", "imported")
     assert result.code == 0, result.err
     text = (workdir / "calendars" / "imported.toml").read_text()
     assert text.startswith('[calendar]\ntitle = "Imported"\n')
@@ -160,7 +158,7 @@ def test_new_calendar_file_is_created(workdir: Path, source: Path, cli: Callable
 
 
 def test_dates_added_under_a_theme_only_year(
-    workdir: Path, source: Path, cli: Callable[..., Any]
+    workdir: Path, source: Path, run_cli: CliRunner
 ) -> None:
     """A year that so far holds only a theme gets its dates under the same table header."""
     target = workdir / "calendars" / "trust.toml"
@@ -170,7 +168,7 @@ def test_dates_added_under_a_theme_only_year(
         "# trailing comment at end of file\n",
     )
     target.write_text(text)
-    result = cli("import", str(source), "--calendar", "trust")
+    result = run_cli("import", str(source), "--calendar", "trust")
     assert result.code == 0, result.err
     new = target.read_text()
     assert _removed_lines(text, new) == []

@@ -1,7 +1,8 @@
 """Runs one reminder tick (or holds the clock) in a subprocess, for the kill tests.
 
-Not a test module: the tests start it with `sys.executable driver.py SPEC.json`, wait for
-"ready" on stdout, and may SIGKILL it at any point. The spec names the SQLite file, the webhook
+Not a test module: the tests start it with `sys.executable driver.py SPEC.json` (with `src/`
+and `tests/` on PYTHONPATH, for `support`), wait for "ready" on stdout, and may SIGKILL it at
+any point. The spec names the SQLite file, the webhook
 URL, the campaigns, the injected time and an optional fault ("after-claim").
 """
 
@@ -18,46 +19,34 @@ import time
 from pathlib import Path
 
 from edicalendar.config import Settings
-from edicalendar.model import Campaign, CampaignInstance, Category, Occurrence, Status
-from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, planner_settings
+from edicalendar.model import CampaignInstance, Category
 from edicalendar.reminders.ledger import Ledger
 from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import open_database
+from support.builders import make_instance, make_occurrence
+from support.clock import Clock
+from support.dispatch import make_dispatcher
 
 
 def instance(campaign_id: str, start: dt.date) -> CampaignInstance:
-    occurrence = Occurrence(
-        observance_id=f"{campaign_id}-obs",
-        name=f"Day {campaign_id}",
-        start=start,
-        end=start,
-        categories=(Category.GENERAL_EDI,),
-        status=Status.CONFIRMED,
-        may_vary_days=0,
-        begins_evening_before=False,
+    """A campaign with one 28-day lead-time reminder to `slack` for a one-day observance."""
+    occurrence = make_occurrence(
+        f"{campaign_id}-obs",
+        f"Day {campaign_id}",
+        start,
         description="",
         url=None,
+        categories=(Category.GENERAL_EDI,),
         calendar="test",
-        year=start.year,
-        instance=str(start.year),
     )
-    campaign = Campaign(
-        id=campaign_id,
+    return make_instance(
+        campaign_id,
+        occurrence=occurrence,
         title=f"Campaign {campaign_id}",
-        observances=(occurrence.observance_id,),
-        years=(start.year,),
-        every_year=False,
-        owners=(),
         audience=(),
         summary="",
-        assets=(),
-        tasks=(),
-        reminders=(),
         lead_times=(28,),
-        lead_time_destinations=("slack",),
     )
-    return CampaignInstance(campaign, start.year, str(start.year), occurrence, (), ())
 
 
 def main() -> None:
@@ -91,7 +80,6 @@ def main() -> None:
             },
         }
     )
-    channels = build_channels(settings, {"HOOK": spec["url"]})
     now = dt.datetime.fromisoformat(spec["now"])
     instances = [instance(cid, dt.date.fromisoformat(day)) for cid, day in spec["campaigns"]]
     if spec.get("kill") == "after-claim":
@@ -104,13 +92,12 @@ def main() -> None:
             return claimed
 
         Ledger.claim = claim_then_die  # type: ignore[method-assign,assignment]
-    dispatcher = Dispatcher(
-        database=open_database(f"sqlite:///{spec['db']}"),
-        channels=channels,
-        settings=settings.reminders,
-        planner_settings=planner_settings(settings, channels.names()),
-        source=lambda first, last: PlannerInput(instances),
-        clock=lambda: now,
+    dispatcher = make_dispatcher(
+        open_database(f"sqlite:///{spec['db']}"),
+        settings,
+        lambda first, last: PlannerInput(instances),
+        Clock(now),
+        {"HOOK": spec["url"]},
         rng=random.Random(1),
     )
     print("ready", flush=True)

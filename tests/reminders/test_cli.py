@@ -17,9 +17,10 @@ from edicalendar.reminders.ledger import Ledger
 from edicalendar.reminders.messages import Message
 from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
 from edicalendar.storage.engine import open_database
+from support.paths import inherited_env
+from support.webhooks import Reply
 
 DATA = Path(__file__).parent / "data"
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def write_config(tmp_path: Path, url: str) -> Path:
@@ -62,11 +63,11 @@ def test_remind_dry_run_lists_what_is_due_then_sends_once_then_nothing(
 
 
 def test_ledger_lists_filters_and_retries(
-    config: Path, webhook: Any, builders: Any, capsys: pytest.CaptureFixture[str]
+    config: Path, webhook: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`ledger --status dead` shows a dead delivery; `ledger retry KEY` re-queues and the next
     `remind` sends it."""
-    webhook.queue(builders.Reply(400, b"invalid_blocks"))
+    webhook.queue(Reply(400, b"invalid_blocks"))
     at = ["--config", str(config), "remind", "--at", "2026-01-05T09:00"]
     assert main(at) == 0
     assert "1 failed" in capsys.readouterr().out
@@ -101,7 +102,7 @@ def test_remind_runs_as_a_subprocess(config: Path, webhook: Any) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "PYTHONPATH": str(SRC), "TEST_SLACK_URL": webhook.url()},
+        env=inherited_env(TEST_SLACK_URL=webhook.url()),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 sent, 0 failed, 0 expired"

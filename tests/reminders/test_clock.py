@@ -12,23 +12,24 @@ import pytest
 
 from edicalendar.context import system_now
 from edicalendar.errors import DatabaseError
-from edicalendar.model import RelativeDay
+from edicalendar.model import RelativeDay, ReminderRule
 from edicalendar.reminders.scheduler import InstanceLock, ReminderClock
+from support.builders import make_instance
 
 LONDON = ZoneInfo("Europe/London")
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
 
 
 def test_reminder_due_while_the_clock_runs_goes_out_within_two_seconds(
-    harness: Any, builders: Any, webhook: Any
+    harness: Any, webhook: Any
 ) -> None:
     """A reminder due 3 s after start (between minute ticks) arrives less than 2 s late."""
     due_local = (dt.datetime.now(LONDON) + dt.timedelta(seconds=3)).replace(microsecond=0)
-    rule = builders.ReminderRule(
+    rule = ReminderRule(
         id="soon", when=RelativeDay(days=0), time=due_local.time(), destinations=("slack",)
     )
     harness.instances = [
-        builders.instance("soon", start=due_local.date(), lead_times=(), rules=(rule,))
+        make_instance("soon", start=due_local.date(), lead_times=(), rules=(rule,))
     ]
     harness.clock = system_now
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
@@ -46,7 +47,7 @@ def test_reminder_due_while_the_clock_runs_goes_out_within_two_seconds(
 
 
 def test_row35_a_failing_tick_is_logged_and_the_next_one_runs(
-    harness: Any, builders: Any, webhook: Any, caplog: pytest.LogCaptureFixture
+    harness: Any, webhook: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The planner raising once does not stop the clock; the next tick sends as normal."""
     calls = {"n": 0}
@@ -58,7 +59,7 @@ def test_row35_a_failing_tick_is_logged_and_the_next_one_runs(
             raise RuntimeError("campaign folder unreadable")
         return original(first, last)
 
-    harness.instances = [builders.instance()]
+    harness.instances = [make_instance()]
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     dispatcher.source = flaky
     clock = ReminderClock(dispatcher)

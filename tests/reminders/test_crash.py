@@ -19,16 +19,19 @@ import pytest
 
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.storage.engine import open_database
+from support.paths import SRC, TESTS, inherited_env
+from support.webhooks import Reply
 
 #: Real processes killed mid-send: the full suite runs these, the quick loop does not.
 pytestmark = pytest.mark.crash
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+DRIVER = Path(__file__).with_name("driver.py")
 T0 = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
 
 
 def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(SRC)}
+    """The driver imports the package and `support` (for its builders)."""
+    return inherited_env(PYTHONPATH=os.pathsep.join([str(SRC), str(TESTS)]))
 
 
 class Driver:
@@ -67,8 +70,8 @@ class Driver:
 
 
 @pytest.fixture
-def driver(builders: Any, tmp_path: Path) -> Driver:
-    return Driver(builders.driver, tmp_path)
+def driver(tmp_path: Path) -> Driver:
+    return Driver(DRIVER, tmp_path)
 
 
 def ledger_rows(db: Path) -> dict[str, Any]:
@@ -90,13 +93,13 @@ KEY = "iwd:lead-28:2026-02-08:slack"
 
 
 def test_row01_killed_after_request_before_record_resends_once_and_logs_duplicate(
-    driver: Driver, webhook: Any, builders: Any, tmp_path: Path
+    driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """SIGKILL while Slack holds the request: after restart (+6 min) it is sent again, once,
     logged as a possible duplicate; the ledger ends sent with 2 attempts."""
     db = tmp_path / "ledger.db"
     release = threading.Event()
-    webhook.queue(builders.Reply(hold=release))
+    webhook.queue(Reply(hold=release))
     first = driver.start(**spec(db, webhook.url(), T0, ONE))
     assert webhook.wait_for(1)
     driver.kill(first)
@@ -139,11 +142,11 @@ def test_row02_restart_inside_the_lease_waits_for_it(
 
 
 def test_row04_two_processes_on_one_database_send_each_reminder_once(
-    driver: Driver, webhook: Any, builders: Any, tmp_path: Path
+    driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """Two senders ticking at once over one SQLite file: 25 reminders, 25 POSTs, no repeats."""
     db = tmp_path / "ledger.db"
-    webhook.default = builders.Reply(delay=0.01)
+    webhook.default = Reply(delay=0.01)
     campaigns = [(f"c{n:02d}", "2026-03-08") for n in range(25)]
     open_database(f"sqlite:///{db}").close()
     processes = [driver.start(**spec(db, webhook.url(), T0, campaigns)) for _ in range(2)]
@@ -156,13 +159,13 @@ def test_row04_two_processes_on_one_database_send_each_reminder_once(
 @pytest.mark.slow
 @pytest.mark.parametrize(("rate", "delay"), [(40.0, 0.01), (0.0, 0.15)])
 def test_fault_injection_random_kills_during_a_burst_lose_nothing(
-    driver: Driver, webhook: Any, builders: Any, tmp_path: Path, rate: float, delay: float
+    driver: Driver, webhook: Any, tmp_path: Path, rate: float, delay: float
 ) -> None:
     """Kill the sender at random moments during a 30-message burst (rate-limited one by one,
     or unlimited in parallel batches), restart, repeat: every reminder arrives, and every key
     that arrived twice was logged as a possible duplicate."""
     db = tmp_path / "ledger.db"
-    webhook.default = builders.Reply(delay=delay)
+    webhook.default = Reply(delay=delay)
     campaigns = [(f"c{n:02d}", "2026-03-08") for n in range(30)]
     rng = random.Random(20261125)
     now = T0

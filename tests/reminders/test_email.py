@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
-import threading
 import time
 from collections import deque
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import vobject
 
 from edicalendar.reminders.ledger import DeliveryState, Ledger
+from support.builders import make_instance
+from support.smtp import raw_smtp
+from support.webhooks import Reply
 
 TO = ["edi-team@nhs.example", "comms@nhs.example"]
 
@@ -51,12 +53,12 @@ def rows(dispatcher: Any) -> dict[str, Any]:
 
 
 def test_email_is_multipart_with_ics_publish_and_stable_message_id(
-    harness: Any, builders: Any, smtp_factory: Any, tmp_path: Any
+    harness: Any, smtp_factory: Any, tmp_path: Any
 ) -> None:
     """Plain + HTML alternatives, an all-day PUBLISH .ics (read by vobject), Auto-Submitted,
     and a Message-ID that is the same for the same key in a second, separate ledger."""
     smtp = smtp_factory()
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(harness, smtp)
     assert dispatcher.tick().accepted == 1
     message = smtp.handler.parsed()
@@ -84,7 +86,7 @@ def test_email_is_multipart_with_ics_publish_and_stable_message_id(
     again = mail_dispatcher(harness, smtp)
     again.tick()
     assert smtp.handler.parsed()["Message-ID"] == first_id
-    harness.instances = [builders.instance("other", destinations=("mail",))]
+    harness.instances = [make_instance("other", destinations=("mail",))]
     harness.db_path = tmp_path / "third.db"
     mail_dispatcher(harness, smtp).tick()
     assert smtp.handler.parsed()["Message-ID"] != first_id
@@ -101,11 +103,11 @@ def test_email_is_multipart_with_ics_publish_and_stable_message_id(
     ],
 )
 def test_row18_header_injection_is_stripped_and_the_message_still_goes(
-    harness: Any, builders: Any, smtp_factory: Any, title: str
+    harness: Any, smtp_factory: Any, title: str
 ) -> None:
     """CR/LF/controls/encoded words in campaign text never add a header or a recipient."""
     smtp = smtp_factory()
-    harness.instances = [builders.instance(title=title, destinations=("mail",))]
+    harness.instances = [make_instance(title=title, destinations=("mail",))]
     mail_dispatcher(harness, smtp).tick()
     _, recipients, raw = smtp.handler.messages[0]
     assert recipients == TO
@@ -132,12 +134,12 @@ def test_row18_header_injection_is_stripped_and_the_message_still_goes(
 
 
 def test_row19_smtp_451_at_data_is_retried_then_accepted(
-    harness: Any, builders: Any, smtp_factory: Any, clock: Any
+    harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """451 at DATA: retry_wait with backoff; the next session succeeds (2 sessions)."""
     smtp = smtp_factory()
     smtp.handler.data.append("451 4.3.0 try later")
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(harness, smtp)
     dispatcher.tick()
     (row,) = rows(dispatcher).values()
@@ -150,43 +152,19 @@ def test_row19_smtp_451_at_data_is_retried_then_accepted(
     assert len(smtp.handler.sessions) == 2 and len(smtp.handler.messages) == 1
 
 
-def test_row19_smtp_421_on_connect_is_retried(harness: Any, builders: Any, clock: Any) -> None:
+def test_row19_smtp_421_on_connect_is_retried(harness: Any, clock: Any) -> None:
     """A server that greets with 421 is transient: retry_wait, not dead."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    stop = threading.Event()
+    with raw_smtp(b"421 4.3.2 service not available\r\n") as port:
+        harness.instances = [make_instance(destinations=("mail",))]
 
-    def greet() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            conn.sendall(b"421 4.3.2 service not available\r\n")
-            conn.close()
-
-    thread = threading.Thread(target=greet, daemon=True)
-    thread.start()
-    try:
-        harness.instances = [builders.instance(destinations=("mail",))]
-
-        class Port:
-            port = server.getsockname()[1]
-
-        dispatcher = mail_dispatcher(harness, Port())
+        dispatcher = mail_dispatcher(harness, SimpleNamespace(port=port))
         dispatcher.tick()
         (row,) = rows(dispatcher).values()
         assert row.state is DeliveryState.RETRY_WAIT and "421" in (row.last_error or "")
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
 
 
 def test_row20_one_refused_recipient_is_dead_others_accepted_none_lost(
-    harness: Any, builders: Any, smtp_factory: Any, clock: Any
+    harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """550 for one recipient: the others get the mail, the refusal is recorded per recipient,
     and a 452 (full mailbox) recipient alone is retried later."""
@@ -194,7 +172,7 @@ def test_row20_one_refused_recipient_is_dead_others_accepted_none_lost(
     smtp.handler.rcpt["gone@nhs.example"] = deque(["550 5.1.1 no such user"])
     smtp.handler.rcpt["full@nhs.example"] = deque(["452 4.2.2 mailbox full", "250 OK"])
     to = ["a@nhs.example", "gone@nhs.example", "full@nhs.example"]
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(harness, smtp, to=to)
     dispatcher.tick()
     (row,) = rows(dispatcher).values()
@@ -219,14 +197,12 @@ def test_row20_one_refused_recipient_is_dead_others_accepted_none_lost(
     assert len(smtp.handler.messages) == 2
 
 
-def test_row20_all_recipients_refused_permanently_is_dead(
-    harness: Any, builders: Any, smtp_factory: Any
-) -> None:
+def test_row20_all_recipients_refused_permanently_is_dead(harness: Any, smtp_factory: Any) -> None:
     """Every recipient 550: the row is dead with the codes, and an alert is raised."""
     smtp = smtp_factory()
     for address in TO:
         smtp.handler.rcpt[address] = deque(["550 5.1.1 no such user"])
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(harness, smtp)
     summary = dispatcher.tick()
     (row,) = rows(dispatcher).values()
@@ -236,7 +212,6 @@ def test_row20_all_recipients_refused_permanently_is_dead(
 
 def test_row21_auth_failure_stops_all_email_after_one_attempt(
     harness: Any,
-    builders: Any,
     smtp_factory: Any,
     webhook: Any,
     clock: Any,
@@ -245,9 +220,7 @@ def test_row21_auth_failure_stops_all_email_after_one_attempt(
     """535: exactly one AUTH across many due rows and ticks; Slack still sends; the halt
     lifts once the password changes, and everything waiting then goes."""
     smtp = smtp_factory(starttls=True, password="correct horse")
-    harness.instances = [
-        builders.instance(f"c{n}", destinations=("mail", "slack")) for n in range(4)
-    ]
+    harness.instances = [make_instance(f"c{n}", destinations=("mail", "slack")) for n in range(4)]
     slack = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
     env = {"SLACK_URL": webhook.url()}
     dispatcher = mail_dispatcher(
@@ -296,11 +269,11 @@ def _trust(harness: Any, self_signed: Any) -> None:
 
 
 def test_row22_no_starttls_offered_refuses_to_send_credentials(
-    harness: Any, builders: Any, smtp_factory: Any, clock: Any
+    harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """A server without STARTTLS gets no AUTH and no mail; email halts (no retry storm)."""
     smtp = smtp_factory(password="pw")
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(
         harness, smtp, security="starttls", password="pw", ca_file=harness.ca_file
     )
@@ -312,11 +285,11 @@ def test_row22_no_starttls_offered_refuses_to_send_credentials(
 
 
 def test_row22_untrusted_certificate_is_a_halt_without_auth(
-    harness: Any, builders: Any, smtp_factory: Any, clock: Any
+    harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """A self-signed certificate not in the trust store: no AUTH, no mail, one alert."""
     smtp = smtp_factory(starttls=True, password="pw")
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(harness, smtp, security="starttls", password="pw")
     summary = dispatcher.tick()
     clock.advance(3600)
@@ -326,12 +299,10 @@ def test_row22_untrusted_certificate_is_a_halt_without_auth(
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_row22_trusted_tls_with_auth_delivers(
-    harness: Any, builders: Any, smtp_factory: Any, mode: str
-) -> None:
+def test_row22_trusted_tls_with_auth_delivers(harness: Any, smtp_factory: Any, mode: str) -> None:
     """With the certificate trusted, STARTTLS (587-style) and implicit TLS (465) both work."""
     smtp = smtp_factory(starttls=mode == "starttls", tls=mode == "tls", password="pw")
-    harness.instances = [builders.instance(destinations=("mail",))]
+    harness.instances = [make_instance(destinations=("mail",))]
     dispatcher = mail_dispatcher(
         harness, smtp, security=mode, password="pw", ca_file=harness.ca_file
     )
@@ -339,39 +310,28 @@ def test_row22_trusted_tls_with_auth_delivers(
     assert smtp.handler.auth_attempts == 1 and len(smtp.handler.messages) == 1
 
 
-def test_row23_server_that_never_replies_times_out(harness: Any, builders: Any) -> None:
+def test_row23_server_that_never_replies_times_out(harness: Any) -> None:
     """Accept-then-hang: the 1 s client timeout fires, the row waits to retry, no hang."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    try:
-        harness.instances = [builders.instance(destinations=("mail",))]
-
-        class Port:
-            port = server.getsockname()[1]
-
-        dispatcher = mail_dispatcher(harness, Port())
+    with raw_smtp(None) as port:
+        harness.instances = [make_instance(destinations=("mail",))]
+        dispatcher = mail_dispatcher(harness, SimpleNamespace(port=port))
         started = time.monotonic()
         dispatcher.tick()
         assert time.monotonic() - started < 5
         (row,) = rows(dispatcher).values()
         assert row.state is DeliveryState.RETRY_WAIT
-    finally:
-        server.close()
 
 
 def test_row39_unicode_reaches_slack_teams_and_email_intact(
-    harness: Any, builders: Any, smtp_factory: Any, webhook_factory: Any
+    harness: Any, smtp_factory: Any, webhook_factory: Any
 ) -> None:
     """Emoji, Welsh, Arabic and Hebrew arrive byte-for-byte in all three channels."""
     title = "Dydd Gŵyl Dewi Sant 🏴󠁧󠁢󠁷󠁬󠁳󠁿 — عيد الفطر"
     summary_text = "פסח שמח · Eid Mubarak 🌙 · Diolch yn fawr"
-    slack, teams = webhook_factory(), webhook_factory(builders.Reply(202, b""))
+    slack, teams = webhook_factory(), webhook_factory(Reply(202, b""))
     smtp = smtp_factory()
     harness.instances = [
-        builders.instance(
-            title=title, summary=summary_text, destinations=("slack", "teams", "mail")
-        )
+        make_instance(title=title, summary=summary_text, destinations=("slack", "teams", "mail"))
     ]
     dispatcher = mail_dispatcher(
         harness,

@@ -13,9 +13,10 @@ from sqlalchemy.exc import OperationalError
 
 from edicalendar.cli import main
 from edicalendar.errors import ConfigError, DatabaseError
-from edicalendar.model import RelativeDay
+from edicalendar.model import RelativeDay, ReminderRule
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
+from support.builders import make_instance
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 1000}}
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_row30_failed_write_after_send_stops_sending_and_resends_once_after_recovery(
     harness: Any,
-    builders: Any,
     webhook: Any,
     clock: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -31,7 +31,7 @@ def test_row30_failed_write_after_send_stops_sending_and_resends_once_after_reco
 ) -> None:
     """Disk error while recording the 2nd of 5: nothing more is sent that tick; after the lease
     the unrecorded one is re-sent once (logged as a possible duplicate), the rest once."""
-    harness.instances = [builders.instance(f"c{n}") for n in range(5)]
+    harness.instances = [make_instance(f"c{n}") for n in range(5)]
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     calls = {"n": 0}
     original = Ledger._apply
@@ -61,11 +61,11 @@ def test_row30_failed_write_after_send_stops_sending_and_resends_once_after_reco
 
 @pytest.mark.slow
 def test_row29_database_locked_beyond_busy_timeout_skips_the_tick_without_loss(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """Another writer holds an exclusive lock past the 5 s busy timeout: the tick fails with a
     clear error and sends nothing; the next tick sends everything once."""
-    harness.instances = [builders.instance()]
+    harness.instances = [make_instance()]
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     blocker = sqlite3.connect(harness.db_path, timeout=0, check_same_thread=False)
     blocker.execute("BEGIN EXCLUSIVE")
@@ -137,16 +137,16 @@ def test_night_time_reminders_are_warned_about(
     assert "[console] International Women's Day in 4 weeks" in captured.out
 
 
-def test_rule_templates_fill_every_documented_placeholder(builders: Any) -> None:
+def test_rule_templates_fill_every_documented_placeholder() -> None:
     """{campaign} {observance} {start} {end} {year} {when} are filled; others stay as written."""
-    rule = builders.ReminderRule(
+    rule = ReminderRule(
         id="t",
         when=RelativeDay(days=-14),
         time=dt.time(10, 0),
         destinations=("slack",),
         template="{observance} {when} ({start} to {end}, {year}): {campaign} {unknown}",
     )
-    instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(), rules=(rule,))
+    instance = make_instance(start=dt.date(2026, 3, 8), lead_times=(), rules=(rule,))
     (reminder,) = plan_reminders(
         PlannerInput([instance]),
         PlannerSettings(),

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from edicalendar.model import RelativeDay
+from edicalendar.model import AssetStatus, Owner, RelativeDay, ReminderRule
 from edicalendar.reminders.planner import (
     PlannerInput,
     PlannerSettings,
     ReminderKind,
     plan_reminders,
 )
+from support.builders import make_instance
+from support.clock import utc
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -39,54 +40,44 @@ AUTUMN = [
 ]
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
-
-
 def whole_year(year: int) -> tuple[dt.datetime, dt.datetime]:
     return utc(year - 1, 6, 1), utc(year + 1, 6, 1)
 
 
-def one_rule(builders: Any, day: dt.date, at: dt.time) -> PlannerInput:
-    rule = builders.ReminderRule(
-        id="night", when=RelativeDay(days=0), time=at, destinations=("slack",)
-    )
-    instance = builders.instance("dst", start=day, lead_times=(), rules=(rule,))
+def one_rule(day: dt.date, at: dt.time) -> PlannerInput:
+    rule = ReminderRule(id="night", when=RelativeDay(days=0), time=at, destinations=("slack",))
+    instance = make_instance("dst", start=day, lead_times=(), rules=(rule,))
     return PlannerInput([instance])
 
 
 @pytest.mark.parametrize("day", SPRING)
-def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(
-    builders: Any, day: dt.date
-) -> None:
+def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(day: dt.date) -> None:
     """A 01:30 reminder on the spring-forward Sunday goes at 02:30 BST; 09:00 stays 09:00 BST."""
     start, end = whole_year(day.year)
-    night = plan_reminders(one_rule(builders, day, dt.time(1, 30)), PlannerSettings(), start, end)
+    night = plan_reminders(one_rule(day, dt.time(1, 30)), PlannerSettings(), start, end)
     assert [r.due_at for r in night] == [utc(day.year, day.month, day.day, 1, 30)]
     assert night[0].due_at.astimezone(LONDON).strftime("%H:%M %Z") == "02:30 BST"
-    morning = plan_reminders(one_rule(builders, day, dt.time(9, 0)), PlannerSettings(), start, end)
+    morning = plan_reminders(one_rule(day, dt.time(9, 0)), PlannerSettings(), start, end)
     assert [r.due_at for r in morning] == [utc(day.year, day.month, day.day, 8, 0)]
 
 
 @pytest.mark.parametrize("day", AUTUMN)
-def test_row11_fall_back_0130_resolves_once_to_first_bst(builders: Any, day: dt.date) -> None:
+def test_row11_fall_back_0130_resolves_once_to_first_bst(day: dt.date) -> None:
     """The ambiguous 01:30 on the fall-back Sunday is planned once, at the first (BST) 01:30."""
     start, end = whole_year(day.year)
-    night = plan_reminders(one_rule(builders, day, dt.time(1, 30)), PlannerSettings(), start, end)
+    night = plan_reminders(one_rule(day, dt.time(1, 30)), PlannerSettings(), start, end)
     assert [r.due_at for r in night] == [utc(day.year, day.month, day.day, 0, 30)]
     assert len({r.key for r in night}) == 1
-    morning = plan_reminders(one_rule(builders, day, dt.time(9, 0)), PlannerSettings(), start, end)
+    morning = plan_reminders(one_rule(day, dt.time(9, 0)), PlannerSettings(), start, end)
     assert [r.due_at for r in morning] == [utc(day.year, day.month, day.day, 9, 0)]
 
 
 @pytest.mark.parametrize("change", SPRING + AUTUMN)
 @pytest.mark.parametrize("after", [1, 7, 14])
-def test_row12_lead_times_across_a_dst_change_keep_0900_local(
-    builders: Any, change: dt.date, after: int
-) -> None:
+def test_row12_lead_times_across_a_dst_change_keep_0900_local(change: dt.date, after: int) -> None:
     """T-28/T-7/T-1 reminders for events 1-14 days after a change are at 09:00 local time."""
     event = change + dt.timedelta(days=after)
-    instance = builders.instance("x", start=event, lead_times=(28, 7, 1))
+    instance = make_instance("x", start=event, lead_times=(28, 7, 1))
     start, end = whole_year(event.year)
     planned = plan_reminders(PlannerInput([instance]), PlannerSettings(), start, end)
     assert len(planned) == 3
@@ -98,16 +89,16 @@ def test_row12_lead_times_across_a_dst_change_keep_0900_local(
         assert reminder.key == f"x:lead-{days}:{local.date().isoformat()}:slack"
 
 
-def test_row12_four_weeks_before_20_april_is_23_march_0900_gmt(builders: Any) -> None:
+def test_row12_four_weeks_before_20_april_is_23_march_0900_gmt() -> None:
     """Event 20 Apr 2026, reminder 23 Mar (before the 29 Mar change): 09:00 GMT = 09:00 UTC."""
-    instance = builders.instance("x", start=dt.date(2026, 4, 20), lead_times=(28,))
+    instance = make_instance("x", start=dt.date(2026, 4, 20), lead_times=(28,))
     planned = plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
     assert [r.due_at for r in planned] == [utc(2026, 3, 23, 9, 0)]
 
 
-def test_keys_are_stable_and_window_is_half_open(builders: Any) -> None:
+def test_keys_are_stable_and_window_is_half_open() -> None:
     """Planning overlapping windows gives the same keys; a reminder at `end` is excluded."""
-    instance = builders.instance(start=dt.date(2026, 3, 8), destinations=("slack", "teams"))
+    instance = make_instance(start=dt.date(2026, 3, 8), destinations=("slack", "teams"))
     due = utc(2026, 3, 7, 9, 0)
     first = plan_reminders(
         PlannerInput([instance]), PlannerSettings(), due - dt.timedelta(days=1), due
@@ -121,9 +112,9 @@ def test_keys_are_stable_and_window_is_half_open(builders: Any) -> None:
     assert {r.key for r in second} <= {r.key for r in third}
 
 
-def test_grace_windows_per_kind(builders: Any) -> None:
+def test_grace_windows_per_kind() -> None:
     """Lead-time grace is 72 h but never past the event start; day-of until the day ends."""
-    instance = builders.instance(start=dt.date(2026, 3, 8), lead_times=(28, 1), announce=("staff",))
+    instance = make_instance(start=dt.date(2026, 3, 8), lead_times=(28, 1), announce=("staff",))
     planned = {
         r.rule: r
         for r in plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))
@@ -135,10 +126,10 @@ def test_grace_windows_per_kind(builders: Any) -> None:
     assert planned["announce"].kind is ReminderKind.ANNOUNCE
 
 
-def test_announcement_carries_published_asset_links_only(builders: Any) -> None:
+def test_announcement_carries_published_asset_links_only() -> None:
     """The day-of announcement links published assets, not planned or placeholder ones."""
-    status = builders.AssetStatus
-    instance = builders.instance(
+    status = AssetStatus
+    instance = make_instance(
         start=dt.date(2026, 3, 8),
         lead_times=(),
         announce=("staff",),
@@ -155,13 +146,13 @@ def test_announcement_carries_published_asset_links_only(builders: Any) -> None:
     assert "https://intranet.example/video" not in urls
 
 
-def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> None:
+def test_task_due_goes_to_the_owner_and_done_tasks_are_silent() -> None:
     """Task-due reminders go to the owner's Slack destination or their email; done: none."""
     owners = (
-        builders.Owner(name="Asha", email="asha@nhs.example", slack="comms-slack"),
-        builders.Owner(name="Ben", email="ben@nhs.example"),
+        Owner(name="Asha", email="asha@nhs.example", slack="comms-slack"),
+        Owner(name="Ben", email="ben@nhs.example"),
     )
-    instance = builders.instance(
+    instance = make_instance(
         start=dt.date(2026, 3, 8),
         lead_times=(),
         owners=owners,
@@ -179,15 +170,15 @@ def test_task_due_goes_to_the_owner_and_done_tasks_are_silent(builders: Any) -> 
     ]
 
 
-def test_weekly_digest_on_mondays_lists_next_14_days(builders: Any) -> None:
+def test_weekly_digest_on_mondays_lists_next_14_days() -> None:
     """Digest destinations get a Monday 09:00 digest of observances and tasks 14 days ahead."""
-    instance = builders.instance(
+    instance = make_instance(
         start=dt.date(2026, 1, 27),
         name="Holocaust Memorial Day",
         lead_times=(),
         tasks=(("candle", "Order candles", dt.date(2026, 1, 16), False, None),),
     )
-    far = builders.instance("far", start=dt.date(2026, 2, 20), name="Far away day", lead_times=())
+    far = make_instance("far", start=dt.date(2026, 2, 20), name="Far away day", lead_times=())
     settings = PlannerSettings(digest_destinations=("staff",))
     planned = plan_reminders(
         PlannerInput([instance, far]), settings, utc(2026, 1, 5), utc(2026, 1, 20)

@@ -13,6 +13,7 @@ from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.reminders.messages import Message
 from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
 from edicalendar.storage.engine import open_database
+from support.builders import make_instance
 
 pytestmark = pytest.mark.postgres
 NOW = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
@@ -66,11 +67,9 @@ def test_postgres_sync_is_idempotent_and_concurrent_claims_never_overlap(
         database.close()
 
 
-def test_postgres_full_tick_sends_once(
-    postgres_url: str, harness: Any, builders: Any, webhook: Any
-) -> None:
+def test_postgres_full_tick_sends_once(postgres_url: str, harness: Any, webhook: Any) -> None:
     """On PostgreSQL a due reminder goes once across two ticks; tomorrow's is the next wake-up."""
-    harness.instances = [builders.instance(), builders.instance("b", start=dt.date(2026, 3, 9))]
+    harness.instances = [make_instance(), make_instance("b", start=dt.date(2026, 3, 9))]
     settings = harness.settings({"slack": {"kind": "slack", "url_env": "S", "rate_per_second": 0}})
     from edicalendar.reminders.channels import build_channels
     from edicalendar.reminders.dispatch import Dispatcher, planner_settings

@@ -12,17 +12,16 @@ import pytest
 
 from edicalendar.config import Settings
 from edicalendar.errors import ConfigError
-from edicalendar.model import RelativeDay
+from edicalendar.model import RelativeDay, ReminderRule
 from edicalendar.reminders.channels import build_channels
 from edicalendar.reminders.channels.slack import slack_payload
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.reminders.messages import Message
+from support.builders import make_instance
+from support.clock import utc
+from support.webhooks import SECRET_PATH, Reply
 
 SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 0}}
-
-
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 def states(dispatcher: Any) -> dict[str, str]:
@@ -33,11 +32,9 @@ def slack_dispatcher(harness: Any, webhook: Any, **sections: Any) -> Any:
     return harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()}, **sections)
 
 
-def test_sends_a_due_reminder_once_across_repeated_ticks(
-    harness: Any, builders: Any, webhook: Any
-) -> None:
+def test_sends_a_due_reminder_once_across_repeated_ticks(harness: Any, webhook: Any) -> None:
     """A due reminder is POSTed once with its key; ticking again sends nothing more."""
-    harness.instances = [builders.instance()]
+    harness.instances = [make_instance()]
     dispatcher = slack_dispatcher(harness, webhook)
     summary = dispatcher.tick()
     assert summary.sent == 1
@@ -51,10 +48,10 @@ def test_sends_a_due_reminder_once_across_repeated_ticks(
 
 
 def test_row03_restart_after_three_days_sends_in_grace_and_expires_the_rest(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """After 3 days down: reminders still in grace go once; started-event ones expire."""
-    make = builders.instance
+    make = make_instance
     harness.instances = [
         make("a", start=dt.date(2026, 3, 1)),  # T-28 on 1 Feb: sent before the outage
         make("b", start=dt.date(2026, 3, 2)),  # T-28 on 2 Feb: 48 h late at restart
@@ -81,10 +78,10 @@ def test_row03_restart_after_three_days_sends_in_grace_and_expires_the_rest(
 
 
 def test_row04_planning_twice_and_clock_back_one_hour_makes_no_duplicates(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """Two ticks at the same instant, then the clock moved back 1 h: one row, one POST."""
-    harness.instances = [builders.instance()]
+    harness.instances = [make_instance()]
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
     dispatcher.tick()
@@ -96,12 +93,10 @@ def test_row04_planning_twice_and_clock_back_one_hour_makes_no_duplicates(
     assert len(Ledger(dispatcher.database).deliveries()) == 1
 
 
-def test_row06_slack_429_retry_after_is_honoured(
-    harness: Any, builders: Any, webhook: Any, clock: Any
-) -> None:
+def test_row06_slack_429_retry_after_is_honoured(harness: Any, webhook: Any, clock: Any) -> None:
     """429 with Retry-After: 7 waits at least 7 s; nothing is sent at +6 s; sent at +8 s."""
-    harness.instances = [builders.instance()]
-    webhook.queue(builders.Reply(429, b"rate_limited", {"Retry-After": "7"}))
+    harness.instances = [make_instance()]
+    webhook.queue(Reply(429, b"rate_limited", {"Retry-After": "7"}))
     dispatcher = slack_dispatcher(harness, webhook)
     start = clock()
     dispatcher.tick()
@@ -136,16 +131,15 @@ def _run_until_final(dispatcher: Any, clock: Any, limit: int = 20) -> list[dt.da
 @pytest.mark.parametrize("failure", ["503", "refused", "timeout"])
 def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
     harness: Any,
-    builders: Any,
     webhook_factory: Any,
     clock: Any,
     failure: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """503, connection refused and read timeout retry within full-jitter bounds, then dead."""
-    harness.instances = [builders.instance()]
+    harness.instances = [make_instance()]
     fake = webhook_factory(
-        builders.Reply(503, b"service unavailable", delay=1.5 if failure == "timeout" else 0.0)
+        Reply(503, b"service unavailable", delay=1.5 if failure == "timeout" else 0.0)
     )
     url = fake.url()
     if failure == "refused":
@@ -172,7 +166,7 @@ def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
 
 
 def test_row07_backoff_is_reproducible_with_a_seeded_rng(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """The same seed gives the same retry schedule (the jitter is not hidden randomness)."""
     import random
@@ -195,14 +189,14 @@ def test_row07_backoff_is_reproducible_with_a_seeded_rng(
     ],
 )
 def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
-    harness: Any, builders: Any, webhook_factory: Any, status: int, body: bytes
+    harness: Any, webhook_factory: Any, status: int, body: bytes
 ) -> None:
     """403/404/410: one request per row, skipped_config, one alert; Teams unaffected."""
-    slack = webhook_factory(builders.Reply(status, body))
-    teams = webhook_factory(builders.Reply(202, b""))
+    slack = webhook_factory(Reply(status, body))
+    teams = webhook_factory(Reply(202, b""))
     harness.instances = [
-        builders.instance("one", destinations=("slack", "teams")),
-        builders.instance("two", destinations=("slack",)),
+        make_instance("one", destinations=("slack", "teams")),
+        make_instance("two", destinations=("slack",)),
     ]
     dispatcher = harness.dispatcher(
         {**SLACK, "teams": {"kind": "teams", "url_env": "TEAMS_URL"}},
@@ -227,11 +221,11 @@ def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
 
 @pytest.mark.parametrize("body", [b"invalid_payload", b"no_text", b"invalid_blocks"])
 def test_row09_slack_400_is_our_bug_dead_with_alert_no_retry(
-    harness: Any, builders: Any, webhook: Any, clock: Any, body: bytes
+    harness: Any, webhook: Any, clock: Any, body: bytes
 ) -> None:
     """400: dead at once, the alert quotes Slack's body, and no retry ever follows."""
-    harness.instances = [builders.instance()]
-    webhook.queue(builders.Reply(400, body))
+    harness.instances = [make_instance()]
+    webhook.queue(Reply(400, body))
     dispatcher = slack_dispatcher(harness, webhook)
     summary = dispatcher.tick()
     clock.advance(3600)
@@ -251,18 +245,18 @@ def test_row09_slack_payload_always_has_text_fallback() -> None:
                 assert 0 < len(block["text"]["text"]) <= 3000
 
 
-def _night_rule(builders: Any, day: dt.date) -> Any:
-    rule = builders.ReminderRule(
+def _night_rule(day: dt.date) -> Any:
+    rule = ReminderRule(
         id="night", when=RelativeDay(days=0), time=dt.time(1, 30), destinations=("slack",)
     )
-    return builders.instance("dst", start=day, lead_times=(), rules=(rule,))
+    return make_instance("dst", start=day, lead_times=(), rules=(rule,))
 
 
 def test_row10_spring_forward_tick_sends_once_at_0230_bst(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """01:30 on 29 Mar 2026 does not exist; it goes once, at 01:30 UTC (02:30 BST)."""
-    harness.instances = [_night_rule(builders, dt.date(2026, 3, 29))]
+    harness.instances = [_night_rule(dt.date(2026, 3, 29))]
     dispatcher = slack_dispatcher(harness, webhook)
     counts = []
     for moment in (
@@ -277,10 +271,10 @@ def test_row10_spring_forward_tick_sends_once_at_0230_bst(
 
 
 def test_row11_fall_back_tick_sends_once_at_first_0130(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """01:30 on 25 Oct 2026 happens twice; the reminder goes once, at the first (BST)."""
-    harness.instances = [_night_rule(builders, dt.date(2026, 10, 25))]
+    harness.instances = [_night_rule(dt.date(2026, 10, 25))]
     dispatcher = slack_dispatcher(harness, webhook)
     counts = []
     for moment in (utc(2026, 10, 25, 0, 30, 30), utc(2026, 10, 25, 1, 30, 30)):
@@ -291,18 +285,18 @@ def test_row11_fall_back_tick_sends_once_at_first_0130(
 
 
 def test_row15_campaign_moved_cancels_pending_and_plans_new_keys(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """IWD moved 8 to 9 Mar: the sent row stays, pending rows are superseded, new keys appear,
     and the attached event keeps its UID."""
-    harness.instances = [builders.instance(lead_times=(28, 7, 1))]
+    harness.instances = [make_instance(lead_times=(28, 7, 1))]
     dispatcher = slack_dispatcher(harness, webhook, reminders={"lookahead_hours": 24 * 40})
     dispatcher.tick()
     ledger = Ledger(dispatcher.database)
     before = {d.key: d for d in ledger.deliveries()}
     assert before["iwd:lead-28:2026-02-08:slack"].state is DeliveryState.SENT
     assert before["iwd:lead-7:2026-03-01:slack"].state is DeliveryState.PENDING
-    harness.instances = [builders.instance(start=dt.date(2026, 3, 9), lead_times=(28, 7, 1))]
+    harness.instances = [make_instance(start=dt.date(2026, 3, 9), lead_times=(28, 7, 1))]
     summary = dispatcher.tick()
     after = {d.key: d for d in ledger.deliveries()}
     assert after["iwd:lead-28:2026-02-08:slack"].state is DeliveryState.SENT
@@ -323,10 +317,10 @@ def test_row15_campaign_moved_cancels_pending_and_plans_new_keys(
 
 
 def test_row16_campaign_deleted_cancels_pending_as_removed(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A removed campaign's pending rows become skipped_config: campaign removed; no send."""
-    harness.instances = [builders.instance(lead_times=(28, 7))]
+    harness.instances = [make_instance(lead_times=(28, 7))]
     dispatcher = slack_dispatcher(harness, webhook, reminders={"lookahead_hours": 24 * 40})
     dispatcher.tick()
     harness.instances, harness.known = [], frozenset({"other"})
@@ -340,18 +334,16 @@ def test_row16_campaign_deleted_cancels_pending_as_removed(
 
 
 def test_row17_ten_megabyte_description_is_truncated_per_channel(
-    harness: Any, builders: Any, webhook_factory: Any
+    harness: Any, webhook_factory: Any
 ) -> None:
     """A 10 MB summary: Slack sections <= 3,000 chars (<= 12,000 total); Teams card < 28 KB."""
     slack = webhook_factory()
     teams = webhook_factory()
     teams.rule = lambda c: (
-        builders.Reply(413, b"Request Entity too large")
-        if len(c.body) > 28_000
-        else builders.Reply(202, b"")
+        Reply(413, b"Request Entity too large") if len(c.body) > 28_000 else Reply(202, b"")
     )
     huge = "Ŵ" + "x" * (10 * 1024 * 1024)
-    harness.instances = [builders.instance(summary=huge, destinations=("slack", "teams"))]
+    harness.instances = [make_instance(summary=huge, destinations=("slack", "teams"))]
     dispatcher = harness.dispatcher(
         {**SLACK, "teams": {"kind": "teams", "url_env": "TEAMS_URL"}},
         {"SLACK_URL": slack.url(), "TEAMS_URL": teams.url("/workflows/x?sig=S")},
@@ -366,11 +358,11 @@ def test_row17_ten_megabyte_description_is_truncated_per_channel(
 
 
 def test_row17_413_from_the_service_is_dead_without_retry(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A 413 (too large) is permanent: dead, one request."""
-    harness.instances = [builders.instance()]
-    webhook.queue(builders.Reply(413, b"too large"))
+    harness.instances = [make_instance()]
+    webhook.queue(Reply(413, b"too large"))
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
     clock.advance(600)
@@ -382,12 +374,10 @@ def test_row17_413_from_the_service_is_dead_without_retry(
 TEAMS = {"teams": {"kind": "teams", "url_env": "TEAMS_URL", "rate_per_second": 0}}
 
 
-def test_row24_teams_202_empty_body_is_recorded_accepted(
-    harness: Any, builders: Any, webhook: Any
-) -> None:
+def test_row24_teams_202_empty_body_is_recorded_accepted(harness: Any, webhook: Any) -> None:
     """A Workflows 202 with no body is `accepted` (no delivery confirmation), not `sent`."""
-    webhook.default = builders.Reply(202, b"")
-    harness.instances = [builders.instance(destinations=("teams",))]
+    webhook.default = Reply(202, b"")
+    harness.instances = [make_instance(destinations=("teams",))]
     dispatcher = harness.dispatcher(TEAMS, {"TEAMS_URL": webhook.url("/workflows/1?sig=S")})
     summary = dispatcher.tick()
     assert summary.accepted == 1
@@ -437,11 +427,11 @@ def test_row25_workflows_url_is_accepted() -> None:
     ],
 )
 def test_row26_teams_error_classes(
-    harness: Any, builders: Any, webhook: Any, status: int, expected: str, alert: bool
+    harness: Any, webhook: Any, status: int, expected: str, alert: bool
 ) -> None:
     """Teams 429/5xx retry; 404 (flow deleted) is skipped_config + alert; 400 is dead + alert."""
-    webhook.default = builders.Reply(status, b"")
-    harness.instances = [builders.instance(destinations=("teams",))]
+    webhook.default = Reply(status, b"")
+    harness.instances = [make_instance(destinations=("teams",))]
     dispatcher = harness.dispatcher(TEAMS, {"TEAMS_URL": webhook.url("/workflows/1?sig=S")})
     summary = dispatcher.tick()
     assert states(dispatcher) == {"iwd:lead-28:2026-02-08:teams": expected}
@@ -449,14 +439,14 @@ def test_row26_teams_error_classes(
 
 
 def test_row28_new_database_mid_season_sends_only_inside_grace(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A fresh ledger plans from now - 72 h only: months of history are never replayed."""
     clock.set(utc(2026, 3, 6, 9, 0, 30))
     harness.instances = [
-        builders.instance("old", start=dt.date(2026, 3, 8), lead_times=(90, 28, 7)),
-        builders.instance("recent", start=dt.date(2026, 3, 11), lead_times=(7,)),
-        builders.instance("now", start=dt.date(2026, 3, 7), lead_times=(1,)),
+        make_instance("old", start=dt.date(2026, 3, 8), lead_times=(90, 28, 7)),
+        make_instance("recent", start=dt.date(2026, 3, 11), lead_times=(7,)),
+        make_instance("now", start=dt.date(2026, 3, 7), lead_times=(1,)),
     ]
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
@@ -469,12 +459,12 @@ def test_row28_new_database_mid_season_sends_only_inside_grace(
 
 
 def test_row31_clock_jump_forward_two_days_is_catch_up(
-    harness: Any, builders: Any, webhook: Any, clock: Any
+    harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A 2-day forward jump while running behaves like downtime: catch-up in grace, once."""
     harness.instances = [
-        builders.instance("a", start=dt.date(2026, 3, 9)),
-        builders.instance("b", start=dt.date(2026, 3, 10)),
+        make_instance("a", start=dt.date(2026, 3, 9)),
+        make_instance("b", start=dt.date(2026, 3, 10)),
     ]
     dispatcher = slack_dispatcher(harness, webhook)
     dispatcher.tick()
@@ -486,15 +476,15 @@ def test_row31_clock_jump_forward_two_days_is_catch_up(
 
 
 def test_row34_secrets_never_reach_logs_errors_or_alerts(
-    harness: Any, builders: Any, webhook_factory: Any, caplog: pytest.LogCaptureFixture, clock: Any
+    harness: Any, webhook_factory: Any, caplog: pytest.LogCaptureFixture, clock: Any
 ) -> None:
     """Webhook paths and tokens are redacted from logs, ledger errors and alerts."""
-    secret = builders.secret_path
-    echo = webhook_factory(builders.Reply(404, f"no_service {secret}".encode()))
+    secret = SECRET_PATH
+    echo = webhook_factory(Reply(404, f"no_service {secret}".encode()))
     dead = webhook_factory()
     dead_url = dead.url("/services/T1/B1/DEADSECRETxyz")
     dead.close()
-    harness.instances = [builders.instance(destinations=("slack", "other"))]
+    harness.instances = [make_instance(destinations=("slack", "other"))]
     dispatcher = harness.dispatcher(
         {**SLACK, "other": {"kind": "slack", "url_env": "OTHER"}},
         {"SLACK_URL": echo.url(), "OTHER": dead_url},
@@ -512,9 +502,7 @@ def test_row34_secrets_never_reach_logs_errors_or_alerts(
     assert summary.alerts
 
 
-def test_row33_burst_respects_the_destination_rate(
-    harness: Any, builders: Any, webhook: Any
-) -> None:
+def test_row33_burst_respects_the_destination_rate(harness: Any, webhook: Any) -> None:
     """30 reminders due together go out no faster than the configured rate (no 429)."""
     rate = 20.0
     level = {"water": 0.0, "at": 0.0}
@@ -525,11 +513,11 @@ def test_row33_burst_respects_the_destination_rate(
         level["water"] = max(0.0, level["water"] - drained) + 1
         level["at"] = captured.at
         if level["water"] > 2:
-            return builders.Reply(429, b"rate_limited", {"Retry-After": "1"})
+            return Reply(429, b"rate_limited", {"Retry-After": "1"})
         return None
 
     webhook.rule = bucket
-    harness.instances = [builders.instance(f"c{n:02d}") for n in range(30)]
+    harness.instances = [make_instance(f"c{n:02d}") for n in range(30)]
     dispatcher = harness.dispatcher(
         {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": rate}},
         {"SLACK_URL": webhook.url()},
@@ -539,13 +527,13 @@ def test_row33_burst_respects_the_destination_rate(
 
 
 def test_row40_one_broken_destination_does_not_hold_up_the_others(
-    harness: Any, builders: Any, webhook_factory: Any, smtp_factory: Any
+    harness: Any, webhook_factory: Any, smtp_factory: Any
 ) -> None:
     """Slack OK, Teams 404, SMTP OK: two delivered, one skipped_config, one alert."""
     slack = webhook_factory()
-    teams = webhook_factory(builders.Reply(404, b""))
+    teams = webhook_factory(Reply(404, b""))
     smtp = smtp_factory()
-    harness.instances = [builders.instance(destinations=("slack", "teams", "mail"))]
+    harness.instances = [make_instance(destinations=("slack", "teams", "mail"))]
     dispatcher = harness.dispatcher(
         {**SLACK, **TEAMS, "mail": {"kind": "email", "to": ["edi@nhs.example"]}},
         {"SLACK_URL": slack.url(), "TEAMS_URL": teams.url("/workflows/1?sig=S")},

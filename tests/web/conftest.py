@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from edicalendar.context import AppContext
 from edicalendar.web import create_app
+from support.clock import Clock
 
 DATA = Path(__file__).parent / "data"
 #: Thursday 5 March 2026, mid-morning in London.
@@ -31,7 +32,7 @@ class WebEnv:
     campaigns: Path
 
     def context(self, now: dt.datetime = NOW) -> AppContext:
-        return AppContext(config_path=self.config, now=lambda: now)
+        return AppContext(config_path=self.config, now=Clock(now))
 
 
 @pytest.fixture

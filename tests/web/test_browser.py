@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,23 +17,13 @@ import uvicorn
 
 from edicalendar.context import AppContext
 from edicalendar.web import create_app
+from support.browser import launch_chromium, run_axe
+from support.clock import Clock
+from support.net import free_port
 
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-AXE = HERE.parents[1] / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TOKEN = "browser-token-0123456789abcdef"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 SHOTS = Path("/tmp/edicalendar-web-screenshots")
@@ -69,10 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     previous = os.environ.get("EDICALENDAR_TOKEN")
     os.environ["EDICALENDAR_TOKEN"] = TOKEN
-    app = create_app(AppContext(config_path=config, now=lambda: NOW), watch_interval=None)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    app = create_app(AppContext(config_path=config, now=Clock(NOW)), watch_interval=None)
+    port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
@@ -96,7 +83,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         try:
             yield chromium
         finally:
@@ -120,11 +107,7 @@ def page(browser: Any, server: str) -> Iterator[Any]:
 
 
 def _axe_violations(page: Any) -> list[dict[str, Any]]:
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_TAGS,
-    )
+    result = run_axe(page)
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
         for v in result["violations"]

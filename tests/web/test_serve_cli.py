@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edicalendar.cli import main
 from edicalendar.cli.serve_command import exposure_warning
-
-SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from support.net import free_port
+from support.paths import inherited_env
 
 
 def _get(url: str) -> tuple[int, bytes, Any]:
@@ -32,8 +24,8 @@ def _get(url: str) -> tuple[int, bytes, Any]:
 
 
 def _start(web_env: Any, *args: str) -> tuple[subprocess.Popen[str], int]:
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(SRC), "EDICALENDAR_TOKEN": ""}
+    port = free_port()
+    env = inherited_env(EDICALENDAR_TOKEN="")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -113,7 +105,7 @@ def test_serve_refuses_invalid_data_before_listening(web_env: Any, capsys: Any) 
     """Broken calendar files stop `serve` with exit 1 and the file:line of each problem."""
     path = web_env.calendars / "test-days.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("month = 10 }", "month = 13 }"))
-    code = main(["--config", str(web_env.config), "serve", "--port", str(_free_port())])
+    code = main(["--config", str(web_env.config), "serve", "--port", str(free_port())])
     assert code == 1
     err = capsys.readouterr().err
     assert "test-days.toml:" in err and "black-history-month" in err

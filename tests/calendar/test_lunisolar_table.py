@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,7 @@ from edicalendar.calendar.rules.lunisolar import generate
 from edicalendar.calendar.rules.lunisolar import table as lunisolar_data
 from edicalendar.errors import RuleError
 from edicalendar.model import LunisolarRule
-
-ROOT = Path(__file__).resolve().parent.parent
+from support.paths import REPO_ROOT, inherited_env
 
 
 def test_shipped_table_matches_a_fresh_computation() -> None:
@@ -61,7 +59,7 @@ def test_lookups_answer_from_the_table_without_astronomy() -> None:
         "print(d.start, d.method)\n"
         "assert 'ephem' not in sys.modules and 'holidays' not in sys.modules\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = inherited_env()
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -96,9 +94,9 @@ def test_unreadable_table_is_a_rule_error_naming_the_file(tmp_path: Path) -> Non
 def test_generator_check_mode_reports_the_shipped_table_current() -> None:
     """`generate_lunisolar_table.py --check` exits 0 on the shipped table and writes nothing."""
     before = lunisolar_data.TABLE_PATH.read_bytes()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = inherited_env()
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate_lunisolar_table.py"), "--check"],
+        [sys.executable, str(REPO_ROOT / "scripts" / "generate_lunisolar_table.py"), "--check"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,6 +1,6 @@
 """The shipped calendars: complete, sourced, and agreeing with organisers' published dates.
 
-`tests/data/organiser_dates.csv` transcribes each organiser-announced date (2024-2026) with the
+`data/organiser_dates.csv` transcribes each organiser-announced date (2024-2026) with the
 page and a short quote that shows it; every row must come out of the shipped catalog as a
 confirmed occurrence on exactly those dates. A second table pins well-known dates from other
 published sources (bank holidays, Hebrew and Islamic calendars, past years of weekly rules), so
@@ -19,10 +19,10 @@ import pytest
 from edicalendar.calendar.catalog import Catalog, load_catalog
 from edicalendar.calendar.occurrences import expand
 from edicalendar.model import Category, Observance, Occurrence, Status
+from support.paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-CALENDARS = ROOT / "calendars"
-ORGANISER_CSV = ROOT / "tests" / "data" / "organiser_dates.csv"
+CALENDARS = REPO_ROOT / "calendars"
+ORGANISER_CSV = Path(__file__).parent / "data" / "organiser_dates.csv"
 
 #: Every observance of /work/shared/reference/observances.md (its table, then its "also
 #: expected" list), by the id it ships under.

@@ -15,12 +15,14 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from edicalendar.config import Settings
-from edicalendar.reminders.channels import build_channels
-from edicalendar.reminders.dispatch import Dispatcher, TickSummary, planner_settings
+from edicalendar.reminders.dispatch import Dispatcher, TickSummary
 from edicalendar.reminders.ledger import PLANNER_LOCK_KEY, Ledger
 from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import Database, open_database
 from edicalendar.storage.tables import deliveries
+from support.builders import many_instances
+from support.clock import Clock
+from support.dispatch import make_dispatcher
 
 #: An hour before the generated reminders fall due: a tick plans them and sends nothing.
 PLAN_AT = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -30,16 +32,7 @@ COUNT = 300
 def _dispatcher(
     database: Database, source: Callable[[dt.date, dt.date], PlannerInput]
 ) -> Dispatcher:
-    settings = Settings()
-    channels = build_channels(settings, environ={})
-    return Dispatcher(
-        database=database,
-        channels=channels,
-        settings=settings.reminders,
-        planner_settings=planner_settings(settings, channels.names()),
-        source=source,
-        clock=lambda: PLAN_AT,
-    )
+    return make_dispatcher(database, Settings(), source, Clock(PLAN_AT))
 
 
 def _rows(database: Database) -> tuple[int, int]:
@@ -50,11 +43,9 @@ def _rows(database: Database) -> tuple[int, int]:
 
 
 @pytest.mark.postgres
-def test_two_planners_at_once_plan_each_reminder_once(
-    postgres_url: str, generated_load: Callable[[int, list[str]], PlannerInput]
-) -> None:
+def test_two_planners_at_once_plan_each_reminder_once(postgres_url: str) -> None:
     """While one dispatcher plans, a second one ticking at the same moment plans nothing."""
-    load = generated_load(COUNT, ["console"])
+    load = many_instances(COUNT, ["console"])
     inside, release = threading.Event(), threading.Event()
     calls = {"a": 0, "b": 0}
 

@@ -19,6 +19,9 @@ from typing import Any
 
 import pytest
 
+from support.cli import CliResult, CliRunner
+from support.paths import bare_env
+
 #: JSON keys DESIGN 4.3 promises on every occurrence object.
 CONTRACT_KEYS = {
     "observance",
@@ -32,14 +35,13 @@ CONTRACT_KEYS = {
     "description",
 }
 
-Run = Callable[[list[str]], Any]
+Run = Callable[[list[str]], CliResult]
 
 
 @pytest.fixture
-def cli(fixture_calendars: Path, make_config: Callable[[Path], Path], run_cli: Run) -> Run:
+def cli(fixture_calendars: Path, make_config: Callable[[Path], Path], run_cli: CliRunner) -> Run:
     """Run the CLI against the fixture calendars."""
-    config = str(make_config(fixture_calendars))
-    return lambda argv: run_cli(["--config", config, *argv])
+    return run_cli.with_config(make_config(fixture_calendars)).run
 
 
 def _march_2024(cli: Run, *extra: str) -> Any:
@@ -202,7 +204,6 @@ def test_occurrences_as_a_subprocess(
     fixture_calendars: Path, make_config: Callable[[Path], Path]
 ) -> None:
     """`python -m edicalendar occurrences --format json` prints the same JSON and exits 0."""
-    src = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
         [
             sys.executable,
@@ -223,7 +224,7 @@ def test_occurrences_as_a_subprocess(
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env=bare_env(),
         check=False,
     )
     assert (result.returncode, result.stderr) == (0, "")

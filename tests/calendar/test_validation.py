@@ -15,7 +15,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,6 +22,8 @@ from edicalendar.calendar.catalog import load_catalog
 from edicalendar.calendar.occurrences import expand_observances, occurrences_in_year
 from edicalendar.errors import CatalogError, UnsupportedYearError
 from edicalendar.model import HijriRule, Observance
+from support.cli import CliRunner
+from support.paths import bare_env
 
 #: case folder -> the exact problem line `check` prints, run from the folder holding the
 #: copied `calendars/` (paths are shown relative to the working directory).
@@ -73,11 +74,11 @@ def bad_case(
 def test_check_reports_each_bad_input_exactly(
     bad_case: tuple[str, Path],
     make_config: Callable[[Path], Path],
-    run_cli: Callable[[list[str]], Any],
+    run_cli: CliRunner,
 ) -> None:
     """`check` prints the problem as path:line: id: field: message and exits 1."""
     name, folder = bad_case
-    result = run_cli(["--config", str(make_config(folder)), "check"])
+    result = run_cli.run(["--config", str(make_config(folder)), "check"])
     assert result.code == 1
     lines = result.err.splitlines()
     assert lines[0] == "calendars/" + EXPECTED[name]
@@ -148,14 +149,13 @@ def test_check_as_a_subprocess_exits_1_without_a_traceback(
     """`python -m edicalendar check` on a bad calendar prints file:line and exits 1."""
     folder = tmp_path / "calendars"
     shutil.copytree(core_data / "bad" / "duplicate-id", folder)
-    src = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
         [sys.executable, "-m", "edicalendar", "--config", str(make_config(folder)), "check"],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=tmp_path,
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env=bare_env(),
         check=False,
     )
     assert result.returncode == 1
@@ -170,10 +170,10 @@ def test_check_as_a_subprocess_exits_1_without_a_traceback(
 def test_check_passes_on_the_fixture_calendars(
     fixture_calendars: Path,
     make_config: Callable[[Path], Path],
-    run_cli: Callable[[list[str]], Any],
+    run_cli: CliRunner,
 ) -> None:
     """A valid folder checks clean: exit 0 and a one-line count."""
-    result = run_cli(["--config", str(make_config(fixture_calendars)), "check"])
+    result = run_cli.run(["--config", str(make_config(fixture_calendars)), "check"])
     assert (result.code, result.err) == (0, "")
     assert result.out.startswith("ok: 20 observances, 2 calendars")
     assert result.out.count("\n") == 1
@@ -222,11 +222,11 @@ def test_window_crossing_the_limit_yields_the_rest_and_a_warning() -> None:
 def test_cli_warns_about_unsupported_years_on_stderr(
     fixture_calendars: Path,
     make_config: Callable[[Path], Path],
-    run_cli: Callable[[list[str]], Any],
+    run_cli: CliRunner,
 ) -> None:
     """`occurrences` past 2076 prints the computable dates and a warning, and exits 0."""
     config = str(make_config(fixture_calendars))
-    result = run_cli(
+    result = run_cli.run(
         [
             "--config",
             config,

@@ -15,6 +15,8 @@ from types import ModuleType
 
 import pytest
 
+from support.paths import REPO_ROOT, bare_env
+
 
 def test_shipped_calendars_match_their_snapshots(repo_root: Path, snapshots: ModuleType) -> None:
     """Every shipped calendar's 2000-2075 dates equal its committed snapshot, file for file."""
@@ -43,14 +45,13 @@ def test_snapshot_lines_are_one_occurrence_each(repo_root: Path) -> None:
 
 
 def _run_script(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    script = Path(__file__).resolve().parents[2] / "scripts" / "generate_snapshots.py"
-    src = Path(__file__).resolve().parents[2] / "src"
+    script = REPO_ROOT / "scripts" / "generate_snapshots.py"
     return subprocess.run(
         [sys.executable, str(script), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env=bare_env(),
         check=False,
     )
 

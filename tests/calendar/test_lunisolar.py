@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -20,9 +19,9 @@ from edicalendar.calendar.rules.lunisolar.festivals import FESTIVALS, astronomic
 from edicalendar.calendar.rules.lunisolar.holidays_tables import TableRef, table_dates, table_range
 from edicalendar.errors import RuleError, UnsupportedYearError
 from edicalendar.model import LunisolarRule, Status
+from support.paths import REPO_ROOT, inherited_env
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data" / "lunisolar"
+DATA = Path(__file__).parent / "data" / "lunisolar"
 YEARS = range(2000, 2076)
 
 REQUIRED = {
@@ -193,7 +192,7 @@ def _documented_misses() -> set[tuple[str, int]]:
 
 
 def _documented_percentages() -> dict[str, float]:
-    text = (ROOT / "docs" / "lunisolar-agreement.md").read_text(encoding="utf-8")
+    text = (REPO_ROOT / "docs" / "lunisolar-agreement.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (\w+) \| `\w+` \| \d+-\d+ \| \d+ \| \d+ \| ([\d.]+) \|$", text, re.M)
     return {name: float(percent) for name, percent in rows}
 
@@ -354,7 +353,7 @@ def test_importing_the_engine_loads_no_astronomy() -> None:
         "assert 'ephem' not in sys.modules, 'ephem'\n"
         "assert 'holidays' not in sys.modules, 'holidays'\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = inherited_env()
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -1,8 +1,8 @@
-"""Shared fixtures for the date-engine tests: fixture calendars, test configs and the CLI.
+"""Shared fixtures for the calendar tests: fixture calendars, test configs, the snapshot script.
 
 The fixture calendars under `data/calendars/` exercise every rule kind; `data/bad/` holds one
-broken calendar per validation error. `run_cli` runs `edicalendar.cli.main` in-process and
-returns the exit code with what was printed.
+broken calendar per validation error; `data/lunisolar/` and `data/*.csv` transcribe published
+dates with their sources. (`run_cli`, the in-process CLI, is in tests/conftest.py.)
 """
 
 from __future__ import annotations
@@ -10,23 +10,15 @@ from __future__ import annotations
 import importlib.util
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from edicalendar.calendar.catalog import Catalog, load_catalog
+from support.paths import REPO_ROOT
 
 CORE_DATA = Path(__file__).resolve().parent / "data"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(scope="session")
@@ -88,20 +80,6 @@ def calendar_folder(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return build
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], CliResult]:
-    """Run the CLI in-process and capture its output."""
-    from edicalendar.cli import main
-
-    def run(argv: list[str]) -> CliResult:
-        capsys.readouterr()
-        code = main(argv)
-        captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture(scope="session")

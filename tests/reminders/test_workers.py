@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from edicalendar.storage.tables import deliveries
+from support.webhooks import Reply
 
 REMINDERS = 5000
 #: Local (London, GMT in March) times for `--at`: planning an hour ahead, then the due time.
@@ -62,7 +63,7 @@ def test_four_workers_send_5000_reminders_exactly_once(
 ) -> None:
     """Four concurrent workers on one PostgreSQL database deliver each of 5,000 keys once."""
     fleet = fleet_factory(postgres_url, REMINDERS)
-    fleet.webhook.delay = 0.001  # so the fleet overlaps for long enough to contend for rows
+    fleet.webhook.default = Reply(delay=0.001)  # so the fleet overlaps long enough to contend
     _plan_ahead(fleet)
     assert _ledger(postgres_url)["states"] == {"pending": REMINDERS}
 
@@ -70,7 +71,7 @@ def test_four_workers_send_5000_reminders_exactly_once(
     for worker in workers:
         assert worker.wait(timeout=90) == 0, fleet.output(worker)
 
-    counts = fleet.webhook.snapshot()
+    counts = fleet.webhook.counts()
     assert len(counts) == REMINDERS
     assert set(counts.values()) == {1}
     assert all(key.startswith("scale-") for key in counts)
@@ -89,7 +90,7 @@ def test_killed_and_restarted_workers_lose_nothing_and_log_duplicates(
     """SIGKILLed workers, restarted: every key arrives, and every double is logged."""
     rng = random.Random(7)
     fleet = fleet_factory(postgres_url, REMINDERS)
-    fleet.webhook.delay = 0.001
+    fleet.webhook.default = Reply(delay=0.001)
     _plan_ahead(fleet)
 
     kill_rounds, max_rounds, killed = 3, 8, 0
@@ -98,7 +99,7 @@ def test_killed_and_restarted_workers_lose_nothing_and_log_duplicates(
         workers = [fleet.start(_at(20 * round_number)) for _ in range(WORKERS)]
         if round_number < kill_rounds:
             base = fleet.webhook.total
-            remaining = REMINDERS - len(fleet.webhook.snapshot())
+            remaining = REMINDERS - len(fleet.webhook.counts())
             # Kill points measured in POSTs seen this round, so each kill lands mid-dispatch.
             plan = sorted(
                 (base + rng.randint(20, max(40, remaining // 3)), worker)
@@ -121,7 +122,7 @@ def test_killed_and_restarted_workers_lose_nothing_and_log_duplicates(
     assert killed >= 1
     ledger = _ledger(postgres_url)
     assert ledger["states"] == {"sent": REMINDERS}, f"after {round_number + 1} rounds"
-    counts = fleet.webhook.snapshot()
+    counts = fleet.webhook.counts()
     assert len(counts) == REMINDERS  # none lost
     duplicates = {key for key, n in counts.items() if n > 1}
     logged = fleet.possible_duplicates()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
+
+from support.paths import bare_env
 
 HEAVY = (
     "pydantic",
@@ -38,13 +39,12 @@ print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.
 
 def test_help_imports_no_heavy_modules() -> None:
     """`--help` exits 0 and leaves pydantic, rich, date, database and web libraries unloaded."""
-    src = Path(__file__).resolve().parents[2] / "src"
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env=bare_env(),
         check=True,
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])

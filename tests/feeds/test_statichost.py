@@ -8,7 +8,6 @@ time) alone, so a cron job can sync just those.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,15 +17,15 @@ from pathlib import Path
 import pytest
 
 from edicalendar.cli import main
+from support.paths import inherited_env
 
-HERE = Path(__file__).parent
-SRC = HERE.parents[1] / "src"
+SITE_CALENDARS = Path(__file__).parent / "data" / "static-site" / "calendars"
 
 
 @pytest.fixture
 def site_config(tmp_path: Path) -> Path:
     calendars = tmp_path / "calendars"
-    shutil.copytree(HERE / "data" / "calendars", calendars)
+    shutil.copytree(SITE_CALENDARS, calendars)
     config = tmp_path / "edicalendar.toml"
     config.write_text(
         "[data]\n"
@@ -123,7 +122,7 @@ def test_if_changed_writes_and_lists_only_changed_files(
 ) -> None:
     """First export lists every file; a rerun writes nothing; an edit rewrites just its feeds."""
     site = tmp_path / "site"
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = inherited_env()
     command = ["-m", "edicalendar", "--config", str(site_config), "export", str(site)]
     first = subprocess.run(
         [sys.executable, *command, "--if-changed"],

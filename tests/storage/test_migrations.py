@@ -8,7 +8,6 @@ upgrade with every row intact, and the ledger must work on it afterwards.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import Integer, Table, inspect, select
 
 import edicalendar.storage.migrations as db
 from edicalendar.reminders.ledger import Ledger
-from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
+from edicalendar.reminders.planner import PlannerSettings, plan_reminders
 from edicalendar.storage.engine import Database, open_database
 from edicalendar.storage.state import upsert
 from edicalendar.storage.tables import (
@@ -26,6 +25,7 @@ from edicalendar.storage.tables import (
     meta,
     schema_migrations,
 )
+from support.builders import many_instances
 
 INDEX = "ix_deliveries_state_due_at"
 TABLES = (meta, feed_events, campaign_progress, deliveries)
@@ -63,7 +63,6 @@ def _indexes(database: Database) -> dict[str, list[str | None]]:
 def test_database_at_0001_upgrades_without_losing_rows(
     any_url: str,
     monkeypatch: pytest.MonkeyPatch,
-    generated_load: Callable[[int, list[str]], PlannerInput],
 ) -> None:
     """A 0001 database with rows gains the claim index and keeps every row, on both engines."""
     monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
@@ -71,7 +70,7 @@ def test_database_at_0001_upgrades_without_losing_rows(
     try:
         assert INDEX not in _indexes(old)
         window = (DUE - dt.timedelta(hours=1), DUE + dt.timedelta(hours=1))
-        planned = plan_reminders(generated_load(40, ["console"]), PlannerSettings(), *window)
+        planned = plan_reminders(many_instances(40, ["console"]), PlannerSettings(), *window)
         assert len(planned) == 40
         ledger = Ledger(old)
         ledger.sync(planned, *window, DUE - dt.timedelta(hours=1))

@@ -1,0 +1,22 @@
+"""Where things are in this checkout, for tests that start subprocesses or read shipped files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SRC = REPO_ROOT / "src"
+TESTS = REPO_ROOT / "tests"
+#: Installed by `npm ci --prefix tests/js` (scripts/test.sh): ical.js and axe-core.
+NODE_MODULES = TESTS / "js" / "node_modules"
+
+
+def bare_env() -> dict[str, str]:
+    """A minimal environment that runs this checkout's package and nothing from the caller's."""
+    return {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}
+
+
+def inherited_env(**extra: str) -> dict[str, str]:
+    """The caller's environment, running this checkout's package, with `extra` variables set."""
+    return {**os.environ, "PYTHONPATH": str(SRC), **extra}
