@@ -3,7 +3,7 @@
 A snapshot records every occurrence that each observance's rule and overrides give for each
 year 2000-2075 (instance, start, end, status, may_vary_days), one occurrence per line, so a
 change to a rule, an override or the date engine shows up as a small reviewable diff.
-`tests/core/test_snapshots.py` regenerates the snapshots in memory and compares.
+`tests/calendar/test_snapshots.py` regenerates the snapshots in memory and compares.
 
     PYTHONPATH=src python scripts/generate_snapshots.py            # rewrite tests/snapshots/
     PYTHONPATH=src python scripts/generate_snapshots.py --check    # exit 1 and show a diff

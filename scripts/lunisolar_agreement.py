@@ -3,7 +3,7 @@
 For every festival with a table, the astronomical rule is run for each year the table covers
 (within the engine's supported years) and compared day for day. The result goes to
 `docs/lunisolar-agreement.md` (counts, percentages, and every miss with the almanac facts that
-explain it) and `tests/data/lunisolar/agreement-misses.csv` (the misses the tests accept).
+explain it) and `tests/calendar/data/lunisolar/agreement-misses.csv` (the misses the tests accept).
 
 Run from the repository root: `PYTHONPATH=src python scripts/lunisolar_agreement.py`.
 """
@@ -32,7 +32,7 @@ from edicalendar.model import LunisolarRule
 ROOT = Path(__file__).resolve().parent.parent
 LONDON = ZoneInfo("Europe/London")
 DOC = ROOT / "docs" / "lunisolar-agreement.md"
-MISSES_CSV = ROOT / "tests" / "data" / "lunisolar" / "agreement-misses.csv"
+MISSES_CSV = ROOT / "tests" / "calendar" / "data" / "lunisolar" / "agreement-misses.csv"
 
 #: Guru Gobind Singh's table is compared although it is not followed (see the festival's note).
 COMPARED_ONLY = {"guru_gobind_singh_gurpurab": TableRef("hindu", "GURU_GOBIND_SINGH_JAYANTI")}
@@ -58,7 +58,8 @@ NOTES: dict[tuple[str, int], str] = {
     "the day Navami holds at sunrise.",
     ("vaisakhi", 2013): "Ingress at 01:17 IST on 14 April. The table gives 13 April, as "
     "Punjab does when it counts the day from sunrise (Punjab kept 13 April for the pre-dawn "
-    "ingresses of 2021 and 2025; see tests/data/lunisolar/vaisakhi.csv), but the table gives "
+    "ingresses of 2021 and 2025; see tests/calendar/data/lunisolar/vaisakhi.csv), but the "
+    "table gives "
     "the ingress date itself in 2005, 2009, 2017, 2021 and 2029 (ingress at 00:06, 00:35, "
     "02:02, 02:33 and 03:41 IST), so no single day rule reproduces it; the computed rule uses "
     "the civil date. The published UK date is 14 April every year and is not affected.",
@@ -306,7 +307,8 @@ def _london_diwali() -> list[str]:
         f"Computed with London's sunset and calendar day instead of New Delhi's, Diwali would "
         f"move in {len(differ)} of 76 years 2000-2075 ({listed}). In "
         f"{', '.join(map(str, kept))} Neasden Temple kept the Indian date "
-        "(tests/data/lunisolar/diwali.csv), so the engine publishes the Indian date for the UK.",
+        "(tests/calendar/data/lunisolar/diwali.csv), so the engine publishes the Indian date "
+        "for the UK.",
         "",
     ]
 
@@ -317,14 +319,14 @@ def _published_rows(filename: str) -> list[dict[str, str]]:
 
 
 def _cross_checks() -> list[str]:
-    """Agreement with the published dates in tests/data/lunisolar and with `lunardate`."""
+    """Agreement with the published dates in tests/calendar/data/lunisolar and with `lunardate`."""
     from lunardate import LunarDate
 
     lines = [
         "## Cross-checks against other sources",
         "",
-        "Published dates transcribed with their sources in `tests/data/lunisolar/*.csv` "
-        "(tested by `tests/test_lunisolar.py`). A row with a note records a documented "
+        "Published dates transcribed with their sources in `tests/calendar/data/lunisolar/*.csv` "
+        "(tested by `tests/calendar/test_lunisolar.py`). A row with a note records a documented "
         "difference of practice, within the festival's `may_vary_days`.",
         "",
         "| festival | source rows | years | same date | documented differences |",

@@ -15,8 +15,8 @@ import pytest
 from edicalendar.cli import main
 from edicalendar.reminders.ledger import Ledger
 from edicalendar.reminders.messages import Message
-from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
 from edicalendar.storage.engine import open_database
+from support.builders import make_reminder
 from support.paths import inherited_env
 from support.webhooks import Reply
 
@@ -122,16 +122,13 @@ def _fill(db: Path) -> None:
     database = open_database(f"sqlite:///{db}")
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     planned = [
-        ReminderOccurrence(
-            key=f"c{n}:lead-28:2026-01-01:staff",
-            kind=ReminderKind.LEAD_TIME,
-            campaign_id=f"c{n}",
-            rule="lead-28",
-            local_date=dt.date(2026, 1, 1),
-            destination="staff",
-            due_at=start,
-            not_after=start + dt.timedelta(days=400),
-            message=Message(f"Title {n}", "body " * 40),
+        make_reminder(
+            f"c{n}",
+            dt.date(2026, 1, 1),
+            "staff",
+            start,
+            start + dt.timedelta(days=400),
+            Message(f"Title {n}", "body " * 40),
         )
         for n in range(3000)
     ]
@@ -140,7 +137,7 @@ def _fill(db: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["middle", "truncate", "header"])
-def test_row27_corrupt_database_fails_closed_and_is_left_untouched(
+def test_corrupt_database_fails_closed_and_is_left_untouched(
     config: Path, webhook: Any, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Damaged SQLite file: exit 3, nothing sent, the message says how to restore, and the

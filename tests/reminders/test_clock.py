@@ -46,7 +46,7 @@ def test_reminder_due_while_the_clock_runs_goes_out_within_two_seconds(
     assert clock.last_successful_tick is not None
 
 
-def test_row35_a_failing_tick_is_logged_and_the_next_one_runs(
+def test_a_failing_tick_is_logged_and_the_next_one_runs(
     harness: Any, webhook: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The planner raising once does not stop the clock; the next tick sends as normal."""

@@ -92,7 +92,7 @@ ONE = [("iwd", "2026-03-08")]
 KEY = "iwd:lead-28:2026-02-08:slack"
 
 
-def test_row01_killed_after_request_before_record_resends_once_and_logs_duplicate(
+def test_killed_after_request_before_record_resends_once_and_logs_duplicate(
     driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """SIGKILL while Slack holds the request: after restart (+6 min) it is sent again, once,
@@ -114,7 +114,7 @@ def test_row01_killed_after_request_before_record_resends_once_and_logs_duplicat
     assert row.state is DeliveryState.SENT and row.attempts == 2
 
 
-def test_row02_killed_after_claim_before_request_sends_exactly_once(
+def test_killed_after_claim_before_request_sends_exactly_once(
     driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """SIGKILL right after the claim commits: nothing was sent; after restart, exactly one."""
@@ -129,7 +129,7 @@ def test_row02_killed_after_claim_before_request_sends_exactly_once(
     assert ledger_rows(db)[KEY].state is DeliveryState.SENT
 
 
-def test_row02_restart_inside_the_lease_waits_for_it(
+def test_restart_inside_the_lease_waits_for_it(
     driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """A restart before the lease runs out does not touch the claimed row (no early resend)."""
@@ -141,7 +141,7 @@ def test_row02_restart_inside_the_lease_waits_for_it(
     assert ledger_rows(db)[KEY].state is DeliveryState.SENDING
 
 
-def test_row04_two_processes_on_one_database_send_each_reminder_once(
+def test_two_processes_on_one_database_send_each_reminder_once(
     driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """Two senders ticking at once over one SQLite file: 25 reminders, 25 POSTs, no repeats."""
@@ -218,7 +218,7 @@ def write_config(tmp_path: Path, url: str | None = None, data_dir: Path | None =
     return config
 
 
-def test_row05_second_instance_on_the_same_database_refuses(
+def test_second_instance_on_the_same_database_refuses(
     driver: Driver, webhook: Any, tmp_path: Path
 ) -> None:
     """While one clock runs, a second clock and a `remind` both exit non-zero, naming the lock."""

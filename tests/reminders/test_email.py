@@ -102,7 +102,7 @@ def test_email_is_multipart_with_ics_publish_and_stable_message_id(
         "Pride\u2028Bcc: x@evil.example",
     ],
 )
-def test_row18_header_injection_is_stripped_and_the_message_still_goes(
+def test_header_injection_is_stripped_and_the_message_still_goes(
     harness: Any, smtp_factory: Any, title: str
 ) -> None:
     """CR/LF/controls/encoded words in campaign text never add a header or a recipient."""
@@ -133,7 +133,7 @@ def test_row18_header_injection_is_stripped_and_the_message_still_goes(
     assert not any(line.startswith(b"Bcc") for line in headers.split(b"\r\n"))
 
 
-def test_row19_smtp_451_at_data_is_retried_then_accepted(
+def test_smtp_451_at_data_is_retried_then_accepted(
     harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """451 at DATA: retry_wait with backoff; the next session succeeds (2 sessions)."""
@@ -152,7 +152,7 @@ def test_row19_smtp_451_at_data_is_retried_then_accepted(
     assert len(smtp.handler.sessions) == 2 and len(smtp.handler.messages) == 1
 
 
-def test_row19_smtp_421_on_connect_is_retried(harness: Any, clock: Any) -> None:
+def test_smtp_421_on_connect_is_retried(harness: Any, clock: Any) -> None:
     """A server that greets with 421 is transient: retry_wait, not dead."""
     with raw_smtp(b"421 4.3.2 service not available\r\n") as port:
         harness.instances = [make_instance(destinations=("mail",))]
@@ -163,7 +163,7 @@ def test_row19_smtp_421_on_connect_is_retried(harness: Any, clock: Any) -> None:
         assert row.state is DeliveryState.RETRY_WAIT and "421" in (row.last_error or "")
 
 
-def test_row20_one_refused_recipient_is_dead_others_accepted_none_lost(
+def test_one_refused_recipient_is_dead_and_the_others_get_the_mail(
     harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """550 for one recipient: the others get the mail, the refusal is recorded per recipient,
@@ -197,7 +197,7 @@ def test_row20_one_refused_recipient_is_dead_others_accepted_none_lost(
     assert len(smtp.handler.messages) == 2
 
 
-def test_row20_all_recipients_refused_permanently_is_dead(harness: Any, smtp_factory: Any) -> None:
+def test_all_recipients_refused_permanently_is_dead(harness: Any, smtp_factory: Any) -> None:
     """Every recipient 550: the row is dead with the codes, and an alert is raised."""
     smtp = smtp_factory()
     for address in TO:
@@ -210,7 +210,7 @@ def test_row20_all_recipients_refused_permanently_is_dead(harness: Any, smtp_fac
     assert summary.alerts
 
 
-def test_row21_auth_failure_stops_all_email_after_one_attempt(
+def test_auth_failure_stops_all_email_after_one_attempt(
     harness: Any,
     smtp_factory: Any,
     webhook: Any,
@@ -268,7 +268,7 @@ def _trust(harness: Any, self_signed: Any) -> None:
     harness.ca_file = self_signed.cert
 
 
-def test_row22_no_starttls_offered_refuses_to_send_credentials(
+def test_no_starttls_offered_refuses_to_send_credentials(
     harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """A server without STARTTLS gets no AUTH and no mail; email halts (no retry storm)."""
@@ -284,7 +284,7 @@ def test_row22_no_starttls_offered_refuses_to_send_credentials(
     assert any("STARTTLS" in a for a in summary.alerts)
 
 
-def test_row22_untrusted_certificate_is_a_halt_without_auth(
+def test_untrusted_certificate_halts_email_without_auth(
     harness: Any, smtp_factory: Any, clock: Any
 ) -> None:
     """A self-signed certificate not in the trust store: no AUTH, no mail, one alert."""
@@ -299,7 +299,7 @@ def test_row22_untrusted_certificate_is_a_halt_without_auth(
 
 
 @pytest.mark.parametrize("mode", ["starttls", "tls"])
-def test_row22_trusted_tls_with_auth_delivers(harness: Any, smtp_factory: Any, mode: str) -> None:
+def test_trusted_tls_with_auth_delivers(harness: Any, smtp_factory: Any, mode: str) -> None:
     """With the certificate trusted, STARTTLS (587-style) and implicit TLS (465) both work."""
     smtp = smtp_factory(starttls=mode == "starttls", tls=mode == "tls", password="pw")
     harness.instances = [make_instance(destinations=("mail",))]
@@ -310,7 +310,7 @@ def test_row22_trusted_tls_with_auth_delivers(harness: Any, smtp_factory: Any, m
     assert smtp.handler.auth_attempts == 1 and len(smtp.handler.messages) == 1
 
 
-def test_row23_server_that_never_replies_times_out(harness: Any) -> None:
+def test_smtp_server_that_never_replies_times_out(harness: Any) -> None:
     """Accept-then-hang: the 1 s client timeout fires, the row waits to retry, no hang."""
     with raw_smtp(None) as port:
         harness.instances = [make_instance(destinations=("mail",))]
@@ -322,7 +322,7 @@ def test_row23_server_that_never_replies_times_out(harness: Any) -> None:
         assert row.state is DeliveryState.RETRY_WAIT
 
 
-def test_row39_unicode_reaches_slack_teams_and_email_intact(
+def test_unicode_reaches_slack_teams_and_email_intact(
     harness: Any, smtp_factory: Any, webhook_factory: Any
 ) -> None:
     """Emoji, Welsh, Arabic and Hebrew arrive byte-for-byte in all three channels."""

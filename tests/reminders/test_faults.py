@@ -22,7 +22,7 @@ SLACK = {"slack": {"kind": "slack", "url_env": "SLACK_URL", "rate_per_second": 1
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_row30_failed_write_after_send_stops_sending_and_resends_once_after_recovery(
+def test_failed_write_after_send_stops_sending_and_resends_once_after_recovery(
     harness: Any,
     webhook: Any,
     clock: Any,
@@ -60,7 +60,7 @@ def test_row30_failed_write_after_send_stops_sending_and_resends_once_after_reco
 
 
 @pytest.mark.slow
-def test_row29_database_locked_beyond_busy_timeout_skips_the_tick_without_loss(
+def test_database_locked_beyond_busy_timeout_skips_the_tick_without_loss(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """Another writer holds an exclusive lock past the 5 s busy timeout: the tick fails with a
@@ -82,7 +82,7 @@ def test_row29_database_locked_beyond_busy_timeout_skips_the_tick_without_loss(
     assert webhook.keys() == ["iwd:lead-28:2026-02-08:slack"]
 
 
-def test_row37_unknown_time_zone_is_a_clean_config_error(harness: Any, webhook: Any) -> None:
+def test_unknown_time_zone_is_a_clean_config_error(harness: Any, webhook: Any) -> None:
     """A zone that cannot be loaded stops start-up with a message naming the setting."""
     with pytest.raises(ConfigError, match=r"reminders\.timezone.*Europe/Atlantis"):
         harness.dispatcher(
@@ -90,7 +90,7 @@ def test_row37_unknown_time_zone_is_a_clean_config_error(harness: Any, webhook: 
         )
 
 
-def test_row37_timezone_loads_from_the_tzdata_package_without_system_zoneinfo(
+def test_timezone_loads_from_the_tzdata_package_without_system_zoneinfo(
     tmp_path: Path,
 ) -> None:
     """With the system zone folder hidden (PYTHONTZPATH empty), Europe/London still loads from

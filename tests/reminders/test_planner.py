@@ -51,7 +51,7 @@ def one_rule(day: dt.date, at: dt.time) -> PlannerInput:
 
 
 @pytest.mark.parametrize("day", SPRING)
-def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(day: dt.date) -> None:
+def test_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(day: dt.date) -> None:
     """A 01:30 reminder on the spring-forward Sunday goes at 02:30 BST; 09:00 stays 09:00 BST."""
     start, end = whole_year(day.year)
     night = plan_reminders(one_rule(day, dt.time(1, 30)), PlannerSettings(), start, end)
@@ -62,7 +62,7 @@ def test_row10_spring_forward_0130_moves_to_0230_bst_and_0900_stays_0900(day: dt
 
 
 @pytest.mark.parametrize("day", AUTUMN)
-def test_row11_fall_back_0130_resolves_once_to_first_bst(day: dt.date) -> None:
+def test_fall_back_0130_resolves_once_to_the_first_bst(day: dt.date) -> None:
     """The ambiguous 01:30 on the fall-back Sunday is planned once, at the first (BST) 01:30."""
     start, end = whole_year(day.year)
     night = plan_reminders(one_rule(day, dt.time(1, 30)), PlannerSettings(), start, end)
@@ -74,7 +74,7 @@ def test_row11_fall_back_0130_resolves_once_to_first_bst(day: dt.date) -> None:
 
 @pytest.mark.parametrize("change", SPRING + AUTUMN)
 @pytest.mark.parametrize("after", [1, 7, 14])
-def test_row12_lead_times_across_a_dst_change_keep_0900_local(change: dt.date, after: int) -> None:
+def test_lead_times_across_a_dst_change_keep_0900_local(change: dt.date, after: int) -> None:
     """T-28/T-7/T-1 reminders for events 1-14 days after a change are at 09:00 local time."""
     event = change + dt.timedelta(days=after)
     instance = make_instance("x", start=event, lead_times=(28, 7, 1))
@@ -89,7 +89,7 @@ def test_row12_lead_times_across_a_dst_change_keep_0900_local(change: dt.date, a
         assert reminder.key == f"x:lead-{days}:{local.date().isoformat()}:slack"
 
 
-def test_row12_four_weeks_before_20_april_is_23_march_0900_gmt() -> None:
+def test_four_weeks_before_20_april_is_23_march_0900_gmt() -> None:
     """Event 20 Apr 2026, reminder 23 Mar (before the 29 Mar change): 09:00 GMT = 09:00 UTC."""
     instance = make_instance("x", start=dt.date(2026, 4, 20), lead_times=(28,))
     planned = plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2026))

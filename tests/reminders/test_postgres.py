@@ -11,9 +11,9 @@ import pytest
 
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.reminders.messages import Message
-from edicalendar.reminders.planner import ReminderKind, ReminderOccurrence
+from edicalendar.reminders.planner import ReminderOccurrence
 from edicalendar.storage.engine import open_database
-from support.builders import make_instance
+from support.builders import make_instance, make_reminder
 
 pytestmark = pytest.mark.postgres
 NOW = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
@@ -22,16 +22,13 @@ NOW = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
 def reminders(count: int) -> list[ReminderOccurrence]:
     due = NOW.replace(second=0)
     return [
-        ReminderOccurrence(
-            key=f"c{n:03d}:lead-28:2026-02-08:slack",
-            kind=ReminderKind.LEAD_TIME,
-            campaign_id=f"c{n:03d}",
-            rule="lead-28",
-            local_date=dt.date(2026, 2, 8),
-            destination="slack",
-            due_at=due,
-            not_after=due + dt.timedelta(hours=72),
-            message=Message(f"Reminder {n}", "body"),
+        make_reminder(
+            f"c{n:03d}",
+            dt.date(2026, 2, 8),
+            "slack",
+            due,
+            due + dt.timedelta(hours=72),
+            Message(f"Reminder {n}", "body"),
         )
         for n in range(count)
     ]

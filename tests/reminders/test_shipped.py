@@ -94,7 +94,7 @@ lead_time_destinations = ["staff"]
 """
 
 
-def test_row13_invalid_campaign_file_is_left_out_and_the_others_still_send(
+def test_invalid_campaign_file_is_left_out_and_the_others_still_send(
     tmp_path: Path,
     webhook: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -120,7 +120,7 @@ def test_row13_invalid_campaign_file_is_left_out_and_the_others_still_send(
     assert "bad.toml:" in capsys.readouterr().err
 
 
-def test_row14_duplicate_campaign_ids_schedule_neither(
+def test_duplicate_campaign_ids_schedule_neither(
     tmp_path: Path,
     webhook: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -141,7 +141,7 @@ def test_row14_duplicate_campaign_ids_schedule_neither(
     assert webhook.requests == []
 
 
-def test_row17_ten_megabyte_campaign_file_is_refused_and_others_still_send(
+def test_ten_megabyte_campaign_file_is_refused_and_others_still_send(
     tmp_path: Path,
     webhook: Any,
     monkeypatch: pytest.MonkeyPatch,

@@ -47,7 +47,7 @@ def test_sends_a_due_reminder_once_across_repeated_ticks(harness: Any, webhook: 
     assert states(dispatcher) == {"iwd:lead-28:2026-02-08:slack": "sent"}
 
 
-def test_row03_restart_after_three_days_sends_in_grace_and_expires_the_rest(
+def test_restart_after_three_days_sends_in_grace_and_expires_the_rest(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """After 3 days down: reminders still in grace go once; started-event ones expire."""
@@ -77,7 +77,7 @@ def test_row03_restart_after_three_days_sends_in_grace_and_expires_the_rest(
     assert summary.expired == 2 and summary.sent == 2
 
 
-def test_row04_planning_twice_and_clock_back_one_hour_makes_no_duplicates(
+def test_planning_twice_and_moving_the_clock_back_make_no_duplicates(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """Two ticks at the same instant, then the clock moved back 1 h: one row, one POST."""
@@ -93,7 +93,7 @@ def test_row04_planning_twice_and_clock_back_one_hour_makes_no_duplicates(
     assert len(Ledger(dispatcher.database).deliveries()) == 1
 
 
-def test_row06_slack_429_retry_after_is_honoured(harness: Any, webhook: Any, clock: Any) -> None:
+def test_slack_429_retry_after_is_honoured(harness: Any, webhook: Any, clock: Any) -> None:
     """429 with Retry-After: 7 waits at least 7 s; nothing is sent at +6 s; sent at +8 s."""
     harness.instances = [make_instance()]
     webhook.queue(Reply(429, b"rate_limited", {"Retry-After": "7"}))
@@ -129,7 +129,7 @@ def _run_until_final(dispatcher: Any, clock: Any, limit: int = 20) -> list[dt.da
 
 
 @pytest.mark.parametrize("failure", ["503", "refused", "timeout"])
-def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
+def test_transient_failures_back_off_with_full_jitter_then_dead(
     harness: Any,
     webhook_factory: Any,
     clock: Any,
@@ -165,9 +165,7 @@ def test_row07_transient_failures_back_off_with_full_jitter_then_dead(
         assert len(fake.requests) == tries
 
 
-def test_row07_backoff_is_reproducible_with_a_seeded_rng(
-    harness: Any, webhook: Any, clock: Any
-) -> None:
+def test_backoff_is_reproducible_with_a_seeded_rng(harness: Any, webhook: Any, clock: Any) -> None:
     """The same seed gives the same retry schedule (the jitter is not hidden randomness)."""
     import random
 
@@ -188,7 +186,7 @@ def test_row07_backoff_is_reproducible_with_a_seeded_rng(
         (410, b"channel_is_archived"),
     ],
 )
-def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
+def test_slack_config_errors_skip_without_retry_and_alert_once(
     harness: Any, webhook_factory: Any, status: int, body: bytes
 ) -> None:
     """403/404/410: one request per row, skipped_config, one alert; Teams unaffected."""
@@ -220,7 +218,7 @@ def test_row08_slack_config_errors_skip_without_retry_and_alert_once(
 
 
 @pytest.mark.parametrize("body", [b"invalid_payload", b"no_text", b"invalid_blocks"])
-def test_row09_slack_400_is_our_bug_dead_with_alert_no_retry(
+def test_slack_400_is_dead_with_an_alert_and_no_retry(
     harness: Any, webhook: Any, clock: Any, body: bytes
 ) -> None:
     """400: dead at once, the alert quotes Slack's body, and no retry ever follows."""
@@ -235,7 +233,7 @@ def test_row09_slack_400_is_our_bug_dead_with_alert_no_retry(
     assert any(body.decode() in alert for alert in summary.alerts)
 
 
-def test_row09_slack_payload_always_has_text_fallback() -> None:
+def test_slack_payload_always_has_a_text_fallback() -> None:
     """Every Slack payload carries a non-empty `text`, even for an empty body."""
     for message in (Message("Title", ""), Message("", "body only"), Message("T", "x" * 50_000)):
         payload = slack_payload(message, "k")
@@ -252,9 +250,7 @@ def _night_rule(day: dt.date) -> Any:
     return make_instance("dst", start=day, lead_times=(), rules=(rule,))
 
 
-def test_row10_spring_forward_tick_sends_once_at_0230_bst(
-    harness: Any, webhook: Any, clock: Any
-) -> None:
+def test_spring_forward_tick_sends_once_at_0230_bst(harness: Any, webhook: Any, clock: Any) -> None:
     """01:30 on 29 Mar 2026 does not exist; it goes once, at 01:30 UTC (02:30 BST)."""
     harness.instances = [_night_rule(dt.date(2026, 3, 29))]
     dispatcher = slack_dispatcher(harness, webhook)
@@ -270,7 +266,7 @@ def test_row10_spring_forward_tick_sends_once_at_0230_bst(
     assert counts == [0, 1, 1]
 
 
-def test_row11_fall_back_tick_sends_once_at_first_0130(
+def test_fall_back_tick_sends_once_at_the_first_0130(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """01:30 on 25 Oct 2026 happens twice; the reminder goes once, at the first (BST)."""
@@ -284,7 +280,7 @@ def test_row11_fall_back_tick_sends_once_at_first_0130(
     assert counts == [1, 1]
 
 
-def test_row15_campaign_moved_cancels_pending_and_plans_new_keys(
+def test_campaign_moved_cancels_pending_and_plans_new_keys(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """IWD moved 8 to 9 Mar: the sent row stays, pending rows are superseded, new keys appear,
@@ -316,7 +312,7 @@ def test_row15_campaign_moved_cancels_pending_and_plans_new_keys(
     assert len(webhook.requests) == 1
 
 
-def test_row16_campaign_deleted_cancels_pending_as_removed(
+def test_campaign_deleted_cancels_pending_as_removed(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A removed campaign's pending rows become skipped_config: campaign removed; no send."""
@@ -333,7 +329,7 @@ def test_row16_campaign_deleted_cancels_pending_as_removed(
     assert len(webhook.requests) == 1
 
 
-def test_row17_ten_megabyte_description_is_truncated_per_channel(
+def test_ten_megabyte_description_is_truncated_per_channel(
     harness: Any, webhook_factory: Any
 ) -> None:
     """A 10 MB summary: Slack sections <= 3,000 chars (<= 12,000 total); Teams card < 28 KB."""
@@ -357,9 +353,7 @@ def test_row17_ten_megabyte_description_is_truncated_per_channel(
     assert len(teams.requests[0].body) <= 25_000
 
 
-def test_row17_413_from_the_service_is_dead_without_retry(
-    harness: Any, webhook: Any, clock: Any
-) -> None:
+def test_413_from_the_service_is_dead_without_retry(harness: Any, webhook: Any, clock: Any) -> None:
     """A 413 (too large) is permanent: dead, one request."""
     harness.instances = [make_instance()]
     webhook.queue(Reply(413, b"too large"))
@@ -374,7 +368,7 @@ def test_row17_413_from_the_service_is_dead_without_retry(
 TEAMS = {"teams": {"kind": "teams", "url_env": "TEAMS_URL", "rate_per_second": 0}}
 
 
-def test_row24_teams_202_empty_body_is_recorded_accepted(harness: Any, webhook: Any) -> None:
+def test_teams_202_with_an_empty_body_is_recorded_accepted(harness: Any, webhook: Any) -> None:
     """A Workflows 202 with no body is `accepted` (no delivery confirmation), not `sent`."""
     webhook.default = Reply(202, b"")
     harness.instances = [make_instance(destinations=("teams",))]
@@ -396,7 +390,7 @@ def test_row24_teams_202_empty_body_is_recorded_accepted(harness: Any, webhook: 
         "https://outlook.office.com/webhook/abc@def/IncomingWebhook/123/456",
     ],
 )
-def test_row25_legacy_teams_connector_url_is_rejected_with_migration_hint(url: str) -> None:
+def test_legacy_teams_connector_url_is_rejected_with_a_migration_hint(url: str) -> None:
     """Office 365 connector URLs fail at config load, naming Workflows, and never leak."""
     settings = Settings.model_validate({"destinations": TEAMS})
     with pytest.raises(ConfigError) as caught:
@@ -406,7 +400,7 @@ def test_row25_legacy_teams_connector_url_is_rejected_with_migration_hint(url: s
     assert "IncomingWebhook/123" not in text
 
 
-def test_row25_workflows_url_is_accepted() -> None:
+def test_teams_workflows_url_is_accepted() -> None:
     """A Power Automate Workflows URL builds a Teams channel."""
     settings = Settings.model_validate({"destinations": TEAMS})
     url = (
@@ -426,7 +420,7 @@ def test_row25_workflows_url_is_accepted() -> None:
         (400, "dead", True),
     ],
 )
-def test_row26_teams_error_classes(
+def test_teams_429_and_5xx_retry_404_skips_and_400_is_dead(
     harness: Any, webhook: Any, status: int, expected: str, alert: bool
 ) -> None:
     """Teams 429/5xx retry; 404 (flow deleted) is skipped_config + alert; 400 is dead + alert."""
@@ -438,7 +432,7 @@ def test_row26_teams_error_classes(
     assert bool(summary.alerts) is alert
 
 
-def test_row28_new_database_mid_season_sends_only_inside_grace(
+def test_new_database_mid_season_sends_only_inside_grace(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
     """A fresh ledger plans from now - 72 h only: months of history are never replayed."""
@@ -458,9 +452,7 @@ def test_row28_new_database_mid_season_sends_only_inside_grace(
     assert earliest >= clock() - dt.timedelta(hours=72)
 
 
-def test_row31_clock_jump_forward_two_days_is_catch_up(
-    harness: Any, webhook: Any, clock: Any
-) -> None:
+def test_clock_jump_forward_two_days_is_catch_up(harness: Any, webhook: Any, clock: Any) -> None:
     """A 2-day forward jump while running behaves like downtime: catch-up in grace, once."""
     harness.instances = [
         make_instance("a", start=dt.date(2026, 3, 9)),
@@ -475,7 +467,7 @@ def test_row31_clock_jump_forward_two_days_is_catch_up(
     assert sorted(webhook.keys()) == ["a:lead-28:2026-02-09:slack", "b:lead-28:2026-02-10:slack"]
 
 
-def test_row34_secrets_never_reach_logs_errors_or_alerts(
+def test_secrets_never_reach_logs_errors_or_alerts(
     harness: Any, webhook_factory: Any, caplog: pytest.LogCaptureFixture, clock: Any
 ) -> None:
     """Webhook paths and tokens are redacted from logs, ledger errors and alerts."""
@@ -502,7 +494,7 @@ def test_row34_secrets_never_reach_logs_errors_or_alerts(
     assert summary.alerts
 
 
-def test_row33_burst_respects_the_destination_rate(harness: Any, webhook: Any) -> None:
+def test_burst_respects_the_destination_rate(harness: Any, webhook: Any) -> None:
     """30 reminders due together go out no faster than the configured rate (no 429)."""
     rate = 20.0
     level = {"water": 0.0, "at": 0.0}
@@ -526,7 +518,7 @@ def test_row33_burst_respects_the_destination_rate(harness: Any, webhook: Any) -
     assert summary.sent == 30 and summary.retrying == 0
 
 
-def test_row40_one_broken_destination_does_not_hold_up_the_others(
+def test_one_broken_destination_does_not_hold_up_the_others(
     harness: Any, webhook_factory: Any, smtp_factory: Any
 ) -> None:
     """Slack OK, Teams 404, SMTP OK: two delivered, one skipped_config, one alert."""

@@ -2,7 +2,8 @@
 
 `make_occurrence` is one dated observance; `make_instance` is a campaign rolled onto one
 occurrence, with its tasks, assets, lead times and rules; `many_instances` is a planner input
-of `count` one-reminder campaigns on one day, the load the worker and migration tests use.
+of `count` one-reminder campaigns on one day, the load the worker and migration tests use;
+`make_reminder` is one planned 28-day lead-time reminder, for filling a ledger directly.
 Defaults describe International Women's Day 2026 (8 March, a fixed date).
 """
 
@@ -25,7 +26,8 @@ from edicalendar.model import (
     Status,
     Task,
 )
-from edicalendar.reminders.planner import PlannerInput
+from edicalendar.reminders.messages import Message
+from edicalendar.reminders.planner import PlannerInput, ReminderKind, ReminderOccurrence
 
 #: (id, name, due date, done, owner)
 TaskSpec = tuple[str, str, dt.date, bool, str | None]
@@ -157,4 +159,26 @@ def many_instances(count: int, destinations: list[str]) -> PlannerInput:
             )
             for index in range(count)
         )
+    )
+
+
+def make_reminder(
+    campaign_id: str,
+    local_date: dt.date,
+    destination: str,
+    due_at: dt.datetime,
+    not_after: dt.datetime,
+    message: Message,
+) -> ReminderOccurrence:
+    """A planned 28-day lead-time reminder, keyed `campaign:lead-28:local-date:destination`."""
+    return ReminderOccurrence(
+        key=f"{campaign_id}:lead-28:{local_date.isoformat()}:{destination}",
+        kind=ReminderKind.LEAD_TIME,
+        campaign_id=campaign_id,
+        rule="lead-28",
+        local_date=local_date,
+        destination=destination,
+        due_at=due_at,
+        not_after=not_after,
+        message=message,
     )
