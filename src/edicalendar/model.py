@@ -156,6 +156,33 @@ class LunisolarRule:
     festival: str
 
 
+@dataclass(frozen=True, slots=True)
+class SolarTermRule:
+    """An equinox or solstice, on the day a tradition reckons it (Persian Nowruz, Yule)."""
+
+    term: str
+    place: str = "london"
+    day_starts: str = "midnight"
+
+
+@dataclass(frozen=True, slots=True)
+class BadiRule:
+    """A Badí' (Bahá'í) calendar date, or one of the Twin Holy Days (`holy_day`)."""
+
+    month: str | None = None
+    day: int = 1
+    holy_day: str | None = None
+    whole_month: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TibetanRule:
+    """A day of the Tibetan (Phugpa) lunisolar year; month 1 day 1 is Losar."""
+
+    month: int = 1
+    day: int = 1
+
+
 Rule = (
     FixedRule
     | SpanRule
@@ -166,7 +193,20 @@ Rule = (
     | HijriRule
     | HebrewRule
     | LunisolarRule
+    | SolarTermRule
+    | BadiRule
+    | TibetanRule
 )
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeDate:
+    """The dates another convention (community, authority or almanac) gives for an occurrence."""
+
+    convention: str
+    label: str
+    start: dt.date
+    end: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +219,55 @@ class RuleDate:
     may_vary_days: int = 0
     #: Where the date came from, e.g. "umm-al-qura", "holidays-table", "astronomical".
     method: str = "rule"
+    #: The convention this date follows (e.g. "umm-al-qura"), when traditions differ.
+    convention: str | None = None
+    convention_label: str | None = None
+    #: What the other conventions give for the same occurrence.
+    alternatives: tuple[AlternativeDate, ...] = ()
+    #: Why the date is what it is when that is not obvious (moved off Shabbat, near a boundary).
+    note: str | None = None
+    #: A published table the date was taken from (e.g. the Bahá'í World Centre's).
+    source: str | None = None
 
 
 # --- observances ----------------------------------------------------------------------------
+
+
+class SourceSupport(StrEnum):
+    """What a source is cited for."""
+
+    #: The date rule (how the dates are worked out every year).
+    RULE = "rule"
+    #: The dates of particular years.
+    DATES = "dates"
+    #: A year's theme.
+    THEME = "theme"
+    #: The year the observance began (`since`).
+    SINCE = "since"
+    #: What the observance is (description, history).
+    ABOUT = "about"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source an observance cites and what it supports (`supports` None: not said)."""
+
+    url: str
+    supports: tuple[SourceSupport, ...] = ()
+    #: The years a `dates` or `theme` source covers, when it says.
+    years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedShift:
+    """Days people keep instead of the calendar date when it falls on certain weekdays.
+
+    `moves` pairs a weekday with the days to move (Yom HaShoah: Friday -1, Sunday +1); `reason`
+    says why, for the note each moved occurrence carries.
+    """
+
+    moves: tuple[tuple[Weekday, int], ...]
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +305,12 @@ class Observance:
     guidance: str | None = None
     tradition: str | None = None
     years: dict[str, YearOverride] = field(default_factory=dict)
+    #: The first year the observance was held; no occurrences are given before it.
+    since: int | None = None
+    #: The days people keep when the calendar date falls next to a rest day, and why.
+    observed: ObservedShift | None = None
+    #: `sources` with what each supports (a plain string in the data supports nothing said).
+    source_refs: tuple[Source, ...] = ()
     #: Where this observance is defined, for messages: path and line of its table.
     path: str = ""
     line: int | None = None
@@ -249,6 +341,12 @@ class Occurrence:
     rest_from_work: bool = False
     guidance: str | None = None
     method: str = "rule"
+    #: The convention the dates follow where communities differ, and what the others give.
+    convention: str | None = None
+    convention_label: str | None = None
+    alternatives: tuple[AlternativeDate, ...] = ()
+    #: Why the dates are what they are, when that is not obvious (e.g. moved off Shabbat).
+    note: str | None = None
 
     @property
     def days(self) -> int:

@@ -12,7 +12,7 @@ import calendar as gregorian_calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from edicalendar import model
+from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
+from edicalendar.calendar.conventions import Conventions
 from edicalendar.errors import CatalogError, Problem
 from edicalendar.tomlsource import TomlSource
 
@@ -189,6 +191,68 @@ class LunisolarRuleIn(_Strict):
         return value
 
 
+class SolarTermRuleIn(_Strict):
+    kind: Literal["solar_term"]
+    term: str
+    place: str = "london"
+    day_starts: str = "midnight"
+
+    @field_validator("term")
+    @classmethod
+    def _term(cls, value: Any) -> str:
+        from edicalendar.calendar.rules.solar_terms import Term
+
+        return _member(Term, value, "solar term").value
+
+    @field_validator("place")
+    @classmethod
+    def _place(cls, value: Any) -> str:
+        from edicalendar.calendar.rules.solar_terms import Place
+
+        return _member(Place, value, "place").value
+
+    @field_validator("day_starts")
+    @classmethod
+    def _day_starts(cls, value: Any) -> str:
+        from edicalendar.calendar.rules.solar_terms import DayStart
+
+        return _member(DayStart, value, "day start").value
+
+
+class BadiRuleIn(_Strict):
+    kind: Literal["badi"]
+    month: str | None = None
+    day: Annotated[int, Field(ge=1, le=19)] = 1
+    holy_day: str | None = None
+    whole_month: bool = False
+
+    @model_validator(mode="after")
+    def _valid(self) -> BadiRuleIn:
+        from edicalendar.calendar.rules.badi import AYYAM_I_HA, MONTH_NAMES, TWIN_HOLY_DAYS
+
+        if (self.month is None) == (self.holy_day is None):
+            raise ValueError("give either `month` (and `day`) or `holy_day`")
+        if self.holy_day is not None and self.holy_day not in TWIN_HOLY_DAYS:
+            raise ValueError(
+                f"unknown holy day {self.holy_day!r}; use one of: {', '.join(TWIN_HOLY_DAYS)}"
+            )
+        if self.month is not None and self.month not in MONTH_NAMES:
+            raise ValueError(
+                f"unknown Badí' month {self.month!r}; use one of: {', '.join(MONTH_NAMES)}"
+            )
+        if self.month == AYYAM_I_HA and self.day > 4:
+            raise ValueError("Ayyám-i-Há has four days (five in some years); use day 1-4")
+        if self.whole_month and self.day != 1:
+            raise ValueError("`whole_month` covers the month from its first day; leave out `day`")
+        return self
+
+
+class TibetanRuleIn(_Strict):
+    kind: Literal["tibetan"]
+    month: Annotated[int, Field(ge=1, le=12)] = 1
+    day: Annotated[int, Field(ge=1, le=30)] = 1
+
+
 RuleIn = Annotated[
     FixedRuleIn
     | SpanRuleIn
@@ -198,9 +262,54 @@ RuleIn = Annotated[
     | RRuleRuleIn
     | HijriRuleIn
     | HebrewRuleIn
-    | LunisolarRuleIn,
+    | LunisolarRuleIn
+    | SolarTermRuleIn
+    | BadiRuleIn
+    | TibetanRuleIn,
     Field(discriminator="kind"),
 ]
+
+#: What a `sources` entry may say it supports: a word, optionally followed by years
+#: ("dates 2024", "theme 2025", "dates 2019-2025").
+SUPPORTS = re.compile(r"^(rule|dates|theme|since|about)(?: (\d{4})(?:-(\d{4}))?)?$")
+
+
+class SourceIn(_Strict):
+    url: Annotated[str, Field(min_length=1)]
+    supports: str | list[str]
+
+    @field_validator("supports")
+    @classmethod
+    def _supports(cls, value: str | list[str]) -> str | list[str]:
+        for item in [value] if isinstance(value, str) else value:
+            if not SUPPORTS.match(item):
+                raise ValueError(
+                    f"supports {item!r} is not one of: rule, dates, theme, since, about "
+                    '(optionally with years, e.g. "dates 2025" or "dates 2019-2025")'
+                )
+        return value
+
+
+_WEEKDAYS = tuple(w.value for w in model.Weekday)
+
+
+class ObservedIn(_Strict):
+    """`observed = { fri = -1, sun = 1, reason = "..." }`: days kept instead of the date."""
+
+    mon: Annotated[int, Field(ge=-6, le=6)] | None = None
+    tue: Annotated[int, Field(ge=-6, le=6)] | None = None
+    wed: Annotated[int, Field(ge=-6, le=6)] | None = None
+    thu: Annotated[int, Field(ge=-6, le=6)] | None = None
+    fri: Annotated[int, Field(ge=-6, le=6)] | None = None
+    sat: Annotated[int, Field(ge=-6, le=6)] | None = None
+    sun: Annotated[int, Field(ge=-6, le=6)] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+    @model_validator(mode="after")
+    def _valid(self) -> ObservedIn:
+        if not any(getattr(self, day) for day in _WEEKDAYS):
+            raise ValueError("say which weekday moves, e.g. sat = 1 (Saturday to Sunday)")
+        return self
 
 
 class YearIn(_Strict):
@@ -230,7 +339,9 @@ class ObservanceIn(_Strict):
     rule: RuleIn
     description: Annotated[str, Field(min_length=1, max_length=2000)]
     url: str | None = None
-    sources: Annotated[list[str], Field(min_length=1)]
+    sources: Annotated[list[str | SourceIn], Field(min_length=1)]
+    since: Annotated[int, Field(ge=1, le=9998)] | None = None
+    observed: ObservedIn | None = None
     # At most a year, so an occurrence never reaches past the year after it starts (the
     # occurrence window looks back one year for spans that began earlier).
     duration_days: Annotated[int, Field(ge=1, le=366)] | None = None
@@ -260,8 +371,8 @@ class ObservanceIn(_Strict):
 
     @field_validator("sources")
     @classmethod
-    def _sources(cls, value: list[str]) -> list[str]:
-        if not all(s.strip() for s in value):
+    def _sources(cls, value: list[str | SourceIn]) -> list[str | SourceIn]:
+        if not all((s if isinstance(s, str) else s.url).strip() for s in value):
             raise ValueError("sources must not contain empty entries")
         return value
 
@@ -298,6 +409,13 @@ class Catalog:
 
     observances: Mapping[str, model.Observance]
     calendars: Mapping[str, CalendarInfo]
+    #: Which community's dates to show where traditions differ (from config; defaults stated
+    #: in :mod:`edicalendar.calendar.conventions`).
+    conventions: Conventions = DEFAULT_CONVENTIONS
+
+    def with_conventions(self, conventions: Conventions) -> Catalog:
+        """This catalog dating festivals by `conventions`."""
+        return replace(self, conventions=conventions)
 
     def get(self, observance_id: str) -> model.Observance | None:
         return self.observances.get(observance_id)
@@ -326,6 +444,12 @@ def _to_rule(rule: Any) -> model.Rule:
             return model.HebrewRule(rule.month, rule.day)
         case LunisolarRuleIn():
             return model.LunisolarRule(rule.festival)
+        case SolarTermRuleIn():
+            return model.SolarTermRule(rule.term, rule.place, rule.day_starts)
+        case BadiRuleIn():
+            return model.BadiRule(rule.month, rule.day, rule.holy_day, rule.whole_month)
+        case TibetanRuleIn():
+            return model.TibetanRule(rule.month, rule.day)
     raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
 
 
@@ -360,7 +484,35 @@ _RULE_KINDS = {
     "hijri",
     "hebrew",
     "lunisolar",
+    "solar_term",
+    "badi",
+    "tibetan",
 }
+
+
+def _source_ref(entry: str | SourceIn) -> model.Source:
+    if isinstance(entry, str):
+        return model.Source(entry)
+    supports: list[model.SourceSupport] = []
+    years: list[int] = []
+    for item in [entry.supports] if isinstance(entry.supports, str) else entry.supports:
+        match = SUPPORTS.match(item)
+        assert match is not None  # checked by SourceIn
+        supports.append(model.SourceSupport(match.group(1)))
+        if match.group(2):
+            first = int(match.group(2))
+            last = int(match.group(3) or first)
+            years.extend(range(first, last + 1))
+    return model.Source(entry.url, tuple(dict.fromkeys(supports)), tuple(sorted(set(years))))
+
+
+def _observed(entry: ObservedIn | None) -> model.ObservedShift | None:
+    if entry is None:
+        return None
+    moves = tuple(
+        (model.Weekday(day), getattr(entry, day)) for day in _WEEKDAYS if getattr(entry, day)
+    )
+    return model.ObservedShift(moves=moves, reason=entry.reason)
 
 
 def _observance(
@@ -373,7 +525,10 @@ def _observance(
         rule=_to_rule(entry.rule),
         description=entry.description,
         url=entry.url,
-        sources=tuple(entry.sources),
+        sources=tuple(s if isinstance(s, str) else s.url for s in entry.sources),
+        source_refs=tuple(_source_ref(s) for s in entry.sources),
+        since=entry.since,
+        observed=_observed(entry.observed),
         calendar=calendar_name,
         duration_days=entry.duration_days,
         begins_evening_before=entry.begins_evening_before,

@@ -3,8 +3,11 @@
 For each observance and each year that could touch the window, the rule gives dates; a per-year
 override then replaces them with organiser-announced dates (status `confirmed`), adds that
 year's theme and link, or cancels the year. Rule dates of observances whose organiser announces
-dates yearly become `provisional`. Years a rule cannot compute are skipped with a warning that
-names the observance and the supported range, never silently.
+dates yearly become `provisional`. Where the calendar date falls on a weekday the community
+avoids (Yom HaShoah next to Shabbat), the occurrence moves to the day people keep and its note
+says why. Years before an observance's `since` have no occurrence, and years a rule cannot
+compute are skipped with a warning that names the observance and the supported range; both are
+listed in :attr:`Expansion.skipped`, never silently dropped.
 """
 
 from __future__ import annotations
@@ -15,14 +18,36 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.conventions import DEFAULT, Conventions
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.calendar.rules import dates_for_year
 from edicalendar.errors import UnsupportedYearError
-from edicalendar.model import Category, Observance, Occurrence, Rule, RuleDate, Status
+from edicalendar.model import (
+    AlternativeDate,
+    Category,
+    Observance,
+    ObservedShift,
+    Occurrence,
+    Rule,
+    RuleDate,
+    Status,
+)
 
 #: The longest span any rule can produce, so windows look back far enough for spans that began
 #: in an earlier year (a whole Hijri month crossing New Year, an announced Nov-Dec month).
 _LOOKBACK_YEARS = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A year of an observance in the window that has no occurrence, and why."""
+
+    observance_id: str
+    name: str
+    year: int
+    #: "before_since" (the observance had not begun) or "not_computable" (outside the rule's range).
+    reason: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -31,13 +56,44 @@ class Expansion:
 
     occurrences: list[Occurrence]
     warnings: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 @lru_cache(maxsize=65_536)
 def _rule_dates(
-    rule: Rule, year: int, duration_days: int | None, subject: str
+    rule: Rule, year: int, duration_days: int | None, subject: str, conventions: Conventions
 ) -> tuple[RuleDate, ...]:
-    return tuple(dates_for_year(rule, year, duration_days, subject))
+    return tuple(dates_for_year(rule, year, duration_days, subject, conventions))
+
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _observed(rule_date: RuleDate, shift: ObservedShift | None) -> RuleDate:
+    """`rule_date` moved to the day people keep, with a note saying why, when `shift` applies."""
+    if shift is None:
+        return rule_date
+    moves = {weekday.number: days for weekday, days in shift.moves}
+    days = moves.get(rule_date.start.weekday())
+    if not days:
+        return rule_date
+    delta = dt.timedelta(days=days)
+    start, end = rule_date.start + delta, rule_date.end + delta
+    note = (
+        f"The date falls on {_WEEKDAY_NAMES[rule_date.start.weekday()]} "
+        f"{rule_date.start:%-d %B %Y}; it is kept on {_WEEKDAY_NAMES[start.weekday()]} "
+        f"{start:%-d %B %Y}: {shift.reason}"
+    )
+    calendar_date = AlternativeDate(
+        "calendar-date", "the calendar date itself", rule_date.start, rule_date.end
+    )
+    return replace(
+        rule_date,
+        start=start,
+        end=end,
+        note=note,
+        alternatives=(calendar_date, *rule_date.alternatives),
+    )
 
 
 def instance_key(year: int, index: int) -> str:
@@ -45,15 +101,19 @@ def instance_key(year: int, index: int) -> str:
     return str(year) if index == 0 else f"{year}-{index + 1}"
 
 
-def occurrences_in_year(observance: Observance, year: int) -> list[Occurrence]:
+def occurrences_in_year(
+    observance: Observance, year: int, conventions: Conventions = DEFAULT
+) -> list[Occurrence]:
     """Every occurrence of `observance` that starts in `year`, overrides applied.
 
-    Raises :class:`UnsupportedYearError` when the rule cannot compute `year` and no announced
-    date for that year is recorded.
+    None before the observance's `since` year. Raises :class:`UnsupportedYearError` when the
+    rule cannot compute `year` and no announced date for that year is recorded.
     """
+    if observance.since is not None and year < observance.since:
+        return []
     try:
         rule_dates: tuple[RuleDate, ...] = _rule_dates(
-            observance.rule, year, observance.duration_days, observance.id
+            observance.rule, year, observance.duration_days, observance.id, conventions
         )
     except UnsupportedYearError:
         announced = observance.years.get(str(year))
@@ -75,9 +135,11 @@ def occurrences_in_year(observance: Observance, year: int) -> list[Occurrence]:
         if override is not None and override.start is not None and override.end is not None:
             start, end = override.start, override.end
             status, may_vary, method = Status.CONFIRMED, 0, "announced"
+            kept: RuleDate | None = None
         elif rule_date is not None:
-            start, end = rule_date.start, rule_date.end
-            status, may_vary, method = rule_date.status, rule_date.may_vary_days, rule_date.method
+            kept = _observed(rule_date, observance.observed)
+            start, end = kept.start, kept.end
+            status, may_vary, method = kept.status, kept.may_vary_days, kept.method
             if status is Status.CONFIRMED and observance.announced:
                 status = Status.PROVISIONAL
         else:  # pragma: no cover - announced_only always carries dates
@@ -99,11 +161,16 @@ def occurrences_in_year(observance: Observance, year: int) -> list[Occurrence]:
                 instance=key,
                 theme=override.theme if override else None,
                 source=(override.source if override else None)
+                or (kept.source if kept else None)
                 or (observance.sources[0] if observance.sources else None),
                 fasting=observance.fasting,
                 rest_from_work=observance.rest_from_work,
                 guidance=observance.guidance,
                 method=method,
+                convention=kept.convention if kept else None,
+                convention_label=kept.convention_label if kept else None,
+                alternatives=kept.alternatives if kept else (),
+                note=kept.note if kept else None,
             )
         )
     return found
@@ -115,24 +182,41 @@ def select(catalog: Catalog, only: ObservanceFilter = EVERYTHING) -> list[Observ
 
 
 def expand_observances(
-    observances: Iterable[Observance], start: dt.date, end: dt.date
+    observances: Iterable[Observance],
+    start: dt.date,
+    end: dt.date,
+    conventions: Conventions = DEFAULT,
 ) -> Expansion:
     """Occurrences of the given observances that overlap `start`..`end` (both inclusive)."""
     if end < start:
         raise ValueError(f"window ends ({end}) before it starts ({start})")
     found: list[Occurrence] = []
     warnings: list[str] = []
+    skipped: list[Skipped] = []
     for obs in observances:
         for year in range(start.year - _LOOKBACK_YEARS, end.year + 1):
+            if obs.since is not None and year < obs.since:
+                if year >= start.year:
+                    skipped.append(
+                        Skipped(
+                            obs.id,
+                            obs.name,
+                            year,
+                            "before_since",
+                            f"{obs.id}: not held in {year}; it began in {obs.since}",
+                        )
+                    )
+                continue
             try:
-                year_occurrences = occurrences_in_year(obs, year)
+                year_occurrences = occurrences_in_year(obs, year, conventions)
             except UnsupportedYearError as exc:
                 if year >= start.year:  # a look-back year only adds spans reaching in
                     warnings.append(str(exc))
+                    skipped.append(Skipped(obs.id, obs.name, year, "not_computable", str(exc)))
                 continue
             found.extend(o for o in year_occurrences if o.end >= start and o.start <= end)
     found.sort(key=lambda o: (o.start, o.end, o.name, o.instance))
-    return Expansion(occurrences=found, warnings=_dedupe(warnings))
+    return Expansion(occurrences=found, warnings=_dedupe(warnings), skipped=skipped)
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -148,10 +232,12 @@ def expand(
     categories: Collection[Category] = (),
     calendars: Collection[str] = (),
     ids: Collection[str] = (),
+    conventions: Conventions | None = None,
 ) -> Expansion:
     """Occurrences of the catalog's observances that pass `only` and overlap `start`..`end`.
 
     `categories`, `calendars` and `ids` narrow `only` further (shorthand for the common cases).
+    Dates follow `conventions`, by default the catalog's (set from the organisation's config).
     """
     if categories or calendars or ids:
         only = replace(
@@ -160,4 +246,5 @@ def expand(
             calendars=only.calendars + tuple(calendars),
             observances=only.observances + tuple(ids),
         )
-    return expand_observances(select(catalog, only), start, end)
+    chosen = conventions if conventions is not None else catalog.conventions
+    return expand_observances(select(catalog, only), start, end, chosen)
