@@ -91,3 +91,9 @@ def snapshots() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def shipped_catalog() -> Catalog:
+    """The calendars shipped in `calendars/`."""
+    return load_catalog(REPO_ROOT / "calendars")
