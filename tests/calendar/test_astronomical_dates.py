@@ -194,3 +194,42 @@ def test_fast_of_esther_moves_to_thursday_by_the_same_mechanism() -> None:
     for row in (r for r in OBSERVED if r["observance"] == "fast-of-esther"):
         [base] = dates_for_year(HebrewRule("adar", 13), int(row["year"]), None, "t")
         assert _observed(base, shift).start.isoformat() == row["date"], row["year"]
+
+
+@pytest.mark.parametrize("row", _rows("islamic_calculated_published.csv"), ids=lambda r: r["first_day"])
+def test_calculated_islamic_months_match_fiqh_council_announcements(row: dict[str, str]) -> None:
+    """The `calculated` convention against the Fiqh Council of North America's published days."""
+    from edicalendar.calendar.rules import convention_table
+    from edicalendar.calendar.rules.hijri_months import IslamicConvention, month_start
+
+    key = (int(row["hijri_year"]), int(row["month"]))
+    assert month_start(IslamicConvention.CALCULATED, *key).isoformat() == row["first_day"]
+    shipped = convention_table.load().hijri_starts[("calculated", *key)]
+    assert shipped.isoformat() == row["first_day"]
+
+
+def test_uk_moon_sighting_months_last_29_or_30_days() -> None:
+    from edicalendar.calendar.rules import convention_table
+
+    starts = convention_table.load().hijri_starts
+    for (key, hijri_year, month), first in starts.items():
+        following = (key, hijri_year + 1, 1) if month == 12 else (key, hijri_year, month + 1)
+        if following in starts:
+            assert (starts[following] - first).days in (29, 30), (key, hijri_year, month)
+
+
+def test_convention_table_matches_its_generator_on_a_sample() -> None:
+    """A sample of the shipped alternative dates recomputed from their sources."""
+    from edicalendar.calendar.rules import convention_table
+    from edicalendar.calendar.rules.hijri_months import IslamicConvention, month_start
+
+    table = convention_table.load()
+    for family, key in convention_table.FESTIVAL_KEYS:
+        for year in (1950, 2001, 2026, 2035, 2100):
+            expected = convention_table.festival_dates(family, key, year)
+            assert table.festivals.get((family, key, year)) == expected, (family, key, year)
+    for key in convention_table.HIJRI_KEYS:
+        for hijri_year, month in ((1343, 1), (1400, 9), (1447, 10), (1499, 12)):
+            assert table.hijri_starts[(key, hijri_year, month)] == month_start(
+                IslamicConvention(key), hijri_year, month
+            )

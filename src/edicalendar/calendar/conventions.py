@@ -46,8 +46,8 @@ CONVENTIONS: Mapping[Family, tuple[ConventionInfo, ...]] = {
         ),
         ConventionInfo(
             "calculated",
-            "calculated (new moon before 12:00 UTC)",
-            "The Fiqh Council of North America's calculation, set in advance.",
+            "calculated (ECFR and Fiqh Council of North America)",
+            "Set in advance: the Moon 5° high and 8° from the Sun somewhere at sunset on the new moon's day.",
         ),
     ),
     Family.VESAK: (

@@ -2,10 +2,10 @@
 
 - `umm-al-qura`: the Saudi calendar (the `hijridate` table), which many UK mosques follow by
   taking Saudi announcements.
-- `calculated`: the Fiqh Council of North America's rule, used by ISNA and many European and UK
-  communities that set dates in advance: the month begins at sunset on the day of the
-  astronomical new moon when that falls before 12:00 UTC, so the first day is the next day;
-  otherwise a day later.
+- `calculated`: the criterion of the European Council for Fatwa and Research, which the Fiqh
+  Council of North America also uses, for communities that set dates in advance: if anywhere on
+  Earth, at sunset on the day of the astronomical new moon, the Moon is at least 5° above the
+  horizon and 8° from the Sun, the month begins the next day; otherwise the day after.
 - `uk-moon-sighting`: local sighting in the UK, predicted with Yallop's criterion (HM Nautical
   Almanac Office, NAO Technical Note 69): the first evening after the new moon on which the
   crescent is visible to the naked eye from London (q > -0.014, Yallop's classes A and B) ends
@@ -36,7 +36,7 @@ class IslamicConvention(StrEnum):
 
 LABELS = {
     IslamicConvention.UMM_AL_QURA: "Umm al-Qura calendar (Saudi Arabia)",
-    IslamicConvention.CALCULATED: "calculated (new moon before 12:00 UTC)",
+    IslamicConvention.CALCULATED: "calculated (ECFR and Fiqh Council of North America)",
     IslamicConvention.UK_MOON_SIGHTING: "UK moon sighting (crescent visible from London)",
 }
 
@@ -87,6 +87,39 @@ def yallop_q(evening: dt.date) -> float | None:
     return (arcv - (11.8371 - 6.3226 * width + 0.7319 * width**2 - 0.1018 * width**3)) / 10
 
 
+#: Where the ECFR criterion is tested: a grid over the inhabited latitudes, every 15° of longitude.
+_GRID = tuple(
+    (latitude, longitude) for latitude in range(-50, 61, 10) for longitude in range(-165, 181, 15)
+)
+_MIN_ALTITUDE = math.radians(5)
+_MIN_ELONGATION = math.radians(8)
+
+
+def ecfr_visible_somewhere(conjunction: dt.datetime) -> bool:
+    """At some sunset on the new moon's (UTC) day, is the Moon >= 5° high and >= 8° from the Sun?"""
+    day = conjunction.date()
+    sun, moon = ephem.Sun(), ephem.Moon()
+    observer = ephem.Observer()
+    observer.pressure = 0
+    for latitude, longitude in _GRID:
+        observer.lat, observer.lon = str(latitude), str(longitude)
+        # Local noon of the same calendar day, by mean solar time at that longitude.
+        noon = dt.datetime.combine(day, dt.time(12)) - dt.timedelta(hours=longitude / 15)
+        observer.date = ephem.Date(noon)
+        try:
+            sunset = observer.next_setting(sun)
+        except (ephem.AlwaysUpError, ephem.NeverUpError):
+            continue
+        if to_utc(sunset) <= conjunction:
+            continue
+        observer.date = sunset
+        moon.compute(observer)
+        sun.compute(observer)
+        if moon.alt >= _MIN_ALTITUDE and ephem.separation(moon, sun) >= _MIN_ELONGATION:
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def month_start(convention: IslamicConvention, hijri_year: int, month: int) -> dt.date:
     """The first day of a Hijri month by `convention`."""
@@ -94,8 +127,8 @@ def month_start(convention: IslamicConvention, hijri_year: int, month: int) -> d
         return umm_al_qura_start(hijri_year, month)
     conjunction = _conjunction(hijri_year, month)
     if convention is IslamicConvention.CALCULATED:
-        before_noon = conjunction.time() < dt.time(12)
-        return conjunction.date() + dt.timedelta(days=1 if before_noon else 2)
+        visible = ecfr_visible_somewhere(conjunction)
+        return conjunction.date() + dt.timedelta(days=1 if visible else 2)
     evening = conjunction.date()
     for _ in range(2):
         q = yallop_q(evening)

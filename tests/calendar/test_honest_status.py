@@ -1,0 +1,120 @@
+"""No computed date is called confirmed, no observance appears before it began, and conventions.
+
+"Confirmed" is kept for fixed civil rules (fixed dates, spans, months, nth weekdays, Easter,
+RRULEs and the arithmetic Hebrew calendar), dates a faith body published in a table (the Bahá'í
+World Centre's), and organiser-announced dates recorded with a source. Everything astronomical
+or tabulated from observation is estimated; organisers' unannounced years are provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.conventions import CONVENTIONS, Conventions, Family
+from edicalendar.calendar.occurrences import expand, occurrences_in_year
+from edicalendar.calendar.rules import family_of
+from edicalendar.model import (
+    BadiRule,
+    EasterRule,
+    FixedRule,
+    HebrewRule,
+    MonthRule,
+    NthWeekdayRule,
+    RRuleRule,
+    SpanRule,
+    Status,
+)
+
+FIXED_RULES = (FixedRule, SpanRule, MonthRule, NthWeekdayRule, EasterRule, RRuleRule, HebrewRule)
+
+
+def test_no_computed_date_is_confirmed_2000_2075(shipped_catalog: Catalog) -> None:
+    wrong = []
+    for observance in shipped_catalog.observances.values():
+        for year in range(2000, 2076):
+            try:
+                found = occurrences_in_year(observance, year)
+            except Exception:  # noqa: BLE001 - years a rule cannot date are reported elsewhere
+                continue
+            for occurrence in found:
+                if occurrence.status is not Status.CONFIRMED:
+                    continue
+                announced = occurrence.method == "announced" and bool(occurrence.source)
+                published = (
+                    isinstance(observance.rule, BadiRule)
+                    and occurrence.method in ("uhj-table", "badi-western")
+                    and bool(occurrence.source)
+                )
+                fixed = isinstance(observance.rule, FIXED_RULES) and not observance.announced
+                if not (announced or published or fixed):
+                    wrong.append((observance.id, occurrence.instance, occurrence.method))
+    assert wrong == []
+
+
+def test_unannounced_organiser_years_are_provisional(shipped_catalog: Catalog) -> None:
+    for observance in shipped_catalog.observances.values():
+        if not observance.announced:
+            continue
+        for occurrence in occurrences_in_year(observance, 2070):
+            assert occurrence.status is not Status.CONFIRMED, observance.id
+
+
+def test_no_occurrence_before_since(shipped_catalog: Catalog) -> None:
+    expansion = expand(shipped_catalog, dt.date(2000, 1, 1), dt.date(2075, 12, 31))
+    for occurrence in expansion.occurrences:
+        observance = shipped_catalog.get(occurrence.observance_id)
+        assert observance is not None
+        if observance.since is not None:
+            assert occurrence.year >= observance.since, occurrence
+    lgbt = [s for s in expansion.skipped if s.observance_id == "lgbt-history-month"]
+    assert [s.year for s in lgbt] == [2000, 2001, 2002, 2003, 2004]
+    assert all(s.reason == "before_since" and "2005" in s.message for s in lgbt)
+
+
+def test_lgbt_history_month_and_black_history_month_begin_when_they_did(
+    shipped_catalog: Catalog,
+) -> None:
+    assert shipped_catalog.get("lgbt-history-month").since == 2005  # type: ignore[union-attr]
+    assert shipped_catalog.get("black-history-month").since == 1987  # type: ignore[union-attr]
+    assert occurrences_in_year(shipped_catalog.get("lgbt-history-month"), 2004) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("family", list(Family))
+def test_every_convention_occurrence_says_what_it_follows(
+    shipped_catalog: Catalog, family: Family
+) -> None:
+    """Each occurrence of a convention-dependent observance names its convention and the rest."""
+    observances = [o for o in shipped_catalog.observances.values() if family_of(o.rule) is family]
+    assert observances, family
+    keys = [c.key for c in CONVENTIONS[family]]
+    for observance in observances:
+        for occurrence in occurrences_in_year(observance, 2026):
+            if occurrence.method == "announced":
+                continue
+            assert occurrence.convention == keys[0]
+            listed = {a.convention for a in occurrence.alternatives}
+            assert listed <= set(keys[1:]) and listed, (observance.id, occurrence.instance)
+
+
+def test_choosing_a_convention_changes_the_dates_and_keeps_the_others(
+    shipped_catalog: Catalog,
+) -> None:
+    """Vesak 2026: 1 May in UK calendars, 31 May in Singapore (holidays' Singapore table)."""
+    vesak = shipped_catalog.get("vesak")
+    assert vesak is not None
+    [uk] = occurrences_in_year(vesak, 2026)
+    [singapore] = occurrences_in_year(vesak, 2026, Conventions(vesak="singapore-malaysia"))
+    assert uk.start == dt.date(2026, 5, 1)
+    assert singapore.start == dt.date(2026, 5, 31) and singapore.convention == "singapore-malaysia"
+    assert {a.convention: a.start for a in singapore.alternatives}["uk"] == dt.date(2026, 5, 1)
+
+
+def test_conventions_from_config_are_validated() -> None:
+    assert Conventions.from_mapping({"islamic": "uk-moon-sighting"}).islamic == "uk-moon-sighting"
+    with pytest.raises(ValueError, match="islamic = 'saudi' is not a known convention"):
+        Conventions.from_mapping({"islamic": "saudi"})
+    with pytest.raises(ValueError, match="unknown convention family 'hindu'"):
+        Conventions.from_mapping({"hindu": "india"})
