@@ -118,3 +118,37 @@ def test_conventions_from_config_are_validated() -> None:
         Conventions.from_mapping({"islamic": "saudi"})
     with pytest.raises(ValueError, match="unknown convention family 'hindu'"):
         Conventions.from_mapping({"hindu": "india"})
+
+
+def test_every_recorded_year_the_rule_misses_says_why(shipped_catalog: Catalog) -> None:
+    """An organiser week's rule is backed by its recorded years; each exception carries a note."""
+    from edicalendar.calendar.rules import dates_for_year
+
+    unexplained = []
+    for observance in shipped_catalog.observances.values():
+        if not observance.announced:
+            continue
+        for key, override in observance.years.items():
+            if override.start is None:
+                continue
+            computed = dates_for_year(
+                observance.rule, int(key[:4]), observance.duration_days, observance.id
+            )
+            if not any((d.start, d.end) == (override.start, override.end) for d in computed):
+                if not override.note:
+                    unexplained.append((observance.id, key))
+    assert unexplained == []
+
+
+def test_dates_section_of_the_observance_list_is_current(repo_root) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(repo_root / "scripts" / "document_dates.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(repo_root / "src")},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
