@@ -31,6 +31,19 @@ def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
         "fasting": occurrence.fasting,
         "rest_from_work": occurrence.rest_from_work,
         "source": occurrence.source,
+        "method": occurrence.method,
+        "convention": occurrence.convention,
+        "convention_label": occurrence.convention_label,
+        "alternatives": [
+            {
+                "convention": alternative.convention,
+                "label": alternative.label,
+                "start": alternative.start.isoformat(),
+                "end": alternative.end.isoformat(),
+            }
+            for alternative in occurrence.alternatives
+        ],
+        "note": occurrence.note,
     }
 
 
@@ -73,4 +86,19 @@ def observance_record(obs: Observance) -> dict[str, Any]:
         "fasting": obs.fasting,
         "rest_from_work": obs.rest_from_work,
         "guidance": obs.guidance,
+        "since": obs.since,
+        "source_details": [
+            {
+                "url": source.url,
+                "supports": [s.value for s in source.supports],
+                "years": list(source.years),
+            }
+            for source in obs.source_refs
+        ],
+        "observed": None
+        if obs.observed is None
+        else {
+            "moves": {weekday.value: days for weekday, days in obs.observed.moves},
+            "reason": obs.observed.reason,
+        },
     }
