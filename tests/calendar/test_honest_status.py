@@ -152,3 +152,14 @@ def test_dates_section_of_the_observance_list_is_current(repo_root) -> None:  # 
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: Observances with no organiser or faith body whose page could stand as their link.
+NO_ORGANISER_PAGE = {"disability-pride-month", "lunar-new-year", "onam"}
+
+
+def test_links_go_to_organisers_not_encyclopaedias(shipped_catalog: Catalog) -> None:
+    encyclopaedia = {
+        o.id for o in shipped_catalog.observances.values() if o.url and "wikipedia.org" in o.url
+    }
+    assert encyclopaedia <= NO_ORGANISER_PAGE
