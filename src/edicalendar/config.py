@@ -16,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from edicalendar.calendar.conventions import CONVENTIONS, Conventions, Family
+from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
 from edicalendar.errors import ConfigError, Problem
 from edicalendar.model import Category
 from edicalendar.tomlsource import TomlSource
@@ -159,6 +161,31 @@ class WebSettings(_Section):
     token_env: str = "EDICALENDAR_TOKEN"
 
 
+class ConventionSettings(_Section):
+    """Which community's dates to show where traditions differ (see docs/calendar-format.md).
+
+    Every occurrence also lists what the other conventions give.
+    """
+
+    islamic: str = DEFAULT_CONVENTIONS.islamic
+    vesak: str = DEFAULT_CONVENTIONS.vesak
+    diwali: str = DEFAULT_CONVENTIONS.diwali
+    losar: str = DEFAULT_CONVENTIONS.losar
+
+    @field_validator("islamic", "vesak", "diwali", "losar")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        keys = [c.key for c in CONVENTIONS[Family(info.field_name)]]
+        if value not in keys:
+            raise ValueError(f"{value!r} is not a known convention; use one of: {', '.join(keys)}")
+        return value
+
+    def as_conventions(self) -> Conventions:
+        return Conventions(
+            islamic=self.islamic, vesak=self.vesak, diwali=self.diwali, losar=self.losar
+        )
+
+
 class Settings(_Section):
     """All settings. Build with :func:`load_settings`."""
 
@@ -170,6 +197,7 @@ class Settings(_Section):
     destinations: dict[str, DestinationSettings] = Field(default_factory=dict)
     email: EmailSettings = EmailSettings()
     web: WebSettings = WebSettings()
+    conventions: ConventionSettings = ConventionSettings()
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ class AppContext:
     def catalog(self) -> Catalog:
         from edicalendar.calendar.catalog import load_catalog
 
-        return load_catalog(self.loaded.calendars_dir)
+        conventions = self.loaded.settings.conventions.as_conventions()
+        return load_catalog(self.loaded.calendars_dir).with_conventions(conventions)
 
     @cached_property
     def database(self) -> Database:

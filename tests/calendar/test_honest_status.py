@@ -163,3 +163,32 @@ def test_links_go_to_organisers_not_encyclopaedias(shipped_catalog: Catalog) -> 
         o.id for o in shipped_catalog.observances.values() if o.url and "wikipedia.org" in o.url
     }
     assert encyclopaedia <= NO_ORGANISER_PAGE
+
+
+def test_configured_islamic_convention_reaches_the_json_output(
+    run_cli, make_config, repo_root, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    """`[conventions] islamic = "uk-moon-sighting"`: Eid al-Fitr 2026 on 21 March, Saudi 20th."""
+    import json
+
+    config = make_config(repo_root / "calendars")
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[conventions]\nislamic = "uk-moon-sighting"\n')
+    result = run_cli(
+        ["--config", str(config), "occurrences", "--from", "2026-03-01", "--to", "2026-03-31",
+         "--format", "json"]
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    [eid] = [o for o in json.loads(result.out) if o["observance"] == "eid-al-fitr"]
+    assert eid["start"] == "2026-03-21" and eid["convention"] == "uk-moon-sighting"
+    alternatives = {a["convention"]: a["start"] for a in eid["alternatives"]}
+    assert alternatives["umm-al-qura"] == "2026-03-20"
+
+
+def test_unknown_convention_in_config_is_a_clear_error(run_cli, make_config, repo_root) -> None:  # type: ignore[no-untyped-def]
+    config = make_config(repo_root / "calendars")
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('\n[conventions]\nislamic = "saudi"\n')
+    result = run_cli(["--config", str(config), "check"])
+    assert result.code == 1
+    assert "conventions.islamic" in result.err and "uk-moon-sighting" in result.err

@@ -249,7 +249,7 @@ class _Linker:
         years = tuple(y for y in years if campaign.since is None or y >= campaign.since)
         for year in years:
             try:
-                occurrences = occurrences_in_year(observance, year)
+                occurrences = occurrences_in_year(observance, year, catalog.conventions)
             except UnsupportedYearError as exc:
                 self.problem(item, ("years",), f"cannot date {year}: {exc}")
                 continue

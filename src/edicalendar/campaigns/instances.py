@@ -175,7 +175,7 @@ def expand_campaigns(
             continue
         for year in _years_for(campaign, start, end):
             try:
-                occurrences = occurrences_in_year(observance, year)
+                occurrences = occurrences_in_year(observance, year, catalog.conventions)
             except UnsupportedYearError as exc:
                 if warnings is not None:
                     warnings.append(f"campaign {campaign.id}: {exc}")

@@ -159,7 +159,7 @@ class _Builder:
             return True
         try:
             year = int(origin.instance[:4])
-            present = occurrences_in_year(observance, year)
+            present = occurrences_in_year(observance, year, self.catalog.conventions)
         except (UnsupportedYearError, ValueError):
             return False  # cannot tell; never cancel on a guess
         return all(o.instance != origin.instance for o in present)
