@@ -12,7 +12,6 @@ for this year and next. Run it after changing calendars/:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 

@@ -175,7 +175,7 @@ class ConventionSettings(_Section):
     @field_validator("islamic", "vesak", "diwali", "losar")
     @classmethod
     def _known(cls, value: str, info: ValidationInfo) -> str:
-        keys = [c.key for c in CONVENTIONS[Family(info.field_name)]]
+        keys = [c.key for c in CONVENTIONS[Family(str(info.field_name))]]
         if value not in keys:
             raise ValueError(f"{value!r} is not a known convention; use one of: {', '.join(keys)}")
         return value

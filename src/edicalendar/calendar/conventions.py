@@ -47,7 +47,8 @@ CONVENTIONS: Mapping[Family, tuple[ConventionInfo, ...]] = {
         ConventionInfo(
             "calculated",
             "calculated (ECFR and Fiqh Council of North America)",
-            "Set in advance: the Moon 5° high and 8° from the Sun somewhere at sunset on the new moon's day.",
+            "Set in advance: the Moon 5° high and 8° from the Sun somewhere at sunset on the "
+            "new moon's day.",
         ),
     ),
     Family.VESAK: (
@@ -121,7 +122,7 @@ class Conventions:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Conventions:
-        """Conventions from config; raises ValueError naming the bad key or value and the choices."""
+        """Conventions from config; a ValueError names the bad key or value and the choices."""
         known = {f.name for f in fields(cls)}
         chosen: dict[str, str] = {}
         for name, value in values.items():
@@ -131,7 +132,9 @@ class Conventions:
                 )
             keys = [c.key for c in CONVENTIONS[Family(name)]]
             if not isinstance(value, str) or value not in keys:
-                raise ValueError(f"{name} = {value!r} is not a known convention; use one of: {', '.join(keys)}")
+                raise ValueError(
+                    f"{name} = {value!r} is not a known convention; use one of: {', '.join(keys)}"
+                )
             chosen[name] = value
         return cls(**chosen)
 

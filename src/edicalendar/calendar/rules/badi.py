@@ -69,7 +69,9 @@ _WESTERN_FIXED: dict[tuple[str, int], tuple[int, int]] = {
     ("birth_of_the_bab", 0): (10, 20),
     ("birth_of_bahaullah", 0): (11, 12),
 }
-_WESTERN_SOURCE = "https://bahaiprayers.net/Deepenings/Text?city=Vancouver&folder=Bad%C3%AD+calendar"
+_WESTERN_SOURCE = (
+    "https://bahaiprayers.net/Deepenings/Text?city=Vancouver&folder=Bad%C3%AD+calendar"
+)
 
 _DAY = dt.timedelta(days=1)
 
@@ -133,10 +135,15 @@ def ayyam_i_ha_length(year: int) -> int:
 def _validate(rule: BadiRule, subject: str) -> None:
     if rule.holy_day is not None:
         if rule.holy_day not in TWIN_HOLY_DAYS:
-            raise RuleError(f"{subject}: unknown Badí' holy day {rule.holy_day!r}; use one of {list(TWIN_HOLY_DAYS)}")
+            raise RuleError(
+                f"{subject}: unknown Badí' holy day {rule.holy_day!r}; "
+                f"use one of {list(TWIN_HOLY_DAYS)}"
+            )
         return
     if rule.month not in MONTH_NAMES:
-        raise RuleError(f"{subject}: unknown Badí' month {rule.month!r}; use one of {list(MONTH_NAMES)}")
+        raise RuleError(
+            f"{subject}: unknown Badí' month {rule.month!r}; use one of {list(MONTH_NAMES)}"
+        )
     if not 1 <= rule.day <= (5 if rule.month == AYYAM_I_HA else 19):
         raise RuleError(f"{subject}: Badí' month {rule.month} has no day {rule.day}")
 
@@ -152,7 +159,13 @@ def dates(rule: BadiRule, year: int, duration_days: int | None, subject: str) ->
     _validate(rule, subject)
     found: list[RuleDate] = []
     if rule.holy_day is not None:
-        candidates = [(year, birth_of_the_bab(year) + (_DAY if rule.holy_day == TWIN_HOLY_DAYS[1] else dt.timedelta()))]
+        candidates = [
+            (
+                year,
+                birth_of_the_bab(year)
+                + (_DAY if rule.holy_day == TWIN_HOLY_DAYS[1] else dt.timedelta()),
+            )
+        ]
     else:
         assert rule.month is not None
         candidates = [(badi, day_of_year(rule.month, rule.day, badi)) for badi in (year - 1, year)]

@@ -77,7 +77,11 @@ def festival_dates(family: str, key: str, year: int) -> tuple[dt.date, ...] | No
     if family == "vesak":
         from edicalendar.calendar.rules.lunisolar.holidays_tables import TableRef, table_dates
 
-        ref = TableRef("hindu", "BUDDHA_PURNIMA") if key == "south-asia" else TableRef("buddhist", "VESAK")
+        ref = (
+            TableRef("hindu", "BUDDHA_PURNIMA")
+            if key == "south-asia"
+            else TableRef("buddhist", "VESAK")
+        )
         return table_dates(ref, year)
     if family == "diwali":
         return _diwali_at_london(year)

@@ -139,7 +139,9 @@ def check_year(subject: str, year: int) -> None:
         raise UnsupportedYearError(subject, year, first, last, "PyEphem solar theory")
 
 
-def dates(rule: SolarTermRule, year: int, duration_days: int | None, subject: str) -> list[RuleDate]:
+def dates(
+    rule: SolarTermRule, year: int, duration_days: int | None, subject: str
+) -> list[RuleDate]:
     """The day of the equinox or solstice in `year` as the rule's tradition reckons it."""
     check_year(subject, year)
     moment = moment_of(Term(rule.term), year)

@@ -69,7 +69,10 @@ def _moon_equation(alpha: Fraction) -> Fraction:
 def fixed_from_tibetan(year: int, month: int, leap_month: bool, day: int, leap_day: bool) -> int:
     """The day count of a Tibetan date (Reingold and Dershowitz's `fixed-from-tibetan`)."""
     months = floor(
-        Fraction(804, 65) * (year - 1) + Fraction(67, 65) * month - int(leap_month) + Fraction(64, 65)
+        Fraction(804, 65) * (year - 1)
+        + Fraction(67, 65) * month
+        - int(leap_month)
+        + Fraction(64, 65)
     )
     days = 30 * months + day
     mean = days * Fraction(11135, 11312) - 30 + (0 if leap_day else -1) + Fraction(1071, 1616)
