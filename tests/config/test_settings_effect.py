@@ -118,6 +118,52 @@ def _merge(data: str, extra: str) -> str:
 
 # --- probes: each returns something the setting must change ----------------------------------
 
+FESTIVALS = """
+[[observance]]
+id = "eid-al-fitr"
+name = "Eid al-Fitr"
+categories = ["religion_belief"]
+rule = { kind = "hijri", month = 10, day = 1 }
+description = "The end of Ramadan."
+sources = ["https://www.mcb.org.uk/"]
+
+[[observance]]
+id = "vesak"
+name = "Vesak"
+categories = ["religion_belief"]
+rule = { kind = "lunisolar", festival = "vesak" }
+description = "Buddha Day."
+sources = ["https://www.thebuddhistsociety.org/"]
+
+[[observance]]
+id = "diwali"
+name = "Diwali"
+categories = ["religion_belief"]
+rule = { kind = "lunisolar", festival = "diwali" }
+description = "The festival of lights."
+sources = ["https://www.hinducounciluk.org/"]
+
+[[observance]]
+id = "losar"
+name = "Losar"
+categories = ["religion_belief"]
+rule = { kind = "tibetan", month = 1, day = 1 }
+description = "The Tibetan New Year."
+sources = ["https://tibet.net/"]
+"""
+
+
+def _festival_dates(setup: Setup, extra: str) -> list[tuple[str, str]]:
+    """The festival dates 2026-2030 with the given conventions (each family differs in them)."""
+    from edicalendar.calendar.occurrences import expand
+
+    folder = setup.root / "festivals"
+    folder.mkdir(exist_ok=True)
+    (folder / "faith.toml").write_text(FESTIVALS, encoding="utf-8")
+    ctx = setup.context(f'[data]\ncalendars_dir = "{folder.as_posix()}"\n' + extra)
+    expansion = expand(ctx.catalog, dt.date(2026, 1, 1), dt.date(2030, 12, 31))
+    return [(o.observance_id, o.start.isoformat()) for o in expansion.occurrences]
+
 
 def _year_feed(setup: Setup, extra: str) -> bytes:
     ctx = setup.context(extra)
@@ -305,6 +351,10 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
         lambda s, x: s.context(x).loaded.database_url,
         '[data]\ndatabase_url = "sqlite:///{root}/other.db"',
     ),
+    "conventions.islamic": (_festival_dates, '[conventions]\nislamic = "uk-moon-sighting"'),
+    "conventions.vesak": (_festival_dates, '[conventions]\nvesak = "singapore-malaysia"'),
+    "conventions.diwali": (_festival_dates, '[conventions]\ndiwali = "uk-almanac"'),
+    "conventions.losar": (_festival_dates, '[conventions]\nlosar = "bhutan"'),
     "nation": (
         lambda s, x: s.context(x).workdays.is_working_day(dt.date(2026, 11, 30)),
         'nation = "scotland"',  # St Andrew's Day is a Scottish bank holiday
