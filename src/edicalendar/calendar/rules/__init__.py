@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import lru_cache
 
 from edicalendar.calendar.conventions import CONVENTIONS, DEFAULT, Conventions, Family, info
 from edicalendar.errors import RuleError, UnsupportedYearError
@@ -89,10 +90,20 @@ def _base_dates(rule: Rule, year: int, duration_days: int | None, subject: str) 
     raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
 
 
+@lru_cache(maxsize=16_384)
 def _convention_dates(
     rule: Rule, family: Family, key: str, year: int, duration_days: int | None, subject: str
+) -> tuple[RuleDate, ...]:
+    """The rule's dates in `year` by convention `key` (the family's default: the rule itself).
+
+    Cached: each year is also looked at as the neighbour of the years either side of it.
+    """
+    return tuple(_convention_dates_uncached(rule, family, key, year, duration_days, subject))
+
+
+def _convention_dates_uncached(
+    rule: Rule, family: Family, key: str, year: int, duration_days: int | None, subject: str
 ) -> list[RuleDate]:
-    """The rule's dates in `year` by convention `key` (the family's default: the rule itself)."""
     if key == CONVENTIONS[family][0].key:
         return _base_dates(rule, year, duration_days, subject)
     if isinstance(rule, HijriRule):
@@ -143,7 +154,7 @@ def dates_for_year(
     if family is None:
         return _base_dates(rule, year, duration_days, subject)
     chosen = conventions.chosen(family)
-    found = _convention_dates(rule, family, chosen, year, duration_days, subject)
+    found = list(_convention_dates(rule, family, chosen, year, duration_days, subject))
     if not found:
         return found
     others: dict[str, list[RuleDate]] = {}

@@ -61,9 +61,11 @@ def dates(
     first_hijri = Gregorian(year, 1, 1).to_hijri().year
     last_hijri = Gregorian(year, 12, 31).to_hijri().year
     found: list[RuleDate] = []
-    # One Hijri year either side: another convention can move a date across 1 January.
+    # Another convention can move a date across 1 January: look one Hijri year further each way.
+    margin = 0 if convention == UMM_AL_QURA else 1
     newest = 1500 if convention == UMM_AL_QURA else convention_table.HIJRI_YEARS[1]
-    for hijri_year in range(max(first_hijri - 1, 1343), min(last_hijri + 1, newest) + 1):
+    oldest = max(first_hijri - margin, 1343)
+    for hijri_year in range(oldest, min(last_hijri + margin, newest) + 1):
         month_first, month_length = _month(convention, hijri_year, rule.month)
         start = month_first + dt.timedelta(days=min(rule.day, month_length) - 1)
         if start.year != year:
