@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from edicalendar.calendar.rules import badi, dates_for_year, solar_terms, tibetan
 from edicalendar.model import BadiRule, HebrewRule, SolarTermRule, Status, TibetanRule
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "dates"
+DATA = Path(__file__).resolve().parent / "data" / "dates"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
