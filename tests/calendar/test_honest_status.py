@@ -177,7 +177,7 @@ def test_configured_islamic_convention_reaches_the_json_output(
     config = make_config(repo_root / "calendars")
     with config.open("a", encoding="utf-8") as handle:
         handle.write('\n[conventions]\nislamic = "uk-moon-sighting"\n')
-    result = run_cli(
+    result = run_cli.run(
         ["--config", str(config), "occurrences", "--from", "2026-03-01", "--to", "2026-03-31",
          "--format", "json"]
     )  # fmt: skip
@@ -192,6 +192,6 @@ def test_unknown_convention_in_config_is_a_clear_error(run_cli, make_config, rep
     config = make_config(repo_root / "calendars")
     with config.open("a", encoding="utf-8") as handle:
         handle.write('\n[conventions]\nislamic = "saudi"\n')
-    result = run_cli(["--config", str(config), "check"])
+    result = run_cli.run(["--config", str(config), "check"])
     assert result.code == 1
     assert "conventions.islamic" in result.err and "uk-moon-sighting" in result.err
