@@ -9,6 +9,7 @@ out of the box on the shipped data with SQLite.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -157,8 +158,85 @@ class WebSettings(_Section):
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
-    #: Environment variable holding the bearer token for private routes; unset = private off.
+    #: Environment variable holding the old shared bearer token. Deprecated: still accepted as
+    #: an admin API token for one release (with a warning); give people accounts instead.
     token_env: str = "EDICALENDAR_TOKEN"
+    #: Addresses (or networks) of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For
+    #: are believed; from anyone else those headers are ignored.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network such as 127.0.0.1 or 10.0.0.0/8"
+                ) from None
+        return value
+
+
+#: An allow-list entry: an email address, "@domain" for everyone there, or "group:ID".
+_ROLE_ENTRY = r"^(group:\S+|@[^@\s]+\.[^@\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+
+class OidcSettings(_Section):
+    """Single sign-on with OpenID Connect: Microsoft Entra ID (NHSmail) or any provider.
+
+    Off while `issuer` is empty. Who may sign in, and with which role, comes from the
+    allow-lists: an email address, `@domain`, or `group:ID` (an ID from the groups claim).
+    """
+
+    #: The provider's issuer; discovery is read from ISSUER/.well-known/openid-configuration.
+    #: Entra ID: https://login.microsoftonline.com/TENANT-ID/v2.0
+    issuer: str = ""
+    #: The application (client) ID registered with the provider.
+    client_id: str = ""
+    #: Environment variable holding the client secret (unset variable: a public client).
+    client_secret_env: str = "EDICALENDAR_OIDC_CLIENT_SECRET"
+    #: The words on the sign-in button: "Sign in with ...".
+    label: Annotated[str, Field(min_length=1, max_length=60)] = "NHSmail (Microsoft 365)"
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    #: ID token claims holding the email address, the first present one wins.
+    email_claims: list[str] = Field(
+        default_factory=lambda: ["email", "preferred_username"], min_length=1
+    )
+    #: ID token claim listing the person's groups (Entra ID: object IDs).
+    groups_claim: str = "groups"
+    admins: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+    editors: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+    viewers: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+
+    @field_validator("issuer")
+    @classmethod
+    def _https_issuer(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        local = value.startswith(("http://127.0.0.1", "http://localhost"))
+        if value and not value.startswith("https://") and not local:
+            raise ValueError(f"{value!r} is not an https address (the provider's issuer)")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer)
+
+
+class AccountSettings(_Section):
+    """People and sign-in: sessions, invitations, passwords and sign-in limits."""
+
+    #: Hours a sign-in lasts; after that the person signs in again.
+    session_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12.0
+    #: Hours an invitation link from `edicalendar users add` stays usable.
+    invitation_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 72.0
+    #: Shortest password a local account may set.
+    password_min_length: Annotated[int, Field(ge=8, le=128)] = 12
+    #: Failed sign-ins allowed per account, and per client address, within the window.
+    signin_failures_per_account: Annotated[int, Field(ge=1, le=1000)] = 5
+    signin_failures_per_address: Annotated[int, Field(ge=1, le=10000)] = 20
+    signin_window_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 15.0
+    oidc: OidcSettings = OidcSettings()
 
 
 class ConventionSettings(_Section):
@@ -198,6 +276,7 @@ class Settings(_Section):
     email: EmailSettings = EmailSettings()
     web: WebSettings = WebSettings()
     conventions: ConventionSettings = ConventionSettings()
+    accounts: AccountSettings = AccountSettings()
 
 
 @dataclass(frozen=True)

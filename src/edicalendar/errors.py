@@ -10,7 +10,8 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     ├── UsageError (2) ............ an argument or option that cannot be used as given (cli, web)
     │   ├── NotFoundError ......... a named thing does not exist (HTTP 404)
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
-    │   │   └── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
+    │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
+    │   │   └── PersonNotFoundError  accounts.directory: no person with that email address
     │   └── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
     │   ├── CatalogError .......... calendar.catalog, campaigns.files: data failed validation
@@ -21,6 +22,10 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     ├── UnsafeSourceError (1) ..... importers.fetch: refused by the safety limits
     ├── WriteError (1) ............ importers.writer: a calendar file could not be updated
     ├── LedgerError (1) ........... reminders.ledger: an operator request the ledger refuses
+    ├── AccountError (1) .......... accounts: a change to people the accounts refuse
+    ├── SignInError (1) ........... accounts: a sign-in refused (HTTP 401)
+    │   ├── SignInThrottledError .. accounts.throttle: too many failed attempts (HTTP 429)
+    │   └── OidcError ............. accounts.oidc: the provider's answer cannot be trusted
     ├── DatabaseError (3) ......... storage, reminders: database unreadable, corrupt or locked
     ├── FetchError (3) ............ importers.fetch: a URL could not be fetched
     └── OutputError (3) ........... atomicfile: a file could not be written where asked
@@ -87,6 +92,10 @@ class UnknownFeedError(NotFoundError):
 
 class CampaignLookupError(NotFoundError):
     """No campaign, campaign instance, task or asset with the name given."""
+
+
+class PersonNotFoundError(NotFoundError):
+    """No person with the email address given."""
 
 
 class CampaignInstanceError(UsageError):
@@ -188,6 +197,40 @@ class LedgerError(EdicalendarError):
     """An operator request the ledger cannot carry out (unknown key, wrong state)."""
 
     exit_code = 1
+
+
+class AccountError(EdicalendarError):
+    """A change to people the accounts refuse: an address already added, the last admin
+    removed, a password too short. The message says what to do instead."""
+
+    exit_code = 1
+    http_status = 400
+
+
+class SignInError(EdicalendarError):
+    """A sign-in that is refused: wrong password, used or expired invitation, unknown person.
+
+    Messages are safe to show to the person signing in: they never say whether an address
+    exists and never repeat a password or token."""
+
+    exit_code = 1
+    http_status = 401
+
+
+class SignInThrottledError(SignInError):
+    """Too many failed sign-ins for one account or from one address; try again later."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        #: Seconds until the next attempt may succeed.
+        self.retry_after = retry_after
+
+
+class OidcError(SignInError):
+    """Single sign-on failed: the provider is unreachable, refused the sign-in, or answered
+    with an ID token whose signature, issuer, audience, nonce or lifetime is wrong."""
 
 
 class DatabaseError(EdicalendarError):

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -123,9 +125,124 @@ def _deliveries_due_index(conn: Connection) -> None:
     )
 
 
+# --- 0003: people, sessions, invitations, API tokens, sign-in limits, frozen -------------------
+
+_v3 = MetaData()
+
+# People who may sign in, one row per email address (stored lower-case).
+_v3_people = Table(
+    "people",
+    _v3,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    # viewer, editor or admin.
+    Column("role", String(20), nullable=False),
+    # argon2id hash of a local account's password; None until the invitation is used.
+    Column("password_hash", Text, nullable=True),
+    # The single sign-on identity (issuer and subject) once the person has used it.
+    Column("oidc_issuer", String(500), nullable=True),
+    Column("oidc_subject", String(255), nullable=True),
+    Column("added_by", String(320), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("last_signin_at", String(40), nullable=True),
+    UniqueConstraint("email", name="uq_people_email"),
+    UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_people_oidc"),
+)
+
+# Signed-in browsers: the cookie holds a random token, this table its SHA-256 digest.
+_v3_sessions = Table(
+    "sessions",
+    _v3,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # The session's CSRF token, which every form of the session carries.
+    Column("csrf_token", String(64), nullable=False),
+    # How the person signed in: password or oidc.
+    Column("method", String(20), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False, index=True),
+    Column("last_seen_at", String(40), nullable=False),
+    Column("address", String(64), nullable=True),
+    Column("user_agent", String(200), nullable=True),
+)
+
+# One-time invitation links (digest of the token in the link), deleted once used.
+_v3_invitations = Table(
+    "invitations",
+    _v3,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("created_by", String(320), nullable=True),
+)
+
+# Personal API tokens for scripts (digest only; the token is shown once).
+_v3_api_tokens = Table(
+    "api_tokens",
+    _v3,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40), nullable=True),
+    UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+)
+
+# Failed sign-ins, for the per-account and per-address limits (pruned after the window).
+_v3_signin_failures = Table(
+    "signin_failures",
+    _v3,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("account", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_signin_failures_account_at", "account", "at"),
+    Index("ix_signin_failures_address_at", "address", "at"),
+)
+
+# Single sign-on requests under way: state (digest), nonce and PKCE verifier, for minutes.
+_v3_oidc_logins = Table(
+    "oidc_logins",
+    _v3,
+    Column("state_hash", String(64), primary_key=True),
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("return_to", String(500), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+)
+
+
+def _accounts(conn: Connection) -> None:
+    _v3.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
+    Migration("0003_accounts", _accounts),
 ]
 
 

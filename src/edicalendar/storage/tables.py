@@ -1,15 +1,26 @@
 """The tables of the project database as they are now (SQLAlchemy Core).
 
-Three kinds of state, each small: feed change tracking (SEQUENCE and LAST-MODIFIED per UID),
-campaign progress (who marked what done, when) and the reminder delivery ledger, plus `meta`
-(typed reads and writes in :mod:`edicalendar.storage.state`). These definitions are what the
+Four kinds of state, each small: feed change tracking (SEQUENCE and LAST-MODIFIED per UID),
+campaign progress (who marked what done, when), the reminder delivery ledger, and people with
+their sessions, invitations and API tokens, plus `meta` (typed reads and writes in
+:mod:`edicalendar.storage.state`). These definitions are what the
 code reads and writes; the DDL that creates them is frozen per version in
 :mod:`edicalendar.storage.migrations`, never taken from here.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
@@ -88,4 +99,109 @@ deliveries = Table(
     UniqueConstraint("key", name="uq_deliveries_key"),
     # Every claim and tick asks "open rows due by now" (migration 0002).
     Index("ix_deliveries_state_due_at", "state", "due_at"),
+)
+
+#: People who may sign in, one row per email address (stored lower-case).
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    #: viewer, editor or admin (:class:`edicalendar.accounts.people.Role`).
+    Column("role", String(20), nullable=False),
+    #: argon2id hash of a local account's password; None until the invitation is used.
+    Column("password_hash", Text, nullable=True),
+    #: The single sign-on identity (issuer and subject) once the person has used it.
+    Column("oidc_issuer", String(500), nullable=True),
+    Column("oidc_subject", String(255), nullable=True),
+    Column("added_by", String(320), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("last_signin_at", String(40), nullable=True),
+    UniqueConstraint("email", name="uq_people_email"),
+    UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_people_oidc"),
+)
+
+#: Signed-in browsers: the cookie holds a random token, this table its SHA-256 digest.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    #: The session's CSRF token, which every form of the session carries.
+    Column("csrf_token", String(64), nullable=False),
+    #: How the person signed in: password or oidc.
+    Column("method", String(20), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False, index=True),
+    Column("last_seen_at", String(40), nullable=False),
+    Column("address", String(64), nullable=True),
+    Column("user_agent", String(200), nullable=True),
+)
+
+#: One-time invitation links (digest of the token in the link), deleted once used.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("created_by", String(320), nullable=True),
+)
+
+#: Personal API tokens for scripts (digest only; the token is shown once).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40), nullable=True),
+    UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
+)
+
+#: Failed sign-ins, for the per-account and per-address limits (pruned after the window).
+signin_failures = Table(
+    "signin_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(40), nullable=False),
+    Column("account", String(320), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index("ix_signin_failures_account_at", "account", "at"),
+    Index("ix_signin_failures_address_at", "address", "at"),
+)
+
+#: Single sign-on requests under way: state (digest), nonce and PKCE verifier, for minutes.
+oidc_logins = Table(
+    "oidc_logins",
+    metadata,
+    Column("state_hash", String(64), primary_key=True),
+    Column("nonce", String(128), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("return_to", String(500), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
 )
