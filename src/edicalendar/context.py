@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from edicalendar.accounts.directory import Accounts
     from edicalendar.calendar.catalog import Catalog
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.files import CampaignSet
@@ -166,6 +167,12 @@ class AppContext:
             sqlite_path=self.database.sqlite_path,
             blocking=blocking,
         )
+
+    def accounts(self) -> Accounts:
+        """People, roles, sessions and API tokens of this installation."""
+        from edicalendar.accounts.directory import Accounts
+
+        return Accounts(self.database, self.loaded.settings.accounts, now=self.now)
 
     def feeds(self) -> FeedPublisher:
         """The feed publisher for this installation's calendar, settings and database."""

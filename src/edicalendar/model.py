@@ -507,3 +507,28 @@ class CampaignInstance:
     occurrence: Occurrence
     tasks: tuple[DueTask, ...]
     assets: tuple[DatedAsset, ...]
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class Role(StrEnum):
+    """What a person may do; each role includes the ones before it."""
+
+    #: Sees the private campaign plan and its progress.
+    VIEWER = "viewer"
+    #: Also creates and edits campaigns and records progress (marks work done).
+    EDITOR = "editor"
+    #: Also manages people, destinations and freezes.
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    def allows(self, needed: Role) -> bool:
+        """Whether this role may do what `needed` may."""
+        return self.rank >= needed.rank
+
+
+_RANKS = {Role.VIEWER: 0, Role.EDITOR: 1, Role.ADMIN: 2}

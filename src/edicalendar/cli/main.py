@@ -24,6 +24,7 @@ def _register_commands() -> None:
         import_commands,
         reminder_commands,
         serve_command,
+        user_commands,
     )
 
 
