@@ -28,7 +28,18 @@ def exposure_warning(host: str, private_on: bool) -> str | None:
         return None
     return (
         f"listening on {host} with private routes on: put TLS termination (a reverse proxy "
-        "with https) in front, or the access token crosses the network in clear text"
+        "with https) in front, or passwords and session cookies cross the network in clear text"
+    )
+
+
+def first_admin_hint(config: object) -> str:
+    """What `serve` prints while nobody can sign in: how to add the first administrator."""
+    prefix = f"edicalendar --config {config}" if config else "edicalendar"
+    return (
+        "Nobody can sign in yet, so the campaign pages are off. Add the first administrator "
+        "(it prints an invitation link to open in a browser):\n"
+        f'  {prefix} users add you@example.nhs.uk --name "Your Name" --role admin\n'
+        "or set up single sign-on in [accounts.oidc] (docs/accounts.md).\n"
     )
 
 
@@ -65,7 +76,7 @@ def serve(
 
     from edicalendar.errors import EdicalendarError
     from edicalendar.web import create_app
-    from edicalendar.web.auth import configured_token
+    from edicalendar.web.auth import legacy_token_warning
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -75,10 +86,13 @@ def serve(
     bind_host = host or settings.web.host
     bind_port = settings.web.port if port is None else port
     web_app = create_app(app_ctx)
-    private_on = configured_token(settings.web.token_env) is not None
+    private_on = web_app.state.access.is_set_up()
     warning = exposure_warning(bind_host, private_on)
     if warning is not None:
         log.warning("%s", warning)
+    legacy = legacy_token_warning(settings.web.token_env)
+    if legacy is not None:
+        log.warning("%s", legacy)
     clock = None
     if not no_scheduler:
         clock = app_ctx.start_clock()
@@ -89,8 +103,10 @@ def serve(
         "log_level": "info",
         "access_log": False,
         "server_header": False,
-        # Forwarded headers are not used: subscribe links come from `feeds.base_url`.
-        "proxy_headers": False,
+        # X-Forwarded-Proto and -For are believed only from the configured proxies (so the
+        # sign-in cookie is Secure behind TLS, and sign-in limits count real client addresses).
+        "proxy_headers": bool(settings.web.trusted_proxies),
+        "forwarded_allow_ips": list(settings.web.trusted_proxies) or None,
     }
     if workers > 1:
         # Each worker process builds its own app from the same config; this process only
@@ -109,6 +125,8 @@ def serve(
         f"Serving the EDI calendar ({summary}) at http://{_display_host(bind_host)}:{bind_port}/ "
         f"- open it in a browser; Ctrl+C stops.\n"
     )
+    if not private_on:
+        sys.stdout.write(first_admin_hint(app_ctx.config_path))
     sys.stdout.flush()
     try:
         if workers > 1:

@@ -22,7 +22,8 @@ from starlette.staticfiles import StaticFiles
 
 from edicalendar import __version__
 from edicalendar.context import AppContext
-from edicalendar.web import api, pages, private
+from edicalendar.web import api, pages, private, signin
+from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
     ASGIApp,
@@ -64,8 +65,8 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 
 
 async def _on_refused(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, private.AccessRefused)
-    return private.refusal(request, exc.access)
+    assert isinstance(exc, AccessRefused)
+    return private.refusal(request, exc)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -140,13 +141,14 @@ def create_app(
     app.state.clock = None
     #: Where the clock runs when not here ("supervisor" under `serve --workers N`).
     app.state.clock_elsewhere = None
-    app.state.token_env = ctx.loaded.settings.web.token_env
+    access = WebAccess(ctx)
+    app.state.access = access
     app.include_router(pages.router)
     app.include_router(api.router)
-    app.include_router(private.signin_router)
+    app.include_router(signin.router)
     app.include_router(private.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")
-    app.add_exception_handler(private.AccessRefused, _on_refused)
+    app.add_exception_handler(AccessRefused, _on_refused)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
@@ -163,6 +165,7 @@ def create_app(
             return too_long_json.encode(), b"application/json"
         return too_long_html.encode(), b"text/html; charset=utf-8"
 
+    app.add_middleware(Identify, access=access)
     app.add_middleware(SecurityHeaders)
     app.front = FeedRouter(
         app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long

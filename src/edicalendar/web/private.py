@@ -1,11 +1,11 @@
 """Private routes: the campaign plan, one campaign, and recording progress (tasks done).
 
-Every route on :data:`router` needs access (see :mod:`edicalendar.web.auth`): the check is one
-router-level dependency, so a private route added later cannot forget it, and it runs before
-any request body is read. With no access configured the routes answer 404 with a page saying
-how to turn them on. The plan and every change go through
-:class:`~edicalendar.campaigns.service.CampaignService`, the same code the CLI calls, so both
-accept and refuse the same campaign instances with the same messages.
+Every route on :data:`router` is a :class:`~edicalendar.web.auth.GuardedRoute`: the person's
+role is checked before any request body is read (viewers see, editors change), and a signed-in
+browser's forms must carry the session's CSRF token. While nobody can sign in the routes answer
+404 with a page saying how to add the first administrator. The plan and every change go through
+:class:`~edicalendar.campaigns.service.CampaignService`, the same code the CLI calls, and every
+change records the person who made it.
 """
 
 from __future__ import annotations
@@ -20,20 +20,25 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
+from edicalendar.accounts.people import Person
 from edicalendar.campaigns.campaign_records import api_instance_record
 from edicalendar.campaigns.service import CampaignService
 from edicalendar.errors import QueryError, UsageError
+from edicalendar.model import Role
 from edicalendar.web.auth import (
-    COOKIE_NAME,
-    Access,
-    check_access,
-    configured_token,
-    off_message,
-    same_origin,
-    session_value,
+    LEGACY_AUTHOR,
+    AccessRefused,
+    GuardedRoute,
+    Refusal,
+    Via,
+    read_body,
+    require_editor,
+    require_viewer,
+    viewer_of,
 )
 from edicalendar.web.live import LiveData, Snapshot
 from edicalendar.web.render import error_page, page
+from edicalendar.web.signin import first_admin_message, signin_page
 from edicalendar.web.views import check_window
 
 #: The plan page shows work from a month back to a year ahead.
@@ -43,57 +48,70 @@ PLAN_AHEAD_DAYS = 365
 DUE_SOON_DAYS = 28
 MAX_FORM_BYTES = 4096
 MAX_JSON_BYTES = 4096
-#: Who a change is recorded as when a signed-in request does not say.
-WEB_USER = "web"
 
 
-class AccessRefused(Exception):
-    """Raised by :func:`require_access`; the app turns it into :func:`refusal`."""
-
-    def __init__(self, access: Access) -> None:
-        super().__init__(access.value)
-        self.access = access
-
-
-def _token_env(request: Request) -> str:
-    return str(request.app.state.token_env)
-
-
-def require_access(request: Request) -> None:
-    """The one access check of every private route (a router-level dependency)."""
-    access = check_access(request, _token_env(request))
-    if access is not Access.GRANTED:
-        raise AccessRefused(access)
-
-
-def refusal(request: Request, access: Access) -> Response:
+def refusal(request: Request, refused: AccessRefused) -> Response:
     """The answer to a refused request: JSON under /api/, else an HTML page."""
     json_wanted = request.url.path.startswith("/api/")
-    if access is Access.OFF:
-        message = off_message(_token_env(request))
+    kind = refused.refusal
+    if kind is Refusal.OFF:
+        message = first_admin_message()
         if json_wanted:
             return JSONResponse({"detail": message}, status_code=404)
         return error_page(404, message)
+    if kind is Refusal.TOO_LARGE:
+        message = "The form is too large."
+        if json_wanted:
+            return JSONResponse({"detail": message}, status_code=413)
+        return error_page(413, message)
+    if kind in (Refusal.FORBIDDEN, Refusal.CSRF):
+        if kind is Refusal.CSRF:
+            message = "The form had expired (it lacked its security token); reload and try again."
+        else:
+            viewer = viewer_of(request)
+            role = viewer.person.role.value if viewer else "none"
+            needed = (refused.needed or Role.EDITOR).value
+            message = (
+                f"Your role ({role}) cannot do this; it needs {needed}. "
+                "Ask an administrator to change your role."
+            )
+        if json_wanted:
+            return JSONResponse({"detail": message}, status_code=403)
+        return error_page(403, message)
     challenge = 'Bearer realm="edicalendar"' + (
-        ', error="invalid_token"' if access is Access.WRONG else ""
+        ', error="invalid_token"' if kind is Refusal.WRONG else ""
     )
     headers = {"WWW-Authenticate": challenge}
-    message = (
-        "The access token is not right."
-        if access is Access.WRONG
-        else "This page is private: sign in with the access token."
-    )
     if json_wanted:
+        message = (
+            "The API token is not right (revoked, or its person was removed)."
+            if kind is Refusal.WRONG
+            else "Sign in, or send a personal API token as `Authorization: Bearer TOKEN`."
+        )
         return JSONResponse({"detail": message}, status_code=401, headers=headers)
-    response = error_page(401, message, link=("/signin", "Sign in with the access token"))
-    response.headers.update(headers)
-    return response
+    next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return signin_page(
+        request,
+        status=401,
+        message="This page is private: sign in to see it.",
+        next_path=next_path if request.method == "GET" else "/campaigns",
+        headers=headers,
+    )
 
 
-#: Sign-in and sign-out: open to everyone.
-signin_router = APIRouter()
-#: Everything private: guarded by one dependency.
-router = APIRouter(dependencies=[Depends(require_access)])
+#: Everything private: every route checks the role before it reads a body.
+router = APIRouter(route_class=GuardedRoute, dependencies=[Depends(require_viewer)])
+
+Editor = Annotated[Person, Depends(require_editor)]
+
+
+def recorded_by(request: Request, person: Person, given: str | None = None) -> str:
+    """Who a change is recorded as: the signed-in person; for the old shared token (which
+    has no person) the name a script gives, else `EDICALENDAR_TOKEN`."""
+    viewer = viewer_of(request)
+    if viewer is not None and viewer.via is Via.LEGACY_TOKEN:
+        return (given or "").strip() or LEGACY_AUTHOR
+    return person.recorded_as
 
 
 def _live(request: Request) -> LiveData:
@@ -107,66 +125,8 @@ def _service(snapshot: Snapshot) -> CampaignService:
     return snapshot.ctx.campaigns(snapshot.campaigns.values())
 
 
-# --- sign-in ------------------------------------------------------------------------------
-
-
-@signin_router.get("/signin", response_class=HTMLResponse, include_in_schema=False)
-def signin_form(request: Request) -> Response:
-    if configured_token(_token_env(request)) is None:
-        return error_page(404, off_message(_token_env(request)))
-    return page("signin.html", current="/campaigns", title="Sign in", error=None)
-
-
-@signin_router.post("/signin", response_class=HTMLResponse, include_in_schema=False)
-async def signin(request: Request) -> Response:
-    token = configured_token(_token_env(request))
-    if token is None:
-        return error_page(404, off_message(_token_env(request)))
-    form = await _form(request)
-    if form is None or not same_origin(request):
-        return error_page(400, "The sign-in form could not be read; please try again.")
-    given = form.get("token", "")
-    if session_value(given.strip()) != session_value(token):
-        return page(
-            "signin.html",
-            status=401,
-            current="/campaigns",
-            title="Sign in",
-            error="That access token is not right.",
-        )
-    response = RedirectResponse("/campaigns", status_code=303)
-    response.set_cookie(
-        COOKIE_NAME,
-        session_value(token),
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
-    return response
-
-
-@signin_router.post("/signout", include_in_schema=False)
-def signout() -> Response:
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(COOKIE_NAME, path="/")
-    return response
-
-
-async def _body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None when it is larger than `limit` (read no further)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _form(request: Request) -> dict[str, str] | None:
-    body = await _body(request, MAX_FORM_BYTES)
+    body = await read_body(request, MAX_FORM_BYTES)
     if body is None:
         return None
     try:
@@ -235,9 +195,9 @@ def campaign_page(request: Request, campaign_id: str) -> Response:
 
 
 @router.post("/campaigns/{campaign_id}/progress", include_in_schema=False)
-async def progress_form(request: Request, campaign_id: str) -> Response:
+async def progress_form(request: Request, campaign_id: str, person: Editor) -> Response:
     form = await _form(request)
-    if form is None or not same_origin(request):
+    if form is None:
         return error_page(400, "The form could not be read; please try again.")
     instance, task_id = form.get("instance", ""), form.get("task", "")
     try:
@@ -246,7 +206,7 @@ async def progress_form(request: Request, campaign_id: str) -> Response:
             task_id,
             instance=instance,
             done=form.get("state", "done") == "done",
-            by=form.get("by") or WEB_USER,
+            by=recorded_by(request, person),
         )
     except UsageError as exc:
         return error_page(exc.http_status, str(exc))
@@ -265,7 +225,8 @@ def api_campaigns(
 ) -> Response:
     """Campaign instances whose work touches the window (default: a month back, a year ahead).
 
-    Needs `Authorization: Bearer <token>`.
+    Needs a viewer: a signed-in person, or `Authorization: Bearer TOKEN` with a personal API
+    token (`edicalendar users token EMAIL`).
     """
     snapshot = _live(request).snapshot
     today = snapshot.ctx.today()
@@ -290,6 +251,8 @@ class TaskUpdate(BaseModel):
     """A change to one task of one campaign instance."""
 
     done: bool = True
+    #: Ignored for people and personal tokens (the change is recorded as that person); used
+    #: only with the deprecated shared token, which has no person.
     by: Annotated[str | None, Field(max_length=200)] = None
 
 
@@ -307,12 +270,15 @@ _TASK_BODY: dict[str, Any] = {
     summary="Mark a task done (or open again)",
     openapi_extra=_TASK_BODY,
 )
-async def api_task(request: Request, campaign_id: str, instance: str, task_id: str) -> Response:
-    """Record a task's state for one campaign instance. Needs `Authorization: Bearer <token>`.
+async def api_task(
+    request: Request, campaign_id: str, instance: str, task_id: str, person: Editor
+) -> Response:
+    """Record a task's state for one campaign instance, as the person making the request.
 
-    The body (optional) is a `TaskUpdate`: `{"done": true, "by": "name"}`.
+    Needs an editor: a signed-in person (with the `X-CSRF-Token` header) or a personal API
+    token. The body (optional) is a `TaskUpdate`: `{"done": true}`.
     """
-    body = await _body(request, MAX_JSON_BYTES)
+    body = await read_body(request, MAX_JSON_BYTES)
     if body is None:
         return JSONResponse({"detail": f"body larger than {MAX_JSON_BYTES} bytes"}, 413)
     try:
@@ -320,12 +286,19 @@ async def api_task(request: Request, campaign_id: str, instance: str, task_id: s
     except (ValueError, ValidationError) as exc:
         detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         return JSONResponse({"detail": f"body: {detail}"}, status_code=422)
+    by = recorded_by(request, person, update.by)
     try:
         _service(_live(request).snapshot).mark_task(
-            campaign_id, task_id, instance=instance, done=update.done, by=update.by or WEB_USER
+            campaign_id, task_id, instance=instance, done=update.done, by=by
         )
     except UsageError as exc:
         return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
     return JSONResponse(
-        {"campaign": campaign_id, "instance": instance, "task": task_id, "done": update.done}
+        {
+            "campaign": campaign_id,
+            "instance": instance,
+            "task": task_id,
+            "done": update.done,
+            "recorded_by": by,
+        }
     )

@@ -7,12 +7,17 @@ templates print it escaped, and no template uses the `|safe` filter.
 
 from __future__ import annotations
 
-from typing import Any
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from edicalendar.model import CATEGORY_LABELS
+
+if TYPE_CHECKING:
+    from edicalendar.accounts.people import Person
 
 SITE_NAME = "EDI awareness calendar"
 
@@ -20,8 +25,25 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/", "Subscribe"),
     ("/calendar", "Calendar"),
     ("/clashes", "Check a date"),
-    ("/campaigns", "Campaigns"),
 )
+#: Shown only once somebody can sign in: before that it would lead nowhere.
+PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """What the header of a page shows for the current request: whether the private pages
+    exist, who is signed in, and their session's CSRF token for the forms."""
+
+    private: bool = False
+    person: Person | None = None
+    csrf_token: str | None = None
+    #: "Sign in with ..." when single sign-on is configured.
+    oidc_label: str | None = None
+
+
+#: Set per request by :class:`edicalendar.web.auth.Identify`; the default is a public page.
+chrome: ContextVar[Chrome] = ContextVar("edicalendar_chrome", default=Chrome())  # noqa: B039 (frozen)
 
 
 STATUS_TITLES = {
@@ -30,8 +52,11 @@ STATUS_TITLES = {
     403: "Not available",
     404: "Page not found",
     405: "Method not allowed",
+    413: "Too much sent",
     422: "Check what you asked for",
+    429: "Too many attempts",
     500: "Something went wrong",
+    502: "Sign-in provider unavailable",
 }
 
 _env = Environment(
@@ -62,16 +87,20 @@ def render_text(
     With `static_site` the page is for `edicalendar export`: no links to the server's dynamic
     pages, and the stylesheet is read from `static/` beside the page.
     """
-    return _env.get_template(template).render(
-        site_name=SITE_NAME,
-        nav=() if static_site else NAV,
-        home="index.html" if static_site else "/",
-        static_root="static/" if static_site else "/static/",
-        static_site=static_site,
-        current=current,
-        labels=CATEGORY_LABELS,
-        **context,
-    )
+    here = Chrome() if static_site else chrome.get()
+    values: dict[str, Any] = {
+        "site_name": SITE_NAME,
+        "nav": () if static_site else NAV + (PRIVATE_NAV if here.private else ()),
+        "chrome": here,
+        "csrf_token": here.csrf_token or "",
+        "home": "index.html" if static_site else "/",
+        "static_root": "static/" if static_site else "/static/",
+        "static_site": static_site,
+        "current": current,
+        "labels": CATEGORY_LABELS,
+    }
+    values.update(context)
+    return _env.get_template(template).render(**values)
 
 
 def page(template: str, *, status: int = 200, current: str = "", **context: Any) -> HTMLResponse:
