@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.oauth2.rfc6749.errors import OAuth2Error
+from authlib.common.errors import AuthlibBaseError
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
@@ -216,7 +216,7 @@ class OidcClient:
                     code_verifier=pending.code_verifier,
                     grant_type="authorization_code",
                 )
-            except (OAuth2Error, requests.RequestException, ValueError) as exc:
+            except (AuthlibBaseError, requests.RequestException, ValueError) as exc:
                 raise OidcError(f"the sign-in provider refused the sign-in code: {exc}") from None
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
