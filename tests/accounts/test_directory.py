@@ -183,5 +183,9 @@ def test_a_session_records_where_it_came_from(accounts: Accounts) -> None:
     )
     with accounts.database.engine.connect() as conn:
         row = conn.execute(select(sessions)).mappings().one()
-    assert (row["address"], row["user_agent"], row["method"]) == ("198.51.100.7", "Firefox", "password")
+    assert (row["address"], row["user_agent"], row["method"]) == (
+        "198.51.100.7",
+        "Firefox",
+        "password",
+    )
     assert row["token_hash"] != signed.token

@@ -65,7 +65,9 @@ def _pending(nonce: str | None = None) -> PendingLogin:
 
 def _code(client: OidcClient, pending: PendingLogin, state: str = "state-1") -> str:
     """Go to the provider as a browser would and read the code from its redirect back."""
-    answer = requests.get(client.authorization_url(state, pending), allow_redirects=False, timeout=10)
+    answer = requests.get(
+        client.authorization_url(state, pending), allow_redirects=False, timeout=10
+    )
     assert answer.status_code == 302, answer.text
     location = answer.headers["location"]
     assert location.startswith(CALLBACK)
@@ -212,7 +214,7 @@ def test_an_unreachable_provider_is_a_clear_error() -> None:
 
     settings = OidcSettings(issuer=f"http://127.0.0.1:{free_port()}", client_id=CLIENT_ID)
     client = OidcClient(settings, client_secret=None, redirect_uri=CALLBACK, now=dt.datetime.now)
-    with pytest.raises(OidcError, match="discovery document .* could not be read"):
+    with pytest.raises(OidcError, match=r"discovery document .* could not be read"):
         client.metadata()
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -193,7 +193,10 @@ class OidcProvider:
                 return None
 
         class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+            TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = [
+                "client_secret_basic",
+                "client_secret_post",
+            ]
 
             def save_authorization_code(self, code: str, request: Any) -> None:
                 payload = request.payload.data
@@ -290,7 +293,9 @@ class OidcProvider:
         self.authorize_requests.append(data)
         oauth_request = _Request("GET", str(request.url), request.headers, data)
         grant = self.server.get_consent_grant(oauth_request, end_user=self.user)
-        return self.server.create_authorization_response(oauth_request, grant_user=self.user, grant=grant)  # type: ignore[no-any-return]
+        return self.server.create_authorization_response(
+            oauth_request, grant_user=self.user, grant=grant
+        )  # type: ignore[no-any-return]
 
     async def _token(self, request: Request) -> Response:
         body = (await request.body()).decode()

@@ -4,6 +4,7 @@ a fresh SQLite file, a fixed clock, and the app built from them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from edicalendar.accounts.directory import Client
 from edicalendar.context import AppContext
+from edicalendar.model import Role
 from edicalendar.web import create_app
 from support.clock import Clock
 
@@ -22,6 +25,10 @@ DATA = Path(__file__).parent / "data"
 #: Thursday 5 March 2026, mid-morning in London.
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 TOKEN = "test-token-0123456789abcdef"
+PASSWORD = "correct horse battery staple"
+#: The test config's public address is https, so cookies are Secure: clients speak https too.
+HTTPS = "https://testserver"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -80,3 +87,61 @@ def token_env(monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def no_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EDICALENDAR_TOKEN", raising=False)
+
+
+def form_csrf(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = _CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    """Sign `client` in through the sign-in form, as a browser does (CSRF cookie and field)."""
+    page = client.get("/signin")
+    return client.post(
+        "/signin",
+        data={"email": email, "password": password, "csrf_token": form_csrf(page.text)},
+        follow_redirects=False,
+    )
+
+
+@dataclass
+class Site:
+    """The app on the test data with a settable clock, a client, and a way to add people."""
+
+    ctx: AppContext
+    clock: Clock
+    app: FastAPI
+    client: TestClient
+
+    def person(self, email: str, role: Role, password: str = PASSWORD) -> str:
+        """Add a person with a password (through their invitation); returns their email."""
+        accounts = self.ctx.accounts()
+        token = accounts.add(email, name=email.split("@")[0].title(), role=role, by="tests").token
+        accounts.accept_invitation(token, password, _TEST_CLIENT)
+        return email
+
+    def api_token(self, email: str, role: Role | None = None) -> str:
+        """A personal API token for `email` (added with `role` first when given)."""
+        if role is not None:
+            self.ctx.accounts().add(email, name="Script", role=role, by="tests")
+        return self.ctx.accounts().issue_token(email, label="tests")[1]
+
+    def signed_in(self, email: str) -> TestClient:
+        """A second client for the same app, signed in as `email`."""
+        other = TestClient(self.app, base_url=HTTPS)
+        assert sign_in(other, email).status_code == 303
+        return other
+
+
+_TEST_CLIENT = Client(address="127.0.0.1", user_agent="tests")
+
+
+@pytest.fixture
+def site(web_env: WebEnv, no_token: None) -> Iterator[Site]:
+    clock = Clock(NOW)
+    ctx = AppContext(config_path=web_env.config, now=clock)
+    app = create_app(ctx, watch_interval=None)
+    with TestClient(app, base_url=HTTPS) as client:
+        yield Site(ctx, clock, app, client)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from authlib.integrations.requests_client import OAuth2Session
 from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
