@@ -328,6 +328,138 @@ def _custom_feed(setup: Setup, body: str) -> tuple[str, str, str, int]:
     return spec.name, spec.title, spec.description, feed.count(b"BEGIN:VEVENT")
 
 
+# --- people and sign-in -------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+def _accounts(setup: Setup, extra: str) -> Any:
+    return setup.context(extra).accounts()
+
+
+def _invited(accounts: Any, email: str = "asha@nhs.net") -> str:
+    from edicalendar.model import Role
+
+    return str(accounts.add(email, name="Asha", role=Role.VIEWER, by="probe").token)
+
+
+def _session_length(setup: Setup, extra: str) -> dt.timedelta:
+    from edicalendar.accounts.directory import Client
+
+    accounts = _accounts(setup, extra)
+    session = accounts.accept_invitation(_invited(accounts), PASSWORD, Client("127.0.0.1")).session
+    return session.expires_at - session.created_at
+
+
+def _invitation_length(setup: Setup, extra: str) -> dt.datetime:
+    from edicalendar.model import Role
+
+    return _accounts(setup, extra).add("a@nhs.net", name="A", role=Role.VIEWER, by="p").expires_at
+
+
+def _short_password(setup: Setup, extra: str) -> str:
+    from edicalendar.accounts.directory import Client
+    from edicalendar.errors import AccountError
+
+    accounts = _accounts(setup, extra)
+    try:
+        accounts.accept_invitation(_invited(accounts), "ten chars!", Client("127.0.0.1"))
+    except AccountError as exc:
+        return f"refused: {exc}"
+    return "accepted"
+
+
+def _failures_allowed(setup: Setup, extra: str, same_account: bool) -> int:
+    """How many wrong passwords are answered before sign-in is throttled."""
+    from edicalendar.accounts.directory import Client
+    from edicalendar.errors import SignInError, SignInThrottledError
+
+    accounts = _accounts(setup, extra)
+    for attempt in range(60):
+        account = "asha@nhs.net" if same_account else f"guess{attempt}@nhs.net"
+        try:
+            accounts.sign_in(account, "wrong password", Client("192.0.2.1"))
+        except SignInThrottledError:
+            return attempt
+        except SignInError:
+            continue
+    return 60
+
+
+def _retry_after(setup: Setup, extra: str) -> int:
+    from edicalendar.accounts.directory import Client
+    from edicalendar.errors import SignInError, SignInThrottledError
+
+    accounts = _accounts(setup, extra)
+    for _ in range(10):
+        try:
+            accounts.sign_in("asha@nhs.net", "wrong password", Client("192.0.2.1"))
+        except SignInThrottledError as exc:
+            return exc.retry_after
+        except SignInError:
+            continue
+    raise AssertionError("never throttled")
+
+
+def _forwarded_https_cookie(setup: Setup, extra: str) -> bool:
+    """Served as `serve` serves it, behind a proxy saying https: is the cookie Secure?"""
+    import requests
+
+    from edicalendar.cli.serve_command import uvicorn_options
+    from edicalendar.web import create_app
+    from support.serving import serving
+
+    ctx = setup.context(extra)
+    _invited(ctx.accounts())
+    app = create_app(ctx, watch_interval=None)
+    options = uvicorn_options(ctx.loaded.settings.web.trusted_proxies, "127.0.0.1", 0)
+    kept = {k: options[k] for k in ("proxy_headers", "forwarded_allow_ips")}
+    with serving(app, **kept) as base:
+        answer = requests.get(f"{base}/signin", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+    return "Secure" in answer.headers["set-cookie"]
+
+
+OIDC_BASE = (
+    '[accounts.oidc]\nissuer = "{issuer}"\nclient_id = "edicalendar-test-client"\n'
+    'viewers = ["@nhs.net"]\neditors = ["group:comms"]\n'
+)
+
+
+def _sso(setup: Setup, extra: str, provider: Any) -> tuple[Any, ...]:
+    """Sign in through single sign-on with the test provider; what came of it."""
+    import requests
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from edicalendar.storage.tables import people
+    from edicalendar.web import create_app
+    from support.oidc_provider import User
+
+    provider.user = User(
+        sub="probe-1", email="asha@nhs.net", name="Asha", groups=["comms"],
+        preferred_username="asha.khan@nhs.net",
+    )  # fmt: skip
+    os.environ.setdefault("EDICALENDAR_OIDC_CLIENT_SECRET", "provider-test-secret-0123456789")
+    ctx = AppContext(config_path=setup.config(extra))  # the provider signs at today's time
+    app = create_app(ctx, watch_interval=None)
+    client = TestClient(app)
+    label = "Sign in with Probe" in client.get("/signin").text
+    start = client.get("/signin/oidc", follow_redirects=False)
+    if start.status_code != 303:
+        return ("no single sign-on", start.status_code, label)
+    scope = provider.authorize_requests and None
+    at_provider = requests.get(start.headers["location"], allow_redirects=False, timeout=10)
+    scope = provider.authorize_requests[-1].get("scope")
+    location = at_provider.headers.get("location", "")
+    if "code=" not in location:
+        return ("provider refused", at_provider.status_code, scope, label)
+    path = location.split("127.0.0.1:8000", 1)[1]
+    back = client.get(path, follow_redirects=False)
+    with ctx.database.engine.connect() as conn:
+        row = conn.execute(select(people.c.email, people.c.role)).first()
+    return (back.status_code, tuple(row) if row else None, scope, label)
+
+
 CUSTOM = 'name = "mine"\ntitle = "Mine"\n'
 SLACK = {"S": "https://hooks.slack.com/services/T0/B0/xyz"}
 SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
@@ -431,6 +563,35 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "web.host": ("serve-host", '[web]\nhost = "127.0.0.2"\nport = {port}'),
     "web.port": ("serve-port", "[web]\nport = {port}"),
     "web.token_env": (_private_status, '[web]\ntoken_env = "PROBE_TOKEN"'),
+    "web.trusted_proxies": (_forwarded_https_cookie, '[web]\ntrusted_proxies = ["127.0.0.1"]'),
+    "accounts.session_hours": (_session_length, "[accounts]\nsession_hours = 1"),
+    "accounts.invitation_hours": (_invitation_length, "[accounts]\ninvitation_hours = 2"),
+    "accounts.password_min_length": (_short_password, "[accounts]\npassword_min_length = 10"),
+    "accounts.signin_failures_per_account": (
+        lambda s, x: _failures_allowed(s, x, same_account=True),
+        "[accounts]\nsignin_failures_per_account = 2",
+    ),
+    "accounts.signin_failures_per_address": (
+        lambda s, x: _failures_allowed(s, x, same_account=False),
+        "[accounts]\nsignin_failures_per_address = 3",
+    ),
+    "accounts.signin_window_minutes": (_retry_after, "[accounts]\nsignin_window_minutes = 2"),
+    "accounts.oidc.issuer": ("sso", OIDC_BASE),
+    "accounts.oidc.client_id": (
+        "sso",
+        OIDC_BASE.replace("edicalendar-test-client", "someone-elses-client"),
+    ),
+    "accounts.oidc.client_secret_env": ("sso", OIDC_BASE + 'client_secret_env = "PROBE_NO_SECRET"'),
+    "accounts.oidc.label": ("sso", OIDC_BASE + 'label = "Probe"'),
+    "accounts.oidc.scopes": ("sso", OIDC_BASE + 'scopes = ["openid", "email"]'),
+    "accounts.oidc.email_claims": ("sso", OIDC_BASE + 'email_claims = ["preferred_username"]'),
+    "accounts.oidc.groups_claim": ("sso", OIDC_BASE + 'groups_claim = "roles"'),
+    "accounts.oidc.admins": ("sso", OIDC_BASE + 'admins = ["asha@nhs.net"]'),
+    "accounts.oidc.editors": ("sso", OIDC_BASE.replace("group:comms", "@example.org")),
+    "accounts.oidc.viewers": (
+        "sso",
+        OIDC_BASE.replace("group:comms", "group:other").replace("@nhs.net", "@example.org"),
+    ),
 }
 
 #: Defaults each probe starts from where the setting only exists inside a table.
@@ -449,6 +610,21 @@ BASELINE = {
     "destinations.to": EMAIL_DEST,
     "destinations.rate_per_second": SLACK_DEST,
     "destinations.digest": '[destinations.chat]\nkind = "console"\n',
+    **{
+        f"accounts.oidc.{name}": OIDC_BASE
+        for name in (
+            "client_id",
+            "client_secret_env",
+            "label",
+            "scopes",
+            "email_claims",
+            "groups_claim",
+            "admins",
+            "editors",
+        )
+    },
+    # Without the group's editor rule, Asha is a viewer by her domain alone.
+    "accounts.oidc.viewers": OIDC_BASE.replace("group:comms", "group:other"),
 }
 
 SLOW = {"web.host", "web.port"}
@@ -478,12 +654,23 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
     return None
 
 
+@pytest.fixture(scope="module")
+def oidc_provider() -> Any:
+    """A real OpenID provider on loopback for the single sign-on settings."""
+    from support.oidc_provider import OidcProvider
+
+    provider = OidcProvider()
+    provider.register("http://127.0.0.1:8000/signin/oidc/callback")
+    with provider.running():
+        yield provider
+
+
 def test_every_setting_has_a_probe() -> None:
     """Each setting the settings model (and so config.example.toml) documents is probed here."""
     assert sorted(_leaf_settings(Settings)) == sorted(PROBES)
 
 
-def _run(name: str, setup: Setup, extra: str, httpserver: Any) -> Any:
+def _run(name: str, setup: Setup, extra: str, httpserver: Any, oidc: Any = None) -> Any:
     probe, _ = PROBES[name]
     if callable(probe):
         return probe(setup, extra)
@@ -520,6 +707,8 @@ def _run(name: str, setup: Setup, extra: str, httpserver: Any) -> Any:
         except Exception as exc:  # a password_env that is unset is refused: also an effect
             return f"{type(exc).__name__}: {exc}"
         return {k: v for k, v in view.items() if k != "recipients"}
+    if probe == "sso":
+        return _sso(setup, extra.replace("{issuer}", oidc.issuer), oidc)
     if probe in ("serve-host", "serve-port"):
         port = int(extra.rsplit("port = ", 1)[1].strip()) if "port = " in extra else 8000
         host = "127.0.0.2" if "127.0.0.2" in extra else "127.0.0.1"
@@ -531,7 +720,9 @@ def _run(name: str, setup: Setup, extra: str, httpserver: Any) -> Any:
     "name",
     [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in sorted(PROBES)],
 )
-def test_changing_a_setting_changes_behaviour(name: str, tmp_path: Path, httpserver: Any) -> None:
+def test_changing_a_setting_changes_behaviour(
+    name: str, tmp_path: Path, httpserver: Any, oidc_provider: Any
+) -> None:
     """The probe's result with the default differs from its result with the setting changed."""
     setup = Setup(tmp_path)
     (tmp_path / "empty").mkdir()
@@ -542,6 +733,7 @@ def test_changing_a_setting_changes_behaviour(name: str, tmp_path: Path, httpser
         one=(tmp_path / "one").as_posix(),
         root=tmp_path.as_posix(),
         port=port,
+        issuer=oidc_provider.issuer,
     )
     if name.startswith("feeds.custom."):
         default = _custom_feed(setup, BASELINE[name])
@@ -556,9 +748,9 @@ def test_changing_a_setting_changes_behaviour(name: str, tmp_path: Path, httpser
         return
     elif name in BASELINE:
         # The setting lives in a table: the change is the same table with the setting set.
-        default = _run(name, setup, BASELINE[name], httpserver)
-        changed = _run(name, setup, change, httpserver)
+        default = _run(name, setup, BASELINE[name], httpserver, oidc_provider)
+        changed = _run(name, setup, change, httpserver, oidc_provider)
     else:
-        default = _run(name, setup, "", httpserver)
-        changed = _run(name, setup, change, httpserver)
+        default = _run(name, setup, "", httpserver, oidc_provider)
+        changed = _run(name, setup, change, httpserver, oidc_provider)
     assert default != changed, f"{name}: {default!r} == {changed!r}"

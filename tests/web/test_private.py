@@ -273,7 +273,7 @@ def test_the_old_shared_token_still_works_as_an_admin_api_token(
     assert caplog.text.count("EDICALENDAR_TOKEN is deprecated") == 1
     # It is not a sign-in for people, and a short one counts as unset.
     monkeypatch.setenv("EDICALENDAR_TOKEN", "short")
-    assert site.client.get("/api/campaigns", headers=_bearer("short")).status_code == 404
+    assert site.client.get("/api/campaigns", headers=_bearer("short")).status_code == 401
 
 
 def test_progress_for_unknown_items_is_refused(site: Site) -> None:

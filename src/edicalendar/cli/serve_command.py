@@ -32,6 +32,21 @@ def exposure_warning(host: str, private_on: bool) -> str | None:
     )
 
 
+def uvicorn_options(trusted_proxies: list[str], host: str, port: int) -> dict[str, Any]:
+    """How `serve` runs uvicorn: quiet, and believing forwarded headers only from the proxies
+    in `[web] trusted_proxies` (so the sign-in cookie is Secure behind TLS and sign-in limits
+    count each client's own address)."""
+    return {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": bool(trusted_proxies),
+        "forwarded_allow_ips": list(trusted_proxies) or None,
+    }
+
+
 def first_admin_hint(config: object) -> str:
     """What `serve` prints while nobody can sign in: how to add the first administrator."""
     prefix = f"edicalendar --config {config}" if config else "edicalendar"
@@ -97,17 +112,7 @@ def serve(
     if not no_scheduler:
         clock = app_ctx.start_clock()
         web_app.state.clock = clock
-    options: dict[str, Any] = {
-        "host": bind_host,
-        "port": bind_port,
-        "log_level": "info",
-        "access_log": False,
-        "server_header": False,
-        # X-Forwarded-Proto and -For are believed only from the configured proxies (so the
-        # sign-in cookie is Secure behind TLS, and sign-in limits count real client addresses).
-        "proxy_headers": bool(settings.web.trusted_proxies),
-        "forwarded_allow_ips": list(settings.web.trusted_proxies) or None,
-    }
+    options = uvicorn_options(settings.web.trusted_proxies, bind_host, bind_port)
     if workers > 1:
         # Each worker process builds its own app from the same config; this process only
         # supervises them (and runs the clock), so the app built above was the data check.
