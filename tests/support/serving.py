@@ -15,10 +15,10 @@ from support.net import free_port
 
 
 @contextmanager
-def serving(app: Any, **options: Any) -> Iterator[str]:
+def serving(app: Any, port: int | None = None, **options: Any) -> Iterator[str]:
     """Serve `app` until the block ends; yields its base address (`http://127.0.0.1:PORT`).
     `options` go to uvicorn.Config (proxy_headers, forwarded_allow_ips, ...)."""
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 import uvicorn
 
+from edicalendar.accounts.directory import Client
 from edicalendar.context import AppContext
+from edicalendar.model import Role
 from edicalendar.web import create_app
 from support.browser import launch_chromium, run_axe
 from support.clock import Clock
@@ -24,11 +26,14 @@ from support.net import free_port
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-TOKEN = "browser-token-0123456789abcdef"
+EMAIL = "editor@nhs.net"
+PASSWORD = "correct horse battery staple"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 SHOTS = Path("/tmp/edicalendar-web-screenshots")
 
 #: One address per page type; campaign pages need the sign-in cookie (set by the fixture).
+#: The sign-in and invitation pages are seen signed out (signed in, /signin moves on).
+SIGNED_OUT = {"signin", "invitation"}
 PAGES = {
     "subscribe": "/",
     "calendar-month": "/calendar?month=2026-03",
@@ -40,6 +45,7 @@ PAGES = {
     "clashes-error": "/clashes?date=2026-02-30",
     "not-found": "/no-such-page",
     "signin": "/signin",
+    "invitation": "/invitation?token={invitation}",
     "campaigns": "/campaigns",
     "campaign": "/campaigns/iwd-guest-session",
 }
@@ -56,9 +62,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
         encoding="utf-8",
     )
-    previous = os.environ.get("EDICALENDAR_TOKEN")
-    os.environ["EDICALENDAR_TOKEN"] = TOKEN
-    app = create_app(AppContext(config_path=config, now=Clock(NOW)), watch_interval=None)
+    previous = os.environ.pop("EDICALENDAR_TOKEN", None)
+    ctx = AppContext(config_path=config, now=Clock(NOW))
+    accounts = ctx.accounts()
+    token = accounts.add(EMAIL, name="Asha Khan", role=Role.EDITOR, by="tests").token
+    accounts.accept_invitation(token, PASSWORD, Client("127.0.0.1"))
+    app = create_app(ctx, watch_interval=None)
     port = free_port()
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -67,14 +76,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not uv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert uv.started, "uvicorn did not start"
+    _ACCOUNTS[:] = [accounts]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         uv.should_exit = True
         thread.join(timeout=10)
-        if previous is None:
-            os.environ.pop("EDICALENDAR_TOKEN", None)
-        else:
+        if previous is not None:
             os.environ["EDICALENDAR_TOKEN"] = previous
 
 
@@ -96,14 +104,32 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     # bypass_csp: the pages forbid all script, which would also block injecting axe-core.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     signed_in = context.new_page()
-    signed_in.goto(f"{server}/signin")
-    signed_in.fill("#token", TOKEN)
-    signed_in.click("button[type=submit]")
-    signed_in.wait_for_url(f"{server}/campaigns")
+    _sign_in(signed_in, server)
     try:
         yield signed_in
     finally:
         context.close()
+
+
+def _sign_in(page: Any, server: str) -> None:
+    page.goto(f"{server}/signin")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server}/campaigns")
+
+
+def _address(server: str, name: str) -> str:
+    """The page's address; an invitation page needs a fresh invitation each time."""
+    path = PAGES[name]
+    if "{invitation}" in path:
+        invitation = _ACCOUNTS[0].invite(EMAIL, by="tests")
+        path = path.format(invitation=invitation.token)
+    return server + path
+
+
+#: The accounts service of the running server (set by the `server` fixture).
+_ACCOUNTS: list[Any] = []
 
 
 def _axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -115,16 +141,23 @@ def _axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_renders_and_passes_axe(page: Any, server: str, name: str) -> None:
+def test_page_renders_and_passes_axe(page: Any, browser: Any, server: str, name: str) -> None:
     """Each page type renders its heading and axe-core finds no WCAG 2.2 A/AA violations."""
-    response = page.goto(server + PAGES[name])
+    if name in SIGNED_OUT:
+        page = browser.new_context(
+            viewport={"width": 1280, "height": 900}, bypass_csp=True
+        ).new_page()
+    response = page.goto(_address(server, name))
     expected = {"clashes-error": 400, "not-found": 404}.get(name, 200)
     assert response.status == expected
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text().strip()
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert _axe_violations(page) == []
+    violations = _axe_violations(page)
+    if name in SIGNED_OUT:
+        page.context.close()
+    assert violations == []
 
 
 def test_axe_check_fails_on_a_deliberately_broken_page(page: Any) -> None:
@@ -212,11 +245,8 @@ def test_page_reflows_at_320_css_pixels(browser: Any, server: str, name: str) ->
     try:
         page = context.new_page()
         if name in ("campaigns", "campaign"):
-            page.goto(f"{server}/signin")
-            page.fill("#token", TOKEN)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server}/campaigns")
-        page.goto(server + PAGES[name])
+            _sign_in(page, server)
+        page.goto(_address(server, name))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, (name, width)
         SHOTS.mkdir(exist_ok=True)
