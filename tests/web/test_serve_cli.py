@@ -23,9 +23,9 @@ def _get(url: str) -> tuple[int, bytes, Any]:
         return response.status, response.read(), response.headers
 
 
-def _start(web_env: Any, *args: str) -> tuple[subprocess.Popen[str], int]:
+def _start(web_env: Any, *args: str, token: str = "") -> tuple[subprocess.Popen[str], int]:
     port = free_port()
-    env = inherited_env(EDICALENDAR_TOKEN="")
+    env = inherited_env(EDICALENDAR_TOKEN=token)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -82,6 +82,27 @@ def test_serve_prints_the_url_and_answers_every_route(web_env: Any) -> None:
     finally:
         out, _ = _stop(process)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_serve_says_how_to_add_the_first_admin_while_nobody_can_sign_in(web_env: Any) -> None:
+    process, _ = _start(web_env, "--no-scheduler")
+    out, _ = _stop(process)
+    assert "Nobody can sign in yet" in out
+    assert (
+        f'edicalendar --config {web_env.config} users add you@example.nhs.uk --name "Your Name" --role admin'
+        in out
+    )
+
+
+def test_serve_warns_about_the_old_shared_token(web_env: Any) -> None:
+    """A short token is ignored with a warning rather than silently; a long one is deprecated."""
+    process, _ = _start(web_env, "--no-scheduler", token="short")
+    _, err = _stop(process)
+    assert "EDICALENDAR_TOKEN is set but shorter than 16 characters, so it is ignored" in err
+    process, _ = _start(web_env, "--no-scheduler", token="a-long-shared-token-0123456789")
+    out, err = _stop(process)
+    assert "EDICALENDAR_TOKEN is deprecated" in err
+    assert "Nobody can sign in yet" not in out
 
 
 def test_serve_runs_the_reminder_clock_beside_the_web_server(web_env: Any) -> None:
