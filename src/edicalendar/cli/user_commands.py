@@ -121,6 +121,8 @@ def list_people(
                 w for w, on in (("password", row["password"]), ("SSO", row["single_sign_on"])) if on
             ]
             row["signs_in"] = ", ".join(how) or "invited"
+            for key in ("last_signin", "added"):
+                row[key] = _short(row[key])
     emit(
         rows,
         fmt,
