@@ -10,7 +10,6 @@ misbehave (:attr:`OidcProvider.tamper`) to prove that the client refuses what it
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
-import uvicorn
 from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
@@ -34,6 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from support.net import free_port
+from support.serving import serving
 
 CLIENT_ID = "edicalendar-test-client"
 CLIENT_SECRET = "provider-test-secret-0123456789"
@@ -156,7 +155,6 @@ class OidcProvider:
         self.token_requests: list[dict[str, str]] = []
         self.authorize_requests: list[dict[str, str]] = []
         self.server = self._authorization_server()
-        self._uvicorn: uvicorn.Server | None = None
 
     def register(self, redirect_uri: str, client_id: str = CLIENT_ID) -> Client:
         client = Client(client_id, CLIENT_SECRET, [redirect_uri])
@@ -317,17 +315,5 @@ class OidcProvider:
     @contextmanager
     def running(self) -> Iterator[OidcProvider]:
         """Serve on 127.0.0.1 (in a thread) for the duration of the block."""
-        server = uvicorn.Server(
-            uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 15
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.started, "the test OpenID provider did not start"
-        try:
+        with serving(self.app(), port=self.port):
             yield self
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)

@@ -145,3 +145,18 @@ def site(web_env: WebEnv, no_token: None) -> Iterator[Site]:
     app = create_app(ctx, watch_interval=None)
     with TestClient(app, base_url=HTTPS) as client:
         yield Site(ctx, clock, app, client)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, shared by a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from support.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

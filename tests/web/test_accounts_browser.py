@@ -5,7 +5,6 @@ sign-on through a real OpenID provider."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from edicalendar.context import AppContext
 from edicalendar.storage.tables import campaign_progress, people
 from edicalendar.web import create_app
-from support.browser import launch_chromium, run_axe
+from support.browser import run_axe
 from support.cli import CliRunner
 from support.net import free_port
 from support.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider, User
@@ -26,18 +25,6 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).parent
 PASSWORD = "three random words here"
 SHOTS = Path("/tmp/edicalendar-web-screenshots")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _site(root: Path, port: int, extra: str = "") -> Path:

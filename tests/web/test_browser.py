@@ -6,22 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from edicalendar.accounts.directory import Client
 from edicalendar.context import AppContext
 from edicalendar.model import Role
 from edicalendar.web import create_app
-from support.browser import launch_chromium, run_axe
+from support.browser import run_axe
 from support.clock import Clock
-from support.net import free_port
+from support.serving import serving
 
 pytestmark = pytest.mark.browser
 
@@ -68,34 +65,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     token = accounts.add(EMAIL, name="Asha Khan", role=Role.EDITOR, by="tests").token
     accounts.accept_invitation(token, PASSWORD, Client("127.0.0.1"))
     app = create_app(ctx, watch_interval=None)
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
     _ACCOUNTS[:] = [accounts]
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(app) as base:
+            yield base
     finally:
-        uv.should_exit = True
-        thread.join(timeout=10)
         if previous is not None:
             os.environ["EDICALENDAR_TOKEN"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

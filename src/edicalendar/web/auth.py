@@ -409,6 +409,19 @@ async def read_body(request: Request, limit: int) -> bytes | None:
     return body
 
 
+async def read_form(request: Request, limit: int, max_fields: int = 20) -> dict[str, str] | None:
+    """A URL-encoded form (the last value of each field), or None when it is larger than
+    `limit`, not UTF-8 or has more than `max_fields` fields."""
+    body = await read_body(request, limit)
+    if body is None:
+        return None
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return {key: values[-1] for key, values in parsed.items()}
+
+
 class GuardedRoute(APIRoute):
     """A route whose role (and CSRF token) is checked before FastAPI reads its body."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Annotated, Any
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -32,6 +31,7 @@ from edicalendar.web.auth import (
     Refusal,
     Via,
     read_body,
+    read_form,
     require_editor,
     require_viewer,
     viewer_of,
@@ -125,17 +125,6 @@ def _service(snapshot: Snapshot) -> CampaignService:
     return snapshot.ctx.campaigns(snapshot.campaigns.values())
 
 
-async def _form(request: Request) -> dict[str, str] | None:
-    body = await read_body(request, MAX_FORM_BYTES)
-    if body is None:
-        return None
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return {key: values[-1] for key, values in parsed.items()}
-
-
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -196,7 +185,7 @@ def campaign_page(request: Request, campaign_id: str) -> Response:
 
 @router.post("/campaigns/{campaign_id}/progress", include_in_schema=False)
 async def progress_form(request: Request, campaign_id: str, person: Editor) -> Response:
-    form = await _form(request)
+    form = await read_form(request, MAX_FORM_BYTES)
     if form is None:
         return error_page(400, "The form could not be read; please try again.")
     instance, task_id = form.get("instance", ""), form.get("task", "")

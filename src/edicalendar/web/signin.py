@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import logging
 from typing import Annotated
-from urllib.parse import parse_qs
 
 import anyio
 from fastapi import APIRouter, Query, Request
@@ -29,7 +28,7 @@ from edicalendar.web.auth import (
     CSRF_FIELD,
     WebAccess,
     access_of,
-    read_body,
+    read_form,
     viewer_of,
 )
 from edicalendar.web.render import error_page, page
@@ -89,14 +88,9 @@ def _with_form_cookie(response: Response, request: Request, token: str) -> Respo
 async def _anonymous_form(request: Request) -> dict[str, str] | None:
     """The form of an anonymous POST, or None when it is too large, unreadable or its CSRF
     token does not match the double-submit cookie."""
-    body = await read_body(request, MAX_SIGNIN_BYTES)
-    if body is None:
+    form = await read_form(request, MAX_SIGNIN_BYTES)
+    if form is None:
         return None
-    try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    form = {key: values[-1] for key, values in parsed.items()}
     cookie = request.cookies.get(CSRF_COOKIE, "")
     given = form.get(CSRF_FIELD, "")
     if not cookie or not given or not hmac.compare_digest(cookie.encode(), given.encode()):
@@ -197,8 +191,7 @@ async def signout(request: Request) -> Response:
     cookie = request.cookies.get(COOKIE_NAME)
     viewer = viewer_of(request)
     if cookie and viewer is not None and viewer.session is not None:
-        body = await read_body(request, MAX_SIGNIN_BYTES) or b""
-        given = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [""])[-1]
+        given = (await read_form(request, MAX_SIGNIN_BYTES) or {}).get(CSRF_FIELD, "")
         if not hmac.compare_digest(given.encode(), viewer.session.csrf_token.encode()):
             return error_page(403, "The sign-out form had expired; reload the page and try again.")
         await anyio.to_thread.run_sync(access.accounts.sign_out, cookie)
