@@ -191,17 +191,23 @@ class WebAccess:
         """Cookies are Secure whenever the public address, or this request, is https."""
         return self.base_url.startswith("https://") or request.url.scheme == "https"
 
+    def known_set_up(self) -> bool | None:
+        """Whether anyone can sign in, when that is known without asking the database."""
+        if self.oidc_enabled or configured_token(self.token_env) is not None:
+            return True
+        cached = self._setup
+        if cached is not None and time.monotonic() - cached[0] < SETUP_TTL_SECONDS:
+            return cached[1]
+        return None
+
     def is_set_up(self) -> bool:
         """Whether anyone can sign in: a person exists, single sign-on or the shared token is
         configured. Remembered for a few seconds."""
-        if self.oidc_enabled or configured_token(self.token_env) is not None:
-            return True
-        now = time.monotonic()
-        cached = self._setup
-        if cached is not None and now - cached[0] < SETUP_TTL_SECONDS:
-            return cached[1]
+        known = self.known_set_up()
+        if known is not None:
+            return known
         answer = self.accounts.anyone()
-        self._setup = (now, answer)
+        self._setup = (time.monotonic(), answer)
         return answer
 
     def forget_setup(self) -> None:
@@ -282,7 +288,9 @@ class Identify:
 
             found = await anyio.to_thread.run_sync(lookup)
         viewer = found if isinstance(found, Viewer) else None
-        set_up = viewer is not None or await anyio.to_thread.run_sync(self._set_up)
+        set_up = viewer is not None or self.access.known_set_up()
+        if set_up is None:
+            set_up = await anyio.to_thread.run_sync(self._set_up)
         scope.setdefault("state", {})["edicalendar.viewer"] = found
         token = chrome.set(
             Chrome(
