@@ -17,7 +17,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from edicalendar.calendar.conventions import CONVENTIONS, Conventions, Family
 from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
@@ -205,9 +213,20 @@ class OidcSettings(_Section):
     )
     #: ID token claim listing the person's groups (Entra ID: object IDs).
     groups_claim: str = "groups"
-    admins: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
-    editors: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
-    viewers: list[Annotated[str, Field(pattern=_ROLE_ENTRY)]] = Field(default_factory=list)
+    admins: list[str] = Field(default_factory=list)
+    editors: list[str] = Field(default_factory=list)
+    viewers: list[str] = Field(default_factory=list)
+
+    @field_validator("admins", "editors", "viewers")
+    @classmethod
+    def _entries(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if not re.fullmatch(_ROLE_ENTRY, entry):
+                raise ValueError(
+                    f"{entry!r} is not an email address, @domain or group:ID "
+                    "(such as 'asha.khan@nhs.net', '@example.nhs.uk' or 'group:3f1c...')"
+                )
+        return value
 
     @field_validator("issuer")
     @classmethod
@@ -217,6 +236,15 @@ class OidcSettings(_Section):
         if value and not value.startswith("https://") and not local:
             raise ValueError(f"{value!r} is not an https address (the provider's issuer)")
         return value
+
+    @model_validator(mode="after")
+    def _client_id_with_issuer(self) -> OidcSettings:
+        if self.issuer and not self.client_id.strip():
+            raise ValueError(
+                "client_id is needed once issuer is set: the application (client) ID "
+                "registered with the provider"
+            )
+        return self
 
     @property
     def enabled(self) -> bool:

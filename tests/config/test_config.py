@@ -98,3 +98,32 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert any(loaded.calendars_dir.glob("*.toml"))
     expected = tmp_path / "edicalendar-data" / "edicalendar.db"
     assert loaded.database_url == f"sqlite:///{expected.as_posix()}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[accounts.oidc]\nissuer = "https://login.microsoftonline.com/t/v2.0"\n',
+            "1: accounts.oidc: client_id is needed once issuer is set",
+        ),
+        (
+            '[accounts.oidc]\nissuer = "http://idp.example.org"\nclient_id = "c"\n',
+            "2: accounts.oidc.issuer: 'http://idp.example.org' is not an https address",
+        ),
+        (
+            '[web]\ntrusted_proxies = ["nginx"]\n',
+            "2: web.trusted_proxies: 'nginx' is not an IP address or network",
+        ),
+        (
+            '[accounts.oidc]\nadmins = ["asha"]\n',
+            "2: accounts.oidc.admins: 'asha' is not an email address, @domain or group:ID",
+        ),
+    ],
+)
+def test_sign_in_settings_are_checked(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "edicalendar.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert expected in str(caught.value)
