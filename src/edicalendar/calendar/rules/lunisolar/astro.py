@@ -410,3 +410,21 @@ def lunar_fifteenth_in_may(year: int) -> dt.date:
         if fifteenth.month == 5:
             return fifteenth
         index += 1
+
+
+def first_full_moon(year: int, month: int) -> dt.date:
+    """The UK civil date (Europe/London) of the first full moon falling in `month` of `year`."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    # Start the search a day early: a full moon late on the last day of the previous month in
+    # UTC can fall on the 1st in British Summer Time.
+    moment = float(ephem.Date(dt.datetime(year, month, 1) - dt.timedelta(days=1)))
+    while True:
+        moment = float(ephem.next_full_moon(moment))
+        day = to_datetime(moment).replace(tzinfo=dt.UTC).astimezone(london).date()
+        if (day.year, day.month) == (year, month):
+            return day
+        if (day.year, day.month) > (year, month):
+            raise AssertionError(f"no full moon found in {year}-{month:02d}")  # pragma: no cover
+        moment += 1

@@ -28,6 +28,7 @@ SUPPORTED_YEARS = (1950, 2100)
 METHOD_TABLE = "holidays-table"
 METHOD_ASTRONOMICAL = "astronomical"
 METHOD_NANAKSHAHI = "nanakshahi"
+METHOD_THAI = "thai-lunar-calendar"
 
 
 # --- how a festival is computed ---------------------------------------------------------------
@@ -75,7 +76,32 @@ class FixedDayRule:
     day: int
 
 
-Computation = TithiRule | SankrantiRule | ChineseRule | MayFullMoonRule | FixedDayRule
+@dataclass(frozen=True, slots=True)
+class FirstFullMoonRule:
+    """The civil day, in UK time, of the first full moon in a Gregorian month."""
+
+    month: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThaiRule:
+    """A day of the Thai lunar calendar, as holidays.calendars.thai computes it (1914-2157).
+
+    `event` names the `_ThaiLunisolar` method without its `_date` suffix, e.g. "makha_bucha".
+    """
+
+    event: str
+
+
+Computation = (
+    TithiRule
+    | SankrantiRule
+    | ChineseRule
+    | MayFullMoonRule
+    | FixedDayRule
+    | FirstFullMoonRule
+    | ThaiRule
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +377,364 @@ _FESTIVAL_LIST = (
         computation=SankrantiRule(9, "NEXT_DAY_AFTER_SUNSET"),
         table=TableRef("hindu", "PONGAL"),
         variation="Bhogi is the day before and the celebrations run four days.",
+    ),    # --- added for the calendar NHS organisations publish (issue 21) -------------------------
+    FestivalInfo(
+        name="vasant_panchami",
+        title="Vasant Panchami",
+        tradition="Hindu",
+        default_days=1,
+        rule="Magha Shukla Panchami, Panchami in the forenoon",
+        authority=_INDIA_ALMANAC + " (holidays BASANT_PANCHAMI)",
+        computation=TithiRule(10, 5, "THIRD_MUHURTA"),
+        table=TableRef("hindu", "BASANT_PANCHAMI"),
+    ),
+    FestivalInfo(
+        name="holika_dahan",
+        title="Holika Dahan",
+        tradition="Hindu",
+        default_days=1,
+        rule="Phalguna Purnima: the evening before Holi's day of colours",
+        authority="The day before holi; " + _INDIA_ALMANAC,
+        computation=TithiRule(11, 16, "APARAHNA", offset_days=-1),
+        table=TableRef("hindu", "HOLI", offset_days=-1),
+    ),
+    FestivalInfo(
+        name="hola_mohalla",
+        title="Hola Mohalla",
+        tradition="Sikh",
+        default_days=1,
+        rule="Chet Vadi 1 (Chaitra Krishna Pratipada): the day after Holi",
+        authority="The day after holi, as at Anandpur Sahib; " + _INDIA_ALMANAC + ". The "
+        "holidays HOLA_MOHALLA table follows Indian gazette dates, which often coincide with "
+        "Holi itself, and is not used",
+        computation=TithiRule(11, 16, "APARAHNA", offset_days=1),
+        table=TableRef("hindu", "HOLI", offset_days=1),
+        variation="The Anandpur Sahib fair runs for three days; UK gurdwaras may hold events "
+        "on the nearest weekend.",
+    ),
+    FestivalInfo(
+        name="gudi_padwa",
+        title="Gudi Padwa and Ugadi",
+        tradition="Hindu",
+        default_days=1,
+        rule="Chaitra Shukla Pratipada, the first day of the lunisolar year, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays GUDI_PADWA)",
+        computation=TithiRule(0, 1, "SUNRISE"),
+        table=TableRef("hindu", "GUDI_PADWA"),
+    ),
+    FestivalInfo(
+        name="chaitra_navratri",
+        title="Chaitra Navratri",
+        tradition="Hindu",
+        default_days=9,
+        rule="Chaitra Shukla Pratipada to Navami: nine nights ending on Ram Navami",
+        authority=_INDIA_ALMANAC + " (holidays CHAITRA_NAVRATRI)",
+        computation=TithiRule(0, 1, "SUNRISE"),
+        table=TableRef("hindu", "CHAITRA_NAVRATRI"),
+        variation="Almanacs start it on the day after Gudi Padwa when Pratipada holds only "
+        "briefly after sunrise; a skipped tithi makes it eight days long.",
+    ),
+    FestivalInfo(
+        name="mahavir_jayanti",
+        title="Mahavir Jayanti",
+        tradition="Jain",
+        default_days=1,
+        rule="Chaitra Shukla Trayodashi, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays MAHAVIR_JAYANTI)",
+        computation=TithiRule(0, 13, "SUNRISE"),
+        table=TableRef("hindu", "MAHAVIR_JAYANTI"),
+    ),
+    FestivalInfo(
+        name="hanuman_jayanti",
+        title="Hanuman Jayanti",
+        tradition="Hindu",
+        default_days=1,
+        rule="Chaitra Purnima, at sunrise (the North Indian date)",
+        authority=_INDIA_ALMANAC + " (holidays HANUMAN_JAYANTI)",
+        computation=TithiRule(0, 15, "SUNRISE"),
+        table=TableRef("hindu", "HANUMAN_JAYANTI"),
+        variation="South Indian and some other traditions keep Hanuman's birth in other months.",
+    ),
+    FestivalInfo(
+        name="rath_yatra",
+        title="Rath Yatra",
+        tradition="Hindu",
+        default_days=1,
+        rule="Ashadha Shukla Dwitiya, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays RATH_YATRA)",
+        computation=TithiRule(3, 2, "SUNRISE"),
+        table=TableRef("hindu", "RATH_YATRA"),
+        variation="UK processions (ISKCON Rathayatra) are often held on a nearby weekend.",
+    ),
+    FestivalInfo(
+        name="guru_purnima",
+        title="Guru Purnima",
+        tradition="Hindu, Buddhist and Jain",
+        default_days=1,
+        rule="Ashadha Purnima, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays GURU_PURNIMA)",
+        computation=TithiRule(3, 15, "SUNRISE"),
+        table=TableRef("hindu", "GURU_PURNIMA"),
+    ),
+    FestivalInfo(
+        name="anant_chaturdashi",
+        title="Anant Chaturdashi",
+        tradition="Hindu",
+        default_days=1,
+        rule="Bhadrapada Shukla Chaturdashi, at sunrise; the later day when it holds on two",
+        authority=_INDIA_ALMANAC + " (holidays ANANT_CHATURDASHI)",
+        computation=TithiRule(5, 14, "SUNRISE", later_of_two=True),
+        table=TableRef("hindu", "ANANT_CHATURDASHI"),
+    ),
+    FestivalInfo(
+        name="samvatsari",
+        title="Samvatsari",
+        tradition="Jain",
+        default_days=1,
+        rule="Bhadrapada Shukla Panchami (Shvetambara), Panchami at midday",
+        authority=_INDIA_ALMANAC + " (holidays SAMVATSARI_PARVA)",
+        computation=TithiRule(5, 5, "MADHYAHNA"),
+        table=TableRef("hindu", "SAMVATSARI_PARVA"),
+        variation="Some Shvetambara groups keep Samvatsari on Chaturthi, a day earlier; "
+        "Digambara Jains begin Das Lakshana on Panchami.",
+    ),
+    FestivalInfo(
+        name="paryushan",
+        title="Paryushan Parva",
+        tradition="Jain",
+        default_days=8,
+        rule="The eight days ending on Samvatsari (Shvetambara)",
+        authority="Seven days before samvatsari; " + _INDIA_ALMANAC
+        + " (holidays SAMVATSARI_PARVA)",
+        computation=TithiRule(5, 5, "MADHYAHNA", offset_days=-7),
+        table=TableRef("hindu", "SAMVATSARI_PARVA", offset_days=-7),
+        variation="As for Samvatsari; a skipped or repeated tithi can change the count.",
+    ),
+    FestivalInfo(
+        name="pitru_paksha",
+        title="Pitru Paksha",
+        tradition="Hindu",
+        default_days=16,
+        rule="Bhadrapada Purnima to Mahalaya Amavasya (amanta), about sixteen days",
+        authority="Fifteen days before Mahalaya Amavasya; " + _INDIA_ALMANAC
+        + " (holidays PITRA_MOKSH_AMAVASYA)",
+        computation=TithiRule(5, 30, "APARAHNA", later_of_two=True, offset_days=-15),
+        table=TableRef("hindu", "PITRA_MOKSH_AMAVASYA", offset_days=-15),
+        variation="The fortnight is fifteen or sixteen days long depending on the tithis; some "
+        "almanacs start it the day after the full moon.",
+    ),
+    FestivalInfo(
+        name="durga_puja",
+        title="Durga Puja",
+        tradition="Hindu (Bengali)",
+        default_days=5,
+        rule="Ashvin Shukla Shashthi to Dashami: five days around Maha Ashtami",
+        authority="Two days before Maha Ashtami; " + _INDIA_ALMANAC + " (holidays MAHA_ASHTAMI)",
+        computation=TithiRule(6, 8, "GHATASTHAPANA", later_of_two=True, offset_days=-2),
+        table=TableRef("hindu", "MAHA_ASHTAMI", offset_days=-2),
+        variation="Community pujas in the UK often move the main days to the nearest weekend.",
+    ),
+    FestivalInfo(
+        name="valmiki_jayanti",
+        title="Valmiki Jayanti",
+        tradition="Hindu (Valmiki)",
+        default_days=1,
+        rule="Ashvin Purnima, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays MAHARSHI_VALMIKI_JAYANTI)",
+        computation=TithiRule(6, 15, "SUNRISE"),
+        table=TableRef("hindu", "MAHARSHI_VALMIKI_JAYANTI"),
+    ),
+    FestivalInfo(
+        name="dhanteras",
+        title="Dhanteras",
+        tradition="Hindu",
+        default_days=1,
+        rule="Ashvin Krishna Trayodashi (amanta), in the evening (pradosh): two days before "
+        "Diwali",
+        authority="Two days before diwali; dates from timeanddate.com India via holidays "
+        "DIWALI_INDIA",
+        computation=TithiRule(6, 28, "SUNSET"),
+        table=TableRef("hindu", "DIWALI_INDIA", offset_days=-2),
+        variation="When Trayodashi and Chaturdashi share an evening, Dhanteras is the day "
+        "before Diwali.",
+    ),
+    FestivalInfo(
+        name="govardhan_puja",
+        title="Govardhan Puja",
+        tradition="Hindu",
+        default_days=1,
+        rule="Kartika Shukla Pratipada, the day after Diwali (Pratipada at midday)",
+        authority=_INDIA_ALMANAC + " (holidays GOVARDHAN_PUJA)",
+        computation=TithiRule(7, 1, "MADHYAHNA"),
+        table=TableRef("hindu", "GOVARDHAN_PUJA"),
+        variation="When the new moon runs long, Govardhan Puja falls two days after Diwali.",
+    ),
+    FestivalInfo(
+        name="bhai_dooj",
+        title="Bhai Dooj",
+        tradition="Hindu",
+        default_days=1,
+        rule="Kartika Shukla Dwitiya, in the afternoon: the day after Govardhan Puja",
+        authority="The day after govardhan_puja; " + _INDIA_ALMANAC + " (holidays "
+        "GOVARDHAN_PUJA)",
+        computation=TithiRule(7, 2, "APARAHNA"),
+        table=TableRef("hindu", "GOVARDHAN_PUJA", offset_days=1),
+    ),
+    FestivalInfo(
+        name="chhath_puja",
+        title="Chhath Puja",
+        tradition="Hindu (Bihari and Nepali)",
+        default_days=1,
+        rule="Kartika Shukla Shashthi, the day of the evening offering to the setting Sun",
+        authority=_INDIA_ALMANAC + " (holidays CHHATH_PUJA)",
+        computation=TithiRule(7, 6, "GHATASTHAPANA", later_of_two=True),
+        table=TableRef("hindu", "CHHATH_PUJA"),
+        variation="The festival runs four days, from Nahay Khay to the dawn offering.",
+    ),
+    FestivalInfo(
+        name="guru_ravidas_jayanti",
+        title="Guru Ravidas Jayanti",
+        tradition="Ravidassia",
+        default_days=1,
+        rule="Magha Purnima, at sunrise",
+        authority=_INDIA_ALMANAC + " (holidays GURU_RAVIDAS_JAYANTI)",
+        computation=TithiRule(10, 15, "SUNRISE"),
+        table=TableRef("hindu", "GURU_RAVIDAS_JAYANTI"),
+    ),
+    FestivalInfo(
+        name="puthandu",
+        title="Puthandu (Tamil New Year)",
+        tradition="Hindu (Tamil)",
+        default_days=1,
+        rule="1 Chithirai: the sidereal Sun enters Mesha; the next day when this is after sunset",
+        authority=_INDIA_ALMANAC + " (holidays PUTHANDU)",
+        computation=SankrantiRule(0, "NEXT_DAY_AFTER_SUNSET"),
+        table=TableRef("hindu", "PUTHANDU"),
+    ),
+    FestivalInfo(
+        name="mahayana_new_year",
+        title="Mahayana New Year",
+        tradition="Buddhist (Mahayana)",
+        default_days=1,
+        rule="The first full moon of January, on its UK date",
+        authority="The full-moon convention of UK multifaith calendars (University of Leeds "
+        "2019: 21 January; Diversity Events Calendar 2021: 28 January), computed with PyEphem",
+        computation=FirstFullMoonRule(1),
+        table=None,
+        variation="Many Chinese, Korean and Vietnamese Buddhists mark the new year at Lunar New "
+        "Year instead.",
+    ),
+    FestivalInfo(
+        name="magha_puja",
+        title="Magha Puja",
+        tradition="Buddhist (Theravada)",
+        default_days=1,
+        rule="Full moon of the third Thai lunar month (the fourth in a leap year)",
+        authority="Thai lunar calendar, as computed by holidays.calendars.thai (Makha Bucha), "
+        "which Thai and Thai Forest tradition temples in the UK keep",
+        computation=ThaiRule("makha_bucha"),
+        table=None,
+        variation="Sri Lankan temples keep Navam Poya, the same day in about half of years, a "
+        "day apart in some and a lunar month apart after a Thai leap month.",
+    ),
+    FestivalInfo(
+        name="asalha_puja",
+        title="Asalha Puja",
+        tradition="Buddhist (Theravada)",
+        default_days=1,
+        rule="Full moon of the eighth Thai lunar month (the second eighth month in a leap year)",
+        authority="Thai lunar calendar, as computed by holidays.calendars.thai (Asarnha Bucha)",
+        computation=ThaiRule("asarnha_bucha"),
+        table=None,
+        variation="Sri Lankan temples keep Esala Poya, which can be a day or, after a Thai "
+        "leap month, a lunar month apart.",
+    ),
+    FestivalInfo(
+        name="vassa",
+        title="Vassa (start of the rains retreat)",
+        tradition="Buddhist (Theravada)",
+        default_days=1,
+        rule="The day after Asalha Puja: first day of the waning moon of the eighth Thai month",
+        authority="Thai lunar calendar, as computed by holidays.calendars.thai (Khao Phansa)",
+        computation=ThaiRule("khao_phansa"),
+        table=None,
+        variation="As for Asalha Puja.",
+    ),
+    FestivalInfo(
+        name="pavarana",
+        title="Pavarana (end of the rains retreat)",
+        tradition="Buddhist (Theravada)",
+        default_days=1,
+        rule="Full moon of the eleventh Thai lunar month, three lunar months after Asalha Puja",
+        authority="Thai lunar calendar, as computed by holidays.calendars.thai (Ok Phansa)",
+        computation=ThaiRule("ok_phansa"),
+        table=None,
+        variation="Sri Lankan temples keep Vap Poya, often a day earlier.",
+    ),
+    FestivalInfo(
+        name="loy_krathong",
+        title="Loy Krathong",
+        tradition="Buddhist (Thai)",
+        default_days=1,
+        rule="Full moon of the twelfth Thai lunar month",
+        authority="Thai lunar calendar, as computed by holidays.calendars.thai (Loy Krathong)",
+        computation=ThaiRule("loy_krathong"),
+        table=None,
+    ),
+    FestivalInfo(
+        name="lantern_festival",
+        title="Lantern Festival",
+        tradition="Chinese",
+        default_days=1,
+        rule="15th day of the 1st Chinese lunar month",
+        authority="Chinese calendar (GB/T 33661-2017), computed from the new moons and solar "
+        "terms in China Standard Time (the engine's Chinese New Year matches holidays' table "
+        "in every year 1950-2100)",
+        computation=ChineseRule(1, 15),
+        table=None,
+    ),
+    FestivalInfo(
+        name="dragon_boat",
+        title="Dragon Boat Festival",
+        tradition="Chinese",
+        default_days=1,
+        rule="5th day of the 5th Chinese lunar month",
+        authority="Chinese calendar (GB/T 33661-2017) as tabulated by "
+        "holidays.calendars.chinese DRAGON_BOAT",
+        computation=ChineseRule(5, 5),
+        table=TableRef("chinese", "DRAGON_BOAT"),
+    ),
+    FestivalInfo(
+        name="qixi",
+        title="Qixi Festival",
+        tradition="Chinese",
+        default_days=1,
+        rule="7th day of the 7th Chinese lunar month",
+        authority="Chinese calendar (GB/T 33661-2017), computed as for the Lantern Festival",
+        computation=ChineseRule(7, 7),
+        table=None,
+    ),
+    FestivalInfo(
+        name="hungry_ghost",
+        title="Hungry Ghost Festival",
+        tradition="Chinese",
+        default_days=1,
+        rule="15th day of the 7th Chinese lunar month",
+        authority="Chinese calendar (GB/T 33661-2017), computed as for the Lantern Festival",
+        computation=ChineseRule(7, 15),
+        table=None,
+        variation="Some southern Chinese communities keep the 14th.",
+    ),
+    FestivalInfo(
+        name="double_ninth",
+        title="Double Ninth Festival",
+        tradition="Chinese",
+        default_days=1,
+        rule="9th day of the 9th Chinese lunar month",
+        authority="Chinese calendar (GB/T 33661-2017) as tabulated by "
+        "holidays.calendars.chinese DOUBLE_NINTH",
+        computation=ChineseRule(9, 9),
+        table=TableRef("chinese", "DOUBLE_NINTH"),
     ),
 )
 
@@ -394,7 +778,21 @@ def _astronomical(name: str, year: int) -> tuple[dt.date, ...]:
             days = [astro.lunar_fifteenth_in_may(year)]
         case FixedDayRule(month, day):
             days = [dt.date(year, month, day)]
+        case FirstFullMoonRule(month):
+            days = [astro.first_full_moon(year, month)]
+        case ThaiRule(event):
+            found = _thai_date(event, year)
+            days = [] if found is None else [found]
     return tuple(sorted({d for d in days if d.year == year}))
+
+
+def _thai_date(event: str, year: int) -> dt.date | None:
+    """The Thai lunar calendar's date of `event` in `year` (holidays.calendars.thai)."""
+    from holidays.calendars.thai import _ThaiLunisolar
+
+    method = getattr(_ThaiLunisolar(), f"{event}_date")
+    result = method(year)
+    return result if isinstance(result, dt.date) else None
 
 
 def computed(name: str, year: int) -> tuple[tuple[dt.date, str], ...]:
@@ -410,4 +808,5 @@ def computed(name: str, year: int) -> tuple[tuple[dt.date, str], ...]:
         from_table = table_dates(info.table, year)
         if from_table is not None:
             return tuple((day, METHOD_TABLE) for day in from_table)
-    return tuple((day, METHOD_ASTRONOMICAL) for day in _astronomical(name, year))
+    method = METHOD_THAI if isinstance(info.computation, ThaiRule) else METHOD_ASTRONOMICAL
+    return tuple((day, method) for day in _astronomical(name, year))
