@@ -292,10 +292,23 @@ class ConventionSettings(_Section):
         )
 
 
+class CalendarSettings(_Section):
+    """Which optional calendars this organisation uses (all others are always on)."""
+
+    #: Optional calendars to switch on, by file name: health-campaigns, nhs-workforce,
+    #: uk-nations, bank-holidays-england-and-wales, bank-holidays-scotland,
+    #: bank-holidays-northern-ireland, staff-heritage. Off by default; once on, a calendar's
+    #: observances appear in the feeds, pages, clash checks and `edicalendar occurrences`.
+    enabled: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]] = Field(
+        default_factory=list
+    )
+
+
 class Settings(_Section):
     """All settings. Build with :func:`load_settings`."""
 
     data: DataSettings = DataSettings()
+    calendars: CalendarSettings = CalendarSettings()
     feeds: FeedSettings = FeedSettings()
     #: UK nation whose bank holidays "working days" skip.
     nation: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
@@ -377,6 +390,12 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         campaigns_dir=_resolve(base, settings.data.campaigns_dir, "campaigns"),
         data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
     )
+
+
+def setting_line(path: Path, loc: tuple[str, ...]) -> int | None:
+    """Line of a dotted setting in the config file at `path`, when it can be read."""
+    read = TomlSource.read(path)
+    return None if isinstance(read, Problem) else _line_of(read, loc)
 
 
 def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:

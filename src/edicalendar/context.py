@@ -59,11 +59,31 @@ class AppContext:
         return self.now().astimezone(self.timezone).date()
 
     @cached_property
-    def catalog(self) -> Catalog:
+    def full_catalog(self) -> Catalog:
+        """Every calendar file, optional calendars included (for `check` and imports)."""
         from edicalendar.calendar.catalog import load_catalog
 
         conventions = self.loaded.settings.conventions.as_conventions()
         return load_catalog(self.loaded.calendars_dir).with_conventions(conventions)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The calendars this organisation uses: the default ones plus the optional calendars
+        switched on in `[calendars] enabled`. Everything downstream reads this one."""
+        from edicalendar.errors import ConfigError, Problem
+
+        names = self.loaded.settings.calendars.enabled
+        try:
+            return self.full_catalog.enabled(names)
+        except ValueError as exc:
+            line = None
+            if self.loaded.path is not None:
+                from edicalendar.config import setting_line
+
+                line = setting_line(self.loaded.path, ("calendars", "enabled"))
+            raise ConfigError(
+                [Problem(self.config_display, line, None, "calendars.enabled", str(exc))]
+            ) from None
 
     @cached_property
     def database(self) -> Database:

@@ -57,6 +57,17 @@ class Status(StrEnum):
     ESTIMATED = "estimated"
 
 
+class Tone(StrEnum):
+    """How an observance should be spoken about in communications."""
+
+    #: A celebration of identity, faith or achievement: "Happy Diwali" is right.
+    CELEBRATORY = "celebratory"
+    #: An anniversary or awareness day marked with respect and learning.
+    COMMEMORATIVE = "commemorative"
+    #: Remembrance of death, violence or harm, or a fast of mourning: never "happy".
+    SOLEMN = "solemn"
+
+
 class Weekday(StrEnum):
     """Weekday names as written in data files; `index` follows `date.weekday()` (Monday = 0)."""
 
@@ -183,6 +194,31 @@ class TibetanRule:
     day: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class EthiopianRule:
+    """A day of the Ethiopian calendar: month 1-13 (1 Meskerem ... 13 Pagume), day 1-30."""
+
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class ZoroastrianRule:
+    """A day of the 365-day Zoroastrian year in the Shahenshahi or Kadmi reckoning."""
+
+    calendar: str
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class BankHolidayRule:
+    """A UK bank holiday of one nation from the holidays package (`additional`: one-off days)."""
+
+    nation: str
+    holiday: str
+
+
 Rule = (
     FixedRule
     | SpanRule
@@ -196,6 +232,9 @@ Rule = (
     | SolarTermRule
     | BadiRule
     | TibetanRule
+    | EthiopianRule
+    | ZoroastrianRule
+    | BankHolidayRule
 )
 
 
@@ -311,6 +350,12 @@ class Observance:
     observed: ObservedShift | None = None
     #: `sources` with what each supports (a plain string in the data supports nothing said).
     source_refs: tuple[Source, ...] = ()
+    #: How to speak about it in communications, and one line of guidance (solemn ones have one).
+    tone: Tone | None = None
+    tone_guidance: str | None = None
+    #: Further calendars the observance is listed in (an optional health campaign with an
+    #: equality angle is also in the default awareness calendar).
+    also_in: tuple[str, ...] = ()
     #: Where this observance is defined, for messages: path and line of its table.
     path: str = ""
     line: int | None = None
@@ -347,6 +392,9 @@ class Occurrence:
     alternatives: tuple[AlternativeDate, ...] = ()
     #: Why the dates are what they are, when that is not obvious (e.g. moved off Shabbat).
     note: str | None = None
+    tone: Tone | None = None
+    tone_guidance: str | None = None
+    also_in: tuple[str, ...] = ()
 
     @property
     def days(self) -> int:

@@ -59,6 +59,19 @@ description = "A day in another calendar file."
 sources = ["https://world.example.org/"]
 """
 
+OPTIONAL = """
+[calendar]
+optional = true
+
+[[observance]]
+id = "health-day"
+name = "Health Day"
+categories = ["health_wellbeing"]
+rule = { kind = "fixed", month = 4, day = 7 }
+description = "A day in an optional calendar, off until switched on."
+sources = ["https://health.example.org/"]
+"""
+
 CAMPAIGN = """
 [[campaign]]
 id = "iwd"
@@ -83,6 +96,7 @@ class Setup:
         (tmp_path / "cal").mkdir()
         (tmp_path / "cal" / "edi.toml").write_text(CALENDAR, encoding="utf-8")
         (tmp_path / "cal" / "other.toml").write_text(OTHER, encoding="utf-8")
+        (tmp_path / "cal" / "health.toml").write_text(OPTIONAL, encoding="utf-8")
         (tmp_path / "one").mkdir()
         (tmp_path / "one" / "other.toml").write_text(OTHER, encoding="utf-8")
         (tmp_path / "camp").mkdir()
@@ -470,6 +484,10 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "data.calendars_dir": (
         lambda s, x: len(s.context(x).catalog),
         '[data]\ncalendars_dir = "{one}"',
+    ),
+    "calendars.enabled": (
+        lambda s, x: sorted(s.context(x).catalog.observances),
+        '[calendars]\nenabled = ["health"]',
     ),
     "data.campaigns_dir": (
         lambda s, x: len(s.context(x).load_campaigns([2026]).campaigns),

@@ -12,7 +12,7 @@ import calendar as gregorian_calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -253,6 +253,65 @@ class TibetanRuleIn(_Strict):
     day: Annotated[int, Field(ge=1, le=30)] = 1
 
 
+class EthiopianRuleIn(_Strict):
+    kind: Literal["ethiopian"]
+    #: 1 Meskerem ... 12 Nehase, 13 Pagume (five or six days).
+    month: Annotated[int, Field(ge=1, le=13)]
+    day: Annotated[int, Field(ge=1, le=30)]
+
+    @model_validator(mode="after")
+    def _valid(self) -> EthiopianRuleIn:
+        if self.month == 13 and self.day > 5:
+            raise ValueError("Pagume has five days (six only in leap years); use day 1-5")
+        return self
+
+
+class ZoroastrianRuleIn(_Strict):
+    kind: Literal["zoroastrian"]
+    calendar: str
+    #: 1 Farvardin ... 12 Aspandarmad; 13 for the five Gatha days at the year's end.
+    month: Annotated[int, Field(ge=1, le=13)]
+    day: Annotated[int, Field(ge=1, le=30)]
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar(cls, value: str) -> str:
+        from edicalendar.calendar.rules.zoroastrian import CALENDARS
+
+        if value not in CALENDARS:
+            raise ValueError(
+                f"unknown Zoroastrian calendar {value!r}; use one of: {', '.join(CALENDARS)} "
+                '(Fasli dates are fixed Gregorian dates: use kind = "fixed")'
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _valid(self) -> ZoroastrianRuleIn:
+        if self.month == 13 and self.day > 5:
+            raise ValueError("the Gatha days are five; use day 1-5 with month 13")
+        return self
+
+
+class BankHolidayRuleIn(_Strict):
+    kind: Literal["bank_holiday"]
+    nation: str
+    holiday: str
+
+    @model_validator(mode="after")
+    def _valid(self) -> BankHolidayRuleIn:
+        from edicalendar.calendar.rules.bank_holidays import NATIONS, holidays_of
+
+        if self.nation not in NATIONS:
+            raise ValueError(f"unknown nation {self.nation!r}; use one of: {', '.join(NATIONS)}")
+        known = holidays_of(self.nation)
+        if self.holiday not in known:
+            raise ValueError(
+                f"{self.nation} has no bank holiday {self.holiday!r}; use one of: "
+                + ", ".join(known)
+            )
+        return self
+
+
 RuleIn = Annotated[
     FixedRuleIn
     | SpanRuleIn
@@ -265,7 +324,10 @@ RuleIn = Annotated[
     | LunisolarRuleIn
     | SolarTermRuleIn
     | BadiRuleIn
-    | TibetanRuleIn,
+    | TibetanRuleIn
+    | EthiopianRuleIn
+    | ZoroastrianRuleIn
+    | BankHolidayRuleIn,
     Field(discriminator="kind"),
 ]
 
@@ -352,6 +414,23 @@ class ObservanceIn(_Strict):
     guidance: str | None = None
     tradition: str | None = None
     years: dict[str, YearIn] = Field(default_factory=dict)
+    tone: model.Tone | None = None
+    tone_guidance: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    also_in: list[str] = Field(default_factory=list)
+
+    @field_validator("tone", mode="before")
+    @classmethod
+    def _tone(cls, value: Any) -> Any:
+        return None if value is None else _member(model.Tone, value, "tone")
+
+    @model_validator(mode="after")
+    def _solemn_needs_guidance(self) -> ObservanceIn:
+        if self.tone is model.Tone.SOLEMN and not self.tone_guidance:
+            raise ValueError(
+                "a solemn observance needs tone_guidance: one line for comms, such as "
+                "\"do not wish a 'happy' day; share remembrance or learning\""
+            )
+        return self
 
     @field_validator("id")
     @classmethod
@@ -391,21 +470,30 @@ class ObservanceIn(_Strict):
 class CalendarHeaderIn(_Strict):
     title: str | None = None
     description: str | None = None
+    #: Off until an organisation switches it on in config (`[calendars] enabled`).
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class CalendarInfo:
-    """One calendar file: its name (the file stem), title, description and path."""
+    """One calendar file: its name (the file stem), title, description, path, and whether it is
+    optional (off until switched on in config)."""
 
     name: str
     title: str
     description: str
     path: str
+    optional: bool = False
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every observance from every calendar file, by id, in file then table order."""
+    """Every observance from every calendar file, by id, in file then table order.
+
+    A catalog loaded from files holds every calendar. :meth:`enabled` gives the catalog an
+    organisation uses: the default calendars plus the optional ones it switched on; what is left
+    out stays in `switched_off` so messages and imports can say where an observance lives.
+    """
 
     observances: Mapping[str, model.Observance]
     calendars: Mapping[str, CalendarInfo]
@@ -417,11 +505,59 @@ class Catalog:
         """This catalog dating festivals by `conventions`."""
         return replace(self, conventions=conventions)
 
+    #: Observances of optional calendars that are not switched on, by id.
+    switched_off: Mapping[str, model.Observance] = field(default_factory=dict)
+    #: Optional calendars that are not switched on, by name.
+    switched_off_calendars: Mapping[str, CalendarInfo] = field(default_factory=dict)
+
     def get(self, observance_id: str) -> model.Observance | None:
         return self.observances.get(observance_id)
 
     def __len__(self) -> int:
         return len(self.observances)
+
+    @property
+    def optional_calendars(self) -> list[str]:
+        """Names of every optional calendar, switched on or not, in file order."""
+        names = [c.name for c in self.calendars.values() if c.optional]
+        return names + [n for n in self.switched_off_calendars if n not in names]
+
+    def enabled(self, switched_on: Iterable[str]) -> Catalog:
+        """The catalog with only the default calendars and the optional ones in `switched_on`.
+
+        An observance of a switched-off calendar stays in when it is also listed in a calendar
+        that is on (`also_in`). Unknown names raise ValueError naming the optional calendars.
+        """
+        wanted = set(switched_on)
+        every = {**self.calendars, **self.switched_off_calendars}
+        unknown = sorted(wanted - set(every))
+        if unknown:
+            raise ValueError(
+                f"unknown calendar {', '.join(map(repr, unknown))}; optional calendars are: "
+                + (", ".join(self.optional_calendars) or "none")
+            )
+        on = {name for name, info in every.items() if not info.optional or name in wanted}
+        observances: dict[str, model.Observance] = {}
+        switched_off: dict[str, model.Observance] = {}
+        for observance in (*self.observances.values(), *self.switched_off.values()):
+            if observance.calendar in on or on & set(observance.also_in):
+                observances[observance.id] = observance
+            else:
+                switched_off[observance.id] = observance
+        order = {name: index for index, name in enumerate(every)}
+        ordered = sorted(observances.values(), key=lambda o: (order[o.calendar], o.line or 0))
+        return Catalog(
+            observances={o.id: o for o in ordered},
+            calendars={n: i for n, i in every.items() if n in on},
+            switched_off=switched_off,
+            switched_off_calendars={n: i for n, i in every.items() if n not in on},
+            conventions=self.conventions,
+        )
+
+    def where(self, observance_id: str) -> str | None:
+        """The optional calendar holding a switched-off observance, if it is one."""
+        observance = self.switched_off.get(observance_id)
+        return observance.calendar if observance else None
 
 
 def _to_rule(rule: Any) -> model.Rule:
@@ -450,6 +586,12 @@ def _to_rule(rule: Any) -> model.Rule:
             return model.BadiRule(rule.month, rule.day, rule.holy_day, rule.whole_month)
         case TibetanRuleIn():
             return model.TibetanRule(rule.month, rule.day)
+        case EthiopianRuleIn():
+            return model.EthiopianRule(rule.month, rule.day)
+        case ZoroastrianRuleIn():
+            return model.ZoroastrianRule(rule.calendar, rule.month, rule.day)
+        case BankHolidayRuleIn():
+            return model.BankHolidayRule(rule.nation, rule.holiday)
     raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
 
 
@@ -487,6 +629,9 @@ _RULE_KINDS = {
     "solar_term",
     "badi",
     "tibetan",
+    "ethiopian",
+    "zoroastrian",
+    "bank_holiday",
 }
 
 
@@ -549,6 +694,9 @@ def _observance(
             )
             for key, y in entry.years.items()
         },
+        tone=entry.tone,
+        tone_guidance=entry.tone_guidance,
+        also_in=tuple(entry.also_in),
         path=source.display,
         line=source.line_of("observance", index),
     )
@@ -586,6 +734,7 @@ def _load_file(
         title=header.title or name.replace("-", " ").capitalize(),
         description=header.description or "",
         path=display,
+        optional=header.optional,
     )
     if not isinstance(entries, list):
         problems.append(Problem(display, None, None, "observance", "use [[observance]] tables"))
@@ -653,6 +802,20 @@ def load_files(paths: Iterable[Path], *, display_root: Path | None = None) -> Ca
                 )
                 continue
             observances[obs.id] = obs
+    for obs in observances.values():
+        for name in obs.also_in:
+            if name == obs.calendar or name not in calendars:
+                what = "its own calendar" if name == obs.calendar else "no such calendar"
+                problems.append(
+                    Problem(
+                        obs.path,
+                        obs.line,
+                        obs.id,
+                        "also_in",
+                        f"{name!r} is {what}; use the names of other calendar files: "
+                        + ", ".join(n for n in calendars if n != obs.calendar),
+                    )
+                )
     if problems:
         raise CatalogError(problems)
     return Catalog(observances=observances, calendars=calendars)

@@ -51,25 +51,36 @@ class ObservanceFilter:
         )
 
     def matches(
-        self, observance_id: str, calendar: str, categories: Collection[Category | str]
+        self,
+        observance_id: str,
+        calendar: str,
+        categories: Collection[Category | str],
+        also_in: Collection[str] = (),
     ) -> bool:
-        """Whether an observance with this id, calendar and categories passes the filter."""
+        """Whether an observance with this id, calendar and categories passes the filter.
+
+        `also_in` are further calendars the observance is listed in: a calendar filter matches
+        any of them, and excluding its own calendar excludes it only if no listing remains.
+        """
         values = {str(c) for c in categories}
+        listed = {calendar, *also_in}
         if self.categories and not values & {c.value for c in self.categories}:
             return False
-        if self.calendars and calendar not in self.calendars:
+        if self.calendars and not listed & set(self.calendars):
             return False
         if self.observances and observance_id not in self.observances:
             return False
         if values & {c.value for c in self.exclude_categories}:
             return False
-        return calendar not in self.exclude_calendars and (
+        return bool(listed - set(self.exclude_calendars)) and (
             observance_id not in self.exclude_observances
         )
 
     def selects(self, observance: Observance) -> bool:
         """Whether `observance` passes the filter."""
-        return self.matches(observance.id, observance.calendar, observance.categories)
+        return self.matches(
+            observance.id, observance.calendar, observance.categories, observance.also_in
+        )
 
     def select(self, observances: Iterable[Observance]) -> list[Observance]:
         """The observances that pass, in the order given."""

@@ -171,6 +171,9 @@ def occurrences_in_year(
                 convention_label=kept.convention_label if kept else None,
                 alternatives=kept.alternatives if kept else (),
                 note=kept.note if kept else None,
+                tone=observance.tone,
+                tone_guidance=observance.tone_guidance,
+                also_in=observance.also_in,
             )
         )
     return found

@@ -187,9 +187,20 @@ class _Linker:
         known = list(observances)
         for position, observance_id in enumerate(campaign.observances):
             if observance_id not in observances:
+                loc: tuple[str | int, ...] = ("observance",)
+                optional = self.catalog.where(observance_id)
+                if optional is not None:
+                    self.problem(
+                        item,
+                        loc,
+                        f"{observance_id!r} is in the optional calendar {optional!r}, which is "
+                        f"switched off; add {optional!r} to [calendars] enabled in the config",
+                    )
+                    if position == 0:
+                        return
+                    continue
                 close = get_close_matches(observance_id, known, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                loc: tuple[str | int, ...] = ("observance",)
                 self.problem(item, loc, f"unknown observance {observance_id!r}{hint}")
                 if position == 0:
                     return

@@ -1,4 +1,4 @@
-"""Calendar commands: `check`, `occurrences`, `upcoming` and `clashes`.
+"""Calendar commands: `check`, `calendars`, `occurrences`, `upcoming` and `clashes`.
 
 These answer "when is it?" and "what falls on this day?" from the catalog alone. Dates print
 with their status so nobody mistakes an estimated Eid for a confirmed one.
@@ -54,6 +54,45 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command()
+def calendars(ctx: typer.Context, fmt: FormatOption = OutputFormat.TABLE) -> None:
+    """Every calendar file, whether it is optional and whether this organisation has it on."""
+    from edicalendar.cli.output import emit
+
+    app_ctx = context(ctx)
+    catalog = app_ctx.catalog
+    counts: dict[str, int] = {}
+    for observance in (*catalog.observances.values(), *catalog.switched_off.values()):
+        counts[observance.calendar] = counts.get(observance.calendar, 0) + 1
+    rows = [
+        {
+            "calendar": info.name,
+            "title": info.title,
+            "observances": counts.get(info.name, 0),
+            "optional": info.optional,
+            "enabled": name in catalog.calendars,
+        }
+        for name, info in sorted(
+            {**catalog.calendars, **catalog.switched_off_calendars}.items(),
+            key=lambda item: (item[1].optional, item[0]),
+        )
+    ]
+    on = [row for row in rows if row["enabled"]]
+    emit(
+        rows,
+        fmt,
+        columns=[
+            ("calendar", "Calendar"),
+            ("title", "Title"),
+            ("observances", "Observances"),
+            ("optional", "Optional"),
+            ("enabled", "On"),
+        ],
+        title=f"{len(on)} of {len(rows)} calendars on; switch optional ones on in "
+        f"[calendars] enabled ({app_ctx.config_display})",
+    )
+
+
+@app.command()
 def occurrences(
     ctx: typer.Context,
     from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
@@ -75,11 +114,16 @@ def occurrences(
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
     catalog = app_ctx.catalog
-    unknown = [c for c in calendar or [] if c not in catalog.calendars]
-    if unknown:
-        raise UsageError(
-            f"--calendar {unknown[0]!r} is not a calendar; known: {', '.join(catalog.calendars)}"
-        )
+    for name in calendar or []:
+        if name in catalog.switched_off_calendars:
+            raise UsageError(
+                f"--calendar {name!r} is an optional calendar that is switched off; add it to "
+                f"[calendars] enabled in {app_ctx.config_display} to use it"
+            )
+        if name not in catalog.calendars:
+            raise UsageError(
+                f"--calendar {name!r} is not a calendar; known: {', '.join(catalog.calendars)}"
+            )
     expansion = expand(catalog, start, end, categories=category or (), calendars=calendar or ())
     for message in expansion.warnings:
         warn(message)

@@ -32,6 +32,9 @@ def run_checks(ctx: AppContext) -> CheckReport:
     try:
         report.counts["observances"] = len(ctx.catalog)
         report.counts["calendars"] = len(ctx.catalog.calendars)
+        off = len(ctx.catalog.switched_off_calendars)
+        if off:
+            report.counts["optional calendars switched off"] = off
     except InvalidDataError as exc:
         report.problems.extend(exc.problems)
     _check_campaigns(ctx, report)

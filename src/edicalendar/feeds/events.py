@@ -33,10 +33,12 @@ class EventOrigin:
     instance: str
     calendar: str
     categories: tuple[str, ...]
+    #: Further calendars the observance is listed in (see Observance.also_in).
+    also_in: tuple[str, ...] = ()
 
     def passes(self, only: ObservanceFilter) -> bool:
         """Whether a feed filtered by `only` carries events of this origin."""
-        return only.matches(self.observance_id, self.calendar, self.categories)
+        return only.matches(self.observance_id, self.calendar, self.categories, self.also_in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ class FeedEvent:
                 "calendar": self.origin.calendar,
                 "categories": list(self.origin.categories),
             }
+            if self.origin.also_in:
+                data["origin"]["also_in"] = list(self.origin.also_in)
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
     @classmethod
@@ -109,6 +113,7 @@ class FeedEvent:
                 instance=origin["instance"],
                 calendar=origin["calendar"],
                 categories=tuple(origin["categories"]),
+                also_in=tuple(origin.get("also_in", ())),
             )
             if origin
             else None,
@@ -175,6 +180,7 @@ def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:
                     instance=occ.instance,
                     calendar=occ.calendar,
                     categories=tuple(c.value for c in occ.categories),
+                    also_in=occ.also_in,
                 ),
             )
         )

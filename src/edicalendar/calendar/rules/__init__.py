@@ -1,7 +1,8 @@
 """Date rules: turn one observance rule and a Gregorian year into concrete dates.
 
 Each calendar system lives in its own module (`gregorian`, `islamic`, `hebrew`, `lunisolar`,
-`solar_terms`, `badi`, `tibetan`); :func:`dates_for_year` dispatches on the rule's type. A rule
+`solar_terms`, `badi`, `tibetan`, `ethiopian`, `zoroastrian`, and `bank_holidays` for UK bank
+holidays from the holidays package); :func:`dates_for_year` dispatches on the rule's type. A rule
 may give no date in a year, one, or (for the Islamic calendar, which is about 11 days shorter than
 the solar year) two, so the result is always a list. Where communities keep a festival by
 different conventions (:mod:`edicalendar.calendar.conventions`), the dates follow the chosen one
@@ -20,7 +21,9 @@ from edicalendar.errors import RuleError, UnsupportedYearError
 from edicalendar.model import (
     AlternativeDate,
     BadiRule,
+    BankHolidayRule,
     EasterRule,
+    EthiopianRule,
     FixedRule,
     HebrewRule,
     HijriRule,
@@ -34,6 +37,7 @@ from edicalendar.model import (
     SpanRule,
     Status,
     TibetanRule,
+    ZoroastrianRule,
 )
 
 #: Lunisolar festivals whose date depends on a convention family.
@@ -87,6 +91,18 @@ def _base_dates(rule: Rule, year: int, duration_days: int | None, subject: str) 
             from edicalendar.calendar.rules import tibetan
 
             return tibetan.dates(rule, year, duration_days, subject)
+        case EthiopianRule():
+            from edicalendar.calendar.rules import ethiopian
+
+            return ethiopian.dates(rule, year, duration_days, subject)
+        case ZoroastrianRule():
+            from edicalendar.calendar.rules import zoroastrian
+
+            return zoroastrian.dates(rule, year, duration_days, subject)
+        case BankHolidayRule():
+            from edicalendar.calendar.rules import bank_holidays
+
+            return bank_holidays.dates(rule, year, duration_days, subject)
     raise AssertionError(f"unhandled rule {rule!r}")  # pragma: no cover
 
 

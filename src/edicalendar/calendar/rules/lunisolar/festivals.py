@@ -377,7 +377,8 @@ _FESTIVAL_LIST = (
         computation=SankrantiRule(9, "NEXT_DAY_AFTER_SUNSET"),
         table=TableRef("hindu", "PONGAL"),
         variation="Bhogi is the day before and the celebrations run four days.",
-    ),    # --- added for the calendar NHS organisations publish (issue 21) -------------------------
+    ),
+    # --- festivals that NHS, council and Shap calendars list ---------------------------------
     FestivalInfo(
         name="vasant_panchami",
         title="Vasant Panchami",
@@ -504,7 +505,8 @@ _FESTIVAL_LIST = (
         tradition="Jain",
         default_days=8,
         rule="The eight days ending on Samvatsari (Shvetambara)",
-        authority="Seven days before samvatsari; " + _INDIA_ALMANAC
+        authority="Seven days before samvatsari; "
+        + _INDIA_ALMANAC
         + " (holidays SAMVATSARI_PARVA)",
         computation=TithiRule(5, 5, "MADHYAHNA", offset_days=-7),
         table=TableRef("hindu", "SAMVATSARI_PARVA", offset_days=-7),
@@ -516,7 +518,8 @@ _FESTIVAL_LIST = (
         tradition="Hindu",
         default_days=16,
         rule="Bhadrapada Purnima to Mahalaya Amavasya (amanta), about sixteen days",
-        authority="Fifteen days before Mahalaya Amavasya; " + _INDIA_ALMANAC
+        authority="Fifteen days before Mahalaya Amavasya; "
+        + _INDIA_ALMANAC
         + " (holidays PITRA_MOKSH_AMAVASYA)",
         computation=TithiRule(5, 30, "APARAHNA", later_of_two=True, offset_days=-15),
         table=TableRef("hindu", "PITRA_MOKSH_AMAVASYA", offset_days=-15),
@@ -549,8 +552,7 @@ _FESTIVAL_LIST = (
         title="Dhanteras",
         tradition="Hindu",
         default_days=1,
-        rule="Ashvin Krishna Trayodashi (amanta), in the evening (pradosh): two days before "
-        "Diwali",
+        rule="Ashvin Krishna Trayodashi (amanta), in the evening (pradosh): two days before Diwali",
         authority="Two days before diwali; dates from timeanddate.com India via holidays "
         "DIWALI_INDIA",
         computation=TithiRule(6, 28, "SUNSET"),
@@ -575,8 +577,7 @@ _FESTIVAL_LIST = (
         tradition="Hindu",
         default_days=1,
         rule="Kartika Shukla Dwitiya, in the afternoon: the day after Govardhan Puja",
-        authority="The day after govardhan_puja; " + _INDIA_ALMANAC + " (holidays "
-        "GOVARDHAN_PUJA)",
+        authority="The day after govardhan_puja; " + _INDIA_ALMANAC + " (holidays GOVARDHAN_PUJA)",
         computation=TithiRule(7, 2, "APARAHNA"),
         table=TableRef("hindu", "GOVARDHAN_PUJA", offset_days=1),
     ),

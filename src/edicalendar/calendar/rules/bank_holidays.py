@@ -1,0 +1,117 @@
+"""UK bank and public holidays by nation, taken from the holidays package, as gov.uk lists them.
+
+Each observance names a nation (england-and-wales, scotland, northern-ireland) and one holiday;
+the dates come from `holidays.UK` for that nation, never typed by hand. When a holiday falls at
+a weekend the substitute weekday is the date given (as on gov.uk's list), so the calendar shows
+the day off. `additional` collects the one-off days proclaimed for national occasions
+(jubilees, a coronation, a state funeral), each labelled with its occasion. Bank holidays are
+set by law and proclamation, so dates are `confirmed`; a proclamation can still add or move a
+day, which a newer `holidays` release brings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from edicalendar.errors import UnsupportedYearError
+from edicalendar.model import BankHolidayRule, RuleDate, Status
+
+#: Nation -> the holidays package's UK subdivision code.
+NATIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+#: Holiday key -> the holidays package's name, per nation where the names differ.
+HOLIDAYS: dict[str, dict[str, str]] = {
+    "new-years-day": dict.fromkeys(NATIONS, "New Year's Day"),
+    "2-january": {"scotland": "New Year Holiday"},
+    "good-friday": dict.fromkeys(NATIONS, "Good Friday"),
+    "easter-monday": {"england-and-wales": "Easter Monday", "northern-ireland": "Easter Monday"},
+    "early-may": dict.fromkeys(NATIONS, "May Day"),
+    "spring": dict.fromkeys(NATIONS, "Spring Bank Holiday"),
+    "summer": {
+        "england-and-wales": "Late Summer Bank Holiday",
+        "scotland": "Summer Bank Holiday",
+        "northern-ireland": "Late Summer Bank Holiday",
+    },
+    "st-andrews-day": {"scotland": "Saint Andrew's Day"},
+    "st-patricks-day": {"northern-ireland": "Saint Patrick's Day"},
+    "battle-of-the-boyne": {"northern-ireland": "Battle of the Boyne"},
+    "christmas-day": dict.fromkeys(NATIONS, "Christmas Day"),
+    "boxing-day": dict.fromkeys(NATIONS, "Boxing Day"),
+}
+ADDITIONAL = "additional"
+#: The holidays package dates UK bank holidays from the Bank Holidays Act 1871 onwards.
+SUPPORTED_YEARS = (1871, 2200)
+_OBSERVED = " (observed)"
+
+
+@cache
+def days_off(nation: str, year: int) -> tuple[tuple[dt.date, str], ...]:
+    """Every bank holiday in `nation` and `year` as (day off, holidays-package name).
+
+    A holiday at a weekend is given on its substitute weekday, under its own name.
+    """
+    import holidays
+
+    table = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=year)
+    named: dict[str, list[dt.date]] = {}
+    for day, names in sorted(table.items()):
+        for name in names.split("; "):
+            named.setdefault(name, []).append(day)
+    result: list[tuple[dt.date, str]] = []
+    for name, days in named.items():
+        if name.lower().endswith(_OBSERVED):
+            continue
+        substitutes = [
+            d for key, ds in named.items() if key.lower() == (name + _OBSERVED).lower() for d in ds
+        ]
+        for day in days:
+            if substitutes and day.weekday() >= 5:
+                result.append((substitutes.pop(0), name))
+            else:
+                result.append((day, name))
+    return tuple(sorted(result))
+
+
+def regular_names(nation: str) -> frozenset[str]:
+    """The holidays-package names of the nation's yearly holidays (everything but one-offs)."""
+    return frozenset(names[nation] for names in HOLIDAYS.values() if nation in names)
+
+
+def holidays_of(nation: str) -> tuple[str, ...]:
+    """The holiday keys a nation has, plus `additional`."""
+    return (*(key for key, names in HOLIDAYS.items() if nation in names), ADDITIONAL)
+
+
+def dates(
+    rule: BankHolidayRule, year: int, duration_days: int | None, subject: str
+) -> list[RuleDate]:
+    """The days off in `year` for the rule's nation and holiday (none, one, or several one-offs).
+
+    Each RuleDate's `method` is "holidays-package"; a one-off day's note names the occasion.
+    """
+    first, last = SUPPORTED_YEARS
+    if not first <= year <= last:
+        raise UnsupportedYearError(subject, year, first, last, "holidays package UK tables")
+    length = duration_days or 1
+    found = []
+    regular = regular_names(rule.nation)
+    wanted = HOLIDAYS.get(rule.holiday, {}).get(rule.nation)
+    for day, name in days_off(rule.nation, year):
+        if rule.holiday == ADDITIONAL:
+            if name in regular:
+                continue
+        elif name != wanted:
+            continue
+        end = day + dt.timedelta(days=length - 1)
+        found.append(RuleDate(day, end, Status.CONFIRMED, method="holidays-package"))
+    return found
+
+
+def occasion(rule: BankHolidayRule, year: int, start: dt.date) -> str | None:
+    """The holidays-package name of the one-off day starting on `start` (for `additional`)."""
+    if rule.holiday != ADDITIONAL:
+        return None
+    for day, name in days_off(rule.nation, year):
+        if day == start:
+            return name
+    return None
