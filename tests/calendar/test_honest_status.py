@@ -1,9 +1,10 @@
 """No computed date is called confirmed, no observance appears before it began, and conventions.
 
 "Confirmed" is kept for fixed civil rules (fixed dates, spans, months, nth weekdays, Easter,
-RRULEs and the arithmetic Hebrew calendar), dates a faith body published in a table (the Bahá'í
-World Centre's), and organiser-announced dates recorded with a source. Everything astronomical
-or tabulated from observation is estimated; organisers' unannounced years are provisional.
+RRULEs, the arithmetic Hebrew, Ethiopian and Zoroastrian calendars, and UK bank holidays), dates
+a faith body published in a table (the Bahá'í World Centre's), and organiser-announced dates
+recorded with a source. Everything astronomical or tabulated from observation is estimated;
+organisers' unannounced years are provisional.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from edicalendar.calendar.occurrences import expand, occurrences_in_year
 from edicalendar.calendar.rules import family_of
 from edicalendar.model import (
     BadiRule,
+    BankHolidayRule,
     EasterRule,
+    EthiopianRule,
     FixedRule,
     HebrewRule,
     MonthRule,
@@ -26,9 +29,23 @@ from edicalendar.model import (
     RRuleRule,
     SpanRule,
     Status,
+    ZoroastrianRule,
 )
 
-FIXED_RULES = (FixedRule, SpanRule, MonthRule, NthWeekdayRule, EasterRule, RRuleRule, HebrewRule)
+#: The arithmetic Ethiopian and Zoroastrian calendars are exact like the Hebrew one, and bank
+#: holidays are set by law and proclamation.
+FIXED_RULES = (
+    FixedRule,
+    SpanRule,
+    MonthRule,
+    NthWeekdayRule,
+    EasterRule,
+    RRuleRule,
+    HebrewRule,
+    EthiopianRule,
+    ZoroastrianRule,
+    BankHolidayRule,
+)
 
 
 def test_no_computed_date_is_confirmed_2000_2075(shipped_catalog: Catalog) -> None:
@@ -155,12 +172,46 @@ def test_dates_section_of_the_observance_list_is_current(repo_root) -> None:  # 
 
 
 #: Observances with no organiser or faith body whose page could stand as their link.
-NO_ORGANISER_PAGE = {"disability-pride-month", "lunar-new-year", "onam"}
+NO_ORGANISER_PAGE = {
+    "disability-pride-month",
+    "lunar-new-year",
+    "onam",
+    # The other Chinese and Thai festivals of the lunar year, like Lunar New Year: folk and
+    # cultural festivals without a UK body.
+    "lantern-festival",
+    "dragon-boat-festival",
+    "qixi",
+    "hungry-ghost-festival",
+    "mid-autumn-festival",
+    "double-ninth-festival",
+    "songkran",
+    "loy-krathong",
+    # Ethiopian and Eritrean Orthodox feasts and the Ethiopian New Year: no UK church body page.
+    "timkat",
+    "meskel",
+    "enkutatash",
+    # Rastafari has no central body; Zoroastrian, Ravidassia and Bengali New Year pages of UK
+    # bodies were not found in the sources read.
+    "groundation-day",
+    "birthday-of-haile-selassie",
+    "coronation-of-haile-selassie",
+    "marcus-garvey-day",
+    "khordad-sal",
+    "parsi-new-year",
+    "zarathosht-no-diso",
+    "guru-ravidas-jayanti",
+    "pohela-boishakh",
+    "emancipation-day",
+}
+#: National days are kept by countries, not organisers: their link is the day's history.
+NATIONAL_DAY_CALENDARS = {"staff-heritage", "uk-nations"}
 
 
 def test_links_go_to_organisers_not_encyclopaedias(shipped_catalog: Catalog) -> None:
     encyclopaedia = {
-        o.id for o in shipped_catalog.observances.values() if o.url and "wikipedia.org" in o.url
+        o.id
+        for o in shipped_catalog.observances.values()
+        if o.url and "wikipedia.org" in o.url and o.calendar not in NATIONAL_DAY_CALENDARS
     }
     assert encyclopaedia <= NO_ORGANISER_PAGE
 

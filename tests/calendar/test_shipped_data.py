@@ -336,13 +336,22 @@ def _by_tradition(catalog: Catalog, tradition: str) -> list[Observance]:
     return [o for o in catalog.observances.values() if o.tradition == tradition]
 
 
+#: The minor fasts run from dawn to nightfall, so they do not begin the evening before.
+DAWN_FASTS = {"fast-of-esther", "seventeenth-of-tammuz", "fast-of-gedaliah", "tenth-of-tevet"}
+
+
 def test_jewish_and_islamic_days_begin_the_evening_before(catalog: Catalog) -> None:
-    """Every Jewish and Islamic festival is marked as beginning at sunset the evening before."""
-    faith_days = _by_tradition(catalog, "Judaism") + [
+    """Every Jewish and Islamic festival is marked as beginning at sunset the evening before;
+    the minor Jewish fasts begin at dawn and are marked as fasts."""
+    faith_days = [o for o in _by_tradition(catalog, "Judaism") if o.id not in DAWN_FASTS] + [
         o for o in _by_tradition(catalog, "Islam") if o.id != "world-hijab-day"
     ]
     assert len(faith_days) >= 20
     assert [o.id for o in faith_days if not o.begins_evening_before] == []
+    for fast in DAWN_FASTS:
+        observance = catalog.get(fast)
+        assert observance is not None and observance.fasting
+        assert not observance.begins_evening_before
 
 
 @pytest.mark.parametrize(

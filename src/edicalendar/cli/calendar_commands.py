@@ -107,6 +107,7 @@ def occurrences(
     from edicalendar.calendar.occurrence_records import display_record
     from edicalendar.calendar.occurrences import expand
     from edicalendar.cli.output import emit, warn
+    from edicalendar.config import DEFAULT_CONFIG_NAME
     from edicalendar.errors import UsageError
 
     app_ctx = context(ctx)
@@ -118,7 +119,7 @@ def occurrences(
         if name in catalog.switched_off_calendars:
             raise UsageError(
                 f"--calendar {name!r} is an optional calendar that is switched off; add it to "
-                f"[calendars] enabled in {app_ctx.config_display} to use it"
+                f"[calendars] enabled in {app_ctx.loaded.path or DEFAULT_CONFIG_NAME} to use it"
             )
         if name not in catalog.calendars:
             raise UsageError(

@@ -87,7 +87,7 @@ def dates(
 ) -> list[RuleDate]:
     """The days off in `year` for the rule's nation and holiday (none, one, or several one-offs).
 
-    Each RuleDate's `method` is "holidays-package"; a one-off day's note names the occasion.
+    Each RuleDate's `method` is "holidays-package"; a one-off day's `note` names the occasion.
     """
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
@@ -103,15 +103,6 @@ def dates(
         elif name != wanted:
             continue
         end = day + dt.timedelta(days=length - 1)
-        found.append(RuleDate(day, end, Status.CONFIRMED, method="holidays-package"))
+        note = name if rule.holiday == ADDITIONAL else None
+        found.append(RuleDate(day, end, Status.CONFIRMED, method="holidays-package", note=note))
     return found
-
-
-def occasion(rule: BankHolidayRule, year: int, start: dt.date) -> str | None:
-    """The holidays-package name of the one-off day starting on `start` (for `additional`)."""
-    if rule.holiday != ADDITIONAL:
-        return None
-    for day, name in days_off(rule.nation, year):
-        if day == start:
-            return name
-    return None
