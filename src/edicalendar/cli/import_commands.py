@@ -1,8 +1,10 @@
 """The `import` command: bring an ICS, CSV or Excel calendar (file or URL) into calendar data.
 
 It prints what it would change (or the diff, with `--dry-run`), the warnings a reviewer needs,
-a summary table (added, updated, unchanged, warnings) and a one-line summary. Warnings go to
-standard error; the calendar file is written only when the whole import succeeds.
+every row set against every shipped calendar (matched, dates differ, optional calendar, new,
+duplicate; also written as CSV with `--report`), a summary table (added, updated, unchanged,
+warnings) and a one-line summary. Warnings go to standard error; the calendar file is written
+only when the whole import succeeds.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ def import_(
         float,
         typer.Option("--timeout", min=0.1, max=600, help="Connect and read timeout in seconds."),
     ] = 30.0,
+    report_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write the row-by-row report (every row against every shipped calendar) "
+            "to this CSV file.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Import an ICS, CSV or .xlsx calendar (file or URL) into calendars/NAME.toml."""
     from edicalendar.errors import UsageError
@@ -80,6 +91,8 @@ def import_(
             "no calendars/ folder in this directory; create one (mkdir calendars) or set "
             "data.calendars_dir in the config file"
         )
+    if report_path is not None and not report_path.parent.is_dir():
+        raise UsageError(f"--report {report_path}: folder {report_path.parent} does not exist")
     with _Progress() as progress:
         report = run_import(
             options,
@@ -87,8 +100,47 @@ def import_(
             data_dir=loaded.data_dir,
             today=app_ctx.today(),
             progress=progress.update,
+            switched_on=tuple(loaded.settings.calendars.enabled),
+            conventions=loaded.settings.conventions.as_conventions(),
+            config_name=_config_name(app_ctx),
         )
     print_report(report)
+    if report_path is not None:
+        write_rows_csv(report, report_path)
+        sys.stdout.write(f"wrote the row-by-row report to {report_path}\n")
+
+
+def _config_name(app_ctx: Any) -> str:
+    from edicalendar.config import DEFAULT_CONFIG_NAME
+
+    return str(app_ctx.loaded.path) if app_ctx.loaded.path else DEFAULT_CONFIG_NAME
+
+
+def write_rows_csv(report: ImportReport, path: Path) -> None:
+    """The row-by-row report as CSV, written whole or not at all.
+
+    The columns are :data:`edicalendar.importers.adoption.CSV_COLUMNS`.
+    """
+    import csv
+    import io
+    import os
+    import tempfile
+
+    from edicalendar.errors import UsageError
+    from edicalendar.importers.adoption import CSV_COLUMNS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        writer.writerow(row.csv_row())
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(buffer.getvalue())
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise UsageError(f"--report {path}: cannot write: {exc.strerror}") from None
 
 
 class _Progress:
@@ -128,6 +180,7 @@ class _Progress:
 def print_report(report: ImportReport) -> None:
     """Changes, warnings, the summary table and the one-line summary."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from edicalendar.cli.output import warn
@@ -151,10 +204,15 @@ def print_report(report: ImportReport) -> None:
                 else (f"{change.start} – {change.end}")
             )
         changes.add_row(
-            change.observance_id, change.year or "", dates, change.action.value, change.detail
-        )
+            *(
+                escape(cell)
+                for cell in (change.observance_id, change.year or "", dates,
+                             change.action.value, change.detail)
+            )
+        )  # fmt: skip
     if report.plan.changes:
         console.print(changes)
+    _print_rows(console, report)
     for finding in report.findings:
         warn(str(finding))
     if report.outside_year:
@@ -166,3 +224,36 @@ def print_report(report: ImportReport) -> None:
         summary.add_row(key, str(count))
     console.print(summary)
     sys.stdout.write(report.summary() + "\n")
+
+
+def _print_rows(console: Any, report: ImportReport) -> None:
+    """Every row against every shipped calendar, then how many rows had each outcome."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not report.rows:
+        return
+    sources = {row.source for row in report.rows}
+    table = Table(
+        title=escape(f"Rows of {report.source} against every edicalendar calendar"), expand=False
+    )
+    for heading in ("Row", "Name", "Dates", "Outcome", "Observance", "Calendar", "Note"):
+        table.add_column(heading, overflow="fold")
+    for row in report.rows:
+        where = "" if row.line is None else str(row.line)
+        if len(sources) > 1:
+            where = f"{row.source} {where}".strip()
+        dates = ""
+        if row.start is not None and row.end is not None:
+            dates = str(row.start) if row.start == row.end else f"{row.start} – {row.end}"
+        calendar = row.calendar or ""
+        if row.also_in:
+            calendar += f" (also {', '.join(row.also_in)})"
+        cells = (where, row.name, dates, row.outcome.value, row.observance_id or "", calendar,
+                 row.detail)  # fmt: skip
+        table.add_row(*(escape(cell) for cell in cells))
+    console.print(table)
+    counts = report.row_counts()
+    parts = [f"{number} {outcome.value}" for outcome, number in counts.items()]
+    total = sum(counts.values())
+    console.print(f"{total} row{'s' if total != 1 else ''}: {', '.join(parts)}")

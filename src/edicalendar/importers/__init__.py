@@ -3,7 +3,9 @@
 :func:`run_import` reads the source within the limits in :mod:`.source` and :mod:`.fetch`,
 turns it into events (:mod:`.ics`, :mod:`.tabular`), checks them (:mod:`.review`), maps them onto
 the catalog (:mod:`.mapping`) and updates one calendar file in place (:mod:`.writer`). Any error
-stops the import before the file is touched; `dry_run` shows the diff and writes nothing.
+stops the import before the file is touched; `dry_run` shows the diff and writes nothing. Every
+row is also set against every shipped calendar (:mod:`.adoption`): matched, on other dates, in an
+optional calendar, new, or a duplicate.
 """
 
 from __future__ import annotations
@@ -12,11 +14,16 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edicalendar.errors import SourceError, UnsafeSourceError, UsageError
 from edicalendar.importers.fetch import FetchLimits, fetch, is_url, redact
 from edicalendar.importers.mapping import Action, ImportPlan
 from edicalendar.importers.source import MAX_SOURCE_BYTES, Finding, ReadResult, SourceFormat
+
+if TYPE_CHECKING:
+    from edicalendar.calendar.conventions import Conventions
+    from edicalendar.importers.adoption import Outcome, RowReport
 
 __all__ = [
     "Action",
@@ -62,6 +69,14 @@ class ImportReport:
     dry_run: bool
     not_modified: bool = False
     outside_year: int = 0
+    #: Every row against every shipped calendar (the adoption report).
+    rows: list[RowReport] = field(default_factory=list)
+
+    def row_counts(self) -> dict[Outcome, int]:
+        """Rows by outcome: matched, dates differ, optional calendar, new, duplicate."""
+        from edicalendar.importers.adoption import count
+
+        return count(self.rows)
 
     def counts(self) -> dict[str, int]:
         """Summary numbers: added, updated, unchanged, reported, skipped, warnings."""
@@ -93,12 +108,18 @@ def run_import(
     data_dir: Path,
     today: dt.date,
     progress: Progress | None = None,
+    switched_on: tuple[str, ...] = (),
+    conventions: Conventions | None = None,
+    config_name: str = "the config file",
 ) -> ImportReport:
     """Import `options.source` into `calendars_dir/<calendar>.toml` (see module docstring).
 
     `progress(stage, done, total)` is told of downloading (bytes) and matching (names).
+    `switched_on` names the optional calendars the organisation uses (`[calendars] enabled`,
+    set in `config_name`); `conventions` date festivals where communities differ.
     """
     from edicalendar.calendar.catalog import SLUG, Catalog, calendar_files, load_catalog
+    from edicalendar.importers.adoption import assess
     from edicalendar.importers.mapping import merge_days, plan_import
     from edicalendar.importers.review import source_checks
     from edicalendar.importers.writer import render, replace_atomically, unified_diff
@@ -115,6 +136,13 @@ def run_import(
         if calendars_dir.is_dir()
         else Catalog(observances={}, calendars={})
     )
+    if conventions is not None:
+        catalog = catalog.with_conventions(conventions)
+    try:
+        catalog.enabled(switched_on)
+    except ValueError as exc:
+        raise UsageError(f"[calendars] enabled in {config_name}: {exc}") from None
+    behind = tuple(name for name in catalog.optional_calendars if name not in switched_on)
     raw, label, kind, not_modified = _load(options, data_dir, progress)
     fmt = options.format or detect_format(label, kind, raw)
     window = _window(options.year, today)
@@ -126,6 +154,14 @@ def run_import(
         kept = [e for e in events if e.start.year == options.year]
         outside = len(events) - len(kept)
         events = kept
+    rows = assess(
+        events,
+        catalog,
+        switched_on,
+        undated=result.undated,
+        undated_year=options.year or today.year,
+        config_name=config_name,
+    )
     events = merge_days(events, findings)
     findings.extend(source_checks(events))
     # A local file is named by its file name in the data (the path is the importer's own).
@@ -136,6 +172,7 @@ def run_import(
         options.calendar,
         note,
         progress=(lambda done, total: progress("Matching", done, total)) if progress else None,
+        behind=behind,
     )
     findings.extend(plan.findings)
     findings.sort(key=lambda f: (f.source, f.line or 0))
@@ -163,6 +200,7 @@ def run_import(
         dry_run=options.dry_run,
         not_modified=not_modified,
         outside_year=outside,
+        rows=rows,
     )
 
 

@@ -23,12 +23,13 @@ from edicalendar.errors import EdicalendarError, SourceError
 from edicalendar.importers.names import (
     CLOSE_MATCH,
     guess_categories,
+    name_forms,
     normalise,
     normalised_similarity,
     slug,
 )
 from edicalendar.importers.source import Finding, SourceEvent
-from edicalendar.model import Category, Observance, RuleDate, Status, Weekday
+from edicalendar.model import Category, Observance, Occurrence, RuleDate, Status, Weekday
 
 #: Two dates of one name in one year closer than this are a conflict, not two occurrences
 #: (the Islamic year is 354 days, so a genuine second occurrence is at least that far away).
@@ -177,8 +178,14 @@ def plan_import(
     calendar: str,
     source_label: str,
     progress: Callable[[int, int], None] | None = None,
+    behind: Iterable[str] = (),
 ) -> ImportPlan:
-    """Decide, for every group of events, whether it adds, updates or is only reported."""
+    """Decide, for every group of events, whether it adds, updates or is only reported.
+
+    Names that turn out to be one observance ("Eid ul-Fitr" and "Eid al-Fitr", or two close
+    spellings of a new one) are one group, so nothing is added or recorded twice. `behind`
+    names calendars whose observances lose a tie of names (optional calendars switched off).
+    """
     plan = ImportPlan(calendar=calendar)
     groups: dict[str, _Group] = {}
     for event in events:
@@ -190,20 +197,55 @@ def plan_import(
             f"{len(groups)} different names; an import takes at most {MAX_NAMES} (split the file)",
         )  # fmt: skip
     taken_ids = set(catalog.observances)
-    index = NameIndex(catalog.observances.values())
+    index = NameIndex(catalog.observances.values(), behind)
     inner_years = covered_years(events)
+    # First decide what each name is, joining names that are one observance, then plan each
+    # observance once, in the order the source first names it.
+    leads: list[tuple[_Group, Observance | None, float]] = []
+    by_match: dict[str, _Group] = {}
+    new_names: dict[int, list[tuple[str, _Group]]] = {}
     for done, group in enumerate(groups.values(), 1):
         if progress is not None:
             progress(done, len(groups))
-        years = _by_year(group, plan.findings)
-        match, score = index.best(group.name)
-        if match is None and len(plan.new) >= MAX_NEW:
+        found, score = index.matches(group.name)
+        if found:
+            # A name several observances share is split by date ("Independence Day").
+            parts: dict[str, tuple[Observance, list[SourceEvent]]] = {}
+            for event in group.events:
+                match = (
+                    found[0]
+                    if len(found) == 1
+                    else closest_by_date(found, event.start, event.end, catalog)[0]
+                )
+                parts.setdefault(match.id, (match, []))[1].append(event)
+            for match, matched_events in parts.values():
+                lead = by_match.get(match.id)
+                if lead is not None:
+                    lead.events.extend(matched_events)
+                    continue
+                lead = _Group(name=group.name, events=matched_events)
+                by_match[match.id] = lead
+                leads.append((lead, match, score))
+            continue
+        key = normalise(group.name)
+        same_words = new_names.setdefault(len(key.split()), [])
+        twin = next(
+            (g for name, g in same_words if normalised_similarity(key, name) >= CLOSE_MATCH), None
+        )
+        if twin is not None:
+            twin.events.extend(group.events)
+            continue
+        if sum(len(names) for names in new_names.values()) >= MAX_NEW:
             raise SourceError.at(
                 group.events[0].source, group.events[0].line,
                 f"more than {MAX_NEW} new observances; is this an awareness calendar? "
                 "Split the file and review each part",
             )  # fmt: skip
-        if match is None:
+        same_words.append((key, group))
+        leads.append((group, None, 0.0))
+    for group, matched, score in leads:
+        years = _by_year(group, plan.findings)
+        if matched is None:
             new = _new_observance(group, years, taken_ids, source_label, inner_years)
             taken_ids.add(new.id)
             plan.new.append(new)
@@ -212,15 +254,15 @@ def plan_import(
                 Change(Action.ADDED, new.id, new.name, _years_text(list(years)), first.start,
                        first.end, "new observance; review it before publishing", first.line)
             )  # fmt: skip
-        elif match.calendar != calendar:
+        elif matched.calendar != calendar:
             first = group.events[0]
             plan.changes.append(
-                Change(Action.SKIPPED, match.id, match.name, None, None, None,
-                       f"matches {match.id!r} in calendar {match.calendar!r}; import into that "
-                       "calendar to update it", first.line, score)
+                Change(Action.SKIPPED, matched.id, matched.name, None, None, None,
+                       f"matches {matched.id!r} in calendar {matched.calendar!r}; import into "
+                       "that calendar to update it", first.line, score)
             )  # fmt: skip
         else:
-            _update(match, years, score, plan, source_label)
+            _update(matched, years, score, plan, source_label)
     return plan
 
 
@@ -241,12 +283,15 @@ def covered_years(events: list[SourceEvent]) -> list[int]:
     ]
 
 
-def name_variants(observance: Observance) -> list[str]:
-    """Names an observance may go by: its name, the name without a bracketed alias, its id."""
-    variants = [observance.name, observance.id.replace("-", " ")]
-    bare = re.sub(r"\s*\([^)]*\)", "", observance.name).strip()
+def name_variants(observance: Observance) -> list[tuple[str, int]]:
+    """Names an observance may go by, each with a rank (lower wins when names collide): its
+    name (0), its id (1), the name without a bracketed part (2), and what a bracket holds (3),
+    so "Christmas Day" is the Christian day, not "Christmas Day (Scotland)", the bank holiday."""
+    variants = [(observance.name, 0), (observance.id.replace("-", " "), 1)]
+    bare = re.sub(r"\s*\([^)]*\)", " ", observance.name).strip()
     if bare and bare != observance.name:
-        variants.append(bare)
+        variants.append((bare, 2))
+        variants += [(inner, 3) for inner in re.findall(r"\(([^)]*)\)", observance.name)]
     return variants
 
 
@@ -257,33 +302,109 @@ def _years_text(keys: list[str]) -> str:
 
 
 class NameIndex:
-    """Every observance's name variants, normalised once, for matching many imported names."""
+    """Every observance's name variants, normalised once, for matching many imported names.
 
-    def __init__(self, observances: Iterable[Observance]) -> None:
-        self.exact: dict[str, Observance] = {}
+    Where two observances answer to one name, the better-ranked variant wins (see
+    :func:`name_variants`), then an observance outside `behind` (the optional calendars a
+    trust has not switched on), then the one defined first.
+    """
+
+    def __init__(self, observances: Iterable[Observance], behind: Iterable[str] = ()) -> None:
+        later = set(behind)
+        self.exact: dict[str, list[tuple[tuple[int, int, int], Observance]]] = {}
         self.by_words: dict[int, list[tuple[str, Observance]]] = {}
-        for observance in observances:
-            for variant in name_variants(observance):
+        for order, observance in enumerate(observances):
+            for variant, rank in name_variants(observance):
                 key = normalise(variant)
                 if not key:
                     continue
-                self.exact.setdefault(key, observance)
-                self.by_words.setdefault(len(key.split()), []).append((key, observance))
+                priority = (rank, observance.calendar in later, order)
+                self.exact.setdefault(key, []).append((priority, observance))
+                if rank < 3:
+                    self.by_words.setdefault(len(key.split()), []).append((key, observance))
+        for hits in self.exact.values():
+            hits.sort(key=lambda hit: hit[0])
 
     def best(self, name: str) -> tuple[Observance | None, float]:
         """The observance whose name is most like `name`, if close enough, and the score."""
-        key = normalise(name)
-        if key in self.exact:
-            return self.exact[key], 1.0
+        found, score = self.matches(name)
+        return (found[0], score) if found else (None, 0.0)
+
+    def matches(self, name: str) -> tuple[list[Observance], float]:
+        """Observances `name` may be, best first, and the score (1 for an exact name).
+
+        Several come back when observances share the name as written ("Independence Day"),
+        best variant first; the caller may choose among them by date.
+        """
+        forms = name_forms(name)
+        for form, _close in forms:
+            hits = self.exact.get(form)
+            if hits:
+                top = hits[0][0][0]
+                return [o for (rank, _, _), o in hits if rank == top], 1.0
         best: Observance | None = None
         best_score = 0.0
-        for variant, observance in self.by_words.get(len(key.split()), []):
-            score = normalised_similarity(key, variant)
-            if score > best_score:
-                best, best_score = observance, score
-        if best is None or best_score < CLOSE_MATCH:
-            return None, 0.0
-        return best, round(best_score, 2)
+        for form, close in forms:
+            if not close:
+                continue
+            for variant, observance in self.by_words.get(len(form.split()), []):
+                score = normalised_similarity(form, variant)
+                if score > best_score:
+                    best, best_score = observance, score
+            if best is not None and best_score >= CLOSE_MATCH:
+                return [best], round(best_score, 2)
+        return [], 0.0
+
+
+def _occurrences_near(
+    observance: Observance, day: dt.date, catalog: Catalog
+) -> tuple[list[Occurrence], str | None]:
+    """Occurrences from the year before `day` to the year after, and any year it cannot date."""
+    from edicalendar.calendar.occurrences import occurrences_in_year
+
+    found: list[Occurrence] = []
+    problem: str | None = None
+    for year in (day.year - 1, day.year, day.year + 1):
+        try:
+            found += occurrences_in_year(observance, year, catalog.conventions)
+        except EdicalendarError as exc:
+            if year == day.year:
+                problem = str(exc)
+    return found, problem
+
+
+def closest_by_date(
+    found: list[Observance], start: dt.date, end: dt.date, catalog: Catalog
+) -> tuple[Observance, Occurrence | None, str | None]:
+    """Of the observances a name may be, the one whose dates fit `start`..`end` best, with the
+    occurrence compared (the one overlapping, else the nearest) or why there is none.
+
+    "Independence Day" on 6 March is Ghana's; on 15 August, India's.
+    """
+    best: tuple[int, Observance, Occurrence | None, str | None] | None = None
+    for observance in found:
+        occurrences, problem = _occurrences_near(observance, start, catalog)
+        occurrence = _nearest(occurrences, start, end)
+        if occurrence is None:
+            distance = 10**6
+        elif (occurrence.start, occurrence.end) == (start, end):
+            distance = 0
+        elif occurrence.start <= end and start <= occurrence.end:
+            distance = 1
+        else:
+            distance = 2 + abs((occurrence.start - start).days)
+        if best is None or distance < best[0]:
+            best = (distance, observance, occurrence, problem)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _nearest(occurrences: list[Occurrence], start: dt.date, end: dt.date) -> Occurrence | None:
+    overlapping = [o for o in occurrences if o.start <= end and start <= o.end]
+    pool = overlapping or occurrences
+    if not pool:
+        return None
+    return min(pool, key=lambda o: (abs((o.start - start).days), abs((o.end - end).days)))
 
 
 def _by_year(group: _Group, findings: list[Finding]) -> dict[str, SourceEvent]:
@@ -297,6 +418,13 @@ def _by_year(group: _Group, findings: list[Finding]) -> dict[str, SourceEvent]:
             continue
         if (event.start - earlier.start).days >= _SECOND_OCCURRENCE_DAYS:
             keyed[f"{key}-2"] = event
+            continue
+        if (event.start, event.end) == (earlier.start, earlier.end):
+            findings.append(
+                Finding(event.source, event.line,
+                        f"the same day as line {earlier.line} ({earlier.name!r}) under another "
+                        "name; a duplicate, ignored", event.name)
+            )  # fmt: skip
             continue
         findings.append(
             Finding(

@@ -28,6 +28,38 @@ _SYNONYMS = (
 )
 _DROP = re.compile(r"\((?:uk|england|gb|united kingdom)\)|\b(?:19|20)\d{2}\b|\buk\b|^the\b")
 
+#: Transliterations calendars spell differently, folded to the spelling edicalendar uses
+#: (applied to normalised words). "Eid ul-Fitr", "Eid-el-Fitr" and "Eid al-Fitr" are one day.
+_SPELLINGS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(eid|id) (?:ul|el|al|e|ul al) ", r"eid al "),
+        (r"\b(?:lail|layl)(?:at|atul|et|atal)(?: (?:ul|al))? ", "laylat al "),
+        (r"\b(?:chanukah|chanukkah|hanukah|hannukah|chanuka)\b", "hanukkah"),
+        (r"\b(?:baisakhi|vasakhi|visakhi)\b", "vaisakhi"),
+        (r"\bwesak\b", "vesak"),
+        (r"\b(?:divali|deepawali|dipavali)\b", "diwali"),
+        (r"\b(?:navratri|navarathri|navaratri)\b", "navaratri"),
+        (r"\b(?:ramadhan|ramzan|ramazan)\b", "ramadan"),
+        (r"\brosh hashana\b", "rosh hashanah"),
+        (r"\byom kipur\b", "yom kippur"),
+        (r"\b(?:succot|sukkoth|succoth)\b", "sukkot"),
+        (r"\b(?:shavuoth|shavuos)\b", "shavuot"),
+        (r"\b(?:janmashtmi|janmastami)\b", "janmashtami"),
+        (r"\b(?:nowruz|norooz|noruz)\b", "nowruz"),
+        (r"\bmuharam\b", "muharram"),
+        (r"\bashoura\b", "ashura"),
+        (r"\bdussera\b", "dussehra"),
+    )
+)
+
+#: Words a calendar adds to a name that do not change which observance it is ("Start of
+#: Ramadan", "Diwali (approx.)"); tried only when the name as written matches nothing.
+_NOISE = re.compile(
+    r"^(?:start of|beginning of|first day of|begins|starts)\s+|\s+(?:begins|starts|start|"
+    r"approx|approximately|estimated|provisional|tbc|to be confirmed|observed|date tbc)$"
+)
+
 #: Keyword stems (in normalised names) that suggest a category; reviewed, never final.
 KEYWORDS: dict[Category, tuple[str, ...]] = {
     Category.SEXUAL_ORIENTATION: ("lgbt", "pride", "bisexual", "lesbian", "gay", "asexual",
@@ -87,13 +119,44 @@ CATEGORY_WORDS: dict[str, Category] = {
 
 
 def normalise(name: str) -> str:
-    """Lower-case words without punctuation, years, "(UK)" or LGBT+ spelling differences."""
-    text = unicodedata.normalize("NFKC", name).lower().replace("’", "'")
+    """Lower-case words without accents, punctuation, years, "(UK)", LGBT+ or transliteration
+    spelling differences ("Bahá'í" is "bahai", "Eid ul-Fitr" is "eid al fitr")."""
+    text = unicodedata.normalize("NFKD", name.replace("’", "'").replace("‘", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKC", text).lower()
     for pattern, replacement in _SYNONYMS:
         text = pattern.sub(replacement, text)
     text = _DROP.sub(" ", text)
-    text = re.sub(r"[^\w\s]", " ", text.replace("'s", "s"))
-    return " ".join(text.split())
+    # An apostrophe inside a word joins it ("Ta'anit", "Women's"); other punctuation separates.
+    text = re.sub(r"(?<=\w)'(?=\w)", "", text)
+    text = " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def name_forms(name: str) -> list[tuple[str, bool]]:
+    """`name` and the shorter names it may stand for, most specific first, normalised, each
+    with whether a close (misspelt) match is allowed on it.
+
+    "Diwali (Hindu festival of light)" is also "Diwali" and, exactly only, "Hindu festival of
+    light"; "Start of Ramadan" is also "Ramadan". The importer tries each against the calendar.
+    """
+    forms = [(normalise(name), True)]
+    bare = re.sub(r"\s*\([^)]*\)", " ", name)
+    if bare.strip() != name.strip():
+        forms.append((normalise(bare), True))
+        forms += [(normalise(inner), False) for inner in re.findall(r"\(([^)]*)\)", name)]
+    for form, close in list(forms):
+        stripped = _NOISE.sub("", form)
+        while stripped != form:
+            form, stripped = stripped, _NOISE.sub("", stripped)
+        forms.append((stripped, close))
+    unique: list[tuple[str, bool]] = []
+    for form, close in forms:
+        if form and form not in (f for f, _ in unique):
+            unique.append((form, close))
+    return unique
 
 
 @lru_cache(maxsize=4096)

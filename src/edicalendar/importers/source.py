@@ -77,6 +77,18 @@ class ReadResult:
     findings: list[Finding] = field(default_factory=list)
     #: A calendar title the source declares (ICS `X-WR-CALNAME`), if any.
     title: str | None = None
+    #: Rows with a name and no date ("Carers Week, dates to be confirmed"): not imported, but
+    #: the import report still says whether edicalendar has them.
+    undated: list[UndatedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class UndatedRow:
+    """A named row without a date: where it is and what it is called."""
+
+    name: str
+    source: str
+    line: int | None
 
 
 def decode_text(raw: bytes, source: str, findings: list[Finding]) -> str:

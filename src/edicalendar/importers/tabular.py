@@ -27,6 +27,7 @@ from edicalendar.importers.source import (
     Finding,
     ReadResult,
     SourceEvent,
+    UndatedRow,
     decode_text,
     too_many,
 )
@@ -164,7 +165,7 @@ def _read_rows(
         count += 1
         if count > MAX_EVENTS:
             raise too_many(source, number, count, "rows")
-        event = _row(row, columns, source, number, default_year, result.findings)
+        event = _row(row, columns, source, number, default_year, result)
         if event is not None:
             result.events.append(event)
     if columns is None:
@@ -221,8 +222,9 @@ def _row(
     source: str,
     number: int,
     default_year: int | None,
-    findings: list[Finding],
+    result: ReadResult,
 ) -> SourceEvent | None:
+    findings = result.findings
     name = _text(_cell(row, columns, "name"))
     if not name:
         findings.append(Finding(source, number, "row without a name; skipped"))
@@ -241,6 +243,7 @@ def _row(
         raise SourceError.at(source, number, str(exc), name) from None
     if dates is None:
         findings.append(Finding(source, number, "no date given; skipped", name))
+        result.undated.append(UndatedRow(name, source, number))
         return None
     start, end = dates
     categories = tuple(
