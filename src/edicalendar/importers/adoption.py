@@ -301,6 +301,12 @@ def _compare(
             )
         return Outcome.DATES_DIFFER, f"edicalendar has no date for it near {start.year}"
     theirs = _span(occurrence.start, occurrence.end)
+    if observance.since is not None and start.year < observance.since:
+        return (
+            Outcome.DATES_DIFFER,
+            f"edicalendar has it from {observance.since} (the year it began); the nearest is "
+            f"{theirs}",
+        )
     if (occurrence.start, occurrence.end) == (start, end):
         detail = "same dates"
         if occurrence.status is Status.PROVISIONAL:
