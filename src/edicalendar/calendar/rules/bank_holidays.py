@@ -61,11 +61,18 @@ def days_off(nation: str, year: int) -> tuple[tuple[dt.date, str], ...]:
     for name, days in named.items():
         if name.lower().endswith(_OBSERVED):
             continue
-        substitutes = [
-            d for key, ds in named.items() if key.lower() == (name + _OBSERVED).lower() for d in ds
-        ]
+        own = (name + _OBSERVED).lower()
+        substitutes = [d for key, ds in named.items() if key.lower() == own for d in ds]
+        # Days another holiday is moved to: 2 January 2023 was New Year's Day's substitute, so
+        # Scotland's 2nd January holiday moved on to the 3rd.
+        taken = {
+            d
+            for key, ds in named.items()
+            if key.lower().endswith(_OBSERVED) and key.lower() != own
+            for d in ds
+        }
         for day in days:
-            if substitutes and day.weekday() >= 5:
+            if substitutes and (day.weekday() >= 5 or day in taken):
                 result.append((substitutes.pop(0), name))
             else:
                 result.append((day, name))
