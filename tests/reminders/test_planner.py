@@ -196,3 +196,28 @@ def test_weekly_digest_on_mondays_lists_next_14_days() -> None:
     assert "Holocaust Memorial Day" in third.message.body  # 19 Jan - 1 Feb
     assert "Order candles" not in third.message.body
     assert "Far away day" not in third.message.body
+
+
+def test_solemn_day_reminders_say_how_to_speak_of_it() -> None:
+    """Lead-time and day-of messages for a day with tone guidance carry it; others do not."""
+    from dataclasses import replace
+
+    from edicalendar.model import Tone
+    from support.builders import make_occurrence
+
+    guidance = "A day of remembrance: share survivors' testimony and learning; never 'happy'."
+    solemn = replace(
+        make_occurrence("holocaust-memorial-day", "Holocaust Memorial Day", dt.date(2027, 1, 27)),
+        tone=Tone.SOLEMN,
+        tone_guidance=guidance,
+    )
+    instance = make_instance("hmd", occurrence=solemn, lead_times=(7,), announce=("staff",))
+    planned = {
+        r.rule: r
+        for r in plan_reminders(PlannerInput([instance]), PlannerSettings(), *whole_year(2027))
+    }
+    assert planned["lead-7"].message.body.endswith(f"For communications: {guidance}")
+    assert f"For communications: {guidance}" in planned["announce"].message.body
+    plain = make_instance(start=dt.date(2026, 3, 8), lead_times=(7,), announce=("staff",))
+    for reminder in plan_reminders(PlannerInput([plain]), PlannerSettings(), *whole_year(2026)):
+        assert "For communications" not in reminder.message.body

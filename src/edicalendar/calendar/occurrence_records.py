@@ -44,6 +44,9 @@ def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
             for alternative in occurrence.alternatives
         ],
         "note": occurrence.note,
+        "tone": occurrence.tone.value if occurrence.tone else None,
+        "tone_guidance": occurrence.tone_guidance,
+        "also_in": list(occurrence.also_in),
     }
 
 
@@ -87,6 +90,9 @@ def observance_record(obs: Observance) -> dict[str, Any]:
         "rest_from_work": obs.rest_from_work,
         "guidance": obs.guidance,
         "since": obs.since,
+        "tone": obs.tone.value if obs.tone else None,
+        "tone_guidance": obs.tone_guidance,
+        "also_in": list(obs.also_in),
         "source_details": [
             {
                 "url": source.url,

@@ -191,8 +191,10 @@ def print_report(report: ImportReport) -> None:
         if not report.diff.endswith("\n"):
             sys.stdout.write("\n")
     if report.not_modified:
-        console.print(f"{report.source}: not modified since the last import (used the stored copy)")
-    changes = Table(title=f"Import of {report.source} into {report.calendar}", expand=False)
+        console.print(
+            escape(f"{report.source}: not modified since the last import (used the stored copy)")
+        )
+    changes = Table(title=escape(f"Import of {report.source} into {report.calendar}"), expand=False)
     for heading in ("Observance", "Year", "Dates", "Action", "Note"):
         changes.add_column(heading, overflow="fold")
     for change in report.plan.changes:

@@ -43,18 +43,20 @@ def emit(
         sys.stdout.write(buffer.getvalue())
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, expand=False)
+    # Text is data, never markup: "[calendars] enabled" must print as written.
+    table = Table(title=escape(title) if title else None, show_lines=False, expand=False)
     for _, heading in columns:
-        table.add_column(heading, overflow="fold")
+        table.add_column(escape(heading), overflow="fold")
     for row in rows:
-        table.add_row(*[_cell(row.get(key)) for key, _ in columns])
+        table.add_row(*[escape(_cell(row.get(key))) for key, _ in columns])
     console = Console(soft_wrap=False)
     if rows:
         console.print(table)
     else:
-        console.print(f"{title + ': ' if title else ''}nothing found")
+        console.print(escape(f"{title + ': ' if title else ''}nothing found"))
 
 
 def _cell(value: Any) -> str:

@@ -135,7 +135,8 @@ def occurrence_uid(observance_id: str, instance: str) -> str:
 
 
 def occurrence_description(occ: Occurrence) -> str:
-    """DESCRIPTION text: what it is, that year's theme, how sure the date is, and the link."""
+    """DESCRIPTION text: what it is, that year's theme, how sure the date is, how to speak of
+    it (a solemn day's guidance), and the link."""
     parts = [occ.description.strip()]
     if occ.theme:
         parts.append(f"Theme for {occ.year}: {occ.theme}")
@@ -156,6 +157,8 @@ def occurrence_description(occ: Occurrence) -> str:
             )
         else:
             parts.append("Estimated date: calculated in advance; local observance may differ.")
+    if occ.tone_guidance:
+        parts.append(f"For communications: {occ.tone_guidance}")
     if occ.url:
         parts.append(f"More information: {occ.url}")
     return "\n\n".join(parts)

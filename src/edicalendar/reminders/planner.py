@@ -261,6 +261,8 @@ def _plan_instance(
         lines += [f"- {t.task.name}: due {_nice(t.due)}" for t in open_tasks[:10]]
         if campaign.summary:
             lines.append(campaign.summary)
+        if occurrence.tone_guidance:
+            lines.append(f"For communications: {occurrence.tone_guidance}")
         builder.add(
             kind=ReminderKind.LEAD_TIME,
             campaign_id=campaign.id,
@@ -300,7 +302,8 @@ def _plan_instance(
             destinations=campaign.announce_destinations,
             message=Message(
                 title=f"Today: {occurrence.name}",
-                body=occurrence.description or campaign.summary or occurrence.name,
+                body=_with_tone(occurrence, occurrence.description or campaign.summary
+                                or occurrence.name),
                 links=published + tuple(x for x in (_observance_link(occurrence),) if x),
                 event=event,
             ),
@@ -432,6 +435,13 @@ def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:
         title=f"Coming up: {_nice(day)} to {_nice(until - dt.timedelta(days=1))}",
         body="\n".join(lines),
     )
+
+
+def _with_tone(occurrence: Occurrence, body: str) -> str:
+    """`body` and, for a day with tone guidance (a solemn day), how to speak of it."""
+    if not occurrence.tone_guidance:
+        return body
+    return f"{body}\n\nFor communications: {occurrence.tone_guidance}"
 
 
 def _nice(day: dt.date) -> str:

@@ -114,6 +114,15 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     snapshot = live_data(request).snapshot
     obs = snapshot.catalog.get(observance_id)
     if obs is None:
+        optional = snapshot.catalog.where(observance_id)
+        if optional is not None:
+            return error_page(
+                404,
+                f"That observance is in the optional calendar '{optional}', which this "
+                "organisation has not switched on.",
+                f"An administrator can add '{optional}' to [calendars] enabled in the settings "
+                "file.",
+            )
         return error_page(
             404, "There is no observance with that name.", "Browse the calendar to find it."
         )
