@@ -547,3 +547,19 @@ def test_weekday_rules_give_published_dates(
     for text in published:
         day = dt.date.fromisoformat(text)
         assert _starts(catalog, observance_id, day.year) == [day]
+
+
+def test_observance_list_and_survey_in_the_docs_are_current() -> None:
+    """docs/observances.md's survey and catalogue sections match the data they are written from."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "document_observances.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO_ROOT / "src")},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
