@@ -123,9 +123,7 @@ def test_tone_guidance_is_shown_and_served(default: TestClient) -> None:
     page = default.get("/observances/world-cancer-day").text.replace("&#39;", "'")
     assert "How to speak about it" in page
     assert "Many colleagues live with cancer" in page
-    (record,) = [
-        o for o in default.get("/api/observances").json() if o["id"] == "world-cancer-day"
-    ]
+    (record,) = [o for o in default.get("/api/observances").json() if o["id"] == "world-cancer-day"]
     assert (record["tone"], record["also_in"]) == ("commemorative", ["test-days"])
     assert record["tone_guidance"].startswith("Many colleagues")
     feed = default.get("/feeds/all.ics").text.replace("\r\n ", "")

@@ -162,6 +162,8 @@ def test_observance_page_lists_next_dates_sources_and_feeds(client: TestClient) 
     assert '<time datetime="2027-10-11">' in html
     assert "begins the evening before" in html
     assert "Usually involves fasting." in html
+    assert "A solemn day: do not send 'happy' greetings." in html
+    assert "wish colleagues &#39;an easy fast&#39;" in html
     assert 'href="https://www.hebcal.com/holidays/yom-kippur"' in html
     links = _parse(html).links
     feed_links = {text for text, href in links.items() if href.startswith("/#feed-")}

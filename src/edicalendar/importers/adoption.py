@@ -192,15 +192,10 @@ def assess(
                 )  # fmt: skip
                 continue
             same_occurrence[(observance.id, occurrence.instance)] = seen
-        outcome, detail = _compare(start, end, occurrence, problem, observance)
-        if observance.id not in in_use.observances:
-            outcome = Outcome.OPTIONAL
-            detail = (
-                f"in optional calendar {observance.calendar!r}, switched off: add it to "
-                f"[calendars] enabled in {config_name} to use it; {detail}"
-            )
-        if score < 1:
-            detail += f" (close match, score {score:.2f})"
+        outcome, detail = _placed(
+            *_compare(start, end, occurrence, problem, observance),
+            observance, in_use, score, config_name,
+        )  # fmt: skip
         reports.append(
             RowReport(row.source, row.line, row.name, row.start, row.end, outcome,
                       observance.id, observance.name, observance.calendar, observance.also_in,
@@ -334,6 +329,27 @@ def _compare(
     return Outcome.DATES_DIFFER, detail
 
 
+def _placed(
+    outcome: Outcome,
+    detail: str,
+    observance: Observance,
+    in_use: Catalog,
+    score: float,
+    config_name: str,
+) -> tuple[Outcome, str]:
+    """The outcome and note once it is known whether the organisation has the observance's
+    calendar on, and how sure the name match is."""
+    if observance.id not in in_use.observances:
+        outcome = Outcome.OPTIONAL
+        detail = (
+            f"in optional calendar {observance.calendar!r}, switched off: add it to "
+            f"[calendars] enabled in {config_name} to use it; {detail}"
+        )
+    if score < 1:
+        detail += f" (close match, score {score:.2f})"
+    return outcome, detail
+
+
 def _undated(
     blank: UndatedRow,
     index: NameIndex,
@@ -357,15 +373,7 @@ def _undated(
         if listed:
             occurrence = listed[0]
             detail += f"; edicalendar has {_span(occurrence.start, occurrence.end)}"
-    outcome = Outcome.MATCHED
-    if observance.id not in in_use.observances:
-        outcome = Outcome.OPTIONAL
-        detail = (
-            f"in optional calendar {observance.calendar!r}, switched off: add it to "
-            f"[calendars] enabled in {config_name} to use it; {detail}"
-        )
-    if score < 1:
-        detail += f" (close match, score {score:.2f})"
+    outcome, detail = _placed(Outcome.MATCHED, detail, observance, in_use, score, config_name)
     return RowReport(
         blank.source, blank.line, blank.name, None, None, outcome, observance.id,
         observance.name, observance.calendar, observance.also_in,

@@ -302,8 +302,9 @@ def _plan_instance(
             destinations=campaign.announce_destinations,
             message=Message(
                 title=f"Today: {occurrence.name}",
-                body=_with_tone(occurrence, occurrence.description or campaign.summary
-                                or occurrence.name),
+                body=_with_tone(
+                    occurrence, occurrence.description or campaign.summary or occurrence.name
+                ),
                 links=published + tuple(x for x in (_observance_link(occurrence),) if x),
                 event=event,
             ),
