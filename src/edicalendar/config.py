@@ -35,7 +35,7 @@ from edicalendar.tomlsource import TomlSource
 
 DEFAULT_CONFIG_NAME = "edicalendar.toml"
 #: A 24-hour local time such as "09:00".
-_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
+_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d\Z"
 
 
 class _Section(BaseModel):

@@ -122,7 +122,7 @@ def test_asset_status_and_url_show_in_the_plan(
                 "--year",
                 "2021",
             ],
-            "not an http(s) address",
+            "is not a link we publish",
         ),
     ],
 )

@@ -96,6 +96,15 @@ CASES: list[tuple[str, bytes, str]] = [
         "t.ics:9: DURATION is not a duration",
     ),
     (
+        "huge-duration",
+        (
+            HEAD
+            + _event("SUMMARY:x\r\nDTSTART;VALUE=DATE:20260101\r\nDURATION:P99999999W\r\n")
+            + TAIL
+        ).encode(),
+        "t.ics:9: DURATION lasts 699999993 days (> 400)",
+    ),
+    (
         "invalid-utf8",
         (HEAD + "SUMMARY:caf\xe9\r\n").encode("latin-1"),
         "t.ics:4: is not valid UTF-8",

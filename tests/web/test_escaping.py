@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edicalendar.web import create_app
@@ -51,13 +52,40 @@ def test_observance_text_is_escaped_everywhere(client: TestClient) -> None:
         ), path
 
 
-def test_observance_page_shows_unsafe_links_as_text(client: TestClient) -> None:
-    """A javascript: url or source is printed as text, never as a link; quotes stay escaped."""
+def test_observance_page_escapes_links_and_prose_sources(client: TestClient) -> None:
+    """Quotes in a link stay inside its attribute; a source written as prose (markup and a
+    `javascript:` word included) is printed as text, never as a link."""
     html = client.get("/observances/hostile-text").text
-    assert "Organiser&#39;s page" not in html  # the javascript: url gives no link at all
-    assert "<li>javascript:alert(&#39;source&#39;)</li>" in html
-    assert 'href="https://example.org/?a=1&amp;b=&lt;b&gt;"' in html
+    assert 'href="https://example.org/pride?a=1&amp;b=&#39;q&#39;"' in html
+    assert 'href="https://example.org/?a=1&amp;b=&#39;q&#39;"' in html
+    assert (
+        "<li>Leaflet &lt;b&gt;&#34;Pride&#34;&lt;/b&gt; javascript:alert(&#39;source&#39;)</li>"
+        in html
+    )
     assert "&lt;img src=x onerror=alert(1)&gt; guidance" in html
+
+
+def test_pages_never_link_a_script_address(app: FastAPI) -> None:
+    """Data loaded before links were checked (or built by code) still cannot put a
+    `javascript:` link on a page: the page drops the link and shows the text."""
+    from dataclasses import replace
+
+    from edicalendar.web.render import render_text
+
+    obs = app.state.live.snapshot.catalog.observances["hostile-text"]
+    hostile = replace(obs, url="javascript:alert('url')", sources=("javascript:alert('s')",))
+    html = render_text(
+        "observance.html",
+        title=hostile.name,
+        obs=hostile,
+        upcoming=[],
+        warnings=[],
+        years_ahead=3,
+        feeds=[],
+    )
+    _assert_inert(html, "observance.html")
+    assert "Organiser&#39;s page" not in html
+    assert "<li>javascript:alert(&#39;s&#39;)</li>" in html
 
 
 def test_feed_titles_from_config_are_escaped(web_env: Any) -> None:

@@ -23,10 +23,12 @@ from edicalendar import model
 from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
 from edicalendar.calendar.conventions import Conventions
 from edicalendar.errors import CatalogError, Problem
+from edicalendar.fields import Line, Link, Name, Paragraphs, Source
 from edicalendar.tomlsource import TomlSource
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
+#: `\Z`, not `$`: `$` also matches before a trailing newline ("local\n" is no slug).
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?\Z")
 HEBREW_MONTHS = frozenset(
     {
         "nisan",
@@ -333,11 +335,11 @@ RuleIn = Annotated[
 
 #: What a `sources` entry may say it supports: a word, optionally followed by years
 #: ("dates 2024", "theme 2025", "dates 2019-2025").
-SUPPORTS = re.compile(r"^(rule|dates|theme|since|about)(?: (\d{4})(?:-(\d{4}))?)?$")
+SUPPORTS = re.compile(r"^(rule|dates|theme|since|about)(?: (\d{4})(?:-(\d{4}))?)?\Z")
 
 
 class SourceIn(_Strict):
-    url: Annotated[str, Field(min_length=1)]
+    url: Annotated[Source, Field(min_length=1)]
     supports: str | list[str]
 
     @field_validator("supports")
@@ -365,7 +367,7 @@ class ObservedIn(_Strict):
     fri: Annotated[int, Field(ge=-6, le=6)] | None = None
     sat: Annotated[int, Field(ge=-6, le=6)] | None = None
     sun: Annotated[int, Field(ge=-6, le=6)] | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    reason: Annotated[Paragraphs, Field(min_length=1, max_length=500)]
 
     @model_validator(mode="after")
     def _valid(self) -> ObservedIn:
@@ -377,11 +379,11 @@ class ObservedIn(_Strict):
 class YearIn(_Strict):
     start: dt.date | None = None
     end: dt.date | None = None
-    theme: str | None = None
-    url: str | None = None
-    source: str | None = None
+    theme: Name | None = None
+    url: Link | None = None
+    source: Source | None = None
     cancelled: bool = False
-    note: str | None = None
+    note: Paragraphs | None = None
 
     @model_validator(mode="after")
     def _valid(self) -> YearIn:
@@ -396,12 +398,12 @@ class YearIn(_Strict):
 
 class ObservanceIn(_Strict):
     id: str
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Name, Field(min_length=1, max_length=200)]
     categories: Annotated[list[model.Category], Field(min_length=1)]
     rule: RuleIn
-    description: Annotated[str, Field(min_length=1, max_length=2000)]
-    url: str | None = None
-    sources: Annotated[list[str | SourceIn], Field(min_length=1)]
+    description: Annotated[Paragraphs, Field(min_length=1, max_length=2000)]
+    url: Link | None = None
+    sources: Annotated[list[Source | SourceIn], Field(min_length=1)]
     since: Annotated[int, Field(ge=1, le=9998)] | None = None
     observed: ObservedIn | None = None
     # At most a year, so an occurrence never reaches past the year after it starts (the
@@ -411,8 +413,8 @@ class ObservanceIn(_Strict):
     announced: bool = False
     fasting: bool = False
     rest_from_work: bool = False
-    guidance: str | None = None
-    tradition: str | None = None
+    guidance: Paragraphs | None = None
+    tradition: Line | None = None
     years: dict[str, YearIn] = Field(default_factory=dict)
     tone: model.Tone | None = None
     tone_guidance: Annotated[str, Field(min_length=1, max_length=300)] | None = None
@@ -468,8 +470,8 @@ class ObservanceIn(_Strict):
 
 
 class CalendarHeaderIn(_Strict):
-    title: str | None = None
-    description: str | None = None
+    title: Name | None = None
+    description: Paragraphs | None = None
     #: Off until an organisation switches it on in config (`[calendars] enabled`).
     optional: bool = False
 

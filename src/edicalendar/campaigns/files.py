@@ -58,7 +58,7 @@ class CampaignSet:
 
 
 def _header(text: str) -> str | None:
-    match = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", text)
+    match = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?\Z", text)
     return re.sub(r"\s+", "", match[1]).replace('"', "") if match else None
 
 

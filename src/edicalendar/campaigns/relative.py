@@ -20,7 +20,7 @@ _PATTERN = re.compile(
     (?P<anchor>start|end)?\s*
     (?:(?P<sign>[+-])\s*(?P<count>\d{1,4})\s*
        (?P<unit>d|days?|w|weeks?|wd|working\s+days?)
-    )?\s*$""",
+    )?\s*\Z""",
     re.IGNORECASE | re.VERBOSE,
 )
 

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from edicalendar import model
 from edicalendar.campaigns.relative import parse_relative
 from edicalendar.errors import RelativeDayError
+from edicalendar.fields import Line, Link, Name, Paragraphs
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?$")
-TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?\Z")
+TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\Z")
 
 #: A destination that always exists: it prints reminders on the bot's standard output.
 CONSOLE_DESTINATION = "console"
@@ -72,15 +73,15 @@ def _time(value: str) -> dt.time:
 
 
 class OwnerIn(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[Name, Field(min_length=1, max_length=200)]
     email: str | None = None
-    slack: str | None = None
-    teams: str | None = None
+    slack: Line | None = None
+    teams: Line | None = None
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", value):
             raise ValueError(f"{value!r} is not an email address")
         return value
 
@@ -88,8 +89,8 @@ class OwnerIn(_Strict):
 class AssetIn(_Identified):
     id: str
     kind: model.AssetKind
-    title: Annotated[str, Field(min_length=1, max_length=300)]
-    url: str | None = None
+    title: Annotated[Name, Field(min_length=1, max_length=300)]
+    url: Link | None = None
     status: model.AssetStatus = model.AssetStatus.PLANNED
     publish: str | None = None
     placeholder_url: bool = False
@@ -111,13 +112,6 @@ class AssetIn(_Identified):
             _relative(value)
         return value
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
-            raise ValueError(f"{value!r} is not an http(s) address")
-        return value
-
     @model_validator(mode="after")
     def _placeholder(self) -> AssetIn:
         if self.placeholder_url and not self.url:
@@ -127,9 +121,9 @@ class AssetIn(_Identified):
 
 class TaskIn(_Identified):
     id: str
-    name: Annotated[str, Field(min_length=1, max_length=300)]
+    name: Annotated[Name, Field(min_length=1, max_length=300)]
     due: str
-    owner: str | None = None
+    owner: Name | None = None
     allow_after_end: bool = False
 
     @field_validator("due")
@@ -145,7 +139,7 @@ class ReminderIn(_Identified):
     #: Unset: `[reminders] send_time` from the settings.
     time: str | None = None
     destinations: Annotated[list[str], Field(min_length=1)]
-    template: str | None = None
+    template: Paragraphs | None = None
 
     @field_validator("when")
     @classmethod
@@ -172,22 +166,22 @@ class ReminderIn(_Identified):
 
 class YearIn(_Strict):
     skip: bool = False
-    summary: str | None = None
+    summary: Paragraphs | None = None
     assets: list[AssetIn] = Field(default_factory=list)
     tasks: list[TaskIn] = Field(default_factory=list)
-    note: str | None = None
+    note: Paragraphs | None = None
 
 
 class CampaignIn(_Identified):
     id: str
-    title: Annotated[str, Field(min_length=1, max_length=300)]
+    title: Annotated[Name, Field(min_length=1, max_length=300)]
     observance: str | Annotated[list[str], Field(min_length=1)]
     every_year: bool = False
     since: Annotated[int, Field(ge=1900, le=2200)] | None = None
     years: list[int] | dict[str, YearIn] = Field(default_factory=list)
     owners: list[OwnerIn] = Field(default_factory=list)
-    audience: str | list[str] = Field(default_factory=list)
-    summary: str = ""
+    audience: Line | list[Line] = Field(default_factory=list)
+    summary: Paragraphs = ""
     assets: list[AssetIn] = Field(default_factory=list)
     tasks: list[TaskIn] = Field(default_factory=list)
     reminders: list[ReminderIn] = Field(default_factory=list)
@@ -245,7 +239,7 @@ def error_message(error: Any) -> str:
 def clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     """A pydantic error location without the names of union branches."""
     # pydantic names union branches ('list[int]', 'str', 'dict[str,YearIn]'); drop them.
-    return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^str$|^int$", p))
+    return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]]|^str\Z|^int\Z", p))
 
 
 def _asset(a: AssetIn) -> model.Asset:

@@ -11,7 +11,6 @@ without campaigns never creates one.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -29,6 +28,8 @@ from edicalendar.campaigns.progress import (
 from edicalendar.campaigns.schema import YEAR_KEY
 from edicalendar.errors import CampaignInstanceError, CampaignLookupError, UsageError
 from edicalendar.model import AssetStatus, Campaign, CampaignInstance, DueTask
+from edicalendar.text import text_problem
+from edicalendar.urls import LinkError, check_url
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 
 #: Longest `by` (who recorded a change) kept in the progress history.
 MAX_BY = 200
-#: An asset's address once published: http(s) only, no spaces.
-_HTTP_URL = re.compile(r"^https?://\S+$")
 
 
 @dataclass
@@ -233,8 +232,11 @@ class CampaignService:
         instance: str | None = None,
     ) -> Recorded:
         """Record an asset's status for one campaign instance (and its address once published)."""
-        if url is not None and not _HTTP_URL.match(url):
-            raise UsageError(f"url {_shown(url)} is not an http(s) address")
+        if url is not None:
+            try:
+                check_url(url)
+            except LinkError as exc:
+                raise UsageError(f"url {_shown(url)} is not a link we publish: it {exc}") from None
         campaign = self.find(campaign_id)
         chosen = self.instance(campaign, year=year, instance=instance)
         assets = {d.asset.id: d for d in chosen.assets}
@@ -257,7 +259,12 @@ class CampaignService:
 
 
 def _by(by: str | None) -> str | None:
+    """Who recorded a change, as stored: trimmed, at most MAX_BY characters, one plain line
+    (it is printed by `campaign show` and in pages, so no control characters)."""
     cleaned = (by or "").strip()
+    problem = text_problem(cleaned)
+    if problem:
+        raise UsageError(f"by {_shown(cleaned)} {problem}")
     return cleaned[:MAX_BY] or None
 
 

@@ -41,10 +41,11 @@ def parse_day(value: str, option: str) -> dt.date:
 def check(ctx: typer.Context) -> None:
     """Validate calendars/, campaigns/ and config; exit 1 listing every problem as file:line."""
     from edicalendar.cli.check import run_checks
+    from edicalendar.text import terminal
 
     report = run_checks(context(ctx))
     for problem in report.problems:
-        sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(f"{terminal(problem)}\n")
     if report.problems:
         count = len(report.problems)
         sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")

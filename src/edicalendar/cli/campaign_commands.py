@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.output import OutputFormat, json_text, say
 from edicalendar.cli.root import app, context
 from edicalendar.model import AssetStatus
 
@@ -103,7 +103,7 @@ def campaigns_command(
         emit([], fmt, columns=[], json_document=[instance_record(i) for i in found])
         return
     title = f"Campaigns {chosen_year}" + (f" for {owner}" if owner else "")
-    sys.stdout.write(_campaigns_text(found, title))
+    say(_campaigns_text(found, title))
 
 
 def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
@@ -141,8 +141,6 @@ def show(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
 ) -> None:
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
-    import json
-
     from edicalendar.campaigns.campaign_records import instance_record
     from edicalendar.campaigns.progress import history
 
@@ -160,7 +158,7 @@ def show(
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
     if fmt is not OutputFormat.TABLE:
-        sys.stdout.write(json.dumps([instance_record(i) for i in found], indent=2) + "\n")
+        sys.stdout.write(json_text([instance_record(i) for i in found]) + "\n")
         return
     out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
@@ -194,7 +192,7 @@ def show(
                 f"  {on} {d.asset.kind.value} {d.asset.id}: {d.asset.title} "
                 f"[{d.asset.status.value}]{url}{placeholder}"
             )
-    sys.stdout.write("\n".join(out) + "\n")
+    say("\n".join(out) + "\n")
 
 
 def _who(by: str | None) -> str | None:
@@ -226,7 +224,7 @@ def done(
         campaign_id, task_id, done=not undo, by=who, year=year, instance=instance
     )
     state = "open again" if undo else "done"
-    sys.stdout.write(
+    say(
         f"{campaign_id} {recorded.instance.instance}: task {task_id} marked {state}"
         + (f" by {who}" if who else "")
         + "\n"
@@ -251,7 +249,7 @@ def asset(
     recorded = app_ctx.campaigns().set_asset(
         campaign_id, asset_id, status, url=url, by=who, year=year, instance=instance
     )
-    sys.stdout.write(
+    say(
         f"{campaign_id} {recorded.instance.instance}: asset {asset_id} is {status.value}"
         + (f" at {url}" if url else "")
         + (f" (recorded by {who})" if who else "")
@@ -293,9 +291,7 @@ def new(
     text = skeleton(found, new_id, year)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    sys.stdout.write(
-        f"wrote {target}: campaign {new_id} for {found.name}; edit it, then run check\n"
-    )
+    say(f"wrote {target}: campaign {new_id} for {found.name}; edit it, then run check\n")
 
 
 def skeleton(observance: Observance, campaign_id: str, year: int | None) -> str:

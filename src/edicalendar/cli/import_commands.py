@@ -9,7 +9,6 @@ only when the whole import succeeds.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -160,13 +159,14 @@ class _Progress:
         if stage == "Matching" and (total or 0) < self.MANY_NAMES:
             return
         if self.bar is None:
-            from rich.console import Console
             from rich.progress import DownloadColumn, Progress
+
+            from edicalendar.cli.output import terminal_console
 
             columns = [*Progress.get_default_columns()]
             if stage == "Downloading":
                 columns.append(DownloadColumn())
-            self.bar = Progress(*columns, console=Console(stderr=True), transient=True)
+            self.bar = Progress(*columns, console=terminal_console(stderr=True), transient=True)
             self.bar.__enter__()
         if stage not in self.tasks:
             self.tasks[stage] = self.bar.add_task(stage, total=total)
@@ -178,23 +178,25 @@ class _Progress:
 
 
 def print_report(report: ImportReport) -> None:
-    """Changes, warnings, the summary table and the one-line summary."""
-    from rich.console import Console
-    from rich.markup import escape
+    """Changes, warnings, the summary table and the one-line summary.
+
+    Names and notes come from the imported file, so every one is printed through the safe-text
+    helpers (:mod:`edicalendar.cli.output`): no markup is read ("[calendars] enabled" prints as
+    written) and a hostile file cannot clear the screen or print a fake summary over the real
+    one.
+    """
     from rich.table import Table
 
-    from edicalendar.cli.output import warn
+    from edicalendar.cli.output import plain, say, terminal_console, warn
 
-    console = Console(soft_wrap=False)
+    console = terminal_console()
     if report.dry_run and report.diff:
-        sys.stdout.write(report.diff)
-        if not report.diff.endswith("\n"):
-            sys.stdout.write("\n")
+        say(report.diff if report.diff.endswith("\n") else report.diff + "\n")
     if report.not_modified:
         console.print(
-            escape(f"{report.source}: not modified since the last import (used the stored copy)")
+            plain(f"{report.source}: not modified since the last import (used the stored copy)")
         )
-    changes = Table(title=escape(f"Import of {report.source} into {report.calendar}"), expand=False)
+    changes = Table(title=plain(f"Import of {report.source} into {report.calendar}"), expand=False)
     for heading in ("Observance", "Year", "Dates", "Action", "Note"):
         changes.add_column(heading, overflow="fold")
     for change in report.plan.changes:
@@ -207,7 +209,7 @@ def print_report(report: ImportReport) -> None:
             )
         changes.add_row(
             *(
-                escape(cell)
+                plain(str(cell))
                 for cell in (change.observance_id, change.year or "", dates,
                              change.action.value, change.detail)
             )
@@ -218,26 +220,27 @@ def print_report(report: ImportReport) -> None:
     for finding in report.findings:
         warn(str(finding))
     if report.outside_year:
-        console.print(f"{report.outside_year} event(s) outside --year were left out")
+        console.print(plain(f"{report.outside_year} event(s) outside --year were left out"))
     summary = Table(title="Summary", expand=False)
     summary.add_column("")
     summary.add_column("Count", justify="right")
     for key, count in report.counts().items():
         summary.add_row(key, str(count))
     console.print(summary)
-    sys.stdout.write(report.summary() + "\n")
+    say(report.summary() + "\n")
 
 
 def _print_rows(console: Any, report: ImportReport) -> None:
     """Every row against every shipped calendar, then how many rows had each outcome."""
-    from rich.markup import escape
     from rich.table import Table
+
+    from edicalendar.cli.output import plain
 
     if not report.rows:
         return
     sources = {row.source for row in report.rows}
     table = Table(
-        title=escape(f"Rows of {report.source} against every edicalendar calendar"), expand=False
+        title=plain(f"Rows of {report.source} against every edicalendar calendar"), expand=False
     )
     for heading in ("Row", "Name", "Dates", "Outcome", "Observance", "Calendar", "Note"):
         table.add_column(heading, overflow="fold")
@@ -253,9 +256,9 @@ def _print_rows(console: Any, report: ImportReport) -> None:
             calendar += f" (also {', '.join(row.also_in)})"
         cells = (where, row.name, dates, row.outcome.value, row.observance_id or "", calendar,
                  row.detail)  # fmt: skip
-        table.add_row(*(escape(cell) for cell in cells))
+        table.add_row(*(plain(cell) for cell in cells))
     console.print(table)
     counts = report.row_counts()
     parts = [f"{number} {outcome.value}" for outcome, number in counts.items()]
     total = sum(counts.values())
-    console.print(f"{total} row{'s' if total != 1 else ''}: {', '.join(parts)}")
+    console.print(plain(f"{total} row{'s' if total != 1 else ''}: {', '.join(parts)}"))

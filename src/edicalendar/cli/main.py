@@ -31,6 +31,7 @@ def _register_commands() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     from edicalendar.errors import EdicalendarError
+    from edicalendar.text import terminal
 
     _register_commands()
     try:
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print("aborted", file=sys.stderr)
         return 1
     except EdicalendarError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -57,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             if callable(show):
                 show()
             else:
-                print(f"error: {exc}", file=sys.stderr)
+                print(f"error: {terminal(exc)}", file=sys.stderr)
             code = getattr(exc, "exit_code", 2)
             return code if isinstance(code, int) else 2
         if os.environ.get("EDICALENDAR_DEBUG"):
             raise
         print(
-            f"error: unexpected {type(exc).__name__}: {exc} "
+            f"error: unexpected {type(exc).__name__}: {terminal(exc)} "
             "(set EDICALENDAR_DEBUG=1 to see the traceback)",
             file=sys.stderr,
         )

@@ -2,23 +2,38 @@
 
 Commands build plain dictionaries with stable keys; this module prints them in the chosen
 format. JSON keys and CSV columns are part of the CLI contract (DESIGN 4.3) and only grow.
+Text from data files and imports is untrusted: tables and messages show control characters as
+visible escapes (:func:`edicalendar.text.terminal`), JSON escapes them, and CSV cells that start
+like a spreadsheet formula are neutralised (:mod:`edicalendar.csvwriter`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
+
+from edicalendar.text import terminal, terminal_line
 
 
 class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+
+
+#: What `json.dumps(ensure_ascii=False)` leaves raw but a terminal would act on: DEL, the C1
+#: controls (U+009B is a CSI), line separators and bidirectional overrides.
+_JSON_RAW_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(document: Any) -> str:
+    """`document` as indented JSON that a terminal cannot act on; the same data when parsed."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _JSON_RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def emit(
@@ -32,31 +47,27 @@ def emit(
     """Print `rows`: `columns` are (key, heading) pairs for table and CSV output."""
     if fmt is OutputFormat.JSON:
         document = rows if json_document is None else json_document
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(document) + "\n")
         return
     if fmt is OutputFormat.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([key for key, _ in columns])
-        for row in rows:
-            writer.writerow([_cell(row.get(key)) for key, _ in columns])
-        sys.stdout.write(buffer.getvalue())
+        from edicalendar.csvwriter import csv_text
+
+        header = [key for key, _ in columns]
+        sys.stdout.write(csv_text(header, ([_csv(row.get(key)) for key in header] for row in rows)))
         return
-    from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     # Text is data, never markup: "[calendars] enabled" must print as written.
-    table = Table(title=escape(title) if title else None, show_lines=False, expand=False)
+    table = Table(title=plain(title) if title else None, show_lines=False, expand=False)
     for _, heading in columns:
-        table.add_column(escape(heading), overflow="fold")
+        table.add_column(plain(heading), overflow="fold")
     for row in rows:
-        table.add_row(*[escape(_cell(row.get(key))) for key, _ in columns])
-    console = Console(soft_wrap=False)
+        table.add_row(*[plain(_cell(row.get(key))) for key, _ in columns])
+    console = terminal_console()
     if rows:
         console.print(table)
     else:
-        console.print(escape(f"{title + ': ' if title else ''}nothing found"))
+        console.print(plain(f"{title + ': ' if title else ''}nothing found"))
 
 
 def _cell(value: Any) -> str:
@@ -69,6 +80,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv(value: Any) -> object:
+    """A CSV cell: text stays text (and is neutralised), edicalendar's own numbers stay numbers."""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int | float) or value is None:
+        return value
+    return _cell(value)
+
+
+def plain(text: str) -> Any:
+    """A rich `Text` of `text` on one line: no markup is read and controls are shown escaped."""
+    from rich.text import Text
+
+    return Text(terminal_line(text.replace("\n", " ")))
+
+
+def terminal_console(*, stderr: bool = False) -> Any:
+    """A rich console that never reads markup or emoji codes in the strings it prints."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=False, markup=False, emoji=False, highlight=False)
+
+
+def say(text: str) -> None:
+    """Print `text` (which may hold names from data files) for a person on standard output."""
+    sys.stdout.write(terminal(text))
+
+
 def warn(message: str) -> None:
     """A warning on standard error (never mixed into JSON or CSV on standard output)."""
-    sys.stderr.write(f"warning: {message}\n")
+    sys.stderr.write(f"warning: {terminal(message)}\n")

@@ -13,8 +13,9 @@ from typing import Annotated
 
 import typer
 
-from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.output import OutputFormat, say, warn
 from edicalendar.cli.root import app, context
+from edicalendar.text import terminal
 
 ledger_app = typer.Typer(
     help="Reminder deliveries and their states; `ledger retry KEY` re-queues one.",
@@ -40,7 +41,7 @@ def parse_moment(value: str, zone_name: str) -> dt.datetime:
 
 
 def _warn(text: str) -> None:
-    sys.stderr.write(f"warning: {text}\n")
+    warn(text)
 
 
 @app.command()
@@ -76,7 +77,7 @@ def remind(
         due = dispatcher.preview(now)
         for item in due:
             local = item.due_at.astimezone(zone)
-            sys.stdout.write(
+            say(
                 f"{local:%Y-%m-%d %H:%M %Z}  {item.destination}  {item.key}  {item.message.title}\n"
             )
         sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
@@ -91,7 +92,7 @@ def remind(
         if lock is not None:
             lock.release()
     for alert in summary.alerts:
-        sys.stderr.write(f"alert: {alert}\n")
+        sys.stderr.write(f"alert: {terminal(alert)}\n")
     sys.stdout.write(summary.line() + "\n")
 
 
@@ -172,4 +173,4 @@ def ledger_retry(
     app_ctx = context(ctx)
     grace = dt.timedelta(hours=app_ctx.loaded.settings.reminders.grace_hours)
     delivery = Ledger(app_ctx.database).retry(key, app_ctx.now(), grace)
-    sys.stdout.write(f"1 re-queued: {delivery.key} is {delivery.state} (sent on the next tick)\n")
+    say(f"1 re-queued: {delivery.key} is {delivery.state} (sent on the next tick)\n")

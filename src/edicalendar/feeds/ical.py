@@ -33,7 +33,7 @@ def _feed_settings(settings: Settings | FeedSettings) -> FeedSettings:
     return settings.feeds if isinstance(settings, Settings) else settings
 
 
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?\Z")
 
 
 def _parse_duration(text: str) -> dt.timedelta:

@@ -121,10 +121,10 @@ def run_import(
     from edicalendar.calendar.catalog import SLUG, Catalog, calendar_files, load_catalog
     from edicalendar.importers.adoption import assess
     from edicalendar.importers.mapping import merge_days, plan_import
-    from edicalendar.importers.review import source_checks
+    from edicalendar.importers.review import source_checks, vet_events
     from edicalendar.importers.writer import render, replace_atomically, unified_diff
 
-    if not SLUG.match(options.calendar):
+    if not SLUG.match(options.calendar):  # `\Z`-anchored: "local\n" is refused
         raise UsageError(
             f"--calendar {options.calendar!r} must be a file stem such as 'nhs-edi' "
             "(lower-case letters, digits and dashes)"
@@ -148,7 +148,7 @@ def run_import(
     window = _window(options.year, today)
     result = _read(raw, label, fmt, window, options.year)
     findings = list(result.findings)
-    events = result.events
+    events = vet_events(result.events, findings)
     outside = 0
     if options.year is not None:
         kept = [e for e in events if e.start.year == options.year]

@@ -28,21 +28,21 @@ _DASHES = re.compile(r"\s*(?:–|—|-|\bto\b|\buntil\b|\btill\b)\s*")
 
 # One day in words: "13 May 2026", "Wednesday 13th May", "May 13, 2026".
 _DAY_MONTH = re.compile(
-    rf"^(?:{_WEEKDAY})?(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?$"
+    rf"^(?:{_WEEKDAY})?(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\Z"
 )
-_MONTH_DAY = re.compile(rf"^(?:{_WEEKDAY})?{_MONTH}\s+(\d{{1,2}}){_ORDINAL},?(?:\s+(\d{{4}}))?$")
-_MONTH_ONLY = re.compile(rf"^{_MONTH}(?:\s+(\d{{4}}))?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?$")
+_MONTH_DAY = re.compile(rf"^(?:{_WEEKDAY})?{_MONTH}\s+(\d{{1,2}}){_ORDINAL},?(?:\s+(\d{{4}}))?\Z")
+_MONTH_ONLY = re.compile(rf"^{_MONTH}(?:\s+(\d{{4}}))?\Z")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?\Z")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{2}|\d{4}))?\Z")
 # "13th-20th May 2026", "13-20 May", "30 Nov - 2 Dec 2026" are handled by splitting on dashes;
 # this catches the compact form where the first part has no month.
 _DAY_RANGE = re.compile(
     rf"^(?:{_WEEKDAY})?(\d{{1,2}}){_ORDINAL}\s*(?:–|—|-|to)\s*(?:{_WEEKDAY})?(\d{{1,2}}){_ORDINAL}"
-    rf"\s+{_MONTH}(?:,?\s+(\d{{4}}))?$"
+    rf"\s+{_MONTH}(?:,?\s+(\d{{4}}))?\Z"
 )
 
 # "30/31 March" (Eid depends on the moon): two candidate days, not a date.
-_ALTERNATIVES = re.compile(rf"^(\d{{1,2}})\s*/\s*(\d{{1,2}}){_ORDINAL}\s+{_MONTH}(?:\s+\d{{4}})?$")
+_ALTERNATIVES = re.compile(rf"^(\d{{1,2}})\s*/\s*(\d{{1,2}}){_ORDINAL}\s+{_MONTH}(?:\s+\d{{4}})?\Z")
 
 
 def parse_date_text(text: str, default_year: int | None) -> tuple[dt.date, dt.date]:
@@ -87,12 +87,12 @@ def _split_range(cleaned: str) -> list[str]:
         return [cleaned]
     # ISO dates contain dashes themselves: split "2026-05-13 - 2026-05-19" on the spaced dash.
     iso_pair = re.match(
-        r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:–|—|-|to)\s*(\d{4}-\d{1,2}-\d{1,2})$", cleaned
+        r"^(\d{4}-\d{1,2}-\d{1,2})\s*(?:–|—|-|to)\s*(\d{4}-\d{1,2}-\d{1,2})\Z", cleaned
     )
     if iso_pair:
         return [iso_pair.group(1), iso_pair.group(2)]
     numeric_pair = re.match(
-        r"^(\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\s*(?:–|—|-|to)\s*(\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)$",
+        r"^(\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\s*(?:–|—|-|to)\s*(\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\Z",
         cleaned,
     )
     if numeric_pair:
@@ -105,7 +105,7 @@ def _split_range(cleaned: str) -> list[str]:
 
 def _no_year(part: str) -> bool:
     return not re.search(r"\d{4}", part) and not re.match(
-        r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$", part
+        r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}\Z", part
     )
 
 

@@ -37,6 +37,8 @@ MAX_OCCURRENCES_PER_EVENT = 400
 MAX_OCCURRENCES = 50_000
 #: Rule steps dateutil may take from DTSTART to the end of the window for one event.
 MAX_RULE_STEPS = 50_000
+#: Longest event imported, in days (an awareness month is 31; a year is a mistake).
+MAX_EVENT_DAYS = 400
 #: Wall-clock budget for expanding every recurring event in one file.
 EXPANSION_SECONDS = 10.0
 
@@ -228,8 +230,8 @@ class DescriptionNotes:
     evening_before: bool = False
 
 
-_THEME = re.compile(r"^Theme for \d{4}: (.+)$", re.DOTALL)
-_LINK = re.compile(r"^More information: (https?://\S+)$")
+_THEME = re.compile(r"^Theme for \d{4}: (.+)\Z", re.DOTALL)
+_LINK = re.compile(r"^More information: (https?://\S+)\Z")
 _STATUS_NOTES = ("Provisional date: ", "Estimated date: ")
 _EVENING = "Begins at sunset on the evening before."
 
@@ -285,9 +287,13 @@ def _length(
     """Days the event covers (at least 1); all-day DTEND is exclusive, timed DTEND is an instant."""
     if end is None and event.get("DURATION") is not None:
         duration = _dt(event["DURATION"])
+        line = where.properties.get("DURATION", where.begin)
         if not isinstance(duration, dt.timedelta):
+            raise SourceError.at(source, line, "DURATION is not a duration")
+        if abs(duration.days) > MAX_EVENT_DAYS:
+            # Checked before adding: P99999999W would overflow the date instead.
             raise SourceError.at(
-                source, where.properties.get("DURATION", where.begin), "DURATION is not a duration"
+                source, line, f"DURATION lasts {duration.days} days (> {MAX_EVENT_DAYS})"
             )
         end = start + duration
     if end is None:
@@ -306,9 +312,11 @@ def _length(
         days = (last - _day(start)).days + 1
     else:
         days = (end - start).days  # exclusive end
-    if days > 400:
+    if days > MAX_EVENT_DAYS:
         raise SourceError.at(
-            source, where.properties.get("DTEND", where.begin), f"event lasts {days} days (> 400)"
+            source,
+            where.properties.get("DTEND", where.begin),
+            f"event lasts {days} days (> {MAX_EVENT_DAYS})",
         )
     return max(days, 1)
 

@@ -22,7 +22,7 @@ from edicalendar.model import Category
 CLOSE_MATCH = 0.85
 
 _SYNONYMS = (
-    (re.compile(r"\blgbt(?:q(?:ia)?)?\+?(?=\s|$)"), "lgbt"),
+    (re.compile(r"\blgbt(?:q(?:ia)?)?\+?(?=\s|\Z)"), "lgbt"),
     (re.compile(r"&"), " and "),
     (re.compile(r"\bint'?l\b"), "international"),
 )

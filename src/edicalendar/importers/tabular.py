@@ -4,8 +4,15 @@ The header row may sit below a title; it is the first of the top rows naming a n
 a date column (see docs/importing.md for every accepted heading, matched case-insensitively).
 Dates go through :mod:`edicalendar.importers.datetext`; Excel date cells are taken as they are.
 A calendar kept one row per day ("Ramadan" on thirty rows) is merged later by the mapping, which
-joins consecutive days of one name. `.xlsx` files are read in openpyxl's read-only mode after
-checking the archive's unpacked size, so a zip bomb is refused before it is inflated.
+joins consecutive days of one name.
+
+`.xlsx` files are vetted before openpyxl opens them: the archive's unpacked size and part count
+(a zip bomb is refused before it is inflated) and every XML part's prolog (a DOCTYPE or entity
+declaration, as in "billion laughs" and external-entity attacks, is refused; Excel never writes
+one). They are then read in read-only mode with the sheet's declared `<dimension>` ignored (a
+5 kB file declaring A1:XFD1048576 would otherwise have every row padded to 16,384 cells), at
+most :data:`MAX_XLSX_COLUMNS` columns and :data:`MAX_XLSX_ROWS` rows, within
+:data:`XLSX_SECONDS`, whether the file came from disk or a URL.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -52,6 +60,13 @@ HEADER_SEARCH_ROWS = 20
 #: Unpacked size and member count an .xlsx archive may have.
 MAX_XLSX_UNPACKED = 50 * 1024 * 1024
 MAX_XLSX_MEMBERS = 2000
+#: Columns read from each row: calendar sheets use a dozen; cells further right are ignored.
+MAX_XLSX_COLUMNS = 64
+#: Rows read from all sheets together (blank rows included); more refuses the workbook.
+MAX_XLSX_ROWS = 50_000
+#: Wall-clock budget for reading a whole workbook.
+XLSX_SECONDS = 30.0
+_XML_CHUNK = 1024 * 1024
 
 _LOOKUP = {_heading: key for key, names in COLUMNS.items() for _heading in names}
 
@@ -94,20 +109,26 @@ def read_xlsx(raw: bytes, source: str, default_year: int | None) -> ReadResult:
     _check_archive(raw, source)
     from openpyxl import load_workbook
 
+    deadline = time.monotonic() + XLSX_SECONDS
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise SourceError.at(source, None, f"not a readable .xlsx workbook: {exc}") from None
     try:
         used = 0
+        budget = [MAX_XLSX_ROWS]
         for sheet in workbook.worksheets:
             where = f"{source} [{sheet.title}]"
-            rows = (
-                (number, list(values))
-                for number, values in enumerate(sheet.iter_rows(values_only=True), 1)
-            )
-            if _read_rows(rows, where, default_year, result, required=False):
-                used += 1
+            rows = _sheet_rows(sheet, where, budget, deadline)
+            try:
+                if _read_rows(rows, where, default_year, result, required=False):
+                    used += 1
+            except (SourceError, UnsafeSourceError):
+                raise
+            except Exception as exc:  # the sheet's XML is parsed while the rows are read
+                raise SourceError.at(
+                    where, None, f"not a readable worksheet: {type(exc).__name__}: {exc}"
+                ) from None
         if not used:
             raise SourceError.at(
                 source, None, "no sheet has a header row with a name column and a date column"
@@ -115,6 +136,28 @@ def read_xlsx(raw: bytes, source: str, default_year: int | None) -> ReadResult:
     finally:
         workbook.close()
     return result
+
+
+def _sheet_rows(
+    sheet: Any, where: str, budget: list[int], deadline: float
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of one sheet within the shared row budget and the deadline."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # the declared <dimension> is not trusted
+    limit = budget[0]
+    rows = sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, max_row=limit + 1, values_only=True)
+    for number, values in enumerate(rows, 1):
+        if number > limit:
+            raise UnsafeSourceError(
+                f"{where}: more than {MAX_XLSX_ROWS} rows in the workbook (counting blank ones); "
+                "a calendar has far fewer: delete the unused rows or save the sheet as CSV"
+            )
+        if number % 500 == 0 and time.monotonic() > deadline:
+            raise UnsafeSourceError(
+                f"{where}: reading the workbook took over {XLSX_SECONDS:.0f} s; stopped"
+            )
+        budget[0] -= 1
+        yield number, list(values)
 
 
 def _check_archive(raw: bytes, source: str) -> None:
@@ -130,6 +173,42 @@ def _check_archive(raw: bytes, source: str) -> None:
         raise UnsafeSourceError(
             f"{source}: workbook unpacks to {unpacked} bytes (limit {MAX_XLSX_UNPACKED})"
         )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            _check_xml_part(archive, member, source)
+
+
+def _check_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str) -> None:
+    """Refuse a part whose XML declares a DOCTYPE or entities, or is not UTF-8.
+
+    A declaration can only come before the root element, so reading stops at the first element;
+    the scan is of the decompressed bytes, bounded by the archive's checked size.
+    """
+    try:
+        with archive.open(member) as handle:
+            head = b""
+            while True:
+                chunk = handle.read(_XML_CHUNK)
+                head += chunk
+                if not chunk or _ROOT_ELEMENT.search(head):
+                    break
+                head = head[-64:] if len(head) > _XML_CHUNK else head
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        raise SourceError.at(source, None, f"damaged .xlsx part {member.filename}: {exc}") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        raise UnsafeSourceError(
+            f"{source}: part {member.filename} is not UTF-8 XML; Excel writes UTF-8, refused"
+        )
+    prolog = head[: match.start()] if (match := _ROOT_ELEMENT.search(head)) else head
+    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+        raise UnsafeSourceError(
+            f"{source}: part {member.filename} declares a DOCTYPE or XML entities, which Excel "
+            "never writes (entity expansion or an external entity: an XML bomb); refused"
+        )
+
+
+#: The first element of an XML document: `<` then a name character (not `<?` or `<!`).
+_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 
 
 def _read_rows(

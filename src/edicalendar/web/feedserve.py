@@ -24,7 +24,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 FEED_PREFIX = "/feeds/"
 #: Same shape as `FeedDefinition.name` in config: nothing that could name a parent folder.
-FEED_PATH = re.compile(r"^/feeds/([a-z0-9][a-z0-9-]{0,63})\.ics$")
+FEED_PATH = re.compile(r"^/feeds/([a-z0-9][a-z0-9-]{0,63})\.ics\Z")
 #: Longest query string any page or API route accepts; longer ones get a 400 before routing.
 MAX_QUERY_BYTES = 2048
 #: Clients revalidate hourly at most; a 304 costs almost nothing, so keep this short.

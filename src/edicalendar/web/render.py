@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from edicalendar.model import CATEGORY_LABELS
+from edicalendar.urls import public_url
 
 if TYPE_CHECKING:
     from edicalendar.accounts.people import Person
@@ -69,11 +70,9 @@ _env = Environment(
 
 
 def http_url(value: str | None) -> str | None:
-    """`value` when it is an http(s) address, else None: data files must not smuggle
-    `javascript:` links into pages."""
-    if value and value.strip().lower().startswith(("https://", "http://")):
-        return value.strip()
-    return None
+    """`value` when it is a link we publish (:func:`edicalendar.urls.public_url`), else None:
+    data must never put a `javascript:` link on a page, even data loaded before it was checked."""
+    return public_url(value)
 
 
 _env.filters["http_url"] = http_url

@@ -24,7 +24,7 @@ from edicalendar.model import Category, Observance, Occurrence
 LONG_DAYS = 7
 #: Longest window one request may expand (ten years), so a query cannot pin the server.
 MAX_WINDOW_DAYS = 3660
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
 WEEKDAYS = tuple((day[:3], day) for day in gregorian.day_name)
 
 
