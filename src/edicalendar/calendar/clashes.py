@@ -15,6 +15,7 @@ from typing import Any
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.occurrences import expand
 from edicalendar.model import Category, Occurrence
+from edicalendar.urls import public_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Clash:
             "may_vary_days": occ.may_vary_days,
             "categories": [c.value for c in occ.categories],
             "guidance": occ.guidance,
-            "url": occ.url,
+            "url": public_url(occ.url),
         }
 
 

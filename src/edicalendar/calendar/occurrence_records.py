@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from edicalendar.model import Observance, Occurrence
+from edicalendar.urls import public_url
 
 
 def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
         "status": occurrence.status.value,
         "may_vary_days": occurrence.may_vary_days,
         "begins_evening_before": occurrence.begins_evening_before,
-        "url": occurrence.url,
+        "url": public_url(occurrence.url),
         "description": occurrence.description,
         "theme": occurrence.theme,
         "calendar": occurrence.calendar,
@@ -82,7 +83,7 @@ def observance_record(obs: Observance) -> dict[str, Any]:
         "categories": [c.value for c in obs.categories],
         "calendar": obs.calendar,
         "description": obs.description,
-        "url": obs.url,
+        "url": public_url(obs.url),
         "sources": list(obs.sources),
         "begins_evening_before": obs.begins_evening_before,
         "announced": obs.announced,

@@ -11,6 +11,7 @@ from typing import Any
 
 from edicalendar.calendar.occurrence_records import occurrence_record
 from edicalendar.model import CampaignInstance
+from edicalendar.urls import public_url
 
 
 def instance_record(instance: CampaignInstance) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "kind": d.asset.kind.value,
                 "title": d.asset.title,
                 "status": d.asset.status.value,
-                "url": d.asset.url,
+                "url": public_url(d.asset.url),
                 "placeholder_url": d.asset.placeholder_url,
                 "publish_on": d.publish_on.isoformat() if d.publish_on else None,
             }
@@ -112,7 +113,7 @@ def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
                     "owner": None,
                     "date": d.publish_on.isoformat() if d.publish_on else None,
                     "status": d.asset.status.value,
-                    "url": d.asset.url,
+                    "url": public_url(d.asset.url),
                 }
             )
     return rows
@@ -145,7 +146,7 @@ def api_instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "kind": a.asset.kind.value,
                 "title": a.asset.title,
                 "status": a.asset.status.value,
-                "url": a.asset.url,
+                "url": public_url(a.asset.url),
                 "publish_on": a.publish_on.isoformat() if a.publish_on else None,
             }
             for a in instance.assets

@@ -19,6 +19,7 @@ from edicalendar.errors import UsageError
 from edicalendar.feeds.events import FeedEvent
 from edicalendar.feeds.ical import render_tracked
 from edicalendar.model import CampaignInstance, DatedAsset, DueTask
+from edicalendar.urls import public_url
 
 if TYPE_CHECKING:
     from edicalendar.campaigns.service import CampaignService
@@ -61,7 +62,7 @@ def _task_event(instance: CampaignInstance, due: DueTask) -> FeedEvent:
         description="\n".join(lines),
         start=due.due,
         end=due.due,
-        url=occurrence.url,
+        url=public_url(occurrence.url),
         categories=("Campaign task",),
     )
 
@@ -75,16 +76,17 @@ def _asset_event(instance: CampaignInstance, dated: DatedAsset) -> FeedEvent | N
         f"{asset.kind.value.capitalize()}: {asset.title} ({asset.id})",
         f"Status: {asset.status.value}",
     ]
-    if asset.url:
+    link = public_url(asset.url)
+    if link:
         placeholder = " (placeholder address)" if asset.placeholder_url else ""
-        lines.append(f"Link: {asset.url}{placeholder}")
+        lines.append(f"Link: {link}{placeholder}")
     return FeedEvent(
         uid=item_uid(campaign.id, instance.instance, "asset", asset.id),
         summary=f"Publish: {asset.title}",
         description="\n".join(lines),
         start=dated.publish_on,
         end=dated.publish_on,
-        url=None if asset.placeholder_url else asset.url,
+        url=None if asset.placeholder_url else link,
         categories=("Campaign publication", asset.kind.value.capitalize()),
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.model import CATEGORY_LABELS, Occurrence, Status
+from edicalendar.urls import public_url
 
 #: Namespace of every occurrence UID (UUIDv5). Published in subscribers' calendars: never change.
 UID_NAMESPACE = uuid.UUID("1bd9339c-1492-5693-9773-9c22de5e977c")
@@ -159,8 +160,9 @@ def occurrence_description(occ: Occurrence) -> str:
             parts.append("Estimated date: calculated in advance; local observance may differ.")
     if occ.tone_guidance:
         parts.append(f"For communications: {occ.tone_guidance}")
-    if occ.url:
-        parts.append(f"More information: {occ.url}")
+    url = public_url(occ.url)
+    if url:
+        parts.append(f"More information: {url}")
     return "\n\n".join(parts)
 
 
@@ -175,7 +177,7 @@ def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:
                 description=occurrence_description(occ),
                 start=occ.start,
                 end=occ.end,
-                url=occ.url,
+                url=public_url(occ.url),
                 categories=tuple(CATEGORY_LABELS[c] for c in occ.categories),
                 status="CONFIRMED" if occ.status is Status.CONFIRMED else "TENTATIVE",
                 origin=EventOrigin(

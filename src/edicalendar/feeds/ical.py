@@ -20,6 +20,7 @@ from icalendar.prop import vText
 from edicalendar.config import FeedSettings, Settings
 from edicalendar.errors import ConfigError
 from edicalendar.feeds.events import TrackedEvent
+from edicalendar.urls import public_url
 
 #: Google Calendar's documented import limit; above it events are silently dropped.
 MAX_FEED_BYTES = 1_000_000
@@ -59,8 +60,10 @@ def _vevent(tracked: TrackedEvent) -> Event:
     vevent.add("summary", event.summary)
     if event.description:
         vevent.add("description", event.description)
-    if event.url:
-        vevent.add("url", event.url)
+    # Checked again here: a link in stored change tracking may predate the check.
+    url = public_url(event.url)
+    if url:
+        vevent.add("url", url)
     if event.categories:
         vevent.add("categories", list(event.categories))
     vevent.add("transp", "TRANSPARENT")

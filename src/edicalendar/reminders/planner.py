@@ -26,6 +26,7 @@ from edicalendar.model import (
     RelativeDay,
 )
 from edicalendar.reminders.messages import EventRef, Link, Message
+from edicalendar.urls import public_url
 
 
 class ReminderKind(StrEnum):
@@ -153,7 +154,7 @@ def _event(occurrence: Occurrence) -> EventRef:
         start=occurrence.start,
         end=occurrence.end,
         description=occurrence.description,
-        url=occurrence.url,
+        url=public_url(occurrence.url),
     )
 
 
@@ -284,9 +285,9 @@ def _plan_instance(
         )
     if campaign.announce_destinations:
         published = tuple(
-            Link(dated.asset.title, dated.asset.url)
+            Link(dated.asset.title, url)
             for dated in instance.assets
-            if dated.asset.url
+            if (url := public_url(dated.asset.url))
             and not dated.asset.placeholder_url
             and (
                 dated.asset.status is AssetStatus.PUBLISHED
@@ -456,4 +457,5 @@ def _campaign_link(settings: PlannerSettings, campaign_id: str, year: int) -> Li
 
 
 def _observance_link(occurrence: Occurrence) -> Link | None:
-    return Link(f"About {occurrence.name}", occurrence.url) if occurrence.url else None
+    url = public_url(occurrence.url)
+    return Link(f"About {occurrence.name}", url) if url else None

@@ -9,12 +9,13 @@ belong to the dispatcher and the ledger, which survive a crash.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from edicalendar.reminders.messages import Message
+from edicalendar.reminders.messages import Link, Message
+from edicalendar.urls import public_url
 
 
 class Outcome(StrEnum):
@@ -115,6 +116,15 @@ class Channel(Protocol):
     def fingerprint(self) -> str:
         """A digest of the settings a HALT depends on; a change lifts the halt."""
         ...
+
+
+def publishable(links: Iterable[Link]) -> tuple[Link, ...]:
+    """The links a channel may publish (http(s) only, see :mod:`edicalendar.urls`).
+
+    Links are checked when campaign and calendar data load; each channel filters again so a
+    message planned and stored before that check can never carry a `javascript:` link.
+    """
+    return tuple(link for link in links if public_url(link.url) is not None)
 
 
 def truncate(text: str, limit: int, marker: str = " … (more at the link below)") -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult
+from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, publishable
+from edicalendar.text import terminal
 
 
 class ConsoleChannel:
@@ -26,8 +27,9 @@ class ConsoleChannel:
     def send(self, item: Outbound) -> SendResult:
         stream = self._stream or sys.stdout
         lines = [f"[{item.destination}] {item.message.title}", item.message.body]
-        lines += [f"  {link.label}: {link.url}" for link in item.message.links]
-        stream.write("\n".join(lines) + "\n\n")
+        lines += [f"  {link.label}: {link.url}" for link in publishable(item.message.links)]
+        # Campaign text is shown on a terminal: control characters are printed as escapes.
+        stream.write(terminal("\n".join(lines)) + "\n\n")
         stream.flush()
         return SendResult(Outcome.SENT, "printed")
 

@@ -27,9 +27,11 @@ from edicalendar.reminders.channels.base import (
     RecipientOutcome,
     RecipientState,
     SendResult,
+    publishable,
     truncate,
 )
 from edicalendar.reminders.messages import Message
+from edicalendar.urls import public_url
 
 BODY_LIMIT = 100_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -66,8 +68,9 @@ def calendar_attachment(message: Message, stamp: float) -> str | None:
     event.add("summary", event_ref.name)
     if event_ref.description:
         event.add("description", event_ref.description)
-    if event_ref.url:
-        event.add("url", event_ref.url)
+    url = public_url(event_ref.url)
+    if url:
+        event.add("url", url)
     event.add("transp", "TRANSPARENT")
     event.add("sequence", 0)
     cal.add_component(event)
@@ -88,12 +91,13 @@ def build_email(
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Edicalendar-Key"] = header_text(key, 500)
     body = truncate(message.body, BODY_LIMIT)
-    links_text = "".join(f"\n{link.label}: {link.url}" for link in message.links)
+    links = publishable(message.links)
+    links_text = "".join(f"\n{link.label}: {link.url}" for link in links)
     msg.set_content(f"{message.title}\n\n{body}\n{links_text}\n")
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n") if p.strip())
     links_html = "".join(
         f'<li><a href="{html.escape(link.url)}">{html.escape(link.label)}</a></li>'
-        for link in message.links
+        for link in links
     )
     msg.add_alternative(
         f'<!doctype html><html lang="en"><body><h1>{html.escape(message.title)}</h1>'

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from edicalendar.reminders.channels.base import Outcome, truncate
+from edicalendar.reminders.channels.base import Outcome, publishable, truncate
 from edicalendar.reminders.channels.webhook import WebhookChannel
 from edicalendar.reminders.messages import Message
 
@@ -37,7 +37,9 @@ def slack_payload(message: Message, key: str) -> dict[str, Any]:
     """Block Kit blocks plus a `text` fallback (used for notifications and screen readers)."""
     title = truncate(message.title, HEADER_LIMIT, "…")
     budget = TOTAL_LIMIT - len(title)
-    links = "\n".join(f"<{link.url}|{mrkdwn(link.label)}>" for link in message.links[:10])
+    links = "\n".join(
+        f"<{link.url}|{mrkdwn(link.label)}>" for link in publishable(message.links)[:10]
+    )
     links = truncate(links, min(SECTION_LIMIT, budget // 3), "…") if links else ""
     body = truncate(mrkdwn(message.body), min(SECTION_LIMIT, budget - len(links)))
     blocks: list[dict[str, Any]] = [

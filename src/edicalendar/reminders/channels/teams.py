@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from edicalendar.errors import ConfigError
-from edicalendar.reminders.channels.base import Outcome, truncate
+from edicalendar.reminders.channels.base import Outcome, publishable, truncate
 from edicalendar.reminders.channels.webhook import WebhookChannel
 from edicalendar.reminders.messages import Message
 
@@ -77,10 +77,11 @@ def _card(message: Message, body: str, key: str) -> dict[str, Any]:
         "version": "1.4",
         "body": content,
     }
-    if message.links:
+    links = publishable(message.links)
+    if links:
         card["actions"] = [
             {"type": "Action.OpenUrl", "title": link.label[:100], "url": link.url}
-            for link in message.links[:6]
+            for link in links[:6]
         ]
     return {
         "type": "message",
