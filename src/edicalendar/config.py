@@ -32,8 +32,18 @@ from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
 from edicalendar.errors import ConfigError, Problem
 from edicalendar.model import Category
 from edicalendar.tomlsource import TomlSource
+from edicalendar.urls import LinkError, check_url
 
 DEFAULT_CONFIG_NAME = "edicalendar.toml"
+#: A host name, ".suffix" for subdomains, an IPv4 address or an IPv6 address (brackets optional).
+_HOST_NAME = re.compile(
+    r"^(?:\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]+\]?)\Z"
+)
+#: Settings that environment variables replace (containers set them without a file).
+ENVIRONMENT = {
+    "EDICALENDAR_BASE_URL": ("feeds", "base_url"),
+    "EDICALENDAR_ALLOWED_HOSTS": ("web", "allowed_hosts"),
+}
 #: A 24-hour local time such as "09:00".
 _HH_MM = r"^([01]\d|2[0-3]):[0-5]\d\Z"
 
@@ -72,7 +82,8 @@ class FeedDefinition(_Section):
 class FeedSettings(_Section):
     """Subscription feeds: window, refresh hint, public address and custom feeds."""
 
-    #: Public https address the feeds are served from (for subscribe links and SOURCE).
+    #: Public https address the feeds are served from (for subscribe links and SOURCE); the
+    #: server answers requests for its host name. Environment: EDICALENDAR_BASE_URL.
     base_url: str = "http://127.0.0.1:8000"
     #: Days before today that a feed still carries (default one year back).
     past_days: Annotated[int, Field(ge=0, le=3650)] = 365
@@ -86,6 +97,23 @@ class FeedSettings(_Section):
     organisation: str = "edicalendar"
     #: Extra feeds beside the default set.
     custom: list[FeedDefinition] = Field(default_factory=list)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        try:
+            check_url(value)
+        except LinkError as exc:
+            raise ValueError(f"{value!r} is not a public address: it {exc}") from None
+        parts = urlsplit(value)
+        if parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError(
+                f"{value!r}: give the address without a query, fragment or user name, such as "
+                "'https://calendar.example.nhs.uk'"
+            )
+        return value
 
 
 class DestinationSettings(_Section):
@@ -185,9 +213,26 @@ class WebSettings(_Section):
                 ) from None
         return value
 
+    #: Host names the server answers for besides feeds.base_url's and this machine's own
+    #: (localhost, 127.0.0.1): the trusted-host list. ".example.nhs.uk" allows subdomains;
+    #: "*" allows any name (only behind a proxy that checks it). Listening beyond loopback
+    #: needs this or feeds.base_url. Environment: EDICALENDAR_ALLOWED_HOSTS (comma separated).
+    allowed_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*" and not _HOST_NAME.match(entry):
+                raise ValueError(
+                    f"{entry!r} is not a host name; give names such as 'calendar.example.nhs.uk', "
+                    "'.example.nhs.uk' for its subdomains, or an IP address"
+                )
+        return value
+
 
 #: An allow-list entry: an email address, "@domain" for everyone there, or "group:ID".
-_ROLE_ENTRY = r"^(group:\S+|@[^@\s]+\.[^@\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+_ROLE_ENTRY = r"^(group:\S+|@[^@\s]+\.[^@\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)\Z"
 
 
 class OidcSettings(_Section):
@@ -367,12 +412,18 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             raise ConfigError([read])
         source = read
         raw = read.data
+    overridden = _environment(raw)
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(str(p) for p in err["loc"])
+            variable = overridden.get((loc[0], loc[1])) if len(loc) >= 2 else None
+            if variable is not None:
+                message = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(Problem("environment", None, None, variable, message))
+                continue
             line = _line_of(source, loc) if source else None
             message = str(err["msg"]).removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
@@ -396,6 +447,23 @@ def setting_line(path: Path, loc: tuple[str, ...]) -> int | None:
     """Line of a dotted setting in the config file at `path`, when it can be read."""
     read = TomlSource.read(path)
     return None if isinstance(read, Problem) else _line_of(read, loc)
+
+
+def _environment(raw: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Put settings given as environment variables into `raw`; return (section, key) -> name."""
+    overridden: dict[tuple[str, str], str] = {}
+    for name, (section, key) in ENVIRONMENT.items():
+        value = os.environ.get(name, "").strip()
+        if not value:
+            continue
+        table = raw.setdefault(section, {})
+        if not isinstance(table, dict):
+            continue  # the file's own problem, reported as such
+        table[key] = (
+            [v.strip() for v in value.split(",") if v.strip()] if key == "allowed_hosts" else value
+        )
+        overridden[(section, key)] = name
+    return overridden
 
 
 def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:

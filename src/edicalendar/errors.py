@@ -12,7 +12,8 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
     │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
     │   │   └── PersonNotFoundError  accounts.directory: no person with that email address
-    │   └── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
+    │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
+    │   └── DateRangeError ........ calendar.occurrences: dates outside the years it computes
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
     │   ├── CatalogError .......... calendar.catalog, campaigns.files: data failed validation
     │   ├── ConfigError ........... config: the settings file or environment is unusable
@@ -100,6 +101,10 @@ class PersonNotFoundError(NotFoundError):
 
 class CampaignInstanceError(UsageError):
     """Text that is not a campaign instance ("2026", or "2030-2" for a second that year)."""
+
+
+class DateRangeError(UsageError):
+    """Dates asked for outside the years the calendar computes (HTTP 400, exit 2)."""
 
 
 # --- invalid data -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from edicalendar.config import Settings
 from edicalendar.context import AppContext
+from support.net import LOCAL_BASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)  # 1 July already in London (BST)
@@ -296,10 +297,21 @@ def _private_status(setup: Setup, extra: str) -> int:
     os.environ["PROBE_TOKEN"] = "a-long-enough-probe-token-0123456789"
     try:
         app = create_app(setup.context(extra), watch_interval=None)
-        with TestClient(app) as client:
+        with TestClient(app, base_url=LOCAL_BASE_URL) as client:
             return client.get("/campaigns").status_code
     finally:
         del os.environ["PROBE_TOKEN"]
+
+
+def _named_host_status(setup: Setup, extra: str) -> int:
+    """The status of the subscribe page asked for by an intranet name."""
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    app = create_app(setup.context(extra), watch_interval=None)
+    with TestClient(app, base_url="http://calendar.trust.local") as client:
+        return client.get("/").status_code
 
 
 def _subscribe_page(setup: Setup, extra: str) -> str:
@@ -308,7 +320,7 @@ def _subscribe_page(setup: Setup, extra: str) -> str:
     from edicalendar.web import create_app
 
     app = create_app(setup.context(extra), watch_interval=None)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
         return client.get("/").text
 
 
@@ -610,6 +622,7 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
         "sso",
         OIDC_BASE.replace("group:comms", "group:other").replace("@nhs.net", "@example.org"),
     ),
+    "web.allowed_hosts": (_named_host_status, '[web]\nallowed_hosts = ["calendar.trust.local"]'),
 }
 
 #: Defaults each probe starts from where the setting only exists inside a table.

@@ -136,7 +136,6 @@ def test_declared_length_over_the_cap(httpserver: HTTPServer) -> None:
     [
         "http://10.1.2.3/cal.ics",
         "http://192.168.0.10/cal.ics",
-        "http://169.254.169.254/latest/meta-data/",
         "http://[::1]:8080/cal.ics",
         "http://127.0.0.1:9/cal.ics",
     ],
@@ -148,6 +147,71 @@ def test_redirect_to_private_address_refused(httpserver: HTTPServer, target: str
     )
     with pytest.raises(UnsafeSourceError, match="loopback, private or link-local"):
         fetch(httpserver.url_for("/moved"), limits=_trusted(httpserver))
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
+        ("http://[fd00:ec2::254]/latest/meta-data/", "a cloud metadata address"),
+        ("http://100.100.100.200/latest/meta-data/", "a cloud metadata address"),
+        ("http://169.254.10.20/cal.ics", "a link-local address"),
+        ("http://[fe80::1]/cal.ics", "a link-local address"),
+        ("http://[::ffff:169.254.169.254]/latest/", "a cloud metadata address"),
+        ("http://[64:ff9b::a9fe:a9fe]/latest/", "a cloud metadata address"),
+        ("http://0.0.0.0/cal.ics", "not an address a calendar can be fetched from"),
+    ],
+)
+def test_metadata_and_link_local_never_fetched_even_with_allow_private(
+    httpserver: HTTPServer,
+    target: str,
+    why: str,
+    run_cli: CliRunner,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    """--allow-private allows your own network, never link-local or cloud metadata addresses:
+    not as the source, not as a redirect target."""
+    with pytest.raises(UnsafeSourceError, match=why):
+        fetch(target, limits=FetchLimits(allow_private=True))
+    httpserver.expect_request("/moved").respond_with_data(
+        b"", status=302, headers={"Location": target}
+    )
+    with pytest.raises(UnsafeSourceError, match=why):
+        fetch(httpserver.url_for("/moved"), limits=FetchLimits(allow_private=True))
+    (tmp_path / "calendars").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("import", httpserver.url_for("/moved"), "--calendar", "local",
+                     "--allow-private")  # fmt: skip
+    assert result.code == 1
+    assert why in result.err
+
+
+def test_the_address_connected_to_is_checked_too(httpserver: HTTPServer, monkeypatch: Any) -> None:
+    """A name that resolves to a public address when checked but to another at connect time
+    (DNS rebinding) is refused at the connection, before the request is sent."""
+    import socket as socket_module
+
+    real = socket_module.getaddrinfo
+    answers = iter(
+        [[(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", ("93.184.215.14", 80))]]
+    )
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "rebind.example":
+            try:
+                return next(answers)  # the check sees a public address...
+            except StopIteration:
+                return real("127.0.0.1", *args, **kwargs)  # ...the connection reaches loopback
+        return real(host, *args, **kwargs)
+
+    # Both the check and urllib3's connect call socket.getaddrinfo.
+    monkeypatch.setattr(socket_module, "getaddrinfo", rebinding)
+    httpserver.expect_request("/cal.csv").respond_with_data(CSV)
+    url = f"http://rebind.example:{httpserver.port}/cal.csv"
+    with pytest.raises(UnsafeSourceError, match=r"connected to 127\.0\.0\.1, a loopback"):
+        fetch(url)
+    assert httpserver.log == []
 
 
 def test_redirect_followed_with_allow_private(httpserver: HTTPServer) -> None:

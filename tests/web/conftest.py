@@ -20,6 +20,7 @@ from edicalendar.context import AppContext
 from edicalendar.model import Role
 from edicalendar.web import create_app
 from support.clock import Clock
+from support.net import LOCAL_BASE_URL
 
 DATA = Path(__file__).parent / "data"
 #: Thursday 5 March 2026, mid-morning in London.
@@ -73,7 +74,7 @@ def app(app_factory: Callable[..., FastAPI]) -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=LOCAL_BASE_URL) as test_client:
         yield test_client
 
 

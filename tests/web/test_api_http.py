@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from support.net import LOCAL_BASE_URL
+
 
 def test_observances_lists_the_catalog_sorted_by_name(client: TestClient) -> None:
     """/api/observances returns every observance with its sources; category filters narrow it."""
@@ -118,9 +120,20 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert docs.status_code == 200 and "openapi.json" in docs.text
 
 
-def test_healthz_reports_data_scheduler_and_ledger(client: TestClient) -> None:
+def test_healthz_tells_strangers_only_the_status(client: TestClient, token_env: str) -> None:
+    """Without the access token (or with a wrong one) /healthz is just the status; the detail
+    (data, clock, ledger errors) needs the token, as the private routes do."""
+    for headers in ({}, {"Authorization": "Bearer wrong-token-0123456789"}):
+        response = client.get("/healthz", headers=headers)
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+    detailed = client.get("/healthz", headers={"Authorization": f"Bearer {token_env}"}).json()
+    assert set(detailed) == {"status", "data", "scheduler", "ledger"}
+
+
+def test_healthz_reports_data_scheduler_and_ledger(client: TestClient, token_env: str) -> None:
     """/healthz says ok with the observance count, feeds, scheduler state and a reachable ledger."""
-    response = client.get("/healthz")
+    response = client.get("/healthz", headers={"Authorization": f"Bearer {token_env}"})
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -131,7 +144,7 @@ def test_healthz_reports_data_scheduler_and_ledger(client: TestClient) -> None:
     assert body["scheduler"]["running"] is False
 
 
-def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
+def test_healthz_reports_stopped_reminder_channels(client: TestClient, token_env: str) -> None:
     """A channel the bot stopped (recorded in the ledger) makes /healthz degraded, naming it."""
     import datetime as dt
     import json
@@ -141,7 +154,8 @@ def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
     database = client.app.state.live.base.database  # type: ignore[attr-defined]
     since = dt.datetime(2026, 3, 5, 9, 0, tzinfo=dt.UTC)
     StateStore(database).set_halt(Halt("slack", "x", "webhook revoked (HTTP 404)", since))
-    body = client.get("/healthz").json()
+    assert client.get("/healthz").json() == {"status": "degraded"}
+    body = client.get("/healthz", headers={"Authorization": f"Bearer {token_env}"}).json()
     assert body["status"] == "degraded"
     assert body["scheduler"]["halted"] == {
         "slack": {"reason": "webhook revoked (HTTP 404)", "since": "2026-03-05T09:00:00Z"}
@@ -149,7 +163,9 @@ def test_healthz_reports_stopped_reminder_channels(client: TestClient) -> None:
     assert "fingerprint" not in json.dumps(body)
 
 
-def test_healthz_is_503_when_the_ledger_cannot_be_reached(client: TestClient) -> None:
+def test_healthz_is_503_when_the_ledger_cannot_be_reached(
+    client: TestClient, token_env: str
+) -> None:
     """With the database unreachable /healthz answers 503 and says why, without a traceback."""
     from sqlalchemy import create_engine
 
@@ -158,7 +174,8 @@ def test_healthz_is_503_when_the_ledger_cannot_be_reached(client: TestClient) ->
     live = client.app.state.live  # type: ignore[attr-defined]
     url = "sqlite:////proc/no-such-dir/edicalendar.db"
     live.base.__dict__["database"] = Database(engine=create_engine(url), url=url)
-    response = client.get("/healthz")
+    assert client.get("/healthz").json() == {"status": "failing"}
+    response = client.get("/healthz", headers={"Authorization": f"Bearer {token_env}"})
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "failing"
@@ -179,7 +196,7 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(
 
     monkeypatch.setattr(pages, "find_clashes", broken)
     monkeypatch.setattr(api, "find_clashes", broken)
-    with TestClient(client.app, raise_server_exceptions=False) as quiet:
+    with TestClient(client.app, base_url=LOCAL_BASE_URL, raise_server_exceptions=False) as quiet:
         page = quiet.get("/clashes?date=2026-09-21")
         api_response = quiet.get("/api/clashes?date=2026-09-21")
     assert page.status_code == 500

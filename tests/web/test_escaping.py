@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edicalendar.web import create_app
+from support.net import LOCAL_BASE_URL
 
 HOSTILE_PAGES = (
     "/observances/hostile-text",
@@ -97,7 +98,7 @@ def test_feed_titles_from_config_are_escaped(web_env: Any) -> None:
             'description = "<b onmouseover=alert(1)>bold</b>"\ncategories = ["sex"]\n'
         )
     app = create_app(web_env.context(), watch_interval=None)
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
         html = client.get("/").text
     _assert_inert(html, "/")
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &#34;quoted&#34;" in html

@@ -152,9 +152,9 @@ def _raw_get(app: FastAPI, path: str) -> tuple[int, bytes]:
         "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"127.0.0.1:8000")],
         "client": ("127.0.0.1", 1234),
-        "server": ("testserver", 80),
+        "server": ("127.0.0.1", 8000),
         "state": {},
     }
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]

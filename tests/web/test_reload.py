@@ -9,6 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from edicalendar.web import create_app
+from support.net import LOCAL_BASE_URL
+
+#: The token the `token_env` fixture sets: /healthz shows its detail to it.
+AUTH = {"Authorization": "Bearer test-token-0123456789abcdef"}
 
 NEW_OBSERVANCE = """
 [[observance]]
@@ -45,7 +49,9 @@ def test_a_valid_edit_is_picked_up(client: TestClient, web_env: Any) -> None:
     assert client.get("/feeds/all.ics", headers={"If-None-Match": before}).status_code == 200
 
 
-def test_an_invalid_edit_keeps_the_last_good_data(client: TestClient, web_env: Any) -> None:
+def test_an_invalid_edit_keeps_the_last_good_data(
+    client: TestClient, web_env: Any, token_env: str
+) -> None:
     """A broken file is refused: pages and feeds keep the old data, /healthz names the problem."""
     live = client.app.state.live  # type: ignore[attr-defined]
     etag = client.get("/feeds/all.ics").headers["etag"]
@@ -54,7 +60,7 @@ def test_an_invalid_edit_keeps_the_last_good_data(client: TestClient, web_env: A
     path.write_text(good.replace("month = 10 }", "month = 13 }"), encoding="utf-8")
     _touch_later(path)
     assert live.reload_if_changed() is False
-    health = client.get("/healthz")
+    health = client.get("/healthz", headers=AUTH)
     assert health.status_code == 200
     body = health.json()
     assert body["status"] == "degraded"
@@ -71,16 +77,16 @@ def test_an_invalid_edit_keeps_the_last_good_data(client: TestClient, web_env: A
     _touch_later(path)
     _touch_later(path)
     assert live.reload_if_changed() is True
-    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/healthz", headers=AUTH).json()["status"] == "ok"
 
 
-def test_unparseable_toml_is_refused_too(client: TestClient, web_env: Any) -> None:
+def test_unparseable_toml_is_refused_too(client: TestClient, web_env: Any, token_env: str) -> None:
     """A TOML syntax error is reported with the file name and the old data served."""
     live = client.app.state.live  # type: ignore[attr-defined]
     path = web_env.calendars / "broken.toml"
     path.write_text("[[observance]\nid = ", encoding="utf-8")
     assert live.reload_if_changed() is False
-    problems = client.get("/healthz").json()["data"]["problems"]
+    problems = client.get("/healthz", headers=AUTH).json()["data"]["problems"]
     assert any("broken.toml" in p for p in problems)
     assert len(client.get("/api/observances").json()) == 6
 
@@ -89,7 +95,7 @@ def test_the_watcher_reloads_while_serving(web_env: Any) -> None:
     """With a watch interval the running app notices an edit by itself within a few seconds."""
     app = create_app(web_env.context(), watch_interval=0.05)
     path = web_env.calendars / "test-days.toml"
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
         path.write_text(path.read_text(encoding="utf-8") + NEW_OBSERVANCE, encoding="utf-8")
         _touch_later(path)
         deadline = time.monotonic() + 10
@@ -122,7 +128,7 @@ def test_a_new_feed_in_the_settings_file_is_picked_up(client: TestClient, web_en
 
 
 def test_an_invalid_settings_edit_keeps_the_last_good_data(
-    client: TestClient, web_env: Any
+    client: TestClient, web_env: Any, token_env: str
 ) -> None:
     """A settings file that no longer validates is refused and reported like a data file."""
     live = client.app.state.live  # type: ignore[attr-defined]
@@ -130,7 +136,58 @@ def test_an_invalid_settings_edit_keeps_the_last_good_data(
         handle.write("\n[web]\nport = 0\n")
     _touch_later(web_env.config)
     assert live.reload_if_changed() is False
-    body = client.get("/healthz").json()
+    body = client.get("/healthz", headers=AUTH).json()
     assert body["status"] == "degraded"
     assert any("edicalendar.toml" in p and "web.port" in p for p in body["data"]["problems"])
+    assert client.get("/feeds/all.ics").status_code == 200
+
+
+def test_a_line_break_in_a_link_is_refused_while_serving(
+    client: TestClient, web_env: Any, token_env: str
+) -> None:
+    """A URL with a CR or LF (which would break every feed line after it) is refused on reload:
+    the last good feeds stay, /healthz is degraded and names the field."""
+    live = client.app.state.live  # type: ignore[attr-defined]
+    etag = client.get("/feeds/all.ics").headers["etag"]
+    path = web_env.calendars / "test-days.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('url = "https://example.org/pride?', 'url = "https://example.org/\\r\\nX:1?'),
+        encoding="utf-8",
+    )
+    _touch_later(path)
+    assert live.reload_if_changed() is False
+    assert client.get("/healthz").json() == {"status": "degraded"}
+    problems = client.get("/healthz", headers=AUTH).json()["data"]["problems"]
+    assert any("hostile-text: url:" in p and "carriage return" in p for p in problems), problems
+    assert client.get("/feeds/all.ics").headers["etag"] == etag
+
+
+def test_any_failure_to_reload_keeps_serving_and_is_reported(
+    client: TestClient, web_env: Any, token_env: str, monkeypatch: Any
+) -> None:
+    """Not only data errors: anything that stops a reload (here the feed build raising) leaves
+    the last good data served, makes /healthz degraded with the reason, and the same edit is
+    not retried on every poll."""
+    from edicalendar.feeds.build import FeedPublisher
+
+    live = client.app.state.live  # type: ignore[attr-defined]
+    calls = []
+
+    def broken(self: object, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        raise ValueError("a feed line could not be written")
+
+    monkeypatch.setattr(FeedPublisher, "build", broken)
+    path = web_env.calendars / "test-days.toml"
+    path.write_text(path.read_text(encoding="utf-8") + NEW_OBSERVANCE, encoding="utf-8")
+    _touch_later(path)
+    assert live.reload_if_changed() is False
+    assert live.reload_if_changed() is False
+    assert len(calls) == 1
+    body = client.get("/healthz", headers=AUTH).json()
+    assert body["status"] == "degraded"
+    assert body["data"]["problems"] == [
+        "could not load the edited files: ValueError: a feed line could not be written"
+    ]
     assert client.get("/feeds/all.ics").status_code == 200

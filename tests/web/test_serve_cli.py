@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from typing import Any
 
 import pytest
@@ -15,60 +13,27 @@ import pytest
 from edicalendar.cli import main
 from edicalendar.cli.serve_command import exposure_warning
 from support.net import free_port
-from support.paths import inherited_env
+from support.server import get, start_server, stop_server
+
+#: The (deprecated, admin) shared token of servers whose /healthz detail a test reads.
+TOKEN = "serve-test-token-0123456789"
 
 
 def _get(url: str) -> tuple[int, bytes, Any]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, response.read(), response.headers
+    return get(url, {"Authorization": f"Bearer {TOKEN}"})
 
 
 def _start(web_env: Any, *args: str, token: str = "") -> tuple[subprocess.Popen[str], int]:
-    port = free_port()
-    env = inherited_env(EDICALENDAR_TOKEN=token)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "edicalendar",
-            "--config",
-            str(web_env.config),
-            "serve",
-            "--port",
-            str(port),
-            *args,
-        ],
-        cwd=web_env.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            _get(f"http://127.0.0.1:{port}/healthz")
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.communicate()[1]) from None
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("server did not start within 30 s")
+    return start_server(web_env.config, web_env.root, *args, env={"EDICALENDAR_TOKEN": token})
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
-    process.terminate()
-    try:
-        return process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()
+    return stop_server(process)
 
 
 def test_serve_prints_the_url_and_answers_every_route(web_env: Any) -> None:
     """A real process serves pages, feeds and the API on 127.0.0.1 and prints where."""
-    process, port = _start(web_env, "--no-scheduler")
+    process, port = _start(web_env, "--no-scheduler", token=TOKEN)
     try:
         for path in ("/", "/calendar", "/observances/yom-kippur", "/clashes?date=2026-09-21",
                      "/api/observances", "/docs", "/static/site.css"):  # fmt: skip
@@ -105,7 +70,7 @@ def test_serve_warns_about_the_old_shared_token(web_env: Any) -> None:
 
 def test_serve_runs_the_reminder_clock_beside_the_web_server(web_env: Any) -> None:
     """Without --no-scheduler /healthz shows the clock running with a first tick recorded."""
-    process, port = _start(web_env)
+    process, port = _start(web_env, token=TOKEN)
     try:
         deadline = time.monotonic() + 20
         scheduler: dict[str, Any] = {}
@@ -167,7 +132,7 @@ def test_listening_beyond_loopback_with_private_routes_warns(
 
 def test_serve_with_workers_answers_from_every_process(web_env: Any) -> None:
     """--workers 2 serves the same feed bytes from worker processes; the clock stays single."""
-    process, port = _start(web_env, "--workers", "2")
+    process, port = _start(web_env, "--workers", "2", token=TOKEN)
     try:
         tags = set()
         for _ in range(20):

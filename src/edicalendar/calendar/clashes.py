@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
-from edicalendar.calendar.occurrences import expand
+from edicalendar.calendar.occurrences import LAST_YEAR, expand
 from edicalendar.model import Category, Occurrence
 from edicalendar.urls import public_url
 
@@ -68,7 +68,10 @@ def find_clashes(
     catalog: Catalog, start: dt.date, end: dt.date, categories: Collection[Category] = ()
 ) -> ClashReport:
     """Every observance in progress on, or beginning the evening of, each day in `start`..`end`."""
-    expansion = expand(catalog, start, end + dt.timedelta(days=1), categories=categories)
+    # One day more for the eve of a festival starting the day after (never past the last day
+    # the calendar computes).
+    last = min(end + dt.timedelta(days=1), dt.date(LAST_YEAR, 12, 31))
+    expansion = expand(catalog, start, last, categories=categories)
     found: list[Clash] = []
     day = start
     while day <= end:

@@ -21,7 +21,8 @@ from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.conventions import DEFAULT, Conventions
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.calendar.rules import dates_for_year
-from edicalendar.errors import UnsupportedYearError
+from edicalendar.calendar.rules.gregorian import EASTER_YEARS
+from edicalendar.errors import DateRangeError, UnsupportedYearError
 from edicalendar.model import (
     AlternativeDate,
     Category,
@@ -32,6 +33,23 @@ from edicalendar.model import (
     RuleDate,
     Status,
 )
+
+#: The years the calendar answers for: those of the Gregorian Easter computus (dateutil's
+#: EASTER_WESTERN is valid for 1583-4099), which Easter-relative observances need. Asking for
+#: dates beyond is a :class:`DateRangeError`, never a crash at the edge of Python's dates.
+FIRST_YEAR, LAST_YEAR = EASTER_YEARS
+
+
+def check_years(*days: dt.date, what: str = "dates") -> None:
+    """Refuse any of `days` outside :data:`FIRST_YEAR`-:data:`LAST_YEAR`, naming it."""
+    for day in days:
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise DateRangeError(
+                f"{what}: {day.isoformat()} is outside the years the calendar computes "
+                f"({FIRST_YEAR}-{LAST_YEAR}); choose a day between {FIRST_YEAR}-01-01 and "
+                f"{LAST_YEAR}-12-31"
+            )
+
 
 #: The longest span any rule can produce, so windows look back far enough for spans that began
 #: in an earlier year (a whole Hijri month crossing New Year, an announced Nov-Dec month).
@@ -193,6 +211,7 @@ def expand_observances(
     """Occurrences of the given observances that overlap `start`..`end` (both inclusive)."""
     if end < start:
         raise ValueError(f"window ends ({end}) before it starts ({start})")
+    check_years(start, end)
     found: list[Occurrence] = []
     warnings: list[str] = []
     skipped: list[Skipped] = []

@@ -29,12 +29,15 @@ FormatOption = Annotated[
 
 def parse_day(value: str, option: str) -> dt.date:
     """Parse an ISO date given on the command line, naming the option when it is wrong."""
+    from edicalendar.calendar.occurrences import check_years
     from edicalendar.errors import UsageError
 
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
+    check_years(day, what=option)
+    return day
 
 
 @app.command()

@@ -29,12 +29,14 @@ def parse_moment(value: str, zone_name: str) -> dt.datetime:
     """An ISO date-time from the command line; a naive one is local time in `zone_name`."""
     from zoneinfo import ZoneInfo
 
+    from edicalendar.calendar.occurrences import check_years
     from edicalendar.errors import UsageError
 
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--at: {value!r} is not a date-time; use YYYY-MM-DDTHH:MM") from None
+    check_years(moment.date(), what="--at")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone_name))
     return moment.astimezone(dt.UTC)
@@ -103,7 +105,9 @@ def ledger(
         str | None,
         typer.Option("--status", help="Only deliveries in this state (pending, sent, dead...)."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many rows.")
+    ] = 200,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = OutputFormat.TABLE,

@@ -1,8 +1,10 @@
 """`edicalendar serve`: the web server and the reminder clock in one process.
 
 The data is loaded before the port opens, so invalid files stop the command with exit 1 and
-the usual `file:line: field: message` list. While serving, edits to the data files are picked
-up within a few seconds; an invalid edit is logged and the last good data keeps being served.
+the usual `file:line: field: message` list. Listening beyond this machine needs the public
+address (`feeds.base_url`) or the trusted-host list (`web.allowed_hosts`), else exit 1. While
+serving, edits to the data files are picked up within a few seconds; an invalid edit is logged
+and the last good data keeps being served.
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ from edicalendar.cli.root import app, context
 log = logging.getLogger("edicalendar.web")
 
 
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
-
-
 def exposure_warning(host: str, private_on: bool) -> str | None:
     """The warning for listening beyond this machine with the private routes on, if any."""
-    if host in LOOPBACK or not private_on:
+    from edicalendar.web.hosts import is_loopback
+
+    if is_loopback(host) or not private_on:
         return None
     return (
         f"listening on {host} with private routes on: put TLS termination (a reverse proxy "
@@ -89,9 +90,10 @@ def serve(
     """Run the web server (subscribe page, calendar, API, feeds) and the reminder clock."""
     import uvicorn
 
-    from edicalendar.errors import EdicalendarError
+    from edicalendar.errors import ConfigError, EdicalendarError
     from edicalendar.web import create_app
     from edicalendar.web.auth import legacy_token_warning
+    from edicalendar.web.hosts import exposure_problem
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -100,6 +102,9 @@ def serve(
     settings = app_ctx.loaded.settings
     bind_host = host or settings.web.host
     bind_port = settings.web.port if port is None else port
+    problem = exposure_problem(bind_host, settings)
+    if problem is not None:
+        raise ConfigError.single(app_ctx.config_display, "--host", problem)
     web_app = create_app(app_ctx)
     private_on = web_app.state.access.is_set_up()
     warning = exposure_warning(bind_host, private_on)

@@ -3,7 +3,11 @@
 Only `http` and `https` URLs are fetched. Every hop, the first included, is resolved here and
 refused when any address is loopback, private, link-local or otherwise not public, unless the
 caller allows private addresses (`--allow-private`); redirects are followed by hand for that
-reason. Connect and read timeouts are always set, the body is capped while it streams (and by
+reason. Link-local and cloud metadata addresses (169.254.169.254, fd00:ec2::254, ...) are
+never fetched, `--allow-private` or not. The same rule is applied again to the address each
+connection actually reached, before a byte of the request is sent, so a name that resolves
+differently the second time (DNS rebinding) gains nothing. Connect and read timeouts are
+always set, the body is capped while it streams (and by
 `Content-Length` before), and a total deadline stops a server that drips bytes. The ETag and
 Last-Modified of each URL are kept in the data folder so the next run sends a conditional GET
 and a 304 reuses the stored copy.
@@ -20,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from edicalendar.errors import FetchError, UnsafeSourceError
@@ -67,9 +72,14 @@ def redact(url: str) -> str:
     It appears in messages and is written into calendar data as the source, so nothing that
     grants access to a private calendar may survive.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # an impossible port or a broken IPv6 literal: keep nothing after it
+        return url.split("://", 1)[0] + "://(an address that is not valid)"
     host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{host}:{port}" if port else host
     query = "&".join(
         f"{name}=REDACTED" if _SECRET_PARAM.search(name) else f"{name}={value}" if value else name
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -83,33 +93,88 @@ def is_url(source: str) -> bool:
     return "://" in source[:16]
 
 
+#: Addresses that are never fetched, whatever is allowed: instance metadata services (AWS,
+#: GCP, Azure, OpenStack at 169.254.169.254; AWS's IPv6 fd00:ec2::254; ECS task metadata at
+#: 169.254.170.2; Alibaba's 100.100.100.200; Azure's wire server 168.63.129.16) hand out
+#: credentials to anything on the machine that asks.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16",
+              "fd00:ec2::254", "fd00:ec2::23")
+)  # fmt: skip
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> Any:
+    """The IPv4 address an IPv6 address stands for (mapped, 6to4, NAT64), or the address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address.sixtofour is not None:
+            return address.sixtofour
+        if address in _NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
+def address_problem(address_text: str, *, private_ok: bool) -> str | None:
+    """Why `address_text` may not be fetched from, or None. `private_ok` (--allow-private, or a
+    trusted origin) allows loopback and private networks, never link-local or metadata."""
+    address = _embedded_ipv4(ipaddress.ip_address(address_text.split("%", 1)[0]))
+    if address in METADATA_ADDRESSES:
+        return "a cloud metadata address, which is never fetched"
+    if address.is_link_local:
+        return "a link-local address, which is never fetched"
+    if address.is_unspecified or address.is_multicast:
+        return "not an address a calendar can be fetched from"
+    if isinstance(address, ipaddress.IPv4Address) and address.is_reserved:
+        return "a reserved address, which is never fetched"
+    if isinstance(address, ipaddress.IPv4Address) and address == ipaddress.IPv4Address(
+        "255.255.255.255"
+    ):
+        return "the broadcast address"
+    if not address.is_global and not private_ok:
+        return (
+            "a loopback, private or link-local address; refused (use --allow-private for a "
+            "source on your own network)"
+        )
+    return None
+
+
+def _origin_parts(url: str) -> tuple[Any, str, str, int]:
+    shown = redact(url)
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme
+        host = parts.hostname
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeSourceError(f"{shown}: not a valid URL ({exc})") from None
+    if scheme not in ("http", "https"):
+        raise UnsafeSourceError(f"{shown}: only http and https URLs can be imported")
+    if not host:
+        raise UnsafeSourceError(f"{shown}: the URL has no host name")
+    return parts, shown, host, port
+
+
 def check_address(
     url: str, allow_private: bool, private_origins: frozenset[str] = frozenset()
 ) -> None:
-    """Refuse a URL whose scheme is not http(s) or whose host resolves to a non-public address."""
-    parts = urlsplit(url)
-    shown = redact(url)
-    if parts.scheme not in ("http", "https"):
-        raise UnsafeSourceError(f"{shown}: only http and https URLs can be imported")
-    host = parts.hostname
-    if not host:
-        raise UnsafeSourceError(f"{shown}: the URL has no host name")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        raise UnsafeSourceError(f"{shown}: the port is not a number") from None
+    """Refuse a URL whose scheme is not http(s) or whose host resolves to an address
+    :func:`address_problem` refuses."""
+    _, shown, host, port = _origin_parts(url)
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"{shown}: cannot resolve {host}: {exc.strerror}") from None
-    if allow_private or f"{host}:{port}" in private_origins:
-        return
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise FetchError(f"{shown}: cannot resolve {host}: {reason}") from None
+    private_ok = allow_private or f"{host}:{port}" in private_origins
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
+        address = str(info[4][0])
+        problem = address_problem(address, private_ok=private_ok)
+        if problem is not None:
             raise UnsafeSourceError(
-                f"{shown}: {host} resolves to {address}, a loopback, private or link-local "
-                "address; refused (use --allow-private for a source on your own network)"
+                f"{shown}: {host} resolves to {address.split('%', 1)[0]}, {problem}"
             )
 
 
@@ -176,6 +241,9 @@ def fetch(
     cache = _Cache(cache_dir)
     session = requests.Session()
     session.trust_env = False  # a proxy from the environment would bypass the address checks
+    adapter = _guarded_adapter(limits)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     current = url
     deadline = time.monotonic() + limits.total_seconds
     try:
@@ -280,3 +348,47 @@ def _read_body(
     except OSError as exc:  # urllib3 surfaces socket timeouts as OSError subclasses
         raise FetchError(f"{redact(url)}: download failed: {exc}") from None
     return bytes(received)
+
+
+def _guarded_adapter(limits: FetchLimits) -> Any:
+    """A requests adapter whose connections check the address they reached (see the module
+    docstring) before the request is sent."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def guard(connection: Any, sock: socket.socket) -> None:
+        peer = str(sock.getpeername()[0])
+        origin = f"{connection.host}:{connection.port}"
+        private_ok = limits.allow_private or origin in limits.private_origins
+        problem = address_problem(peer, private_ok=private_ok)
+        if problem is not None:
+            sock.close()
+            raise UnsafeSourceError(
+                f"{connection.host}: connected to {peer.split('%', 1)[0]}, {problem}"
+            )
+
+    class Guarded(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            guard(self, sock)
+            return sock
+
+    class GuardedTLS(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            guard(self, sock)
+            return sock
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Guarded
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = GuardedTLS
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+
+    return Adapter(max_retries=0)

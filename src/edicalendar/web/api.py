@@ -118,12 +118,29 @@ def _reminder_state(database: Any) -> dict[str, Any]:
     }
 
 
+def _with_detail(request: Request) -> bool:
+    """Whether the request may see operational detail: an administrator (signed in, or with an
+    admin's API token), who manages the destinations whose failures the detail names."""
+    from edicalendar.model import Role
+    from edicalendar.web.auth import require_role
+
+    try:
+        require_role(request, Role.ADMIN)
+    except Exception:  # refused, or the accounts database cannot answer: the status only
+        return False
+    return True
+
+
 @router.get("/healthz", tags=["operations"], summary="Health for load balancers and systemd")
 def healthz(request: Request) -> JSONResponse:
-    """Data loaded (and any refused edit), the reminder clock's last tick, and the ledger.
+    """`{"status": "ok"}`: `ok`, `degraded` (a data edit was refused and the last good data is
+    served, or the reminder bot needs an operator) or `failing` (503: the ledger database
+    cannot be reached).
 
-    200 while the server can answer (status `ok`, or `degraded` when a data edit was refused
-    and the last good data is served); 503 when the ledger database cannot be reached.
+    For an administrator (signed in, or with an admin's API token) it also carries the detail:
+    what data is loaded and why an edit was refused, the reminder clock's last tick and error,
+    halted channels and unhealthy destinations, and the ledger. Strangers see only the status:
+    delivery errors can name accounts and echo parts of credentials.
     """
     live = _live(request)
     snapshot = live.snapshot
@@ -153,5 +170,21 @@ def healthz(request: Request) -> JSONResponse:
         status = "degraded" if status == "ok" else status
     if scheduler["running"] and scheduler["last_error"]:
         status = "degraded" if status == "ok" else status
+    code = 503 if status == "failing" else 200
+    if not _with_detail(request):
+        return JSONResponse({"status": status}, status_code=code)
     body = {"status": status, "data": data, "scheduler": scheduler, "ledger": ledger}
-    return JSONResponse(body, status_code=503 if status == "failing" else 200)
+    return JSONResponse(_redacted(body), status_code=code)
+
+
+def _redacted(value: Any) -> Any:
+    """`value` with every string passed through the redaction of logs and stored errors."""
+    from edicalendar.redact import redact
+
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value

@@ -1,9 +1,10 @@
 """Build the web application: pages, JSON API, private campaign routes and the feed fast path.
 
 :func:`create_app` loads the data once (failing fast on invalid files), prepares every feed,
-and returns a FastAPI app whose outermost layer answers `/feeds/*.ics` without touching the
-routing stack. Errors become HTML pages (or JSON under `/api/`) that say what was wrong;
-tracebacks never reach a browser.
+and returns a FastAPI app whose outer layers run before any routing or authentication, in this
+order: the body cap (:mod:`.limits`), the `Host` check (:mod:`.hosts`), then the feed fast path
+that answers `/feeds/*.ics` without touching the routing stack. Errors become HTML pages (or
+JSON under `/api/`) that say what was wrong; tracebacks never reach a browser.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from edicalendar import __version__
 from edicalendar.context import AppContext
+from edicalendar.errors import UsageError
 from edicalendar.web import api, pages, private, signin
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
@@ -34,6 +36,8 @@ from edicalendar.web.feedserve import (
     Send,
 )
 from edicalendar.web.headers import SecurityHeaders
+from edicalendar.web.hosts import HostCheck, HostPolicy, host_policy
+from edicalendar.web.limits import BodyLimit
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, error_text
 
@@ -78,6 +82,15 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     response = error_page(exc.status_code, str(message))
     response.headers.update(headers)
     return response
+
+
+async def _on_usage_error(request: Request, exc: Exception) -> Response:
+    """A request edicalendar refuses on purpose deep inside (dates outside its years, an
+    unknown campaign): its status and message, never a 500."""
+    assert isinstance(exc, UsageError)
+    if _wants_json(request):
+        return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+    return error_page(exc.http_status, str(exc))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
@@ -151,6 +164,7 @@ def create_app(
     app.add_exception_handler(AccessRefused, _on_refused)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(UsageError, _on_usage_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
     not_found = error_text(404, "There is no feed with that name.").encode()
@@ -165,9 +179,28 @@ def create_app(
             return too_long_json.encode(), b"application/json"
         return too_long_html.encode(), b"text/html; charset=utf-8"
 
+    policies: dict[int, HostPolicy] = {}
+
+    def policy() -> HostPolicy:
+        # Recomputed only when a reload swaps the settings (feeds.base_url may change).
+        settings = live.snapshot.ctx.loaded.settings
+        key = id(settings)
+        if key not in policies:
+            policies.clear()
+            policies[key] = host_policy(settings)
+        return policies[key]
+
     app.add_middleware(Identify, access=access)
     app.add_middleware(SecurityHeaders)
-    app.front = FeedRouter(
+    feed_router = FeedRouter(
         app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long
     )
+    app.front = BodyLimit(HostCheck(feed_router, policy, refusal), refusal)
     return app
+
+
+def refusal(path: str, status: int, message: str) -> tuple[bytes, bytes]:
+    """A refusal made before routing: (body, content type), JSON under /api/, else HTML."""
+    if path.startswith(_JSON_PREFIXES):
+        return json.dumps({"detail": message}).encode(), b"application/json"
+    return error_text(status, message).encode(), b"text/html; charset=utf-8"

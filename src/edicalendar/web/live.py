@@ -145,6 +145,15 @@ class LiveData:
             except EdicalendarError as exc:
                 self._refuse(paths, [str(exc)])
                 return False
+            except Exception as exc:
+                # Whatever else a bad edit trips over (a feed that cannot be built, say), the
+                # server keeps the last good data, /healthz says so, and the same files are not
+                # retried on every poll.
+                log.exception("data reload failed")
+                self._refuse(
+                    paths, [f"could not load the edited files: {type(exc).__name__}: {exc}"]
+                )
+                return False
             self.snapshot = snapshot
             self.problem = None
             log.info(

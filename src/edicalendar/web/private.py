@@ -219,9 +219,11 @@ def api_campaigns(
     """
     snapshot = _live(request).snapshot
     today = snapshot.ctx.today()
-    start = from_ or today - dt.timedelta(days=PLAN_BACK_DAYS)
-    end = to or start + dt.timedelta(days=PLAN_BACK_DAYS + PLAN_AHEAD_DAYS)
     try:
+        # The given days first: a default `to` is computed from `from`.
+        check_window(from_ or today, to or from_ or today, "from", "to")
+        start = from_ or today - dt.timedelta(days=PLAN_BACK_DAYS)
+        end = to or start + dt.timedelta(days=PLAN_BACK_DAYS + PLAN_AHEAD_DAYS)
         check_window(start, end, "from", "to")
     except QueryError as exc:
         return JSONResponse({"detail": str(exc)}, status_code=400)

@@ -53,6 +53,7 @@ STATUS_TITLES = {
     403: "Not available",
     404: "Page not found",
     405: "Method not allowed",
+    411: "Length needed",
     413: "Too much sent",
     422: "Check what you asked for",
     429: "Too many attempts",

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from edicalendar.calendar.catalog import Catalog
-from edicalendar.errors import QueryError
+from edicalendar.calendar.occurrences import check_years
+from edicalendar.errors import DateRangeError, QueryError
 from edicalendar.feeds.links import FeedLinks, feed_links
 from edicalendar.feeds.specs import FeedSpec
 from edicalendar.model import Category, Observance, Occurrence
@@ -45,7 +46,12 @@ def parse_month(value: str, name: str = "month") -> dt.date:
     match = _MONTH.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise QueryError(f"{name}: {_shown(value)} is not a month; use YYYY-MM, such as 2026-10")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    try:
+        check_years(first, what=name)
+    except DateRangeError as exc:
+        raise QueryError(str(exc)) from None
+    return first
 
 
 def parse_categories(values: Iterable[str]) -> list[Category]:
@@ -63,7 +69,13 @@ def parse_categories(values: Iterable[str]) -> list[Category]:
 
 
 def check_window(start: dt.date, end: dt.date, start_name: str, end_name: str) -> None:
-    """Refuse windows that end before they start or are longer than ten years."""
+    """Refuse windows outside the calendar's years, that end before they start, or that are
+    longer than ten years."""
+    for day, name in ((start, start_name), (end, end_name)):
+        try:
+            check_years(day, what=name)
+        except DateRangeError as exc:
+            raise QueryError(str(exc)) from None
     if end < start:
         raise QueryError(f"{end_name} {end} is before {start_name} {start}")
     if (end - start).days >= MAX_WINDOW_DAYS:

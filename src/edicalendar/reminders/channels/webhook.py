@@ -19,6 +19,7 @@ import requests
 from edicalendar.errors import ConfigError
 from edicalendar.redact import install_log_redaction, redact, register_secret
 from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, parse_retry_after
+from edicalendar.urls import LinkError, check_url
 
 if TYPE_CHECKING:
     from edicalendar.reminders.messages import Message
@@ -28,6 +29,12 @@ USER_AGENT = "edicalendar-reminders/1"
 
 def check_webhook_url(url: str, field: str, *, allow_http: bool) -> str:
     """A usable https URL (http only to a loopback host when tests allow it)."""
+    try:
+        check_url(url.strip())
+    except LinkError as exc:
+        raise ConfigError.single(
+            "environment", field, f"webhook URL {redact(url)!r} is not a valid address: it {exc}"
+        ) from None
     parts = urlsplit(url.strip())
     loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme == "https" and parts.hostname:

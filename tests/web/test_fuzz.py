@@ -1,0 +1,159 @@
+"""No value of any parameter of any route makes the server fail with a 500.
+
+Each route's parameters (path, query, form and JSON fields) get values at and past the ends of
+what they hold: the first and last days Python can represent (`month=0001-01`,
+`date=9999-12-31` once crashed), impossible dates, huge numbers, empty and over-long text,
+control characters, markup. Every answer must be a deliberate one (2xx, 3xx or 4xx) and the
+log must hold no "unexpected error". A route added later without an entry here fails
+`test_every_route_is_fuzzed`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from edicalendar.web import api, pages, private
+from support.net import LOCAL_BASE_URL
+
+TOKEN = "test-token-0123456789abcdef"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+EDGES = [
+    "0001-01", "0001-01-01", "0000-01-01", "9999-12", "9999-12-31", "10000-01-01", "1582-12-31",
+    "1583-01-01", "4099-12-31", "4100-01-01", "2026-02-30", "2026-13-01", "2026-00", "2026-1",
+    "+02026-01-01", "2026-01-01T00:00", "2026-W01-1", "", " ", "-1", "0", "99999",
+    "99999999999999999999999", "1e308", "nan", "null", "true", "[]", "{}", "x" * 1500,
+    "\x00", "\x1b[2J", "é", "\u202e", "../../etc/passwd", "<script>alert(1)</script>",
+    "%", "a%2Fb", "2026-01-01\n",
+]  # fmt: skip
+
+#: Route -> (method, query or form fields, a valid value for each, whether it is a form/JSON).
+#: Path parameters are written {name} and are fuzzed too.
+ROUTES: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", "/"): {},
+    ("GET", "/calendar"): {"query": {"month": "2026-03", "view": "month",
+                                     "category": "race"}},
+    ("GET", "/observances/{observance_id}"): {"path": {"observance_id": "black-history-month"}},
+    ("GET", "/clashes"): {"query": {"date": "2026-03-01", "to": "2026-03-02"}},
+    ("GET", "/api/observances"): {"query": {"category": "race"}},
+    ("GET", "/api/occurrences"): {"query": {"from": "2026-01-01", "to": "2026-12-31",
+                                            "category": "race"}},
+    ("GET", "/api/clashes"): {"query": {"date": "2026-03-01", "to": "2026-03-02"}},
+    ("GET", "/healthz"): {},
+    ("GET", "/signin"): {},
+    ("POST", "/signin"): {"form": {"token": TOKEN}},
+    ("POST", "/signout"): {},
+    ("GET", "/campaigns"): {},
+    ("GET", "/campaigns/{campaign_id}"): {"path": {"campaign_id": "iwd-guest-session"}},
+    ("POST", "/campaigns/{campaign_id}/progress"): {
+        "path": {"campaign_id": "iwd-guest-session"},
+        "form": {"instance": "2026", "task": "room", "state": "done", "by": "Asha"},
+    },
+    ("GET", "/api/campaigns"): {"query": {"from": "2026-01-01", "to": "2026-12-31"}},
+    ("POST", "/api/campaigns/{campaign_id}/tasks/{instance}/{task_id}"): {
+        "path": {"campaign_id": "iwd-guest-session", "instance": "2026", "task_id": "room"},
+        "json": {"done": True, "by": "Asha"},
+    },
+}  # fmt: skip
+
+
+def _routes() -> set[tuple[str, str]]:
+    found = set()
+    for router in (pages.router, api.router, private.router, private.signin_router):
+        for route in router.routes:
+            for method in getattr(route, "methods", ()):
+                if method != "HEAD":
+                    found.add((method, route.path))  # type: ignore[attr-defined]
+    return found
+
+
+def test_every_route_is_fuzzed() -> None:
+    assert _routes() == set(ROUTES)
+
+
+def _cases() -> list[tuple[str, str, str, str, Any]]:
+    """(method, path, kind, field, value); kind "alone" is a query field sent without the
+    route's other query fields (`date=9999-12-31` with no `to`)."""
+    cases = []
+    for (method, path), spec in ROUTES.items():
+        for kind in ("path", "query", "form", "json"):
+            for name in spec.get(kind, {}):
+                for value in EDGES:
+                    cases.append((method, path, kind, name, value))
+                    if kind == "query" and len(spec["query"]) > 1:
+                        cases.append((method, path, "alone", name, value))
+        cases.append((method, path, "none", "", None))
+    return cases
+
+
+def _url(path: str, values: dict[str, str]) -> str:
+    from urllib.parse import quote
+
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", quote(value, safe="") or "%20")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import datetime as dt
+    import os
+    import shutil
+    from pathlib import Path
+
+    from edicalendar.context import AppContext
+    from edicalendar.web import create_app
+    from support.clock import Clock
+
+    root = tmp_path_factory.mktemp("fuzz")
+    data = Path(__file__).parent / "data"
+    shutil.copytree(data / "calendars", root / "calendars")
+    shutil.copytree(data / "campaigns", root / "campaigns")
+    (root / "edicalendar.toml").write_text(
+        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
+        encoding="utf-8",
+    )
+    previous = os.environ.get("EDICALENDAR_TOKEN")
+    os.environ["EDICALENDAR_TOKEN"] = TOKEN
+    now = Clock(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC))
+    app = create_app(
+        AppContext(config_path=root / "edicalendar.toml", now=now), watch_interval=None
+    )
+    with TestClient(app, base_url=LOCAL_BASE_URL, raise_server_exceptions=False) as client:
+        yield client
+    if previous is None:
+        del os.environ["EDICALENDAR_TOKEN"]
+    else:
+        os.environ["EDICALENDAR_TOKEN"] = previous
+
+
+@pytest.mark.parametrize(("method", "path", "kind", "name", "value"), _cases())
+def test_no_value_makes_a_500(
+    fuzz_client: TestClient,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    path: str,
+    kind: str,
+    name: str,
+    value: Any,
+) -> None:
+    spec = ROUTES[(method, path)]
+    fields = {k: dict(spec.get(k, {})) for k in ("path", "query", "form", "json")}
+    if kind == "alone":
+        fields["query"] = {name: value}
+    elif value is not None:
+        fields[kind][name] = value
+    url = _url(path, fields["path"])
+    headers = dict(AUTH)
+    caplog.set_level(logging.ERROR, logger="edicalendar")
+    if method == "GET":
+        response = fuzz_client.get(url, params=fields["query"], headers=headers)
+    elif spec.get("json") is not None:
+        response = fuzz_client.post(url, json=fields["json"], headers=headers)
+    else:
+        response = fuzz_client.post(url, data=fields["form"], headers=headers)
+    assert response.status_code < 500, (method, url, kind, name, value, response.text[:300])
+    assert "unexpected error" not in caplog.text
