@@ -55,9 +55,9 @@ def _link(value: str) -> str:
         raise ValueError(link_message(value, exc)) from None
 
 
-def _source(value: str) -> str:
+def check_source(value: str) -> str:
     """A source is prose ("Hindu Council UK, printed calendar 2026") or a link; a link must be
-    one we publish, because pages show it as one."""
+    one we publish, because pages show it as one. ValueError says why not."""
     _line(value)
     if looks_like_link(value):
         _link(value)
@@ -73,4 +73,4 @@ Name = Annotated[str, AfterValidator(_name)]
 #: An http(s) link.
 Link = Annotated[str, AfterValidator(_link)]
 #: Where a fact comes from: prose, or an http(s) link.
-Source = Annotated[str, AfterValidator(_source)]
+Source = Annotated[str, AfterValidator(check_source)]

@@ -59,7 +59,12 @@ CASES = {
     "bad-port": ({"url": '"https://example.org:99999/"'}, "it is not a valid address"),
     "javascript-source": (
         {"sources": "[\"javascript:alert('s')\"]"},
-        "local.toml:7: pride-month: sources.0: \"javascript:alert('s')\" is not a link we publish",
+        "local.toml:7: pride-month: sources: entry 1: \"javascript:alert('s')\" is not a link "
+        "we publish",
+    ),
+    "structured-source": (
+        {"sources": '[{ url = "javascript:x", supports = "rule" }]'},
+        "pride-month: sources: entry 1: 'javascript:x' is not a link we publish",
     ),
     "year-url": (
         {"years": '{ 2026 = { theme = "x", url = "vbscript:x" } }'},

@@ -468,7 +468,7 @@ def _sso(setup: Setup, extra: str, provider: Any) -> tuple[Any, ...]:
     os.environ.setdefault("EDICALENDAR_OIDC_CLIENT_SECRET", "provider-test-secret-0123456789")
     ctx = AppContext(config_path=setup.config(extra))  # the provider signs at today's time
     app = create_app(ctx, watch_interval=None)
-    client = TestClient(app)
+    client = TestClient(app, base_url=LOCAL_BASE_URL)
     label = "Sign in with Probe" in client.get("/signin").text
     start = client.get("/signin/oidc", follow_redirects=False)
     if start.status_code != 303:

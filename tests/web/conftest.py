@@ -27,8 +27,8 @@ DATA = Path(__file__).parent / "data"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 TOKEN = "test-token-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
-#: The test config's public address is https, so cookies are Secure: clients speak https too.
-HTTPS = "https://testserver"
+#: The test config's public address (https, so cookies are Secure): clients speak to it.
+HTTPS = "https://calendar.example.nhs.uk"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

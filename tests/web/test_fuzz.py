@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from edicalendar.web import api, pages, private
+from edicalendar.web import api, pages, private, signin
 from support.net import LOCAL_BASE_URL
 
 TOKEN = "test-token-0123456789abcdef"
@@ -43,9 +43,16 @@ ROUTES: dict[tuple[str, str], dict[str, Any]] = {
                                             "category": "race"}},
     ("GET", "/api/clashes"): {"query": {"date": "2026-03-01", "to": "2026-03-02"}},
     ("GET", "/healthz"): {},
-    ("GET", "/signin"): {},
-    ("POST", "/signin"): {"form": {"token": TOKEN}},
-    ("POST", "/signout"): {},
+    ("GET", "/signin"): {"query": {"next": "/campaigns"}},
+    ("POST", "/signin"): {"form": {"email": "asha@nhs.net", "password": "x" * 12,
+                                   "csrf_token": "x", "next": "/campaigns"}},
+    ("POST", "/signout"): {"form": {"csrf_token": "x"}},
+    ("GET", "/invitation"): {"query": {"token": "x" * 20}},
+    ("POST", "/invitation"): {"form": {"token": "x" * 20, "password": "y" * 12,
+                                       "confirm": "y" * 12, "csrf_token": "x"}},
+    ("GET", "/signin/oidc"): {"query": {"next": "/campaigns"}},
+    ("GET", "/signin/oidc/callback"): {"query": {"code": "c", "state": "s", "error": "",
+                                                 "error_description": ""}},
     ("GET", "/campaigns"): {},
     ("GET", "/campaigns/{campaign_id}"): {"path": {"campaign_id": "iwd-guest-session"}},
     ("POST", "/campaigns/{campaign_id}/progress"): {
@@ -62,7 +69,7 @@ ROUTES: dict[tuple[str, str], dict[str, Any]] = {
 
 def _routes() -> set[tuple[str, str]]:
     found = set()
-    for router in (pages.router, api.router, private.router, private.signin_router):
+    for router in (pages.router, api.router, signin.router, private.router):
         for route in router.routes:
             for method in getattr(route, "methods", ()):
                 if method != "HEAD":

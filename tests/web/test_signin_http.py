@@ -29,14 +29,15 @@ TASK = "/api/campaigns/iwd-guest-session/tasks/2026/room"
 
 
 def _status_before_body(base: str, headers: dict[str, str]) -> tuple[int, float]:
-    """Send headers promising a 50 MB body, then nothing: the status line that comes back,
-    and how long it took. A server that read the body first would wait for ever."""
+    """Send headers promising a body just under the 64 KiB cap, then nothing: the status line
+    that comes back, and how long it took. A server that read the body first would wait for
+    ever. (A body over the cap is refused with 413 before this check: tests/web/test_limits.py.)"""
     address = urlparse(base)
     lines = [
         f"POST {TASK} HTTP/1.1",
         f"Host: {address.netloc}",
         "Content-Type: application/json",
-        "Content-Length: 50000000",
+        "Content-Length: 60000",
         *(f"{k}: {v}" for k, v in headers.items()),
         "",
         "",

@@ -21,7 +21,7 @@ from edicalendar.storage.tables import people
 from edicalendar.storage.timestamps import parse_utc, utc_text
 
 #: Local part @ domain with a dot, no spaces: what NHSmail and Microsoft 365 issue.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+\Z")
 MAX_NAME = 200
 
 

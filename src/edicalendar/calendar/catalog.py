@@ -23,7 +23,7 @@ from edicalendar import model
 from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
 from edicalendar.calendar.conventions import Conventions
 from edicalendar.errors import CatalogError, Problem
-from edicalendar.fields import Line, Link, Name, Paragraphs, Source
+from edicalendar.fields import Line, Link, Name, Paragraphs, Source, check_source
 from edicalendar.tomlsource import TomlSource
 
 #: `\Z`, not `$`: `$` also matches before a trailing newline ("local\n" is no slug).
@@ -339,7 +339,7 @@ SUPPORTS = re.compile(r"^(rule|dates|theme|since|about)(?: (\d{4})(?:-(\d{4}))?)
 
 
 class SourceIn(_Strict):
-    url: Annotated[Source, Field(min_length=1)]
+    url: Annotated[str, Field(min_length=1)]
     supports: str | list[str]
 
     @field_validator("supports")
@@ -403,7 +403,7 @@ class ObservanceIn(_Strict):
     rule: RuleIn
     description: Annotated[Paragraphs, Field(min_length=1, max_length=2000)]
     url: Link | None = None
-    sources: Annotated[list[Source | SourceIn], Field(min_length=1)]
+    sources: Annotated[list[str | SourceIn], Field(min_length=1)]
     since: Annotated[int, Field(ge=1, le=9998)] | None = None
     observed: ObservedIn | None = None
     # At most a year, so an occurrence never reaches past the year after it starts (the
@@ -453,8 +453,16 @@ class ObservanceIn(_Strict):
     @field_validator("sources")
     @classmethod
     def _sources(cls, value: list[str | SourceIn]) -> list[str | SourceIn]:
-        if not all((s if isinstance(s, str) else s.url).strip() for s in value):
+        texts = [s if isinstance(s, str) else s.url for s in value]
+        if not all(text.strip() for text in texts):
             raise ValueError("sources must not contain empty entries")
+        for index, text in enumerate(texts):
+            # Checked here, not as a field type: a failed check inside `str | SourceIn` would
+            # be reported once per alternative.
+            try:
+                check_source(text)
+            except ValueError as exc:
+                raise ValueError(f"entry {index + 1}: {exc}") from None
         return value
 
     @field_validator("years")
