@@ -371,7 +371,8 @@ class Dispatcher:
         channel: Channel,
     ) -> bool:
         result, merged = attempt
-        stored = {address: str(outcome) for address, outcome in merged.items()}
+        # The server's words per recipient are stored and shown: redacted like every error.
+        stored = {address: redact(str(outcome)) for address, outcome in merged.items()}
         response = json.dumps(
             {"status": result.status, "recipients": stored}, sort_keys=True, ensure_ascii=False
         )
@@ -399,7 +400,9 @@ class Dispatcher:
             unsettled = "; ".join(
                 f"{a} {s}" for a, s in recipients.items() if s.state is not RecipientState.ACCEPTED
             )
-            self.ledger.record(delivery, state, now, error=unsettled or None, response=response)
+            self.ledger.record(
+                delivery, state, now, error=redact(unsettled) or None, response=response
+            )
             with self._mutex:
                 if outcome is Outcome.SENT:
                     summary.sent += 1
