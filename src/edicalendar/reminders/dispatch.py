@@ -46,7 +46,7 @@ from edicalendar.reminders.planner import (
     is_weekday,
     plan_reminders,
 )
-from edicalendar.storage.engine import Database
+from edicalendar.storage.engine import Database, recovery_advice
 from edicalendar.storage.state import Halt, Unhealthy
 from edicalendar.storage.tables import deliveries
 from edicalendar.storage.timestamps import utc_text
@@ -223,9 +223,11 @@ class Dispatcher:
             except SQLAlchemyError as exc:
                 # Locked, full or read-only: stop here rather than send what cannot be recorded.
                 # Rows claimed but not recorded are re-sent after their lease (and logged).
+                reason = getattr(exc, "orig", exc)
+                advice = recovery_advice(reason, "the database")
                 raise DatabaseError(
-                    f"the reminder ledger could not be written ({getattr(exc, 'orig', exc)}); "
-                    "sending stopped for this tick and resumes on the next one"
+                    f"the reminder ledger could not be written ({reason}); sending stopped for "
+                    f"this tick and resumes on the next one; {advice}"
                 ) from None
             return summary
 
