@@ -30,24 +30,38 @@ if [ "${1:-}" = "--quick" ]; then
     exit 2
   fi
   checks
-  step "pytest (quick: not browser, postgres, crash or slow; two processes)"
-  exec .venv/bin/python -m pytest -q -n 2 -m "not browser and not postgres and not crash and not slow" "$@"
+  step "pytest (quick: not browser, postgres, nginx, crash or slow; two processes)"
+  exec .venv/bin/python -m pytest -q -n 2 \
+    -m "not browser and not postgres and not nginx and not crash and not slow" "$@"
 fi
 
 # --- system packages: Chromium for browser tests, PostgreSQL for the ledger on PostgreSQL ------
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# Another install (unattended upgrades, a parallel run) may hold the dpkg lock: wait for it
+# rather than fail.
+APT=(-o DPkg::Lock::Timeout=600)
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  # Another install (unattended upgrades, a parallel run) may hold the dpkg lock: wait for it
-  # rather than fail.
-  APT=(-o DPkg::Lock::Timeout=600)
   $SUDO apt-get "${APT[@]}" update -qq
   $SUDO apt-get "${APT[@]}" install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# --- nginx: Debian's own build, unpacked rather than installed (no service is started), so the
+# tests can run `nginx -t` and a real proxy on the shipped deploy/nginx-edicalendar.conf -------
+NGINX_ROOT="$PWD/.cache/nginx"
+if [ ! -x "$NGINX_ROOT/usr/sbin/nginx" ]; then
+  step "unpacking Debian's nginx into .cache/nginx"
+  rm -rf "$NGINX_ROOT"
+  mkdir -p "$NGINX_ROOT/debs"
+  download() { (cd "$NGINX_ROOT/debs" && apt-get download nginx nginx-common >/dev/null 2>&1); }
+  download || { $SUDO apt-get "${APT[@]}" update -qq && download; }
+  for deb in "$NGINX_ROOT"/debs/*.deb; do dpkg-deb -x "$deb" "$NGINX_ROOT"; done
+fi
+export EDICALENDAR_TEST_NGINX="$NGINX_ROOT/usr/sbin/nginx"
 
 # --- Python: a project virtualenv with the package and its test extra ---------------------------
 if [ ! -x .venv/bin/python ]; then

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from edicalendar import __version__
 from edicalendar.context import AppContext
 from edicalendar.errors import UsageError
-from edicalendar.web import api, pages, private, signin
+from edicalendar.web import api, docs, pages, private, signin
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
@@ -148,6 +148,10 @@ def create_app(
         summary="The EDI awareness calendar: observances, dates, clashes and campaign plans.",
         version=__version__,
         lifespan=lifespan,
+        # Our own /docs (web.docs): pinned files with integrity hashes, under a CSP. ReDoc and
+        # the OAuth2 redirect page load unpinned scripts from a CDN: not served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.live = live
     #: The reminder clock when `serve` runs one in this process (read by /healthz).
@@ -158,6 +162,7 @@ def create_app(
     app.state.access = access
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(docs.router)
     app.include_router(signin.router)
     app.include_router(private.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")

@@ -1,11 +1,13 @@
 """Security headers for every page and API answer (feeds are answered before this layer).
 
 A strict Content-Security-Policy is possible because the pages use no script and only the
-site's own stylesheet; the interactive API docs at /docs load their own assets and are exempt.
+site's own stylesheet. The interactive API docs at /docs get their own policy, which allows
+the pinned Swagger UI files and nothing else (:mod:`edicalendar.web.docs`).
 """
 
 from __future__ import annotations
 
+from edicalendar.web.docs import DOCS_CSP
 from edicalendar.web.feedserve import ASGIApp, Message, Receive, Scope, Send
 
 _CSP = (
@@ -17,7 +19,6 @@ _HEADERS = (
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 )
-_DOCS = ("/docs", "/redoc", "/openapi.json")
 
 
 class SecurityHeaders:
@@ -30,15 +31,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = not str(scope["path"]).startswith(_DOCS)
+        csp = DOCS_CSP if scope["path"] == "/docs" else _CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
                 headers += [h for h in _HEADERS if h[0] not in names]
-                if csp and b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", _CSP))
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", csp))
                 message["headers"] = headers
             await send(message)
 
