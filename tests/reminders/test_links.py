@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import json
 
+import pytest
+
 from edicalendar.reminders.channels.base import Outbound
 from edicalendar.reminders.channels.console import ConsoleChannel
 from edicalendar.reminders.channels.email import build_email
@@ -65,3 +67,20 @@ def test_console_drops_unsafe_links_and_escapes_text() -> None:
     _assert_only_good(printed)
     assert "\x1b" not in printed and "\x9b" not in printed
     assert "Title\\x1b[2J" in printed
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://hooks.slack.com:99999/services/T0/B0/x", "https://hooks.slack.com/ser\nvices/x",
+     "https://[::1/services/x", "javascript:alert(1)"],
+)  # fmt: skip
+def test_webhook_urls_that_are_no_address_are_refused_at_load(url: str) -> None:
+    """A webhook URL with an impossible port, a line break or a broken host is a configuration
+    problem naming the variable, not a delivery that retries for ever."""
+    from edicalendar.errors import ConfigError
+    from edicalendar.reminders.channels.webhook import check_webhook_url
+
+    with pytest.raises(ConfigError) as refused:
+        check_webhook_url(url, "SLACK_URL", allow_http=False)
+    assert "environment: SLACK_URL: webhook URL" in str(refused.value)
+    assert "services" not in str(refused.value)  # the secret path is never shown

@@ -137,5 +137,5 @@ def test_small_bodies_still_work_and_the_cap_is_64k(server: Any) -> None:
     response = connection.getresponse()
     assert response.status == 413
     assert response.getheader("Content-Type") == "application/json"
-    assert b"larger than 65536 bytes" in response.read()
+    assert b"larger than 65,536 bytes" in response.read()
     assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200

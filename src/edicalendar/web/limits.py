@@ -42,13 +42,19 @@ class BodyLimit:
                 chunked = True
         path = str(scope["path"])
         if chunked:
-            await self._refuse(send, path, 411, "send the body with a Content-Length")
+            await self._refuse(
+                send, path, 411, "Send the request body with a Content-Length header."
+            )
             return
         if declared:
             size = int(declared[0]) if declared[0].isdigit() else self.limit + 1
             if size > self.limit:
                 await self._refuse(
-                    send, path, 413, f"the request body is larger than {self.limit} bytes"
+                    send,
+                    path,
+                    413,
+                    f"The request body is larger than {self.limit:,} bytes, more than any form "
+                    "or API call here takes.",
                 )
                 return
         await self.app(scope, _counted(receive, self.limit), send)
