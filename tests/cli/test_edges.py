@@ -8,14 +8,13 @@ exit 0, or 1 (bad data) or 2 (bad usage) with a message naming the option.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from support.cli import CliRunner
+from support.sites import copy_site
 
-DATA = Path(__file__).resolve().parents[1] / "web" / "data"
 DATES = ["0001-01-01", "1582-12-31", "1583-01-01", "4099-12-31", "4100-01-01", "9999-12-31",
          "2026-02-30", "26-1-1", ""]  # fmt: skip
 COMMANDS: list[list[str]] = [
@@ -44,8 +43,8 @@ COMMANDS: list[list[str]] = [
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(DATA / "calendars", tmp_path / "calendars")
-    shutil.copytree(DATA / "campaigns", tmp_path / "campaigns")
+    copy_site(tmp_path)
+    (tmp_path / "edicalendar.toml").unlink()  # the defaults: ./calendars and ./campaigns
     (tmp_path / "x.ics").write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("EDICALENDAR_BASE_URL", raising=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import sqlite3
 import stat
 import subprocess
@@ -25,19 +24,14 @@ from edicalendar.storage.engine import open_database
 from support.cli import CliRunner
 from support.net import free_port
 from support.paths import inherited_env
+from support.sites import copy_site
 
-DATA = Path(__file__).resolve().parents[1] / "web" / "data"
 RESTORE_WORDS = ("restore the latest backup", "damaged file")
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    shutil.copytree(DATA / "calendars", tmp_path / "calendars")
-    shutil.copytree(DATA / "campaigns", tmp_path / "campaigns")
-    (tmp_path / "edicalendar.toml").write_text(
-        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
-        encoding="utf-8",
-    )
+    copy_site(tmp_path)
     open_database(f"sqlite:///{tmp_path / 'state' / 'edicalendar.db'}").close()
     return tmp_path
 

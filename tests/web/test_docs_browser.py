@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from edicalendar.web import create_app
 from edicalendar.web.docs import DOCS_CSP, SWAGGER_FILES, SWAGGER_UI_VERSION
 from support.paths import NODE_MODULES
 from support.serving import serving
+from support.sites import copy_site
 
 pytestmark = pytest.mark.browser
 
@@ -42,15 +42,8 @@ def test_the_pinned_hashes_are_those_of_the_npm_release() -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("docs")
-    data = Path(__file__).parent / "data"
-    shutil.copytree(data / "calendars", root / "calendars")
-    shutil.copytree(data / "campaigns", root / "campaigns")
-    (root / "edicalendar.toml").write_text(
-        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
-        encoding="utf-8",
-    )
-    app = create_app(AppContext(config_path=root / "edicalendar.toml"), watch_interval=None)
+    config = copy_site(tmp_path_factory.mktemp("docs"))
+    app = create_app(AppContext(config_path=config), watch_interval=None)
     with serving(app) as base:
         yield base
 

@@ -108,27 +108,17 @@ def _url(path: str, values: dict[str, str]) -> str:
 def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     import datetime as dt
     import os
-    import shutil
-    from pathlib import Path
 
     from edicalendar.context import AppContext
     from edicalendar.web import create_app
     from support.clock import Clock
+    from support.sites import copy_site
 
-    root = tmp_path_factory.mktemp("fuzz")
-    data = Path(__file__).parent / "data"
-    shutil.copytree(data / "calendars", root / "calendars")
-    shutil.copytree(data / "campaigns", root / "campaigns")
-    (root / "edicalendar.toml").write_text(
-        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
-        encoding="utf-8",
-    )
+    config = copy_site(tmp_path_factory.mktemp("fuzz"))
     previous = os.environ.get("EDICALENDAR_TOKEN")
     os.environ["EDICALENDAR_TOKEN"] = TOKEN
     now = Clock(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC))
-    app = create_app(
-        AppContext(config_path=root / "edicalendar.toml", now=now), watch_interval=None
-    )
+    app = create_app(AppContext(config_path=config, now=now), watch_interval=None)
     with TestClient(app, base_url=LOCAL_BASE_URL, raise_server_exceptions=False) as client:
         yield client
     if previous is None:

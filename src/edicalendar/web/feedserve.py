@@ -119,7 +119,7 @@ class FeedRouter:
         path: str = scope["path"]
         if len(scope.get("query_string", b"")) > MAX_QUERY_BYTES:
             body, content_type = self.too_long(path)
-            await _simple(send, 400, body, content_type)
+            await send_simple(send, 400, body, content_type)
             return
         if not path.startswith(FEED_PREFIX):
             await self.app(scope, receive, send)
@@ -127,7 +127,7 @@ class FeedRouter:
         match = FEED_PATH.match(path)
         feed = self.feeds().get(match.group(1)) if match else None
         if feed is None:
-            await _simple(send, 404, self.not_found(), b"text/html; charset=utf-8")
+            await send_simple(send, 404, self.not_found(), b"text/html; charset=utf-8")
             return
         method = scope["method"]
         if method not in ("GET", "HEAD"):
@@ -158,7 +158,14 @@ class FeedRouter:
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else feed.body})
 
 
-async def _simple(send: Send, status: int, body: bytes, content_type: bytes) -> None:
+async def send_simple(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: bytes,
+    extra: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """A whole response from an ASGI layer in front of the app (feeds, refusals)."""
     await send(
         {
             "type": "http.response.start",
@@ -167,6 +174,7 @@ async def _simple(send: Send, status: int, body: bytes, content_type: bytes) -> 
                 (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode("ascii")),
                 (b"x-content-type-options", b"nosniff"),
+                *extra,
             ],
         }
     )

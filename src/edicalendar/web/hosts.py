@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edicalendar.config import FeedSettings, Settings
-from edicalendar.web.feedserve import ASGIApp, Receive, Scope, Send
+from edicalendar.web.feedserve import ASGIApp, Receive, Scope, Send, send_simple
 
 log = logging.getLogger("edicalendar.web")
 
@@ -134,18 +134,7 @@ class HostCheck:
         body, content_type = self.refusal(
             str(scope.get("path", "/")), 400, "This server does not answer for that host name."
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 400,
-                "headers": [
-                    (b"content-type", content_type),
-                    (b"content-length", str(len(body)).encode("ascii")),
-                    (b"x-content-type-options", b"nosniff"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_simple(send, 400, body, content_type)
 
     def _log(self, name: str) -> None:
         if name in self._logged or len(self._logged) >= _LOGGED_LIMIT:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from edicalendar.web.feedserve import ASGIApp, Message, Receive, Scope, Send
+from edicalendar.web.feedserve import ASGIApp, Message, Receive, Scope, Send, send_simple
 
 #: The largest request body any route accepts (the shipped nginx caps bodies at 64k too).
 MAX_BODY_BYTES = 64 * 1024
@@ -61,21 +61,9 @@ class BodyLimit:
 
     async def _refuse(self, send: Send, path: str, status: int, message: str) -> None:
         body, content_type = self.refusal(path, status, message)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", content_type),
-                    (b"content-length", str(len(body)).encode("ascii")),
-                    (b"x-content-type-options", b"nosniff"),
-                    # The unread body is still on its way: close rather than read it to find
-                    # the next request on this connection.
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        # The unread body is still on its way: close rather than read it to find the next
+        # request on this connection.
+        await send_simple(send, status, body, content_type, ((b"connection", b"close"),))
 
 
 def _counted(receive: Receive, limit: int) -> Receive:
