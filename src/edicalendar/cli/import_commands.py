@@ -105,8 +105,10 @@ def import_(
         )
     print_report(report)
     if report_path is not None:
+        from edicalendar.cli.output import say
+
         write_rows_csv(report, report_path)
-        sys.stdout.write(f"wrote the row-by-row report to {report_path}\n")
+        say(f"wrote the row-by-row report to {report_path}\n")
 
 
 def _config_name(app_ctx: Any) -> str:
@@ -120,23 +122,19 @@ def write_rows_csv(report: ImportReport, path: Path) -> None:
 
     The columns are :data:`edicalendar.importers.adoption.CSV_COLUMNS`.
     """
-    import csv
-    import io
     import os
     import tempfile
 
+    from edicalendar.csvwriter import csv_text
     from edicalendar.errors import UsageError
     from edicalendar.importers.adoption import CSV_COLUMNS
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in report.rows:
-        writer.writerow(row.csv_row())
+    # Names come from the imported file: the one CSV writer makes formula-like cells inert.
+    text = csv_text(CSV_COLUMNS, (row.csv_row() for row in report.rows))
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(buffer.getvalue())
+            out.write(text)
         os.replace(temporary, path)
     except OSError as exc:
         raise UsageError(f"--report {path}: cannot write: {exc.strerror}") from None
