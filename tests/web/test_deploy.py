@@ -112,7 +112,9 @@ def proxied(web_env: object, tmp_path: Path) -> Iterator[tuple[int, Path]]:
         deadline = time.monotonic() + 20
         while True:
             try:
-                requests.get(f"https://127.0.0.1:{https_port}/healthz", verify=False, timeout=2)
+                requests.get(
+                    f"https://127.0.0.1:{https_port}/healthz", verify=folder / "cert.pem", timeout=2
+                )
                 break
             except requests.ConnectionError:
                 assert nginx.poll() is None, nginx.communicate()[1]

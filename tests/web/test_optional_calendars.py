@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from edicalendar.web import create_app
 from support.clock import Clock
+from support.net import LOCAL_BASE_URL
 
 from .conftest import WebEnv
 
@@ -62,7 +63,7 @@ def _client(web_env: WebEnv, enabled: list[str] | None) -> Iterator[TestClient]:
     from edicalendar.context import AppContext
 
     ctx = AppContext(config_path=web_env.config, now=Clock(NOW))
-    with TestClient(create_app(ctx, watch_interval=None)) as client:
+    with TestClient(create_app(ctx, watch_interval=None), base_url=LOCAL_BASE_URL) as client:
         yield client
 
 

@@ -57,7 +57,7 @@ _SPELLINGS = tuple(
 #: Ramadan", "Diwali (approx.)"); tried only when the name as written matches nothing.
 _NOISE = re.compile(
     r"^(?:start of|beginning of|first day of|begins|starts)\s+|\s+(?:begins|starts|start|"
-    r"approx|approximately|estimated|provisional|tbc|to be confirmed|observed|date tbc)$"
+    r"approx|approximately|estimated|provisional|tbc|to be confirmed|observed|date tbc)\Z"
 )
 
 #: Keyword stems (in normalised names) that suggest a category; reviewed, never final.
