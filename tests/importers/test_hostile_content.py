@@ -19,6 +19,10 @@ from support.workbooks import calendar_rows, cell, row, sheet_xml, workbook
 _LOL = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
 BILLION_LAUGHS = f'<!DOCTYPE worksheet [<!ENTITY lol0 "lol">{_LOL}]>'
 EXTERNAL_ENTITY = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+#: A comment holding something that looks like an element, before the declaration.
+BEHIND_A_COMMENT = f"<!-- <worksheet> -->{EXTERNAL_ENTITY}"
+#: A declaration padded with megabytes of blank space after its entities, before the root.
+PADDED = EXTERNAL_ENTITY.replace("]>", f"{' ' * (3 * 1024 * 1024)}]>")
 
 
 def _with_entity(prolog: str, entity: str) -> str:
@@ -72,8 +76,13 @@ def test_wide_rows_read_only_the_first_columns(workdir: Path, run_cli: CliRunner
 
 @pytest.mark.parametrize(
     ("prolog", "entity"),
-    [(BILLION_LAUGHS, "lol9"), (EXTERNAL_ENTITY, "xxe")],
-    ids=["billion-laughs", "external-entity"],
+    [
+        (BILLION_LAUGHS, "lol9"),
+        (EXTERNAL_ENTITY, "xxe"),
+        (BEHIND_A_COMMENT, "xxe"),
+        (PADDED, "xxe"),
+    ],
+    ids=["billion-laughs", "external-entity", "behind-a-comment", "padded-3mb"],
 )
 def test_entity_declarations_are_refused(
     prolog: str, entity: str, workdir: Path, run_cli: CliRunner

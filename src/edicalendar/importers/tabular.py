@@ -7,12 +7,12 @@ A calendar kept one row per day ("Ramadan" on thirty rows) is merged later by th
 joins consecutive days of one name.
 
 `.xlsx` files are vetted before openpyxl opens them: the archive's unpacked size and part count
-(a zip bomb is refused before it is inflated) and every XML part's prolog (a DOCTYPE or entity
-declaration, as in "billion laughs" and external-entity attacks, is refused; Excel never writes
-one). They are then read in read-only mode with the sheet's declared `<dimension>` ignored (a
-5 kB file declaring A1:XFD1048576 would otherwise have every row padded to 16,384 cells), at
-most :data:`MAX_XLSX_COLUMNS` columns and :data:`MAX_XLSX_ROWS` rows, within
-:data:`XLSX_SECONDS`, whether the file came from disk or a URL.
+(a zip bomb is refused before it is inflated) and every XML part (a DOCTYPE or entity
+declaration, as in "billion laughs" and external-entity attacks, is refused wherever it
+stands; Excel never writes one). They are then read in read-only mode with the sheet's
+declared `<dimension>` ignored (a 5 kB file declaring A1:XFD1048576 would otherwise have every
+row padded to 16,384 cells), at most :data:`MAX_XLSX_COLUMNS` columns and
+:data:`MAX_XLSX_ROWS` rows, within :data:`XLSX_SECONDS`, whether the file came from disk or a URL.
 """
 
 from __future__ import annotations
@@ -181,34 +181,34 @@ def _check_archive(raw: bytes, source: str) -> None:
 def _check_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str) -> None:
     """Refuse a part whose XML declares a DOCTYPE or entities, or is not UTF-8.
 
-    A declaration can only come before the root element, so reading stops at the first element;
-    the scan is of the decompressed bytes, bounded by the archive's checked size.
+    The whole decompressed part is scanned (its size is bounded by the archive check): a
+    literal `<!DOCTYPE` or `<!ENTITY` can stand nowhere in a part Excel writes (text escapes
+    `<`), and a scan of the prolog alone could be led past a declaration by a comment.
     """
+    found = False
+    first = b""
     try:
         with archive.open(member) as handle:
-            head = b""
-            while True:
-                chunk = handle.read(_XML_CHUNK)
-                head += chunk
-                if not chunk or _ROOT_ELEMENT.search(head):
+            tail = b""
+            while chunk := handle.read(_XML_CHUNK):
+                if not first:
+                    first = chunk[:4]
+                window = (tail + chunk).upper()
+                if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                    found = True
                     break
-                head = head[-64:] if len(head) > _XML_CHUNK else head
+                tail = window[-16:]
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
         raise SourceError.at(source, None, f"damaged .xlsx part {member.filename}: {exc}") from None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+    if first.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
         raise UnsafeSourceError(
             f"{source}: part {member.filename} is not UTF-8 XML; Excel writes UTF-8, refused"
         )
-    prolog = head[: match.start()] if (match := _ROOT_ELEMENT.search(head)) else head
-    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+    if found:
         raise UnsafeSourceError(
             f"{source}: part {member.filename} declares a DOCTYPE or XML entities, which Excel "
             "never writes (entity expansion or an external entity: an XML bomb); refused"
         )
-
-
-#: The first element of an XML document: `<` then a name character (not `<?` or `<!`).
-_ROOT_ELEMENT = re.compile(rb"<[A-Za-z_:]")
 
 
 def _read_rows(
