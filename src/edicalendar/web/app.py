@@ -184,16 +184,15 @@ def create_app(
             return too_long_json.encode(), b"application/json"
         return too_long_html.encode(), b"text/html; charset=utf-8"
 
-    policies: dict[int, HostPolicy] = {}
+    # (settings, their policy): recomputed only when a reload swaps the settings
+    # (feeds.base_url may change). The settings are held so their identity stays theirs.
+    cached: list[tuple[object, HostPolicy]] = []
 
     def policy() -> HostPolicy:
-        # Recomputed only when a reload swaps the settings (feeds.base_url may change).
         settings = live.snapshot.ctx.loaded.settings
-        key = id(settings)
-        if key not in policies:
-            policies.clear()
-            policies[key] = host_policy(settings)
-        return policies[key]
+        if not cached or cached[0][0] is not settings:
+            cached[:] = [(settings, host_policy(settings))]
+        return cached[0][1]
 
     app.add_middleware(Identify, access=access)
     app.add_middleware(SecurityHeaders)
