@@ -209,7 +209,8 @@ def _run_image_command(
     sockets: set[str] = set()
     ours = os.readlink("/proc/self/ns/net")
     try:
-        deadline = time.monotonic() + 30
+        # Generous: loading the shipped calendars takes seconds, far more on a loaded machine.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline and process.poll() is None:
             try:
                 if os.readlink(f"/proc/{process.pid}/ns/net") == ours:
