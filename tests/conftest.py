@@ -4,6 +4,7 @@ or each in turn) and the in-process CLI runner. The pieces themselves live in `s
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from support.cli import CliRunner
+
+# Compiled calendars and bank holidays go to a private folder for this run (and the processes it
+# starts), never to the home folder's cache.
+os.environ["EDICALENDAR_CACHE_DIR"] = tempfile.mkdtemp(prefix="edicalendar-test-cache-")
 
 
 @pytest.fixture

@@ -53,6 +53,9 @@ class DataSettings(_Section):
     data_dir: Path = Path("edicalendar-data")
     #: SQLAlchemy URL; default is SQLite in `data_dir`. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = None
+    #: Folder for compiled data reused between runs (checked calendars, bank holidays). Unset:
+    #: $EDICALENDAR_CACHE_DIR, else ~/.cache/edicalendar. "" turns the cache off.
+    cache_dir: str | None = None
 
 
 class FeedDefinition(_Section):
@@ -330,6 +333,8 @@ class LoadedSettings:
     calendars_dir: Path
     campaigns_dir: Path
     data_dir: Path
+    #: Resolved `data.cache_dir`; None when the cache is off.
+    cache_dir: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -389,6 +394,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         calendars_dir=_resolve(base, settings.data.calendars_dir, "calendars"),
         campaigns_dir=_resolve(base, settings.data.campaigns_dir, "campaigns"),
         data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+        cache_dir=_cache_dir(base, settings.data.cache_dir),
     )
 
 
@@ -396,6 +402,17 @@ def setting_line(path: Path, loc: tuple[str, ...]) -> int | None:
     """Line of a dotted setting in the config file at `path`, when it can be read."""
     read = TomlSource.read(path)
     return None if isinstance(read, Problem) else _line_of(read, loc)
+
+
+def _cache_dir(base: Path, configured: str | None) -> Path | None:
+    if configured == "":
+        return None
+    if configured is None:
+        from edicalendar.calendar.cache import default_cache_dir
+
+        return default_cache_dir()
+    path = Path(configured).expanduser()
+    return path if path.is_absolute() else base / path
 
 
 def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:

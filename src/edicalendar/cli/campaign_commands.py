@@ -141,10 +141,9 @@ def show(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
 ) -> None:
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
-    import json
-
     from edicalendar.campaigns.campaign_records import instance_record
     from edicalendar.campaigns.progress import history
+    from edicalendar.cli.output import json_text
 
     app_ctx = context(ctx)
     loaded = _load(app_ctx, (year,) if year else ())
@@ -160,7 +159,7 @@ def show(
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
     if fmt is not OutputFormat.TABLE:
-        sys.stdout.write(json.dumps([instance_record(i) for i in found], indent=2) + "\n")
+        sys.stdout.write(json_text([instance_record(i) for i in found]))
         return
     out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
