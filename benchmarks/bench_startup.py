@@ -4,8 +4,9 @@ For each calendar size (written by `synthetic.py`) and each source tree (`--src`
 checkout's `src/`, measured in the same run for comparison), in interleaved rounds:
 
 - **serve ready**: seconds from starting `edicalendar serve --no-scheduler` to its first 200
-  for /healthz, for /calendar, and for /feeds/all.ics; with the compiled cache already warm
-  (the usual restart) and with an empty cache folder (the first start after an edit);
+  for /healthz (and the CPU seconds the server had used by then), for /calendar, and for
+  /feeds/all.ics; with the compiled cache already warm (the usual restart) and with an empty
+  cache folder (the first start after an edit);
 - **--workers 2**: the resident memory of the supervising process, beside one worker's;
 - **idle remind**: CPU seconds of `edicalendar remind` when nothing is due (after one full tick
   has run), the tick cron runs every minute;
@@ -32,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import ROOT, fetch, free_port, load_average
+from benchlib import ROOT, fetch, free_port, load_average, tree_cpu_seconds
 from synthetic import write_scaled
 
 PATHS = ("/healthz", "/calendar", "/feeds/all.ics")
@@ -81,6 +82,8 @@ def serve_ready(config: Path, env: dict[str, str], workers: int = 1) -> dict[str
                 try:
                     if fetch(f"http://127.0.0.1:{port}{path}")[0] == 200:
                         found[path] = time.monotonic() - start
+                        if path == PATHS[0]:
+                            found[f"{path} CPU"] = tree_cpu_seconds(process.pid)
                         break
                 except OSError:
                     pass
@@ -164,6 +167,9 @@ def main() -> None:
                     note(scale, source, f"serve, empty cache: {path} s", seconds)
                 for path, seconds in serve_ready(config, env).items():
                     note(scale, source, f"serve, warm cache: {path} s", seconds)
+                # Feeds go on preparing in the background once a server answers: let the
+                # last one finish, so the next measurement has the machine to itself.
+                time.sleep(0.5)
                 for what, value in serve_ready(config, env, workers=2).items():
                     if "MiB" in what:
                         note(scale, source, f"serve --workers 2: {what}", value)
