@@ -8,20 +8,18 @@ counter on the ASGI feed router shows which requests the fast path took.
 from __future__ import annotations
 
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from edicalendar.web import create_app
 from edicalendar.web.fastpath import PROTOCOL
-from support.net import free_port
 from support.paths import REPO_ROOT
+from support.serving import serving
 
 
 @dataclass
@@ -48,29 +46,10 @@ def _serve(app: Any, lifespan: str = "on") -> Iterator[Served]:
         await front(scope, receive, send)
 
     app.front = counting
-    port = free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        http=PROTOCOL,
-        log_level="warning",
-        access_log=False,
-        server_header=False,  # as `serve` runs it
-        lifespan=lifespan,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    try:
-        yield Served(port, app, calls)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    # As `serve` runs it: the fast path, no access log, no server header.
+    options = {"http": PROTOCOL, "access_log": False, "server_header": False}
+    with serving(app, lifespan=lifespan, **options) as base:
+        yield Served(int(base.rsplit(":", 1)[1]), app, calls)
 
 
 @pytest.fixture

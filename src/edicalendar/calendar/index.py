@@ -38,6 +38,8 @@ MAX_YEARS = 64
 #: Distinct filters whose selected observance ids are remembered.
 MAX_FILTERS = 256
 _T = TypeVar("_T")
+#: A year's ranks stay below 2**32, so `year << 32 | rank` orders occurrences across years.
+_RANK_BITS = 32
 
 #: Length classes: an occurrence of `days` days goes in the first class whose bound is >= days.
 _CLASS_BOUNDS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
@@ -45,11 +47,13 @@ _CLASS_BOUNDS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 
 @dataclass(frozen=True)
 class _LengthClass:
-    """Occurrences of one length class, sorted by first day (as ordinals, for bisect)."""
+    """Occurrences of one length class, sorted by first day (as ordinals, for bisect), each with
+    its place in the year's listing order."""
 
     bound: int
     starts: list[int]
     items: list[Occurrence]
+    ranks: list[int]
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,19 @@ class _Year:
     #: Observance id -> why it has no occurrence this year (before `since`, or not computable).
     skipped: dict[str, Skipped]
     count: int
-    #: `id()` of every occurrence held here: derived values are only kept for these.
-    members: frozenset[int]
+    #: `id()` of every occurrence held here -> its place in the year's listing order
+    #: (:func:`sort_key`, then catalog order); derived values are only kept for these.
+    rank: dict[int, int]
     #: Values derived from one occurrence (its JSON, its feed event), by kind then `id()`.
     derived: dict[str, dict[int, Any]] = field(default_factory=dict)
 
 
-def _build_year(observances: Iterable[Observance], year: int, conventions: Conventions) -> _Year:
+def _build_year(
+    observances: Iterable[Observance],
+    year: int,
+    conventions: Conventions,
+    position: Mapping[str, int],
+) -> _Year:
     by_observance: dict[str, tuple[Occurrence, ...]] = {}
     errors: dict[str, UnsupportedYearError] = {}
     skipped: dict[str, Skipped] = {}
@@ -96,13 +106,17 @@ def _build_year(observances: Iterable[Observance], year: int, conventions: Conve
             slot = next((i for i, b in enumerate(_CLASS_BOUNDS) if days <= b), -1)
             buckets[slot].append(occurrence)
             count += 1
+    # Ranked once here, so a window is put in order by comparing integers, not tuples.
+    listed = [o for found in by_observance.values() for o in found]
+    listed.sort(key=lambda o: (*sort_key(o), position.get(o.observance_id, 0)))
+    rank = {id(o): number for number, o in enumerate(listed)}
     classes = []
     for bound, bucket in zip(_CLASS_BOUNDS, buckets, strict=True):
         if bucket:
             bucket.sort(key=lambda o: o.start)
-            classes.append(_LengthClass(bound, [o.start.toordinal() for o in bucket], bucket))
-    members = frozenset(id(o) for found in by_observance.values() for o in found)
-    return _Year(by_observance, tuple(classes), errors, skipped, count, members)
+            starts = [o.start.toordinal() for o in bucket]
+            classes.append(_LengthClass(bound, starts, bucket, [rank[id(o)] for o in bucket]))
+    return _Year(by_observance, tuple(classes), errors, skipped, count, rank)
 
 
 class OccurrenceIndex:
@@ -139,7 +153,9 @@ class OccurrenceIndex:
         with self._lock:
             found = self._years.get(year)
             if found is None:
-                found = _build_year(self.observances.values(), year, self.conventions)
+                found = _build_year(
+                    self.observances.values(), year, self.conventions, self._position
+                )
                 self._years[year] = found
                 while len(self._years) > self.max_years:
                     self._years.popitem(last=False)
@@ -176,7 +192,7 @@ class OccurrenceIndex:
         this index is simply passed to `make`.
         """
         year = self._years.get(occurrence.year)
-        if year is None or id(occurrence) not in year.members:
+        if year is None or id(occurrence) not in year.rank:
             return make(occurrence)
         memo = year.derived.setdefault(kind, {})
         found = memo.get(id(occurrence))
@@ -212,41 +228,45 @@ class OccurrenceIndex:
         years = range(start.year - LOOKBACK_YEARS, end.year + 1)
         selected = None if only == EVERYTHING else self._selected_ids(only)
         if only.observances and selected is not None and len(selected) <= 16:
-            found = self._by_observance(selected, years, start, end)
+            ranked = self._by_observance(selected, years, start, end)
         else:
-            found = self._by_date(selected, years, start, end)
-        position = self._position
-        found.sort(key=lambda o: (*sort_key(o), position.get(o.observance_id, 0)))
+            ranked = self._by_date(selected, years, start, end)
+        # A year's occurrences all start in it, so (year, rank in year) is the listing order.
+        ranked.sort()
+        found = [occurrence for _, occurrence in ranked]
         skipped = self._skipped(selected, years, start.year)
         warnings = [s.message for s in skipped if s.reason == "not_computable"]
         return Expansion(found, list(dict.fromkeys(warnings)), skipped)
 
     def _by_date(
         self, selected: Collection[str] | None, years: range, start: dt.date, end: dt.date
-    ) -> list[Occurrence]:
+    ) -> list[tuple[int, Occurrence]]:
         first, last = start.toordinal(), end.toordinal()
-        found: list[Occurrence] = []
+        found: list[tuple[int, Occurrence]] = []
         for year in years:
+            base = year << _RANK_BITS
             for length in self._year(year).classes:
                 low = bisect_left(length.starts, first - length.bound + 1)
                 high = bisect_right(length.starts, last)
-                for occurrence in length.items[low:high]:
+                for index in range(low, high):
+                    occurrence = length.items[index]
                     if occurrence.end >= start and (
                         selected is None or occurrence.observance_id in selected
                     ):
-                        found.append(occurrence)
+                        found.append((base + length.ranks[index], occurrence))
         return found
 
     def _by_observance(
         self, selected: Iterable[str], years: range, start: dt.date, end: dt.date
-    ) -> list[Occurrence]:
-        found: list[Occurrence] = []
+    ) -> list[tuple[int, Occurrence]]:
+        found: list[tuple[int, Occurrence]] = []
         for year in years:
             expanded = self._year(year)
+            base = year << _RANK_BITS
             for observance_id in selected:
                 for occurrence in expanded.by_observance.get(observance_id, ()):
                     if occurrence.end >= start and occurrence.start <= end:
-                        found.append(occurrence)
+                        found.append((base + expanded.rank[id(occurrence)], occurrence))
         return found
 
     def _skipped(
