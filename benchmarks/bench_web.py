@@ -1,13 +1,17 @@
-"""Feed serving throughput: edicalendar serve against nginx and Radicale, in one run, on loopback.
+"""Feed serving: edicalendar serve against nginx and a bare uvicorn app, in one run, on loopback.
 
-Builds a calendar of synthetic observances (about 330 events in the default feed window), starts
-`edicalendar serve` on it, nginx serving the same `all.ics` bytes as a static file, and Radicale
-serving the same calendar, then measures full GETs and 304 revalidations per second with wrk
-(or a bounded Python load generator when wrk is missing). Results are printed as a table and
-as ratios to nginx. Needs: `apt-get install -y wrk nginx`, and Radicale in a separate venv
-(`python3 -m venv /tmp/radicale-venv && /tmp/radicale-venv/bin/pip install radicale`).
+For each calendar size (1x, 10x, 50x the shipped calendars, written by `synthetic.py`) it starts
+`edicalendar serve --workers N`, nginx with N workers serving the same `all.ics` bytes as a
+static file, and a bare uvicorn app (N workers, same protocol settings) that answers every
+request 304, then measures full GETs and If-None-Match revalidations with wrk in interleaved
+rounds, so load from anything else on the machine hits every server alike. Besides requests a
+second it reports each server's CPU time per request (its whole process tree, from /proc) and
+the load average before and after. Radicale can join with `--radicale` (in its own venv).
 
-    PYTHONPATH=src python benchmarks/bench_web.py [--seconds 5] [--connections 32]
+Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without wrk a bounded Python
+load generator is used, which is far too slow to load these servers and only shows they work.
+
+    .venv/bin/python benchmarks/bench_web.py --scales 1 10 50 --seconds 5 --rounds 3
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,91 +34,76 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchlib import ROOT, fetch, free_port, load_average, tree_cpu_seconds, wait_for, wait_idle
+from synthetic import write_scaled
+
 RADICALE = Path(os.environ.get("RADICALE_VENV", "/tmp/radicale-venv")) / "bin" / "radicale"
 BASIC = "Basic " + base64.b64encode(b"bench:bench").decode()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@dataclass
+class Server:
+    name: str
+    url: str
+    pid: int
+    headers: dict[str, str]
+    connections: int
+    kinds: tuple[str, ...] = ("full", "304")
 
 
-def wait_for(url: str, headers: dict[str, str] | None = None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            request = urllib.request.Request(url, headers=headers or {})
-            with urllib.request.urlopen(request, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return (
-                response.status,
-                response.read(),
-                {k.lower(): v for k, v in response.headers.items()},
-            )
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
-
-
-# --- the calendar ----------------------------------------------------------------------------
-
-
-def write_calendar(folder: Path, observances: int) -> None:
-    """`observances` fixed-date observances spread over the year, with realistic text lengths."""
-    folder.mkdir(parents=True)
-    lines = ['[calendar]\ntitle = "Benchmark"\ndescription = "Synthetic observances."\n']
-    categories = ["race", "religion_belief", "sex", "disability", "age", "general_edi"]
-    for index in range(observances):
-        month, day = index % 12 + 1, index * 7 % 28 + 1
-        lines.append(
-            f'[[observance]]\nid = "bench-day-{index:03d}"\n'
-            f'name = "Benchmark awareness day {index:03d}"\n'
-            f'categories = ["{categories[index % len(categories)]}"]\n'
-            f'rule = {{ kind = "fixed", month = {month}, day = {day} }}\n'
-            f'description = "{"A day for colleagues to learn, reflect and take part. " * 6}"\n'
-            f'url = "https://example.org/days/{index:03d}"\n'
-            f'sources = ["https://example.org/sources/{index:03d}"]\n'
-        )
-    (folder / "bench.toml").write_text("\n".join(lines), encoding="utf-8")
-
-
-# --- servers ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def edicalendar_server(root: Path, workers: int) -> Iterator[str]:
-    port = free_port()
-    config = root / "edicalendar.toml"
-    config.write_text(
-        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
-        encoding="utf-8",
-    )
+def _env() -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     env.pop("EDICALENDAR_TOKEN", None)
-    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "serve",
-               "--port", str(port), "--no-scheduler", "--workers", str(workers)]  # fmt: skip
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
+    return env
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz")
-        yield f"http://127.0.0.1:{port}/feeds/all.ics"
-    finally:
-        process.terminate()
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
         process.wait(timeout=20)
 
 
 @contextmanager
-def nginx_server(root: Path, body: bytes, workers: int) -> Iterator[str]:
+def edicalendar_server(root: Path, workers: int) -> Iterator[Server]:
+    port = free_port()
+    config = root / "edicalendar.toml"
+    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "serve",
+               "--port", str(port), "--no-scheduler", "--workers", str(workers)]  # fmt: skip
+    process = subprocess.Popen(command, cwd=root, env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/feeds/all.ics"
+        wait_for(url, seconds=600)
+        wait_idle(process.pid)  # every worker has prepared every feed in the background
+        yield Server(f"edicalendar serve --workers {workers}", url, process.pid, {}, 32)
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def bare_uvicorn(root: Path, workers: int) -> Iterator[Server]:
+    """The bare 304 app under uvicorn with serve's settings (httptools, no access log)."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bare_asgi:app", "--app-dir",
+               str(ROOT / "benchmarks"), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--no-access-log", "--no-server-header",
+               "--http", "httptools", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=root, env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/feeds/all.ics"
+        wait_for(url, status=304)
+        name = f"bare uvicorn 304 app --workers {workers}"
+        yield Server(name, url, process.pid, {}, 32, kinds=("304",))
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def nginx_server(root: Path, body: bytes, workers: int) -> Iterator[Server]:
     port = free_port()
     www = root / "www" / "feeds"
     www.mkdir(parents=True)
@@ -138,15 +126,15 @@ def nginx_server(root: Path, body: bytes, workers: int) -> Iterator[str]:
     process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(root)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        wait_for(f"http://127.0.0.1:{port}/feeds/all.ics")
-        yield f"http://127.0.0.1:{port}/feeds/all.ics"
+        url = f"http://127.0.0.1:{port}/feeds/all.ics"
+        wait_for(url)
+        yield Server(f"nginx, static file, {workers} workers", url, process.pid, {}, 32)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        _stop(process)
 
 
 @contextmanager
-def radicale_server(root: Path, body: bytes) -> Iterator[str]:
+def radicale_server(root: Path, body: bytes) -> Iterator[Server]:
     port = free_port()
     root.mkdir(parents=True)
     conf = root / "radicale.conf"
@@ -168,10 +156,10 @@ def radicale_server(root: Path, body: bytes) -> Iterator[str]:
         )  # fmt: skip
         with urllib.request.urlopen(request, timeout=60):
             pass
-        yield url
+        # Radicale is thousands of times slower: a few connections measure it fine.
+        yield Server("Radicale", url, process.pid, {"Authorization": BASIC}, 4)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        _stop(process)
 
 
 # --- load ------------------------------------------------------------------------------------
@@ -180,24 +168,32 @@ def radicale_server(root: Path, body: bytes) -> Iterator[str]:
 @dataclass
 class Result:
     requests_per_second: float
+    cpu_us_per_request: float
     status: int
 
 
-def measure(url: str, seconds: float, connections: int, headers: dict[str, str]) -> Result:
-    status, _, _ = fetch(url, headers)
+def measure(server: Server, seconds: float, headers: dict[str, str]) -> Result:
+    status, _, _ = fetch(server.url, headers)
+    before = tree_cpu_seconds(server.pid)
     if shutil.which("wrk"):
-        command = ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", url]
+        command = ["wrk", "-t2", f"-c{server.connections}", f"-d{int(seconds)}s", server.url]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
-        out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
-        match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        if not match:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120).stdout
+        rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        total = re.search(r"(\d+) requests in", out)
+        if not rate or not total:
             raise RuntimeError(f"could not read wrk output:\n{out}")
-        return Result(float(match.group(1)), status)
-    return Result(_python_load(url, seconds, min(connections, 8), headers), status)
+        per_second, count = float(rate.group(1)), int(total.group(1))
+    else:
+        per_second, count = _python_load(server.url, seconds, 4, headers)
+    cpu = tree_cpu_seconds(server.pid) - before
+    return Result(per_second, cpu / max(count, 1) * 1e6, status)
 
 
-def _python_load(url: str, seconds: float, threads: int, headers: dict[str, str]) -> float:
+def _python_load(
+    url: str, seconds: float, threads: int, headers: dict[str, str]
+) -> tuple[float, int]:
     """A bounded fallback: keep-alive GETs from a few threads for `seconds`."""
     import http.client
     from urllib.parse import urlsplit
@@ -219,64 +215,86 @@ def _python_load(url: str, seconds: float, threads: int, headers: dict[str, str]
         thread.start()
     for thread in pool:
         thread.join()
-    return sum(counts) / seconds
+    return sum(counts) / seconds, sum(counts)
+
+
+def _write_site(root: Path, scale: int) -> None:
+    write_scaled(root / "calendars", scale)
+    (root / "edicalendar.toml").write_text(
+        '[data]\ncalendars_dir = "calendars"\n'
+        f'campaigns_dir = "{(ROOT / "campaigns").as_posix()}"\ndata_dir = "state"\n',
+        encoding="utf-8",
+    )
+
+
+def bench_scale(scale: int, args: argparse.Namespace, root: Path) -> dict[str, object]:
+    site = root / f"x{scale}"
+    _write_site(site, scale)
+    samples: dict[str, dict[str, list[Result]]] = {}
+    ratios: dict[str, dict[str, list[float]]] = {}
+    load_before = load_average()
+    with ExitStack() as stack:
+        ours = stack.enter_context(edicalendar_server(site, args.workers))
+        status, body, _ = fetch(ours.url)
+        assert status == 200, status
+        events = body.count(b"BEGIN:VEVENT")
+        print(f"\n{scale}x: all.ics {len(body):,} bytes, {events} events; load {load_before}",
+              flush=True)  # fmt: skip
+        nginx = stack.enter_context(nginx_server(site / "nginx", body, args.workers))
+        servers = [ours, nginx, stack.enter_context(bare_uvicorn(site, args.workers))]
+        if args.radicale and RADICALE.exists():
+            servers.append(stack.enter_context(radicale_server(site / "radicale", body)))
+        for _ in range(args.rounds):
+            this_round: dict[str, dict[str, Result]] = {}
+            for server in servers:
+                tag = fetch(server.url, server.headers)[2].get("etag", '"none"')
+                sent = {"full": server.headers, "304": {**server.headers, "If-None-Match": tag}}
+                for kind in server.kinds:
+                    result = measure(server, args.seconds, sent[kind])
+                    samples.setdefault(server.name, {}).setdefault(kind, []).append(result)
+                    this_round.setdefault(server.name, {})[kind] = result
+            base = this_round[nginx.name]
+            for name, kinds in this_round.items():
+                for kind, result in kinds.items():
+                    ratio = result.requests_per_second / base[kind].requests_per_second
+                    ratios.setdefault(name, {}).setdefault(kind, []).append(ratio)
+    load_after = load_average()
+    print(f"{'server':44} {'kind':>5} {'req/s':>10} {'vs nginx':>9} {'per-round ratios':>24} "
+          f"{'CPU us/req':>10}")  # fmt: skip
+    table: dict[str, object] = {}
+    for name, kinds in samples.items():
+        for kind, results in kinds.items():
+            rate = statistics.median(r.requests_per_second for r in results)
+            cpu = statistics.median(r.cpu_us_per_request for r in results)
+            per_round = ", ".join(f"{x:.2f}" for x in ratios[name][kind])
+            ratio = statistics.median(ratios[name][kind])
+            note = "" if results[-1].status in (200, 304) else f" (status {results[-1].status})"
+            print(f"{name:44} {kind:>5} {rate:10,.0f} {ratio:9.2f} {per_round:>24} "
+                  f"{cpu:10.1f}{note}")  # fmt: skip
+            table[f"{name} {kind}"] = {"rps": rate, "ratio": ratio, "ratios": ratios[name][kind],
+                                       "cpu_us": cpu}  # fmt: skip
+    print(f"load average after: {load_after}")
+    return {"scale": scale, "bytes": len(body), "events": events, "load_before": load_before,
+            "load_after": load_after, "results": table}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--seconds", type=int, default=5, help="length of each measurement")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; median kept")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--observances", type=int, default=110)
-    parser.add_argument("--workers", type=int, default=2, help="serve --workers and nginx's")
-    parser.add_argument("--no-radicale", action="store_true")
+    parser.add_argument("--workers", type=int, default=2, help="processes for every server")
+    parser.add_argument("--radicale", action="store_true", help="add Radicale (in its venv)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="edicalendar-bench-"))
     root.chmod(0o755)
-    write_calendar(root / "calendars", args.observances)
-    samples: dict[str, dict[str, list[float]]] = {}
-    statuses: dict[str, int] = {}
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; wrk -t2 -c32 "
+          f"{args.seconds}s x {args.rounds} interleaved rounds", flush=True)  # fmt: skip
     try:
-        with ExitStack() as stack:
-            ours = stack.enter_context(edicalendar_server(root, args.workers))
-            status, body, _head = fetch(ours)
-            assert status == 200, status
-            print(f"feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} events", flush=True)
-            nginx = stack.enter_context(nginx_server(root / "nginx", body, args.workers))
-            targets = {
-                "edicalendar serve": (ours, {}, args.connections),
-                "nginx (static file)": (nginx, {}, args.connections),
-            }
-            if not args.no_radicale and RADICALE.exists():
-                radicale = stack.enter_context(radicale_server(root / "radicale", body))
-                # Radicale is thousands of times slower: a few connections measure it fine.
-                targets["Radicale"] = (radicale, {"Authorization": BASIC}, 4)
-            for _ in range(args.rounds):
-                # Interleaved so that load from anything else on the machine hits all alike.
-                for name, (url, headers, connections) in targets.items():
-                    etag = fetch(url, headers)[2].get("etag", '"none"')
-                    kinds = {"full": headers, "304": {**headers, "If-None-Match": etag}}
-                    for kind, sent in kinds.items():
-                        result = measure(url, args.seconds, connections, sent)
-                        samples.setdefault(name, {}).setdefault(kind, []).append(
-                            result.requests_per_second
-                        )
-                        statuses[f"{name} {kind}"] = result.status
+        report = [bench_scale(scale, args, root) for scale in args.scales]
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    medians = {n: {k: statistics.median(v) for k, v in r.items()} for n, r in samples.items()}
-    base = medians["nginx (static file)"]
-    heading = ("server", "full GET/s", "304/s", "full vs nginx", "304 vs nginx")
-    print("\n{:24} {:>12} {:>12} {:>14} {:>13}".format(*heading))
-    for name, rates in medians.items():
-        # Radicale never answers 304: show the status it gave instead.
-        answered = statuses[f"{name} 304"]
-        note = "" if answered == 304 else f" ({answered})"
-        print(
-            f"{name:24} {rates['full']:12,.0f} {rates['304']:12,.0f} "
-            f"{rates['full'] / base['full']:14.3g} {rates['304'] / base['304']:13.3g}{note}"
-        )
-    print(json.dumps({"samples": samples, "statuses": statuses}))
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -4,14 +4,25 @@ or each in turn) and the in-process CLI runner. The pieces themselves live in `s
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from support.cli import CliRunner
+
+# Compiled calendars and bank holidays go to a private folder for this run (and the processes it
+# starts), never to the home folder's cache.
+os.environ["EDICALENDAR_CACHE_DIR"] = tempfile.mkdtemp(prefix="edicalendar-test-cache-")
+
+# Property tests check answers, never speed: on a shared, loaded machine the first example of a
+# test can take several times hypothesis's default 200 ms deadline (cold caches, other jobs).
+settings.register_profile("edicalendar", deadline=None)
+settings.load_profile("edicalendar")
 
 
 @pytest.fixture

@@ -63,6 +63,9 @@ class DataSettings(_Section):
     data_dir: Path = Path("edicalendar-data")
     #: SQLAlchemy URL; default is SQLite in `data_dir`. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = None
+    #: Folder for compiled data reused between runs (checked calendars, bank holidays). Unset:
+    #: $EDICALENDAR_CACHE_DIR, else ~/.cache/edicalendar. "" turns the cache off.
+    cache_dir: str | None = None
 
 
 class FeedDefinition(_Section):
@@ -375,6 +378,8 @@ class LoadedSettings:
     calendars_dir: Path
     campaigns_dir: Path
     data_dir: Path
+    #: Resolved `data.cache_dir`; None when the cache is off.
+    cache_dir: Path | None = None
 
     @property
     def database_url(self) -> str:
@@ -440,6 +445,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         calendars_dir=_resolve(base, settings.data.calendars_dir, "calendars"),
         campaigns_dir=_resolve(base, settings.data.campaigns_dir, "campaigns"),
         data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+        cache_dir=_cache_dir(base, settings.data.cache_dir),
     )
 
 
@@ -464,6 +470,17 @@ def _environment(raw: dict[str, Any]) -> dict[tuple[str, str], str]:
         )
         overridden[(section, key)] = name
     return overridden
+
+
+def _cache_dir(base: Path, configured: str | None) -> Path | None:
+    if configured == "":
+        return None
+    if configured is None:
+        from edicalendar.calendar.cache import default_cache_dir
+
+        return default_cache_dir()
+    path = Path(configured).expanduser()
+    return path if path.is_absolute() else base / path
 
 
 def _line_of(source: TomlSource, loc: tuple[str, ...]) -> int | None:

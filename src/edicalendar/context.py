@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from edicalendar.accounts.directory import Accounts
+    from edicalendar.calendar.cache import CompiledCache
     from edicalendar.calendar.catalog import Catalog
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.files import CampaignSet
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from edicalendar.campaigns.service import CampaignService
     from edicalendar.config import LoadedSettings
     from edicalendar.feeds.build import FeedPublisher
+    from edicalendar.feeds.ical import VeventCache
     from edicalendar.model import Campaign
     from edicalendar.reminders.dispatch import Dispatcher
     from edicalendar.reminders.scheduler import ReminderClock
@@ -59,12 +61,21 @@ class AppContext:
         return self.now().astimezone(self.timezone).date()
 
     @cached_property
+    def compiled_cache(self) -> CompiledCache | None:
+        """Where compiled calendars and bank holidays are kept between runs (None: off)."""
+        from edicalendar.calendar.cache import CompiledCache
+
+        folder = self.loaded.cache_dir
+        return CompiledCache(folder) if folder is not None else None
+
+    @cached_property
     def full_catalog(self) -> Catalog:
         """Every calendar file, optional calendars included (for `check` and imports)."""
         from edicalendar.calendar.catalog import load_catalog
 
         conventions = self.loaded.settings.conventions.as_conventions()
-        return load_catalog(self.loaded.calendars_dir).with_conventions(conventions)
+        catalog = load_catalog(self.loaded.calendars_dir, cache=self.compiled_cache)
+        return catalog.with_conventions(conventions)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -95,7 +106,7 @@ class AppContext:
     def workdays(self) -> WorkingDays:
         from edicalendar.calendar.workdays import WorkingDays
 
-        return WorkingDays(self.loaded.settings.nation)
+        return WorkingDays(self.loaded.settings.nation, cache=self.compiled_cache)
 
     @property
     def config_display(self) -> str:
@@ -134,6 +145,7 @@ class AppContext:
             nation=settings.nation,
             check_years=check_years,
             defaults=self.campaign_defaults(),
+            workdays=self.workdays,
         )
 
     def campaigns(self, snapshot: Iterable[Campaign] | None = None) -> CampaignService:
@@ -175,6 +187,7 @@ class AppContext:
             now=self.now,
             config_path=self.config_display,
             report=report,
+            workdays=self.workdays,
         )
 
     def start_clock(self, *, blocking: bool = False) -> ReminderClock:
@@ -194,8 +207,9 @@ class AppContext:
 
         return Accounts(self.database, self.loaded.settings.accounts, now=self.now)
 
-    def feeds(self) -> FeedPublisher:
-        """The feed publisher for this installation's calendar, settings and database."""
+    def feeds(self, vevents: VeventCache | None = None) -> FeedPublisher:
+        """The feed publisher for this installation's calendar, settings and database;
+        `vevents` shares serialised events with an earlier publisher."""
         from edicalendar.feeds.build import FeedPublisher
 
         return FeedPublisher(
@@ -205,4 +219,5 @@ class AppContext:
             today=self.today,
             database=lambda: self.database,
             config_path=self.config_display,
+            vevents=vevents,
         )

@@ -165,6 +165,7 @@ class UnsupportedYearError(EdicalendarError):
         self.year = year
         self.first = first
         self.last = last
+        self.why = why
         detail = f" ({why})" if why else ""
         super().__init__(
             f"{observance}: cannot compute {year}; supported years are {first}-{last}{detail}"

@@ -32,13 +32,17 @@ class TomlSource:
     _starts: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, path: Path, display: str | None = None) -> TomlSource | Problem:
-        """Parse `path`, or return the problem that stops it being read."""
+    def read(
+        cls, path: Path, display: str | None = None, *, raw: bytes | None = None
+    ) -> TomlSource | Problem:
+        """Parse `path` (or `raw`, its content already read), or return the problem that stops
+        it being read."""
         shown = display or str(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return Problem(shown, None, None, None, f"cannot read file: {exc.strerror}")
+        if raw is None:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                return Problem(shown, None, None, None, f"cannot read file: {exc.strerror}")
         if len(raw) > MAX_FILE_BYTES:
             return Problem(
                 shown, None, None, None, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}"

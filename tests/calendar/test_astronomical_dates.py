@@ -218,7 +218,7 @@ def test_shipped_observed_days_match_published_dates(row: dict[str, str], shippe
 
 def test_fast_of_esther_moves_to_thursday_by_the_same_mechanism() -> None:
     """The observed-day shift is general: 13 Adar on Shabbat is kept on the Thursday."""
-    from edicalendar.calendar.occurrences import _observed
+    from edicalendar.calendar.expansion import _observed
     from edicalendar.model import ObservedShift, Weekday
 
     shift = ObservedShift(((Weekday.SAT, -2),), "the fast is brought forward to Thursday.")

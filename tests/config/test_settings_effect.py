@@ -486,6 +486,12 @@ def _sso(setup: Setup, extra: str, provider: Any) -> tuple[Any, ...]:
     return (back.status_code, tuple(row) if row else None, scope, label)
 
 
+def _compiled_here(setup: Setup, extra: str) -> list[str]:
+    """What loading the calendar leaves in `{root}/compiled`."""
+    setup.context(extra).catalog  # noqa: B018 - loading is the point
+    return sorted(p.name[:8] for p in (setup.root / "compiled").glob("*.pickle"))
+
+
 CUSTOM = 'name = "mine"\ntitle = "Mine"\n'
 SLACK = {"S": "https://hooks.slack.com/services/T0/B0/xyz"}
 SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
@@ -517,6 +523,10 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "conventions.vesak": (_festival_dates, '[conventions]\nvesak = "singapore-malaysia"'),
     "conventions.diwali": (_festival_dates, '[conventions]\ndiwali = "uk-almanac"'),
     "conventions.losar": (_festival_dates, '[conventions]\nlosar = "bhutan"'),
+    "data.cache_dir": (
+        lambda s, x: _compiled_here(s, x),
+        '[data]\ncache_dir = "{root}/compiled"',
+    ),
     "nation": (
         lambda s, x: s.context(x).workdays.is_working_day(dt.date(2026, 11, 30)),
         'nation = "scotland"',  # St Andrew's Day is a Scottish bank holiday

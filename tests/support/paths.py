@@ -13,8 +13,12 @@ NODE_MODULES = TESTS / "js" / "node_modules"
 
 
 def bare_env() -> dict[str, str]:
-    """A minimal environment that runs this checkout's package and nothing from the caller's."""
-    return {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}
+    """A minimal environment that runs this checkout's package and nothing from the caller's
+    (but the test run's own cache folder, so no test writes to the home folder's cache)."""
+    env = {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}
+    if "EDICALENDAR_CACHE_DIR" in os.environ:
+        env["EDICALENDAR_CACHE_DIR"] = os.environ["EDICALENDAR_CACHE_DIR"]
+    return env
 
 
 def inherited_env(**extra: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -204,3 +205,24 @@ def test_an_unexpected_error_is_a_500_page_without_a_traceback(
     assert api_response.status_code == 500
     for text in (page.text, api_response.text):
         assert "Traceback" not in text and "secret internal detail" not in text
+
+
+def test_occurrences_api_gives_what_the_cli_prints(
+    client: TestClient, web_env: Any, run_cli
+) -> None:
+    """The API's occurrence objects are exactly `edicalendar occurrences --format json`'s, for a
+    window that runs past the Hijri tables too (its warnings are the CLI's warnings)."""
+    query = "from=2076-06-01&to=2077-03-31"
+    first = client.get(f"/api/occurrences?{query}")
+    again = client.get(f"/api/occurrences?{query}")
+    assert first.headers["content-type"] == "application/json"
+    assert first.content == again.content  # answered from the cached records, unchanged
+    body = first.json()
+    result = run_cli(
+        "--config", str(web_env.config), "occurrences",
+        "--from", "2076-06-01", "--to", "2077-03-31", "--format", "json",
+    )  # fmt: skip
+    assert result.code == 0
+    assert body["occurrences"] == json.loads(result.out)
+    assert body["warnings"] and all(f"warning: {w}" in result.err for w in body["warnings"])
+    assert body["from"] == "2076-06-01" and body["to"] == "2077-03-31"

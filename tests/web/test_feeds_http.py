@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from support.net import LOCAL_BASE_URL
+
 ETAG = re.compile(r'^"[0-9a-f]{16,64}"$')
 
 
@@ -198,3 +200,26 @@ def test_feed_body_parses_with_an_independent_parser(client: TestClient) -> None
     summaries = {event.summary for event in calendar.events}
     assert any(s and "International Women's Day" in s for s in summaries)
     assert any(s and "Black History Month" in s for s in summaries)
+
+
+def test_a_feed_that_cannot_be_prepared_is_a_503_not_a_traceback(app_factory: Any) -> None:
+    """With the database gone before a feed was ever prepared, the feed answers 503 with
+    Retry-After (calendar clients poll again), and other feeds' answers are unaffected."""
+    from sqlalchemy import create_engine
+
+    from edicalendar.storage.engine import Database
+
+    app = app_factory(prepare_feeds="background")
+    live = app.state.live
+    # No lifespan: nothing is prepared in the background.
+    client = TestClient(app, base_url=LOCAL_BASE_URL)
+    ok = client.get("/feeds/all.ics")
+    url = "sqlite:////proc/no-such-dir/edicalendar.db"
+    broken = Database(engine=create_engine(url), url=url)
+    live.base.__dict__["database"] = broken
+    live.snapshot.ctx.__dict__["database"] = broken
+    refused = client.get("/feeds/race.ics")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "60"
+    assert "Traceback" not in refused.text
+    assert client.get("/feeds/all.ics").content == ok.content

@@ -256,3 +256,26 @@ def test_stylesheet_is_served(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
     assert ":focus-visible" in response.text
+
+
+def test_head_answers_wherever_get_does(client: TestClient) -> None:
+    """HEAD on pages, the API, health and static files gives GET's status, type and length
+    with no body (link checkers, uptime probes and `curl -I` use it)."""
+    for path in (
+        "/",
+        "/calendar?month=2026-03",
+        "/observances/black-history-month",
+        "/clashes?date=2026-09-21",
+        "/api/observances",
+        "/api/occurrences?from=2026-01-01&to=2026-12-31",
+        "/healthz",
+        "/static/site.css",
+        "/no-such-page",
+    ):
+        get = client.get(path)
+        head = client.head(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-length"] == str(len(get.content)), path
+    assert client.head("/calendar?month=2026-13").status_code == 400

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from edicalendar.context import AppContext
 from edicalendar.web import create_app
 from support.net import LOCAL_BASE_URL
 
@@ -191,3 +193,32 @@ def test_any_failure_to_reload_keeps_serving_and_is_reported(
         "could not load the edited files: ValueError: a feed line could not be written"
     ]
     assert client.get("/feeds/all.ics").status_code == 200
+
+
+def test_feeds_follow_the_date_while_serving(web_env: Any) -> None:
+    """A server running for days keeps its feeds' window a year back and two years ahead of
+    today: once the date moves, the watcher prepares the new window and swaps it in.
+
+    International Women's Day is 8 March: on 5 March 2026 the window (5 March 2025 to 4 March
+    2028) holds 2025 but not 2028; on 9 March 2026 it holds 2028 but not 2025."""
+    from support.clock import Clock
+
+    clock = Clock(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC))
+    app = create_app(AppContext(config_path=web_env.config, now=clock), watch_interval=None)
+    live = app.state.live
+    client = TestClient(app, base_url=LOCAL_BASE_URL)
+    before = client.get("/feeds/all.ics")
+    assert b"DTSTART;VALUE=DATE:20250308" in before.content
+    assert b"DTSTART;VALUE=DATE:20280308" not in before.content
+    assert live.refresh_window() is False  # same day, same window
+    clock.advance(days=4)
+    assert live.refresh_window() is True
+    assert live.snapshot.feeds.complete  # prepared before the swap
+    after = client.get("/feeds/all.ics")
+    assert b"DTSTART;VALUE=DATE:20280308" in after.content
+    assert b"DTSTART;VALUE=DATE:20250308" not in after.content
+    assert after.headers["etag"] != before.headers["etag"]
+    assert (
+        client.get("/feeds/all.ics", headers={"If-None-Match": before.headers["etag"]}).status_code
+        == 200
+    )

@@ -287,7 +287,7 @@ class Accounts:
             )
             row = find_person(conn, account)
         stored = row["password_hash"] if row is not None else None
-        matched = passwords.verify_password(stored or passwords.UNKNOWN_HASH, password)
+        matched = passwords.verify_password(stored or passwords.unknown_hash(), password)
         if row is None or stored is None or not matched:
             with self.database.engine.begin() as conn:
                 throttle.record_failure(

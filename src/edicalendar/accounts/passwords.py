@@ -3,11 +3,13 @@ new password must meet.
 
 The rules follow the NCSC's advice: a minimum length (set in `[accounts]
 password_min_length`), no composition rules, no expiry; a password that is the person's own
-email address or one character repeated is refused. Verifying against :data:`UNKNOWN_HASH` when
+email address or one character repeated is refused. Verifying against :func:`unknown_hash` when
 no account matches keeps the time a sign-in takes the same whether or not the address exists.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,8 +20,16 @@ from edicalendar.errors import AccountError
 MAX_PASSWORD_LENGTH = 1024
 
 _hasher = PasswordHasher()
-#: A hash no password matches, verified when the account does not exist.
-UNKNOWN_HASH = _hasher.hash("no account has this password: it only keeps timing even")
+
+
+@cache
+def unknown_hash() -> str:
+    """A hash no password matches, verified when the account does not exist.
+
+    Made on the first sign-in rather than at import: hashing costs a third of a second of CPU,
+    which every start of `serve` and of the CLI would otherwise pay.
+    """
+    return _hasher.hash("no account has this password: it only keeps timing even")
 
 
 def hash_password(password: str) -> str:

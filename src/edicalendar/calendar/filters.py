@@ -62,19 +62,19 @@ class ObservanceFilter:
         `also_in` are further calendars the observance is listed in: a calendar filter matches
         any of them, and excluding its own calendar excludes it only if no listing remains.
         """
-        values = {str(c) for c in categories}
-        listed = {calendar, *also_in}
-        if self.categories and not values & {c.value for c in self.categories}:
+        listed = {calendar, *also_in} if also_in else {calendar}
+        # Category is a StrEnum, so a category value (str) and its member compare equal.
+        if self.categories and not any(c in self.categories for c in categories):
             return False
         if self.calendars and not listed & set(self.calendars):
             return False
         if self.observances and observance_id not in self.observances:
             return False
-        if values & {c.value for c in self.exclude_categories}:
+        if self.exclude_categories and any(c in self.exclude_categories for c in categories):
             return False
-        return bool(listed - set(self.exclude_calendars)) and (
-            observance_id not in self.exclude_observances
-        )
+        if self.exclude_calendars and not listed - set(self.exclude_calendars):
+            return False
+        return observance_id not in self.exclude_observances
 
     def selects(self, observance: Observance) -> bool:
         """Whether `observance` passes the filter."""

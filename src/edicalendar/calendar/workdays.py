@@ -3,14 +3,22 @@
 Bank holidays differ by nation (2 January and St Andrew's Day in Scotland, St Patrick's Day and
 the Battle of the Boyne in Northern Ireland), so the nation comes from `Settings.nation`. The
 dates come from the maintained `holidays` package (its UK tables follow the gov.uk lists,
-including substitute days and one-off holidays), never from a hand-made list.
+including substitute days and one-off holidays), never from a hand-made list. They are read a
+decade at a time, and with a :class:`~edicalendar.calendar.cache.CompiledCache` each decade is
+kept on disk (keyed on the nation and the installed `holidays` tables), so a command that
+checks a deadline does not load the `holidays` package at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
-from typing import Literal
+import hashlib
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from edicalendar.calendar.cache import CompiledCache
 
 Nation = Literal["england-and-wales", "scotland", "northern-ireland"]
 
@@ -25,26 +33,57 @@ _SUBDIVISIONS: dict[str, str] = {
 _MAX_STEPS = 10_000
 
 
-class WorkingDays:
-    """Working-day arithmetic for one UK nation; holiday years load on first use."""
+def _tables_version() -> bytes:
+    """What identifies the installed UK holiday tables: their file's path, size and mtime."""
+    spec = find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return b"holidays-missing"
+    tables = Path(spec.origin).parent / "countries" / "united_kingdom.py"
+    try:
+        info = tables.stat()
+    except OSError:
+        return spec.origin.encode()
+    return f"{tables}:{info.st_size}:{info.st_mtime_ns}".encode()
 
-    def __init__(self, nation: str = "england-and-wales") -> None:
+
+class WorkingDays:
+    """Working-day arithmetic for one UK nation; each decade of holidays loads on first use."""
+
+    def __init__(
+        self, nation: str = "england-and-wales", *, cache: CompiledCache | None = None
+    ) -> None:
         if nation not in _SUBDIVISIONS:
             raise ValueError(f"unknown nation {nation!r}; use one of {', '.join(_SUBDIVISIONS)}")
         self.nation = nation
+        self._cache = cache
+        self._decades: dict[int, dict[dt.date, str]] = {}
 
-    @cached_property
-    def _holidays(self) -> object:
-        import holidays
+    def _decade(self, decade: int) -> dict[dt.date, str]:
+        found = self._decades.get(decade)
+        if found is not None:
+            return found
+        key = hashlib.sha256(
+            b"bank-holidays-1\0" + f"{self.nation}:{decade}\0".encode() + _tables_version()
+        ).digest()
+        cached = self._cache.get("bank-holidays", key) if self._cache is not None else None
+        if isinstance(cached, dict):
+            found = cached
+        else:
+            import holidays
 
-        # Northern Ireland and England share most days; the subdivision adds the local ones.
-        return holidays.country_holidays("GB", subdiv=_SUBDIVISIONS[self.nation])
+            # Northern Ireland and England share most days; the subdivision adds the local ones.
+            table = holidays.country_holidays(
+                "GB", subdiv=_SUBDIVISIONS[self.nation], years=range(decade * 10, decade * 10 + 10)
+            )
+            found = {day: str(name) for day, name in table.items()}
+            if self._cache is not None:
+                self._cache.put("bank-holidays", key, found)
+        self._decades[decade] = found
+        return found
 
     def bank_holiday(self, day: dt.date) -> str | None:
         """The bank holiday's name on `day` in this nation, or None."""
-        table = self._holidays
-        found = table.get(day)  # type: ignore[attr-defined]
-        return None if found is None else str(found)
+        return self._decade(day.year // 10).get(day)
 
     def is_working_day(self, day: dt.date) -> bool:
         """True on a weekday that is not a bank holiday in this nation."""

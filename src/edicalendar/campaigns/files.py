@@ -315,6 +315,7 @@ def load_campaigns(
     check_years: Iterable[int] = (),
     display_root: Path | None = None,
     defaults: CampaignDefaults = DEFAULTS,
+    workdays: WorkingDays | None = None,
 ) -> CampaignSet:
     """Load and check every campaign in `directory`; bad campaigns are listed, never raised.
 
@@ -333,6 +334,7 @@ def load_campaigns(
         check_years=check_years,
         display_root=display_root,
         defaults=defaults,
+        workdays=workdays,
     )
 
 
@@ -345,8 +347,10 @@ def load_campaign_files(
     check_years: Iterable[int] = (),
     display_root: Path | None = None,
     defaults: CampaignDefaults = DEFAULTS,
+    workdays: WorkingDays | None = None,
 ) -> CampaignSet:
-    """Load and check the given campaign files (see :func:`load_campaigns`)."""
+    """Load and check the given campaign files (see :func:`load_campaigns`); `workdays`, when
+    given, must be for `nation`."""
     from edicalendar.calendar.catalog import _display
 
     result = CampaignSet()
@@ -356,7 +360,7 @@ def load_campaign_files(
     linker = _Linker(
         catalog=catalog,
         destinations=frozenset(destinations) | {CONSOLE_DESTINATION},
-        workdays=WorkingDays(nation),
+        workdays=workdays if workdays is not None else WorkingDays(nation),
         check_years=tuple(check_years),
     )
     first_seen: dict[str, _Loaded] = {}

@@ -158,7 +158,7 @@ def show(
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
     if fmt is not OutputFormat.TABLE:
-        sys.stdout.write(json_text([instance_record(i) for i in found]) + "\n")
+        sys.stdout.write(json_text([instance_record(i) for i in found]))
         return
     out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))

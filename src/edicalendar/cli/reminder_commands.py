@@ -62,34 +62,49 @@ def remind(
     from zoneinfo import ZoneInfo
 
     from edicalendar.redact import install_log_redaction
-    from edicalendar.reminders.scheduler import InstanceLock, lock_path_for
+    from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, inputs_fingerprint
+    from edicalendar.reminders.instance_lock import InstanceLock, lock_path_for
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
     app_ctx = context(ctx)
-    zone_name = app_ctx.loaded.settings.reminders.timezone
+    loaded = app_ctx.loaded
+    zone_name = loaded.settings.reminders.timezone
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
-    dispatcher = app_ctx.dispatcher(report=_warn)
     now = app_ctx.now()
-    if dry_run:
-        zone = ZoneInfo(zone_name)
-        due = dispatcher.preview(now)
-        for item in due:
-            local = item.due_at.astimezone(zone)
-            say(
-                f"{local:%Y-%m-%d %H:%M %Z}  {item.destination}  {item.key}  {item.message.title}\n"
-            )
-        sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
-        return
+    idle = None if dry_run else IdleCheck.for_settings(loaded)
     lock = None
-    path = app_ctx.database.sqlite_path
-    if path is not None:
-        lock = InstanceLock(lock_path_for(path)).acquire()
+    if idle is not None:
+        lock = InstanceLock(lock_path_for(idle.database)).acquire()
     try:
+        # Most cron ticks find nothing to do: answer those without loading the bot at all.
+        if idle is not None and idle.holds(loaded, now):
+            sys.stdout.write(IDLE_SUMMARY + "\n")
+            return
+        inputs = inputs_fingerprint(loaded)
+        dispatcher = app_ctx.dispatcher(report=_warn)
+        if dry_run:
+            zone = ZoneInfo(zone_name)
+            due = dispatcher.preview(now)
+            for item in due:
+                local = item.due_at.astimezone(zone)
+                say(
+                    f"{local:%Y-%m-%d %H:%M %Z}  {item.destination}  {item.key}  "
+                    f"{item.message.title}\n"
+                )
+            sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
+            return
+        if lock is None and app_ctx.database.sqlite_path is not None:
+            lock = InstanceLock(lock_path_for(app_ctx.database.sqlite_path)).acquire()
+        if idle is not None:
+            idle.forget()  # a tick that fails half-way must not leave an old record behind
         summary = dispatcher.tick(now)
+        if idle is not None:
+            lookahead = dt.timedelta(hours=loaded.settings.reminders.lookahead_hours)
+            idle.record(inputs, dispatcher.ledger.planned_until(), lookahead)
     finally:
         if lock is not None:
             lock.release()

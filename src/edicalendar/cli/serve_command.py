@@ -65,6 +65,12 @@ def _display_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _has_httptools() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("httptools") is not None
+
+
 @app.command()
 def serve(
     ctx: typer.Context,
@@ -91,7 +97,6 @@ def serve(
     import uvicorn
 
     from edicalendar.errors import ConfigError, EdicalendarError
-    from edicalendar.web import create_app
     from edicalendar.web.auth import legacy_token_warning
     from edicalendar.web.hosts import exposure_problem
 
@@ -105,8 +110,22 @@ def serve(
     problem = exposure_problem(bind_host, settings)
     if problem is not None:
         raise ConfigError.single(app_ctx.config_display, "--host", problem)
-    web_app = create_app(app_ctx)
-    private_on = web_app.state.access.is_set_up()
+    if workers > 1:
+        # Each worker process builds its own app from the same config; this process only
+        # checks the data (so bad files stop the command here), supervises them and runs the
+        # clock. It keeps no app of its own.
+        from edicalendar.web.auth import WebAccess
+        from edicalendar.web.live import check_data
+
+        feed_count = len(check_data(app_ctx).specs)
+        web_app = None
+        private_on = WebAccess(app_ctx).is_set_up()
+    else:
+        from edicalendar.web import create_app
+
+        web_app = create_app(app_ctx, prepare_feeds="background")
+        feed_count = len(web_app.state.live.snapshot.feeds)
+        private_on = web_app.state.access.is_set_up()
     warning = exposure_warning(bind_host, private_on)
     if warning is not None:
         log.warning("%s", warning)
@@ -116,11 +135,15 @@ def serve(
     clock = None
     if not no_scheduler:
         clock = app_ctx.start_clock()
-        web_app.state.clock = clock
+        if web_app is not None:
+            web_app.state.clock = clock
     options = uvicorn_options(settings.web.trusted_proxies, bind_host, bind_port)
-    if workers > 1:
-        # Each worker process builds its own app from the same config; this process only
-        # supervises them (and runs the clock), so the app built above was the data check.
+    if _has_httptools():
+        from edicalendar.web.fastpath import PROTOCOL
+
+        # Prepared feeds are answered as soon as their headers are parsed (web/fastpath.py).
+        options["http"] = PROTOCOL
+    if web_app is None:
         from edicalendar.web import worker
 
         os.environ[worker.CONFIG_ENV] = str(app_ctx.config_path or "")
@@ -129,8 +152,7 @@ def serve(
     else:
         config = uvicorn.Config(web_app, **options)
     server = uvicorn.Server(config)
-    live = web_app.state.live
-    summary = f"{len(live.snapshot.catalog)} observances, {len(live.snapshot.feeds)} feeds"
+    summary = f"{len(app_ctx.catalog)} observances, {feed_count} feeds"
     sys.stdout.write(
         f"Serving the EDI calendar ({summary}) at http://{_display_host(bind_host)}:{bind_port}/ "
         f"- open it in a browser; Ctrl+C stops.\n"
@@ -139,7 +161,7 @@ def serve(
         sys.stdout.write(first_admin_hint(app_ctx.config_path))
     sys.stdout.flush()
     try:
-        if workers > 1:
+        if web_app is None:
             from uvicorn.supervisors import Multiprocess
 
             sock = config.bind_socket()

@@ -13,13 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from icalendar import Event
-
 from edicalendar.calendar.filters import ObservanceFilter
-from edicalendar.calendar.occurrences import expand, occurrences_in_year
+from edicalendar.calendar.occurrences import expand
 from edicalendar.errors import UnsupportedYearError, UsageError
-from edicalendar.feeds.events import EventOrigin, FeedEvent, TrackedEvent, occurrence_events
-from edicalendar.feeds.ical import render_tracked, size_warning
+from edicalendar.feeds.events import EventOrigin, FeedEvent, TrackedEvent, occurrence_event
+from edicalendar.feeds.ical import VeventCache, render_tracked, size_warning
 from edicalendar.feeds.specs import FeedSpec, default_feeds, find_spec
 
 if TYPE_CHECKING:
@@ -60,6 +58,7 @@ class FeedPublisher:
         today: Callable[[], dt.date],
         database: Callable[[], Database],
         config_path: str = "config",
+        vevents: VeventCache | None = None,
     ) -> None:
         self.catalog = catalog
         self.settings = settings
@@ -67,6 +66,8 @@ class FeedPublisher:
         self.today = today
         self.database = database
         self.config_path = config_path
+        #: Serialised events, shared by every feed and build of this publisher.
+        self.vevents = vevents if vevents is not None else VeventCache()
 
     def specs(self) -> list[FeedSpec]:
         """Every feed this installation publishes (defaults plus config)."""
@@ -86,11 +87,13 @@ class FeedPublisher:
         end: dt.date | None = None,
         *,
         stateless: bool = False,
+        on_feed: Callable[[str, bytes], None] | None = None,
     ) -> FeedBuild:
         """Render `specs` (default: every feed) for the window, expanding the catalog once.
 
         With `stateless`, the database is not used: every event has SEQUENCE:0 and a fixed
-        DTSTAMP (a one-off import file, not a subscription).
+        DTSTAMP (a one-off import file, not a subscription). `on_feed` receives each feed's
+        name and bytes as soon as it is rendered (a server can start answering for it).
         """
         chosen = list(self.specs() if specs is None else specs)
         default_start, default_end = self.window()
@@ -106,8 +109,13 @@ class FeedPublisher:
             end or default_end,
             self.now(),
             state,
+            self.vevents,
         )
-        bodies = {spec.name: builder.render(spec) for spec in chosen}
+        bodies: dict[str, bytes] = {}
+        for spec in chosen:
+            bodies[spec.name] = builder.render(spec)
+            if on_feed is not None:
+                on_feed(spec.name, bodies[spec.name])
         warnings = list(builder.warnings)
         for spec in chosen:
             warning = size_warning(spec.title, bodies[spec.name])
@@ -139,6 +147,7 @@ class _Builder:
         end: dt.date,
         now: dt.datetime,
         state: FeedState | None,
+        vevents: VeventCache,
     ) -> None:
         if end < start:
             raise UsageError(f"feed window ends ({end}) before it starts ({start})")
@@ -148,10 +157,13 @@ class _Builder:
         self.now = now
         expansion = expand(catalog, start, end)
         self.warnings = expansion.warnings
-        self.events = occurrence_events(expansion.occurrences)
+        # Built once per occurrence and data version, then shared by every build.
+        index = catalog.index
+        self.events = [
+            index.derived(o, "feed-event", occurrence_event) for o in expansion.occurrences
+        ]
         self.state = state
-        #: One VEVENT object per tracked event, shared by every feed that carries it.
-        self.vevents: dict[TrackedEvent, Event] = {}
+        self.vevents = vevents
 
     def _gone(self, origin: EventOrigin) -> bool:
         observance = self.catalog.get(origin.observance_id)
@@ -159,7 +171,7 @@ class _Builder:
             return True
         try:
             year = int(origin.instance[:4])
-            present = occurrences_in_year(observance, year, self.catalog.conventions)
+            present = self.catalog.index.in_year(observance, year)
         except (UnsupportedYearError, ValueError):
             return False  # cannot tell; never cancel on a guess
         return all(o.instance != origin.instance for o in present)

@@ -166,30 +166,30 @@ def occurrence_description(occ: Occurrence) -> str:
     return "\n\n".join(parts)
 
 
+def occurrence_event(occ: Occurrence) -> FeedEvent:
+    """The FeedEvent of one occurrence; provisional and estimated dates are TENTATIVE."""
+    return FeedEvent(
+        uid=occurrence_uid(occ.observance_id, occ.instance),
+        summary=occ.name,
+        description=occurrence_description(occ),
+        start=occ.start,
+        end=occ.end,
+        url=public_url(occ.url),
+        categories=tuple(CATEGORY_LABELS[c] for c in occ.categories),
+        status="CONFIRMED" if occ.status is Status.CONFIRMED else "TENTATIVE",
+        origin=EventOrigin(
+            observance_id=occ.observance_id,
+            instance=occ.instance,
+            calendar=occ.calendar,
+            categories=tuple(str(c) for c in occ.categories),
+            also_in=occ.also_in,
+        ),
+    )
+
+
 def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:
-    """One FeedEvent per occurrence; provisional and estimated dates are TENTATIVE."""
-    events = []
-    for occ in occurrences:
-        events.append(
-            FeedEvent(
-                uid=occurrence_uid(occ.observance_id, occ.instance),
-                summary=occ.name,
-                description=occurrence_description(occ),
-                start=occ.start,
-                end=occ.end,
-                url=public_url(occ.url),
-                categories=tuple(CATEGORY_LABELS[c] for c in occ.categories),
-                status="CONFIRMED" if occ.status is Status.CONFIRMED else "TENTATIVE",
-                origin=EventOrigin(
-                    observance_id=occ.observance_id,
-                    instance=occ.instance,
-                    calendar=occ.calendar,
-                    categories=tuple(c.value for c in occ.categories),
-                    also_in=occ.also_in,
-                ),
-            )
-        )
-    return events
+    """One FeedEvent per occurrence (see :func:`occurrence_event`)."""
+    return [occurrence_event(occ) for occ in occurrences]
 
 
 def cancelled_copy(event: FeedEvent) -> FeedEvent:

@@ -3,8 +3,9 @@
 CRLF line ends, 75-octet folding, all-day events with an exclusive DTEND, TRANSP:TRANSPARENT and
 Exchange's FREE busy status, no VALARM, no X-WR-TIMEZONE; NAME and X-WR-CALNAME, REFRESH-INTERVAL
 and X-PUBLISHED-TTL. SEQUENCE, LAST-MODIFIED and DTSTAMP come from the tracked events passed in
-(see :mod:`edicalendar.feeds.tracking`), so unchanged data renders to the same bytes. Pure: no
-I/O and no printing; size warnings are returned by :func:`size_warning`.
+(see :mod:`edicalendar.feeds.tracking`), so unchanged data renders to the same bytes. Each
+VEVENT is serialised once (:class:`VeventCache`) and feeds are assembled from those bytes. Pure:
+no I/O and no printing; size warnings are returned by :func:`size_warning`.
 """
 
 from __future__ import annotations
@@ -79,18 +80,50 @@ def _order(tracked: TrackedEvent) -> tuple[dt.date, dt.date, str, str]:
     return (tracked.event.start, tracked.event.end, tracked.event.summary, tracked.event.uid)
 
 
-def render_tracked(
-    title: str,
-    description: str,
-    tracked: Iterable[TrackedEvent],
-    settings: Settings | FeedSettings,
-    *,
-    vevents: dict[TrackedEvent, Event] | None = None,
-) -> bytes:
-    """Serialise tracked events as one VCALENDAR, in date order.
+def vevent_bytes(tracked: TrackedEvent) -> bytes:
+    """One event serialised on its own: `BEGIN:VEVENT` to `END:VEVENT`, folded, CRLF-ended.
 
-    `vevents` memoises VEVENT components across several feeds rendered from the same events.
+    A VCALENDAR's bytes are its own lines followed by its components' lines, so feeds are
+    assembled from these (see :func:`render_tracked`) with the bytes `icalendar` would write.
     """
+    body: bytes = _vevent(tracked).to_ical(sorted=False)
+    return body
+
+
+class VeventCache:
+    """Serialised VEVENTs by tracked event, so each is written once however many feeds carry it.
+
+    The key is the whole :class:`TrackedEvent` (published fields, SEQUENCE, LAST-MODIFIED), so a
+    changed event is written afresh and never served stale. :meth:`retain_used` drops what the
+    latest build did not use, which bounds the cache to one build's events.
+    """
+
+    def __init__(self) -> None:
+        self._bytes: dict[TrackedEvent, bytes] = {}
+        self._used: set[TrackedEvent] = set()
+
+    def get(self, tracked: TrackedEvent) -> bytes:
+        """The event's bytes, serialised now if this is the first time they are asked for."""
+        self._used.add(tracked)
+        found = self._bytes.get(tracked)
+        if found is None:
+            found = self._bytes[tracked] = vevent_bytes(tracked)
+        return found
+
+    def retain_used(self) -> None:
+        """Forget every event not asked for since the last call."""
+        self._bytes = {t: b for t, b in self._bytes.items() if t in self._used}
+        self._used = set()
+
+    def __len__(self) -> int:
+        return len(self._bytes)
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def calendar_head(title: str, description: str, settings: Settings | FeedSettings) -> bytes:
+    """The VCALENDAR's own lines (PRODID to X-PUBLISHED-TTL), without its END line."""
     feed_settings = _feed_settings(settings)
     calendar = Calendar()
     calendar.add("prodid", f"-//{feed_settings.organisation}//edicalendar//EN")
@@ -107,16 +140,28 @@ def render_tracked(
     refresh = _parse_duration(feed_settings.refresh)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", feed_settings.refresh)
-    for item in sorted(tracked, key=_order):
-        if vevents is None:
-            calendar.add_component(_vevent(item))
-            continue
-        vevent = vevents.get(item)
-        if vevent is None:
-            vevent = vevents[item] = _vevent(item)
-        calendar.add_component(vevent)
-    body: bytes = calendar.to_ical(sorted=False)
-    return body
+    whole: bytes = calendar.to_ical(sorted=False)
+    assert whole.endswith(_END)
+    return whole[: -len(_END)]
+
+
+def render_tracked(
+    title: str,
+    description: str,
+    tracked: Iterable[TrackedEvent],
+    settings: Settings | FeedSettings,
+    *,
+    vevents: VeventCache | None = None,
+) -> bytes:
+    """Serialise tracked events as one VCALENDAR, in date order.
+
+    `vevents` shares serialised events across the feeds of one build (and across builds).
+    """
+    cache = vevents if vevents is not None else VeventCache()
+    parts = [calendar_head(title, description, settings)]
+    parts.extend(cache.get(item) for item in sorted(tracked, key=_order))
+    parts.append(_END)
+    return b"".join(parts)
 
 
 def size_warning(title: str, body: bytes) -> str | None:

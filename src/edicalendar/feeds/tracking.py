@@ -52,17 +52,6 @@ def _stored(row: Any) -> StoredEvent:
     )
 
 
-def _values(event: FeedEvent, scope: str) -> dict[str, Any]:
-    origin = event.origin
-    return {
-        "scope": scope,
-        "observance_id": origin.observance_id if origin else "",
-        "instance": origin.instance if origin else "",
-        "content_hash": event.content_hash(),
-        "event_json": event.to_json(),
-    }
-
-
 class FeedState:
     """Change tracking for published feed events, backed by the `feed_events` table."""
 
@@ -71,6 +60,23 @@ class FeedState:
         for one build of many feeds, not for a long-lived object beside other writers."""
         self.database = database
         self._cache: dict[str, dict[str, StoredEvent]] | None = {} if cache else None
+        #: Hash and JSON of each event object seen, as the same events reach many feeds.
+        self._values: dict[int, tuple[FeedEvent, str, str]] = {}
+
+    def _values_of(self, event: FeedEvent, scope: str) -> dict[str, Any]:
+        seen = self._values.get(id(event))
+        if seen is None or seen[0] is not event:
+            seen = (event, event.content_hash(), event.to_json())
+            if self._cache is not None:
+                self._values[id(event)] = seen  # the event is kept alive by the tuple
+        origin = event.origin
+        return {
+            "scope": scope,
+            "observance_id": origin.observance_id if origin else "",
+            "instance": origin.instance if origin else "",
+            "content_hash": seen[1],
+            "event_json": seen[2],
+        }
 
     def load(self, scope: str) -> dict[str, StoredEvent]:
         """Every stored event of `scope`, by UID."""
@@ -127,7 +133,7 @@ class FeedState:
                 raise ValueError(f"duplicate UID {event.uid} ({event.summary})")
             present.add(event.uid)
             row = stored.get(event.uid)
-            values = _values(event, scope)
+            values = self._values_of(event, scope)
             if row is None:
                 inserts.append({"uid": event.uid, **values, "sequence": 0, "last_modified": stamp})
                 tracked.append(TrackedEvent(event, 0, moment))

@@ -118,7 +118,8 @@ def run_import(
     `switched_on` names the optional calendars the organisation uses (`[calendars] enabled`,
     set in `config_name`); `conventions` date festivals where communities differ.
     """
-    from edicalendar.calendar.catalog import SLUG, Catalog, calendar_files, load_catalog
+    from edicalendar.calendar.catalog import Catalog, calendar_files, load_catalog
+    from edicalendar.calendar.validation import SLUG
     from edicalendar.importers.adoption import assess
     from edicalendar.importers.mapping import merge_days, plan_import
     from edicalendar.importers.review import source_checks, vet_events

@@ -10,63 +10,24 @@ makes sure only one clock runs.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from edicalendar.errors import DatabaseError
+from edicalendar.reminders.instance_lock import InstanceLock, lock_path_for
+
+__all__ = ["InstanceLock", "ReminderClock", "lock_path_for", "start_clock"]
 
 if TYPE_CHECKING:
     from edicalendar.reminders.dispatch import Dispatcher
 
 log = logging.getLogger("edicalendar.reminders.scheduler")
-
-
-class InstanceLock:
-    """An exclusive `flock` on a file beside the SQLite database, held for the process."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[str] | None = None
-
-    def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            handle.close()
-            raise DatabaseError(
-                f"another edicalendar reminder process (pid {holder}) is already running on "
-                f"this database (lock file {self.path}); stop it first, or run "
-                "`edicalendar serve --no-scheduler` beside it"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._handle = handle
-        return self
-
-    def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-
-
-def lock_path_for(database_path: Path) -> Path:
-    return database_path.with_name(database_path.name + ".lock")
 
 
 @dataclass

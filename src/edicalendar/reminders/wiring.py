@@ -20,6 +20,7 @@ from edicalendar.reminders.planner import PlannerInput
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
+    from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.service import CampaignService
     from edicalendar.config import Settings
     from edicalendar.reminders.dispatch import Dispatcher
@@ -123,12 +124,14 @@ def build_dispatcher(
     now: Callable[[], dt.datetime],
     config_path: str = "config",
     report: Callable[[str], None] | None = None,
+    workdays: WorkingDays | None = None,
 ) -> Dispatcher:
     """Channels, ledger and planner wired together; raises ConfigError when misconfigured.
 
-    `report` receives each campaign problem once (default: a logged warning).
+    `report` receives each campaign problem once (default: a logged warning); `workdays` (for
+    `settings.nation`) shares bank holidays already loaded.
     """
-    from edicalendar.calendar.workdays import WorkingDays
+    from edicalendar.calendar.workdays import WorkingDays as Workdays
     from edicalendar.reminders.channels import build_channels
     from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 
@@ -145,5 +148,5 @@ def build_dispatcher(
         source=source,
         clock=now,
         known_campaigns=source.campaign_ids,
-        is_workday=WorkingDays(settings.nation).is_working_day,
+        is_workday=(workdays or Workdays(settings.nation)).is_working_day,
     )

@@ -8,15 +8,16 @@ query values are answered with 400 or 422 and a message naming the parameter.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from edicalendar.calendar.clashes import find_clashes
-from edicalendar.calendar.occurrence_records import observance_record, occurrence_record
-from edicalendar.calendar.occurrences import expand
+from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.calendar.occurrence_records import observance_record, occurrence_json
 from edicalendar.errors import QueryError
 from edicalendar.model import Category
 from edicalendar.web.live import LiveData
@@ -50,22 +51,51 @@ def api_observances(request: Request, category: CategoryQuery = []) -> list[dict
     return [observance_record(o) for o in observances_in(catalog, category)]
 
 
-@router.get("/api/occurrences", tags=["calendar"], summary="Dated occurrences in a window")
+_OCCURRENCES_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`from`, `to`, `occurrences` (objects as `edicalendar occurrences "
+        "--format json` prints them) and `warnings` (years a rule cannot date).",
+        "content": {"application/json": {}},
+    }
+}
+
+
+@router.get(
+    "/api/occurrences",
+    tags=["calendar"],
+    summary="Dated occurrences in a window",
+    response_class=Response,
+    responses=_OCCURRENCES_RESPONSE,
+)
 def api_occurrences(
     request: Request,
     from_: Annotated[dt.date, Query(alias="from", description="First day, YYYY-MM-DD.")],
     to: Annotated[dt.date, Query(description="Last day, YYYY-MM-DD (inclusive).")],
     category: CategoryQuery = [],  # noqa: B006 - FastAPI copies defaults
-) -> dict[str, Any]:
+) -> Response:
     """Occurrences overlapping `from`..`to` (at most ten years), in date order, with status."""
     _window(from_, to, "from", "to")
-    expansion = expand(_live(request).snapshot.catalog, from_, to, categories=category)
-    return {
-        "from": from_.isoformat(),
-        "to": to.isoformat(),
-        "occurrences": [occurrence_record(o) for o in expansion.occurrences],
-        "warnings": expansion.warnings,
-    }
+    snapshot = _live(request).snapshot
+    expansion = snapshot.occurrences(from_, to, ObservanceFilter.of(categories=category))
+    index = snapshot.catalog.index
+    # Each occurrence's JSON is encoded once per data version and reused by every answer.
+    records = b",".join(index.derived(o, "json", occurrence_json) for o in expansion.occurrences)
+    head = {"from": from_.isoformat(), "to": to.isoformat()}
+    body = b"".join(
+        (
+            _compact(head)[:-1],
+            b',"occurrences":[',
+            records,
+            b'],"warnings":',
+            _compact(expansion.warnings),
+            b"}",
+        )
+    )
+    return Response(body, media_type="application/json")
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @router.get("/api/clashes", tags=["calendar"], summary="What falls on a date")

@@ -1,9 +1,10 @@
 """Build the web application: pages, JSON API, private campaign routes and the feed fast path.
 
-:func:`create_app` loads the data once (failing fast on invalid files), prepares every feed,
-and returns a FastAPI app whose outer layers run before any routing or authentication, in this
-order: the body cap (:mod:`.limits`), the `Host` check (:mod:`.hosts`), then the feed fast path
-that answers `/feeds/*.ics` without touching the routing stack. Errors become HTML pages (or
+:func:`create_app` loads and checks the data once (failing fast on invalid files) and returns
+a FastAPI app whose outer layers run before any routing or authentication, in this order: the
+body cap (:mod:`.limits`), the `Host` check (:mod:`.hosts`), then the feed layer that answers
+`/feeds/*.ics` without touching the routing stack; feeds are prepared in the background once it
+starts (or on their first request), so the server answers at once. Errors become HTML pages (or
 JSON under `/api/`) that say what was wrong; tracebacks never reach a browser.
 """
 
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,12 +33,14 @@ from edicalendar.web.feedserve import (
     ASGIApp,
     FeedResponse,
     FeedRouter,
+    FeedSource,
     Receive,
     Scope,
     Send,
 )
+from edicalendar.web.head import HeadAsGet
 from edicalendar.web.headers import SecurityHeaders
-from edicalendar.web.hosts import HostCheck, HostPolicy, host_policy
+from edicalendar.web.hosts import HostCheck, HostPolicy, host_allowed, host_policy
 from edicalendar.web.limits import BodyLimit
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, error_text
@@ -110,6 +114,19 @@ class WebApp(FastAPI):
     """
 
     front: ASGIApp | None = None
+    #: The data the app serves (set by :func:`create_app`), read by the HTTP fast path.
+    live: LiveData | None = None
+    #: Whether a raw `Host` header value (None: absent) is one this server answers for (set
+    #: by :func:`create_app`): the HTTP fast path asks it too, so it refuses what
+    #: :class:`~edicalendar.web.hosts.HostCheck` refuses by passing the request on.
+    answers_host: Callable[[bytes | None], bool] | None = None
+
+    def prepared_feed(self, raw_path: bytes) -> FeedResponse | None:
+        """The prepared response for an exact feed path (b"/feeds/all.ics"), or None; never
+        blocks. The HTTP fast path (:mod:`edicalendar.web.fastpath`) answers from this."""
+        if self.live is None:
+            return None
+        return self.live.snapshot.feeds.by_path.get(raw_path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.front is None:
@@ -126,18 +143,25 @@ def create_app(
     ctx: AppContext,
     *,
     watch_interval: float | None = 2.0,
+    prepare_feeds: Literal["now", "background"] = "now",
 ) -> FastAPI:
     """The edicalendar web app for `ctx`; loads data now and raises on invalid files.
 
     With `watch_interval` set, the app polls the data files while it runs (between start-up and
     shutdown) and reloads them on change; tests pass None and call `app.state.live` directly.
+    `prepare_feeds="background"` (what `serve` uses) renders the feeds in a thread once the
+    server has started, so it answers at once; "now" renders them before returning.
     """
     live = LiveData(ctx)
+    if prepare_feeds == "now":
+        live.warm()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if watch_interval is not None:
             live.start(watch_interval)
+        elif prepare_feeds == "background":
+            live.start_warming()
         try:
             yield
         finally:
@@ -154,6 +178,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.live = live
+    app.live = live
     #: The reminder clock when `serve` runs one in this process (read by /healthz).
     app.state.clock = None
     #: Where the clock runs when not here ("supervisor" under `serve --workers N`).
@@ -173,10 +198,13 @@ def create_app(
     app.add_exception_handler(Exception, _on_unexpected)
 
     not_found = error_text(404, "There is no feed with that name.").encode()
+    unavailable = error_text(
+        503, "This feed cannot be prepared just now. Your calendar will try again by itself."
+    ).encode()
     too_long_html = error_text(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
     too_long_json = json.dumps({"detail": f"query string longer than {MAX_QUERY_BYTES} bytes"})
 
-    def feeds() -> Mapping[str, FeedResponse]:
+    def feeds() -> FeedSource:
         return live.snapshot.feeds
 
     def too_long(path: str) -> tuple[bytes, bytes]:
@@ -196,10 +224,16 @@ def create_app(
 
     app.add_middleware(Identify, access=access)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     feed_router = FeedRouter(
-        app.behind_front, feeds=feeds, not_found=lambda: not_found, too_long=too_long
+        app.behind_front,
+        feeds=feeds,
+        not_found=lambda: not_found,
+        too_long=too_long,
+        unavailable=lambda: unavailable,
     )
     app.front = BodyLimit(HostCheck(feed_router, policy, refusal), refusal)
+    app.answers_host = lambda value: host_allowed(policy(), value)
     return app
 
 

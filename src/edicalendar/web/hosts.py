@@ -100,13 +100,26 @@ def exposure_problem(bind_host: str, settings: Settings) -> str | None:
     )
 
 
+def host_name(value: bytes) -> str:
+    """The name (without port) in a `Host` header's value; "" when it is malformed."""
+    match = _HOST.match(value.decode("latin-1"))
+    return match.group("name").strip("[]") if match else ""
+
+
 def request_host(scope: Scope) -> str | None:
     """The `Host` header's name (without port); "" when it is malformed, None when absent."""
     for key, value in scope["headers"]:
         if key == b"host":
-            match = _HOST.match(value.decode("latin-1"))
-            return match.group("name").strip("[]") if match else ""
+            return host_name(value)
     return None
+
+
+def host_allowed(policy: HostPolicy, value: bytes | None) -> bool:
+    """Whether a request whose `Host` header is `value` (None: no header) may be answered."""
+    if value is None:
+        return True
+    name = host_name(value)
+    return bool(name) and policy.allows(name)
 
 
 #: Renders the refusal for a path: (status, message) -> (body, content type).

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
 from edicalendar.calendar.clashes import find_clashes
-from edicalendar.calendar.occurrences import expand
+from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
 from edicalendar.model import CATEGORY_LABELS, Category
@@ -77,7 +77,9 @@ def calendar_page(request: Request) -> HTMLResponse:
     view = params.get("view", "month")
     if view not in ("month", "agenda"):
         return error_page(400, f"view: {view[:20]!r} is not a view; use month or agenda")
-    expansion = expand(snapshot.catalog, first, month_end(first), categories=categories)
+    expansion = snapshot.occurrences(
+        first, month_end(first), ObservanceFilter.of(categories=categories)
+    )
     weeks, long_items = month_grid(first, expansion.occurrences, today)
     previous, following = add_months(first, -1), add_months(first, 1)
     return page(
@@ -126,7 +128,7 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
         )
     today = snapshot.ctx.today()
     until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)
-    expansion = expand(snapshot.catalog, today, until, ids=[obs.id])
+    expansion = snapshot.occurrences(today, until, ObservanceFilter.of(observances=[obs.id]))
     feeds = [spec for spec in snapshot.specs if spec.filters.selects(obs)]
     return page(
         "observance.html",

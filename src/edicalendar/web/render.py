@@ -59,6 +59,7 @@ STATUS_TITLES = {
     429: "Too many attempts",
     500: "Something went wrong",
     502: "Sign-in provider unavailable",
+    503: "Not available just now",
 }
 
 _env = Environment(

@@ -110,7 +110,20 @@ def month_grid(
     fill every cell, so they are listed once instead, and only their first day gets an entry.
     """
     long_items = [o for o in occurrences if o.days > LONG_DAYS]
-    short = [o for o in occurrences if o.days <= LONG_DAYS]
+    last = month_end(first)
+    # Each short occurrence is put on the days it covers (a week at most), so building the
+    # grid costs what the month holds, however long the calendar.
+    by_day: dict[dt.date, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        if occurrence.days > LONG_DAYS:
+            continue
+        day = max(occurrence.start, first)
+        while day <= min(occurrence.end, last):
+            by_day.setdefault(day, []).append(occurrence)
+            day += dt.timedelta(days=1)
+    for occurrence in long_items:
+        if first <= occurrence.start <= last:
+            by_day.setdefault(occurrence.start, []).append(occurrence)
     weeks: list[list[DayCell]] = []
     for week in gregorian.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
         row: list[DayCell] = []
@@ -118,9 +131,7 @@ def month_grid(
             if day.month != first.month:
                 row.append(DayCell(None))
                 continue
-            items = [o for o in short if o.covers(day)]
-            items += [o for o in long_items if o.start == day]
-            row.append(DayCell(day, items, day == today))
+            row.append(DayCell(day, by_day.get(day, []), day == today))
         weeks.append(row)
     return weeks, long_items
 

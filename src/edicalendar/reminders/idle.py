@@ -1,0 +1,160 @@
+"""The idle tick: `edicalendar remind` with nothing to do, answered without loading the bot.
+
+Run from cron every minute, most ticks find nothing due, yet a full tick loads the campaigns,
+plans, opens the ledger through SQLAlchemy and builds every channel. So after each full tick on
+SQLite, `remind` records (:class:`IdleCheck`) what the plan was made from (the settings file and
+the data files' sizes and times, the values of the environment variables the settings name, the
+package version) and until when it holds (half the look-ahead before `planned_until`). The next
+tick compares those and asks the ledger one question with the standard library's `sqlite3`: is
+any delivery due, past its `not_after`, or left `sending` by a process that died? Only when
+everything matches and the answer is no does it print the summary of an empty tick, having sent
+and written nothing. Any doubt, and every tick on PostgreSQL, runs the full tick.
+
+Skipping the planner is safe because every reminder due before `planned_until` is already in
+the ledger, and any tick that sends re-plans first (so a task marked done meanwhile is still
+superseded before anything goes out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from edicalendar import __version__
+from edicalendar.atomicfile import write_atomic
+
+if TYPE_CHECKING:
+    from edicalendar.config import LoadedSettings
+
+#: What an empty tick prints (the same line as `TickSummary().line()`).
+IDLE_SUMMARY = "0 sent, 0 failed, 0 expired"
+#: The record beside the database; deleting it only costs one full tick.
+STAMP_NAME = "remind-idle.json"
+_FORMAT = 1
+
+#: `DeliveryState` values (kept equal by tests/reminders/test_idle.py).
+_OPEN = ("pending", "retry_wait")
+_SENDING = "sending"
+#: Work a full tick would do now: claim a due row, expire an open one, recover a lease.
+_WORK = f"""
+SELECT 1 FROM deliveries WHERE
+  (state IN {_OPEN!r} AND due_at <= :now
+   AND (next_attempt_at IS NULL OR next_attempt_at <= :now))
+  OR (state IN {_OPEN!r} AND not_after < :now)
+  OR (state = '{_SENDING}' AND lease_until < :now)
+LIMIT 1
+"""
+
+
+def _stamp_text(moment: dt.datetime) -> str:
+    # The ledger's own timestamp format (storage.timestamps.utc_text), compared as text.
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a plain `sqlite:///PATH` URL; None for anything else."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or url == prefix:
+        return None
+    return Path(url[len(prefix) :])
+
+
+def _environment_names(loaded: LoadedSettings) -> list[str]:
+    settings = loaded.settings
+    names = {settings.web.token_env, *(n for n in [settings.email.password_env] if n)}
+    names.update(d.url_env for d in settings.destinations.values() if d.url_env)
+    names.update(name for name in os.environ if name.startswith("EDICALENDAR_"))
+    return sorted(names)
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(folder.rglob("*.toml"))
+
+
+def inputs_fingerprint(loaded: LoadedSettings) -> str:
+    """A hash of everything a plan is made from, short of reading the files' contents."""
+    digest = hashlib.sha256(f"{_FORMAT}:{__version__}\0".encode())
+    paths = [loaded.path] if loaded.path is not None else []
+    paths += _files(loaded.calendars_dir) + _files(loaded.campaigns_dir)
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            digest.update(f"{path}:missing\0".encode())
+            continue
+        digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    for name in _environment_names(loaded):
+        digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class IdleCheck:
+    """Whether a tick at some moment would find nothing to do, for one SQLite installation."""
+
+    database: Path
+    stamp: Path
+
+    @classmethod
+    def for_settings(cls, loaded: LoadedSettings) -> IdleCheck | None:
+        """The check for this installation; None when the ledger is not a plain SQLite file."""
+        database = sqlite_file(loaded.database_url)
+        if database is None:
+            return None
+        return cls(database, database.with_name(STAMP_NAME))
+
+    def holds(self, loaded: LoadedSettings, now: dt.datetime) -> bool:
+        """True when a full tick at `now` would plan nothing new and send nothing."""
+        try:
+            recorded: dict[str, Any] = json.loads(self.stamp.read_text(encoding="utf-8"))
+            if recorded.get("format") != _FORMAT:
+                return False
+            if recorded.get("inputs") != inputs_fingerprint(loaded):
+                return False
+            if _stamp_text(now) >= str(recorded["plan_holds_until"]):
+                return False
+            return not self._work_waiting(now)
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+            return False
+
+    def _work_waiting(self, now: dt.datetime) -> bool:
+        if not self.database.is_file():
+            return True
+        with contextlib.closing(sqlite3.connect(self.database, timeout=5)) as conn:
+            return conn.execute(_WORK, {"now": _stamp_text(now)}).fetchone() is not None
+
+    def record(
+        self,
+        inputs: str,
+        planned_until: dt.datetime | None,
+        lookahead: dt.timedelta,
+    ) -> None:
+        """After a full tick: the plan made from `inputs` holds until half the look-ahead
+        before `planned_until` (nothing is recorded when there is no plan yet)."""
+        if planned_until is None:
+            with contextlib.suppress(OSError):
+                self.stamp.unlink()
+            return
+        text = json.dumps(
+            {
+                "format": _FORMAT,
+                "inputs": inputs,
+                "plan_holds_until": _stamp_text(planned_until - lookahead / 2),
+            }
+        )
+        with contextlib.suppress(OSError):
+            write_atomic(self.stamp, text.encode("utf-8"))
+
+    def forget(self) -> None:
+        """Drop the record, so the next tick runs in full."""
+        with contextlib.suppress(OSError):
+            self.stamp.unlink()
