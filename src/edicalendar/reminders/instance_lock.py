@@ -7,6 +7,7 @@ with a message naming the process that holds the lock. Kept apart from the sched
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -23,8 +24,11 @@ class InstanceLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> InstanceLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+")
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -36,12 +40,27 @@ class InstanceLock:
                 f"this database (lock file {self.path}); stop it first, or run "
                 "`edicalendar serve --no-scheduler` beside it"
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+        except OSError as exc:  # a full disk, most likely
+            with contextlib.suppress(OSError):  # closing flushes the same unwritable bytes
+                handle.close()
+            raise self._cannot_write(exc) from None
         self._handle = handle
         return self
+
+    def _cannot_write(self, exc: OSError) -> DatabaseError:
+        # A read-only or full file system, or a folder this user cannot write: say so, as the
+        # database would (the lock is taken before the database is opened).
+        from edicalendar.storage.engine import recovery_advice
+
+        return DatabaseError(
+            f"cannot write the lock file {self.path}: {exc.strerror or exc}; "
+            f"{recovery_advice(exc, self.path)}"
+        )
 
     def release(self) -> None:
         if self._handle is not None:
