@@ -119,10 +119,14 @@ def _unannounced(catalog: Catalog) -> list[str]:
         "### Organiser dates not yet announced",
         "",
         f"Provisional dates (from the rule) for {YEARS[0]} and {YEARS[1]}, until the "
-        "organiser's dates are recorded.",
+        "organiser's dates are recorded. `edicalendar dates due` lists the same for the next "
+        "twelve months from any day, and `edicalendar dates confirm ID --year YEAR --start "
+        "YYYY-MM-DD --source URL` records an announcement (see the README). Estimated faith "
+        "dates (Islamic months, Hindu, Sikh and Buddhist festivals) are predictions too, "
+        "confirmed nearer the time; `edicalendar dates due --all` includes them.",
         "",
-        "| observance | year | provisional dates |",
-        "|---|---|---|",
+        "| observance | year | provisional dates | organiser's page |",
+        "|---|---|---|---|",
     ]
     for obs in sorted(catalog.observances.values(), key=lambda o: o.id):
         if not obs.announced:
@@ -136,7 +140,8 @@ def _unannounced(catalog: Catalog) -> list[str]:
                     if occurrence.start == occurrence.end
                     else f"{occurrence.start:%-d %b} - {occurrence.end:%-d %b %Y}"
                 )
-                lines.append(f"| `{obs.id}` | {occurrence.instance} | {span} |")
+                page = f"<{obs.url}>" if obs.url else "-"
+                lines.append(f"| `{obs.id}` | {occurrence.instance} | {span} | {page} |")
     return [*lines, ""]
 
 

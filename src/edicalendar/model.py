@@ -320,6 +320,8 @@ class YearOverride:
     source: str | None = None
     cancelled: bool = False
     note: str | None = None
+    #: The day someone last checked the organiser's page for this year (`dates confirm`).
+    checked: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,15 +69,19 @@ def test_description_explains_estimated_provisional_and_evening_start() -> None:
         ]
     )
     assert estimated.status == "TENTATIVE"
-    assert "Estimated date: may vary by 2 days" in estimated.description
-    assert "Begins at sunset on the evening before." in estimated.description
+    # The caveats come first: clients that show one line of a description show them.
+    assert estimated.description.startswith(
+        "Estimated date, ±2 days; begins the evening before (at sunset).\n\nFestival of Sacrifice."
+    )
+    assert "it may move by ±2 days" in estimated.description
     assert "Theme for 2030: Sharing" in estimated.description
     assert estimated.description.endswith("More information: https://example.org/eid")
     (provisional,) = occurrence_events([_occurrence(status=Status.PROVISIONAL)])
     assert provisional.status == "TENTATIVE"
-    assert "Provisional date: the organiser has not yet announced the 2030 dates" in (
-        provisional.description
-    )
+    assert provisional.description.startswith("Provisional date.\n\n")
+    assert "The organiser has not yet announced the 2030 dates" in provisional.description
+    (eve,) = occurrence_events([_occurrence(begins_evening_before=True)])
+    assert eve.description.startswith("Begins the evening before (at sunset).\n\n")
     (confirmed,) = occurrence_events([_occurrence()])
     assert confirmed.status == "CONFIRMED"
     assert confirmed.description == "Festival of Sacrifice."

@@ -154,3 +154,35 @@ def test_unknown_zone_with_utc_end() -> None:
     )
     (event,) = read_ics(text.encode(), "z.ics", WINDOW).events
     assert (event.start, event.end) == (dt.date(2026, 6, 1), dt.date(2026, 6, 1))
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        # As 0.1.0 feeds wrote it.
+        "Festival marking the end of Ramadan.\n\nBegins at sunset on the evening before.\n\n"
+        "Estimated date: may vary by 1 day, as the date is set by local observation or "
+        "announcement nearer the time.\n\nTheme for 2026: Sharing\n\n"
+        "More information: https://www.mcb.org.uk/",
+        # As feeds write it now: the status first, the conventions after the description.
+        "Estimated date, ±1 day; begins the evening before (at sunset).\n\n"
+        "Festival marking the end of Ramadan.\n\nTheme for 2026: Sharing\n\n"
+        "The date is set by local observation or announcement nearer the time, so it may move "
+        "by ±1 day.\n\nAbout the date: Dates follow the Umm al-Qura calendar (Saudi Arabia); UK "
+        "moon sighting (crescent visible from London) gives Sat 21 Mar 2026.\n\n"
+        "More information: https://www.mcb.org.uk/",
+    ],
+    ids=["0.1.0", "now"],
+)
+def test_descriptions_from_edicalendar_feeds_read_back(published: str) -> None:
+    """The paragraphs edicalendar's feeds add, in this release's wording and 0.1.0's, are read
+    back (evening start, theme, link) or dropped (status, conventions), never copied."""
+    from edicalendar.importers.ics import read_description
+
+    notes = read_description(published)
+    assert notes.description == "Festival marking the end of Ramadan."
+    assert (notes.theme, notes.url, notes.evening_before) == (
+        "Sharing",
+        "https://www.mcb.org.uk/",
+        True,
+    )

@@ -221,3 +221,58 @@ def test_solemn_day_reminders_say_how_to_speak_of_it() -> None:
     plain = make_instance(start=dt.date(2026, 3, 8), lead_times=(7,), announce=("staff",))
     for reminder in plan_reminders(PlannerInput([plain]), PlannerSettings(), *whole_year(2026)):
         assert "For communications" not in reminder.message.body
+
+
+def test_every_message_about_an_estimated_festival_says_how_sure_its_date_is() -> None:
+    """Eid al-Fitr 2027, estimated for Tue 9 Mar (±1 day) and beginning at sunset: the lead
+    time, the announcement, a task reminder, a campaign rule and the digest all carry "±1 day"
+    and "begins the evening before" beside the date; the attached event says it too."""
+    from dataclasses import replace
+
+    from edicalendar.model import Status
+    from support.builders import make_occurrence
+
+    eid = replace(
+        make_occurrence("eid-al-fitr", "Eid al-Fitr", dt.date(2027, 3, 9)),
+        status=Status.ESTIMATED,
+        may_vary_days=1,
+        begins_evening_before=True,
+    )
+    rule = ReminderRule(
+        id="eve", when=RelativeDay(days=-1), time=dt.time(9), destinations=("slack",)
+    )
+    instance = make_instance(
+        "eid",
+        occurrence=eid,
+        lead_times=(7,),
+        announce=("staff",),
+        tasks=(("cards", "Send Eid cards", dt.date(2027, 3, 3), False, None),),
+        rules=(rule,),
+    )
+    settings = PlannerSettings(digest_destinations=("digest",))
+    planned = plan_reminders(
+        PlannerInput([instance], [eid]), settings, utc(2027, 3, 1), utc(2027, 3, 10)
+    )
+    kinds = {r.kind for r in planned}
+    assert kinds == {
+        ReminderKind.LEAD_TIME,
+        ReminderKind.ANNOUNCE,
+        ReminderKind.TASK_DUE,
+        ReminderKind.RULE,
+        ReminderKind.DIGEST,
+    }
+    for reminder in planned:
+        text = f"{reminder.message.title}\n{reminder.message.body}"
+        assert "±1 day" in text, (reminder.kind, text)
+        assert "begins the evening before" in text, (reminder.kind, text)
+    (lead,) = [r for r in planned if r.kind is ReminderKind.LEAD_TIME]
+    assert lead.message.body.startswith(
+        "Eid al-Fitr starts in 7 days: Tue 9 Mar 2027 (estimated ±1 day, begins the evening "
+        "before)."
+    )
+    assert lead.message.event is not None
+    assert lead.message.event.description.startswith("Estimated date, ±1 day; begins the evening")
+    digest = next(r for r in planned if r.kind is ReminderKind.DIGEST)
+    assert "- Tue 9 Mar 2027: Eid al-Fitr (estimated ±1 day, begins the evening before)" in (
+        digest.message.body
+    )

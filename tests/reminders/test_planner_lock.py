@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -86,6 +87,19 @@ def test_two_planners_at_once_plan_each_reminder_once(postgres_url: str) -> None
         db_b.close()
 
 
+def _wait_for_session_end(database: Database, pid: int) -> None:
+    """The server ends a closed session's backend (and drops its locks) a moment after the
+    client hangs up; wait for that, at most 30 s, so a loaded machine cannot race it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with database.engine.connect() as conn:
+            query = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            if conn.execute(query, {"pid": pid}).scalar_one() == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"PostgreSQL session {pid} still open 30 s after it was closed")
+
+
 @pytest.mark.postgres
 def test_planner_lock_is_refused_while_held_and_freed_with_its_session(postgres_url: str) -> None:
     """Another session holding the advisory lock blocks planning until that session ends."""
@@ -94,6 +108,7 @@ def test_planner_lock_is_refused_while_held_and_freed_with_its_session(postgres_
     try:
         ledger = Ledger(database)
         holder = other.connect()
+        holder_pid = holder.execute(text("SELECT pg_backend_pid()")).scalar_one()
         assert holder.execute(
             text("SELECT pg_try_advisory_lock(:k)"), {"k": PLANNER_LOCK_KEY}
         ).scalar_one()
@@ -101,6 +116,7 @@ def test_planner_lock_is_refused_while_held_and_freed_with_its_session(postgres_
             assert got is False
         holder.close()  # returns the connection to the pool: the session keeps the lock
         other.dispose()  # closes it, as a dead process would
+        _wait_for_session_end(database, holder_pid)
         with ledger.planning_lock() as got:
             assert got is True
             with ledger.planning_lock() as nested_elsewhere:

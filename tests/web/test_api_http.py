@@ -95,6 +95,45 @@ def test_clashes_api_matches_the_date_check(client: TestClient) -> None:
     assert [c["date"] for c in ranged["clashes"]] == ["2026-03-08"]
 
 
+def test_clashes_api_reports_an_estimate_within_its_margin(client: TestClient) -> None:
+    """Eid al-Fitr 1448 is estimated for 9 Mar 2027 (Umm al-Qura; the tabular calendar gives
+    the 10th): /api/clashes?date=2027-03-10 lists it as possible, with its margin."""
+    answer = client.get("/api/clashes?date=2027-03-10").json()
+    (eid,) = [c for c in answer["clashes"] if c["observance"] == "eid-al-fitr"]
+    assert (eid["certainty"], eid["label"], eid["on_day"]) == (
+        "possible",
+        "possible (±1 day)",
+        True,
+    )
+    assert (eid["start"], eid["may_vary_days"], eid["rest_from_work"]) == ("2027-03-09", 1, True)
+
+
+def test_clashes_api_lists_bank_holidays(client: TestClient) -> None:
+    """Good Friday 2026 (Easter is 5 April) is a bank holiday in England and Wales."""
+    answer = client.get("/api/clashes?date=2026-04-03").json()
+    first = answer["clashes"][0]
+    assert (first["kind"], first["name"], first["observance"]) == (
+        "bank_holiday",
+        "Bank holiday: Good Friday",
+        None,
+    )
+    assert first["rest_from_work"] is True and first["label"] == "confirmed"
+
+
+def test_api_lists_years_it_cannot_date(client: TestClient) -> None:
+    """The Umm al-Qura table ends in November 2077: /api/occurrences for 2077 lists Eid al-Fitr
+    in `not_computed` with the reason, and /api/clashes says it could not check it."""
+    answer = client.get("/api/occurrences?from=2077-01-01&to=2077-12-31").json()
+    (eid,) = [m for m in answer["not_computed"] if m["observance"] == "eid-al-fitr"]
+    assert eid["year"] == 2077 and "cannot compute 2077" in eid["reason"]
+    assert answer["not_held"] == []
+    assert "eid-al-fitr" not in {o["observance"] for o in answer["occurrences"]}
+    clashes = client.get("/api/clashes?date=2077-03-01").json()
+    assert "eid-al-fitr" in {m["observance"] for m in clashes["not_computed"]}
+    now = client.get("/api/occurrences?from=2026-01-01&to=2026-12-31").json()
+    assert (now["not_computed"], now["not_held"]) == ([], [])
+
+
 def test_bad_clash_queries(client: TestClient) -> None:
     """A missing or impossible date is 422, a reversed range 400, each with a message."""
     assert client.get("/api/clashes").status_code == 422

@@ -198,9 +198,26 @@ def test_clash_form_and_answer(client: TestClient) -> None:
     row = re.search(r"Yom Kippur</a></th>" + cells, day)
     assert row is not None and row.groups() == ("on this day", "Yes", "Yes")
     eve = client.get("/clashes?date=2026-09-20").text
-    assert "begins at sunset this evening" in eve
+    eve_cells = r"\s*<td>(.*?)</td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>"
+    row = re.search(r"Yom Kippur</a></th>" + eve_cells, eve)
+    # The eve is not the rest day: work stops at sunset.
+    assert row is not None
+    assert row.groups() == ("begins at sunset this evening", "No", "From sunset")
+    possible = client.get("/clashes?date=2027-03-10").text
+    assert re.search(r"Eid al-Fitr</a></th>\s*<td>may fall on this day", possible)
+    assert "possible (±1 day)" in possible
     quiet = client.get("/clashes?date=2026-07-07").text
     assert "Nothing in the calendar falls on Tuesday 7 July 2026" in quiet
+
+
+def test_clash_page_says_what_it_could_not_check(client: TestClient) -> None:
+    """Islamic dates in 2077 are past the Umm al-Qura table: the page names Eid al-Fitr as not
+    checked, in one sentence, and does not call the day clear."""
+    html = client.get("/clashes?date=2077-03-01").text
+    assert re.search(r"No dates can be given for 2077 \(supported years are \d{4}-2076", html)
+    assert "Eid al-Fitr." in html or "Eid al-Fitr," in html
+    assert "Nothing that the calendar could date falls on Monday 1 March 2077" in html
+    assert "Nothing in the calendar falls on" not in html
 
 
 def test_clash_range_covers_every_day(client: TestClient) -> None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: Bumped whenever the compiled form of a catalog changes shape, or what validation accepts
 #: changes (a compiled copy skips validation), together with the package version.
-_COMPILED_FORMAT = b"catalog-4"
+_COMPILED_FORMAT = b"catalog-5"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,50 +1,145 @@
-"""What falls on a day: for someone booking a meeting, a rota or a clinic.
+"""What falls, or may fall, on a day: for someone booking a meeting, a rota or a clinic.
 
-For each day it lists observances in progress (with where in the run the day falls), festivals
-whose eve it is (Jewish, Islamic and other festivals that begin at sunset the evening before),
-and whether each usually involves fasting or rest from work.
+A calendar about inclusion must never call a day clear when a festival may fall on it. So the
+answer lists, for each day, every observance that is on it, every one whose estimated dates may
+move onto it (within `may_vary_days`, or on the dates another community's convention gives),
+every festival whose eve it is or may be (festivals that begin at sunset), and the day's bank
+holiday in the configured nation. Each is labelled with how sure that is: `confirmed`,
+`expected` (an estimated or provisional date as predicted) or `possible (±N days)`.
+
+Over a range of days, observances longer than a week (a month, Ramadan, Lent) are summarised in
+one row for the whole range instead of repeating on every day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
-from edicalendar.calendar.occurrences import LAST_YEAR, expand
-from edicalendar.model import Category, Occurrence
+from edicalendar.calendar.occurrence_records import (
+    date_range_text,
+    day_text,
+    margin_text,
+    span_text,
+)
+from edicalendar.calendar.occurrences import CALENDAR_DATE, FIRST_YEAR, LAST_YEAR, Skipped, expand
+from edicalendar.calendar.rules.bank_holidays import days_off
+from edicalendar.calendar.workdays import WorkingDays
+from edicalendar.model import BankHolidayRule, Category, Occurrence, Status
 from edicalendar.urls import public_url
+
+#: Observances longer than this are summarised once per range; the month grid lists them
+#: above the days instead of in every cell, for the same reason.
+LONG_DAYS = 7
+
+
+class Certainty(StrEnum):
+    """How sure it is that an observance touches the day."""
+
+    #: A confirmed date: a fixed rule, or dates an organiser announced with a source.
+    CONFIRMED = "confirmed"
+    #: The predicted date of an estimated or provisional occurrence.
+    EXPECTED = "expected"
+    #: Not the predicted date, but within its margin or another community's date.
+    POSSIBLE = "possible"
+
+
+class ClashKind(StrEnum):
+    """What a row of the answer is about."""
+
+    OBSERVANCE = "observance"
+    BANK_HOLIDAY = "bank_holiday"
+
+
+_ORDER = {Certainty.CONFIRMED: 0, Certainty.EXPECTED: 1, Certainty.POSSIBLE: 2}
 
 
 @dataclass(frozen=True, slots=True)
 class Clash:
-    """One observance touching one day, and how."""
+    """One observance (or bank holiday) touching one day, or a run of days, and how.
+
+    `until` is after `day` only for a summarised long observance. `on_day` says whether the
+    observance itself is (or may be) on the day; when only its eve is, `eve` is true and the day
+    itself is not a rest or fasting day.
+    """
 
     day: dt.date
-    occurrence: Occurrence
+    until: dt.date
+    name: str
     what: str
+    certainty: Certainty
+    on_day: bool
     eve: bool
+    occurrence: Occurrence | None = None
+    #: Why a possible clash is possible: a margin of days ("±1 day") or another convention.
+    possible_because: str | None = None
+    kind: ClashKind = ClashKind.OBSERVANCE
+
+    @property
+    def label(self) -> str:
+        """ "confirmed", "expected", or "possible (±1 day)" as people read it."""
+        if self.certainty is Certainty.POSSIBLE and self.possible_because:
+            return f"possible ({self.possible_because})"
+        return self.certainty.value
+
+    @property
+    def fasting(self) -> bool:
+        """Whether the day is (or may be) a fasting day of this observance."""
+        return self.on_day and self.occurrence is not None and self.occurrence.fasting
+
+    @property
+    def rest_from_work(self) -> bool:
+        """Whether many observers rest from work on the day itself (never only its eve)."""
+        if self.kind is ClashKind.BANK_HOLIDAY:
+            return True
+        return self.on_day and self.occurrence is not None and self.occurrence.rest_from_work
+
+    @property
+    def rest_from_sunset(self) -> bool:
+        """Whether observers stop work at sunset on this day: the eve of a day of rest."""
+        return self.eve and self.occurrence is not None and self.occurrence.rest_from_work
+
+    @property
+    def rest_text(self) -> str:
+        """The "Rest from work" cell: "Yes", "From sunset" (an eve) or "No"."""
+        if self.rest_from_work:
+            return "Yes"
+        return "From sunset" if self.rest_from_sunset else "No"
+
+    @property
+    def weighty(self) -> bool:
+        """Work stops or people fast: these matter most to a booking and are listed first."""
+        return self.rest_from_work or self.rest_from_sunset or self.fasting
 
     def record(self) -> dict[str, Any]:
+        """The JSON object (`clashes --format json`, `/api/clashes`); keys only ever grow."""
         occ = self.occurrence
         return {
             "date": self.day.isoformat(),
-            "observance": occ.observance_id,
-            "name": occ.name,
+            "until": self.until.isoformat(),
+            "kind": self.kind.value,
+            "observance": occ.observance_id if occ else None,
+            "name": self.name,
             "what": self.what,
             "eve": self.eve,
-            "start": occ.start.isoformat(),
-            "end": occ.end.isoformat(),
-            "fasting": occ.fasting,
-            "rest_from_work": occ.rest_from_work,
-            "begins_evening_before": occ.begins_evening_before,
-            "status": occ.status.value,
-            "may_vary_days": occ.may_vary_days,
-            "categories": [c.value for c in occ.categories],
-            "guidance": occ.guidance,
-            "url": public_url(occ.url),
+            "on_day": self.on_day,
+            "certainty": self.certainty.value,
+            "label": self.label,
+            "start": occ.start.isoformat() if occ else self.day.isoformat(),
+            "end": occ.end.isoformat() if occ else self.day.isoformat(),
+            "fasting": self.fasting,
+            "rest_from_work": self.rest_from_work,
+            "rest_from_sunset": self.rest_from_sunset,
+            "begins_evening_before": occ.begins_evening_before if occ else False,
+            "status": occ.status.value if occ else Status.CONFIRMED.value,
+            "may_vary_days": occ.may_vary_days if occ else 0,
+            "categories": [c.value for c in occ.categories] if occ else [],
+            "guidance": occ.guidance if occ else None,
+            "url": public_url(occ.url) if occ else None,
         }
 
 
@@ -52,6 +147,56 @@ class Clash:
 class ClashReport:
     clashes: list[Clash]
     warnings: list[str]
+    #: Years of observances that could not be dated near the range (see `Expansion.skipped`).
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    """One set of dates an occurrence may be kept on: the predicted one or another's."""
+
+    start: dt.date
+    end: dt.date
+    #: None for the predicted dates; else why these are possible ("±1 day", a convention).
+    because: str | None
+    #: Who keeps these dates, for the answer's wording (another convention), if anyone.
+    kept_by: str | None = None
+
+
+#: Why a moved occurrence's own calendar date is possible.
+CALENDAR_TEXT = "the calendar date"
+
+
+def short_label(label: str) -> str:
+    """A convention's label without its explanation: "UK moon sighting"."""
+    return label.split(" (", 1)[0]
+
+
+def _candidates(occ: Occurrence) -> list[_Dates]:
+    """The predicted dates, then each other convention's, then each shift within the margin."""
+    found = [_Dates(occ.start, occ.end, None)]
+    for alternative in occ.alternatives:
+        if (alternative.start, alternative.end) == (occ.start, occ.end):
+            continue
+        if alternative.convention == CALENDAR_DATE:
+            found.append(_Dates(alternative.start, alternative.end, CALENDAR_TEXT))
+        else:
+            label = short_label(alternative.label)
+            found.append(_Dates(alternative.start, alternative.end, label, kept_by=label))
+    margin = occ.may_vary_days
+    for shift in range(1, margin + 1):
+        for sign in (-1, 1):
+            delta = dt.timedelta(days=sign * shift)
+            found.append(_Dates(occ.start + delta, occ.end + delta, margin_text(margin)))
+    return found
+
+
+def _expected(occ: Occurrence) -> str:
+    """ "expected Tue 9 Mar 2027" plus, where traditions differ, whose date that is."""
+    text = f"expected {date_range_text(occ)}"
+    if occ.convention_label:
+        text += f" by the {short_label(occ.convention_label)}"
+    return text
 
 
 def _position(occ: Occurrence, day: dt.date) -> str:
@@ -64,30 +209,239 @@ def _position(occ: Occurrence, day: dt.date) -> str:
     return f"day {(day - occ.start).days + 1} of {occ.days}"
 
 
+def _eve_expected(occ: Occurrence) -> str:
+    """ "expected from the evening of Mon 8 Mar 2027", and whose date that is."""
+    evening = day_text(occ.start - dt.timedelta(days=1))
+    text = f"expected from the evening of {evening}"
+    if occ.convention_label:
+        text += f" by the {short_label(occ.convention_label)}"
+    return text
+
+
+def _possible(occ: Occurrence, matching: list[_Dates], lead: str, expected: str) -> tuple[str, str]:
+    """What a possible clash says, and why it is possible (the label's parenthesis)."""
+    keepers = list(dict.fromkeys(c.kept_by for c in matching if c.kept_by))
+    in_margin = any(c.kept_by is None and c.because != CALENDAR_TEXT for c in matching)
+    detail = expected
+    if occ.may_vary_days:
+        detail += f", {margin_text(occ.may_vary_days)}"
+    if not in_margin and not keepers:
+        moved = occ.note or f"it is kept on {date_range_text(occ)} instead"
+        return f"its calendar date. {moved}", CALENDAR_TEXT
+    what = f"{lead} ({detail})"
+    if keepers:
+        verb = "gives" if len(keepers) == 1 else "give"
+        what += f"; the {' and the '.join(keepers)} {verb} this date"
+    because = margin_text(occ.may_vary_days) if in_margin else keepers[0]
+    return what, because
+
+
+def _on_or_eve(occ: Occurrence, day: dt.date) -> Clash | None:
+    """How `occ` touches `day`: its own dates first, then possible dates, then eves."""
+    sure = Certainty.CONFIRMED if occ.status is Status.CONFIRMED else Certainty.EXPECTED
+    evening_of = day + dt.timedelta(days=1)
+    candidates = _candidates(occ)
+    on = [c for c in candidates if c.start <= day <= c.end]
+    eves = [c for c in candidates if c.start == evening_of] if occ.begins_evening_before else []
+    if any(c.because is None for c in on):
+        what = _position(occ, day)
+        return Clash(day, day, occ.name, what, sure, on_day=True, eve=False, occurrence=occ)
+    sure_eve = any(c.because is None for c in eves)
+    if on:
+        what, because = _possible(occ, on, "may fall on this day", _expected(occ))
+        if sure_eve:
+            what = what.rstrip(".") + "; expected to begin at sunset this evening"
+        return Clash(
+            day,
+            day,
+            occ.name,
+            what,
+            Certainty.POSSIBLE,
+            on_day=True,
+            eve=bool(eves),
+            occurrence=occ,
+            possible_because=because,
+        )
+    if not eves:
+        return None
+    if sure_eve:
+        return Clash(
+            day, day, occ.name, "begins at sunset this evening", sure, False, True, occurrence=occ
+        )
+    what, because = _possible(occ, eves, "may begin at sunset this evening", _eve_expected(occ))
+    return Clash(
+        day,
+        day,
+        occ.name,
+        what,
+        Certainty.POSSIBLE,
+        on_day=False,
+        eve=True,
+        occurrence=occ,
+        possible_because=because,
+    )
+
+
+def _summary(occ: Occurrence, days: list[Clash]) -> Clash:
+    """One row for a long observance over a range, from its clashes on each day of it."""
+    sure = [c for c in days if c.on_day and c.certainty is not Certainty.POSSIBLE]
+    possible = [c for c in days if c.on_day and c.certainty is Certainty.POSSIBLE]
+    eves = [c for c in days if not c.on_day]
+    parts = []
+    if sure:
+        first = (sure[0].day - occ.start).days + 1
+        last = (sure[-1].day - occ.start).days + 1
+        if first == 1 and last == occ.days:
+            numbers = f"all {occ.days} days"
+        else:
+            numbers = f"day {first}" if first == last else f"days {first}–{last}"
+            numbers += f" of {occ.days}"
+        parts.append(f"{numbers} (runs {date_range_text(occ)})")
+    if possible:
+        during = span_text(possible[0].day, possible[-1].day)
+        parts.append(f"may also fall on {during} ({possible[0].possible_because})")
+    for eve in eves:
+        evening = f"on the evening of {day_text(eve.day)}"
+        parts.append(eve.what.replace("this evening", evening))
+    strongest = min(days, key=lambda c: _ORDER[c.certainty])
+    because = next((c.possible_because for c in days if c.possible_because), None)
+    return Clash(
+        days[0].day,
+        days[-1].day,
+        occ.name,
+        "; ".join(parts),
+        strongest.certainty,
+        on_day=bool(sure or possible),
+        eve=bool(eves),
+        occurrence=occ,
+        possible_because=because if strongest.certainty is Certainty.POSSIBLE else None,
+    )
+
+
+def _bank_holiday_of(catalog: Catalog, occ: Occurrence, nation: str) -> bool:
+    observance = catalog.get(occ.observance_id)
+    rule = observance.rule if observance else None
+    return isinstance(rule, BankHolidayRule) and rule.nation == nation
+
+
+def _reach(occ: Occurrence) -> tuple[dt.date, dt.date]:
+    """The first and last day `occ` may touch: its margin, other conventions, its eve."""
+    candidates = _candidates(occ)
+    first = min(c.start for c in candidates)
+    if occ.begins_evening_before:
+        first -= dt.timedelta(days=1)
+    return first, max(c.end for c in candidates)
+
+
+#: The widest margin or convention difference looked for around the window (Vesak conventions
+#: can be a lunar month apart).
+_SEARCH_DAYS = 35
+
+
 def find_clashes(
-    catalog: Catalog, start: dt.date, end: dt.date, categories: Collection[Category] = ()
+    catalog: Catalog,
+    start: dt.date,
+    end: dt.date,
+    categories: Collection[Category] = (),
+    *,
+    workdays: WorkingDays | None = None,
 ) -> ClashReport:
-    """Every observance in progress on, or beginning the evening of, each day in `start`..`end`."""
-    # One day more for the eve of a festival starting the day after (never past the last day
-    # the calendar computes).
-    last = min(end + dt.timedelta(days=1), dt.date(LAST_YEAR, 12, 31))
-    expansion = expand(catalog, start, last, categories=categories)
+    """Everything on, possibly on, or beginning the evening of each day in `start`..`end`.
+
+    `workdays` knows the bank holidays of the organisation's nation (None: none listed).
+    """
+    search = dt.timedelta(days=_SEARCH_DAYS)
+    # Never past the years the calendar computes.
+    first = max(start - search, dt.date(FIRST_YEAR, 1, 1))
+    last = min(end + search, dt.date(LAST_YEAR, 12, 31))
+    expansion = expand(catalog, first, last, categories=categories)
     found: list[Clash] = []
-    day = start
-    while day <= end:
-        for occ in expansion.occurrences:
-            if occ.covers(day):
-                found.append(Clash(day, occ, _position(occ, day), eve=False))
-            elif occ.begins_evening_before and occ.start == day + dt.timedelta(days=1):
-                found.append(Clash(day, occ, "begins at sunset this evening", eve=True))
-        day += dt.timedelta(days=1)
-    # Festivals that restrict work or involve fasting first: they matter most for bookings.
+    summarise = end > start
+    listed: set[dt.date] = set()
+    for occ in expansion.occurrences:
+        if workdays is not None and _bank_holiday_of(catalog, occ, workdays.nation):
+            # The nation's own bank-holiday calendar is switched on: its observance is the
+            # day's bank-holiday row (and the table below adds no second one).
+            for row in _bank_holiday_rows(occ, start, end, workdays.nation_name):
+                listed.add(row.day)
+                found.append(row)
+            continue
+        first, last = _reach(occ)
+        if last < start or first > end:
+            continue
+        touched: list[Clash] = []
+        day = max(first, start)
+        while day <= min(last, end):
+            clash = _on_or_eve(occ, day)
+            if clash is not None:
+                touched.append(clash)
+            day += dt.timedelta(days=1)
+        if summarise and occ.days > LONG_DAYS and touched:
+            found.append(_summary(occ, touched))
+        else:
+            found.extend(touched)
+    if workdays is not None:
+        found.extend(c for c in _bank_holidays(workdays, start, end) if c.day not in listed)
     found.sort(
         key=lambda c: (
             c.day,
-            not (c.occurrence.rest_from_work or c.occurrence.fasting),
-            c.occurrence.days,
-            c.occurrence.name,
+            c.kind is not ClashKind.BANK_HOLIDAY,
+            not c.weighty,
+            _ORDER[c.certainty],
+            c.occurrence.days if c.occurrence else 0,
+            c.name,
         )
     )
-    return ClashReport(found, expansion.warnings)
+    not_computed = [s for s in expansion.skipped if s.reason != "before_since"]
+    return ClashReport(found, expansion.warnings, not_computed)
+
+
+def _bank_holidays(workdays: WorkingDays, start: dt.date, end: dt.date) -> Iterator[Clash]:
+    """The nation's days off in `start`..`end`, as gov.uk lists them: a holiday at a weekend
+    on its substitute weekday, under its own name (calendar.rules.bank_holidays)."""
+    for year in range(start.year, end.year + 1):
+        for day, name in days_off(workdays.nation, year):
+            if not start <= day <= end or day.weekday() >= 5:
+                continue
+            moved = "(observed)" in (workdays.bank_holiday(day) or "") and not _on_own_day(
+                workdays, day, name
+            )
+            yield Clash(
+                day,
+                day,
+                f"Bank holiday: {name}" + (" (substitute day)" if moved else ""),
+                f"bank holiday in {workdays.nation_name}",
+                Certainty.CONFIRMED,
+                on_day=True,
+                eve=False,
+                kind=ClashKind.BANK_HOLIDAY,
+            )
+
+
+def _bank_holiday_rows(
+    occ: Occurrence, start: dt.date, end: dt.date, nation_name: str
+) -> Iterator[Clash]:
+    day = max(occ.start, start)
+    while day <= min(occ.end, end):
+        yield Clash(
+            day,
+            day,
+            occ.name,
+            f"bank holiday in {nation_name}",
+            Certainty.CONFIRMED,
+            on_day=True,
+            eve=False,
+            occurrence=occ,
+            kind=ClashKind.BANK_HOLIDAY,
+        )
+        day += dt.timedelta(days=1)
+
+
+def _on_own_day(workdays: WorkingDays, day: dt.date, name: str) -> bool:
+    """Whether `name` is the holiday's own name on `day` (not a substitute for it)."""
+    return name in (workdays.bank_holiday(day) or "").split("; ")
+
+
+def clash_dates_text(clash: Clash) -> str:
+    """The Date cell of a clash table: "Wed 10 Mar 2027", or a summarised run of days."""
+    return span_text(clash.day, clash.until)

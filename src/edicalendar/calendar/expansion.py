@@ -90,6 +90,9 @@ def _rule_dates(
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+#: The convention name under which a moved occurrence lists its own calendar date.
+CALENDAR_DATE = "calendar-date"
+
 
 def _observed(rule_date: RuleDate, shift: ObservedShift | None) -> RuleDate:
     """`rule_date` moved to the day people keep, with a note saying why, when `shift` applies."""
@@ -107,7 +110,7 @@ def _observed(rule_date: RuleDate, shift: ObservedShift | None) -> RuleDate:
         f"{start:%-d %B %Y}: {shift.reason}"
     )
     calendar_date = AlternativeDate(
-        "calendar-date", "the calendar date itself", rule_date.start, rule_date.end
+        CALENDAR_DATE, "the calendar date itself", rule_date.start, rule_date.end
     )
     return replace(
         rule_date,

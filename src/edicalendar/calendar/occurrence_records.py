@@ -7,10 +7,14 @@ Keys only ever grow.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from edicalendar.model import Observance, Occurrence
+from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.occurrences import CALENDAR_DATE, Skipped
+from edicalendar.model import Observance, Occurrence, Status
 from edicalendar.urls import public_url
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -68,20 +72,106 @@ def display_record(occurrence: Occurrence) -> dict[str, Any]:
     return record
 
 
+#: How every output says that a festival starts at sunset (DESIGN 4.1).
+EVENING_BEFORE = "begins the evening before"
+
+
+def margin_text(days: int) -> str:
+    """How far an estimated date may move: "±1 day", "±2 days"."""
+    return f"±{days} day{'s' if days != 1 else ''}"
+
+
+def date_caveats(occurrence: Occurrence) -> list[str]:
+    """What must be said wherever the date is shown: "±N days", "begins the evening before".
+
+    The one source of this wording: tables, pages, feed descriptions, the digest and every
+    reminder message build on it, so no output shows a date without its caveats.
+    """
+    caveats = []
+    if occurrence.may_vary_days:
+        caveats.append(margin_text(occurrence.may_vary_days))
+    if occurrence.begins_evening_before:
+        caveats.append(EVENING_BEFORE)
+    return caveats
+
+
 def status_text(occurrence: Occurrence) -> str:
-    """Short human wording of an occurrence's status, as shown in tables and feeds."""
+    """The status and its caveats: "estimated ±1 day, begins the evening before"."""
     text = occurrence.status.value
     if occurrence.may_vary_days:
-        text += f" (±{occurrence.may_vary_days} day{'s' if occurrence.may_vary_days > 1 else ''})"
+        text += f" {margin_text(occurrence.may_vary_days)}"
     if occurrence.begins_evening_before:
-        text += ", from the evening before"
+        text += f", {EVENING_BEFORE}"
     return text
 
 
+def status_sentence(occurrence: Occurrence) -> str:
+    """The status as the first line of a feed event or message ("" for a plain confirmed date).
+
+    "Estimated date, ±1 day; begins the evening before (at sunset)." Calendar clients show
+    the first line of a description in previews, so the caveats come before anything else.
+    """
+    parts = []
+    if occurrence.status is not Status.CONFIRMED:
+        first = f"{occurrence.status.value.capitalize()} date"
+        if occurrence.may_vary_days:
+            first += f", {margin_text(occurrence.may_vary_days)}"
+        parts.append(first)
+    if occurrence.begins_evening_before:
+        eve = f"{EVENING_BEFORE} (at sunset)"
+        parts.append(eve if parts else eve.capitalize())
+    return "; ".join(parts) + "." if parts else ""
+
+
+def convention_text(occurrence: Occurrence) -> str:
+    """Whose dates these are and what the other conventions give, or "" where none differ.
+
+    "Dates follow the Umm al-Qura calendar (Saudi Arabia); UK moon sighting (crescent
+    visible from London) gives Wed 10 Mar 2027; calculated (...) gives the same dates."
+    """
+    others = [a for a in occurrence.alternatives if a.convention != CALENDAR_DATE]
+    if not occurrence.convention_label or not others:
+        return ""
+    if all((a.start, a.end) == (occurrence.start, occurrence.end) for a in others):
+        return f"Dates follow the {occurrence.convention_label}; the other conventions agree."
+    parts = [f"Dates follow the {occurrence.convention_label}"]
+    for alternative in others:
+        same = (alternative.start, alternative.end) == (occurrence.start, occurrence.end)
+        gives = "the same dates" if same else span_text(alternative.start, alternative.end)
+        parts.append(f"{alternative.label} gives {gives}")
+    return "; ".join(parts) + "."
+
+
+def date_notes(occurrence: Occurrence) -> list[str]:
+    """Sentences that explain a date: whose convention it follows, and why it moved."""
+    return [text for text in (convention_text(occurrence), occurrence.note or "") if text]
+
+
+def dated_text(occurrence: Occurrence) -> str:
+    """The dates with whatever makes them uncertain, for sentences in messages and answers.
+
+    "Tue 9 Mar 2027 (estimated ±1 day, begins the evening before)"; a confirmed date with
+    nothing to add is just "Sat 25 Dec 2027".
+    """
+    dates = date_range_text(occurrence)
+    if occurrence.status is Status.CONFIRMED and not occurrence.begins_evening_before:
+        return dates
+    return f"{dates} ({status_text(occurrence)})"
+
+
 def date_range_text(occurrence: Occurrence) -> str:
-    if occurrence.start == occurrence.end:
-        return occurrence.start.strftime("%a %d %b %Y")
-    return f"{occurrence.start:%a %d %b %Y} – {occurrence.end:%a %d %b %Y}"
+    """ "Tue 9 Mar 2027", or "Mon 8 Feb 2027 – Mon 8 Mar 2027" for a run of days."""
+    return span_text(occurrence.start, occurrence.end)
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """A day, or a run of days (`end` inclusive): "Mon 8 Feb 2027 – Mon 8 Mar 2027"."""
+    return day_text(start) if start == end else f"{day_text(start)} – {day_text(end)}"
+
+
+def day_text(day: dt.date) -> str:
+    """A day as people write it: "Tue 9 Mar 2027"."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def observance_record(obs: Observance) -> dict[str, Any]:
@@ -118,3 +208,54 @@ def observance_record(obs: Observance) -> dict[str, Any]:
             "reason": obs.observed.reason,
         },
     }
+
+
+def missing_records(
+    skipped: Iterable[Skipped], catalog: Catalog
+) -> dict[str, list[dict[str, Any]]]:
+    """What a window leaves out, as JSON: `not_computed` (years a rule cannot date, with the
+    reason) and `not_held` (years before an observance began, with its `since` year).
+
+    Every JSON answer that lists occurrences carries these, so a script is never left to
+    guess whether Eid is missing from 2077 because it is not held or because it cannot be
+    dated.
+    """
+    not_computed: list[dict[str, Any]] = []
+    not_held: list[dict[str, Any]] = []
+    for item in skipped:
+        record: dict[str, Any] = {
+            "observance": item.observance_id,
+            "name": item.name,
+            "year": item.year,
+            "reason": item.message.removeprefix(f"{item.observance_id}: "),
+        }
+        if item.reason == "before_since":
+            observance = catalog.get(item.observance_id)
+            record["since"] = observance.since if observance else None
+            not_held.append(record)
+        else:
+            not_computed.append(record)
+    return {"not_computed": not_computed, "not_held": not_held}
+
+
+def missing_summary(skipped: Iterable[Skipped], warnings: Iterable[str] = ()) -> list[str]:
+    """Years that could not be dated, one sentence per year and reason, for pages.
+
+    "No dates can be given for 2077 (supported years are 1925-2076, Umm al-Qura table): Eid
+    al-Fitr, Ramadan, ..." Any other warning is kept as it is.
+    """
+    groups: dict[tuple[int, str], list[str]] = {}
+    covered: set[str] = set()
+    for item in skipped:
+        if item.reason == "before_since":
+            continue
+        covered.add(item.message)
+        detail = item.message.split("; ", 1)[1] if "; " in item.message else ""
+        names = groups.setdefault((item.year, detail), [])
+        if item.name not in names:
+            names.append(item.name)
+    lines = []
+    for (year, detail), names in groups.items():
+        why = f" ({detail.replace(' (', ', ').rstrip(')')})" if detail else ""
+        lines.append(f"No dates can be given for {year}{why}: {', '.join(names)}.")
+    return lines + [w for w in warnings if w not in covered]

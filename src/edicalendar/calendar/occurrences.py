@@ -15,6 +15,7 @@ from dataclasses import replace
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.conventions import Conventions
 from edicalendar.calendar.expansion import (
+    CALENDAR_DATE,
     FIRST_YEAR,
     LAST_YEAR,
     LOOKBACK_YEARS,
@@ -30,6 +31,7 @@ from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.model import Category
 
 __all__ = [
+    "CALENDAR_DATE",
     "FIRST_YEAR",
     "LAST_YEAR",
     "LOOKBACK_YEARS",

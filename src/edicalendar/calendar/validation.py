@@ -382,6 +382,7 @@ class YearIn(_Strict):
     source: Source | None = None
     cancelled: bool = False
     note: Paragraphs | None = None
+    checked: dt.date | None = None
 
     @model_validator(mode="after")
     def _valid(self) -> YearIn:
@@ -622,6 +623,7 @@ def _observance(
                 source=y.source,
                 cancelled=y.cancelled,
                 note=y.note,
+                checked=y.checked,
             )
             for key, y in entry.years.items()
         },

@@ -29,6 +29,13 @@ _SUBDIVISIONS: dict[str, str] = {
     "northern-ireland": "NIR",
 }
 
+#: How each nation is named to people ("bank holiday in Scotland").
+NATION_NAMES: dict[str, str] = {
+    "england-and-wales": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
+
 #: Offsets are bounded (see relative.MAX_DAYS); this bounds the loop whatever the input.
 _MAX_STEPS = 10_000
 
@@ -57,6 +64,11 @@ class WorkingDays:
         self.nation = nation
         self._cache = cache
         self._decades: dict[int, dict[dt.date, str]] = {}
+
+    @property
+    def nation_name(self) -> str:
+        """The nation as people name it: "England and Wales"."""
+        return NATION_NAMES[self.nation]
 
     def _decade(self, decade: int) -> dict[dt.date, str]:
         found = self._decades.get(decade)

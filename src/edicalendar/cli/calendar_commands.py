@@ -25,6 +25,14 @@ CategoryOption = Annotated[
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people; json or csv for scripts.")
 ]
+WithMissingOption = Annotated[
+    bool,
+    typer.Option(
+        "--with-missing",
+        help="JSON: one object with the list plus `not_computed` (years a rule cannot date) "
+        "and `not_held` (years before an observance began), instead of a bare list.",
+    ),
+]
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -106,9 +114,10 @@ def occurrences(
         list[str] | None, typer.Option("--calendar", help="Only these calendars (file stems).")
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
+    with_missing: WithMissingOption = False,
 ) -> None:
     """Every observance between two dates, with status (confirmed/provisional/estimated)."""
-    from edicalendar.calendar.occurrence_records import display_record
+    from edicalendar.calendar.occurrence_records import display_record, missing_records
     from edicalendar.calendar.occurrences import expand
     from edicalendar.cli.output import emit, warn
     from edicalendar.config import DEFAULT_CONFIG_NAME
@@ -146,10 +155,28 @@ def occurrences(
         if fmt is OutputFormat.TABLE
         else [(k, k) for k in _CSV_COLUMNS],
         title=f"Observances {start} to {end}",
-        json_document=[
-            {k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows
-        ],
+        json_document=_listing(
+            [{k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows],
+            "occurrences",
+            missing_records(expansion.skipped, catalog) if with_missing else None,
+            start,
+            end,
+        ),
     )
+
+
+def _listing(
+    items: list[dict[str, Any]],
+    key: str,
+    missing: dict[str, list[dict[str, Any]]] | None,
+    start: dt.date,
+    end: dt.date,
+) -> Any:
+    """The JSON document: the bare list (0.1.0's shape), or with `--with-missing` an object
+    holding the list under `key` beside `not_computed` and `not_held`."""
+    if missing is None:
+        return items
+    return {"from": start.isoformat(), "to": end.isoformat(), key: items, **missing}
 
 
 _CSV_COLUMNS = (
@@ -195,9 +222,12 @@ def clashes(
     to: Annotated[str | None, typer.Option("--to", help="Check every day up to this one.")] = None,
     category: CategoryOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
+    with_missing: WithMissingOption = False,
 ) -> None:
-    """What falls on a date: observances in progress, festival eves, fasting and rest days."""
-    from edicalendar.calendar.clashes import find_clashes
+    """What falls, or may fall, on a date: observances, festival eves, bank holidays, fasting
+    and rest days, each labelled confirmed, expected or possible (±N days)."""
+    from edicalendar.calendar.clashes import clash_dates_text, find_clashes
+    from edicalendar.calendar.occurrence_records import missing_records
     from edicalendar.cli.output import emit, warn
     from edicalendar.errors import UsageError
 
@@ -207,20 +237,57 @@ def clashes(
         raise UsageError(f"--to {end} is before DATE {start}")
     if (end - start).days > 366:
         raise UsageError("--to: check at most 367 days at once")
-    report = find_clashes(context(ctx).catalog, start, end, category or ())
+    app_ctx = context(ctx)
+    report = find_clashes(app_ctx.catalog, start, end, category or (), workdays=app_ctx.workdays)
     for message in report.warnings:
         warn(message)
-    rows: list[dict[str, Any]] = [c.record() for c in report.clashes]
+    rows: list[dict[str, Any]] = []
+    for clash in report.clashes:
+        row = clash.record()
+        row["dates"] = clash_dates_text(clash)
+        row["fasting_text"] = "Yes" if clash.fasting else "No"
+        row["rest_text"] = clash.rest_text
+        rows.append(row)
     emit(
         rows,
         fmt,
         columns=[
-            ("date", "Date"),
+            ("dates", "Date"),
             ("name", "Observance"),
             ("what", "On this day"),
-            ("fasting", "Fasting"),
-            ("rest_from_work", "Rest from work"),
-            ("status", "Status"),
-        ],
+            ("fasting_text", "Fasting"),
+            ("rest_text", "Rest from work"),
+            ("label", "How sure"),
+        ]
+        if fmt is OutputFormat.TABLE
+        else [(k, k) for k in _CLASH_CSV_COLUMNS],
         title=f"What falls on {start}" + (f" to {end}" if end != start else ""),
+        json_document=_listing(
+            [c.record() for c in report.clashes],
+            "clashes",
+            {"not_computed": missing_records(report.skipped, app_ctx.catalog)["not_computed"]}
+            if with_missing
+            else None,
+            start,
+            end,
+        ),
     )
+
+
+#: The first six are the 0.1.0 columns; columns only ever grow.
+_CLASH_CSV_COLUMNS = (
+    "date",
+    "name",
+    "what",
+    "fasting",
+    "rest_from_work",
+    "status",
+    "until",
+    "kind",
+    "observance",
+    "label",
+    "certainty",
+    "eve",
+    "rest_from_sunset",
+    "may_vary_days",
+)

@@ -108,15 +108,14 @@ def campaigns_command(
 
 def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
     """The human listing: one block per instance with its assets and their links."""
+    from edicalendar.calendar.occurrence_records import dated_text
+
     if not found:
         return f"{title}: nothing found\n"
     out = [title, ""]
     for instance in found:
         occ, campaign = instance.occurrence, instance.campaign
-        dates = f"{occ.start:%a %d %b %Y}" + (
-            f" – {occ.end:%a %d %b %Y}" if occ.end != occ.start else ""
-        )
-        out.append(f"{dates}  {campaign.title}")
+        out.append(f"{dated_text(occ)}  {campaign.title}")
         open_tasks = sum(not t.done for t in instance.tasks)
         owners = ", ".join(o.name for o in campaign.owners) or "no owner"
         out.append(

@@ -20,6 +20,7 @@ def _register_commands() -> None:
     from edicalendar.cli import (  # noqa: F401
         calendar_commands,
         campaign_commands,
+        dates_commands,
         feed_commands,
         import_commands,
         reminder_commands,

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from edicalendar.calendar.occurrence_records import missing_records
 from edicalendar.calendar.occurrences import expand
 from edicalendar.cli.output import OutputFormat
 from edicalendar.context import AppContext
@@ -26,6 +27,8 @@ class UpcomingView:
     observances: list[Occurrence]
     tasks: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: `not_computed` and `not_held` (see occurrence_records.missing_records).
+    missing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def build_upcoming(
@@ -33,7 +36,13 @@ def build_upcoming(
 ) -> UpcomingView:
     """Observances overlapping `start`..`end` (and, with campaigns, tasks due by `end`)."""
     expansion = expand(ctx.catalog, start, end, categories=categories)
-    view = UpcomingView(start, end, expansion.occurrences, warnings=list(expansion.warnings))
+    view = UpcomingView(
+        start,
+        end,
+        expansion.occurrences,
+        warnings=list(expansion.warnings),
+        missing=missing_records(expansion.skipped, ctx.catalog),
+    )
     view.tasks = _campaign_tasks(ctx, start, end, view.warnings)
     return view
 
@@ -117,6 +126,7 @@ def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
             "to": view.end.isoformat(),
             "observances": [occurrence_record(o) for o in view.observances],
             "tasks": view.tasks,
+            **view.missing,
         },
     )
     if fmt is OutputFormat.TABLE and view.tasks:

@@ -17,11 +17,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.calendar.occurrence_records import date_notes, margin_text, status_sentence
 from edicalendar.model import CATEGORY_LABELS, Occurrence, Status
 from edicalendar.urls import public_url
 
 #: Namespace of every occurrence UID (UUIDv5). Published in subscribers' calendars: never change.
 UID_NAMESPACE = uuid.UUID("1bd9339c-1492-5693-9773-9c22de5e977c")
+
+#: Opens the paragraph on whose convention a date follows and why it moved (the importer
+#: drops it when reading a feed back, as it is recomputed).
+ABOUT_THE_DATE = "About the date: "
 
 EVENT_STATUSES = frozenset({"CONFIRMED", "TENTATIVE", "CANCELLED"})
 
@@ -136,28 +141,37 @@ def occurrence_uid(observance_id: str, instance: str) -> str:
 
 
 def occurrence_description(occ: Occurrence) -> str:
-    """DESCRIPTION text: what it is, that year's theme, how sure the date is, how to speak of
-    it (a solemn day's guidance), and the link."""
-    parts = [occ.description.strip()]
+    """DESCRIPTION text: how sure the date is, what it is, that year's theme, whose convention
+    the date follows (and what the others give), why it moved, how to speak of it (a solemn
+    day's guidance), and the link.
+
+    The status line comes first (see :func:`status_sentence`) because clients that show only
+    the start of a description still show it. No date is written in the text, so a moved date
+    changes DTSTART/DTEND only.
+    """
+    parts = []
+    status = status_sentence(occ)
+    if status:
+        parts.append(status)
+    parts.append(occ.description.strip())
     if occ.theme:
         parts.append(f"Theme for {occ.year}: {occ.theme}")
-    if occ.begins_evening_before:
-        # No date in the text: a moved date must change DTSTART/DTEND only.
-        parts.append("Begins at sunset on the evening before.")
     if occ.status is Status.PROVISIONAL:
         parts.append(
-            f"Provisional date: the organiser has not yet announced the {occ.year} dates. "
+            f"The organiser has not yet announced the {occ.year} dates. "
             "This date follows the usual pattern and will be updated when they do."
         )
     elif occ.status is Status.ESTIMATED:
         if occ.may_vary_days:
-            days = f"{occ.may_vary_days} day{'s' if occ.may_vary_days != 1 else ''}"
             parts.append(
-                f"Estimated date: may vary by {days}, as the date is set by local observation "
-                "or announcement nearer the time."
+                "The date is set by local observation or announcement nearer the time, "
+                f"so it may move by {margin_text(occ.may_vary_days)}."
             )
         else:
-            parts.append("Estimated date: calculated in advance; local observance may differ.")
+            parts.append("The date is calculated in advance; local observance may differ.")
+    notes = date_notes(occ)
+    if notes:
+        parts.append(f"{ABOUT_THE_DATE}{' '.join(notes)}")
     if occ.tone_guidance:
         parts.append(f"For communications: {occ.tone_guidance}")
     url = public_url(occ.url)

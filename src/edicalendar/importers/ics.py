@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from edicalendar.errors import SourceError
+from edicalendar.feeds.events import ABOUT_THE_DATE
 from edicalendar.importers.source import (
     MAX_EVENTS,
     Finding,
@@ -232,8 +233,18 @@ class DescriptionNotes:
 
 _THEME = re.compile(r"^Theme for \d{4}: (.+)\Z", re.DOTALL)
 _LINK = re.compile(r"^More information: (https?://\S+)\Z")
-_STATUS_NOTES = ("Provisional date: ", "Estimated date: ")
-_EVENING = "Begins at sunset on the evening before."
+#: Status wording of feeds from every release: the first line ("Estimated date, ±1 day; begins
+#: the evening before (at sunset).") and the explanation after the description.
+_STATUS_NOTES = (
+    "Provisional date",
+    "Estimated date",
+    "The organiser has not yet announced the ",
+    "The date is set by local observation",
+    "The date is calculated in advance",
+    ABOUT_THE_DATE,
+)
+_EVENING = ("Begins at sunset on the evening before.", "Begins the evening before (at sunset).")
+_EVENING_IN_STATUS = "; begins the evening before (at sunset)."
 
 
 def read_description(text: str) -> DescriptionNotes:
@@ -244,10 +255,11 @@ def read_description(text: str) -> DescriptionNotes:
     evening = False
     for paragraph in text.strip().split("\n\n"):
         stripped = paragraph.strip()
-        if stripped == _EVENING:
+        if stripped in _EVENING:
             evening = True
         elif stripped.startswith(_STATUS_NOTES):
-            continue  # the status is recomputed from the rule, never imported as text
+            # The status is recomputed from the rule, never imported as text.
+            evening = evening or stripped.endswith(_EVENING_IN_STATUS)
         elif match := _THEME.match(stripped):
             theme = match.group(1).strip()
         elif match := _LINK.match(stripped):

@@ -229,6 +229,71 @@ def _year_data(year: YearEntry) -> dict[str, Any]:
     return data
 
 
+def render_year(
+    path: Path, display: str, observance_id: str, key: str, values: dict[str, Any]
+) -> tuple[str, str]:
+    """The file's text and its text with `years.<key>` of one observance set to `values`.
+
+    Keys already in that year's table are changed where they stand (with `tomlkit`, so the
+    comments and layout around them stay); a year not yet recorded becomes a new
+    `[observance.years.<key>]` table at the end of the observance's entry, as `import` adds
+    them. Nothing else changes, which is checked before the text is returned.
+    """
+    old = _read(path, display)
+    data = _parse(old, display)
+    entries = data.get("observance", [])
+    index = next((i for i, e in enumerate(entries) if e.get("id") == observance_id), None)
+    if index is None:
+        raise WriteError(f"{display}: no observance {observance_id!r} to update")
+    newline = "\r\n" if "\r\n" in old else "\n"
+    recorded = entries[index].get("years", {})
+    if key in recorded:
+        document = tomlkit.parse(old)
+        table = document["observance"][index]["years"][key]
+        for name, value in values.items():
+            table[name] = value
+        text = tomlkit.dumps(document)
+    else:
+        lines = old.splitlines(keepends=True)
+        headers = [i for i, line in enumerate(lines) if _HEADER.match(line)]
+        if len(headers) != len(entries):
+            raise WriteError(
+                f"{display}: cannot place the new year; write each observance as an "
+                "[[observance]] table"
+            )
+        end = headers[index + 1] if index + 1 < len(headers) else len(lines)
+        last = end - 1
+        while last > headers[index] and not _CONTENT.match(lines[last]):
+            last -= 1  # comments and blank lines before the next entry belong to it
+        if not lines[last].endswith("\n"):
+            lines[last] += newline
+        fragment = [newline, *_lines(_dotted(key, _plain_table(values)), newline)]
+        text = "".join(lines[: last + 1] + fragment + lines[last + 1 :])
+    expected = copy.deepcopy(data)
+    expected["observance"][index].setdefault("years", {}).setdefault(key, {}).update(values)
+    try:
+        actual = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WriteError(
+            f"{display}: the updated file would not be valid TOML ({exc}); nothing written. "
+            f"Are the years of {observance_id} written inline (years = {{...}})? "
+            "Add this year by hand."
+        ) from None
+    if actual != expected:
+        raise WriteError(
+            f"{display}: could not record years.{key} of {observance_id} without disturbing "
+            "other data; nothing written"
+        )
+    return old, text
+
+
+def _plain_table(values: dict[str, Any]) -> Any:
+    table = tomlkit.table()
+    for name, value in values.items():
+        table.add(name, value)
+    return table
+
+
 def unified_diff(old: str, new: str, display: str) -> str:
     """The change as a unified diff, as `--dry-run` prints it."""
     return "".join(

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from edicalendar.calendar.occurrence_records import (
+    date_caveats,
+    dated_text,
+    status_sentence,
+    status_text,
+)
 from edicalendar.model import (
     Anchor,
     AssetStatus,
@@ -24,6 +30,7 @@ from edicalendar.model import (
     Occurrence,
     Owner,
     RelativeDay,
+    Status,
 )
 from edicalendar.reminders.messages import EventRef, Link, Message
 from edicalendar.urls import public_url
@@ -148,12 +155,15 @@ def _when_text(days: int) -> str:
 
 
 def _event(occurrence: Occurrence) -> EventRef:
+    from edicalendar.feeds.events import occurrence_description
+
+    # The feed's own description, so an attached event matches the subscribed one word for word.
     return EventRef(
         uid=occurrence_uid(occurrence),
         name=occurrence.name,
         start=occurrence.start,
         end=occurrence.end,
-        description=occurrence.description,
+        description=occurrence_description(occurrence),
         url=public_url(occurrence.url),
     )
 
@@ -251,6 +261,8 @@ def _plan_instance(
         "start": occurrence.start.isoformat(),
         "end": occurrence.end.isoformat(),
         "year": str(instance.year),
+        "dates": dated_text(occurrence),
+        "status": status_text(occurrence),
     }
     campaign_link = _campaign_link(settings, campaign.id, instance.year)
     base_links = tuple(x for x in (campaign_link, _observance_link(occurrence)) if x)
@@ -258,7 +270,7 @@ def _plan_instance(
         day = occurrence.start - dt.timedelta(days=days)
         when = _when_text(days)
         open_tasks = [t for t in instance.tasks if not t.done and t.due >= day]
-        lines = [f"{occurrence.name} starts {when} ({_nice(occurrence.start)})."]
+        lines = [f"{occurrence.name} starts {when}: {dated_text(occurrence)}."]
         lines += [f"- {t.task.name}: due {_nice(t.due)}" for t in open_tasks[:10]]
         if campaign.summary:
             lines.append(campaign.summary)
@@ -272,7 +284,7 @@ def _plan_instance(
             at=campaign.lead_time_at,
             destinations=campaign.lead_time_destinations,
             message=Message(
-                title=f"{occurrence.name} {when}: {campaign.title}",
+                title=f"{occurrence.name} {when}{_caveated(occurrence)}: {campaign.title}",
                 body="\n".join(lines),
                 links=base_links,
                 event=event,
@@ -302,9 +314,12 @@ def _plan_instance(
             at=campaign.announce_at,
             destinations=campaign.announce_destinations,
             message=Message(
-                title=f"Today: {occurrence.name}",
-                body=_with_tone(
-                    occurrence, occurrence.description or campaign.summary or occurrence.name
+                title=f"Today: {occurrence.name}{_caveated(occurrence)}",
+                body=_with_status(
+                    occurrence,
+                    _with_tone(
+                        occurrence, occurrence.description or campaign.summary or occurrence.name
+                    ),
                 ),
                 links=published + tuple(x for x in (_observance_link(occurrence),) if x),
                 event=event,
@@ -328,7 +343,7 @@ def _plan_instance(
                 title=f"Due today: {task.name} ({campaign.title})",
                 body=(
                     f"{task.name} is due today for {campaign.title}; "
-                    f"{occurrence.name} starts {_nice(occurrence.start)}."
+                    f"{occurrence.name} starts {dated_text(occurrence)}."
                 ),
                 links=base_links,
                 event=event,
@@ -348,7 +363,10 @@ def _plan_instance(
             at=rule.time,
             destinations=rule.destinations,
             message=Message(
-                title=title, body=campaign.summary or title, links=base_links, event=event
+                title=title,
+                body=_with_status(occurrence, campaign.summary or title),
+                links=base_links,
+                event=event,
             ),
             not_after=(
                 _until_start_or(settings.lead_grace, occurrence.start, zone)
@@ -421,7 +439,7 @@ def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:
             continue
         seen.add((occ.observance_id, occ.instance))
         span = _nice(occ.start) if occ.days == 1 else f"{_nice(occ.start)} to {_nice(occ.end)}"
-        lines.append(f"- {span}: {occ.name}")
+        lines.append(f"- {span}: {occ.name}{_caveated(occ, with_status=True)}")
     tasks = sorted(
         (t for i in source.instances for t in i.tasks if not t.done and day <= t.due < until),
         key=lambda t: (t.due, t.campaign_id, t.task.id),
@@ -444,6 +462,23 @@ def _with_tone(occurrence: Occurrence, body: str) -> str:
     if not occurrence.tone_guidance:
         return body
     return f"{body}\n\nFor communications: {occurrence.tone_guidance}"
+
+
+def _caveated(occurrence: Occurrence, *, with_status: bool = False) -> str:
+    """ " (±1 day, begins the evening before)" after a name, or "" when there is nothing to say.
+
+    `with_status` names a status that is not confirmed too ("(estimated ±1 day, ...)").
+    """
+    if with_status and occurrence.status is not Status.CONFIRMED:
+        return f" ({status_text(occurrence)})"
+    caveats = date_caveats(occurrence)
+    return f" ({', '.join(caveats)})" if caveats else ""
+
+
+def _with_status(occurrence: Occurrence, body: str) -> str:
+    """`body` after the date's status line, when the date has anything uncertain to say."""
+    status = status_sentence(occurrence)
+    return f"{status}\n{body}" if status else body
 
 
 def _nice(day: dt.date) -> str:

@@ -17,7 +17,11 @@ from sqlalchemy import text
 
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
-from edicalendar.calendar.occurrence_records import observance_record, occurrence_json
+from edicalendar.calendar.occurrence_records import (
+    missing_records,
+    observance_record,
+    occurrence_json,
+)
 from edicalendar.errors import QueryError
 from edicalendar.model import Category
 from edicalendar.web.live import LiveData
@@ -73,7 +77,11 @@ def api_occurrences(
     to: Annotated[dt.date, Query(description="Last day, YYYY-MM-DD (inclusive).")],
     category: CategoryQuery = [],  # noqa: B006 - FastAPI copies defaults
 ) -> Response:
-    """Occurrences overlapping `from`..`to` (at most ten years), in date order, with status."""
+    """Occurrences overlapping `from`..`to` (at most ten years), in date order, with status.
+
+    `not_computed` lists the years a rule cannot date (with the reason) and `not_held` the
+    years before an observance began, so nothing is missing without saying why.
+    """
     _window(from_, to, "from", "to")
     snapshot = _live(request).snapshot
     expansion = snapshot.occurrences(from_, to, ObservanceFilter.of(categories=category))
@@ -88,7 +96,8 @@ def api_occurrences(
             records,
             b'],"warnings":',
             _compact(expansion.warnings),
-            b"}",
+            b",",
+            _compact(missing_records(expansion.skipped, snapshot.catalog))[1:],
         )
     )
     return Response(body, media_type="application/json")
@@ -104,17 +113,21 @@ def api_clashes(
     date: Annotated[dt.date, Query(description="The day to check, YYYY-MM-DD.")],
     to: Annotated[dt.date | None, Query(description="Check every day up to this one.")] = None,
 ) -> dict[str, Any]:
-    """Observances in progress on each day, festival eves, fasting and rest (as `clashes`)."""
+    """What falls, or may fall, on each day, labelled confirmed, expected or possible (±N
+    days): observances, festival eves, bank holidays of the configured nation, fasting and
+    rest (as `edicalendar clashes`). `not_computed` lists years that could not be dated."""
     end = to or date
     _window(date, end, "date", "to")
     if (end - date).days > 366:
         raise HTTPException(400, "to: check at most 367 days at once")
-    report = find_clashes(_live(request).snapshot.catalog, date, end)
+    snapshot = _live(request).snapshot
+    report = find_clashes(snapshot.catalog, date, end, workdays=snapshot.ctx.workdays)
     return {
         "from": date.isoformat(),
         "to": end.isoformat(),
         "clashes": [c.record() for c in report.clashes],
         "warnings": report.warnings,
+        "not_computed": missing_records(report.skipped, snapshot.catalog)["not_computed"],
     }
 
 

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.calendar.occurrence_records import missing_summary
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
 from edicalendar.model import CATEGORY_LABELS, Category
@@ -105,7 +106,7 @@ def calendar_page(request: Request) -> HTMLResponse:
         weeks=weeks,
         long_items=long_items,
         agenda=expansion.occurrences,
-        warnings=expansion.warnings,
+        warnings=missing_summary(expansion.skipped, expansion.warnings),
     )
 
 
@@ -136,7 +137,7 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
         title=obs.name,
         obs=obs,
         upcoming=expansion.occurrences,
-        warnings=expansion.warnings,
+        warnings=missing_summary(expansion.skipped, expansion.warnings),
         years_ahead=YEARS_AHEAD,
         feeds=feeds,
     )
@@ -165,12 +166,12 @@ def clashes_page(request: Request) -> HTMLResponse:
     except QueryError as exc:
         context["error"] = str(exc)
         return page("clashes.html", status=400, current="/clashes", **context)
-    report = find_clashes(snapshot.catalog, start, end)
+    report = find_clashes(snapshot.catalog, start, end, workdays=snapshot.ctx.workdays)
     range_text = f"{start:%A %-d %B %Y}" + (f" to {end:%A %-d %B %Y}" if end != start else "")
     context.update(
         checked=True,
         clashes=report.clashes,
-        warnings=report.warnings,
+        warnings=missing_summary(report.skipped, report.warnings),
         range_text=range_text,
         answer_heading=f"What falls on {range_text}",
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
 from edicalendar.model import CATEGORY_LABELS
 from edicalendar.urls import public_url
 
@@ -78,6 +79,10 @@ def http_url(value: str | None) -> str | None:
 
 
 _env.filters["http_url"] = http_url
+# The caveats every shown date carries ("±1 day", "begins the evening before"), worded once.
+_env.globals["margin_text"] = margin_text
+_env.globals["date_notes"] = date_notes
+_env.globals["evening_before"] = EVENING_BEFORE
 
 
 def render_text(

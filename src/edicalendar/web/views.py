@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from edicalendar.calendar.catalog import Catalog
+from edicalendar.calendar.clashes import LONG_DAYS
 from edicalendar.calendar.occurrences import check_years
 from edicalendar.errors import DateRangeError, QueryError
 from edicalendar.feeds.links import FeedLinks, feed_links
 from edicalendar.feeds.specs import FeedSpec
 from edicalendar.model import Category, Observance, Occurrence
 
-#: Occurrences longer than this are listed above the grid instead of in every day cell.
-LONG_DAYS = 7
 #: Longest window one request may expand (ten years), so a query cannot pin the server.
 MAX_WINDOW_DAYS = 3660
 _MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
