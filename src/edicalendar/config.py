@@ -352,6 +352,58 @@ class CalendarSettings(_Section):
     )
 
 
+#: Where each pre-election period starts before polling day, by kind (and a devolved election's
+#: nation). The defaults follow the election timetables: Parliament is dissolved 25 working days
+#: before a general election; a local, mayoral or PCC notice of election is published at the
+#: latest 25 working days before polling day (local NHS organisations' period; national NHS
+#: bodies use three weeks); the Scottish Parliament's pre-election recess begins 28 working days
+#: before, the Senedd is dissolved 20 working days before and the Northern Ireland Assembly 25.
+PRE_ELECTION_DEFAULTS: dict[str, str] = {
+    "general-election": "25 working days",
+    "devolved-election-scotland": "28 working days",
+    "devolved-election-wales": "20 working days",
+    "devolved-election-northern-ireland": "25 working days",
+    "local-election": "25 working days",
+    "mayoral-election": "25 working days",
+    "pcc-election": "25 working days",
+}
+
+
+class FreezeSettings(_Section):
+    """Communication freezes: how pre-election periods are computed from polling day."""
+
+    #: How long before polling day each kind of pre-election period starts: "N working days"
+    #: (weekends, Christmas Eve and the voting nations' bank holidays skipped), "N weeks" or
+    #: "N days". Keys: general-election, local-election, mayoral-election, pcc-election, and
+    #: devolved-election-scotland, devolved-election-wales, devolved-election-northern-ireland.
+    #: Keys left out keep their defaults.
+    pre_election: dict[str, str] = Field(default_factory=dict)
+    #: Days after polling day a pre-election period still runs (0: it ends with polling day;
+    #: NHS England's 2024 period ran until 00:01 on the day after).
+    days_after_polling_day: Annotated[int, Field(ge=0, le=60)] = 0
+
+    @field_validator("pre_election")
+    @classmethod
+    def _periods(cls, value: dict[str, str]) -> dict[str, str]:
+        from edicalendar.calendar.freezes import PeriodError, parse_period
+
+        for key, text in value.items():
+            if key not in PRE_ELECTION_DEFAULTS:
+                raise ValueError(
+                    f"{key!r} is not a kind of election; use one of: "
+                    + ", ".join(PRE_ELECTION_DEFAULTS)
+                )
+            try:
+                parse_period(text)
+            except PeriodError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return value
+
+    def period_before(self, key: str) -> str:
+        """How long before polling day `key` starts (a kind, or devolved-election-NATION)."""
+        return self.pre_election.get(key, PRE_ELECTION_DEFAULTS[key])
+
+
 class Settings(_Section):
     """All settings. Build with :func:`load_settings`."""
 
@@ -366,6 +418,7 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     conventions: ConventionSettings = ConventionSettings()
     accounts: AccountSettings = AccountSettings()
+    freezes: FreezeSettings = FreezeSettings()
 
 
 @dataclass(frozen=True)

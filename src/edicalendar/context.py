@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from edicalendar.accounts.directory import Accounts
     from edicalendar.calendar.cache import CompiledCache
     from edicalendar.calendar.catalog import Catalog
+    from edicalendar.calendar.freezes import FreezeCalendar
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.files import CampaignSet
     from edicalendar.campaigns.schema import CampaignDefaults
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from edicalendar.feeds.ical import VeventCache
     from edicalendar.model import Campaign
     from edicalendar.reminders.dispatch import Dispatcher
+    from edicalendar.reminders.freezes import FreezeBook
     from edicalendar.reminders.scheduler import ReminderClock
     from edicalendar.storage.engine import Database
 
@@ -206,6 +208,25 @@ class AppContext:
         from edicalendar.accounts.directory import Accounts
 
         return Accounts(self.database, self.loaded.settings.accounts, now=self.now)
+
+    def freezes(self) -> FreezeBook:
+        """The communication freezes of this installation (recorded in the database)."""
+        from edicalendar.reminders.freezes import FreezeBook
+
+        settings = self.loaded.settings
+        return FreezeBook(
+            self.database,
+            settings.freezes,
+            nation=settings.nation,
+            timezone=self.timezone,
+            now=self.now,
+        )
+
+    def freeze_calendar(self) -> FreezeCalendar:
+        """Every recorded freeze as of today, for the campaign plan's flags."""
+        from edicalendar.calendar.freezes import FreezeCalendar
+
+        return FreezeCalendar(tuple(self.freezes().all()), self.today())
 
     def feeds(self, vevents: VeventCache | None = None) -> FeedPublisher:
         """The feed publisher for this installation's calendar, settings and database;

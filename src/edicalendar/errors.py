@@ -11,7 +11,8 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   ├── NotFoundError ......... a named thing does not exist (HTTP 404)
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
     │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
-    │   │   └── PersonNotFoundError  accounts.directory: no person with that email address
+    │   │   ├── PersonNotFoundError  accounts.directory: no person with that email address
+    │   │   └── FreezeNotFoundError  reminders.freezes: no freeze with that id
     │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
     │   └── DateRangeError ........ calendar.occurrences: dates outside the years it computes
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
@@ -24,6 +25,7 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     ├── WriteError (1) ............ importers.writer: a calendar file could not be updated
     ├── LedgerError (1) ........... reminders.ledger: an operator request the ledger refuses
     ├── AccountError (1) .......... accounts: a change to people the accounts refuse
+    ├── FreezeError (1) ........... reminders.freezes: a freeze that cannot be recorded or ended
     ├── SignInError (1) ........... accounts: a sign-in refused (HTTP 401)
     │   ├── SignInThrottledError .. accounts.throttle: too many failed attempts (HTTP 429)
     │   └── OidcError ............. accounts.oidc: the provider's answer cannot be trusted
@@ -97,6 +99,10 @@ class CampaignLookupError(NotFoundError):
 
 class PersonNotFoundError(NotFoundError):
     """No person with the email address given."""
+
+
+class FreezeNotFoundError(NotFoundError):
+    """No communication freeze with the id given."""
 
 
 class CampaignInstanceError(UsageError):
@@ -208,6 +214,14 @@ class LedgerError(EdicalendarError):
 class AccountError(EdicalendarError):
     """A change to people the accounts refuse: an address already added, the last admin
     removed, a password too short. The message says what to do instead."""
+
+    exit_code = 1
+    http_status = 400
+
+
+class FreezeError(EdicalendarError):
+    """A freeze that cannot be recorded or ended as asked: its last day before its first, an
+    election without polling day or dates, a freeze already ended. The message says what to do."""
 
     exit_code = 1
     http_status = 400

@@ -456,6 +456,8 @@ class Asset:
     status: AssetStatus = AssetStatus.PLANNED
     publish: RelativeDay | None = None
     placeholder_url: bool = False
+    #: Whether the public sees it (None: by kind; intranet, newsletter and toolkit face staff).
+    public: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,6 +467,8 @@ class Task:
     due: RelativeDay
     owner: str | None = None
     allow_after_end: bool = False
+    #: The task's outcome is public (it publishes something): communication freezes hold it.
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +480,8 @@ class ReminderRule:
     time: dt.time
     destinations: tuple[str, ...]
     template: str | None = None
+    #: A public-facing publish reminder ("the blog goes live today"): freezes hold it.
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)

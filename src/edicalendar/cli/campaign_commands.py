@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar
 from edicalendar.cli.output import OutputFormat, json_text, say
 from edicalendar.cli.root import app, context
 from edicalendar.model import AssetStatus
@@ -96,18 +97,24 @@ def campaigns_command(
         _instances(app_ctx, campaigns, dt.date(chosen_year, 1, 1), dt.date(chosen_year, 12, 31)),
         chosen_year,
     )
+    freezes = app_ctx.freeze_calendar() if found else NO_FREEZES
     if fmt is OutputFormat.CSV:
-        emit(plan_rows(found), fmt, columns=[(c, c) for c in PLAN_CSV_COLUMNS])
+        emit(plan_rows(found, freezes), fmt, columns=[(c, c) for c in PLAN_CSV_COLUMNS])
         return
     if fmt is OutputFormat.JSON:
-        emit([], fmt, columns=[], json_document=[instance_record(i) for i in found])
+        emit([], fmt, columns=[], json_document=[instance_record(i, freezes) for i in found])
         return
     title = f"Campaigns {chosen_year}" + (f" for {owner}" if owner else "")
-    say(_campaigns_text(found, title))
+    say(_campaigns_text(found, title, freezes))
 
 
-def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
-    """The human listing: one block per instance with its assets and their links."""
+def _campaigns_text(
+    found: list[CampaignInstance], title: str, freezes: FreezeCalendar = NO_FREEZES
+) -> str:
+    """The human listing: one block per instance with its assets and their links, and any
+    work dated inside a communication freeze."""
+    from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
+
     if not found:
         return f"{title}: nothing found\n"
     out = [title, ""]
@@ -129,6 +136,16 @@ def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
             if d.asset.url:
                 line += f" {d.asset.url}" + (" (placeholder)" if d.asset.placeholder_url else "")
             out.append(line)
+            flag = asset_flag(d, freezes)
+            if flag is not None:
+                out.append(f"    FREEZE: {flag.message}")
+        for t in instance.tasks:
+            flag = task_flag(t, freezes)
+            if flag is not None:
+                out.append(f"  task: {t.task.name} [due {t.due:%d %b %Y}]")
+                out.append(f"    FREEZE: {flag.message}")
+        if occ.tone_guidance:
+            out.append(f"  tone: {occ.tone.value if occ.tone else ''}: {occ.tone_guidance}")
         out.append("")
     return "\n".join(out)
 

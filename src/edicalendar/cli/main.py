@@ -21,6 +21,7 @@ def _register_commands() -> None:
         calendar_commands,
         campaign_commands,
         feed_commands,
+        freeze_commands,
         import_commands,
         reminder_commands,
         serve_command,
