@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.model import CATEGORY_LABELS
 from edicalendar.urls import public_url
 
@@ -28,7 +29,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/clashes", "Check a date"),
 )
 #: Shown only once somebody can sign in: before that it would lead nowhere.
-PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"),)
+PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"), ("/freezes", "Freezes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ def http_url(value: str | None) -> str | None:
 
 
 _env.filters["http_url"] = http_url
+#: How each freeze restriction is worded, for the freeze notices on calendar pages.
+_env.globals["freeze_labels"] = RESTRICTION_LABELS
 
 
 def render_text(
