@@ -498,6 +498,17 @@ SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
 EMAIL_DEST = '[destinations.list]\nkind = "email"\nto = ["edi@example.nhs.uk"]\n'
 
 #: Setting path -> (probe(setup, extra_toml), TOML that changes the setting).
+def _pre_election(setup: Setup, extra: str) -> tuple[str, str | None]:
+    """The period a local election on Thursday 4 May 2023 is recorded with."""
+    from edicalendar.calendar.freezes import FreezeKind
+    from edicalendar.reminders.freezes import FreezeRequest
+
+    book = setup.context(extra).freezes()
+    request = FreezeRequest(FreezeKind.LOCAL_ELECTION, "Local", polling_day=dt.date(2023, 5, 4))
+    freeze = book.resolve(request)
+    return freeze.start.isoformat(), freeze.end.isoformat() if freeze.end else None
+
+
 PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "data.calendars_dir": (
         lambda s, x: len(s.context(x).catalog),
@@ -605,6 +616,12 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "web.token_env": (_private_status, '[web]\ntoken_env = "PROBE_TOKEN"'),
     "web.trusted_proxies": (_forwarded_https_cookie, '[web]\ntrusted_proxies = ["127.0.0.1"]'),
     "accounts.session_hours": (_session_length, "[accounts]\nsession_hours = 1"),
+    # NHS England's national bodies keep three weeks: 13 April 2023 instead of 27 March.
+    "freezes.pre_election": (
+        _pre_election,
+        '[freezes.pre_election]\nlocal-election = "3 weeks"',
+    ),
+    "freezes.days_after_polling_day": (_pre_election, "[freezes]\ndays_after_polling_day = 1"),
     "accounts.invitation_hours": (_invitation_length, "[accounts]\ninvitation_hours = 2"),
     "accounts.password_min_length": (_short_password, "[accounts]\npassword_min_length = 10"),
     "accounts.signin_failures_per_account": (

@@ -208,9 +208,13 @@ class Freeze:
 
     def in_force(self, at: dt.datetime, zone: ZoneInfo) -> bool:
         """Whether the freeze holds at instant `at`: its days, in `zone`, and not yet ended."""
-        if self.ended_at is not None and at >= self.ended_at:
-            return False
-        return self.covers(at.astimezone(zone).date())
+        day = at.astimezone(zone).date()
+        if self.ended_at is not None:
+            # Before the moment it was ended it ran as recorded, that day included.
+            return (
+                at < self.ended_at and self.start <= day and (self.end is None or day <= self.end)
+            )
+        return self.covers(day)
 
     def holds(self, audience: Audience) -> bool:
         return self.restricts.holds(audience)

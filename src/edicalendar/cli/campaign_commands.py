@@ -159,6 +159,7 @@ def show(
 ) -> None:
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
     from edicalendar.campaigns.campaign_records import instance_record
+    from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
     from edicalendar.campaigns.progress import history
 
     app_ctx = context(ctx)
@@ -175,7 +176,8 @@ def show(
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
     if fmt is not OutputFormat.TABLE:
-        sys.stdout.write(json_text([instance_record(i) for i in found]))
+        freezes_now = app_ctx.freeze_calendar() if found else NO_FREEZES
+        sys.stdout.write(json_text([instance_record(i, freezes_now) for i in found]))
         return
     out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
@@ -189,10 +191,14 @@ def show(
         out.extend(f"  {line}" for line in campaign.summary.splitlines())
     if not found:
         out.append("  no instance in the chosen window")
+    freezes = app_ctx.freeze_calendar() if found else NO_FREEZES
     for instance in found:
         occ = instance.occurrence
         out.append("")
         out.append(f"{instance.instance}: {occ.name} {occ.start} to {occ.end} ({occ.status.value})")
+        if occ.tone is not None:
+            guidance = f": {occ.tone_guidance}" if occ.tone_guidance else ""
+            out.append(f"  tone: {occ.tone.value}{guidance}")
         for t in instance.tasks:
             mark = "x" if t.done else " "
             extra = ""
@@ -201,6 +207,9 @@ def show(
                 extra = f" — done by {entry.recorded_by or 'unknown'} {entry.recorded_at:%Y-%m-%d}"
             owner_text = f" [{t.task.owner}]" if t.task.owner else ""
             out.append(f"  [{mark}] {t.due} {t.task.id}: {t.task.name}{owner_text}{extra}")
+            flag = task_flag(t, freezes)
+            if flag is not None:
+                out.append(f"      FREEZE: {flag.message}")
         for d in instance.assets:
             on = f"{d.publish_on}" if d.publish_on else "no date"
             url = f" {d.asset.url}" if d.asset.url else ""
@@ -209,6 +218,9 @@ def show(
                 f"  {on} {d.asset.kind.value} {d.asset.id}: {d.asset.title} "
                 f"[{d.asset.status.value}]{url}{placeholder}"
             )
+            flag = asset_flag(d, freezes)
+            if flag is not None:
+                out.append(f"      FREEZE: {flag.message}")
     say("\n".join(out) + "\n")
 
 
