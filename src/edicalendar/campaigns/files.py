@@ -82,6 +82,15 @@ def locate(source: TomlSource, index: int, loc: tuple[str | int, ...]) -> int | 
         nth = following if isinstance(following, int) else None
         name = f"{prefix}.{part}"
         headers = [n for n in range(begin, end + 1) if _header(source.lines[n - 1]) == name]
+        if not headers and isinstance(following, str):
+            # `[campaign.years.2027]` names two parts at once (there is no `[campaign.years]`).
+            joined = f"{name}.{following}"
+            found = [n for n in range(begin, end + 1) if _header(source.lines[n - 1]) == joined]
+            if found:
+                name, headers = joined, found
+                i += 1
+                following = parts[i + 1] if i + 1 < len(parts) else None
+                nth = following if isinstance(following, int) else None
         if headers:
             chosen = headers[nth] if nth is not None and nth < len(headers) else headers[0]
             best, begin = chosen, chosen + 1
