@@ -497,6 +497,7 @@ SLACK = {"S": "https://hooks.slack.com/services/T0/B0/xyz"}
 SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
 EMAIL_DEST = '[destinations.list]\nkind = "email"\nto = ["edi@example.nhs.uk"]\n'
 
+
 #: Setting path -> (probe(setup, extra_toml), TOML that changes the setting).
 def _pre_election(setup: Setup, extra: str) -> tuple[str, str | None]:
     """The period a local election on Thursday 4 May 2023 is recorded with."""

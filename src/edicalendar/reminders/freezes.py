@@ -204,14 +204,16 @@ class FreezeBook:
             raise FreezeError(f"source: {request.source[:80]!r} is not an http(s) address")
         polling = request.polling_day
         if polling is not None and not kind.is_election:
-            raise FreezeError(f"--polling-day is for elections; a {kind.value} freeze has none")
+            raise FreezeError(
+                f"a polling day (--polling-day) is for elections; a {kind.value} freeze has none"
+            )
         nation = None
         if kind is FreezeKind.DEVOLVED_ELECTION:
             nation = (area or "").lower().replace(" ", "-")
             if nation not in DEVOLVED_NATIONS:
                 raise FreezeError(
-                    "a devolved election needs --area scotland, wales or northern-ireland "
-                    "(the nation that votes)"
+                    "a devolved election needs its area (--area): scotland, wales or "
+                    "northern-ireland, the nation that votes"
                 )
             area = nation
         start, end = request.start, request.end
@@ -228,21 +230,21 @@ class FreezeBook:
                 end = polling + dt.timedelta(days=self.settings.days_after_polling_day)
             if polling < start or polling > end:
                 raise FreezeError(
-                    f"polling day {polling} is outside the period {start} to {end}; "
-                    "give --from and --to around it, or leave them out to compute them"
+                    f"polling day {polling} is outside the period {start} to {end}; give first "
+                    "and last days around it (--from, --to), or leave them out to compute them"
                 )
         if start is None:
             raise FreezeError(
-                "say when it starts: --from DATE"
-                + (", or --polling-day DATE for an election" if kind.is_election else "")
+                "say when it starts: its first day (--from)"
+                + (", or the election's polling day (--polling-day)" if kind.is_election else "")
             )
         if kind.is_election and end is None:
             raise FreezeError(
-                "a pre-election period ends: give --to DATE or --polling-day DATE "
-                "(only mourning and organisation freezes may be open-ended)"
+                "a pre-election period ends: give its last day (--to) or its polling day "
+                "(--polling-day); only mourning and organisation freezes may be open-ended"
             )
         if end is not None and end < start:
-            raise FreezeError(f"--to {end} is before --from {start}")
+            raise FreezeError(f"the last day (--to) {end} is before the first (--from) {start}")
         scope = request.scope or DEFAULT_SCOPE[kind]
         return Freeze(
             id=0,
