@@ -1,8 +1,8 @@
 """Freeze commands: `freeze add`, `freeze list`, `freeze end`.
 
 A communication freeze (a pre-election period, national mourning, the organisation's own) is
-recorded in the database, so every worker of the reminder bot holds what it restricts from its
-next message on, and the campaign plan flags the work dated inside it. Every change goes through
+recorded in the database, so the web server and every command see it at once, and the campaign
+plan flags the work dated inside it. Every change goes through
 :class:`~edicalendar.reminders.freezes.FreezeBook`, the service the admin page also uses.
 """
 
@@ -157,7 +157,7 @@ def add(
         str | None, typer.Option("--by", help="Who records it (default: your login).")
     ] = None,
 ) -> None:
-    """Record a freeze; the bot holds what it restricts from its next message on."""
+    """Record a freeze; the campaign plan flags the work dated inside it."""
     from edicalendar.cli.calendar_commands import parse_day
     from edicalendar.reminders.freezes import FreezeRequest
 
@@ -229,7 +229,7 @@ def end(
         str | None, typer.Option("--by", help="Who ends it (default: your login).")
     ] = None,
 ) -> None:
-    """End a freeze now; held messages still worth sending go out once, the rest expire."""
+    """End a freeze now (one that has not begun is cancelled)."""
     app_ctx = context(ctx)
     freeze = app_ctx.freezes().end(freeze_id, by=_who(by))
     when = freeze.ended_at.astimezone(app_ctx.timezone) if freeze.ended_at else app_ctx.now()

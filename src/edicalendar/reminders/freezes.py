@@ -1,7 +1,7 @@
 """The freeze book: recording, listing and ending communication freezes, for the CLI and web.
 
-A freeze lives in the `freezes` table, so every worker and the web server see one as soon as it
-is recorded: the bot checks the book before each message it sends. :class:`FreezeBook` is the
+A freeze lives in the `freezes` table, so every process and the web server see one as soon as it
+is recorded. :class:`FreezeBook` is the
 one service both `edicalendar freeze ...` and the admin page call, so their checks cannot
 drift: dates in order, an election given its polling day or its dates, a devolved election its
 nation, links http(s), no freeze ended twice. A pre-election period recorded with only its
@@ -61,15 +61,6 @@ class FreezeRequest:
     restricts: Restriction | None = None
     source: str | None = None
     public: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Ended:
-    """A freeze ended by `freeze end`, and what became of the messages it held."""
-
-    freeze: Freeze
-    released: tuple[str, ...] = ()
-    expired: tuple[str, ...] = ()
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -263,7 +254,7 @@ class FreezeBook:
         )
 
     def add(self, request: FreezeRequest, *, by: str | None) -> Freeze:
-        """Record a freeze; the bot holds what it restricts from its next message on.
+        """Record a freeze; every process reads it from the database from now on.
 
         The same freeze recorded twice (kind, dates, area and reason) is refused, naming the
         first, so a script that runs again records nothing new.
@@ -310,7 +301,7 @@ class FreezeBook:
         return self.get(int(new_id))
 
     def end(self, freeze_id: int, *, by: str | None) -> Freeze:
-        """End a freeze now: what it held may be sent again from this moment.
+        """End a freeze now.
 
         A freeze that has not begun is cancelled (it ends before its first day); one already
         ended or already over is refused with when it ended.

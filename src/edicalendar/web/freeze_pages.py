@@ -237,8 +237,8 @@ _FREEZE_BODY: dict[str, Any] = {
     openapi_extra=_FREEZE_BODY,
 )
 async def api_add(request: Request, person: Admin) -> Response:
-    """Record a freeze, as `edicalendar freeze add` does; needs an administrator. The reminder
-    bot holds what it restricts from its next message on."""
+    """Record a freeze, as `edicalendar freeze add` does; needs an administrator. The campaign
+    plan flags the work dated inside it from then on."""
     body = await read_body(request, MAX_JSON_BYTES)
     if body is None:
         return JSONResponse({"detail": f"body larger than {MAX_JSON_BYTES} bytes"}, 413)
