@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from edicalendar.feeds.ical import VeventCache
     from edicalendar.model import Campaign
     from edicalendar.reminders.dispatch import Dispatcher
-    from edicalendar.reminders.freezes import FreezeBook
+    from edicalendar.reminders.freeze_book import FreezeBook
     from edicalendar.reminders.scheduler import ReminderClock
     from edicalendar.storage.engine import Database
 
@@ -211,7 +211,7 @@ class AppContext:
 
     def freezes(self) -> FreezeBook:
         """The communication freezes of this installation (recorded in the database)."""
-        from edicalendar.reminders.freezes import FreezeBook
+        from edicalendar.reminders.freeze_book import FreezeBook
 
         settings = self.loaded.settings
         return FreezeBook(

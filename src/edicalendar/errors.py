@@ -12,7 +12,7 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
     │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
     │   │   ├── PersonNotFoundError  accounts.directory: no person with that email address
-    │   │   └── FreezeNotFoundError  reminders.freezes: no freeze with that id
+    │   │   └── FreezeNotFoundError  reminders.freeze_book: no freeze with that id
     │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
     │   └── DateRangeError ........ calendar.occurrences: dates outside the years it computes
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
@@ -25,7 +25,7 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     ├── WriteError (1) ............ importers.writer: a calendar file could not be updated
     ├── LedgerError (1) ........... reminders.ledger: an operator request the ledger refuses
     ├── AccountError (1) .......... accounts: a change to people the accounts refuse
-    ├── FreezeError (1) ........... reminders.freezes: a freeze that cannot be recorded or ended
+    ├── FreezeError (1) ........... reminders.freeze_book: a freeze it cannot record or end
     ├── SignInError (1) ........... accounts: a sign-in refused (HTTP 401)
     │   ├── SignInThrottledError .. accounts.throttle: too many failed attempts (HTTP 429)
     │   └── OidcError ............. accounts.oidc: the provider's answer cannot be trusted

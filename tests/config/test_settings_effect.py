@@ -502,7 +502,7 @@ EMAIL_DEST = '[destinations.list]\nkind = "email"\nto = ["edi@example.nhs.uk"]\n
 def _pre_election(setup: Setup, extra: str) -> tuple[str, str | None]:
     """The period a local election on Thursday 4 May 2023 is recorded with."""
     from edicalendar.calendar.freezes import FreezeKind
-    from edicalendar.reminders.freezes import FreezeRequest
+    from edicalendar.reminders.freeze_book import FreezeRequest
 
     book = setup.context(extra).freezes()
     request = FreezeRequest(FreezeKind.LOCAL_ELECTION, "Local", polling_day=dt.date(2023, 5, 4))

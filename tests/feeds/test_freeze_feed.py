@@ -16,7 +16,7 @@ import pytest
 from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.context import AppContext
 from edicalendar.feeds.freeze_feed import build_freeze_feed
-from edicalendar.reminders.freezes import FreezeRequest
+from edicalendar.reminders.freeze_book import FreezeRequest
 from support.clock import Clock, utc
 from support.ical_readers import Seen
 

@@ -16,7 +16,7 @@ from edicalendar.accounts.directory import Client
 from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.context import AppContext
 from edicalendar.model import Role
-from edicalendar.reminders.freezes import FreezeRequest
+from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.web import create_app
 from support.browser import run_axe
 from support.clock import Clock

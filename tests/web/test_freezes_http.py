@@ -12,7 +12,7 @@ import re
 
 from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.model import Role
-from edicalendar.reminders.freezes import FreezeRequest
+from edicalendar.reminders.freeze_book import FreezeRequest
 
 from .conftest import Site, form_csrf
 

@@ -7,7 +7,7 @@ restricts: public announcements and social posts, staff announcements as well, o
 A pre-election period can be computed from polling day (:func:`pre_election_start`) with the
 timetable rules of UK elections: working days skip weekends, Christmas Eve and the bank holidays
 of the nations that vote. Pure: the freezes themselves live in the database (see
-`edicalendar.reminders.freezes`); everything here takes them as values.
+`edicalendar.reminders.freeze_book`); everything here takes them as values.
 """
 
 from __future__ import annotations

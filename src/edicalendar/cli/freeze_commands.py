@@ -3,7 +3,7 @@
 A communication freeze (a pre-election period, national mourning, the organisation's own) is
 recorded in the database, so the web server and every command see it at once, and the campaign
 plan flags the work dated inside it. Every change goes through
-:class:`~edicalendar.reminders.freezes.FreezeBook`, the service the admin page also uses.
+:class:`~edicalendar.reminders.freeze_book.FreezeBook`, the service the admin page also uses.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def add(
 ) -> None:
     """Record a freeze; the campaign plan flags the work dated inside it."""
     from edicalendar.cli.calendar_commands import parse_day
-    from edicalendar.reminders.freezes import FreezeRequest
+    from edicalendar.reminders.freeze_book import FreezeRequest
 
     app_ctx = context(ctx)
     request = FreezeRequest(

@@ -4,7 +4,7 @@
 administrators also get a form to record one and an "End now" button on each. `/api/freezes`
 lists the public freezes for anyone (and every freeze for a signed-in person or API token);
 recording and ending need an administrator. Every change goes through
-:class:`~edicalendar.reminders.freezes.FreezeBook`, the service `edicalendar freeze` calls.
+:class:`~edicalendar.reminders.freeze_book.FreezeBook`, the service `edicalendar freeze` calls.
 The calendar pages show freezes through :func:`shown_freezes`.
 """
 
@@ -33,7 +33,7 @@ from edicalendar.calendar.freezes import (
 from edicalendar.context import AppContext
 from edicalendar.errors import FreezeError, UsageError
 from edicalendar.model import Role
-from edicalendar.reminders.freezes import FreezeRequest
+from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.web.auth import (
     GuardedRoute,
     read_body,

@@ -22,7 +22,7 @@ import time_machine
 from edicalendar.calendar.freezes import FreezeKind, FreezeStatus, Restriction, freeze_status
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
-from edicalendar.reminders.freezes import FreezeBook, FreezeRequest
+from edicalendar.reminders.freeze_book import FreezeBook, FreezeRequest
 from edicalendar.storage.engine import open_database
 from support.cli import CliRunner
 from support.clock import Clock, utc
