@@ -170,7 +170,7 @@ def test_the_same_freeze_twice_is_refused_naming_the_first(sqlite_url: str) -> N
             FreezeRequest(
                 FreezeKind.MOURNING, "Mourning", start=D(2026, 5, 7), source="javascript:alert(1)"
             ),
-            "is not an http(s) address",
+            "is not a link we publish: it has javascript:",
         ),
         (
             FreezeRequest(FreezeKind.MOURNING, "Mourning", start=D(1066, 10, 14)),
@@ -211,6 +211,23 @@ def test_control_characters_and_spaces_in_a_reason_are_folded(sqlite_url: str) -
     )
     assert freeze.reason == "Serious [31m incident review"
     assert not freeze.public  # an organisation's own freeze is private unless said
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ('=HYPERLINK("http://x")', "spreadsheets run as a formula"),
+        ("Review \u202egninrom", "U+202E"),
+    ],
+    ids=["formula", "bidi-override"],
+)
+def test_a_reason_that_reads_as_a_formula_or_hides_text_is_refused(
+    sqlite_url: str, reason: str, expected: str
+) -> None:
+    book = _book(sqlite_url, Clock(utc(2026, 3, 1)))
+    with pytest.raises(FreezeError, match=re.escape(expected)):
+        book.add(FreezeRequest(FreezeKind.ORGANISATION, reason, D(2026, 3, 2)), by=None)
+    assert book.all() == []
 
 
 # --- the commands -------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ plan flags the work dated inside it. Every change goes through
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -20,7 +19,7 @@ from edicalendar.calendar.freezes import (
     Restriction,
     nice_date,
 )
-from edicalendar.cli.output import OutputFormat, emit
+from edicalendar.cli.output import OutputFormat, emit, say
 from edicalendar.cli.root import app, context
 
 if TYPE_CHECKING:
@@ -175,11 +174,11 @@ def add(
         public=public,
     )
     freeze = app_ctx.freezes().add(request, by=_who(by))
-    sys.stdout.write(f"Recorded freeze {freeze.id}: {_describe(freeze)}.\n")
-    sys.stdout.write(f"It holds {RESTRICTION_LABELS[freeze.restricts]}.\n")
+    say(f"Recorded freeze {freeze.id}: {_describe(freeze)}.\n")
+    say(f"It holds {RESTRICTION_LABELS[freeze.restricts]}.\n")
     flagged = _plan_clashes(app_ctx, freeze)
     if flagged:
-        sys.stdout.write(
+        say(
             f"{flagged} campaign item{'s' if flagged != 1 else ''} fall inside it: "
             f"see `edicalendar campaigns --year {freeze.start.year}`.\n"
         )
@@ -234,4 +233,4 @@ def end(
     freeze = app_ctx.freezes().end(freeze_id, by=_who(by))
     when = freeze.ended_at.astimezone(app_ctx.timezone) if freeze.ended_at else app_ctx.now()
     verb = "Cancelled" if freeze.cancelled else "Ended"
-    sys.stdout.write(f"{verb} freeze {freeze.id}: {freeze.title} at {when:%Y-%m-%d %H:%M}.\n")
+    say(f"{verb} freeze {freeze.id}: {freeze.title} at {when:%Y-%m-%d %H:%M}.\n")

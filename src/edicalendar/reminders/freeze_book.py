@@ -4,7 +4,8 @@ A freeze lives in the `freezes` table, so every process and the web server see o
 is recorded. :class:`FreezeBook` is the
 one service both `edicalendar freeze ...` and the admin page call, so their checks cannot
 drift: dates in order, an election given its polling day or its dates, a devolved election its
-nation, links http(s), no freeze ended twice. A pre-election period recorded with only its
+nation, links and text by the shared rules (`edicalendar.urls`, `edicalendar.text`), no
+freeze ended twice. A pre-election period recorded with only its
 polling day is computed with the `[freezes]` settings (see docs/freezes.md).
 """
 
@@ -34,14 +35,16 @@ from edicalendar.calendar.freezes import (
 )
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
+from edicalendar.fields import link_message, shown
 from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import freezes as freezes_table
 from edicalendar.storage.timestamps import parse_utc, utc_text
+from edicalendar.text import formula_problem, text_problem
+from edicalendar.urls import LinkError, check_url
 
 #: Longest reason and area kept.
 MAX_REASON = 300
 MAX_AREA = 200
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: The earliest and latest years a freeze may name (a typo otherwise).
 _YEARS = (1900, 2200)
@@ -95,6 +98,11 @@ def _clean(text: str, field: str, limit: int) -> str:
         raise FreezeError(f"{field}: say why, such as 'General election 4 July 2024'")
     if len(cleaned) > limit:
         raise FreezeError(f"{field}: at most {limit} characters (this one has {len(cleaned)})")
+    # What folding leaves (bidirectional overrides, C1 controls) and a formula start are
+    # refused by the same rules as names in data files: the reason reaches CSV and chat.
+    problem = text_problem(cleaned) or formula_problem(cleaned)
+    if problem:
+        raise FreezeError(f"{field}: {shown(cleaned)} {problem}")
     return cleaned
 
 
@@ -191,8 +199,11 @@ class FreezeBook:
             (request.polling_day, "polling day"),
         ):
             _in_range(value, field)
-        if request.source is not None and not _HTTP_URL.match(request.source):
-            raise FreezeError(f"source: {request.source[:80]!r} is not an http(s) address")
+        if request.source is not None:
+            try:
+                check_url(request.source)
+            except LinkError as exc:
+                raise FreezeError(f"source: {link_message(request.source, exc)}") from None
         polling = request.polling_day
         if polling is not None and not kind.is_election:
             raise FreezeError(
