@@ -358,7 +358,7 @@ class PeriodLength:
         return f"{self.count} {unit}"
 
 
-_LENGTH = re.compile(r"^\s*(\d{1,3})\s*(working\s+days?|wd|weeks?|w|days?|d)\s*$", re.IGNORECASE)
+_LENGTH = re.compile(r"^\s*(\d{1,3})\s*(working\s+days?|wd|weeks?|w|days?|d)\s*\Z", re.IGNORECASE)
 
 
 def parse_period(text: str) -> PeriodLength:
