@@ -96,6 +96,9 @@ class FeedSettings(_Section):
     refresh: Annotated[str, Field(pattern=r"^P(\d+D|(\d+D)?(T\d+H(\d+M)?|T\d+M))$")] = "P1D"
     #: Days a removed occurrence stays in feeds as STATUS:CANCELLED before it is dropped.
     cancelled_days: Annotated[int, Field(ge=0, le=3650)] = 60
+    #: Days the change tracking (SEQUENCE) of an event is kept after it ended or was cancelled;
+    #: must be longer than `past_days` and `cancelled_days`, so no feed can still show it.
+    retention_days: Annotated[int, Field(ge=1, le=36500)] = 730
     #: Organisation shown in PRODID and calendar names.
     organisation: str = "edicalendar"
     #: Extra feeds beside the default set.
@@ -117,6 +120,17 @@ class FeedSettings(_Section):
                 "'https://calendar.example.nhs.uk'"
             )
         return value
+
+    @model_validator(mode="after")
+    def _keep_longer_than_shown(self) -> FeedSettings:
+        longest = max(self.past_days, self.cancelled_days)
+        if self.retention_days <= longest:
+            raise ValueError(
+                f"retention_days ({self.retention_days}) must be more than past_days "
+                f"({self.past_days}) and cancelled_days ({self.cancelled_days}): an event's "
+                "SEQUENCE must be kept while any feed can still show it"
+            )
+        return self
 
 
 class DestinationSettings(_Section):
@@ -174,6 +188,15 @@ class ReminderSettings(_Section):
     #: How long a claimed delivery may stay "sending" before it is presumed abandoned.
     lease_seconds: Annotated[int, Field(ge=5, le=3600)] = 300
     http_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    #: The longest one pass may spend sending to one destination (a webhook, or the SMTP
+    #: server): no new message to it starts after that, and the rest wait for the next pass.
+    #: Each destination has its own budget, so a slow one holds up no other. With `remind`
+    #: run every minute from cron, keep it (plus one timeout) under 60 s.
+    destination_budget_seconds: Annotated[float, Field(gt=0, le=3600)] = 40.0
+    #: Days a finished delivery (sent, accepted, dead, expired, skipped) stays in the ledger;
+    #: deliveries still to send are never deleted. At least 35, beyond the 31 days the planner
+    #: ever looks back, so a pruned reminder can never be planned again.
+    retention_days: Annotated[int, Field(ge=35, le=36500)] = 400
     #: Retry backoff: full jitter, random(0, min(cap, base * 2^attempt)) seconds.
     backoff_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     backoff_cap_seconds: Annotated[float, Field(gt=0, le=86400)] = 3600.0

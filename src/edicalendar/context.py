@@ -47,6 +47,9 @@ class AppContext:
 
     config_path: Path | None = None
     now: Callable[[], dt.datetime] = field(default=system_now)
+    #: Take the database in place as a new reminder ledger if it is not the one the data
+    #: folder knows (`edicalendar remind --new-ledger`); otherwise such a database is refused.
+    new_ledger: bool = False
 
     @cached_property
     def loaded(self) -> LoadedSettings:
@@ -100,9 +103,20 @@ class AppContext:
 
     @cached_property
     def database(self) -> Database:
+        """The database, checked to be the ledger this data folder last used."""
         from edicalendar.storage.engine import open_database
 
-        return open_database(self.loaded.database_url)
+        return open_database(
+            self.loaded.database_url,
+            marker_dir=self.loaded.data_dir,
+            adopt_at=self.now() if self.new_ledger else None,
+        )
+
+    def close(self) -> None:
+        """Close the database if this context opened it (a command ends)."""
+        database = self.__dict__.pop("database", None)
+        if database is not None:
+            database.close()
 
     @cached_property
     def workdays(self) -> WorkingDays:

@@ -30,6 +30,9 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   ├── SignInThrottledError .. accounts.throttle: too many failed attempts (HTTP 429)
     │   └── OidcError ............. accounts.oidc: the provider's answer cannot be trusted
     ├── DatabaseError (3) ......... storage, reminders: database unreadable, corrupt or locked
+    │   ├── LedgerIdentityError ... storage.identity, reminders.ledger: the ledger went missing,
+    │   │                           was emptied, swapped or rolled back (nothing is sent)
+    │   └── InstanceLockedError ... reminders.scheduler: another reminder process holds the lock
     ├── FetchError (3) ............ importers.fetch: a URL could not be fetched
     └── OutputError (3) ........... atomicfile: a file could not be written where asked
 
@@ -257,6 +260,23 @@ class DatabaseError(EdicalendarError):
     """The project database cannot be opened, is corrupt, or is locked by another instance."""
 
     exit_code = 3
+
+
+class LedgerIdentityError(DatabaseError):
+    """The database is not the reminder ledger this data folder used: missing, emptied, swapped
+    for another, rolled back to an older copy, or missing rows. Nothing is sent until an
+    operator restores it or starts a new ledger (`edicalendar remind --new-ledger`)."""
+
+
+class InstanceLockedError(DatabaseError):
+    """Another reminder process (a clock in `serve`, or a `remind` tick) holds the SQLite
+    database's instance lock."""
+
+    def __init__(self, message: str, *, pid: str, role: str, since: str) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.role = role
+        self.since = since
 
 
 # --- raised while parsing one value, converted by the caller ------------------------------------

@@ -272,11 +272,28 @@ def _freezes(conn: Connection) -> None:
     _v4.create_all(conn)
 
 
+# --- 0005: possible duplicates and claim holders on deliveries -------------------------------
+
+
+def _deliveries_duplicates_and_claims(conn: Connection) -> None:
+    # How many earlier attempts may have reached the receiver (and why, last), so an operator
+    # can see a possible duplicate on the row itself; which process holds a claim, and whether
+    # its request had started (a crash before that is not a possible duplicate).
+    for column in (
+        "possible_duplicates INTEGER NOT NULL DEFAULT 0",
+        "duplicate_note TEXT",
+        "claimed_by VARCHAR(200)",
+        "attempt_started_at VARCHAR(40)",
+    ):
+        conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
     Migration("0003_accounts", _accounts),
     Migration("0004_freezes", _freezes),
+    Migration("0005_deliveries_duplicates_and_claims", _deliveries_duplicates_and_claims),
 ]
 
 

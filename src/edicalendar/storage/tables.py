@@ -96,6 +96,14 @@ deliveries = Table(
     Column("sent_at", String(40), nullable=True),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    #: Earlier attempts that may have reached the receiver although no success was recorded
+    #: (a crash mid-send, a timeout or reset after the request went out), and the latest why.
+    Column("possible_duplicates", Integer, nullable=False, server_default="0"),
+    Column("duplicate_note", Text, nullable=True),
+    #: Who holds the current claim ("host:pid"), while the row is `sending`, and when its
+    #: request started (unset: claimed, but nothing went out yet).
+    Column("claimed_by", String(200), nullable=True),
+    Column("attempt_started_at", String(40), nullable=True),
     UniqueConstraint("key", name="uq_deliveries_key"),
     # Every claim and tick asks "open rows due by now" (migration 0002).
     Index("ix_deliveries_state_due_at", "state", "due_at"),
