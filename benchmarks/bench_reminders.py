@@ -49,6 +49,7 @@ from edicalendar.reminders.channels import build_channels
 from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
 from edicalendar.storage.engine import open_database
+from edicalendar.storage.state import StateStore
 
 LONDON = ZoneInfo("Europe/London")
 DESTINATIONS = ("slack-comms", "teams-edi", "email-edi", "slack-staff", "teams-staff")
@@ -140,9 +141,15 @@ class _Sink(BaseHTTPRequestHandler):
         pass
 
 
+class _Listener(ThreadingHTTPServer):
+    # 16 connections opening at once overflow the default listen backlog of 5 on a loaded
+    # machine, and the kernel then refuses some: a fault of the fake, not of the sender.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 def _server() -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
-    server.daemon_threads = True
+    server = _Listener(("127.0.0.1", 0), _Sink)
     threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     ).start()
@@ -159,8 +166,11 @@ def _dispatcher(
         }
     )
     channels = build_channels(settings, {"HOOK": url})
+    database = open_database(f"sqlite:///{folder / 'bench.db'}")
+    # A ledger that has been running (a new one sends nothing that fell due before it began).
+    StateStore(database).set_planned_until(clock() - dt.timedelta(hours=1))
     return Dispatcher(
-        database=open_database(f"sqlite:///{folder / 'bench.db'}"),
+        database=database,
         channels=channels,
         settings=settings.reminders,
         planner_settings=planner_settings(settings, channels.names()),

@@ -28,11 +28,13 @@ def write_atomic(
     *,
     check: Callable[[Path], None] | None = None,
     skip_identical: bool = True,
+    new_file_mode: int = NEW_FILE_MODE,
 ) -> bool:
     """Put `body` at `path` in one rename; False when the file already held exactly `body`.
 
     `check`, when given, is called with the temporary file's path just before the rename; an
     exception from it aborts the write (the temporary file is removed, `path` is unchanged).
+    A new file gets `new_file_mode`; an existing one keeps its own permissions.
     Raises :class:`OutputError` when the folder or file cannot be written.
     """
     try:
@@ -56,7 +58,7 @@ def write_atomic(
             stream.write(body)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp_path, stat.S_IMODE(mode) if mode is not None else NEW_FILE_MODE)
+        os.chmod(temp_path, stat.S_IMODE(mode) if mode is not None else new_file_mode)
         if check is not None:
             check(temp_path)
         os.replace(temp_path, path)

@@ -96,6 +96,9 @@ class FeedSettings(_Section):
     refresh: Annotated[str, Field(pattern=r"^P(\d+D|(\d+D)?(T\d+H(\d+M)?|T\d+M))$")] = "P1D"
     #: Days a removed occurrence stays in feeds as STATUS:CANCELLED before it is dropped.
     cancelled_days: Annotated[int, Field(ge=0, le=3650)] = 60
+    #: Days the change tracking (SEQUENCE) of an event is kept after it ended or was cancelled;
+    #: must be longer than `past_days` and `cancelled_days`, so no feed can still show it.
+    retention_days: Annotated[int, Field(ge=1, le=36500)] = 730
     #: Organisation shown in PRODID and calendar names.
     organisation: str = "edicalendar"
     #: Extra feeds beside the default set.
@@ -117,6 +120,17 @@ class FeedSettings(_Section):
                 "'https://calendar.example.nhs.uk'"
             )
         return value
+
+    @model_validator(mode="after")
+    def _keep_longer_than_shown(self) -> FeedSettings:
+        longest = max(self.past_days, self.cancelled_days)
+        if self.retention_days <= longest:
+            raise ValueError(
+                f"retention_days ({self.retention_days}) must be more than past_days "
+                f"({self.past_days}) and cancelled_days ({self.cancelled_days}): an event's "
+                "SEQUENCE must be kept while any feed can still show it"
+            )
+        return self
 
 
 class DestinationSettings(_Section):
@@ -174,6 +188,15 @@ class ReminderSettings(_Section):
     #: How long a claimed delivery may stay "sending" before it is presumed abandoned.
     lease_seconds: Annotated[int, Field(ge=5, le=3600)] = 300
     http_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    #: The longest one pass may spend sending to one destination (a webhook, or the SMTP
+    #: server): no new message to it starts after that, and the rest wait for the next pass.
+    #: Each destination has its own budget, so a slow one holds up no other. With `remind`
+    #: run every minute from cron, keep it (plus one timeout) under 60 s.
+    destination_budget_seconds: Annotated[float, Field(gt=0, le=3600)] = 40.0
+    #: Days a finished delivery (sent, accepted, dead, expired, skipped) stays in the ledger;
+    #: deliveries still to send are never deleted. At least 35, beyond the 31 days the planner
+    #: ever looks back, so a pruned reminder can never be planned again.
+    retention_days: Annotated[int, Field(ge=35, le=36500)] = 400
     #: Retry backoff: full jitter, random(0, min(cap, base * 2^attempt)) seconds.
     backoff_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     backoff_cap_seconds: Annotated[float, Field(gt=0, le=86400)] = 3600.0
@@ -352,6 +375,58 @@ class CalendarSettings(_Section):
     )
 
 
+#: Where each pre-election period starts before polling day, by kind (and a devolved election's
+#: nation). The defaults follow the election timetables: Parliament is dissolved 25 working days
+#: before a general election; a local, mayoral or PCC notice of election is published at the
+#: latest 25 working days before polling day (local NHS organisations' period; national NHS
+#: bodies use three weeks); the Scottish Parliament's pre-election recess begins 28 working days
+#: before, the Senedd is dissolved 20 working days before and the Northern Ireland Assembly 25.
+PRE_ELECTION_DEFAULTS: dict[str, str] = {
+    "general-election": "25 working days",
+    "devolved-election-scotland": "28 working days",
+    "devolved-election-wales": "20 working days",
+    "devolved-election-northern-ireland": "25 working days",
+    "local-election": "25 working days",
+    "mayoral-election": "25 working days",
+    "pcc-election": "25 working days",
+}
+
+
+class FreezeSettings(_Section):
+    """Communication freezes: how pre-election periods are computed from polling day."""
+
+    #: How long before polling day each kind of pre-election period starts: "N working days"
+    #: (weekends, Christmas Eve and the voting nations' bank holidays skipped), "N weeks" or
+    #: "N days". Keys: general-election, local-election, mayoral-election, pcc-election, and
+    #: devolved-election-scotland, devolved-election-wales, devolved-election-northern-ireland.
+    #: Keys left out keep their defaults.
+    pre_election: dict[str, str] = Field(default_factory=dict)
+    #: Days after polling day a pre-election period still runs (0: it ends with polling day;
+    #: NHS England's 2024 period ran until 00:01 on the day after).
+    days_after_polling_day: Annotated[int, Field(ge=0, le=60)] = 0
+
+    @field_validator("pre_election")
+    @classmethod
+    def _periods(cls, value: dict[str, str]) -> dict[str, str]:
+        from edicalendar.calendar.freezes import PeriodError, parse_period
+
+        for key, text in value.items():
+            if key not in PRE_ELECTION_DEFAULTS:
+                raise ValueError(
+                    f"{key!r} is not a kind of election; use one of: "
+                    + ", ".join(PRE_ELECTION_DEFAULTS)
+                )
+            try:
+                parse_period(text)
+            except PeriodError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return value
+
+    def period_before(self, key: str) -> str:
+        """How long before polling day `key` starts (a kind, or devolved-election-NATION)."""
+        return self.pre_election.get(key, PRE_ELECTION_DEFAULTS[key])
+
+
 class Settings(_Section):
     """All settings. Build with :func:`load_settings`."""
 
@@ -366,6 +441,7 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     conventions: ConventionSettings = ConventionSettings()
     accounts: AccountSettings = AccountSettings()
+    freezes: FreezeSettings = FreezeSettings()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from edicalendar.accounts.directory import Accounts
     from edicalendar.calendar.cache import CompiledCache
     from edicalendar.calendar.catalog import Catalog
+    from edicalendar.calendar.freezes import FreezeCalendar
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.files import CampaignSet
     from edicalendar.campaigns.schema import CampaignDefaults
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from edicalendar.feeds.ical import VeventCache
     from edicalendar.model import Campaign
     from edicalendar.reminders.dispatch import Dispatcher
+    from edicalendar.reminders.freeze_book import FreezeBook
     from edicalendar.reminders.scheduler import ReminderClock
     from edicalendar.storage.engine import Database
 
@@ -45,6 +47,9 @@ class AppContext:
 
     config_path: Path | None = None
     now: Callable[[], dt.datetime] = field(default=system_now)
+    #: Take the database in place as a new reminder ledger if it is not the one the data
+    #: folder knows (`edicalendar remind --new-ledger`); otherwise such a database is refused.
+    new_ledger: bool = False
 
     @cached_property
     def loaded(self) -> LoadedSettings:
@@ -98,9 +103,20 @@ class AppContext:
 
     @cached_property
     def database(self) -> Database:
+        """The database, checked to be the ledger this data folder last used."""
         from edicalendar.storage.engine import open_database
 
-        return open_database(self.loaded.database_url)
+        return open_database(
+            self.loaded.database_url,
+            marker_dir=self.loaded.data_dir,
+            adopt_at=self.now() if self.new_ledger else None,
+        )
+
+    def close(self) -> None:
+        """Close the database if this context opened it (a command ends)."""
+        database = self.__dict__.pop("database", None)
+        if database is not None:
+            database.close()
 
     @cached_property
     def workdays(self) -> WorkingDays:
@@ -206,6 +222,25 @@ class AppContext:
         from edicalendar.accounts.directory import Accounts
 
         return Accounts(self.database, self.loaded.settings.accounts, now=self.now)
+
+    def freezes(self) -> FreezeBook:
+        """The communication freezes of this installation (recorded in the database)."""
+        from edicalendar.reminders.freeze_book import FreezeBook
+
+        settings = self.loaded.settings
+        return FreezeBook(
+            self.database,
+            settings.freezes,
+            nation=settings.nation,
+            timezone=self.timezone,
+            now=self.now,
+        )
+
+    def freeze_calendar(self) -> FreezeCalendar:
+        """Every recorded freeze as of today, for the campaign plan's flags."""
+        from edicalendar.calendar.freezes import FreezeCalendar
+
+        return FreezeCalendar(tuple(self.freezes().all()), self.today())
 
     def feeds(self, vevents: VeventCache | None = None) -> FeedPublisher:
         """The feed publisher for this installation's calendar, settings and database;

@@ -11,7 +11,8 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   ├── NotFoundError ......... a named thing does not exist (HTTP 404)
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
     │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
-    │   │   └── PersonNotFoundError  accounts.directory: no person with that email address
+    │   │   ├── PersonNotFoundError  accounts.directory: no person with that email address
+    │   │   └── FreezeNotFoundError  reminders.freeze_book: no freeze with that id
     │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
     │   └── DateRangeError ........ calendar.occurrences: dates outside the years it computes
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
@@ -24,10 +25,14 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     ├── WriteError (1) ............ importers.writer: a calendar file could not be updated
     ├── LedgerError (1) ........... reminders.ledger: an operator request the ledger refuses
     ├── AccountError (1) .......... accounts: a change to people the accounts refuse
+    ├── FreezeError (1) ........... reminders.freeze_book: a freeze it cannot record or end
     ├── SignInError (1) ........... accounts: a sign-in refused (HTTP 401)
     │   ├── SignInThrottledError .. accounts.throttle: too many failed attempts (HTTP 429)
     │   └── OidcError ............. accounts.oidc: the provider's answer cannot be trusted
     ├── DatabaseError (3) ......... storage, reminders: database unreadable, corrupt or locked
+    │   ├── LedgerIdentityError ... storage.identity, reminders.ledger: the ledger went missing,
+    │   │                           was emptied, swapped or rolled back (nothing is sent)
+    │   └── InstanceLockedError ... reminders.scheduler: another reminder process holds the lock
     ├── FetchError (3) ............ importers.fetch: a URL could not be fetched
     └── OutputError (3) ........... atomicfile: a file could not be written where asked
 
@@ -97,6 +102,10 @@ class CampaignLookupError(NotFoundError):
 
 class PersonNotFoundError(NotFoundError):
     """No person with the email address given."""
+
+
+class FreezeNotFoundError(NotFoundError):
+    """No communication freeze with the id given."""
 
 
 class CampaignInstanceError(UsageError):
@@ -213,6 +222,14 @@ class AccountError(EdicalendarError):
     http_status = 400
 
 
+class FreezeError(EdicalendarError):
+    """A freeze that cannot be recorded or ended as asked: its last day before its first, an
+    election without polling day or dates, a freeze already ended. The message says what to do."""
+
+    exit_code = 1
+    http_status = 400
+
+
 class SignInError(EdicalendarError):
     """A sign-in that is refused: wrong password, used or expired invitation, unknown person.
 
@@ -243,6 +260,23 @@ class DatabaseError(EdicalendarError):
     """The project database cannot be opened, is corrupt, or is locked by another instance."""
 
     exit_code = 3
+
+
+class LedgerIdentityError(DatabaseError):
+    """The database is not the reminder ledger this data folder used: missing, emptied, swapped
+    for another, rolled back to an older copy, or missing rows. Nothing is sent until an
+    operator restores it or starts a new ledger (`edicalendar remind --new-ledger`)."""
+
+
+class InstanceLockedError(DatabaseError):
+    """Another reminder process (a clock in `serve`, or a `remind` tick) holds the SQLite
+    database's instance lock."""
+
+    def __init__(self, message: str, *, pid: str, role: str, since: str) -> None:
+        super().__init__(message)
+        self.pid = pid
+        self.role = role
+        self.since = since
 
 
 # --- raised while parsing one value, converted by the caller ------------------------------------

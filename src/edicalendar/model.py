@@ -458,6 +458,8 @@ class Asset:
     status: AssetStatus = AssetStatus.PLANNED
     publish: RelativeDay | None = None
     placeholder_url: bool = False
+    #: Whether the public sees it (None: by kind; intranet, newsletter and toolkit face staff).
+    public: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +469,8 @@ class Task:
     due: RelativeDay
     owner: str | None = None
     allow_after_end: bool = False
+    #: The task's outcome is public (it publishes something): communication freezes hold it.
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +482,8 @@ class ReminderRule:
     time: dt.time
     destinations: tuple[str, ...]
     template: str | None = None
+    #: A public-facing publish reminder ("the blog goes live today"): freezes hold it.
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)

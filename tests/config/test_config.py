@@ -127,3 +127,24 @@ def test_sign_in_settings_are_checked(tmp_path: Path, text: str, expected: str) 
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert expected in str(caught.value)
+
+
+def test_feed_retention_shorter_than_the_window_is_refused(tmp_path: Path) -> None:
+    """Tracking kept for less time than a feed looks back would reset SEQUENCE on events a
+    feed still shows: the error names the setting and says why."""
+    path = tmp_path / "edicalendar.toml"
+    path.write_text("[feeds]\npast_days = 800\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert "retention_days (730) must be more than past_days (800)" in message
+    assert f"{path}:1: feeds:" in message
+
+
+def test_reminder_retention_below_35_days_is_refused(tmp_path: Path) -> None:
+    """Under 35 days a pruned reminder could be planned again: refused, naming the field."""
+    path = tmp_path / "edicalendar.toml"
+    path.write_text("[reminders]\nretention_days = 10\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "reminders.retention_days" in str(caught.value)

@@ -220,7 +220,13 @@ def _channels(setup: Setup, extra: str, environ: dict[str, str] | None = None) -
 
 def _channel_view(setup: Setup, extra: str, name: str, environ: dict[str, str]) -> Any:
     channel = _channels(setup, extra, environ).channels[name]
-    return {k: v for k, v in vars(channel).items() if not k.startswith("_session")}
+    view = {k: v for k, v in vars(channel).items() if not k.startswith("_session")}
+    transport = view.pop("transport", None)  # email: the shared SMTP connection's settings
+    if transport is not None:
+        view.update(
+            {f"smtp.{k}": v for k, v in vars(transport).items() if k not in ("lock", "_smtp")}
+        )
+    return view
 
 
 def _failing_tick(setup: Setup, extra: str, httpserver: Any) -> tuple[str, int, str | None]:
@@ -255,6 +261,125 @@ def _failing_tick(setup: Setup, extra: str, httpserver: Any) -> tuple[str, int, 
     finally:
         campaign.write_text(original, encoding="utf-8")
         httpserver.clear()
+
+
+def _comms_site(setup: Setup, extra: str, copies: int = 1) -> str:
+    """Point the campaign (and `copies - 1` identical ones) at a Slack destination `comms`
+    sending one message at a time; returns the extra config with that destination."""
+    campaign = setup.root / "camp" / "iwd.toml"
+    body = CAMPAIGN.replace('["console"]', '["comms"]')
+    text = "\n".join(body.replace('id = "iwd"', f'id = "iwd{n or ""}"') for n in range(copies))
+    campaign.write_text(text, encoding="utf-8")
+    extra = (
+        '[destinations.comms]\nkind = "slack"\nurl_env = "PROBE_HOOK"\n'
+        "rate_per_second = 1000\n" + extra
+    )
+    if "[reminders]" in extra:
+        return extra.replace("[reminders]", "[reminders]\nallow_http_webhooks = true", 1)
+    return extra + "\n[reminders]\nallow_http_webhooks = true\n"
+
+
+def _tick_against(setup: Setup, ctx: AppContext, url: str, moment: dt.datetime) -> None:
+    """One tick of `ctx` at `moment` with PROBE_HOOK set to `url`; the campaign is restored."""
+    os.environ["PROBE_HOOK"] = url
+    try:
+        dispatcher = ctx.dispatcher()
+        dispatcher.rng = random.Random(7)
+        dispatcher.tick(moment)
+    finally:
+        del os.environ["PROBE_HOOK"]
+        (setup.root / "camp" / "iwd.toml").write_text(CAMPAIGN, encoding="utf-8")
+
+
+def _lease_seen(setup: Setup, extra: str, httpserver: Any) -> str | None:
+    """The lease a delivery carries while its request is in flight (read by the receiver)."""
+    from edicalendar.reminders.ledger import DeliveryState, Ledger
+    from edicalendar.storage.engine import open_database
+
+    seen: list[str | None] = []
+    extra = _comms_site(setup, extra)
+    database_url: list[str] = []
+
+    def handler(request: Any) -> Any:
+        from werkzeug import Response
+
+        database = open_database(database_url[0])
+        try:
+            rows = Ledger(database).deliveries(DeliveryState.SENDING)
+            seen.extend(r.lease_until.isoformat() if r.lease_until else None for r in rows)
+        finally:
+            database.close()
+        return Response("ok")
+
+    httpserver.expect_request("/hook").respond_with_handler(handler)
+    moment = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
+    ctx = setup.context(extra, now=moment)
+    database_url.append(ctx.loaded.database_url)
+    try:
+        _tick_against(setup, ctx, httpserver.url_for("/hook"), moment)
+    finally:
+        httpserver.clear()
+    return seen[0] if seen else None
+
+
+def _sent_within_budget(setup: Setup, extra: str, httpserver: Any) -> int:
+    """Requests one tick makes to a webhook taking 0.4 s an answer, with two messages due."""
+    import time as clock
+
+    def slow(request: Any) -> Any:
+        from werkzeug import Response
+
+        clock.sleep(0.4)
+        return Response("ok")
+
+    httpserver.expect_request("/hook").respond_with_handler(slow)
+    moment = dt.datetime(2026, 3, 8, 9, 0, tzinfo=dt.UTC)
+    try:
+        ctx = setup.context(_comms_site(setup, extra, copies=2), now=moment)
+        _tick_against(setup, ctx, httpserver.url_for("/hook"), moment)
+        return len(httpserver.log)
+    finally:
+        httpserver.clear()
+
+
+def _kept_after_prune(setup: Setup, extra: str) -> int:
+    """Rows left after a tick prunes a ledger holding a delivery sent 100 days earlier."""
+    from edicalendar.reminders.ledger import DeliveryState, Ledger
+    from edicalendar.reminders.messages import Message
+    from support.builders import make_reminder
+
+    ctx = setup.context(extra)
+    ledger = Ledger(ctx.database)
+    old = NOW - dt.timedelta(days=100)
+    reminder = make_reminder(
+        "old",
+        old.date(),
+        "console",
+        old,
+        old + dt.timedelta(hours=1),
+        Message("Old", "sent long ago"),
+    )
+    ledger.sync([reminder], old, old + dt.timedelta(hours=2), old)
+    (claimed,) = ledger.claim(old, dt.timedelta(minutes=5))
+    ledger.record(claimed, DeliveryState.SENT, old)
+    ctx.dispatcher().tick(NOW)
+    return len(ledger.deliveries())
+
+
+def _tracking_kept(setup: Setup, extra: str) -> int:
+    """Tracking rows left after a feed build, with one for an event that ended 500 days ago."""
+    from edicalendar.feeds.events import FeedEvent
+    from edicalendar.feeds.tracking import FeedState
+
+    ctx = setup.context(extra)
+    ended = NOW.date() - dt.timedelta(days=500)
+    old = FeedEvent("old-uid", "Long gone", "", ended, ended, None, ("sex",))
+    FeedState(ctx.database).sync(
+        "observances", [old], NOW, cancelled_days=60, responsible=lambda _row: False
+    )
+    publisher = ctx.feeds()
+    publisher.build_one(publisher.find("all"))
+    return sum(1 for uid in FeedState(ctx.database).load("observances") if uid == "old-uid")
 
 
 def _free_port() -> int:
@@ -497,7 +622,19 @@ SLACK = {"S": "https://hooks.slack.com/services/T0/B0/xyz"}
 SLACK_DEST = '[destinations.chat]\nkind = "slack"\nurl_env = "S"\n'
 EMAIL_DEST = '[destinations.list]\nkind = "email"\nto = ["edi@example.nhs.uk"]\n'
 
+
 #: Setting path -> (probe(setup, extra_toml), TOML that changes the setting).
+def _pre_election(setup: Setup, extra: str) -> tuple[str, str | None]:
+    """The period a local election on Thursday 4 May 2023 is recorded with."""
+    from edicalendar.calendar.freezes import FreezeKind
+    from edicalendar.reminders.freeze_book import FreezeRequest
+
+    book = setup.context(extra).freezes()
+    request = FreezeRequest(FreezeKind.LOCAL_ELECTION, "Local", polling_day=dt.date(2023, 5, 4))
+    freeze = book.resolve(request)
+    return freeze.start.isoformat(), freeze.end.isoformat() if freeze.end else None
+
+
 PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "data.calendars_dir": (
         lambda s, x: len(s.context(x).catalog),
@@ -537,6 +674,7 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "feeds.refresh": (_year_feed, '[feeds]\nrefresh = "PT12H"'),
     "feeds.cancelled_days": (_cancelled_after, "[feeds]\ncancelled_days = 5"),
     "feeds.organisation": (_year_feed, '[feeds]\norganisation = "NHS Example Trust"'),
+    "feeds.retention_days": (_tracking_kept, "[feeds]\nretention_days = 460"),
     "feeds.custom.name": (_custom_feed, 'name = "other"\ntitle = "Mine"\n'),
     "feeds.custom.title": (_custom_feed, 'name = "mine"\ntitle = "Other"\n'),
     "feeds.custom.description": (_custom_feed, CUSTOM + 'description = "Said"\n'),
@@ -558,6 +696,11 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "reminders.grace_hours": (_not_after, "[reminders]\ngrace_hours = 1"),
     "reminders.max_attempts": ("tick", "[reminders]\nmax_attempts = 1"),
     "reminders.lease_seconds": ("lease", "[reminders]\nlease_seconds = 5"),
+    "reminders.destination_budget_seconds": (
+        "budget",
+        "[reminders]\ndestination_budget_seconds = 0.2",
+    ),
+    "reminders.retention_days": (_kept_after_prune, "[reminders]\nretention_days = 40"),
     "reminders.http_timeout_seconds": (
         lambda s, x: _channel_view(s, SLACK_DEST + x, "chat", SLACK)["_poster"]._timeout,
         "[reminders]\nhttp_timeout_seconds = 2.5",
@@ -605,6 +748,12 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "web.token_env": (_private_status, '[web]\ntoken_env = "PROBE_TOKEN"'),
     "web.trusted_proxies": (_forwarded_https_cookie, '[web]\ntrusted_proxies = ["127.0.0.1"]'),
     "accounts.session_hours": (_session_length, "[accounts]\nsession_hours = 1"),
+    # NHS England's national bodies keep three weeks: 13 April 2023 instead of 27 March.
+    "freezes.pre_election": (
+        _pre_election,
+        '[freezes.pre_election]\nlocal-election = "3 weeks"',
+    ),
+    "freezes.days_after_polling_day": (_pre_election, "[freezes]\ndays_after_polling_day = 1"),
     "accounts.invitation_hours": (_invitation_length, "[accounts]\ninvitation_hours = 2"),
     "accounts.password_min_length": (_short_password, "[accounts]\npassword_min_length = 10"),
     "accounts.signin_failures_per_account": (
@@ -718,14 +867,9 @@ def _run(name: str, setup: Setup, extra: str, httpserver: Any, oidc: Any = None)
     if probe == "tick":
         return _failing_tick(setup, extra, httpserver)
     if probe == "lease":
-        # A rate-limited destination claims a quarter of a lease's worth of messages at once.
-        os.environ["S"] = SLACK["S"]
-        try:
-            dispatcher = setup.context(SLACK_DEST + extra).dispatcher()
-        finally:
-            del os.environ["S"]
-        channel = dispatcher.channels.channels["chat"]
-        return dispatcher._batch_size(channel)
+        return _lease_seen(setup, extra, httpserver)
+    if probe == "budget":
+        return _sent_within_budget(setup, extra, httpserver)
     if probe == "clock":
         clock = setup.context(extra).start_clock()
         try:

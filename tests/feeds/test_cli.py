@@ -82,11 +82,13 @@ def test_export_writes_every_feed_and_the_page(config_file: Path, tmp_path: Path
     assert main(["--config", str(config_file), "export", str(site)]) == 0
     captured = capsys.readouterr()
     feeds = sorted(p.name for p in (site / "feeds").iterdir())
-    assert len(feeds) == 14 and "all.ics" in feeds and "sexual-orientation.ics" in feeds
+    # 14 observance feeds and the communication freezes
+    assert len(feeds) == 15 and "all.ics" in feeds and "sexual-orientation.ics" in feeds
+    assert "freezes.ics" in feeds
     assert (site / "index.html").read_text("utf-8").startswith("<!DOCTYPE html>")
-    assert captured.out.startswith("exported 14 feeds (")
-    # 14 feeds, index.html, static/site.css, _headers, .htaccess
-    assert "18 files changed" in captured.out
+    assert captured.out.startswith("exported 15 feeds (")
+    # 15 feeds, index.html, static/site.css, _headers, .htaccess
+    assert "19 files changed" in captured.out
     assert "not https" in captured.err
     assert main(["--config", str(config_file), "export", str(site)]) == 0
     assert "0 files changed" in capsys.readouterr().out

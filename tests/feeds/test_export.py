@@ -67,16 +67,18 @@ def test_google_link_keeps_a_feed_query_string_inside_cid() -> None:
 def test_exported_and_served_pages_share_one_template(make_context, tmp_path: Path) -> None:
     """index.html is the served subscribe page: the same steps, headings and links."""
     from edicalendar.web.render import render_text
-    from edicalendar.web.views import offered_feeds
+    from edicalendar.web.views import freeze_feed_offer, offered_feeds
 
     ctx = make_context(CONFIG)
     export_site(ctx.feeds(), tmp_path / "site")
     exported = (tmp_path / "site" / "index.html").read_text("utf-8")
     specs = ctx.feeds().specs()
+    base_url = ctx.loaded.settings.feeds.base_url
     served = render_text(
         "subscribe.html",
         title="Subscribe to the calendar",
-        feeds=offered_feeds(specs, ctx.loaded.settings.feeds.base_url),
+        feeds=offered_feeds(specs, base_url),
+        freeze_feed=freeze_feed_offer(base_url),
     )
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(exported)[0] == main.search(served)[0]  # type: ignore[index]

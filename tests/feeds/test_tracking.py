@@ -226,7 +226,7 @@ def test_two_exports_are_identical(make_context, clock, tmp_path) -> None:
     export_site(make_context().feeds(), second)
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert len(files) == 18  # 14 feeds, index.html, static/site.css, _headers, .htaccess
+    assert len(files) == 19  # 14 feeds, freezes.ics, index.html, site.css, _headers, .htaccess
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     clock.advance(days=20)
@@ -328,3 +328,31 @@ def test_concurrent_writer_never_reuses_a_sequence(tmp_path) -> None:
     assert sync(stale, "third", 3) == 2
     assert sync(FeedState(database), "third", 4) == 2
     database.close()
+
+
+def test_tracking_of_events_long_over_is_pruned_and_current_sequences_are_kept(
+    make_context, calendars, clock
+) -> None:
+    """Tracking rows are kept `feeds.retention_days` (730) after an event ended: a year and a
+    half on, the 2025 and early-2026 rows go at the first build of the day, every event a
+    feed still shows keeps its SEQUENCE (a moved Eid stays at SEQUENCE 1), and the feeds do
+    not change because of it."""
+    add_eid_override(calendars, "2026-03-20")
+    build_all(make_context())  # default window: 15 Jan 2025 to 15 Jan 2028
+    add_eid_override(calendars, "2026-03-21")
+    clock.advance(days=1)
+    build_all(make_context())
+    ctx = make_context()
+    before = FeedState(ctx.database).load("observances")
+    assert before[EID_UID].sequence == 1
+    clock.set(dt.datetime(2027, 9, 1, 9, 0, tzinfo=dt.UTC))  # keeps events ending >= 2 Sep 2025
+    first = build_all(make_context())
+    after = FeedState(make_context().database).load("observances")
+    cutoff = dt.date(2025, 9, 2)
+    gone = {uid for uid, row in before.items() if row.event.end < cutoff}
+    assert gone and gone.isdisjoint(after)
+    kept = set(before) - gone
+    assert kept <= set(after)  # (plus the events that came into the window since)
+    assert all(after[uid].sequence == before[uid].sequence for uid in kept)
+    assert after[EID_UID].sequence == 1
+    assert build_all(make_context()) == first  # same bytes: nothing a feed shows was touched

@@ -2,8 +2,9 @@
 
 Not a test module: the tests start it with `sys.executable driver.py SPEC.json` (with `src/`
 and `tests/` on PYTHONPATH, for `support`), wait for "ready" on stdout, and may SIGKILL it at
-any point. The spec names the SQLite file, the webhook
-URL, the campaigns, the injected time and an optional fault ("after-claim").
+any point. The spec names the SQLite file, the channel (`kind`: slack, teams or email, with the
+webhook URL or the SMTP port), the campaigns, the injected time and an optional fault
+("after-claim").
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from edicalendar.reminders.planner import PlannerInput
 from edicalendar.storage.engine import open_database
 from support.builders import make_instance, make_occurrence
 from support.clock import Clock
-from support.dispatch import make_dispatcher
+from support.dispatch import make_dispatcher, running_ledger
 
 
-def instance(campaign_id: str, start: dt.date) -> CampaignInstance:
-    """A campaign with one 28-day lead-time reminder to `slack` for a one-day observance."""
+def instance(campaign_id: str, start: dt.date, destination: str = "slack") -> CampaignInstance:
+    """A campaign with one 28-day lead-time reminder to `destination` for a one-day observance."""
     occurrence = make_occurrence(
         f"{campaign_id}-obs",
         f"Day {campaign_id}",
@@ -46,6 +47,7 @@ def instance(campaign_id: str, start: dt.date) -> CampaignInstance:
         audience=(),
         summary="",
         lead_times=(28,),
+        destinations=(destination,),
     )
 
 
@@ -64,15 +66,18 @@ def main() -> None:
         time.sleep(60)
         clock.shutdown()
         return
+    kind = spec.get("kind", "slack")
+    destination = {"slack": "slack", "teams": "teams", "email": "mail"}[kind]
     settings = Settings.model_validate(
         {
             "destinations": {
-                "slack": {
-                    "kind": "slack",
-                    "url_env": "HOOK",
-                    "rate_per_second": spec.get("rate", 0),
-                }
+                destination: (
+                    {"kind": "email", "to": ["edi@nhs.example"]}
+                    if kind == "email"
+                    else {"kind": kind, "url_env": "HOOK", "rate_per_second": spec.get("rate", 0)}
+                )
             },
+            "email": {"host": "127.0.0.1", "port": spec.get("smtp_port", 25), "security": "none"},
             "reminders": {
                 "allow_http_webhooks": True,
                 "http_timeout_seconds": 5,
@@ -81,19 +86,24 @@ def main() -> None:
         }
     )
     now = dt.datetime.fromisoformat(spec["now"])
-    instances = [instance(cid, dt.date.fromisoformat(day)) for cid, day in spec["campaigns"]]
+    instances = [
+        instance(cid, dt.date.fromisoformat(day), destination) for cid, day in spec["campaigns"]
+    ]
     if spec.get("kill") == "after-claim":
-        original = Ledger.claim
+        original = Ledger.settle_and_claim
 
         def claim_then_die(self: Ledger, *args: object, **kwargs: object) -> object:
             claimed = original(self, *args, **kwargs)  # type: ignore[arg-type]
-            if claimed:
+            if claimed[0]:
                 os.kill(os.getpid(), signal.SIGKILL)
             return claimed
 
-        Ledger.claim = claim_then_die  # type: ignore[method-assign,assignment]
+        Ledger.settle_and_claim = claim_then_die  # type: ignore[method-assign,assignment]
+    database = open_database(f"sqlite:///{spec['db']}")
+    if not spec.get("fresh"):
+        running_ledger(database, now)
     dispatcher = make_dispatcher(
-        open_database(f"sqlite:///{spec['db']}"),
+        database,
         settings,
         lambda first, last: PlannerInput(instances),
         Clock(now),

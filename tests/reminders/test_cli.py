@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,10 @@ def test_ledger_lists_filters_and_retries(
     assert main(["--config", str(config), "ledger", "--status", "dead", "-f", "csv"]) == 0
     listing = capsys.readouterr().out
     assert "digest:weekly:2026-01-05:staff,dead" in listing
+    assert listing.splitlines()[0] == (
+        "key,state,destination,due_at,attempts,next_attempt_at,last_error,"
+        "possible_duplicates,duplicate_note"
+    )
     assert main(["--config", str(config), "ledger", "--status", "sent", "-f", "csv"]) == 0
     assert "digest:weekly" not in capsys.readouterr().out
     key = "digest:weekly:2026-01-05:staff"
@@ -87,23 +92,22 @@ def test_ledger_lists_filters_and_retries(
 
 
 def test_remind_runs_as_a_subprocess(config: Path, webhook: Any) -> None:
-    """`python -m edicalendar remind` works end to end and prints the one-line summary."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "edicalendar",
-            "--config",
-            str(config),
-            "remind",
-            "--at",
-            "2026-01-12T09:00:05",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=inherited_env(TEST_SLACK_URL=webhook.url()),
-    )
+    """`python -m edicalendar remind` works end to end and prints the one-line summary: run at
+    08:55 (the ledger begins; nothing due yet), then at 09:00:05 the 09:00 digest goes."""
+
+    def remind(at: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at", at],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=inherited_env(TEST_SLACK_URL=webhook.url()),
+        )
+
+    first = remind("2026-01-12T08:55")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "0 sent, 0 failed, 0 expired"
+    result = remind("2026-01-12T09:00:05")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 sent, 0 failed, 0 expired"
     assert webhook.keys() == ["digest:weekly:2026-01-12:staff"]
@@ -159,3 +163,40 @@ def test_corrupt_database_fails_closed_and_is_left_untouched(
     assert "restore" in err
     assert webhook.requests == []
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_a_remind_started_while_another_is_still_sending_steps_aside(
+    tmp_path: Path, webhook: Any
+) -> None:
+    """cron starts `remind` every minute; when the previous one is still sending (its webhook
+    slow to answer), the new one prints a summary saying it skipped, exits 0 and sends nothing;
+    the first one then finishes as normal."""
+    config = write_config(tmp_path, webhook.url())
+    config.write_text(
+        config.read_text().replace("http_timeout_seconds = 1", "http_timeout_seconds = 20")
+    )
+    release = threading.Event()
+    webhook.queue(Reply(hold=release))
+    env = inherited_env(TEST_SLACK_URL=webhook.url())
+    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at"]
+    first = subprocess.Popen(
+        [*command, "2026-01-05T09:00"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert webhook.wait_for(1, timeout=30)
+        second = subprocess.run(
+            [*command, "2026-01-05T09:01"], capture_output=True, text=True, timeout=60, env=env
+        )
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.startswith("0 sent, 0 failed, 0 expired (skipped:")
+        assert f"pid {first.pid}" in second.stdout and "still running" in second.stdout
+        assert webhook.total == 1
+    finally:
+        release.set()
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert out.strip() == "1 sent, 0 failed, 0 expired"

@@ -63,13 +63,17 @@ def test_a_failing_tick_is_logged_and_the_next_one_runs(
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     dispatcher.source = flaky
     clock = ReminderClock(dispatcher)
-    clock.run_tick()
-    assert clock.last_error is not None and "unreadable" in clock.last_error
-    assert clock.last_successful_tick is None
-    assert "reminder tick failed" in caplog.text
-    clock.run_tick()
-    assert clock.last_error is None and clock.last_successful_tick is not None
-    assert webhook.keys() == ["iwd:lead-28:2026-02-08:slack"]
+    try:
+        clock.run_tick()
+        assert clock.last_error is not None and "unreadable" in clock.last_error
+        assert clock.last_successful_tick is None
+        assert "reminder tick failed" in caplog.text
+        clock.run_tick()
+        assert clock.last_error is None and clock.last_successful_tick is not None
+        assert webhook.wait_for(1)  # the Slack lane, woken by the tick, sends it
+        assert webhook.keys() == ["iwd:lead-28:2026-02-08:slack"]
+    finally:
+        clock.shutdown()
 
 
 def test_scheduler_job_is_in_memory_utc_and_never_misfires(harness: Any, webhook: Any) -> None:

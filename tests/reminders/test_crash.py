@@ -12,6 +12,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import pytest
 from edicalendar.reminders.ledger import DeliveryState, Ledger
 from edicalendar.storage.engine import open_database
 from support.paths import SRC, TESTS, inherited_env
-from support.webhooks import Reply
+from support.webhooks import SECRET_PATH, Reply, WebhookReceiver
 
 #: Real processes killed mid-send: the full suite runs these, the quick loop does not.
 pytestmark = pytest.mark.crash
@@ -198,6 +200,147 @@ def test_fault_injection_random_kills_during_a_burst_lose_nothing(
     for key, count in counts.items():
         if count > 1:
             assert f"possible duplicate: {key}" in logs
+
+
+@dataclass
+class Storm:
+    """What a kill storm did, seen from the ledger after each kill and from the receiver."""
+
+    kills: int = 0
+    #: Per key, the kills that left its row claimed (`sending`): the crashes that interrupted it.
+    interrupted: Counter[str] = field(default_factory=Counter)
+    #: Keys whose request a kill interrupted after it started (marked), logged as possible
+    #: duplicates by the recovery.
+    warned: set[str] = field(default_factory=set)
+    #: Warned requests that had not reached the receiver in that run (noise).
+    unreceived: int = 0
+    #: Claims a kill left before their request started (sent again without a warning), and
+    #: those of them that had reached the receiver all the same (must be none).
+    claimed_only: int = 0
+    claimed_only_received: int = 0
+    #: The most requests one kill interrupted after they started: the messages in flight.
+    largest_in_flight: int = 0
+
+
+def kill_storm(
+    driver: Driver,
+    db: Path,
+    url: str,
+    arrived: Callable[[], list[str]],
+    campaigns: list[tuple[str, str]],
+    kills: int,
+    **extra: Any,
+) -> Storm:
+    """Start the sender again and again, SIGKILL it at a random moment once sending is under
+    way, `kills` times, then let it finish; record what each kill interrupted."""
+    storm = Storm()
+    rng = random.Random(20261201)
+    now = T0
+    for _ in range(kills * 3):
+        if storm.kills >= kills:
+            break
+        seen = len(arrived())
+        process = driver.start(**spec(db, url, now, campaigns, lease_seconds=5, **extra))
+        deadline = time.monotonic() + 10
+        while len(arrived()) == seen and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.15))
+        if process.poll() is None:
+            driver.kill(process)
+            storm.kills += 1
+            time.sleep(0.2)  # let the receiver finish reading what was already on the wire
+            this_run = set(arrived()[seen:])
+            sending, started = _left_sending(db)
+            storm.interrupted.update(sending)
+            storm.warned |= started
+            storm.unreceived += len(started - this_run)
+            storm.claimed_only += len(sending - started)
+            storm.claimed_only_received += len((sending - started) & this_run)
+            storm.largest_in_flight = max(storm.largest_in_flight, len(started))
+        else:
+            driver.finish(process)
+        now += dt.timedelta(seconds=10)  # past the 5 s lease of anything left `sending`
+    for _ in range(3):
+        final = driver.start(**spec(db, url, now, campaigns, **extra))
+        assert driver.finish(final)[0] == 0
+        if all(r.state in FINAL for r in ledger_rows(db).values()):
+            break
+        now += dt.timedelta(seconds=10)
+    return storm
+
+
+FINAL = (DeliveryState.SENT, DeliveryState.ACCEPTED)
+
+
+def _left_sending(db: Path) -> tuple[set[str], set[str]]:
+    """Keys a killed sender left claimed, and those whose request it had marked as started."""
+    database = open_database(f"sqlite:///{db}")
+    try:
+        ledger = Ledger(database)
+        rows = [d for d in ledger.deliveries() if d.state is DeliveryState.SENDING]
+        started = set()
+        for row in rows:
+            marks = ledger.marks.started(row.claimed_by)
+            if marks is not None and (row.key, row.attempts) in marks:
+                started.add(row.key)
+        return {r.key for r in rows}, started
+    finally:
+        database.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["slack", "teams", "email"])
+def test_kill_storm_sends_no_reminder_more_than_once_per_crash_that_interrupted_it(
+    driver: Driver, smtp_factory: Any, tmp_path: Path, kind: str
+) -> None:
+    """15 SIGKILLs during a burst of reminders (Slack and Teams: no rate limit, 8 sending at
+    once and up to 16 claimed; email: one SMTP connection): every reminder arrives; none
+    arrives more than once per kill that interrupted its request; a kill interrupts at most the
+    requests started and not yet recorded (16, or 1 for email); each interrupted request is
+    logged as a possible duplicate, and hardly any of those warnings is for a request that had
+    not reached the receiver (claims whose request had not started are re-sent without one)."""
+    db = tmp_path / "ledger.db"
+    campaigns = [(f"c{n:03d}", "2026-03-08") for n in range(300 if kind != "email" else 150)]
+    extra: dict[str, Any] = {"kind": kind}
+    url = ""
+    if kind == "email":
+        smtp = smtp_factory()
+        arrived = smtp.handler.keys
+        extra["smtp_port"] = smtp.port
+    else:
+        # Kept-alive connections, as Slack and Teams keep them.
+        webhook = WebhookReceiver(
+            Reply(202, b"", delay=0.02) if kind == "teams" else Reply(delay=0.02), keep_alive=True
+        )
+        arrived = webhook.keys
+        url = webhook.url("/workflows/1?sig=SECRETSIG" if kind == "teams" else SECRET_PATH)
+    try:
+        storm = kill_storm(driver, db, url, arrived, campaigns, kills=15, **extra)
+    finally:
+        if kind != "email":
+            webhook.close()
+    rows = ledger_rows(db)
+    assert len(rows) == len(campaigns)
+    assert {r.state for r in rows.values()} <= set(FINAL)
+    counts = Counter(arrived())
+    assert set(counts) == set(rows)  # nothing lost
+    assert storm.kills >= 10
+    over = {k: (n, storm.interrupted[k]) for k, n in counts.items() if n > 1 + storm.interrupted[k]}
+    assert over == {}, f"copies beyond one per interrupting crash: {over}"
+    assert storm.largest_in_flight <= (1 if kind == "email" else 16)
+    assert storm.claimed_only_received == 0  # every request that went out was marked first
+    assert storm.unreceived <= storm.kills
+    logs = "\n".join(driver.logs)
+    for key in storm.warned:
+        assert f"possible duplicate: {key}" in logs
+    for key, n in counts.items():
+        assert rows[key].possible_duplicates >= n - 1
+    print(
+        f"{kind}: {storm.kills} kills, {sum(counts.values()) - len(counts)} extra copies, "
+        f"most in flight {storm.largest_in_flight}, {len(storm.warned)} possible duplicates "
+        f"logged, {storm.unreceived} of them for requests that had not arrived, "
+        f"{storm.claimed_only} claims re-sent quietly, worst key {max(counts.values())} copies"
+    )
 
 
 def write_config(tmp_path: Path, url: str | None = None, data_dir: Path | None = None) -> Path:

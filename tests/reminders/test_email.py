@@ -352,3 +352,28 @@ def test_unicode_reaches_slack_teams_and_email_intact(
     assert title in message["Subject"]
     plain = message.get_body(preferencelist=("plain",))
     assert plain is not None and summary_text in plain.get_content()
+
+
+def test_one_smtp_connection_and_one_login_serve_every_email_of_a_tick(
+    harness: Any, smtp_factory: Any, clock: Any
+) -> None:
+    """Five emails due at once (two lists) go over one SMTP session with one login; the
+    connection is closed when the tick is done, so the next tick opens a fresh one."""
+    smtp = smtp_factory(starttls=True, password="pw")
+    harness.instances = [make_instance(f"c{n}", destinations=("mail", "other")) for n in range(2)]
+    harness.instances.append(make_instance("c2", destinations=("mail",)))
+    dispatcher = mail_dispatcher(
+        harness,
+        smtp,
+        security="starttls",
+        password="pw",
+        ca_file=harness.ca_file,
+        extra={"other": {"kind": "email", "to": ["other@nhs.example"]}},
+    )
+    assert dispatcher.tick().accepted == 5
+    assert len(smtp.handler.messages) == 5
+    assert len(smtp.handler.sessions) == 1 and smtp.handler.auth_attempts == 1
+    harness.instances.append(make_instance("c3", destinations=("mail",), start=dt.date(2026, 3, 9)))
+    clock.advance(days=1)
+    assert dispatcher.tick().accepted == 1
+    assert len(smtp.handler.sessions) == 2 and smtp.handler.auth_attempts == 2

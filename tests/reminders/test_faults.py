@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +33,22 @@ def test_failed_write_after_send_stops_sending_and_resends_once_after_recovery(
     harness.instances = [make_instance(f"c{n}") for n in range(5)]
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
     calls = {"n": 0}
-    original = Ledger._apply
+    original = Ledger._settle
 
-    def failing(self: Ledger, conn: Any, delivery: Any, values: Any) -> bool:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OperationalError(
-                "UPDATE deliveries", {}, sqlite3.OperationalError("disk I/O error")
-            )
-        return original(self, conn, delivery, values)
+    def failing(self: Ledger, conn: Any, settled: Any) -> Any:
+        if settled:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise OperationalError(
+                    "UPDATE deliveries", {}, sqlite3.OperationalError("disk I/O error")
+                )
+        return original(self, conn, settled)
 
-    monkeypatch.setattr(Ledger, "_apply", failing)
+    monkeypatch.setattr(Ledger, "_settle", failing)
     with pytest.raises(DatabaseError, match="disk I/O error"):
         dispatcher.tick()
     assert len(webhook.requests) == 2
-    monkeypatch.setattr(Ledger, "_apply", original)
+    monkeypatch.setattr(Ledger, "_settle", original)
     clock.advance(400)  # past the 300 s lease
     dispatcher.tick()
     keys = webhook.keys()
@@ -67,16 +67,15 @@ def test_database_locked_beyond_busy_timeout_skips_the_tick_without_loss(
     clear error and sends nothing; the next tick sends everything once."""
     harness.instances = [make_instance()]
     dispatcher = harness.dispatcher(SLACK, {"SLACK_URL": webhook.url()})
-    blocker = sqlite3.connect(harness.db_path, timeout=0, check_same_thread=False)
+    blocker = sqlite3.connect(harness.db_path, timeout=0)
     blocker.execute("BEGIN EXCLUSIVE")
-    release = threading.Timer(5.5, blocker.rollback)
-    release.start()
     try:
+        # Held until the tick gave up (after its busy timeout), however slow the machine.
         with pytest.raises(DatabaseError, match="locked"):
             dispatcher.tick()
         assert webhook.requests == []
     finally:
-        release.join()
+        blocker.rollback()
         blocker.close()
     dispatcher.tick()
     assert webhook.keys() == ["iwd:lead-28:2026-02-08:slack"]
@@ -131,7 +130,7 @@ def test_night_time_reminders_are_warned_about(
         f'[data]\ncalendars_dir = "{ROOT / "calendars"}"\n'
         f'campaigns_dir = "{folder}"\ndata_dir = "{tmp_path / "data"}"\n'
     )
-    assert main(["--config", str(config), "remind", "--at", "2026-02-08T02:00"]) == 0
+    assert main(["--config", str(config), "remind", "--at", "2026-02-08T01:30"]) == 0
     captured = capsys.readouterr()
     assert "night.toml" in captured.err and "lead_time_at: 01:30" in captured.err
     assert "[console] International Women's Day in 4 weeks" in captured.out

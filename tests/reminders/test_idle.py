@@ -24,6 +24,7 @@ from edicalendar.reminders import idle
 from edicalendar.reminders.dispatch import TickSummary
 from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, sqlite_file
 from edicalendar.reminders.ledger import OPEN_STATES, DeliveryState, Ledger
+from edicalendar.storage import identity, state
 from edicalendar.storage.engine import open_database
 from edicalendar.storage.tables import deliveries
 from edicalendar.storage.timestamps import utc_text
@@ -156,6 +157,12 @@ def test_the_idle_line_is_the_empty_ticks_line() -> None:
     assert TickSummary().line() == IDLE_SUMMARY
     assert tuple(s.value for s in OPEN_STATES) == idle._OPEN
     assert DeliveryState.SENDING.value == idle._SENDING
+    assert (idle._MARKER_SUFFIX, idle._LEDGER_ID_KEY, idle._LEDGER_SERIAL_KEY) == (
+        identity.MARKER_SUFFIX,
+        identity.LEDGER_ID_KEY,
+        identity.LEDGER_SERIAL_KEY,
+    )
+    assert idle._ROWS_KEY == state._ROWS
 
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -14,6 +14,7 @@ from edicalendar.reminders.messages import Message
 from edicalendar.reminders.planner import ReminderOccurrence
 from edicalendar.storage.engine import open_database
 from support.builders import make_instance, make_reminder
+from support.dispatch import running_ledger
 
 pytestmark = pytest.mark.postgres
 NOW = dt.datetime(2026, 2, 8, 9, 0, 30, tzinfo=dt.UTC)
@@ -73,6 +74,7 @@ def test_postgres_full_tick_sends_once(postgres_url: str, harness: Any, webhook:
 
     channels = build_channels(settings, {"S": webhook.url()})
     database = open_database(postgres_url)
+    running_ledger(database, harness.clock())
     try:
         dispatcher = Dispatcher(
             database=database,

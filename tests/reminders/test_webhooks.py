@@ -432,24 +432,27 @@ def test_teams_429_and_5xx_retry_404_skips_and_400_is_dead(
     assert bool(summary.alerts) is alert
 
 
-def test_new_database_mid_season_sends_only_inside_grace(
+def test_new_database_mid_season_sends_nothing_already_due(
     harness: Any, webhook: Any, clock: Any
 ) -> None:
-    """A fresh ledger plans from now - 72 h only: months of history are never replayed."""
+    """A brand-new ledger in the middle of a campaign season begins at its first tick: months
+    of history, and even what fell due an hour ago, are never sent; what falls due next is."""
+    harness.fresh = True
     clock.set(utc(2026, 3, 6, 9, 0, 30))
     harness.instances = [
         make_instance("old", start=dt.date(2026, 3, 8), lead_times=(90, 28, 7)),
         make_instance("recent", start=dt.date(2026, 3, 11), lead_times=(7,)),
         make_instance("now", start=dt.date(2026, 3, 7), lead_times=(1,)),
+        make_instance("next", start=dt.date(2026, 3, 14), lead_times=(7,)),
     ]
     dispatcher = slack_dispatcher(harness, webhook)
-    dispatcher.tick()
-    assert sorted(webhook.keys()) == [
-        "now:lead-1:2026-03-06:slack",
-        "recent:lead-7:2026-03-04:slack",
-    ]
+    assert dispatcher.tick().sent == 0
+    assert webhook.keys() == []
     earliest = min(d.due_at for d in Ledger(dispatcher.database).deliveries())
-    assert earliest >= clock() - dt.timedelta(hours=72)
+    assert earliest >= clock()
+    clock.set(utc(2026, 3, 7, 9, 0, 30))
+    dispatcher.tick()
+    assert webhook.keys() == ["next:lead-7:2026-03-07:slack"]
 
 
 def test_clock_jump_forward_two_days_is_catch_up(harness: Any, webhook: Any, clock: Any) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import signal
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -168,3 +170,117 @@ def _planner_lock_held(url: str) -> bool:
             )
     finally:
         engine.dispose()
+
+
+def _left_by(url: str, pid: int) -> tuple[set[str], set[str]]:
+    """Rows worker `pid` left claimed, and those whose request it had marked as started."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(deliveries.c.key, deliveries.c.attempt_started_at).where(
+                    deliveries.c.state == "sending",
+                    deliveries.c.claimed_by.like(f"%:{pid}"),
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {k for k, _ in rows}, {k for k, started in rows if started is not None}
+
+
+def test_two_workers_in_a_kill_storm_send_nothing_more_than_once_per_interrupting_crash(
+    postgres_url: str, fleet_factory: Callable[[str, int], Any]
+) -> None:
+    """Two workers share 5,000 reminders while they are SIGKILLed at random, ten times in
+    all, and restarted: every key arrives, none more often than once plus the kills that left
+    it claimed, a kill leaves at most 16 requests per destination started and unrecorded,
+    every request that reached the receiver had been marked as started, and the possible
+    duplicates logged are those marked requests (hardly ever one that had not reached the
+    receiver)."""
+    rng = random.Random(18)
+    fleet = fleet_factory(postgres_url, REMINDERS)
+    fleet.webhook.default = Reply(delay=0.01)
+    _plan_ahead(fleet)
+    interrupted: Counter[str] = Counter()
+    warned: set[str] = set()
+    unreceived = kills = 0
+    for round_number in range(20):
+        # Each round acts 20 s later than the last, past the 5 s lease of any claim left behind.
+        workers = [fleet.start(_at(20 * round_number)) for _ in range(2)]
+        if kills < 10:
+            base = fleet.webhook.total
+            plan = sorted((base + rng.randint(20, 300), n) for n in range(2))
+            deadline = time.monotonic() + 60
+            for threshold, number in plan:
+                victim = workers[number]
+                while fleet.webhook.total < threshold and victim.poll() is None:
+                    assert time.monotonic() < deadline, "workers stalled"
+                    time.sleep(0.002)
+                if victim.poll() is not None or kills >= 10:
+                    continue
+                victim.send_signal(signal.SIGKILL)
+                victim.wait(timeout=10)
+                kills += 1
+                time.sleep(0.2)  # what was already on the wire reaches the receiver
+                claimed, started = _left_by(postgres_url, victim.pid)
+                this_round = set(fleet.webhook.keys()[base:])
+                interrupted.update(claimed)
+                warned |= started
+                unreceived += len(started - this_round)
+                assert not (claimed - started) & this_round, "a request went out unmarked"
+                assert len(started) <= 2 * 16  # two destinations, 16 claimed at most each
+        for worker in workers:
+            code = worker.wait(timeout=120)
+            assert code in (0, -signal.SIGKILL), fleet.output(worker)
+        if kills >= 10 and _ledger(postgres_url)["states"] == {"sent": REMINDERS}:
+            break
+    assert kills == 10
+    assert _ledger(postgres_url)["states"] == {"sent": REMINDERS}
+    counts = fleet.webhook.counts()
+    assert len(counts) == REMINDERS
+    over = {k: n for k, n in counts.items() if n > 1 + interrupted[k]}
+    assert over == {}, over
+    logged = fleet.possible_duplicates()
+    assert warned <= logged and {k for k, n in counts.items() if n > 1} <= logged
+    assert unreceived <= kills
+    print(
+        f"two workers, {kills} kills: {sum(counts.values()) - len(counts)} extra copies, "
+        f"{len(logged)} possible duplicates logged, {unreceived} for requests not received"
+    )
+
+
+def test_two_workers_with_one_destination_hanging_deliver_the_other_at_once(
+    postgres_url: str, fleet_factory: Callable[[str, int], Any]
+) -> None:
+    """One of the two webhooks takes every request and does not answer: two workers deliver
+    all 2,500 reminders of the other while the stuck requests are still open (the healthy
+    webhook keeps receiving while they hang), and try the stuck webhook with at most a lane's
+    senders each (8) before it pauses; once it answers, its reminders go too, each once."""
+    fleet = fleet_factory(postgres_url, REMINDERS)
+    release = threading.Event()
+    fleet.webhook.rule = lambda captured: (
+        Reply(hold=release) if captured.path.endswith("hook-a") else None
+    )
+    _plan_ahead(fleet)
+    started = time.monotonic()
+    workers = [fleet.start(_at(0)) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while len({k for k in set(fleet.webhook.keys()) if k.endswith("hook-b")}) < REMINDERS // 2:
+            assert time.monotonic() < deadline, "the healthy destination was held up"
+            time.sleep(0.01)
+        took = time.monotonic() - started
+        stuck = [r for r in fleet.webhook.requests if r.path.endswith("hook-a")]
+        healthy = [r.at for r in fleet.webhook.requests if r.path.endswith("hook-b")]
+        assert len(stuck) <= 2 * 16
+    finally:
+        release.set()
+    # The healthy webhook kept receiving while the stuck requests hung (their timeout is 10 s):
+    # its lane never waited for the stuck one, however slow the machine.
+    first_stuck = min(r.at for r in stuck)
+    assert any(first_stuck + 1 < at < first_stuck + 9 for at in healthy)
+    for worker in workers:
+        assert worker.wait(timeout=120) == 0, fleet.output(worker)
+    print(f"2,500 reminders to the healthy webhook in {took:.1f} s beside a stuck one")
+    assert _ledger(postgres_url)["states"] == {"sent": REMINDERS}
+    assert set(fleet.webhook.counts().values()) == {1}

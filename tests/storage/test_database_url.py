@@ -41,4 +41,8 @@ def test_remind_uses_the_database_url_from_the_environment(
         engine.dispose()
     assert "0002_deliveries_state_due_index" in applied
     assert planned.startswith("2027-03-0")  # the --at moment plus the look-ahead
-    assert not (tmp_path / "data").exists()  # no SQLite file, no lock file
+    data = tmp_path / "data"
+    assert not (data / "edicalendar.db").exists() and not list(data.glob("*.lock"))  # no SQLite
+    # Only the marker of the PostgreSQL ledger this data folder used (so it notices if the
+    # tables vanish).
+    assert [p.name.endswith(".ledger-id") for p in data.iterdir()] == [True]

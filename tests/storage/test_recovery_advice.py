@@ -115,5 +115,11 @@ def test_new_data_folders_and_databases_are_owner_only(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
-    assert written == ["edicalendar.db", "edicalendar.db-shm", "edicalendar.db-wal"]
+    # The ledger marker (storage.identity) beside the database is owner-only too.
+    assert written == [
+        "edicalendar.db",
+        "edicalendar.db-shm",
+        "edicalendar.db-wal",
+        "edicalendar.db.ledger-id",
+    ]
     assert modes == dict.fromkeys(written, 0o600)

@@ -32,12 +32,31 @@ DATA = Path(__file__).with_name("data")
 TABLES = (meta, feed_events, campaign_progress, deliveries)
 
 
+#: Columns added to `deliveries` since 0.1.0, with the value every old row must get.
+ADDED = {
+    "possible_duplicates": 0,
+    "duplicate_note": None,
+    "claimed_by": None,
+    "attempt_started_at": None,
+}
+
+
 def _rows(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row in the columns 0.1.0 had; meta without the id this release adds."""
     with database.engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(row) for row in conn.execute(select(table)))
+        rows = {
+            table.name: sorted(
+                tuple(row)
+                for row in conn.execute(select(*(c for c in table.columns if c.name not in ADDED)))
+            )
             for table in TABLES
         }
+        added = conn.execute(select(*(deliveries.c[n] for n in ADDED)).distinct()).all()
+    assert added == [tuple(ADDED.values())]
+    # The one meta row a 0.1.0 database gains: the ledger id (storage.identity).
+    assert [r for r in rows["meta"] if r[0] == "ledger.id"]
+    rows["meta"] = [r for r in rows["meta"] if r[0] != "ledger.id"]
+    return rows
 
 
 def _schema(url: str) -> dict[str, Any]:

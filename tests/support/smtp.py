@@ -1,13 +1,14 @@
 """SMTP receivers on 127.0.0.1: an aiosmtpd server with scripted replies, and raw sockets that
 misbehave (greet with 421, accept and never answer).
 
-The aiosmtpd handler pops scripted RCPT and DATA replies, keeps the messages it accepted and
-counts sessions and AUTH attempts. TLS (STARTTLS or implicit) uses a self-signed certificate
-for 127.0.0.1 made with the `openssl` command.
+The aiosmtpd handler pops scripted RCPT and DATA replies (optionally answering DATA late),
+keeps the messages it accepted and counts sessions and AUTH attempts. TLS (STARTTLS or
+implicit) uses a self-signed certificate for 127.0.0.1 made with the `openssl` command.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -35,13 +36,17 @@ class ScriptedSMTP:
         self.data: deque[str] = deque()
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.sessions: set[int] = set()
+        self._seen: list[Any] = []
         self.data_attempts = 0
         self.auth_attempts = 0
+        #: Seconds to wait before answering the next DATA (the message is taken either way).
+        self.data_delays: deque[float] = deque()
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         self.sessions.add(id(session))
+        self._seen.append(session)  # kept alive, so no later session can reuse its id
         envelope.mail_from = address
         return "250 OK"
 
@@ -58,10 +63,16 @@ class ScriptedSMTP:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_attempts += 1
+        if self.data_delays:
+            await asyncio.sleep(self.data_delays.popleft())
         reply = self.data.popleft() if self.data else "250 OK"
         if reply.startswith("250"):
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return reply
+
+    def keys(self) -> list[str]:
+        """The ledger key (X-Edicalendar-Key) of every message taken, in arrival order."""
+        return [str(self.parsed(n)["X-Edicalendar-Key"]) for n in range(len(self.messages))]
 
     def parsed(self, index: int = -1) -> EmailMessage:
         message = message_from_bytes(self.messages[index][2], policy=policy.default)

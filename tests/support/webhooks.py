@@ -2,7 +2,8 @@
 
 It records every POST (path, headers, body, arrival time) and answers from a queue of scripted
 replies, then a `rule`, then a default reply, so a test can play any status, body, delay,
-`Retry-After` or a request held open until the test lets it go. Every delivery carries its
+`Retry-After`, a request held open until the test lets it go, or a connection dropped after
+the request arrived. Every delivery carries its
 ledger key in the `X-Edicalendar-Key` header, so `counts()` tells how often each reminder
 arrived, which is what the worker-fleet tests check.
 """
@@ -31,6 +32,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     hold: threading.Event | None = None
+    #: Read the request, then hang up without answering (a reset after sending).
+    drop: bool = False
 
 
 @dataclass
@@ -94,6 +97,10 @@ class WebhookReceiver:
                     reply.hold.wait(30)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # the request arrived; the answer never does
+                    return
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from edicalendar.accounts.directory import Client
+from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.context import AppContext
 from edicalendar.model import Role
+from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.web import create_app
 from support.browser import run_axe
 from support.clock import Clock
@@ -23,7 +25,7 @@ from support.serving import serving
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).parent
-EMAIL = "editor@nhs.net"
+EMAIL = "admin@nhs.net"
 PASSWORD = "correct horse battery staple"
 NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 SHOTS = Path("/tmp/edicalendar-web-screenshots")
@@ -45,7 +47,10 @@ PAGES = {
     "invitation": "/invitation?token={invitation}",
     "campaigns": "/campaigns",
     "campaign": "/campaigns/iwd-guest-session",
+    "freezes": "/freezes",
 }
+#: Pages only a signed-in person sees.
+PRIVATE = {"campaigns", "campaign", "freezes"}
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +67,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     previous = os.environ.pop("EDICALENDAR_TOKEN", None)
     ctx = AppContext(config_path=config, now=Clock(NOW))
     accounts = ctx.accounts()
-    token = accounts.add(EMAIL, name="Asha Khan", role=Role.EDITOR, by="tests").token
+    token = accounts.add(EMAIL, name="Asha Khan", role=Role.ADMIN, by="tests").token
     accounts.accept_invitation(token, PASSWORD, Client("127.0.0.1"))
+    # A public pre-election period over International Women's Day and a private freeze, so
+    # the calendar, observance, date-check and freezes pages all show one.
+    book = ctx.freezes()
+    book.add(
+        FreezeRequest(
+            FreezeKind.MAYORAL_ELECTION,
+            "Greater Manchester mayoral election",
+            start=dt.date(2026, 3, 2),
+            end=dt.date(2026, 3, 10),
+            area="Greater Manchester",
+            source="https://www.england.nhs.uk/long-read/pre-election-guidance-for-nhs-organisations-spring-2023/",
+        ),
+        by="tests",
+    )
+    book.add(
+        FreezeRequest(FreezeKind.ORGANISATION, "Inspection report embargo", dt.date(2026, 3, 16)),
+        by="tests",
+    )
     app = create_app(ctx, watch_interval=None)
     _ACCOUNTS[:] = [accounts]
     try:
@@ -220,7 +243,7 @@ def test_page_reflows_at_320_css_pixels(browser: Any, server: str, name: str) ->
     context = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
-        if name in ("campaigns", "campaign"):
+        if name in PRIVATE:
             _sign_in(page, server)
         page.goto(_address(server, name))
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -229,3 +252,33 @@ def test_page_reflows_at_320_css_pixels(browser: Any, server: str, name: str) ->
         page.screenshot(path=str(SHOTS / f"{name}-320.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_an_admin_records_and_ends_a_freeze_by_keyboard(page: Any, server: str) -> None:
+    """Choose the kind, type the reason and polling day, submit with Enter: the freeze is
+    listed with its computed first day; End now removes it from the list."""
+    page.goto(f"{server}/freezes")
+    _tab_to(page, "#kind")
+    page.select_option("#kind", "pcc-election")
+    _tab_to(page, "#reason")
+    page.keyboard.type("Police and crime commissioner election 2028")
+    page.fill("#polling_day", "2028-05-04")
+    page.fill("#area", "Greater Manchester")
+    _tab_to(page, "form.freeze-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/freezes?added=**")
+    notice = page.locator("p.notice").inner_text()
+    assert "Recorded freeze" in notice and "Police and crime commissioner election 2028" in notice
+    entry = page.locator("li.freeze", has_text="commissioner election 2028")
+    # 25 working days before Thursday 4 May 2028, with the early May bank holiday (1 May),
+    # Easter Monday (17 April) and Good Friday (14 April) skipped, counted on a calendar:
+    # Monday 27 March 2028.
+    assert "Mon 27 Mar 2028 to Thu 4 May 2028" in entry.inner_text()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "freezes-recorded.png"), full_page=True)
+    assert _axe_violations(page) == []
+    entry.locator("button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/freezes?ended=**")
+    assert page.locator("li.freeze", has_text="commissioner election 2028").count() == 0
+    assert "commissioner election 2028" in page.locator("#earlier ~ table").inner_text()

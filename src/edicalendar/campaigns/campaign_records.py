@@ -2,19 +2,25 @@
 
 The keys are public contracts and only grow. `edicalendar campaigns --format json` prints
 :func:`instance_record`; `/api/campaigns` prints :func:`api_instance_record`, which nests the
-occurrence as the calendar API does; the CSV export has one row per task and asset.
+occurrence as the calendar API does; the CSV export has one row per task and asset. Given the
+recorded communication freezes, each asset and task says whether it falls inside one (`freeze`:
+null, or which freeze and the nearest open date).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar, asset_audience, flag_record
 from edicalendar.calendar.occurrence_records import occurrence_record
+from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
 from edicalendar.model import CampaignInstance
 from edicalendar.urls import public_url
 
 
-def instance_record(instance: CampaignInstance) -> dict[str, Any]:
+def instance_record(
+    instance: CampaignInstance, freezes: FreezeCalendar = NO_FREEZES
+) -> dict[str, Any]:
     """The JSON object for one campaign instance (keys are a public contract)."""
     campaign, occurrence = instance.campaign, instance.occurrence
     return {
@@ -42,6 +48,8 @@ def instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "url": public_url(d.asset.url),
                 "placeholder_url": d.asset.placeholder_url,
                 "publish_on": d.publish_on.isoformat() if d.publish_on else None,
+                "audience": asset_audience(d.asset).value,
+                "freeze": flag_record(asset_flag(d, freezes)),
             }
             for d in instance.assets
         ],
@@ -53,9 +61,13 @@ def instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "due": t.due.isoformat(),
                 "due_rule": t.task.due.text,
                 "done": t.done,
+                "public": t.task.public,
+                "freeze": flag_record(task_flag(t, freezes)),
             }
             for t in instance.tasks
         ],
+        "tone": occurrence.tone.value if occurrence.tone else None,
+        "tone_guidance": occurrence.tone_guidance,
         "path": campaign.path,
     }
 
@@ -75,11 +87,21 @@ PLAN_CSV_COLUMNS = (
     "date",
     "status",
     "url",
+    "freeze",
+    "nearest_open_date",
 )
 
 
-def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
-    """One flat row per task and asset, for the CSV export."""
+def _flag_cells(flag: dict[str, Any] | None) -> dict[str, Any]:
+    if flag is None:
+        return {"freeze": None, "nearest_open_date": None}
+    return {"freeze": flag["message"], "nearest_open_date": flag["nearest_open_date"]}
+
+
+def plan_rows(
+    instances: list[CampaignInstance], freezes: FreezeCalendar = NO_FREEZES
+) -> list[dict[str, Any]]:
+    """One flat row per task and asset, for the CSV export (with any freeze each falls in)."""
     rows: list[dict[str, Any]] = []
     for instance in instances:
         base = {
@@ -102,6 +124,7 @@ def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
                     "status": "done" if t.done else "open",
                     "url": None,
                 }
+                | _flag_cells(flag_record(task_flag(t, freezes)))
             )
         for d in instance.assets:
             rows.append(
@@ -115,11 +138,14 @@ def plan_rows(instances: list[CampaignInstance]) -> list[dict[str, Any]]:
                     "status": d.asset.status.value,
                     "url": public_url(d.asset.url),
                 }
+                | _flag_cells(flag_record(asset_flag(d, freezes)))
             )
     return rows
 
 
-def api_instance_record(instance: CampaignInstance) -> dict[str, Any]:
+def api_instance_record(
+    instance: CampaignInstance, freezes: FreezeCalendar = NO_FREEZES
+) -> dict[str, Any]:
     """The JSON object for one campaign instance in `/api/campaigns`."""
     campaign = instance.campaign
     return {
@@ -137,6 +163,8 @@ def api_instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "due": t.due.isoformat(),
                 "owner": t.task.owner,
                 "done": t.done,
+                "public": t.task.public,
+                "freeze": flag_record(task_flag(t, freezes)),
             }
             for t in instance.tasks
         ],
@@ -148,6 +176,8 @@ def api_instance_record(instance: CampaignInstance) -> dict[str, Any]:
                 "status": a.asset.status.value,
                 "url": public_url(a.asset.url),
                 "publish_on": a.publish_on.isoformat() if a.publish_on else None,
+                "audience": asset_audience(a.asset).value,
+                "freeze": flag_record(asset_flag(a, freezes)),
             }
             for a in instance.assets
         ],

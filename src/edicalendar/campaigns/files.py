@@ -30,6 +30,7 @@ from edicalendar.campaigns.schema import (
     error_message,
     to_campaign,
 )
+from edicalendar.campaigns.tone import celebratory_words
 from edicalendar.errors import CatalogError, Problem, UnsupportedYearError
 from edicalendar.tomlsource import TomlSource
 
@@ -39,10 +40,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class CampaignSet:
-    """The campaigns that validated, by id, plus every problem found in the others."""
+    """The campaigns that validated, by id, plus every problem found in the others, and
+    warnings that leave a campaign in the plan (celebratory wording on a solemn day)."""
 
     campaigns: dict[str, model.Campaign] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def get(self, campaign_id: str) -> model.Campaign | None:
         return self.campaigns.get(campaign_id)
@@ -79,6 +82,15 @@ def locate(source: TomlSource, index: int, loc: tuple[str | int, ...]) -> int | 
         nth = following if isinstance(following, int) else None
         name = f"{prefix}.{part}"
         headers = [n for n in range(begin, end + 1) if _header(source.lines[n - 1]) == name]
+        if not headers and isinstance(following, str):
+            # `[campaign.years.2027]` names two parts at once (there is no `[campaign.years]`).
+            joined = f"{name}.{following}"
+            found = [n for n in range(begin, end + 1) if _header(source.lines[n - 1]) == joined]
+            if found:
+                name, headers = joined, found
+                i += 1
+                following = parts[i + 1] if i + 1 < len(parts) else None
+                nth = following if isinstance(following, int) else None
         if headers:
             chosen = headers[nth] if nth is not None and nth < len(headers) else headers[0]
             best, begin = chosen, chosen + 1
@@ -165,17 +177,22 @@ class _Linker:
     workdays: WorkingDays
     check_years: tuple[int, ...]
     found: list[Problem] = field(default_factory=list)
+    warned: list[Problem] = field(default_factory=list)
+
+    def _at(self, item: _Loaded, loc: tuple[str | int, ...], message: str) -> Problem:
+        return Problem(
+            item.source.display,
+            locate(item.source, item.index, loc),
+            item.campaign.id,
+            ".".join(str(p) for p in loc) or None,
+            message,
+        )
 
     def problem(self, item: _Loaded, loc: tuple[str | int, ...], message: str) -> None:
-        self.found.append(
-            Problem(
-                item.source.display,
-                locate(item.source, item.index, loc),
-                item.campaign.id,
-                ".".join(str(p) for p in loc) or None,
-                message,
-            )
-        )
+        self.found.append(self._at(item, loc, message))
+
+    def warn(self, item: _Loaded, loc: tuple[str | int, ...], message: str) -> None:
+        self.warned.append(self._at(item, loc, message))
 
     def check(self, item: _Loaded) -> None:
         campaign = item.campaign
@@ -205,6 +222,44 @@ class _Linker:
                 if position == 0:
                     return
         self._dates(item, self.catalog)
+        self._tone(item, self.catalog)
+
+    def _tone(self, item: _Loaded, catalog: Catalog) -> None:
+        """Warn about celebratory words in titles on a solemn observance (campaigns.tone)."""
+        campaign = item.campaign
+        solemn = [
+            catalog.observances[o]
+            for o in campaign.observances
+            if o in catalog.observances and catalog.observances[o].tone is model.Tone.SOLEMN
+        ]
+        if not solemn:
+            return
+        observance = solemn[0]
+        texts: list[tuple[tuple[str | int, ...], str]] = [(("title",), campaign.title)]
+        texts += [(("assets", i, "title"), a.title) for i, a in enumerate(campaign.assets)]
+        texts += [
+            (("reminders", i, "template"), r.template)
+            for i, r in enumerate(campaign.reminders)
+            if r.template
+        ]
+        for key, year in campaign.year_overrides.items():
+            texts += [
+                (("years", key, "assets", i, "title"), a.title) for i, a in enumerate(year.assets)
+            ]
+        for loc, text in texts:
+            words = celebratory_words(text)
+            if not words:
+                continue
+            unique = list(dict.fromkeys(words))
+            quoted = ", ".join(f"'{w}'" for w in unique)
+            verb = "reads" if len(unique) == 1 else "read"
+            guidance = f" ({observance.tone_guidance})" if observance.tone_guidance else ""
+            self.warn(
+                item,
+                loc,
+                f"{quoted} {verb} as celebratory, but {observance.name} is a solemn "
+                f"observance{guidance}",
+            )
 
     def _people(self, item: _Loaded) -> None:
         campaign = item.campaign
@@ -383,4 +438,5 @@ def load_campaign_files(
             result.campaigns[campaign.id] = campaign
     result.problems.extend(linker.found)
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    result.warnings.extend(sorted(linker.warned, key=lambda p: (p.path, p.line or 0)))
     return result

@@ -94,6 +94,8 @@ class AssetIn(_Identified):
     status: model.AssetStatus = model.AssetStatus.PLANNED
     publish: str | None = None
     placeholder_url: bool = False
+    #: Unset: by kind (intranet, newsletter and toolkit items face staff, the rest the public).
+    public: bool | None = None
 
     @field_validator("kind", "status", mode="before")
     @classmethod
@@ -125,6 +127,7 @@ class TaskIn(_Identified):
     due: str
     owner: Name | None = None
     allow_after_end: bool = False
+    public: bool = False
 
     @field_validator("due")
     @classmethod
@@ -140,6 +143,7 @@ class ReminderIn(_Identified):
     time: str | None = None
     destinations: Annotated[list[str], Field(min_length=1)]
     template: Paragraphs | None = None
+    public: bool = False
 
     @field_validator("when")
     @classmethod
@@ -251,12 +255,18 @@ def _asset(a: AssetIn) -> model.Asset:
         status=a.status,
         publish=_relative(a.publish) if a.publish else None,
         placeholder_url=a.placeholder_url,
+        public=a.public,
     )
 
 
 def _task(t: TaskIn) -> model.Task:
     return model.Task(
-        id=t.id, name=t.name, due=_relative(t.due), owner=t.owner, allow_after_end=t.allow_after_end
+        id=t.id,
+        name=t.name,
+        due=_relative(t.due),
+        owner=t.owner,
+        allow_after_end=t.allow_after_end,
+        public=t.public,
     )
 
 
@@ -305,6 +315,7 @@ def to_campaign(
                 time=_time(r.time) if r.time is not None else defaults.send_time,
                 destinations=tuple(r.destinations),
                 template=r.template,
+                public=r.public,
             )
             for r in entry.reminders
         ),

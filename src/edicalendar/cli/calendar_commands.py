@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from edicalendar.cli.output import OutputFormat
+from edicalendar.cli.output import OutputFormat, warn
 from edicalendar.cli.root import app, context
 from edicalendar.model import Category
 
@@ -57,11 +57,16 @@ def check(ctx: typer.Context) -> None:
     report = run_checks(context(ctx))
     for problem in report.problems:
         sys.stderr.write(f"{terminal(problem)}\n")
+    for warning in report.warnings:
+        warn(str(warning))
     if report.problems:
         count = len(report.problems)
         sys.stderr.write(f"{count} problem{'s' if count != 1 else ''} found\n")
         raise typer.Exit(1)
     summary = ", ".join(f"{n} {what}" for what, n in report.counts.items())
+    if report.warnings:
+        count = len(report.warnings)
+        summary += f"; {count} warning{'s' if count != 1 else ''}"
     sys.stdout.write(f"ok: {summary}\n")
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar
 from edicalendar.cli.output import OutputFormat, json_text, say
 from edicalendar.cli.root import app, context
 from edicalendar.model import AssetStatus
@@ -96,19 +97,24 @@ def campaigns_command(
         _instances(app_ctx, campaigns, dt.date(chosen_year, 1, 1), dt.date(chosen_year, 12, 31)),
         chosen_year,
     )
+    freezes = app_ctx.freeze_calendar() if found else NO_FREEZES
     if fmt is OutputFormat.CSV:
-        emit(plan_rows(found), fmt, columns=[(c, c) for c in PLAN_CSV_COLUMNS])
+        emit(plan_rows(found, freezes), fmt, columns=[(c, c) for c in PLAN_CSV_COLUMNS])
         return
     if fmt is OutputFormat.JSON:
-        emit([], fmt, columns=[], json_document=[instance_record(i) for i in found])
+        emit([], fmt, columns=[], json_document=[instance_record(i, freezes) for i in found])
         return
     title = f"Campaigns {chosen_year}" + (f" for {owner}" if owner else "")
-    say(_campaigns_text(found, title))
+    say(_campaigns_text(found, title, freezes))
 
 
-def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
-    """The human listing: one block per instance with its assets and their links."""
+def _campaigns_text(
+    found: list[CampaignInstance], title: str, freezes: FreezeCalendar = NO_FREEZES
+) -> str:
+    """The human listing: one block per instance with its assets and their links, and any
+    work dated inside a communication freeze."""
     from edicalendar.calendar.occurrence_records import dated_text
+    from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
 
     if not found:
         return f"{title}: nothing found\n"
@@ -128,6 +134,16 @@ def _campaigns_text(found: list[CampaignInstance], title: str) -> str:
             if d.asset.url:
                 line += f" {d.asset.url}" + (" (placeholder)" if d.asset.placeholder_url else "")
             out.append(line)
+            flag = asset_flag(d, freezes)
+            if flag is not None:
+                out.append(f"    FREEZE: {flag.message}")
+        for t in instance.tasks:
+            flag = task_flag(t, freezes)
+            if flag is not None:
+                out.append(f"  task: {t.task.name} [due {t.due:%d %b %Y}]")
+                out.append(f"    FREEZE: {flag.message}")
+        if occ.tone_guidance:
+            out.append(f"  tone: {occ.tone.value if occ.tone else ''}: {occ.tone_guidance}")
         out.append("")
     return "\n".join(out)
 
@@ -141,6 +157,7 @@ def show(
 ) -> None:
     """One campaign: owners, summary, and each instance's tasks and assets with dates."""
     from edicalendar.campaigns.campaign_records import instance_record
+    from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
     from edicalendar.campaigns.progress import history
 
     app_ctx = context(ctx)
@@ -157,7 +174,8 @@ def show(
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
     if fmt is not OutputFormat.TABLE:
-        sys.stdout.write(json_text([instance_record(i) for i in found]))
+        freezes_now = app_ctx.freeze_calendar() if found else NO_FREEZES
+        sys.stdout.write(json_text([instance_record(i, freezes_now) for i in found]))
         return
     out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
@@ -171,10 +189,14 @@ def show(
         out.extend(f"  {line}" for line in campaign.summary.splitlines())
     if not found:
         out.append("  no instance in the chosen window")
+    freezes = app_ctx.freeze_calendar() if found else NO_FREEZES
     for instance in found:
         occ = instance.occurrence
         out.append("")
         out.append(f"{instance.instance}: {occ.name} {occ.start} to {occ.end} ({occ.status.value})")
+        if occ.tone is not None:
+            guidance = f": {occ.tone_guidance}" if occ.tone_guidance else ""
+            out.append(f"  tone: {occ.tone.value}{guidance}")
         for t in instance.tasks:
             mark = "x" if t.done else " "
             extra = ""
@@ -183,6 +205,9 @@ def show(
                 extra = f" — done by {entry.recorded_by or 'unknown'} {entry.recorded_at:%Y-%m-%d}"
             owner_text = f" [{t.task.owner}]" if t.task.owner else ""
             out.append(f"  [{mark}] {t.due} {t.task.id}: {t.task.name}{owner_text}{extra}")
+            flag = task_flag(t, freezes)
+            if flag is not None:
+                out.append(f"      FREEZE: {flag.message}")
         for d in instance.assets:
             on = f"{d.publish_on}" if d.publish_on else "no date"
             url = f" {d.asset.url}" if d.asset.url else ""
@@ -191,6 +216,9 @@ def show(
                 f"  {on} {d.asset.kind.value} {d.asset.id}: {d.asset.title} "
                 f"[{d.asset.status.value}]{url}{placeholder}"
             )
+            flag = asset_flag(d, freezes)
+            if flag is not None:
+                out.append(f"      FREEZE: {flag.message}")
     say("\n".join(out) + "\n")
 
 

@@ -15,9 +15,11 @@ from edicalendar.errors import InvalidDataError, Problem
 
 @dataclass
 class CheckReport:
-    """What `check` found: problems (errors) and counts of what loaded cleanly."""
+    """What `check` found: problems (errors), warnings (worth a second look, not errors) and
+    counts of what loaded cleanly."""
 
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -47,4 +49,5 @@ def _check_campaigns(ctx: AppContext, report: CheckReport) -> None:
     this_year = ctx.today().year
     loaded = ctx.load_campaigns(range(this_year, this_year + 3))
     report.problems.extend(loaded.problems)
+    report.warnings.extend(loaded.warnings)
     report.counts["campaigns"] = len(loaded.campaigns)

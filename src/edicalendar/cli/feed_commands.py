@@ -30,7 +30,9 @@ def feed(
     category: CategoryOption = None,
     name: Annotated[
         str | None,
-        typer.Option("--name", "-n", help="A named feed (all, faith, awareness, a category...)."),
+        typer.Option(
+            "--name", "-n", help="A named feed (all, faith, awareness, a category..., or freezes)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -52,7 +54,7 @@ def feed(
     from edicalendar.calendar.filters import ObservanceFilter
     from edicalendar.cli.output import warn
     from edicalendar.errors import UsageError
-    from edicalendar.feeds.specs import FeedSpec
+    from edicalendar.feeds.specs import FREEZE_FEED_NAME, FeedSpec
     from edicalendar.model import CATEGORY_LABELS
 
     app_ctx = context(ctx)
@@ -64,8 +66,21 @@ def feed(
     end = parse_day(to, "--to") if to else default_end
     if end < start:
         raise UsageError(f"--to {end} is before --from {start}")
-    warnings: list[str]
-    if campaigns:
+    warnings: list[str] = []
+    if name == FREEZE_FEED_NAME:
+        from edicalendar.feeds.freeze_feed import build_freeze_feed
+
+        if category or campaigns:
+            raise UsageError("--name freezes cannot be combined with --category or --campaigns")
+        body = build_freeze_feed(
+            app_ctx.freezes().all(),
+            app_ctx.loaded.settings,
+            now=app_ctx.now(),
+            today=app_ctx.today(),
+            database=None if stateless else app_ctx.database,
+            window=(start, end),
+        )
+    elif campaigns:
         from edicalendar.feeds.campaign_feed import build_plan_feed
 
         if name or category or stateless:
@@ -73,7 +88,12 @@ def feed(
                 "--campaigns cannot be combined with --name, --category or --stateless"
             )
         plan = build_plan_feed(
-            app_ctx.campaigns(), app_ctx.database, app_ctx.loaded.settings, start, end
+            app_ctx.campaigns(),
+            app_ctx.database,
+            app_ctx.loaded.settings,
+            start,
+            end,
+            app_ctx.freeze_calendar(),
         )
         body, warnings = plan.body, plan.warnings
     elif category:
@@ -122,7 +142,8 @@ def export(
     from edicalendar.cli.output import warn
     from edicalendar.web.export import export_site
 
-    result = export_site(context(ctx).feeds(), directory)
+    app_ctx = context(ctx)
+    result = export_site(app_ctx.feeds(), directory, app_ctx.freezes().all())
     for message in result.warnings:
         warn(message)
     if if_changed:

@@ -22,6 +22,7 @@ def _register_commands() -> None:
         campaign_commands,
         dates_commands,
         feed_commands,
+        freeze_commands,
         import_commands,
         reminder_commands,
         serve_command,

@@ -1,21 +1,29 @@
-"""Reminder commands: `remind` (one tick, for cron or a systemd timer) and `ledger`.
+"""Reminder commands: `remind` (one tick, for cron or a systemd timer), `ledger` and `health`.
 
 `remind` plans and sends what is due now (or at `--at`), then prints a one-line summary;
-`--dry-run` lists what would go out and writes nothing. `ledger` shows deliveries and their
-states, and `ledger retry KEY` puts one back in the queue after an operator fixed its cause.
+`--dry-run` lists what would go out and writes nothing; `--new-ledger` starts a new ledger when
+the one the data folder used is gone. `ledger` shows deliveries and their states, and `ledger
+retry KEY` puts one back in the queue after an operator fixed its cause. `health` says whether
+the bot needs an operator, with an exit code for cron and monitoring.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from edicalendar.cli.output import OutputFormat, say, warn
 from edicalendar.cli.root import app, context
 from edicalendar.text import terminal
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from edicalendar.reminders.dispatch import Dispatcher
+    from edicalendar.reminders.instance_lock import InstanceLock
 
 ledger_app = typer.Typer(
     help="Reminder deliveries and their states; `ledger retry KEY` re-queues one.",
@@ -56,32 +64,50 @@ def remind(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what is due; send and record nothing.")
     ] = False,
+    new_ledger: Annotated[
+        bool,
+        typer.Option(
+            "--new-ledger",
+            help=(
+                "Start a new reminder ledger with the database now in place, when the one this "
+                "data folder used is missing, empty, replaced or older; nothing that fell due "
+                "before now is sent."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Plan and send every reminder due now: one tick, ending with a one-line summary."""
     import logging
     from zoneinfo import ZoneInfo
 
+    from edicalendar.errors import UsageError
     from edicalendar.redact import install_log_redaction
     from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, inputs_fingerprint
-    from edicalendar.reminders.instance_lock import InstanceLock, lock_path_for
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
+    if new_ledger and dry_run:
+        raise UsageError("--new-ledger starts a ledger, which a --dry-run cannot do; drop one")
     app_ctx = context(ctx)
     loaded = app_ctx.loaded
     zone_name = loaded.settings.reminders.timezone
     if at is not None:
         moment = parse_moment(at, zone_name)
         app_ctx.now = lambda: moment
+    app_ctx.new_ledger = new_ledger
     now = app_ctx.now()
-    idle = None if dry_run else IdleCheck.for_settings(loaded)
+    # `--new-ledger` always runs in full: it is the operator's act, never an idle tick.
+    idle = None if dry_run or new_ledger else IdleCheck.for_settings(loaded)
     lock = None
-    if idle is not None:
-        lock = InstanceLock(lock_path_for(idle.database)).acquire()
     try:
+        if idle is not None:
+            lock = _remind_lock(idle.database)
+            if lock is None:
+                return
         # Most cron ticks find nothing to do: answer those without loading the bot at all.
         if idle is not None and idle.holds(loaded, now):
+            idle.ran(now)
             sys.stdout.write(IDLE_SUMMARY + "\n")
             return
         inputs = inputs_fingerprint(loaded)
@@ -98,19 +124,61 @@ def remind(
             sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
             return
         if lock is None and app_ctx.database.sqlite_path is not None:
-            lock = InstanceLock(lock_path_for(app_ctx.database.sqlite_path)).acquire()
+            lock = _remind_lock(app_ctx.database.sqlite_path)
+            if lock is None:
+                return
         if idle is not None:
             idle.forget()  # a tick that fails half-way must not leave an old record behind
+        if new_ledger:
+            _start_new_ledger(dispatcher, app_ctx.database.started_afresh, now)
         summary = dispatcher.tick(now)
         if idle is not None:
             lookahead = dt.timedelta(hours=loaded.settings.reminders.lookahead_hours)
-            idle.record(inputs, dispatcher.ledger.planned_until(), lookahead)
+            idle.record(inputs, dispatcher.ledger.planned_until(), lookahead, now)
     finally:
         if lock is not None:
             lock.release()
     for alert in summary.alerts:
         sys.stderr.write(f"alert: {terminal(alert)}\n")
     sys.stdout.write(summary.line() + "\n")
+
+
+def _remind_lock(database: Path) -> InstanceLock | None:
+    """The instance lock for a `remind` tick on the SQLite `database`, or None when the
+    previous `remind` still holds it (this run then says so and steps aside)."""
+    from edicalendar.errors import InstanceLockedError
+    from edicalendar.reminders.instance_lock import InstanceLock, lock_path_for
+
+    try:
+        return InstanceLock(lock_path_for(database), role="remind").acquire()
+    except InstanceLockedError as busy:
+        if busy.role != "remind":
+            raise
+        # A tick that outlasts the cron interval (a slow destination): this run steps aside,
+        # as a systemd timer does for a service still running, instead of failing.
+        sys.stdout.write(
+            f"0 sent, 0 failed, 0 expired (skipped: the previous `edicalendar remind`, "
+            f"pid {busy.pid}, has been sending since {busy.since} and is still running)\n"
+        )
+        return None
+
+
+def _start_new_ledger(dispatcher: Dispatcher, adopted: str | None, now: dt.datetime) -> None:
+    """`--new-ledger`: begin the ledger at `now` if something was wrong with it, else say so."""
+    reason = adopted or dispatcher.ledger.lost_rows()
+    if reason is None:
+        sys.stderr.write(
+            "note: the ledger in place is the one this data folder knows; --new-ledger changed "
+            "nothing\n"
+        )
+        return
+    closed = dispatcher.ledger.start_afresh(now)
+    stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sys.stderr.write(
+        f"new ledger: {reason.split('. ')[0]}.\nThe new ledger begins now ({stamp}): nothing "
+        f"that fell due before then will be sent; {len(closed)} deliveries it held that fell "
+        "due before then and were not recorded as sent are closed unsent.\n"
+    )
 
 
 @ledger_app.callback()
@@ -152,6 +220,8 @@ def ledger(
                 "attempts": d.attempts,
                 "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None,
                 "last_error": d.last_error,
+                "possible_duplicates": d.possible_duplicates,
+                "duplicate_note": d.duplicate_note,
             }
         )
     emit(
@@ -163,6 +233,7 @@ def ledger(
             ("attempts", "Tries"),
             ("due_at", "Due (UTC)"),
             ("last_error", "Last error"),
+            ("possible_duplicates", "Maybe twice"),
         ]
         if fmt is OutputFormat.TABLE
         else [
@@ -175,6 +246,8 @@ def ledger(
                 "attempts",
                 "next_attempt_at",
                 "last_error",
+                "possible_duplicates",
+                "duplicate_note",
             )
         ],
         title="Deliveries",
@@ -193,3 +266,68 @@ def ledger_retry(
     grace = dt.timedelta(hours=app_ctx.loaded.settings.reminders.grace_hours)
     delivery = Ledger(app_ctx.database).retry(key, app_ctx.now(), grace)
     say(f"1 re-queued: {delivery.key} is {delivery.state} (sent on the next tick)\n")
+
+
+@app.command()
+def health(
+    ctx: typer.Context,
+    max_age: Annotated[
+        int,
+        typer.Option(
+            "--max-age",
+            min=1,
+            help="Minutes without a tick (or a reminder left waiting) before it is a problem.",
+        ),
+    ] = 10,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.TABLE,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Judge as if it were this time (YYYY-MM-DDTHH:MM, local)."),
+    ] = None,
+) -> None:
+    """Is the reminder bot well? Exit 0 if so; exit 3 when a channel is halted, a destination
+    is unhealthy, no tick ran for --max-age minutes, or reminders wait past their time."""
+    import json
+
+    from edicalendar.reminders.channels import group_of
+    from edicalendar.reminders.health import read_health
+
+    app_ctx = context(ctx)
+    if at is not None:
+        moment = parse_moment(at, app_ctx.loaded.settings.reminders.timezone)
+        app_ctx.now = lambda: moment
+    now = app_ctx.now()
+    limit = dt.timedelta(minutes=max_age)
+    report = read_health(app_ctx.database, now=now, group_of=group_of(app_ctx.loaded.settings))
+    problems = report.assess(now, limit)
+    if fmt is OutputFormat.JSON:
+        sys.stdout.write(json.dumps(report.record(now, limit), indent=2) + "\n")
+    elif fmt is OutputFormat.CSV:
+        from edicalendar.errors import UsageError
+
+        raise UsageError("--format csv: health is one report; use table or json")
+    else:
+        _print_health(report, problems, now)
+    if problems:
+        raise typer.Exit(3)  # a runtime failure: the bot needs an operator
+
+
+def _print_health(report: Any, problems: list[str], now: dt.datetime) -> None:
+    def ago(moment: dt.datetime | None) -> str:
+        if moment is None:
+            return "never"
+        minutes = int((now - moment).total_seconds() // 60)
+        return f"{moment:%Y-%m-%d %H:%M} UTC ({minutes} min ago)"
+
+    lines = ["reminders: " + ("NEEDS ATTENTION" if problems else "healthy")]
+    lines += [f"  problem: {text}" for text in problems]
+    lines.append(f"last tick: {ago(report.last_tick)}")
+    if report.planned_until is not None:
+        lines.append(f"planned until: {report.planned_until:%Y-%m-%d %H:%M} UTC")
+    for group, pause in sorted(report.paused.items()):
+        lines.append(f"paused: {group} until {pause.until:%H:%M:%S} UTC ({pause.reason})")
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(report.counts.items()))
+    lines.append(f"deliveries: {counts or 'none yet'}")
+    say("\n".join(lines) + "\n")

@@ -37,6 +37,7 @@ def _root(
     ] = None,
 ) -> None:
     ctx.obj = AppContext(config_path=config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def context(ctx: typer.Context) -> AppContext:

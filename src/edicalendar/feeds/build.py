@@ -99,8 +99,9 @@ class FeedPublisher:
         default_start, default_end = self.window()
         state = None
         if not stateless:
-            from edicalendar.feeds.tracking import FeedState
+            from edicalendar.feeds.tracking import FeedState, prune_daily
 
+            prune_daily(self.database(), self.now(), self.settings.feeds.retention_days)
             state = FeedState(self.database(), cache=True)
         builder = _Builder(
             self.catalog,

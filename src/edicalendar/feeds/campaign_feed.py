@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar, FreezeFlag
+from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
 from edicalendar.errors import UsageError
 from edicalendar.feeds.events import FeedEvent
 from edicalendar.feeds.ical import render_tracked
@@ -44,7 +46,17 @@ def item_uid(campaign_id: str, instance: str, kind: str, item_id: str) -> str:
     return str(uuid.uuid5(PLAN_NAMESPACE, name)).upper()
 
 
-def _task_event(instance: CampaignInstance, due: DueTask) -> FeedEvent:
+def _frozen(summary: str, lines: list[str], flag: FreezeFlag | None) -> str:
+    """The summary, marked when the item falls inside a freeze (its reason added to `lines`)."""
+    if flag is None:
+        return summary
+    lines.append(f"Communication freeze: {flag.message}")
+    return f"FREEZE: {summary}"
+
+
+def _task_event(
+    instance: CampaignInstance, due: DueTask, freezes: FreezeCalendar = NO_FREEZES
+) -> FeedEvent:
     campaign, occurrence = instance.campaign, instance.occurrence
     lines = [
         f"{campaign.title} ({instance.instance})",
@@ -56,9 +68,11 @@ def _task_event(instance: CampaignInstance, due: DueTask) -> FeedEvent:
         lines.append(f"Owner: {due.task.owner}")
     if due.done:
         lines.append("Status: done")
+    summary = f"{'Done' if due.done else 'Due'}: {due.task.name} ({campaign.title})"
+    summary = _frozen(summary, lines, task_flag(due, freezes))
     return FeedEvent(
         uid=item_uid(campaign.id, instance.instance, "task", due.task.id),
-        summary=f"{'Done' if due.done else 'Due'}: {due.task.name} ({campaign.title})",
+        summary=summary,
         description="\n".join(lines),
         start=due.due,
         end=due.due,
@@ -67,7 +81,9 @@ def _task_event(instance: CampaignInstance, due: DueTask) -> FeedEvent:
     )
 
 
-def _asset_event(instance: CampaignInstance, dated: DatedAsset) -> FeedEvent | None:
+def _asset_event(
+    instance: CampaignInstance, dated: DatedAsset, freezes: FreezeCalendar = NO_FREEZES
+) -> FeedEvent | None:
     if dated.publish_on is None:
         return None
     campaign, asset = instance.campaign, dated.asset
@@ -80,9 +96,10 @@ def _asset_event(instance: CampaignInstance, dated: DatedAsset) -> FeedEvent | N
     if link:
         placeholder = " (placeholder address)" if asset.placeholder_url else ""
         lines.append(f"Link: {link}{placeholder}")
+    summary = _frozen(f"Publish: {asset.title}", lines, asset_flag(dated, freezes))
     return FeedEvent(
         uid=item_uid(campaign.id, instance.instance, "asset", asset.id),
-        summary=f"Publish: {asset.title}",
+        summary=summary,
         description="\n".join(lines),
         start=dated.publish_on,
         end=dated.publish_on,
@@ -91,13 +108,16 @@ def _asset_event(instance: CampaignInstance, dated: DatedAsset) -> FeedEvent | N
     )
 
 
-def plan_events(instances: Iterable[CampaignInstance]) -> list[FeedEvent]:
-    """One event per task and per dated asset of every instance, ordered by date then UID."""
+def plan_events(
+    instances: Iterable[CampaignInstance], freezes: FreezeCalendar = NO_FREEZES
+) -> list[FeedEvent]:
+    """One event per task and per dated asset of every instance, ordered by date then UID;
+    an item inside a communication freeze says so in its summary and description."""
     events: list[FeedEvent] = []
     for instance in instances:
-        events.extend(_task_event(instance, due) for due in instance.tasks)
+        events.extend(_task_event(instance, due, freezes) for due in instance.tasks)
         for dated in instance.assets:
-            event = _asset_event(instance, dated)
+            event = _asset_event(instance, dated, freezes)
             if event is not None:
                 events.append(event)
     events.sort(key=lambda e: (e.start, e.uid))
@@ -119,8 +139,10 @@ def build_plan_feed(
     settings: Settings,
     start: dt.date,
     end: dt.date,
+    freezes: FreezeCalendar = NO_FREEZES,
 ) -> PlanFeed:
-    """The plan feed for items dated `start`..`end`, change-tracked in `database`.
+    """The plan feed for items dated `start`..`end`, change-tracked in `database`; items inside
+    one of `freezes` are flagged.
 
     Campaign problems come back as warnings and the campaign is left out; the rest of the plan
     is still published.
@@ -135,7 +157,7 @@ def build_plan_feed(
         check_years=range(start.year, end.year + 1),
     )
     warnings = [*(str(p) for p in wide.loaded.problems), *wide.warnings]
-    every = plan_events(wide.instances)
+    every = plan_events(wide.instances, freezes)
     existing = {e.uid for e in every}
     events = [e for e in every if start <= e.start <= end]
 

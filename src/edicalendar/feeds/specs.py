@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from edicalendar.config import FeedDefinition, Settings
 
 
+#: The communication freezes feed, /feeds/freezes.ics (see feeds.freeze_feed): no custom feed
+#: may take its name.
+FREEZE_FEED_NAME = "freezes"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
     """A named feed: its file name (`{name}.ics`), calendar title, description and filters."""
@@ -89,7 +94,8 @@ def default_feeds(
             ObservanceFilter(exclude_categories=(Category.RELIGION_BELIEF,)),
         )
     )
-    taken = {s.name for s in specs}
+    # freezes.ics is published beside the observance feeds under its own name.
+    taken = {s.name for s in specs} | {FREEZE_FEED_NAME}
     problems: list[Problem] = []
     for index, definition in enumerate(settings.feeds.custom):
         where = f"feeds.custom.{index}"

@@ -5,6 +5,8 @@ content hash is stored with its SEQUENCE and the time its content last changed (
 DTSTAMP and LAST-MODIFIED). Unchanged events keep their stored values, which makes regenerated
 feeds byte-identical; a changed event gets SEQUENCE + 1 at the injected `now`. An event that
 disappears is republished as STATUS:CANCELLED (SEQUENCE + 1) for `cancelled_days`, then dropped.
+Rows of events that ended (or were cancelled) more than `feeds.retention_days` ago, outside
+every feed's window, are pruned once a day (:func:`prune_daily`).
 """
 
 from __future__ import annotations
@@ -179,6 +181,52 @@ class FeedState:
                     if done.rowcount != 1:
                         raise _Conflict(uid)
         return tracked
+
+
+#: Old tracking rows are pruned at most this often.
+PRUNE_EVERY = dt.timedelta(days=1)
+
+
+def prune(database: Database, now: dt.datetime, keep_days: int) -> int:
+    """Delete the tracking rows of events that ended, or were cancelled, more than `keep_days`
+    before `now` (config makes that longer than any feed looks back). Returns how many went."""
+    cutoff_day = now.date() - dt.timedelta(days=keep_days)
+    cutoff = utc_text(now - dt.timedelta(days=keep_days))
+    with database.engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                feed_events.c.scope,
+                feed_events.c.uid,
+                feed_events.c.event_json,
+                feed_events.c.cancelled_at,
+            )
+        ).all()
+    old = [
+        (row.scope, row.uid)
+        for row in rows
+        if (row.cancelled_at is not None and row.cancelled_at < cutoff)
+        or FeedEvent.from_json(row.event_json).end < cutoff_day
+    ]
+    if old:
+        with database.engine.begin() as conn:
+            for scope, uid in old:
+                conn.execute(
+                    feed_events.delete().where(
+                        feed_events.c.scope == scope, feed_events.c.uid == uid
+                    )
+                )
+    return len(old)
+
+
+def prune_daily(database: Database, now: dt.datetime, keep_days: int) -> int:
+    """:func:`prune` if it has not run in the last day; returns how many rows went."""
+    store = StateStore(database)
+    last = store.pruned_at("feed_events")
+    if last is not None and last <= now < last + PRUNE_EVERY:
+        return 0
+    gone = prune(database, now, keep_days)
+    store.set_pruned_at("feed_events", now)
+    return gone
 
 
 class _Conflict(Exception):

@@ -1,44 +1,41 @@
-"""One tick of the reminder bot: plan, claim, send, record.
+"""The reminder bot's work: plan the ledger, then send what is due, one lane per destination.
 
-A tick recovers abandoned claims, plans the window from where planning last stopped (never more
-than the longest grace before now on a new database) up to a look-ahead, expires what is too
-late, then sends every due delivery. Each channel group (one Slack webhook, one Teams flow, all
-email) runs in its own worker so a slow or broken destination delays no other, with a token
-bucket per destination. Retries use full-jitter exponential backoff from a seedable RNG, honour
-Retry-After, and stop at `max_attempts` or `not_after`. On PostgreSQL several workers may tick
-at once: one plans (under an advisory lock) while the others only send.
+Planning recovers abandoned claims, plans the window from where planning last stopped (a new
+ledger from now; never before the ledger began) up to a look-ahead, expires what is too late,
+skips rows for destinations that do not exist and prunes finished rows past their retention.
+Sending gives each channel group (one Slack webhook, one Teams flow, the SMTP server) its own
+lane (:mod:`edicalendar.reminders.lanes`), running side by side with its own time budget, so a
+stuck destination delays no other. `tick` does both once (cron, `edicalendar remind`); the
+reminder clock (:mod:`edicalendar.reminders.scheduler`) plans on its interval and lets each lane
+wake at its own next due time. Retries use full-jitter exponential backoff from a seedable RNG,
+honour Retry-After, and stop at `max_attempts` or `not_after`; waits are on the monotonic clock
+(:mod:`edicalendar.reminders.pacing`). On PostgreSQL several workers may tick at once: one plans
+(under an advisory lock) while all of them send.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import random
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from edicalendar.config import ReminderSettings, Settings
 from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.redact import redact
 from edicalendar.reminders.channels import ChannelSet
-from edicalendar.reminders.channels.base import (
-    Channel,
-    Outbound,
-    Outcome,
-    RecipientOutcome,
-    RecipientState,
-    SendResult,
-)
-from edicalendar.reminders.ledger import Delivery, DeliveryState, Ledger
+from edicalendar.reminders.delivery import DeliveryState
+from edicalendar.reminders.lanes import Lane, PassEnd
+from edicalendar.reminders.ledger import Ledger
+from edicalendar.reminders.pacing import Pacing, TokenBucket, full_jitter, whole_seconds_after
 from edicalendar.reminders.planner import (
     PlannerInput,
     PlannerSettings,
@@ -46,10 +43,11 @@ from edicalendar.reminders.planner import (
     is_weekday,
     plan_reminders,
 )
+from edicalendar.reminders.summary import TickSummary
 from edicalendar.storage.engine import Database, recovery_advice
-from edicalendar.storage.state import Halt, Unhealthy
-from edicalendar.storage.tables import deliveries
-from edicalendar.storage.timestamps import utc_text
+from edicalendar.storage.state import Pause, Unhealthy
+
+__all__ = ["Dispatcher", "TickSummary", "TokenBucket", "full_jitter", "planner_settings"]
 
 log = logging.getLogger("edicalendar.reminders.dispatch")
 alert_log = logging.getLogger("edicalendar.alerts")
@@ -59,71 +57,8 @@ Clock = Callable[[], dt.datetime]
 PlannerSource = Callable[[dt.date, dt.date], PlannerInput]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass
-class TickSummary:
-    """What one tick did; `line()` is the one-line summary commands print."""
-
-    planned: int = 0
-    sent: int = 0
-    accepted: int = 0
-    retrying: int = 0
-    failed: int = 0
-    expired: int = 0
-    skipped: int = 0
-    superseded: int = 0
-    possible_duplicates: int = 0
-    alerts: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        delivered = self.sent + self.accepted
-        parts = [f"{delivered} sent", f"{self.failed} failed", f"{self.expired} expired"]
-        if self.retrying:
-            parts.append(f"{self.retrying} retrying")
-        if self.skipped:
-            parts.append(f"{self.skipped} skipped")
-        if self.superseded:
-            parts.append(f"{self.superseded} cancelled")
-        if self.possible_duplicates:
-            parts.append(f"{self.possible_duplicates} possible duplicates")
-        return ", ".join(parts)
-
-
-class TokenBucket:
-    """`rate` messages a second with a burst of one; 0 means no limit. Monotonic time."""
-
-    def __init__(
-        self,
-        rate: float,
-        monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.rate = rate
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._tokens = 1.0
-        self._stamp = monotonic()
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        if self.rate <= 0:
-            return
-        with self._lock:
-            now = self._monotonic()
-            self._tokens = min(1.0, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
-            if self._tokens < 1.0:
-                wait = (1.0 - self._tokens) / self.rate
-                self._sleep(wait)
-                self._stamp = self._monotonic()
-                self._tokens = 1.0
-            self._tokens -= 1.0
-
-
-def full_jitter(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """Seconds to wait before retry number `attempt` (1-based): uniform(0, min(cap, base·2^n))."""
-    return rng.uniform(0.0, min(cap, base * 2 ** max(0, attempt - 1)))
+#: Finished deliveries are pruned at most this often.
+PRUNE_EVERY = dt.timedelta(days=1)
 
 
 def planner_settings(settings: Settings, channel_names: frozenset[str]) -> PlannerSettings:
@@ -174,15 +109,18 @@ class Dispatcher:
     is_workday: Callable[[dt.date], bool] = is_weekday
     #: Campaign ids that exist (for "campaign removed" versus "superseded"); None = unknown.
     known_campaigns: Callable[[], frozenset[str] | None] = lambda: None
-    _buckets: dict[str, TokenBucket] = field(default_factory=dict)
-    #: Concurrent sends to one destination when it has no rate limit.
-    parallel_sends: int = 16
+    #: Concurrent sends to one destination when it has no rate limit (as many again wait
+    #: claimed, so a sender never waits for a commit: at most 16 in flight per destination).
+    parallel_sends: int = 8
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _unhealthy: set[str] = field(default_factory=set)
     _mutex: threading.Lock = field(default_factory=threading.Lock)
+    _unhealthy: set[str] = field(default_factory=set)
+    _paused: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(self.database)
+        self.pacing = Pacing(self.monotonic)
+        self.lanes: dict[str, Lane] = {}
 
     # --- planning ------------------------------------------------------------------------
 
@@ -215,48 +153,46 @@ class Dispatcher:
     # --- the tick ------------------------------------------------------------------------
 
     def tick(self, now: dt.datetime | None = None) -> TickSummary:
-        """Plan and send everything due at `now` (default: the clock)."""
-        with self._lock:
-            try:
-                summary = self._tick(now or self.clock())
-                self.ledger.state.set_last_tick(self.clock())
-            except SQLAlchemyError as exc:
-                # Locked, full or read-only: stop here rather than send what cannot be recorded.
-                # Rows claimed but not recorded are re-sent after their lease (and logged).
-                reason = getattr(exc, "orig", exc)
-                advice = recovery_advice(reason, "the database")
-                raise DatabaseError(
-                    f"the reminder ledger could not be written ({reason}); sending stopped for "
-                    f"this tick and resumes on the next one; {advice}"
-                ) from None
+        """Plan, then send everything due at `now` (default: the clock), every lane at once
+        and each within its budget; what a lane could not send waits for the next tick."""
+        with self._lock, _ledger_errors():
+            summary = self.plan(now)
+            lanes = self.lanes_with_work(self.clock())
+            budget = self.settings.destination_budget_seconds
+            if lanes:
+                with ThreadPoolExecutor(len(lanes), thread_name_prefix="lane") as pool:
+                    futures = [pool.submit(lane.run_pass, summary, budget) for lane in lanes]
+                    errors = [f.exception() for f in futures]
+                for lane in lanes:
+                    lane.shutdown()
+                for error in errors:
+                    if error is not None:
+                        raise error
+            self.finish_tick()
             return summary
 
-    def _tick(self, now: dt.datetime) -> TickSummary:
+    def plan(self, now: dt.datetime | None = None) -> TickSummary:
+        """The planning half of a tick (the clock calls it on its interval)."""
         summary = TickSummary()
-        with self.ledger.planning_lock() as planner:
+        moment = now or self.clock()
+        with _ledger_errors(), self.ledger.planning_lock() as planner:
             if planner:
-                self._plan(now, summary)
+                self._plan(moment, summary)
             else:
                 log.info("another worker is planning; this tick only sends what is due")
         self._unhealthy = set(self.ledger.state.unhealthy())
-        groups = self._due_groups(now)
-        if not groups:
-            return summary
-        workers = min(16, len(groups))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="remind") as pool:
-            futures = [
-                pool.submit(self._run_group, group, members, summary)
-                for group, members in sorted(groups.items())
-            ]
-            errors = [f.exception() for f in futures]
-        for error in errors:
-            if error is not None:
-                raise error
         return summary
 
+    def finish_tick(self) -> None:
+        """Record that a tick finished: its time, and one more on the ledger's serial (which
+        the data folder's marker follows, so an older copy of the ledger is recognised)."""
+        with _ledger_errors():
+            state = self.ledger.state
+            state.set_last_tick(self.clock())
+            self.database.note_progress(state.bump_ledger_serial())
+
     def _plan(self, now: dt.datetime, summary: TickSummary) -> None:
-        recovered = self.ledger.recover_leases(now)
-        summary.possible_duplicates = len(recovered)
+        summary.possible_duplicates += len(self.ledger.recover_leases(now))
         start, end = self.window(now)
         planned = self.planned(start, end)
         summary.planned = len(planned)
@@ -264,227 +200,135 @@ class Dispatcher:
         summary.expired += len(synced.expired)
         summary.superseded = len(synced.superseded)
         summary.expired += len(self.ledger.expire(now))
+        for name in self.ledger.destinations_with_work(now):
+            if self.channels.resolve(name) is None:
+                self._skip_unknown(name, summary)
+        last = self.ledger.state.pruned_at("deliveries")
+        if last is None or now - last >= PRUNE_EVERY or now < last:
+            self.ledger.prune(now, dt.timedelta(days=self.settings.retention_days))
+            self.ledger.state.set_pruned_at("deliveries", now)
 
-    def _due_groups(self, now: dt.datetime) -> dict[str, list[tuple[str, Channel | None]]]:
-        with self.database.engine.connect() as conn:
-            names = list(
-                conn.execute(
-                    select(deliveries.c.destination)
-                    .where(self.ledger.due_condition(utc_text(now)))
-                    .distinct()
-                ).scalars()
-            )
-        groups: dict[str, list[tuple[str, Channel | None]]] = defaultdict(list)
-        for name in names:
-            resolved = self.channels.resolve(name)
-            channel = resolved[0] if resolved else None
-            groups[channel.group if channel else f"unknown:{name}"].append((name, channel))
-        return groups
+    # --- lanes ---------------------------------------------------------------------------
 
-    def _run_group(
-        self, group: str, members: list[tuple[str, Channel | None]], summary: TickSummary
-    ) -> None:
-        for destination, channel in members:
-            if channel is None:
-                self._skip_unknown(destination, summary)
-                continue
-            if self._halted(channel, summary):
-                return
-            while True:
-                now = self.clock()
-                batch = self.ledger.claim(
-                    now,
-                    dt.timedelta(seconds=self.settings.lease_seconds),
-                    destination=destination,
-                    limit=self._batch_size(channel),
-                )
-                if not batch:
-                    break
-                if channel.rate_per_second <= 0 and channel.group != "email" and len(batch) > 1:
-                    self._send_parallel(channel, batch, summary)
-                    continue
-                for index, delivery in enumerate(batch):
-                    if not self._send_one(channel, delivery, summary):
-                        for left in batch[index + 1 :]:
-                            self.ledger.record(
-                                left,
-                                DeliveryState.RETRY_WAIT,
-                                self.clock(),
-                                error="not attempted: channel halted",
-                            )
-                        return
-
-    def _batch_size(self, channel: Channel) -> int:
-        if channel.group == "email":
-            return 1
-        if channel.rate_per_second > 0:
-            return max(1, min(50, int(channel.rate_per_second * self.settings.lease_seconds / 4)))
-        return 50
-
-    def _bucket(self, destination: str, rate: float) -> TokenBucket:
+    def lane_for(self, destination: str) -> Lane | None:
+        """The lane sending `destination`'s rows (made on first use); None if unknown."""
+        resolved = self.channels.resolve(destination)
+        if resolved is None:
+            return None
+        channel = resolved[0]
         with self._mutex:
-            bucket = self._buckets.get(destination)
-            if bucket is None or bucket.rate != rate:
-                bucket = TokenBucket(rate, self.monotonic, self.sleep)
-                self._buckets[destination] = bucket
-            return bucket
+            lane = self.lanes.get(channel.group)
+            if lane is None:
+                lane = self.lanes[channel.group] = Lane(self, channel.group, channel)
+            if destination not in lane.destinations:
+                lane.add(destination, channel)
+        return lane
 
-    def _send_one(self, channel: Channel, delivery: Delivery, summary: TickSummary) -> bool:
-        """Send and record one delivery; False when the channel group must stop (HALT)."""
-        return self._conclude(delivery, self._attempt(channel, delivery), summary, channel)
+    def lanes_with_work(self, now: dt.datetime) -> list[Lane]:
+        """Lanes with something due now, by the ledger or by this process's own retry clock."""
+        found: dict[str, Lane] = {}
+        for name in self.ledger.destinations_with_work(now):
+            lane = self.lane_for(name)
+            if lane is not None:
+                found[lane.group] = lane
+        for group, lane in list(self.lanes.items()):
+            if self.pacing.overdue(group, now):
+                found[group] = lane
+        return [found[group] for group in sorted(found)]
 
-    def _send_parallel(self, channel: Channel, batch: list[Delivery], summary: TickSummary) -> None:
-        """With no rate limit, send a batch concurrently and record it in one commit.
+    def lanes_with_open_rows(self, now: dt.datetime) -> list[Lane]:
+        """Lanes with any delivery still to send, now or later (the clock keeps one awake)."""
+        found: dict[str, Lane] = {}
+        for name in self.ledger.destinations_open(now):
+            lane = self.lane_for(name)
+            if lane is not None:
+                found[lane.group] = lane
+        return [found[group] for group in sorted(found)]
 
-        The duplicate window (sent, not yet recorded) grows from one message to one batch;
-        it is still only a crash that can open it, and recovery logs every row involved.
-        """
-        workers = min(self.parallel_sends, len(batch))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send") as pool:
-            attempts = list(pool.map(lambda d: self._attempt(channel, d), batch))
-        with self.ledger.group_commit():
-            for delivery, attempt in zip(batch, attempts, strict=True):
-                self._conclude(delivery, attempt, summary, channel)
-
-    def _attempt(
-        self, channel: Channel, delivery: Delivery
-    ) -> tuple[SendResult, dict[str, RecipientOutcome]]:
-        """One send, rate-limited; never raises for a channel failure."""
-        self._bucket(delivery.destination, channel.rate_per_second).acquire()
-        resolved = self.channels.resolve(delivery.destination)
-        recipients = resolved[1] if resolved else None
-        previous = delivery.recipient_states
-        settled = frozenset(a for a, s in previous.items() if s.settled)
-        item = Outbound(
-            delivery.key, delivery.destination, delivery.message, self.clock(), recipients, settled
-        )
-        try:
-            result = channel.send(item)
-        except Exception as exc:  # a channel bug must not stop other deliveries
-            log.exception("channel %s failed on %s", channel.name, delivery.key)
-            result = SendResult(Outcome.RETRY, redact(f"{type(exc).__name__}: {exc}"))
-        return result, {**previous, **result.recipients}
-
-    def _conclude(
-        self,
-        delivery: Delivery,
-        attempt: tuple[SendResult, dict[str, RecipientOutcome]],
-        summary: TickSummary,
-        channel: Channel,
-    ) -> bool:
-        result, merged = attempt
-        # The server's words per recipient are stored and shown: redacted like every error.
-        stored = {address: redact(str(outcome)) for address, outcome in merged.items()}
-        response = json.dumps(
-            {"status": result.status, "recipients": stored}, sort_keys=True, ensure_ascii=False
-        )
-        refused = {a: s for a, s in result.recipients.items() if s.state is RecipientState.DEAD}
-        if refused and result.outcome is not Outcome.DEAD:
-            listed = "; ".join(f"{a} {s}" for a, s in refused.items())
-            self._alert(summary, f"{delivery.key}: recipients refused for good: {listed}")
-        self._record(channel, delivery, result, response, summary, merged)
-        return result.outcome is not Outcome.HALT
-
-    def _record(
-        self,
-        channel: Channel,
-        delivery: Delivery,
-        result: SendResult,
-        response: str,
-        summary: TickSummary,
-        recipients: dict[str, RecipientOutcome],
-    ) -> None:
+    def lane_wakeup(self, lane: Lane, end: PassEnd) -> float | None:
+        """The monotonic instant the lane's next pass is worth starting; None: at the next
+        planning tick (the group is halted, or nothing is known to be coming)."""
+        now_mono = self.monotonic()
+        if end is PassEnd.BUDGET:
+            return now_mono
+        if end is PassEnd.HALTED:
+            return None
+        paused_until = now_mono + self.pause_checker(lane.group)()
+        times = []
+        own = self.pacing.next_deadline(lane.group)
+        if own is not None:
+            times.append(own)
         now = self.clock()
-        detail = redact(result.detail)
-        outcome = result.outcome
-        if outcome in (Outcome.SENT, Outcome.ACCEPTED):
-            state = DeliveryState.SENT if outcome is Outcome.SENT else DeliveryState.ACCEPTED
-            unsettled = "; ".join(
-                f"{a} {s}" for a, s in recipients.items() if s.state is not RecipientState.ACCEPTED
-            )
-            self.ledger.record(
-                delivery, state, now, error=redact(unsettled) or None, response=response
-            )
-            with self._mutex:
-                if outcome is Outcome.SENT:
-                    summary.sent += 1
-                else:
-                    summary.accepted += 1
-            self._mark_healthy(delivery.destination)
-            log.info("%s %s to %s", state, delivery.key, delivery.destination)
-        elif outcome is Outcome.RETRY:
-            self._retry_or_give_up(delivery, result, detail, response, now, summary)
-        elif outcome is Outcome.DEAD:
-            self.ledger.record(delivery, DeliveryState.DEAD, now, error=detail, response=response)
-            with self._mutex:
-                summary.failed += 1
-            self._alert(
-                summary, f"{delivery.key}: rejected permanently by {delivery.destination}: {detail}"
-            )
-        elif outcome is Outcome.CONFIG:
-            self.ledger.record(
-                delivery, DeliveryState.SKIPPED_CONFIG, now, error=detail, response=response
-            )
-            with self._mutex:
-                summary.skipped += 1
-            self._mark_unhealthy(delivery.destination, detail, summary)
-        else:
-            self.ledger.record(
-                delivery,
-                DeliveryState.RETRY_WAIT,
-                now,
-                error=detail,
-                response=response,
-                next_attempt_at=now,
-            )
-            with self._mutex:
-                summary.retrying += 1
-            self._halt(channel, detail, summary)
+        # From the pass's last claim, not from now: a row that fell due in between (a wake a
+        # moment early) is due at once, not forgotten until the next one.
+        wall = self.ledger.next_wakeup(min(now, lane.last_claim_at or now), lane.destinations)
+        if wall is not None:
+            times.append(now_mono + max(0.0, (wall - now).total_seconds()))
+        if not times:
+            return paused_until if paused_until > now_mono else None
+        return max(min(times), paused_until)
 
-    def _retry_or_give_up(
-        self,
-        delivery: Delivery,
-        result: SendResult,
-        detail: str,
-        response: str,
-        now: dt.datetime,
-        summary: TickSummary,
-    ) -> None:
-        delay = full_jitter(
-            delivery.attempts,
-            self.settings.backoff_base_seconds,
-            self.settings.backoff_cap_seconds,
-            self.rng,
-        )
-        if result.retry_after is not None:
-            # The server said when; waiting longer only delays, shorter risks being disabled.
-            delay = result.retry_after
-        # Whole seconds up, so the stored (second-precision) time is never early.
-        next_at = now + dt.timedelta(seconds=int(delay) + (0 if delay == int(delay) else 1))
-        if delivery.attempts >= self.settings.max_attempts or next_at > delivery.not_after:
-            why = (
-                f"gave up after {delivery.attempts} attempts"
-                if delivery.attempts >= self.settings.max_attempts
-                else "no retry possible before its not_after"
-            )
-            self.ledger.record(
-                delivery, DeliveryState.DEAD, now, error=f"{why}: {detail}", response=response
-            )
+    # --- pauses --------------------------------------------------------------------------
+
+    def pause_checker(self, group: str) -> Callable[[], float]:
+        """Seconds `group` stays paused, as a function: this process's own monotonic pause when
+        it set one, else the pause another process recorded in the ledger (read once here)."""
+        recorded = self.ledger.state.pauses().get(group)
+        if recorded is not None:
             with self._mutex:
-                summary.failed += 1
-            self._alert(summary, f"{delivery.key}: {why} ({delivery.destination}: {detail})")
-            return
-        self.ledger.record(
-            delivery,
-            DeliveryState.RETRY_WAIT,
-            now,
-            error=detail,
-            response=response,
-            next_attempt_at=next_at,
-        )
+                self._paused.add(group)
+
+        def remaining() -> float:
+            if self.pacing.knows_pause(group):
+                return self.pacing.paused_for(group)
+            if recorded is None:
+                return 0.0
+            return max(0.0, (recorded.until - self.clock()).total_seconds())
+
+        return remaining
+
+    def pause(self, group: str, seconds: float, reason: str) -> None:
+        """Send nothing to `group` for `seconds` (here, and in the ledger for other workers)."""
+        until = whole_seconds_after(self.clock(), seconds)
+        deadline = self.pacing.pause(group, seconds, until, reason)
         with self._mutex:
-            summary.retrying += 1
-        log.warning("retrying %s at %s: %s", delivery.key, utc_text(next_at), detail)
+            self._paused.add(group)
+        self.ledger.state.set_pause(Pause(group, deadline.wall, reason))
+        log.warning("pausing %s for %.1f s: %s", group, seconds, reason)
+
+    def resume(self, group: str) -> None:
+        """A send to `group` succeeded: any pause of it is over."""
+        with self._mutex:
+            if group not in self._paused:
+                return
+            self._paused.discard(group)
+        self.pacing.resume(group)
+        self.ledger.state.clear_pause(group)
+
+    # --- health, halts and alerts -----------------------------------------------------------
+
+    def alert(self, summary: TickSummary, text: str) -> None:
+        alert_log.error("ALERT %s", redact(text))
+        summary.add_alert(redact(text))
+
+    def mark_unhealthy(self, destination: str, detail: str, summary: TickSummary) -> None:
+        with self._mutex:
+            self._unhealthy.add(destination)
+        state = self.ledger.state
+        if not state.is_unhealthy(destination):
+            state.mark_unhealthy(Unhealthy(destination, detail, self.clock()))
+            self.alert(
+                summary,
+                f"destination {destination} is misconfigured and was marked unhealthy: {detail}",
+            )
+
+    def mark_healthy(self, destination: str) -> None:
+        with self._mutex:
+            if destination not in self._unhealthy:
+                return
+            self._unhealthy.discard(destination)
+        if self.ledger.state.clear_unhealthy(destination):
+            log.info("destination %s is healthy again", destination)
 
     def _skip_unknown(self, destination: str, summary: TickSummary) -> None:
         while True:
@@ -500,51 +344,24 @@ class Dispatcher:
                     self.clock(),
                     error=f"unknown destination {destination!r}",
                 )
-                with self._mutex:
-                    summary.skipped += 1
-            self._mark_unhealthy(destination, "destination is not configured", summary)
-
-    # --- health, halts and alerts -----------------------------------------------------------
-
-    def _alert(self, summary: TickSummary, text: str) -> None:
-        alert_log.error("ALERT %s", redact(text))
-        with self._mutex:
-            summary.alerts.append(redact(text))
-
-    def _mark_unhealthy(self, destination: str, detail: str, summary: TickSummary) -> None:
-        with self._mutex:
-            self._unhealthy.add(destination)
-        state = self.ledger.state
-        if not state.is_unhealthy(destination):
-            state.mark_unhealthy(Unhealthy(destination, detail, self.clock()))
-            self._alert(
-                summary,
-                f"destination {destination} is misconfigured and was marked unhealthy: {detail}",
-            )
-
-    def _mark_healthy(self, destination: str) -> None:
-        if destination not in self._unhealthy:
-            return
-        self._unhealthy.discard(destination)
-        if self.ledger.state.clear_unhealthy(destination):
-            log.info("destination %s is healthy again", destination)
-
-    def _halted(self, channel: Channel, summary: TickSummary) -> bool:
-        state = self.ledger.state
-        halt = state.halt(channel.group)
-        if halt is None:
-            return False
-        if halt.fingerprint != channel.fingerprint():
-            state.clear_halt(channel.group)
-            log.info("%s settings changed; resuming after: %s", channel.group, halt.reason)
-            return False
-        return True
-
-    def _halt(self, channel: Channel, detail: str, summary: TickSummary) -> None:
-        state = self.ledger.state
-        if state.halt(channel.group) is None:
-            state.set_halt(Halt(channel.group, channel.fingerprint(), detail, self.clock()))
-            self._alert(summary, f"all {channel.group} sending stopped: {detail}")
+                summary.count("skipped")
+            self.mark_unhealthy(destination, "destination is not configured", summary)
 
     def next_wakeup(self, now: dt.datetime) -> dt.datetime | None:
         return self.ledger.next_wakeup(now)
+
+
+@contextmanager
+def _ledger_errors() -> Iterator[None]:
+    """Turns a database failure into DatabaseError: sending stops rather than go unrecorded."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        # Locked, full or read-only: stop here rather than send what cannot be recorded.
+        # Rows claimed but not recorded are re-sent after their lease (and logged).
+        reason = getattr(exc, "orig", exc)
+        advice = recovery_advice(reason, "the database")
+        raise DatabaseError(
+            f"the reminder ledger could not be written ({reason}); sending stopped for "
+            f"this tick and resumes on the next one; {advice}"
+        ) from None

@@ -5,10 +5,11 @@ plans, opens the ledger through SQLAlchemy and builds every channel. So after ea
 SQLite, `remind` records (:class:`IdleCheck`) what the plan was made from (the settings file and
 the data files' sizes and times, the values of the environment variables the settings name, the
 package version) and until when it holds (half the look-ahead before `planned_until`). The next
-tick compares those and asks the ledger one question with the standard library's `sqlite3`: is
-any delivery due, past its `not_after`, or left `sending` by a process that died? Only when
-everything matches and the answer is no does it print the summary of an empty tick, having sent
-and written nothing. Any doubt, and every tick on PostgreSQL, runs the full tick.
+tick compares those, checks that the database is still the ledger its marker names (same id,
+no older serial, no rows lost), and asks the ledger one question with the standard library's
+`sqlite3`: is any delivery due, past its `not_after`, or left `sending` by a process that died?
+Only when everything matches and the answer is no does it print the summary of an empty tick,
+having sent and written nothing. Any doubt, and every tick on PostgreSQL, runs the full tick.
 
 Skipping the planner is safe because every reminder due before `planned_until` is already in
 the ledger, and any tick that sends re-plans first (so a task marked done meanwhile is still
@@ -38,6 +39,14 @@ IDLE_SUMMARY = "0 sent, 0 failed, 0 expired"
 #: The record beside the database; deleting it only costs one full tick.
 STAMP_NAME = "remind-idle.json"
 _FORMAT = 1
+
+#: The ledger's identity as `storage.identity` and `storage.state` keep it (kept equal by
+#: tests/reminders/test_idle.py): the marker file beside the database, and its `meta` keys.
+_MARKER_SUFFIX = ".ledger-id"
+_LEDGER_ID_KEY = "ledger.id"
+_LEDGER_SERIAL_KEY = "ledger.serial"
+_ROWS_KEY = "reminders.rows"
+_IDENTITY = "SELECT key, value FROM meta WHERE key IN (?, ?, ?)"
 
 #: `DeliveryState` values (kept equal by tests/reminders/test_idle.py).
 _OPEN = ("pending", "retry_wait")
@@ -130,16 +139,38 @@ class IdleCheck:
         if not self.database.is_file():
             return True
         with contextlib.closing(sqlite3.connect(self.database, timeout=5)) as conn:
+            if not self._same_ledger(conn):
+                return True  # the full tick says what is wrong with it, and sends nothing
             return conn.execute(_WORK, {"now": _stamp_text(now)}).fetchone() is not None
+
+    def _same_ledger(self, conn: sqlite3.Connection) -> bool:
+        """Whether the database is still the ledger its marker names, at the marker's serial
+        or later, holding every row it recorded: the checks a full open makes
+        (`storage.identity`, `Ledger.lost_rows`), so a swapped, rolled-back or emptied ledger
+        is refused at the next tick, not only at the next one with work."""
+        marker = self.database.with_name(self.database.name + _MARKER_SUFFIX)
+        values: dict[str, str] = {}
+        for line in marker.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not line.lstrip().startswith("#"):
+                values[key.strip()] = value.strip()
+        stored = dict(conn.execute(_IDENTITY, (_LEDGER_ID_KEY, _LEDGER_SERIAL_KEY, _ROWS_KEY)))
+        if not values.get("ledger") or stored.get(_LEDGER_ID_KEY) != values["ledger"]:
+            return False
+        if int(stored.get(_LEDGER_SERIAL_KEY, "0")) < int(values.get("serial", "0")):
+            return False
+        held = conn.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+        return bool(held >= int(stored.get(_ROWS_KEY, "0")))
 
     def record(
         self,
         inputs: str,
         planned_until: dt.datetime | None,
         lookahead: dt.timedelta,
+        now: dt.datetime | None = None,
     ) -> None:
-        """After a full tick: the plan made from `inputs` holds until half the look-ahead
-        before `planned_until` (nothing is recorded when there is no plan yet)."""
+        """After a full tick at `now`: the plan made from `inputs` holds until half the
+        look-ahead before `planned_until` (nothing is recorded when there is no plan yet)."""
         if planned_until is None:
             with contextlib.suppress(OSError):
                 self.stamp.unlink()
@@ -153,8 +184,24 @@ class IdleCheck:
         )
         with contextlib.suppress(OSError):
             write_atomic(self.stamp, text.encode("utf-8"))
+        if now is not None:
+            self.ran(now)  # the file's time is the last tick's, never later
+
+    def ran(self, now: dt.datetime) -> None:
+        """An idle tick ran at `now`: the record's modification time says so (nothing else
+        is written), so `edicalendar health` sees a bot that ticks with nothing to do."""
+        with contextlib.suppress(OSError):
+            os.utime(self.stamp, (now.timestamp(), now.timestamp()))
 
     def forget(self) -> None:
         """Drop the record, so the next tick runs in full."""
         with contextlib.suppress(OSError):
             self.stamp.unlink()
+
+
+def last_idle_tick(database: Path) -> dt.datetime | None:
+    """When an idle tick last ran on the SQLite `database` (None: never, or not recorded)."""
+    try:
+        return dt.datetime.fromtimestamp(database.with_name(STAMP_NAME).stat().st_mtime, dt.UTC)
+    except OSError:
+        return None

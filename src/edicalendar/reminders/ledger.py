@@ -1,11 +1,11 @@
 """The delivery ledger: the one record of which reminder went where, and what came of it.
 
 One row per reminder occurrence and destination, keyed by the planner's deterministic key and
-written with `INSERT .. ON CONFLICT DO NOTHING`, so planning twice is harmless. A row is claimed
-with a lease before it is sent (SQLite: one `BEGIN IMMEDIATE` transaction; PostgreSQL:
-`FOR UPDATE SKIP LOCKED`), sent outside any transaction, then recorded. A row found `sending`
-after its lease ran out belongs to a process that died mid-send; it goes back to `retry_wait`
-and is logged as a possible duplicate, the only way a reminder can be sent twice.
+written with `INSERT .. ON CONFLICT DO NOTHING`, so planning twice is harmless. Claiming,
+marking and recording outcomes live in :mod:`edicalendar.reminders.claims`; here are planning
+(where a window starts, syncing the plan into the ledger, expiry), a new ledger's start,
+retention, and the reads and operator actions. The ledger refuses to plan when rows vanished
+behind its back, since a deleted row would be planned, and sent, again.
 """
 
 from __future__ import annotations
@@ -13,24 +13,41 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, text, update
+from sqlalchemy import Connection, and_, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from edicalendar.errors import LedgerError
-from edicalendar.reminders.channels.base import RecipientOutcome
-from edicalendar.reminders.messages import Message
+from edicalendar.errors import LedgerError, LedgerIdentityError
+from edicalendar.reminders.claims import Claim, LedgerClaims, Settlement, claimant
+from edicalendar.reminders.delivery import (
+    FINAL_STATES,
+    OPEN_STATES,
+    CancelReason,
+    Delivery,
+    DeliveryState,
+)
 from edicalendar.reminders.planner import ReminderOccurrence
-from edicalendar.storage.engine import Database
-from edicalendar.storage.state import StateStore
+from edicalendar.storage.identity import NEW_LEDGER_HINT
 from edicalendar.storage.tables import deliveries
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+__all__ = [
+    "AUDIT_LIMIT",
+    "OPEN_STATES",
+    "PLANNER_LOCK_KEY",
+    "CancelReason",
+    "Claim",
+    "Delivery",
+    "DeliveryState",
+    "Ledger",
+    "Settlement",
+    "SyncResult",
+    "claimant",
+]
 
 log = logging.getLogger("edicalendar.reminders.ledger")
 
@@ -39,105 +56,8 @@ log = logging.getLogger("edicalendar.reminders.ledger")
 PLANNER_LOCK_KEY = -5820924305315958950
 #: However long the outage, history older than this is never planned (not even as `expired`).
 AUDIT_LIMIT = dt.timedelta(days=31)
-
-
-class DeliveryState(StrEnum):
-    """Where a delivery is in its life. Final: sent, accepted, dead, expired, skipped_config."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    #: Handed over with no delivery confirmation (Teams 202, SMTP 250).
-    ACCEPTED = "accepted"
-    RETRY_WAIT = "retry_wait"
-    DEAD = "dead"
-    EXPIRED = "expired"
-    SKIPPED_CONFIG = "skipped_config"
-
-
-OPEN_STATES = (DeliveryState.PENDING, DeliveryState.RETRY_WAIT)
-
-
-class CancelReason(StrEnum):
-    """Why planning cancelled an open delivery (stored as its `last_error`, word for word).
-
-    Both can be undone: a delivery cancelled for one of these reasons comes back when the plan
-    has it again while it can still be sent.
-    """
-
-    #: The campaign still exists but no longer plans this reminder (edited time or rule).
-    SUPERSEDED = "superseded: the campaign no longer plans this reminder"
-    #: The campaign's file or table is gone.
-    REMOVED = "campaign removed"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One ledger row."""
-
-    key: str
-    kind: str
-    campaign_id: str | None
-    rule: str
-    local_date: str
-    destination: str
-    due_at: dt.datetime
-    not_after: dt.datetime
-    state: DeliveryState
-    attempts: int
-    next_attempt_at: dt.datetime | None
-    lease_until: dt.datetime | None
-    last_error: str | None
-    provider_response: str | None
-    payload_json: str
-    sent_at: dt.datetime | None
-    updated_at: dt.datetime
-
-    @property
-    def message(self) -> Message:
-        return Message.from_json(json.loads(self.payload_json))
-
-    @property
-    def recipient_states(self) -> dict[str, RecipientOutcome]:
-        """Per-recipient outcomes kept from earlier attempts (email)."""
-        if not self.provider_response:
-            return {}
-        try:
-            data = json.loads(self.provider_response)
-        except json.JSONDecodeError:
-            return {}
-        recipients = data.get("recipients") if isinstance(data, dict) else None
-        if not isinstance(recipients, dict):
-            return {}
-        return {str(a): RecipientOutcome.parse(str(s)) for a, s in recipients.items()}
-
-    @classmethod
-    def from_row(cls, row: Row[Any]) -> Delivery:
-        m = row._mapping
-
-        def when(name: str) -> dt.datetime | None:
-            value = m[name]
-            return parse_utc(value) if value else None
-
-        return cls(
-            key=m["key"],
-            kind=m["kind"],
-            campaign_id=m["campaign_id"],
-            rule=m["rule"],
-            local_date=m["local_date"],
-            destination=m["destination"],
-            due_at=parse_utc(m["due_at"]),
-            not_after=parse_utc(m["not_after"]),
-            state=DeliveryState(m["state"]),
-            attempts=m["attempts"],
-            next_attempt_at=when("next_attempt_at"),
-            lease_until=when("lease_until"),
-            last_error=m["last_error"],
-            provider_response=m["provider_response"],
-            payload_json=m["payload_json"],
-            sent_at=when("sent_at"),
-            updated_at=parse_utc(m["updated_at"]),
-        )
+#: What a delivery closed by `start_afresh` says.
+STARTED_AFRESH = "not sent: a new ledger began at {at} (it may have gone from the one before)"
 
 
 @dataclass
@@ -151,14 +71,12 @@ class SyncResult:
     updated: int = 0
 
 
-class Ledger:
-    """Reads and writes the `deliveries` table; every method takes the clock's `now`."""
+class Ledger(LedgerClaims):
+    """Reads and writes the `deliveries` table; every method takes the clock's `now`.
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
-        self.engine = database.engine
-        self.state = StateStore(database)
-        self._local = threading.local()
+    Claiming, sending marks and recording outcomes come from :class:`LedgerClaims`; planning,
+    sweeps, retention and operator actions are here.
+    """
 
     # --- planning ------------------------------------------------------------------------
 
@@ -191,14 +109,20 @@ class Ledger:
         return self.state.planned_until()
 
     def plan_start(self, now: dt.datetime, max_grace: dt.timedelta) -> dt.datetime:
-        """Where the next planning window starts: never before `now - max_grace` for a new
-        database; after downtime, back to where planning stopped (so missed reminders are
-        recorded as expired) but at most :data:`AUDIT_LIMIT` back."""
-        fresh = now - max_grace
+        """Where the next planning window starts.
+
+        A new ledger starts at `now`: nothing that fell due before the bot first ran (or before
+        an operator started a new ledger) is ever sent. After that, each window reaches back
+        `max_grace` (so edits and catch-up inside the grace windows are seen), and after
+        downtime back to where planning stopped (so missed reminders are recorded as expired),
+        but never more than :data:`AUDIT_LIMIT`, and never before the ledger began.
+        """
         previous = self.planned_until()
         if previous is None:
-            return fresh
-        return max(min(previous, fresh), now - AUDIT_LIMIT)
+            return now
+        start = max(min(previous, now - max_grace), now - AUDIT_LIMIT)
+        began = self.state.ledger_began()
+        return start if began is None else max(start, began)
 
     def sync(
         self,
@@ -220,6 +144,9 @@ class Ledger:
         plan_by_key = {r.key: r for r in planned}
         previous = self.planned_until()
         with self._write() as conn:
+            held = self._check_rows(conn)
+            if previous is None and self.state.ledger_began() is None:
+                self.state.set_ledger_began(start, conn)
             existing = {
                 row.key: row
                 for row in conn.execute(
@@ -289,6 +216,7 @@ class Ledger:
                         self._insert_ignore().values(chunk).returning(deliveries.c.key)
                     )
                     result.inserted += len(inserted.all())
+            self.state.set_recorded_rows(held + result.inserted, conn)
             start_text, end_text = utc_text(start), utc_text(end)
             for key, row in existing.items():
                 if (
@@ -317,6 +245,85 @@ class Ledger:
                 self.state.set_planned_until(end, conn)
         return result
 
+    def _check_rows(self, conn: Connection) -> int:
+        """The number of rows held, after checking none vanished since the ledger counted them:
+        a deleted row would be planned, and sent, again."""
+        held = int(conn.execute(select(func.count()).select_from(deliveries)).scalar_one())
+        recorded = self.state.recorded_rows(conn)
+        if recorded is not None and held < recorded:
+            raise LedgerIdentityError(self._lost_rows_text(recorded, held))
+        return held
+
+    @staticmethod
+    def _lost_rows_text(recorded: int, held: int) -> str:
+        return (
+            f"the reminder ledger has lost deliveries: it recorded {recorded} but holds {held} "
+            "(rows were deleted outside edicalendar), so reminders they recorded as sent would "
+            "be planned and sent again; nothing was sent. Restore the database from a backup, "
+            f"or {NEW_LEDGER_HINT}"
+        )
+
+    def lost_rows(self) -> str | None:
+        """Why the ledger cannot plan because rows vanished, or None when none did."""
+        with self.engine.connect() as conn:
+            held = int(conn.execute(select(func.count()).select_from(deliveries)).scalar_one())
+            recorded = self.state.recorded_rows(conn)
+        if recorded is not None and held < recorded:
+            return self._lost_rows_text(recorded, held)
+        return None
+
+    def start_afresh(self, now: dt.datetime) -> list[str]:
+        """Begin a new ledger at `now` (an operator's explicit act): nothing that fell due
+        before `now` will be sent. Rows still open or claimed that fell due before `now` are
+        closed as `skipped_config` (they may have gone from the ledger this one replaced);
+        returns their keys. Later rows stay: they cannot have been sent before their time."""
+        now_text = utc_text(now)
+        condition = and_(
+            deliveries.c.state.in_((*OPEN_STATES, DeliveryState.SENDING)),
+            deliveries.c.due_at < now_text,
+        )
+        with self._write() as conn:
+            keys = list(conn.execute(select(deliveries.c.key).where(condition)).scalars())
+            if keys:
+                conn.execute(
+                    update(deliveries)
+                    .where(condition)
+                    .values(
+                        state=DeliveryState.SKIPPED_CONFIG,
+                        last_error=STARTED_AFRESH.format(at=now_text),
+                        lease_until=None,
+                        claimed_by=None,
+                        updated_at=now_text,
+                    )
+                )
+            held = int(conn.execute(select(func.count()).select_from(deliveries)).scalar_one())
+            self.state.set_recorded_rows(held, conn)
+            self.state.set_ledger_began(now, conn)
+        log.info(
+            "a new reminder ledger begins at %s; %d open deliveries due before then are "
+            "closed unsent",
+            now_text,
+            len(keys),
+        )
+        return keys
+
+    def prune(self, now: dt.datetime, keep: dt.timedelta) -> int:
+        """Delete finished deliveries (sent, accepted, dead, expired, skipped) due and last
+        changed more than `keep` ago; open rows are never deleted. Returns how many went."""
+        cutoff = utc_text(now - max(keep, AUDIT_LIMIT + dt.timedelta(days=1)))
+        condition = and_(
+            deliveries.c.state.in_(FINAL_STATES),
+            deliveries.c.due_at < cutoff,
+            deliveries.c.updated_at < cutoff,
+        )
+        with self._write() as conn:
+            held = self._check_rows(conn)
+            gone = conn.execute(deliveries.delete().where(condition)).rowcount or 0
+            self.state.set_recorded_rows(held - gone, conn)
+        if gone:
+            log.info("pruned %d finished deliveries due before %s", gone, cutoff)
+        return gone
+
     def _insert_ignore(self) -> Any:
         if self.engine.dialect.name == "postgresql":
             return postgresql.insert(deliveries).on_conflict_do_nothing(index_elements=["key"])
@@ -343,170 +350,6 @@ class Ledger:
         for key in keys:
             log.warning("reminder expired unsent: %s", key)
         return keys
-
-    def recover_leases(self, now: dt.datetime) -> list[str]:
-        """Rows left `sending` by a process that died go back to `retry_wait`, logged."""
-        now_text = utc_text(now)
-        condition = and_(
-            deliveries.c.state == DeliveryState.SENDING, deliveries.c.lease_until < now_text
-        )
-        with self._write() as conn:
-            keys = list(conn.execute(select(deliveries.c.key).where(condition)).scalars())
-            if keys:
-                conn.execute(
-                    update(deliveries)
-                    .where(condition)
-                    .values(
-                        state=DeliveryState.RETRY_WAIT,
-                        next_attempt_at=now_text,
-                        lease_until=None,
-                        last_error="lease expired mid-send: possible duplicate",
-                        updated_at=now_text,
-                    )
-                )
-        for key in keys:
-            log.warning(
-                "possible duplicate: %s was being sent when its process stopped; "
-                "sending again (the earlier attempt may have arrived)",
-                key,
-            )
-        return keys
-
-    # --- claims ----------------------------------------------------------------------------
-
-    def due_condition(self, now_text: str) -> Any:
-        return and_(
-            deliveries.c.state.in_(OPEN_STATES),
-            deliveries.c.due_at <= now_text,
-            deliveries.c.not_after >= now_text,
-            or_(deliveries.c.next_attempt_at.is_(None), deliveries.c.next_attempt_at <= now_text),
-        )
-
-    def claim(
-        self,
-        now: dt.datetime,
-        lease: dt.timedelta,
-        *,
-        destination: str | None = None,
-        limit: int = 100,
-    ) -> list[Delivery]:
-        """Take up to `limit` due rows: state `sending`, a lease, one more attempt."""
-        now_text = utc_text(now)
-        condition = self.due_condition(now_text)
-        if destination is not None:
-            condition = and_(condition, deliveries.c.destination == destination)
-        query = (
-            select(deliveries.c.key)
-            .where(condition)
-            .order_by(deliveries.c.due_at, deliveries.c.key)
-            .limit(limit)
-        )
-        with self._write() as conn:
-            if self.engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            keys = list(conn.execute(query).scalars())
-            if not keys:
-                return []
-            conn.execute(
-                update(deliveries)
-                .where(deliveries.c.key.in_(keys))
-                .values(
-                    state=DeliveryState.SENDING,
-                    lease_until=utc_text(now + lease),
-                    attempts=deliveries.c.attempts + 1,
-                    updated_at=now_text,
-                )
-            )
-            rows = conn.execute(
-                select(deliveries)
-                .where(deliveries.c.key.in_(keys))
-                .order_by(deliveries.c.due_at, deliveries.c.key)
-            ).all()
-        return [Delivery.from_row(row) for row in rows]
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
-        deferred one that reads first can fail at once with "database is locked" when another
-        process commits in between, and two claimers could read the same rows as free."""
-        if self.engine.dialect.name != "sqlite":
-            with self.engine.begin() as conn:
-                yield conn
-            return
-        with self.engine.connect() as raw:
-            conn = raw.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
-
-    def record(
-        self,
-        delivery: Delivery,
-        state: DeliveryState,
-        now: dt.datetime,
-        *,
-        error: str | None = None,
-        response: str | None = None,
-        next_attempt_at: dt.datetime | None = None,
-    ) -> bool:
-        """Store the outcome of the attempt `delivery` was claimed for; False if the claim
-        was lost (lease expired and the row was recovered meanwhile)."""
-        values = self._outcome_values(state, now, error, response, next_attempt_at)
-        buffer: list[tuple[Delivery, dict[str, Any]]] | None = getattr(self._local, "buffer", None)
-        if buffer is not None:
-            buffer.append((delivery, values))
-            return True
-        with self._write() as conn:
-            return self._apply(conn, delivery, values)
-
-    @contextmanager
-    def group_commit(self) -> Iterator[None]:
-        """Collect this thread's :meth:`record` calls and write them in one transaction."""
-        self._local.buffer = []
-        try:
-            yield
-        finally:
-            buffered: list[tuple[Delivery, dict[str, Any]]] = self._local.buffer
-            self._local.buffer = None
-            if buffered:
-                with self._write() as conn:
-                    for delivery, values in buffered:
-                        self._apply(conn, delivery, values)
-
-    def _apply(self, conn: Connection, delivery: Delivery, values: dict[str, Any]) -> bool:
-        done = conn.execute(
-            update(deliveries)
-            .where(
-                deliveries.c.key == delivery.key,
-                deliveries.c.state == DeliveryState.SENDING,
-                deliveries.c.attempts == delivery.attempts,
-            )
-            .values(**values)
-        )
-        if not done.rowcount:
-            log.warning("claim on %s was lost before its result was recorded", delivery.key)
-        return bool(done.rowcount)
-
-    @staticmethod
-    def _outcome_values(
-        state: DeliveryState,
-        now: dt.datetime,
-        error: str | None,
-        response: str | None,
-        next_attempt_at: dt.datetime | None,
-    ) -> dict[str, Any]:
-        now_text = utc_text(now)
-        values: dict[str, Any] = {
-            "state": state,
-            "lease_until": None,
-            "last_error": error,
-            "updated_at": now_text,
-            "next_attempt_at": utc_text(next_attempt_at) if next_attempt_at else None,
-        }
-        if response is not None:
-            values["provider_response"] = response
-        if state in (DeliveryState.SENT, DeliveryState.ACCEPTED):
-            values["sent_at"] = now_text
-        return values
 
     # --- reading and operator actions -------------------------------------------------------
 
@@ -545,23 +388,53 @@ class Ledger:
             ).all()
         return {state: count for state, count in rows}
 
-    def next_wakeup(self, now: dt.datetime) -> dt.datetime | None:
-        """The earliest future instant at which an open row becomes due."""
+    def next_wakeup(
+        self, now: dt.datetime, destinations: Collection[str] | None = None
+    ) -> dt.datetime | None:
+        """The earliest future instant at which an open row (of `destinations`) becomes due."""
         now_text = utc_text(now)
         attempt_at = func.coalesce(deliveries.c.next_attempt_at, deliveries.c.due_at)
+        condition = and_(
+            deliveries.c.state.in_(OPEN_STATES),
+            deliveries.c.not_after >= now_text,
+            or_(deliveries.c.due_at > now_text, deliveries.c.next_attempt_at > now_text),
+        )
+        if destinations is not None:
+            condition = and_(condition, deliveries.c.destination.in_(list(destinations)))
         with self.engine.connect() as conn:
             value = conn.execute(
                 select(
                     func.min(func.max(attempt_at, deliveries.c.due_at))
                     if self.engine.dialect.name == "sqlite"
                     else func.min(func.greatest(attempt_at, deliveries.c.due_at))
-                ).where(
-                    deliveries.c.state.in_(OPEN_STATES),
-                    deliveries.c.not_after >= now_text,
-                    or_(deliveries.c.due_at > now_text, deliveries.c.next_attempt_at > now_text),
-                )
+                ).where(condition)
             ).scalar_one_or_none()
         return parse_utc(value) if value else None
+
+    def destinations_open(self, now: dt.datetime) -> list[str]:
+        """Destinations with a row still to send, now or later."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(deliveries.c.destination)
+                    .where(
+                        deliveries.c.state.in_(OPEN_STATES),
+                        deliveries.c.not_after >= utc_text(now),
+                    )
+                    .distinct()
+                ).scalars()
+            )
+
+    def destinations_with_work(self, now: dt.datetime) -> list[str]:
+        """Destinations with a row due now (by the stored times)."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(deliveries.c.destination)
+                    .where(self.due_condition(utc_text(now)))
+                    .distinct()
+                ).scalars()
+            )
 
     def retry(self, key: str, now: dt.datetime, grace: dt.timedelta) -> Delivery:
         """Operator retry: a finished or waiting row goes back to `pending` with fresh

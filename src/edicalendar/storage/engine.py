@@ -8,8 +8,9 @@ BEGIN. Timestamps are stored as UTC ISO 8601 text (:func:`utc_text`, :func:`pars
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from edicalendar.errors import DatabaseError
+from edicalendar.storage import identity
 from edicalendar.storage.migrations import migrate
 
 
@@ -52,8 +54,9 @@ def _sqlite_begin(conn: Connection) -> None:
 
 RESTORE_HINT = (
     "stop edicalendar, move the damaged file aside, restore the latest backup "
-    '(sqlite3 BACKUP.db ".restore DATABASE") or copy a backup into place, then start again; '
-    "nothing was sent while the database was unreadable"
+    '(sqlite3 BACKUP.db ".restore DATABASE") or copy a backup into place, then run '
+    "`edicalendar remind --new-ledger` once, so that reminders sent after the backup was made "
+    "are not sent again; nothing was sent while the database was unreadable"
 )
 #: Permissions of the data folder and the SQLite file edicalendar creates: people's names,
 #: email addresses, sessions and delivery errors are for the service account only.
@@ -160,12 +163,28 @@ def _create_private(path: Path) -> None:
         ) from None
 
 
+#: How to put a database back, for the identity refusals.
+PUT_BACK_HINT = "restore it from your backup or move the original back into place"
+
+
 @dataclass
 class Database:
-    """An open, migrated database."""
+    """An open, migrated database, and the ledger identity it was checked against."""
 
     engine: Engine
     url: str
+    #: The ledger id the database carries.
+    ledger_id: str | None = None
+    #: The marker file beside it (None for an in-memory database or one without a folder).
+    marker: Path | None = None
+    #: Why the database was adopted as a new ledger (`adopt_at` given and something was wrong).
+    started_afresh: str | None = None
+    _display: str = field(default="", repr=False)
+
+    def note_progress(self, serial: int) -> None:
+        """Record in the marker that the ledger reached `serial` (after each tick)."""
+        if self.marker is not None and self.ledger_id is not None:
+            identity.write_marker(self.marker, self.ledger_id, serial, self._display)
 
     @property
     def is_sqlite(self) -> bool:
@@ -180,26 +199,62 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, check: bool = True, create: bool = True) -> Database:
+def sqlite_path_of(url: str) -> Path | None:
+    """The file an SQLite URL names (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return None if parsed.database == ":memory:" else Path(parsed.database)
+
+
+def open_database(
+    url: str,
+    *,
+    check: bool = True,
+    create: bool = True,
+    marker_dir: Path | None = None,
+    adopt_at: dt.datetime | None = None,
+) -> Database:
     """Open (creating when allowed) and migrate the database at `url`.
 
     On SQLite a failed `quick_check` or an unreadable file raises :class:`DatabaseError`
     without writing anything: fail closed, with instructions to restore when the file is
     damaged, and other advice when it is not (:func:`recovery_advice`). A new data folder and
-    database file are created readable by this user only.
+    database file are created readable by this user only. A database that is not the ledger
+    its marker names (missing, empty, swapped, rolled back) raises
+    :class:`~edicalendar.errors.LedgerIdentityError`, unless `adopt_at` is given: then it
+    becomes a new ledger beginning at that instant (nothing due before it is ever sent from
+    it) and `started_afresh` says why. `marker_dir` holds the marker of a server database
+    (SQLite keeps it beside the file).
     """
+    adopt = adopt_at is not None
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
+    display = parsed.render_as_string(hide_password=True)
+    marker_file = identity.marker_path(parsed, marker_dir)
+    marker = identity.read_marker(marker_file) if marker_file is not None else None
     if is_sqlite and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
+        display = str(path)
         if not path.exists() and not create:
             raise DatabaseError(f"database {path} does not exist")
+        present = path.exists() and path.stat().st_size > 0
+        if not present and marker is not None and not adopt:
+            # Checked before SQLite is let near the path: it would make a new, empty file.
+            raise identity.refusal(
+                f"the reminder ledger {path} is "
+                f"{'empty (0 bytes)' if path.exists() else 'missing'}, but this data folder "
+                f"last used ledger {marker.ledger_id} (marker {marker.path})",
+                PUT_BACK_HINT,
+            )
         _create_private(path)
-        if path.exists() and path.stat().st_size > 0:
+        if present:
             with path.open("rb") as handle:
                 if handle.read(16) != b"SQLite format 3\x00":
                     raise DatabaseError(f"{path} is not an SQLite database; {RESTORE_HINT}")
-    engine = create_engine(url, future=True)
+    # A lane sends up to 16 reminders at once and each marks its row as it starts: room for
+    # every lane's senders and the planner without waiting on the pool.
+    engine = create_engine(url, future=True, pool_size=10, max_overflow=40)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -214,10 +269,23 @@ def open_database(url: str, *, check: bool = True, create: bool = True) -> Datab
                     f"{database.sqlite_path} failed its integrity check ({'; '.join(rows[:3])}); "
                     f"{RESTORE_HINT}"
                 )
+        found = identity.inspect_database(engine)
+        wrong = identity.problem(marker, found, display)
+        if wrong is not None and not adopt:
+            engine.dispose()
+            raise identity.refusal(wrong, PUT_BACK_HINT)
         migrate(engine)
+        with engine.begin() as conn:
+            begins = adopt_at if wrong is not None else None
+            database.ledger_id = identity.settle_ledger_id(conn, begins=begins)
     except (SADatabaseError, OperationalError) as exc:
         engine.dispose()
-        where = database.sqlite_path or parsed.render_as_string(hide_password=True)
+        where = database.sqlite_path or display
         advice = recovery_advice(exc.orig, where)
         raise DatabaseError(f"cannot open database {where}: {exc.orig}; {advice}") from None
+    database.marker = marker_file
+    database.started_afresh = wrong
+    database._display = display
+    if marker_file is not None and (marker is None or marker.ledger_id != database.ledger_id):
+        database.note_progress(found.serial)
     return database

@@ -239,10 +239,61 @@ def _accounts(conn: Connection) -> None:
     _v3.create_all(conn)
 
 
+# --- 0004: communication freezes, frozen ---------------------------------------------------------
+
+_v4 = MetaData()
+
+# Communication freezes: pre-election periods, national mourning, an organisation's own.
+_v4_freezes = Table(
+    "freezes",
+    _v4,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(40), nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("area", String(200), nullable=True),
+    Column("restricts", String(20), nullable=False),
+    Column("starts_on", String(10), nullable=False),
+    Column("ends_on", String(10), nullable=True),
+    Column("polling_day", String(10), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("source", Text, nullable=True),
+    Column("public", Integer, nullable=False, default=1),
+    Column("created_by", String(320), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    Column("ended_at", String(40), nullable=True),
+    Column("ended_on", String(10), nullable=True),
+    Column("ended_by", String(320), nullable=True),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_freezes_starts_on", "starts_on"),
+)
+
+
+def _freezes(conn: Connection) -> None:
+    _v4.create_all(conn)
+
+
+# --- 0005: possible duplicates and claim holders on deliveries -------------------------------
+
+
+def _deliveries_duplicates_and_claims(conn: Connection) -> None:
+    # How many earlier attempts may have reached the receiver (and why, last), so an operator
+    # can see a possible duplicate on the row itself; which process holds a claim, and whether
+    # its request had started (a crash before that is not a possible duplicate).
+    for column in (
+        "possible_duplicates INTEGER NOT NULL DEFAULT 0",
+        "duplicate_note TEXT",
+        "claimed_by VARCHAR(200)",
+        "attempt_started_at VARCHAR(40)",
+    ):
+        conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
     Migration("0003_accounts", _accounts),
+    Migration("0004_freezes", _freezes),
+    Migration("0005_deliveries_duplicates_and_claims", _deliveries_duplicates_and_claims),
 ]
 
 

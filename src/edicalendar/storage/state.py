@@ -1,10 +1,12 @@
 """Small typed facts the processes keep in the `meta` table, read and written in one place.
 
-The reminder bot records how far it has planned, when its last tick finished, which channel
-groups it halted (until their settings change) and which destinations it marked unhealthy; the
-feed server records when each feed's current bytes were first published. Each fact has its own
-typed reader and writer here, so no other module builds or parses a `meta` key. Writes are
-upserts, safe when several workers write the same key at once.
+The database records which ledger it is (an id and a serial raised by every reminder tick, see
+:mod:`edicalendar.storage.identity`). The reminder bot records how far it has planned, when the
+ledger began, how many deliveries it holds, when its last tick finished, which channel groups
+it halted (until their settings change), which it paused (a 429's Retry-After) and which
+destinations it marked unhealthy; the feed server records when each feed's current bytes were
+first published. Each fact has its own typed reader and writer here, so no other module builds
+or parses a `meta` key. Writes are upserts, safe when several workers write the same key at once.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Integer, Text, cast, select
 
 from edicalendar.storage.engine import Database
+from edicalendar.storage.identity import LEDGER_BEGAN_KEY, LEDGER_ID_KEY, LEDGER_SERIAL_KEY
+from edicalendar.storage.keyvalue import insert_if_absent, upsert
 from edicalendar.storage.tables import meta
 from edicalendar.storage.timestamps import parse_utc, utc_text
 
 _PLANNED_UNTIL = "reminders.planned_until"
+_ROWS = "reminders.rows"
 _LAST_TICK = "reminders.last_tick"
 _HALT = "reminders.halted."
+_PAUSE = "reminders.paused."
 _UNHEALTHY = "reminders.unhealthy."
+_PRUNED = "retention.pruned_at."
 _FEED_BODY = "feed-body:"
 
 
@@ -39,6 +45,16 @@ class Halt:
     fingerprint: str
     reason: str
     since: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A channel group told to wait (a 429 with Retry-After, a webhook that stopped answering):
+    nothing is sent to it before `until`, by this process or any other on the same ledger."""
+
+    group: str
+    until: dt.datetime
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +121,31 @@ class StateStore:
         with self.database.engine.begin() as conn:
             return bool(conn.execute(meta.delete().where(meta.c.key == key)).rowcount)
 
+    # --- which ledger this is ------------------------------------------------------------------
+
+    def ledger_id(self) -> str | None:
+        """The id this database got when it became a ledger (see storage.identity)."""
+        return self._get(LEDGER_ID_KEY)
+
+    def ledger_serial(self) -> int:
+        """How many reminder ticks this ledger has recorded (0 for a new one)."""
+        return _int(self._get(LEDGER_SERIAL_KEY))
+
+    def bump_ledger_serial(self) -> int:
+        """Count one more tick; returns the new serial (one statement, safe beside other
+        workers doing the same)."""
+        with self.database.engine.begin() as conn:
+            insert_if_absent(conn, LEDGER_SERIAL_KEY, "0")
+            conn.execute(
+                meta.update()
+                .where(meta.c.key == LEDGER_SERIAL_KEY)
+                .values(value=cast(cast(meta.c.value, Integer) + 1, Text))
+            )
+            found = conn.execute(
+                select(meta.c.value).where(meta.c.key == LEDGER_SERIAL_KEY)
+            ).scalar_one()
+        return _int(found)
+
     # --- reminder planning -----------------------------------------------------------------------
 
     def planned_until(self) -> dt.datetime | None:
@@ -114,6 +155,25 @@ class StateStore:
     def set_planned_until(self, moment: dt.datetime, conn: Connection | None = None) -> None:
         """Record how far planning reached (inside the planner's transaction when `conn`)."""
         self._put(_PLANNED_UNTIL, utc_text(moment), conn)
+
+    def ledger_began(self) -> dt.datetime | None:
+        """When this ledger began: nothing that fell due before it is ever planned. None for a
+        ledger from a release that did not record it (its history is all real)."""
+        return _since(self._get(LEDGER_BEGAN_KEY))
+
+    def set_ledger_began(self, moment: dt.datetime, conn: Connection | None = None) -> None:
+        self._put(LEDGER_BEGAN_KEY, utc_text(moment), conn)
+
+    def recorded_rows(self, conn: Connection | None = None) -> int | None:
+        """How many deliveries the ledger has written and not pruned (None: never counted)."""
+        if conn is None:
+            value = self._get(_ROWS)
+        else:
+            value = conn.execute(select(meta.c.value).where(meta.c.key == _ROWS)).scalar()
+        return None if value is None else _int(value)
+
+    def set_recorded_rows(self, count: int, conn: Connection | None = None) -> None:
+        self._put(_ROWS, str(count), conn)
 
     def last_tick(self) -> dt.datetime | None:
         """When a reminder tick last finished."""
@@ -152,6 +212,25 @@ class StateStore:
         """Lift a halt; True if there was one."""
         return self._delete(_HALT + group)
 
+    # --- paused channel groups --------------------------------------------------------------------
+
+    def pauses(self) -> dict[str, Pause]:
+        """Every recorded pause by group (some may have ended: compare `until` with now)."""
+        found = {}
+        for group, raw in self._with_prefix(_PAUSE).items():
+            value = _object(raw)
+            until = _since(value.get("until"))
+            if until is not None:
+                found[group] = Pause(group, until, str(value.get("reason", "")))
+        return found
+
+    def set_pause(self, pause: Pause) -> None:
+        value = {"until": utc_text(pause.until), "reason": pause.reason}
+        self._put(_PAUSE + pause.group, json.dumps(value, sort_keys=True))
+
+    def clear_pause(self, group: str) -> bool:
+        return self._delete(_PAUSE + group)
+
     # --- unhealthy destinations ------------------------------------------------------------------
 
     def unhealthy(self) -> dict[str, Unhealthy]:
@@ -175,6 +254,15 @@ class StateStore:
         """Mark a destination healthy again; True if it had been marked."""
         return self._delete(_UNHEALTHY + destination)
 
+    # --- retention -------------------------------------------------------------------------------
+
+    def pruned_at(self, table: str) -> dt.datetime | None:
+        """When old rows of `table` were last pruned."""
+        return _since(self._get(_PRUNED + table))
+
+    def set_pruned_at(self, table: str, moment: dt.datetime) -> None:
+        self._put(_PRUNED + table, utc_text(moment))
+
     # --- published feed bodies -------------------------------------------------------------------
 
     def feed_body(self, name: str) -> FeedBody | None:
@@ -190,16 +278,8 @@ class StateStore:
         self._put(_FEED_BODY + name, f"{body.etag} {utc_text(body.since)}")
 
 
-def upsert(conn: Connection, key: str, value: str) -> None:
-    """Store `value` under `key` in `conn`'s transaction: an upsert, not update-then-insert, so
-    two workers writing the same key at once cannot both insert and fail on the primary key."""
-    statement: Any
-    if conn.dialect.name == "postgresql":
-        statement = postgresql.insert(meta).values(key=key, value=value)
-    else:
-        statement = sqlite.insert(meta).values(key=key, value=value)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[meta.c.key], set_={"value": statement.excluded.value}
-        )
-    )
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -96,6 +96,14 @@ deliveries = Table(
     Column("sent_at", String(40), nullable=True),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    #: Earlier attempts that may have reached the receiver although no success was recorded
+    #: (a crash mid-send, a timeout or reset after the request went out), and the latest why.
+    Column("possible_duplicates", Integer, nullable=False, server_default="0"),
+    Column("duplicate_note", Text, nullable=True),
+    #: Who holds the current claim ("host:pid"), while the row is `sending`, and when its
+    #: request started (unset: claimed, but nothing went out yet).
+    Column("claimed_by", String(200), nullable=True),
+    Column("attempt_started_at", String(40), nullable=True),
     UniqueConstraint("key", name="uq_deliveries_key"),
     # Every claim and tick asks "open rows due by now" (migration 0002).
     Index("ix_deliveries_state_due_at", "state", "due_at"),
@@ -204,4 +212,34 @@ oidc_logins = Table(
     Column("return_to", String(500), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("expires_at", String(40), nullable=False),
+)
+
+#: Communication freezes: pre-election periods, national mourning, an organisation's own.
+freezes = Table(
+    "freezes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    #: general-election, devolved-election, ... (:class:`edicalendar.calendar.freezes.FreezeKind`).
+    Column("kind", String(40), nullable=False),
+    #: national, nation, local or organisation, and the area it names (a nation, a council).
+    Column("scope", String(20), nullable=False),
+    Column("area", String(200), nullable=True),
+    #: public, staff or everything (:class:`edicalendar.calendar.freezes.Restriction`).
+    Column("restricts", String(20), nullable=False),
+    #: First and last frozen local dates (inclusive); no last date: open-ended.
+    Column("starts_on", String(10), nullable=False),
+    Column("ends_on", String(10), nullable=True),
+    Column("polling_day", String(10), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("source", Text, nullable=True),
+    #: Shown on public pages and in freezes.ics (1) or only to people signed in (0).
+    Column("public", Integer, nullable=False, default=1),
+    Column("created_by", String(320), nullable=True),
+    Column("created_at", String(40), nullable=False),
+    #: When it was ended early (`freeze end`), the local date of that moment, and by whom.
+    Column("ended_at", String(40), nullable=True),
+    Column("ended_on", String(10), nullable=True),
+    Column("ended_by", String(320), nullable=True),
+    Column("updated_at", String(40), nullable=False),
+    Index("ix_freezes_starts_on", "starts_on"),
 )

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from edicalendar import __version__
 from edicalendar.context import AppContext
 from edicalendar.errors import UsageError
-from edicalendar.web import api, docs, pages, private, signin
+from edicalendar.web import api, docs, freeze_pages, pages, private, signin
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
@@ -38,6 +38,7 @@ from edicalendar.web.feedserve import (
     Scope,
     Send,
 )
+from edicalendar.web.freezefeed import FreezeFeedCache, FreezeFeedFront
 from edicalendar.web.head import HeadAsGet
 from edicalendar.web.headers import SecurityHeaders
 from edicalendar.web.hosts import HostCheck, HostPolicy, host_allowed, host_policy
@@ -190,6 +191,8 @@ def create_app(
     app.include_router(docs.router)
     app.include_router(signin.router)
     app.include_router(private.router)
+    app.include_router(freeze_pages.public_router)
+    app.include_router(freeze_pages.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")
     app.add_exception_handler(AccessRefused, _on_refused)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -232,7 +235,14 @@ def create_app(
         too_long=too_long,
         unavailable=lambda: unavailable,
     )
-    app.front = BodyLimit(HostCheck(feed_router, policy, refusal), refusal)
+    # freezes.ics follows the database, not the data files: answered beside the other feeds,
+    # behind the host check and the body limit like every other request.
+    freeze_feed = FreezeFeedCache(lambda: live.snapshot.ctx)
+    app.state.freeze_feed = freeze_feed
+    freeze_front = FreezeFeedFront(
+        feed_router, freeze_feed, not_found=lambda: not_found, too_long=too_long
+    )
+    app.front = BodyLimit(HostCheck(freeze_front, policy, refusal), refusal)
     app.answers_host = lambda value: host_allowed(policy(), value)
     return app
 

@@ -19,9 +19,12 @@ from urllib.parse import urlsplit
 from edicalendar.atomicfile import write_atomic
 from edicalendar.feeds.statichost import host_files
 from edicalendar.web.render import render_text
-from edicalendar.web.views import offered_feeds
+from edicalendar.web.views import freeze_feed_offer, offered_feeds
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from edicalendar.calendar.freezes import Freeze
     from edicalendar.feeds.build import FeedPublisher
     from edicalendar.feeds.specs import FeedSpec
 
@@ -39,8 +42,13 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def export_site(publisher: FeedPublisher, directory: Path) -> ExportResult:
-    """Build every feed for the default window and write the static site into `directory`."""
+def export_site(
+    publisher: FeedPublisher, directory: Path, freezes: Sequence[Freeze] = ()
+) -> ExportResult:
+    """Build every feed for the default window and write the static site into `directory`,
+    with `freezes.ics` carrying the public ones of `freezes`."""
+    from edicalendar.feeds.freeze_feed import FREEZE_FEED_NAME, build_freeze_feed
+
     settings = publisher.settings.feeds
     base_url = settings.base_url.rstrip("/")
     warnings: list[str] = []
@@ -58,12 +66,21 @@ def export_site(publisher: FeedPublisher, directory: Path) -> ExportResult:
         body = built.bodies[spec.name]
         events += body.count(b"\r\nBEGIN:VEVENT\r\n")
         files[f"feeds/{spec.name}.ics"] = body
+    frozen = build_freeze_feed(
+        freezes,
+        publisher.settings,
+        now=publisher.now(),
+        today=publisher.today(),
+        database=publisher.database(),
+    )
+    events += frozen.count(b"\r\nBEGIN:VEVENT\r\n")
+    files[f"feeds/{FREEZE_FEED_NAME}.ics"] = frozen
     files["index.html"] = subscribe_page(specs, base_url).encode("utf-8")
     files["static/site.css"] = _stylesheet()
     files.update(host_files())
     written = tuple(name for name, body in files.items() if write_atomic(directory / name, body))
     return ExportResult(
-        feeds=[s.name for s in specs],
+        feeds=[*(s.name for s in specs), FREEZE_FEED_NAME],
         events=events,
         changed=len(written),
         written=written,
@@ -79,6 +96,7 @@ def subscribe_page(specs: list[FeedSpec], base_url: str) -> str:
         static_site=True,
         title="Subscribe to the calendar",
         feeds=offered_feeds(specs, base_url),
+        freeze_feed=freeze_feed_offer(base_url),
     )
 
 

@@ -7,6 +7,7 @@ query values give a 400 page that says which value and why.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +19,7 @@ from edicalendar.calendar.occurrence_records import missing_summary
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
 from edicalendar.model import CATEGORY_LABELS, Category
+from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, page
 from edicalendar.web.views import (
@@ -25,6 +27,7 @@ from edicalendar.web.views import (
     add_months,
     calendar_url,
     check_window,
+    freeze_feed_offer,
     month_end,
     month_grid,
     offered_feeds,
@@ -61,7 +64,13 @@ def subscribe(request: Request) -> HTMLResponse:
     base = public_base_url(request, live)
     snapshot = live.snapshot
     feeds = offered_feeds([s for s in snapshot.specs if s.name in snapshot.feeds], base)
-    return page("subscribe.html", current="/", title="Subscribe to the calendar", feeds=feeds)
+    return page(
+        "subscribe.html",
+        current="/",
+        title="Subscribe to the calendar",
+        feeds=feeds,
+        freeze_feed=freeze_feed_offer(base),
+    )
 
 
 @router.get("/calendar", response_class=HTMLResponse)
@@ -78,10 +87,10 @@ def calendar_page(request: Request) -> HTMLResponse:
     view = params.get("view", "month")
     if view not in ("month", "agenda"):
         return error_page(400, f"view: {view[:20]!r} is not a view; use month or agenda")
-    expansion = snapshot.occurrences(
-        first, month_end(first), ObservanceFilter.of(categories=categories)
-    )
+    last = month_end(first)
+    expansion = snapshot.occurrences(first, last, ObservanceFilter.of(categories=categories))
     weeks, long_items = month_grid(first, expansion.occurrences, today)
+    freezes = [f for f in shown_freezes(snapshot.ctx) if f.overlaps(first, last)]
     previous, following = add_months(first, -1), add_months(first, 1)
     return page(
         "calendar.html",
@@ -107,6 +116,12 @@ def calendar_page(request: Request) -> HTMLResponse:
         long_items=long_items,
         agenda=expansion.occurrences,
         warnings=missing_summary(expansion.skipped, expansion.warnings),
+        freezes=freezes,
+        frozen_days={
+            first + dt.timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if any(f.covers(first + dt.timedelta(days=n)) for f in freezes)
+        },
     )
 
 
@@ -131,6 +146,11 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)
     expansion = snapshot.occurrences(today, until, ObservanceFilter.of(observances=[obs.id]))
     feeds = [spec for spec in snapshot.specs if spec.filters.selects(obs)]
+    freezes = shown_freezes(snapshot.ctx)
+    overlapping = {
+        (occ.observance_id, occ.instance): [f for f in freezes if f.overlaps(occ.start, occ.end)]
+        for occ in expansion.occurrences
+    }
     return page(
         "observance.html",
         current="/calendar",
@@ -140,6 +160,8 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
         warnings=missing_summary(expansion.skipped, expansion.warnings),
         years_ahead=YEARS_AHEAD,
         feeds=feeds,
+        freezes_during=overlapping,
+        any_freezes=any(overlapping.values()),
     )
 
 
@@ -149,6 +171,7 @@ def clashes_page(request: Request) -> HTMLResponse:
     params = request.query_params
     date_value, to_value = params.get("date", ""), params.get("to", "")
     context: dict[str, Any] = {
+        "freezes": [],
         "title": "Check a date",
         "date_value": date_value[:10],
         "to_value": to_value[:10],
@@ -167,6 +190,7 @@ def clashes_page(request: Request) -> HTMLResponse:
         context["error"] = str(exc)
         return page("clashes.html", status=400, current="/clashes", **context)
     report = find_clashes(snapshot.catalog, start, end, workdays=snapshot.ctx.workdays)
+    freezes = [f for f in shown_freezes(snapshot.ctx) if f.overlaps(start, end)]
     range_text = f"{start:%A %-d %B %Y}" + (f" to {end:%A %-d %B %Y}" if end != start else "")
     context.update(
         checked=True,
@@ -174,5 +198,6 @@ def clashes_page(request: Request) -> HTMLResponse:
         warnings=missing_summary(report.skipped, report.warnings),
         range_text=range_text,
         answer_heading=f"What falls on {range_text}",
+        freezes=freezes,
     )
     return page("clashes.html", current="/clashes", **context)

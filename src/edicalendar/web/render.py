@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
+from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
 from edicalendar.model import CATEGORY_LABELS
 from edicalendar.urls import public_url
@@ -29,7 +30,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/clashes", "Check a date"),
 )
 #: Shown only once somebody can sign in: before that it would lead nowhere.
-PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"),)
+PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"), ("/freezes", "Freezes"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ _env.filters["http_url"] = http_url
 _env.globals["margin_text"] = margin_text
 _env.globals["date_notes"] = date_notes
 _env.globals["evening_before"] = EVENING_BEFORE
+#: How each freeze restriction is worded, for the freeze notices on calendar pages.
+_env.globals["freeze_labels"] = RESTRICTION_LABELS
 
 
 def render_text(

@@ -19,7 +19,7 @@ from edicalendar.calendar.clashes import LONG_DAYS
 from edicalendar.calendar.occurrences import check_years
 from edicalendar.errors import DateRangeError, QueryError
 from edicalendar.feeds.links import FeedLinks, feed_links
-from edicalendar.feeds.specs import FeedSpec
+from edicalendar.feeds.specs import FREEZE_FEED_NAME, FeedSpec
 from edicalendar.model import Category, Observance, Occurrence
 
 #: Longest window one request may expand (ten years), so a query cannot pin the server.
@@ -170,6 +170,18 @@ def offered_feeds(specs: Iterable[FeedSpec], base_url: str) -> list[OfferedFeed]
         OfferedFeed(spec.name, spec.title, spec.description, feed_links(base_url, spec.name))
         for spec in specs
     ]
+
+
+def freeze_feed_offer(base_url: str) -> OfferedFeed:
+    """The freezes feed as the subscribe page offers it, beside the observance feeds."""
+    from edicalendar.feeds.freeze_feed import DESCRIPTION, TITLE
+
+    return OfferedFeed(
+        FREEZE_FEED_NAME,
+        TITLE[0].upper() + TITLE[1:],
+        DESCRIPTION,
+        feed_links(base_url, FREEZE_FEED_NAME),
+    )
 
 
 def observances_in(catalog: Catalog, categories: Collection[Category]) -> list[Observance]:

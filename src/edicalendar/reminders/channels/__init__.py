@@ -9,17 +9,42 @@ start-up, never a silent fallback. `console` always exists; `email:ADDRESS` reac
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from edicalendar.config import EmailSettings, Settings
 from edicalendar.errors import ConfigError, Problem
-from edicalendar.reminders.channels.base import Channel, Outbound, Outcome, SendResult
+from edicalendar.reminders.channels.base import Channel, Outbound, Outcome, SendResult, group_for
 from edicalendar.reminders.channels.console import ConsoleChannel
 
-__all__ = ["Channel", "ChannelSet", "Outbound", "Outcome", "SendResult", "build_channels"]
+if TYPE_CHECKING:
+    from edicalendar.reminders.channels.email import SmtpTransport
+
+__all__ = [
+    "Channel",
+    "ChannelSet",
+    "Outbound",
+    "Outcome",
+    "SendResult",
+    "build_channels",
+    "group_for",
+    "group_of",
+]
 
 DEFAULT_RATES = {"slack": 1.0, "teams": 4.0, "email": 0.0, "console": 0.0}
+
+
+def group_of(settings: Settings) -> Callable[[str], str]:
+    """`group_for` with each destination's kind taken from `settings` (for readers such as
+    `edicalendar health` that need no channel built, and so no secrets)."""
+
+    def group(destination: str) -> str:
+        configured = settings.destinations.get(destination)
+        kind = configured.kind if configured else "console" if destination == "console" else ""
+        return group_for(kind, destination)
+
+    return group
 
 
 @dataclass
@@ -30,7 +55,7 @@ class ChannelSet:
     email: EmailSettings | None = None
     _owners: dict[str, Channel] = field(default_factory=dict)
     _email_password: str | None = None
-    _timeout: float = 30.0
+    _transport: SmtpTransport | None = None
 
     def resolve(self, destination: str) -> tuple[Channel, tuple[str, ...] | None] | None:
         """The channel for `destination` and any recipient override, or None if unknown."""
@@ -47,10 +72,14 @@ class ChannelSet:
     def _owner_channel(self) -> Channel:
         if "email:" not in self._owners:
             assert self.email is not None
-            self._owners["email:"] = _email_channel(
-                "email:owners", self.email, self._email_password, ()
-            )
+            if self._transport is None:
+                self._transport = smtp_transport(self.email, self._email_password)
+            self._owners["email:"] = _email_channel("email:owners", self.email, self._transport, ())
         return self._owners["email:"]
+
+    def all(self) -> list[Channel]:
+        """Every channel built so far (configured ones and the task owners' email)."""
+        return [*self.channels.values(), *self._owners.values()]
 
     def names(self) -> frozenset[str]:
         return frozenset(self.channels)
@@ -95,6 +124,7 @@ def build_channels(
                 "refusing to send a password over an unencrypted connection; use starttls or tls",
             )
         )
+    transport = smtp_transport(settings.email, email_password) if email_used else None
     for name, dest in settings.destinations.items():
         where = f"destinations.{name}"
         rate = dest.rate_per_second
@@ -130,35 +160,43 @@ def build_channels(
                         f"{where}.to",
                         "an email destination needs at least one recipient",
                     )
+                assert transport is not None
                 channels[name] = _email_channel(
-                    name, settings.email, email_password, tuple(dest.to), rate
+                    name, settings.email, transport, tuple(dest.to), rate
                 )
         except ConfigError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ConfigError(problems)
-    return ChannelSet(channels, settings.email, _email_password=email_password)
+    return ChannelSet(
+        channels, settings.email, _email_password=email_password, _transport=transport
+    )
+
+
+def smtp_transport(email: EmailSettings, password: str | None) -> SmtpTransport:
+    """The one SMTP connection every email destination on the configured server shares."""
+    from edicalendar.reminders.channels.email import SmtpTransport
+
+    return SmtpTransport(
+        host=email.host,
+        port=email.port,
+        security=email.security,
+        username=email.username,
+        password=password,
+        timeout=email.timeout_seconds,
+        ca_file=email.ca_file,
+    )
 
 
 def _email_channel(
     name: str,
     email: EmailSettings,
-    password: str | None,
+    transport: SmtpTransport,
     to: tuple[str, ...],
     rate: float = 0.0,
 ) -> Channel:
     from edicalendar.reminders.channels.email import EmailChannel
 
     return EmailChannel(
-        name,
-        host=email.host,
-        port=email.port,
-        security=email.security,
-        username=email.username,
-        password=password,
-        sender=email.sender,
-        recipients=to,
-        timeout=email.timeout_seconds,
-        ca_file=email.ca_file,
-        rate_per_second=rate,
+        name, transport=transport, sender=email.sender, recipients=to, rate_per_second=rate
     )

@@ -2,14 +2,16 @@
 
 A channel turns a channel-neutral :class:`~edicalendar.reminders.planner.Message` into one
 request (a webhook POST, an SMTP transaction, a line on stdout) and classifies what came back
-into an :class:`Outcome`. Channels never retry and never sleep: retries, backoff and rate limits
-belong to the dispatcher and the ledger, which survive a crash.
+into an :class:`Outcome`, saying also whether a failed request may have arrived all the same
+(`maybe_delivered`) and whether the failure is the destination's rather than the message's
+(`pause`). Channels never retry and never sleep: retries, backoff and rate limits belong to the
+dispatcher and the ledger, which survive a crash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -85,6 +87,12 @@ class Outbound:
     recipients: tuple[str, ...] | None = None
     #: Recipients already settled by an earlier attempt (accepted or refused for good).
     settled: frozenset[str] = frozenset()
+    #: Called just before the bytes that deliver the message go out (the webhook request, the
+    #: email's DATA): from then on a failure may leave it delivered. False: do not send.
+    on_send: Callable[[], bool] = lambda: True
+
+
+NOT_SENT = "not sent: its claim was lost or the ledger could not be written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,14 @@ class SendResult:
     #: Per-recipient outcomes (email), by address.
     recipients: Mapping[str, RecipientOutcome] = field(default_factory=dict)
     status: int | None = None
+    #: The request went out and the answer was lost (a timeout or reset after sending): the
+    #: receiver may have it, so a retry may be a duplicate.
+    maybe_delivered: bool = False
+    #: The destination itself is unwilling or unreachable (429, no answer, connection refused):
+    #: hold every message to it until the retry time, not only this one.
+    pause: bool = False
+    #: Nothing went out: `on_send` said no (the claim was lost, or the sender stopped first).
+    not_sent: bool = False
 
 
 class Channel(Protocol):
@@ -116,6 +132,18 @@ class Channel(Protocol):
     def fingerprint(self) -> str:
         """A digest of the settings a HALT depends on; a change lifts the halt."""
         ...
+
+    def close_idle(self) -> None:
+        """Nothing more to send for now: close connections kept open for the next message."""
+        ...
+
+
+def group_for(kind: str, destination: str) -> str:
+    """The channel group a destination sends through: its own for a webhook or the console;
+    for email, the one SMTP server every email destination shares (they halt and pause as one)."""
+    if kind == "email" or destination.startswith("email:"):
+        return "email"
+    return f"{kind}:{destination}"
 
 
 def publishable(links: Iterable[Link]) -> tuple[Link, ...]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, publishable
+from edicalendar.reminders.channels.base import (
+    NOT_SENT,
+    Outbound,
+    Outcome,
+    SendResult,
+    group_for,
+    publishable,
+)
 from edicalendar.text import terminal
 
 
@@ -20,11 +27,13 @@ class ConsoleChannel:
 
     def __init__(self, name: str = "console", stream: TextIO | None = None) -> None:
         self.name = name
-        self.group = f"console:{name}"
+        self.group = group_for(self.kind, name)
         self.rate_per_second = 0.0
         self._stream = stream
 
     def send(self, item: Outbound) -> SendResult:
+        if not item.on_send():
+            return SendResult(Outcome.RETRY, NOT_SENT, not_sent=True)
         stream = self._stream or sys.stdout
         lines = [f"[{item.destination}] {item.message.title}", item.message.body]
         lines += [f"  {link.label}: {link.url}" for link in publishable(item.message.links)]
@@ -35,3 +44,6 @@ class ConsoleChannel:
 
     def fingerprint(self) -> str:
         return self.name
+
+    def close_idle(self) -> None:
+        pass

@@ -1,8 +1,10 @@
 """One HTTP POST of JSON to a webhook, with the response classified by status code.
 
 Slack and Teams differ only in payload and in a few status meanings, which each passes in as a
-table. Connection errors and timeouts are transient. The URL is a secret: it never appears in a
-result, and exceptions from `requests` (which quote it) are reduced to their class name.
+table. Connection errors and timeouts are transient and pause the whole destination; a read
+timeout or a connection dropped after the request went out may still have delivered it, and
+says so. A 429 pauses the destination for its Retry-After. The URL is a secret: it never appears
+in a result, and exceptions from `requests` (which quote it) are reduced to their class name.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -18,13 +20,22 @@ import requests
 
 from edicalendar.errors import ConfigError
 from edicalendar.redact import install_log_redaction, redact, register_secret
-from edicalendar.reminders.channels.base import Outbound, Outcome, SendResult, parse_retry_after
+from edicalendar.reminders.channels.base import (
+    NOT_SENT,
+    Outbound,
+    Outcome,
+    SendResult,
+    group_for,
+    parse_retry_after,
+)
 from edicalendar.urls import LinkError, check_url
 
 if TYPE_CHECKING:
     from edicalendar.reminders.messages import Message
 
 USER_AGENT = "edicalendar-reminders/1"
+#: Connections kept open per webhook: as many as a lane sends at once.
+POOL_SIZE = 16
 
 
 def check_webhook_url(url: str, field: str, *, allow_http: bool) -> str:
@@ -61,6 +72,11 @@ class WebhookPoster:
         self._timeout = timeout
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
+        # A kept-alive connection for every concurrent send (a lane sends up to 8 at once),
+        # with room to spare, so no send opens and drops a connection of its own.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
 
     def post(
         self,
@@ -68,23 +84,43 @@ class WebhookPoster:
         key: str,
         classify: Mapping[int, Outcome],
         ok: Outcome,
+        on_send: Callable[[], bool] = lambda: True,
     ) -> SendResult:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        try:
-            response = self._session.post(
+        request = self._session.prepare_request(
+            requests.Request(
+                "POST",
                 self._url,
                 data=body,
                 headers={
                     "Content-Type": "application/json; charset=utf-8",
                     "X-Edicalendar-Key": key.encode("ascii", "replace").decode(),
                 },
-                timeout=self._timeout,
-                allow_redirects=False,
             )
+        )
+        # Everything but the network before `on_send`, so the request goes out right after it.
+        settings = self._session.merge_environment_settings(request.url, {}, None, None, None)
+        if not on_send():
+            return SendResult(Outcome.RETRY, NOT_SENT, not_sent=True)
+        try:
+            response = self._session.send(
+                request, timeout=self._timeout, allow_redirects=False, **settings
+            )
+        except requests.ConnectTimeout:
+            return SendResult(Outcome.RETRY, "timed out connecting to the webhook", pause=True)
         except requests.Timeout:
-            return SendResult(Outcome.RETRY, "timed out waiting for the webhook")
+            return SendResult(
+                Outcome.RETRY,
+                f"no answer from the webhook within {self._timeout:g} s of sending",
+                pause=True,
+                maybe_delivered=True,
+            )
         except requests.RequestException as exc:
-            return SendResult(Outcome.RETRY, f"connection failed ({type(exc).__name__})")
+            sent = _dropped_after_sending(exc)
+            what = "connection dropped after sending" if sent else "connection failed"
+            return SendResult(
+                Outcome.RETRY, f"{what} ({type(exc).__name__})", pause=True, maybe_delivered=sent
+            )
         status = response.status_code
         text = redact(response.text[:500].strip())
         if 200 <= status < 300:
@@ -93,10 +129,29 @@ class WebhookPoster:
         if outcome is None:
             outcome = Outcome.RETRY if status >= 500 else Outcome.DEAD
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        return SendResult(outcome, f"HTTP {status} {text}".strip(), retry_after, status=status)
+        # 429, or 503 with a Retry-After: the service asks the sender to wait, not the message.
+        pause = status == 429 or (status == 503 and retry_after is not None)
+        return SendResult(
+            outcome, f"HTTP {status} {text}".strip(), retry_after, status=status, pause=pause
+        )
 
     def close(self) -> None:
         self._session.close()
+
+
+def _dropped_after_sending(exc: requests.RequestException) -> bool:
+    """True when the connection broke after the request was written (urllib3 raises a
+    ProtocolError then); False when it never connected (refused, unreachable, TLS failed)."""
+    import urllib3.exceptions
+
+    if isinstance(exc, requests.exceptions.SSLError):
+        return False
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, urllib3.exceptions.MaxRetryError):
+        cause = cause.reason
+    return isinstance(
+        cause, urllib3.exceptions.ProtocolError | requests.exceptions.ChunkedEncodingError
+    ) or isinstance(exc, requests.exceptions.ChunkedEncodingError)
 
 
 class WebhookChannel:
@@ -110,7 +165,7 @@ class WebhookChannel:
 
     def __init__(self, name: str, url: str, timeout: float, rate_per_second: float) -> None:
         self.name = name
-        self.group = f"{self.kind}:{name}"
+        self.group = group_for(self.kind, name)
         self.rate_per_second = rate_per_second
         self._poster = WebhookPoster(url, timeout)
         self._digest = hashlib.sha256(url.encode()).hexdigest()
@@ -121,8 +176,11 @@ class WebhookChannel:
 
     def send(self, item: Outbound) -> SendResult:
         return self._poster.post(
-            self.payload(item.message, item.key), item.key, self.classes, self.success
+            self.payload(item.message, item.key), item.key, self.classes, self.success, item.on_send
         )
 
     def fingerprint(self) -> str:
         return self._digest
+
+    def close_idle(self) -> None:
+        pass  # requests keeps the keep-alive pool; nothing is held open on our side

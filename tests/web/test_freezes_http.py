@@ -1,0 +1,218 @@
+"""Freezes over HTTP: the admin page and API, the calendar pages that show them, freezes.ics.
+
+Administrators record and end freezes (form with CSRF, or an API token); viewers see them;
+anonymous visitors see only the public ones, on the calendar, observance and date-check pages
+and in /api/freezes and /feeds/freezes.ics, which follows the database without a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from edicalendar.calendar.freezes import FreezeKind
+from edicalendar.model import Role
+from edicalendar.reminders.freeze_book import FreezeRequest
+
+from .conftest import Site, form_csrf
+
+D = dt.date
+
+
+def _election(site: Site) -> int:
+    """A public pre-election period over International Women's Day 2026 (8 March)."""
+    freeze = site.ctx.freezes().add(
+        FreezeRequest(
+            FreezeKind.MAYORAL_ELECTION,
+            "Mayoral election",
+            start=D(2026, 3, 2),
+            end=D(2026, 3, 10),
+            area="Greater Manchester",
+        ),
+        by="tests",
+    )
+    return freeze.id
+
+
+def _embargo(site: Site) -> int:
+    """The organisation's own freeze: private unless said."""
+    freeze = site.ctx.freezes().add(
+        FreezeRequest(FreezeKind.ORGANISATION, "Inspection report embargo", D(2026, 3, 16)),
+        by="tests",
+    )
+    return freeze.id
+
+
+def test_an_admin_records_and_ends_a_freeze_in_the_browser(site: Site) -> None:
+    admin = site.signed_in(site.person("asha.khan@nhs.net", Role.ADMIN))
+    page = admin.get("/freezes")
+    assert page.status_code == 200 and "No freeze is in force or recorded ahead." in page.text
+    form = {
+        "csrf_token": form_csrf(page.text),
+        "kind": "local-election",
+        "reason": "Local elections 7 May 2026",
+        "polling_day": "2026-05-07",
+        "area": "Manchester",
+    }
+    added = admin.post("/freezes", data=form, follow_redirects=False)
+    assert added.status_code == 303
+    assert added.headers["location"] == "/freezes?added=1#freeze-1"
+    shown = admin.get("/freezes?added=1")
+    assert "Recorded freeze 1: Local election pre-election period: Local elections 7 May" in (
+        shown.text
+    )
+    # 25 working days before Thursday 7 May 2026 (the early May bank holiday, Easter Monday
+    # and Good Friday skipped), counted on a calendar: Monday 30 March 2026.
+    assert '<time datetime="2026-03-30">Mon 30 Mar 2026</time>' in shown.text
+    assert "Freeze 1, recorded by asha.khan@nhs.net" in shown.text
+    freeze = site.ctx.freezes().get(1)
+    assert (freeze.start, freeze.end, freeze.area) == (D(2026, 3, 30), D(2026, 5, 7), "Manchester")
+
+    ended = admin.post(
+        "/freezes/1/end", data={"csrf_token": form_csrf(shown.text)}, follow_redirects=False
+    )
+    assert ended.status_code == 303
+    after = admin.get("/freezes")
+    assert "No freeze is in force or recorded ahead." in after.text
+    assert "Earlier freezes" in after.text and "cancelled (by asha.khan@nhs.net)" in after.text
+
+
+def test_a_refused_freeze_shows_the_reason_and_keeps_what_was_typed(site: Site) -> None:
+    admin = site.signed_in(site.person("asha.khan@nhs.net", Role.ADMIN))
+    token = form_csrf(admin.get("/freezes").text)
+    refused = admin.post(
+        "/freezes",
+        data={
+            "csrf_token": token,
+            "kind": "devolved-election",
+            "reason": "Senedd election",
+            "polling_day": "2026-05-07",
+        },
+    )
+    assert refused.status_code == 400
+    assert "a devolved election needs its area (--area): scotland, wales or" in refused.text
+    assert 'value="Senedd election"' in refused.text
+    assert '<option value="devolved-election" selected>' in refused.text
+    bad_date = admin.post(
+        "/freezes",
+        data={"csrf_token": token, "kind": "mourning", "reason": "x", "from": "9/9/2022"},
+    )
+    assert bad_date.status_code == 400 and "from: &#39;9/9/2022&#39; is not a date" in bad_date.text
+    assert site.ctx.freezes().all() == []
+
+
+def test_only_admins_change_freezes_and_anonymous_visitors_sign_in_first(site: Site) -> None:
+    viewer = site.signed_in(site.person("viewer@nhs.net", Role.VIEWER))
+    editor = site.signed_in(site.person("editor@nhs.net", Role.EDITOR))
+    _election(site)
+    page = viewer.get("/freezes")
+    assert page.status_code == 200 and "Mayoral election" in page.text
+    assert "Record a freeze" not in page.text and "End now" not in page.text
+    for person in (viewer, editor):
+        token = form_csrf(person.get("/freezes").text)
+        refused = person.post("/freezes/1/end", data={"csrf_token": token})
+        assert refused.status_code == 403
+    assert site.ctx.freezes().get(1).ended_at is None
+    assert site.client.get("/freezes").status_code == 401
+
+
+def test_calendar_pages_show_public_freezes_and_signed_in_people_see_private_ones(
+    site: Site,
+) -> None:
+    site.person("viewer@nhs.net", Role.VIEWER)
+    _election(site)
+    _embargo(site)
+    month = site.client.get("/calendar?month=2026-03").text
+    assert "Communication freezes" in month
+    assert "Mayoral election pre-election period: Mayoral election" in month
+    assert "Holds back public announcements and social posts." in month
+    assert "Inspection report embargo" not in month  # private
+    frozen = re.findall(
+        r'<td class="[^"]*frozen[^"]*">\s*<span class="day">'
+        r'<span class="day-name">\w+ </span>(\d+)',
+        month,
+    )
+    assert [int(d) for d in frozen] == list(range(2, 11))
+    agenda = site.client.get("/calendar?month=2026-03&view=agenda").text
+    assert "Mayoral election pre-election period" in agenda
+    assert "Communication freezes" not in site.client.get("/calendar?month=2026-04").text
+
+    signed_in = site.signed_in("viewer@nhs.net")
+    assert "Inspection report embargo" in signed_in.get("/calendar?month=2026-03").text
+
+    observance = site.client.get("/observances/international-womens-day").text
+    assert '<th scope="col">Communication freeze</th>' in observance
+    assert "Mayoral election pre-election period: Mayoral election (" in observance
+
+    check = site.client.get("/clashes?date=2026-03-09").text
+    assert "Mayoral election pre-election period: Mayoral election" in check
+    clear = site.client.get("/clashes?date=2026-03-11").text
+    assert "Communication freezes" not in clear
+
+
+def test_the_freezes_api_lists_public_ones_and_admins_record_with_a_token(site: Site) -> None:
+    _election(site)
+    _embargo(site)
+    public = site.client.get("/api/freezes").json()["freezes"]
+    assert [f["reason"] for f in public] == ["Mayoral election"]
+    assert public[0]["status"] == "in force" and public[0]["area"] == "Greater Manchester"
+    admin = site.api_token("script@nhs.net", Role.ADMIN)
+    editor = site.api_token("editor@nhs.net", Role.EDITOR)
+    every = site.client.get("/api/freezes", headers={"Authorization": f"Bearer {admin}"})
+    assert [f["reason"] for f in every.json()["freezes"]] == [
+        "Mayoral election",
+        "Inspection report embargo",
+    ]
+    body = {
+        "kind": "general-election",
+        "reason": "General election",
+        "polling_day": "2026-10-22",
+    }
+    refused = site.client.post(
+        "/api/freezes", json=body, headers={"Authorization": f"Bearer {editor}"}
+    )
+    assert refused.status_code == 403
+    made = site.client.post("/api/freezes", json=body, headers={"Authorization": f"Bearer {admin}"})
+    assert made.status_code == 201, made.text
+    # Parliament dissolves 25 working days before Thursday 22 October 2026, counted back on a
+    # calendar (no bank holiday anywhere in the UK between): Thursday 17 September.
+    assert (made.json()["start"], made.json()["end"]) == ("2026-09-17", "2026-10-22")
+    assert made.json()["created_by"] == "script@nhs.net"
+    bad = site.client.post(
+        "/api/freezes",
+        json={"kind": "purdah", "reason": "x"},
+        headers={"Authorization": f"Bearer {admin}"},
+    )
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("body: kind:")
+    twice = site.client.post(
+        "/api/freezes", json=body, headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert twice.status_code == 400 and "already recorded as freeze 3" in twice.json()["detail"]
+    ended = site.client.post(
+        f"/api/freezes/{made.json()['id']}/end", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "cancelled"
+    missing = site.client.post("/api/freezes/99/end", headers={"Authorization": f"Bearer {admin}"})
+    assert missing.status_code == 404
+
+
+def test_freezes_ics_follows_the_database_and_revalidates(site: Site) -> None:
+    first = site.client.get("/feeds/freezes.ics")
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert b"BEGIN:VEVENT" not in first.content
+    tag = first.headers["etag"]
+    assert site.client.get("/feeds/freezes.ics", headers={"If-None-Match": tag}).status_code == 304
+    _election(site)  # as `edicalendar freeze add` in another process would
+    site.app.state.freeze_feed.check_seconds = 0
+    second = site.client.get("/feeds/freezes.ics", headers={"If-None-Match": tag})
+    assert second.status_code == 200 and second.headers["etag"] != tag
+    assert b"SUMMARY:Freeze: Mayoral election" in second.content
+    assert b"DTSTART;VALUE=DATE:20260302" in second.content
+    assert b"DTEND;VALUE=DATE:20260311" in second.content
+    head = site.client.head("/feeds/freezes.ics")
+    assert head.status_code == 200 and head.content == b""
+    assert site.client.post("/feeds/freezes.ics").status_code == 405
+    subscribe = site.client.get("/").text
+    assert "https://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe
+    assert "webcal://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe
