@@ -25,7 +25,7 @@ from edicalendar.importers.writer import render_year, replace_atomically, unifie
 from edicalendar.model import Observance, Occurrence
 
 #: "2027", or "2030-2" for the second occurrence starting in 2030 (an Islamic date).
-_INSTANCE = re.compile(r"^(\d{4})(?:-([2-9]))?$")
+_INSTANCE = re.compile(r"^(\d{4})(?:-([2-9]))?\Z")
 #: Further than this from the prediction, the dates are probably for another year: warn.
 FAR_DAYS = 45
 
