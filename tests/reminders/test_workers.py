@@ -60,6 +60,16 @@ def _plan_ahead(fleet: Any) -> None:
     assert fleet.sent(planner) == 0
 
 
+def _finish(fleet: Any, url: str, after: int) -> None:
+    """Later ticks, ten minutes apart, for what a tick left to retry or unsent when its time
+    budget ran out (a loaded machine): at most five, each by one worker."""
+    for n in range(1, 6):
+        if _ledger(url)["states"] == {"sent": REMINDERS}:
+            return
+        worker = fleet.start(_at(after + 600 * n))
+        assert worker.wait(timeout=120) == 0, fleet.output(worker)
+
+
 def test_four_workers_send_5000_reminders_exactly_once(
     postgres_url: str, fleet_factory: Callable[[str, int], Any], tmp_path: Path
 ) -> None:
@@ -72,6 +82,7 @@ def test_four_workers_send_5000_reminders_exactly_once(
     workers = [fleet.start(_at(0)) for _ in range(WORKERS)]
     for worker in workers:
         assert worker.wait(timeout=90) == 0, fleet.output(worker)
+    _finish(fleet, postgres_url, 0)
 
     counts = fleet.webhook.counts()
     assert len(counts) == REMINDERS
@@ -255,7 +266,9 @@ def test_two_workers_with_one_destination_hanging_deliver_the_other_at_once(
     """One of the two webhooks takes every request and does not answer: two workers deliver
     all 2,500 reminders of the other while the stuck requests are still open (the healthy
     webhook keeps receiving while they hang), and try the stuck webhook with at most a lane's
-    senders each (8) before it pauses; once it answers, its reminders go too, each once."""
+    senders each (8) before it pauses; once it answers, its reminders go too, each once (a
+    request that hung past its timeout may go twice, and is then logged as a possible
+    duplicate)."""
     fleet = fleet_factory(postgres_url, REMINDERS)
     release = threading.Event()
     fleet.webhook.rule = lambda captured: (
@@ -281,6 +294,15 @@ def test_two_workers_with_one_destination_hanging_deliver_the_other_at_once(
     assert any(first_stuck + 1 < at < first_stuck + 9 for at in healthy)
     for worker in workers:
         assert worker.wait(timeout=120) == 0, fleet.output(worker)
+    # The stuck webhook's reminders that timed out go on later ticks, once it answers.
+    _finish(fleet, postgres_url, 0)
     print(f"2,500 reminders to the healthy webhook in {took:.1f} s beside a stuck one")
     assert _ledger(postgres_url)["states"] == {"sent": REMINDERS}
-    assert set(fleet.webhook.counts().values()) == {1}
+    counts = fleet.webhook.counts()
+    assert len(counts) == REMINDERS
+    # A request that hung past the 10 s timeout may have arrived and is sent again: only
+    # those, at most twice, each logged as a possible duplicate (on a quick machine, none).
+    twice = {k for k, n in counts.items() if n > 1}
+    assert max(counts.values()) <= 2
+    assert twice <= {r.key for r in fleet.webhook.requests if r.path.endswith("hook-a")}
+    assert twice <= fleet.possible_duplicates()
