@@ -183,6 +183,18 @@ def _planner_lock_held(url: str) -> bool:
         engine.dispose()
 
 
+def _arrived(webhook: Any, base: int, keys: set[str]) -> set[str]:
+    """The keys received since request `base`, once every one of `keys` is among them or two
+    seconds pass: what a killed worker had already written to its sockets is then in, however
+    loaded the machine (the other worker keeps sending, so the receiver is never quiet)."""
+    deadline = time.monotonic() + 2
+    while True:
+        received = set(webhook.keys()[base:])
+        if keys <= received or time.monotonic() > deadline:
+            return received
+        time.sleep(0.02)
+
+
 def _left_by(url: str, pid: int) -> tuple[set[str], set[str]]:
     """Rows worker `pid` left claimed, and those whose request it had marked as started."""
     engine = create_engine(url)
@@ -206,15 +218,14 @@ def test_two_workers_in_a_kill_storm_send_nothing_more_than_once_per_interruptin
     all, and restarted: every key arrives, none more often than once plus the kills that left
     it claimed, a kill leaves at most 16 requests per destination started and unrecorded,
     every request that reached the receiver had been marked as started, and the possible
-    duplicates logged are those marked requests (hardly ever one that had not reached the
-    receiver)."""
+    duplicates logged are those marked requests (few of them had not reached the receiver)."""
     rng = random.Random(18)
     fleet = fleet_factory(postgres_url, REMINDERS)
     fleet.webhook.default = Reply(delay=0.01)
     _plan_ahead(fleet)
     interrupted: Counter[str] = Counter()
     warned: set[str] = set()
-    unreceived = kills = 0
+    unreceived = kills = marked = 0
     for round_number in range(20):
         # Each round acts 20 s later than the last, past the 5 s lease of any claim left behind.
         workers = [fleet.start(_at(20 * round_number)) for _ in range(2)]
@@ -235,10 +246,11 @@ def test_two_workers_in_a_kill_storm_send_nothing_more_than_once_per_interruptin
                 time.sleep(0.2)  # what was already on the wire reaches the receiver
                 claimed, started = _left_by(postgres_url, victim.pid)
                 this_round = set(fleet.webhook.keys()[base:])
+                assert not (claimed - started) & this_round, "a request went out unmarked"
                 interrupted.update(claimed)
                 warned |= started
-                unreceived += len(started - this_round)
-                assert not (claimed - started) & this_round, "a request went out unmarked"
+                marked += len(started)
+                unreceived += len(started - _arrived(fleet.webhook, base, started))
                 assert len(started) <= 2 * 16  # two destinations, 16 claimed at most each
         for worker in workers:
             code = worker.wait(timeout=120)
@@ -253,10 +265,14 @@ def test_two_workers_in_a_kill_storm_send_nothing_more_than_once_per_interruptin
     assert over == {}, over
     logged = fleet.possible_duplicates()
     assert warned <= logged and {k for k, n in counts.items() if n > 1} <= logged
-    assert unreceived <= kills
+    # Each request is marked just before it goes out, so a kill catches few between the two:
+    # well under a quarter of the marked requests (6 of 162 on a quiet machine; a mark taken
+    # for a whole batch before sending it would leave about half unsent).
+    assert unreceived * 4 <= marked, (unreceived, marked)
     print(
         f"two workers, {kills} kills: {sum(counts.values()) - len(counts)} extra copies, "
-        f"{len(logged)} possible duplicates logged, {unreceived} for requests not received"
+        f"{len(logged)} possible duplicates logged, {unreceived} of {marked} marked requests "
+        "not received"
     )
 
 

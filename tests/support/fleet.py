@@ -88,7 +88,9 @@ def write_site(folder: Path, database_url: str, campaigns: int, *, lease_seconds
 
 #: A worker's one-line summary, and the warning a recovered claim logs (reminders.ledger).
 SUMMARY = re.compile(r"^(\d+) sent, (\d+) failed, (\d+) expired", re.M)
-POSSIBLE_DUPLICATE = re.compile(r"possible duplicate: (\S+) was being sent")
+# Both ways a worker logs a possible duplicate: a claim recovered from a stopped process whose
+# request had started, and a request that got no answer after it was sent (a timeout).
+POSSIBLE_DUPLICATE = re.compile(r"possible duplicate: (\S+) (?:was being sent|may have reached)")
 
 
 @dataclass
