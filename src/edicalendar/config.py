@@ -146,6 +146,9 @@ class DestinationSettings(_Section):
     to: list[str] = Field(default_factory=list)
     #: Send the weekly "coming up" digest here.
     digest: bool = False
+    #: Post a notice here when a date changes: a confirmed date replaces an estimate (an Eid
+    #: announced), or an organiser's dates or an override move a date.
+    notify_changes: bool = False
     #: Messages per second allowed to this destination (0 lifts the limit, for benchmarks).
     #: Default: 1 for Slack, 4 for Teams, no limit for email and console.
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
@@ -181,6 +184,9 @@ class ReminderSettings(_Section):
     digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     digest_time: str = "09:00"
     digest_days: Annotated[int, Field(ge=1, le=90)] = 14
+    #: Date changes to occurrences starting within this many days are announced to the
+    #: destinations with `notify_changes = true`; later ones reach people through the feeds.
+    change_notice_days: Annotated[int, Field(ge=1, le=730)] = 90
     #: How late a lead-time or task reminder may still go out after downtime (hours).
     grace_hours: Annotated[float, Field(ge=0, le=24 * 30)] = 72.0
     #: Attempts before a delivery is dead (transient failures only; permanent ones stop at 1).

@@ -193,13 +193,26 @@ class AppContext:
 
     def dispatcher(self, report: Callable[[str], None] | None = None) -> Dispatcher:
         """The reminder bot for this installation; raises ConfigError when misconfigured."""
+        import logging
+
+        from edicalendar.calendar.catalog_watch import CatalogWatch
         from edicalendar.reminders.wiring import build_dispatcher
 
+        # A long-running bot follows calendar edits (a date just confirmed); a bad edit is
+        # reported and the last good calendar kept. The first load must succeed, as before.
+        self.catalog  # noqa: B018 - checks the files and `[calendars] enabled` once, as before
+        watch = CatalogWatch(
+            self.loaded.calendars_dir,
+            self.loaded.settings.conventions.as_conventions(),
+            enabled=self.loaded.settings.calendars.enabled,
+            report=report or logging.getLogger("edicalendar.reminders").warning,
+            cache=self.compiled_cache,
+        )
         return build_dispatcher(
             settings=self.loaded.settings,
             database=self.database,
             campaigns=self.campaigns(),
-            catalog=self.catalog,
+            catalog=watch,
             now=self.now,
             config_path=self.config_display,
             report=report,

@@ -206,6 +206,45 @@ def _digests(setup: Setup, extra: str) -> list[tuple[str, str, int]]:
     ]
 
 
+ANNOUNCED_WEEK = """
+[[observance]]
+id = "carers-week"
+name = "Carers Week"
+categories = ["health_wellbeing"]
+rule = { kind = "nth_weekday", month = 7, weekday = "mon", nth = 3 }
+duration_days = 7
+announced = true
+description = "A week set by its organiser each year."
+sources = ["https://www.carersuk.org/"]
+"""
+
+
+def _change_notices(setup: Setup, extra: str) -> list[str]:
+    """Ledger keys of the notices sent when the organiser's week (provisionally 20-26 July
+    2026, 20 days ahead) is confirmed between two ticks."""
+    folder = setup.root / f"dates{setup.count}"
+    folder.mkdir()
+    calendar = folder / "weeks.toml"
+    calendar.write_text(ANNOUNCED_WEEK, encoding="utf-8")
+    if "[destinations." not in extra:
+        extra = '[destinations.chat]\nkind = "console"\nnotify_changes = true\n' + extra
+    ctx = setup.context(f'[data]\ncalendars_dir = "{folder.as_posix()}"\n' + extra)
+    dispatcher = ctx.dispatcher()
+    dispatcher.tick(NOW)
+    calendar.write_text(
+        ANNOUNCED_WEEK + "\n[observance.years.2026]\nstart = 2026-07-20\nend = 2026-07-26\n"
+        'source = "https://www.carersuk.org/"\n',
+        encoding="utf-8",
+    )
+    later = NOW + dt.timedelta(hours=1)
+    dispatcher.tick(later)
+    return sorted(
+        r.key
+        for r in dispatcher.planned(NOW, later + dt.timedelta(days=1))
+        if r.kind.value == "date-change"
+    )
+
+
 def _not_after(setup: Setup, extra: str) -> list[str]:
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     return [r.not_after.isoformat() for r in _planned(setup, extra, start, 90)]
@@ -693,6 +732,7 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "reminders.digest_weekday": (_digests, '[reminders]\ndigest_weekday = "wed"'),
     "reminders.digest_time": (_digests, '[reminders]\ndigest_time = "08:15"'),
     "reminders.digest_days": (_digests, "[reminders]\ndigest_days = 60"),
+    "reminders.change_notice_days": (_change_notices, "[reminders]\nchange_notice_days = 10"),
     "reminders.grace_hours": (_not_after, "[reminders]\ngrace_hours = 1"),
     "reminders.max_attempts": ("tick", "[reminders]\nmax_attempts = 1"),
     "reminders.lease_seconds": ("lease", "[reminders]\nlease_seconds = 5"),
@@ -731,6 +771,10 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
         '[destinations.list]\nkind = "email"\nto = ["other@example.nhs.uk"]\n',
     ),
     "destinations.digest": (_digests, '[destinations.chat]\nkind = "console"\ndigest = true\n'),
+    "destinations.notify_changes": (
+        _change_notices,
+        '[destinations.chat]\nkind = "console"\nnotify_changes = true\n',
+    ),
     "destinations.rate_per_second": (
         lambda s, x: _channel_view(s, x, "chat", SLACK)["rate_per_second"],
         SLACK_DEST + "rate_per_second = 0.2\n",
@@ -800,6 +844,7 @@ BASELINE = {
     "destinations.to": EMAIL_DEST,
     "destinations.rate_per_second": SLACK_DEST,
     "destinations.digest": '[destinations.chat]\nkind = "console"\n',
+    "destinations.notify_changes": '[destinations.chat]\nkind = "console"\n',
     **{
         f"accounts.oidc.{name}": OIDC_BASE
         for name in (

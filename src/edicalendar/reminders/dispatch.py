@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,6 +32,7 @@ from edicalendar.config import ReminderSettings, Settings
 from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.redact import redact
 from edicalendar.reminders.channels import ChannelSet
+from edicalendar.reminders.date_tracking import DateTracker
 from edicalendar.reminders.delivery import DeliveryState
 from edicalendar.reminders.lanes import Lane, PassEnd
 from edicalendar.reminders.ledger import Ledger
@@ -87,6 +88,9 @@ def planner_settings(settings: Settings, channel_names: frozenset[str]) -> Plann
         digest_weekday=WEEKDAYS.index(reminders.digest_weekday),
         digest_time=digest_time,
         digest_days=reminders.digest_days,
+        change_destinations=tuple(
+            sorted(name for name, d in settings.destinations.items() if d.notify_changes)
+        ),
         known_destinations=channel_names,
         owner_email=any(d.kind == "email" for d in settings.destinations.values()),
         base_url=settings.feeds.base_url,
@@ -112,6 +116,8 @@ class Dispatcher:
     #: Concurrent sends to one destination when it has no rate limit (as many again wait
     #: claimed, so a sender never waits for a commit: at most 16 in flight per destination).
     parallel_sends: int = 8
+    #: Finds date changes for the notices of `notify_changes` destinations (None: no notices).
+    dates: DateTracker | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _mutex: threading.Lock = field(default_factory=threading.Lock)
     _unhealthy: set[str] = field(default_factory=set)
@@ -128,17 +134,28 @@ class Dispatcher:
         start = self.ledger.plan_start(now, self.planner_settings.max_grace)
         return start, now + dt.timedelta(hours=self.settings.lookahead_hours)
 
-    def planned(self, start: dt.datetime, end: dt.datetime) -> list[ReminderOccurrence]:
+    def planned(
+        self, start: dt.datetime, end: dt.datetime, *, preview_at: dt.datetime | None = None
+    ) -> list[ReminderOccurrence]:
+        """The complete plan of [start, end); `preview_at` adds the date changes a tick at
+        that moment would find, without recording them."""
         zone = self.planner_settings.timezone
         first = start.astimezone(zone).date()
         last = end.astimezone(zone).date()
         source = self.source(first, last)
+        if self.dates is not None:
+            found = self.dates.recent(start)
+            if preview_at is not None:
+                # Changes a real tick would find now (a preview records nothing).
+                found += self.dates.pending(preview_at)
+            source = replace(source, date_changes=found)
         return plan_reminders(source, self.planner_settings, start, end, is_workday=self.is_workday)
 
     def preview(self, now: dt.datetime) -> list[ReminderOccurrence]:
         """What a tick at `now` would send, without writing anything."""
         start, end = self.window(now)
-        due = [r for r in self.planned(start, end) if r.due_at <= now <= r.not_after]
+        planned = self.planned(start, end, preview_at=now)
+        due = [r for r in planned if r.due_at <= now <= r.not_after]
         final = {d.key: d for d in self.ledger.deliveries_for([r.key for r in due])}
         out = []
         for reminder in due:
@@ -194,6 +211,8 @@ class Dispatcher:
     def _plan(self, now: dt.datetime, summary: TickSummary) -> None:
         summary.possible_duplicates += len(self.ledger.recover_leases(now))
         start, end = self.window(now)
+        if self.dates is not None:
+            self.dates.detect(now)
         planned = self.planned(start, end)
         summary.planned = len(planned)
         synced = self.ledger.sync(planned, start, end, now, known_campaigns=self.known_campaigns())

@@ -23,6 +23,7 @@ from edicalendar.calendar.occurrence_records import (
     status_sentence,
     status_text,
 )
+from edicalendar.feeds.events import occurrence_uid as feed_uid
 from edicalendar.model import (
     Anchor,
     AssetStatus,
@@ -32,6 +33,7 @@ from edicalendar.model import (
     RelativeDay,
     Status,
 )
+from edicalendar.reminders.date_changes import DateChange
 from edicalendar.reminders.messages import EventRef, Link, Message
 from edicalendar.urls import public_url
 
@@ -44,6 +46,8 @@ class ReminderKind(StrEnum):
     ANNOUNCE = "announce"
     DIGEST = "digest"
     RULE = "rule"
+    #: A confirmed date replaced an estimate, or a date moved (reminders.date_changes).
+    DATE_CHANGE = "date-change"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,8 @@ class PlannerSettings:
     #: Whether task owners may be emailed directly (an SMTP server is configured).
     owner_email: bool = False
     base_url: str | None = None
+    #: Destinations with `notify_changes = true`: they hear of every date change.
+    change_destinations: tuple[str, ...] = ()
 
     @property
     def max_grace(self) -> dt.timedelta:
@@ -90,6 +96,8 @@ class PlannerInput:
 
     instances: Sequence[CampaignInstance]
     occurrences: Sequence[Occurrence] = ()
+    #: Date changes found by the bot (reminders.date_changes), each announced once.
+    date_changes: Sequence[DateChange] = ()
 
 
 def zoned(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -131,8 +139,6 @@ def relative_date(
 def occurrence_uid(occurrence: Occurrence) -> str:
     """The feed's UID for this occurrence, so an emailed `.ics` updates the same calendar entry
     a feed subscriber already has instead of adding a second one."""
-    from edicalendar.feeds.events import occurrence_uid as feed_uid
-
     return feed_uid(occurrence.observance_id, occurrence.instance)
 
 
@@ -229,6 +235,7 @@ def plan_reminders(
     for instance in source.instances:
         _plan_instance(builder, instance, zone, settings, is_workday)
     _plan_digests(builder, source, settings)
+    _plan_date_changes(builder, source, settings)
     return sorted(builder.out.values(), key=lambda r: (r.due_at, r.key))
 
 
@@ -418,6 +425,41 @@ def _plan_digests(builder: _Builder, source: PlannerInput, settings: PlannerSett
             not_after=_end_of_day(day, zone),
         )
         day += dt.timedelta(days=7)
+
+
+def _plan_date_changes(builder: _Builder, source: PlannerInput, settings: PlannerSettings) -> None:
+    """One notice per change and destination, due when the change was found and worth
+    sending until the occurrence is over."""
+    if not settings.change_destinations:
+        return
+    zone = settings.timezone
+    for change in source.date_changes:
+        local = change.detected_at.astimezone(zone)
+        links = [Link(f"About {change.name}", change.url)] if change.url else []
+        if change.source and change.source != change.url:
+            links.append(Link("Source", change.source))
+        builder.add(
+            kind=ReminderKind.DATE_CHANGE,
+            campaign_id=None,
+            rule=change.rule,
+            day=local.date(),
+            at=local.time().replace(tzinfo=None, fold=0),
+            destinations=settings.change_destinations,
+            message=Message(
+                title=change.title,
+                body=change.body,
+                links=tuple(links),
+                event=EventRef(
+                    uid=feed_uid(change.observance_id, change.instance),
+                    name=change.name,
+                    start=change.new_start,
+                    end=change.new_end,
+                    description=change.description,
+                    url=change.url,
+                ),
+            ),
+            not_after=_end_of_day(change.new_end, zone),
+        )
 
 
 def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:

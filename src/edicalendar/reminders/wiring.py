@@ -40,7 +40,7 @@ class CampaignSource:
     def __init__(
         self,
         campaigns: CampaignService,
-        catalog: Catalog,
+        catalog: Callable[[], Catalog],
         *,
         digest_days: int,
         report: Callable[[str], None] | None = None,
@@ -84,7 +84,7 @@ class CampaignSource:
             )
             instances = plan.instances
         occurrences = expand(
-            self.catalog, first, last + dt.timedelta(days=self.digest_days)
+            self.catalog(), first, last + dt.timedelta(days=self.digest_days)
         ).occurrences
         return PlannerInput(instances=tuple(instances), occurrences=tuple(occurrences))
 
@@ -120,7 +120,7 @@ def build_dispatcher(
     settings: Settings,
     database: Database,
     campaigns: CampaignService,
-    catalog: Catalog,
+    catalog: Catalog | Callable[[], Catalog],
     now: Callable[[], dt.datetime],
     config_path: str = "config",
     report: Callable[[str], None] | None = None,
@@ -128,25 +128,34 @@ def build_dispatcher(
 ) -> Dispatcher:
     """Channels, ledger and planner wired together; raises ConfigError when misconfigured.
 
-    `report` receives each campaign problem once (default: a logged warning); `workdays` (for
+    `catalog` is the calendar, or a function giving the current one (a long-running bot
+    follows edits to the calendar files, see calendar.catalog_watch). `report` receives
+    each campaign problem once (default: a logged warning); `workdays` (for
     `settings.nation`) shares bank holidays already loaded.
     """
     from edicalendar.calendar.workdays import WorkingDays as Workdays
     from edicalendar.reminders.channels import build_channels
+    from edicalendar.reminders.date_tracking import DateTracker
     from edicalendar.reminders.dispatch import Dispatcher, planner_settings
 
     install_log_redaction()
     channels = build_channels(settings, config_path=config_path)
+    current = catalog if callable(catalog) else (lambda: catalog)
     source = CampaignSource(
-        campaigns, catalog, digest_days=settings.reminders.digest_days, report=report
+        campaigns, current, digest_days=settings.reminders.digest_days, report=report
+    )
+    planning = planner_settings(settings, channels.names())
+    dates = DateTracker(
+        database, current, timezone=planning.timezone, days=settings.reminders.change_notice_days
     )
     return Dispatcher(
         database=database,
         channels=channels,
         settings=settings.reminders,
-        planner_settings=planner_settings(settings, channels.names()),
+        planner_settings=planning,
         source=source,
         clock=now,
         known_campaigns=source.campaign_ids,
         is_workday=(workdays or Workdays(settings.nation)).is_working_day,
+        dates=dates,
     )

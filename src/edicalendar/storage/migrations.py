@@ -288,12 +288,54 @@ def _deliveries_duplicates_and_claims(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column}"))
 
 
+# --- 0006: dates the reminder bot has seen, and the changes it found, frozen -------------------
+
+_v6 = MetaData()
+
+# The dates last seen for each occurrence in the coming weeks.
+_v6_known_dates = Table(
+    "known_dates",
+    _v6,
+    Column("observance_id", String(200), primary_key=True),
+    Column("instance", String(40), primary_key=True),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("updated_at", String(40), nullable=False),
+)
+
+# Every date change found; each is announced once per destination with notify_changes.
+_v6_date_changes = Table(
+    "date_changes",
+    _v6,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("observance_id", String(200), nullable=False),
+    Column("instance", String(40), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("old_start", String(10), nullable=False),
+    Column("old_end", String(10), nullable=False),
+    Column("old_status", String(20), nullable=False),
+    Column("new_start", String(10), nullable=False),
+    Column("new_end", String(10), nullable=False, index=True),
+    Column("new_status", String(20), nullable=False),
+    Column("detected_at", String(40), nullable=False, index=True),
+    Column("notice_json", Text, nullable=False),
+    UniqueConstraint("observance_id", "instance", "revision", name="uq_date_changes_revision"),
+)
+
+
+def _date_changes(conn: Connection) -> None:
+    _v6.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
     Migration("0003_accounts", _accounts),
     Migration("0004_freezes", _freezes),
     Migration("0005_deliveries_duplicates_and_claims", _deliveries_duplicates_and_claims),
+    Migration("0006_date_changes", _date_changes),
 ]
 
 

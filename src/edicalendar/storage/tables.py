@@ -1,8 +1,9 @@
 """The tables of the project database as they are now (SQLAlchemy Core).
 
-Four kinds of state, each small: feed change tracking (SEQUENCE and LAST-MODIFIED per UID),
-campaign progress (who marked what done, when), the reminder delivery ledger, and people with
-their sessions, invitations and API tokens, plus `meta` (typed reads and writes in
+Five kinds of state, each small: feed change tracking (SEQUENCE and LAST-MODIFIED per UID),
+campaign progress (who marked what done, when), the reminder delivery ledger, the dates the
+bot has seen and the changes it found (for date-change notices), and people with their
+sessions, invitations and API tokens, plus `meta` (typed reads and writes in
 :mod:`edicalendar.storage.state`). These definitions are what the
 code reads and writes; the DDL that creates them is frozen per version in
 :mod:`edicalendar.storage.migrations`, never taken from here.
@@ -242,4 +243,39 @@ freezes = Table(
     Column("ended_by", String(320), nullable=True),
     Column("updated_at", String(40), nullable=False),
     Index("ix_freezes_starts_on", "starts_on"),
+)
+
+#: The dates the reminder bot last saw for each occurrence in the coming weeks, so a change
+#: (a confirmed date replacing an estimate, a date that moved) is noticed and announced once.
+known_dates = Table(
+    "known_dates",
+    metadata,
+    Column("observance_id", String(200), primary_key=True),
+    Column("instance", String(40), primary_key=True),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    #: How many changes to this occurrence have been found (the revision of the last one).
+    Column("revision", Integer, nullable=False, default=0),
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: Every date change found, in order; each becomes one notice per destination that asks.
+date_changes = Table(
+    "date_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("observance_id", String(200), nullable=False),
+    Column("instance", String(40), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("old_start", String(10), nullable=False),
+    Column("old_end", String(10), nullable=False),
+    Column("old_status", String(20), nullable=False),
+    Column("new_start", String(10), nullable=False),
+    Column("new_end", String(10), nullable=False, index=True),
+    Column("new_status", String(20), nullable=False),
+    Column("detected_at", String(40), nullable=False, index=True),
+    #: The notice as written when the change was found: name, title, body, links, event text.
+    Column("notice_json", Text, nullable=False),
+    UniqueConstraint("observance_id", "instance", "revision", name="uq_date_changes_revision"),
 )

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from edicalendar.calendar.catalog_watch import files_fingerprint
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.context import AppContext
 from edicalendar.errors import EdicalendarError, InvalidDataError
@@ -89,25 +90,6 @@ class ReloadProblem:
     messages: list[str] = field(default_factory=list)
 
 
-def data_fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
-    """(path, mtime_ns, size) of every data file under `paths`, sorted; cheap to compare."""
-    found: list[tuple[str, int, int]] = []
-    for root in paths:
-        if root.is_file():
-            candidates = [root]
-        elif root.is_dir():
-            candidates = sorted(root.rglob("*.toml"))
-        else:
-            continue
-        for path in candidates:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(found))
-
-
 class LiveData:
     """The current snapshot plus a watcher that reloads it when the data files change."""
 
@@ -145,7 +127,7 @@ class LiveData:
         return ctx
 
     def _build(self, paths: Sequence[Path], *, first: bool = False) -> Snapshot:
-        fingerprint = data_fingerprint(paths)
+        fingerprint = files_fingerprint(paths)
         checked = check_data(self._fresh_context(first), self.vevents)
         table = self._table(checked.publisher, checked.specs)
         return Snapshot(
@@ -189,7 +171,7 @@ class LiveData:
         """Reload when any data file changed; True when a new snapshot was taken up."""
         with self._lock:
             paths = self._watched_paths()
-            if data_fingerprint(paths) == self.snapshot.fingerprint:
+            if files_fingerprint(paths) == self.snapshot.fingerprint:
                 return False
             try:
                 snapshot = self._build(paths)
@@ -227,7 +209,7 @@ class LiveData:
         log.error("still serving the data loaded at %s", self.snapshot.loaded_at.isoformat())
         self.problem = ReloadProblem(self.base.now(), messages)
         # Remember the bad files' fingerprint so the same bad edit is not retried every poll.
-        self.snapshot = replace(self.snapshot, fingerprint=data_fingerprint(paths))
+        self.snapshot = replace(self.snapshot, fingerprint=files_fingerprint(paths))
 
     def start(self, interval: float = 2.0) -> None:
         """Prepare the feeds, then poll the data files every `interval` seconds, in a daemon
