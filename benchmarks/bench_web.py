@@ -7,6 +7,8 @@ request 304, then measures full GETs and If-None-Match revalidations with wrk in
 rounds, so load from anything else on the machine hits every server alike. Besides requests a
 second it reports each server's CPU time per request (its whole process tree, from /proc) and
 the load average before and after. Radicale can join with `--radicale` (in its own venv).
+`--query` adds a feed built from a query (`all.ics?category=race&eves=events&busy=1`) served by
+the same edicalendar server, beside nginx serving that feed's bytes as a second static file.
 
 Needs wrk and nginx (Debian: `apt-get install -y wrk nginx-light`); without wrk a bounded Python
 load generator is used, which is far too slow to load these servers and only shows they work.
@@ -103,11 +105,16 @@ def bare_uvicorn(root: Path, workers: int) -> Iterator[Server]:
 
 
 @contextmanager
-def nginx_server(root: Path, body: bytes, workers: int) -> Iterator[Server]:
+def nginx_server(
+    root: Path, body: bytes, workers: int, extra: dict[str, bytes] | None = None
+) -> Iterator[Server]:
     port = free_port()
     www = root / "www" / "feeds"
     www.mkdir(parents=True)
     (www / "all.ics").write_bytes(body)
+    for name, content in (extra or {}).items():
+        (www / name).write_bytes(content)
+        (www / name).chmod(0o755)
     for path in (root, root / "www", www, www / "all.ics"):
         path.chmod(0o755)  # nginx workers run as an unprivileged user
     conf = root / "nginx.conf"
@@ -240,8 +247,22 @@ def bench_scale(scale: int, args: argparse.Namespace, root: Path) -> dict[str, o
         events = body.count(b"BEGIN:VEVENT")
         print(f"\n{scale}x: all.ics {len(body):,} bytes, {events} events; load {load_before}",
               flush=True)  # fmt: skip
-        nginx = stack.enter_context(nginx_server(site / "nginx", body, args.workers))
-        servers = [ours, nginx, stack.enter_context(bare_uvicorn(site, args.workers))]
+        extra: dict[str, bytes] = {}
+        queried: list[Server] = []
+        if args.query:
+            status, query_body, _ = fetch(f"{ours.url}?{args.query}")
+            assert status == 200, status
+            extra["query.ics"] = query_body
+            name = f"{ours.name}, ?{args.query}"
+            queried.append(Server(name, f"{ours.url}?{args.query}", ours.pid, {}, 32))
+            print(f"query feed: {len(query_body):,} bytes, "
+                  f"{query_body.count(b'BEGIN:VEVENT')} events", flush=True)  # fmt: skip
+        nginx = stack.enter_context(nginx_server(site / "nginx", body, args.workers, extra))
+        servers = [ours, *queried, nginx]
+        if args.query:
+            copy = nginx.url.replace("all.ics", "query.ics")
+            servers.append(Server(f"{nginx.name}, query feed's bytes", copy, nginx.pid, {}, 32))
+        servers.append(stack.enter_context(bare_uvicorn(site, args.workers)))
         if args.radicale and RADICALE.exists():
             servers.append(stack.enter_context(radicale_server(site / "radicale", body)))
         for _ in range(args.rounds):
@@ -285,6 +306,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; median kept")
     parser.add_argument("--workers", type=int, default=2, help="processes for every server")
     parser.add_argument("--radicale", action="store_true", help="add Radicale (in its venv)")
+    parser.add_argument("--query", default="", help="also a feed built from this query")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="edicalendar-bench-"))
     root.chmod(0o755)

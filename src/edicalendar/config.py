@@ -101,6 +101,8 @@ class FeedSettings(_Section):
     retention_days: Annotated[int, Field(ge=1, le=36500)] = 730
     #: Organisation shown in PRODID and calendar names.
     organisation: str = "edicalendar"
+    #: The feed the subscribe page offers first, to most staff (any feed's name).
+    recommended: str = "all"
     #: Extra feeds beside the default set.
     custom: list[FeedDefinition] = Field(default_factory=list)
 

@@ -29,6 +29,22 @@ class Category(StrEnum):
     HEALTH_WELLBEING = "health_wellbeing"
     GENERAL_EDI = "general_edi"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Category | None:
+        # Feed addresses spell names with hyphens (/feeds/religion-belief.ics): accept
+        # `religion-belief`, `religion_belief` and any case, in queries, the API and the CLI.
+        if isinstance(value, str):
+            wanted = value.strip().lower().replace("-", "_")
+            for member in cls:
+                if member.value == wanted:
+                    return member
+        return None
+
+    @property
+    def slug(self) -> str:
+        """The name as feed addresses spell it: `religion-belief`."""
+        return self.value.replace("_", "-")
+
 
 #: How each category is named to people (pages, feed CATEGORIES, CLI tables).
 CATEGORY_LABELS: Mapping[Category, str] = {

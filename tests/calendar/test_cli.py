@@ -101,6 +101,13 @@ def test_occurrences_filters_by_category_and_calendar(cli: Run) -> None:
     assert [item["observance"] for item in by_category] == ["international-womens-day"]
     by_calendar = json.loads(_march_2024(cli, "--calendar", "faith", "--format", "json").out)
     assert {item["observance"] for item in by_calendar} == {"ramadan", "purim"}
+    # Spelt as in feed addresses or as in the data, any case: one category.
+    faith = {"ramadan", "purim", "good-friday", "easter-sunday"}
+    for spelling in ("religion-belief", "religion_belief", "Religion-Belief"):
+        found = json.loads(_march_2024(cli, "--category", spelling, "--format", "json").out)
+        assert {item["observance"] for item in found} == faith, spelling
+    wrong = _march_2024(cli, "--category", "religion")
+    assert wrong.code == 2 and "'religion' is not a category" in wrong.err
 
 
 def test_occurrences_includes_spans_that_began_the_year_before(cli: Run) -> None:

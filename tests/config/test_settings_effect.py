@@ -708,6 +708,7 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
         'nation = "scotland"',  # St Andrew's Day is a Scottish bank holiday
     ),
     "feeds.base_url": (_subscribe_page, '[feeds]\nbase_url = "https://edi.example.nhs.uk"'),
+    "feeds.recommended": (_subscribe_page, '[feeds]\nrecommended = "awareness"'),
     "feeds.past_days": (lambda s, x: s.context(x).feeds().window(), "[feeds]\npast_days = 10"),
     "feeds.future_days": (lambda s, x: s.context(x).feeds().window(), "[feeds]\nfuture_days = 10"),
     "feeds.refresh": (_year_feed, '[feeds]\nrefresh = "PT12H"'),

@@ -10,6 +10,7 @@ from icalendar.prop import vText
 
 from edicalendar.feeds import ical
 from edicalendar.feeds.events import TrackedEvent
+from edicalendar.feeds.options import PLAIN, FeedOptions
 
 
 def _straight(title: str, description: str, tracked: list[TrackedEvent], settings) -> bytes:
@@ -63,9 +64,9 @@ def test_each_event_is_serialised_once_for_every_feed(make_context, window, monk
     calls: list[str] = []
     real = ical.vevent_bytes
 
-    def counting(tracked: TrackedEvent) -> bytes:
+    def counting(tracked: TrackedEvent, options: FeedOptions = PLAIN) -> bytes:
         calls.append(tracked.event.uid)
-        return real(tracked)
+        return real(tracked, options)
 
     monkeypatch.setattr(ical, "vevent_bytes", counting)
     ctx = make_context()

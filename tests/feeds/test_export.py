@@ -67,22 +67,24 @@ def test_google_link_keeps_a_feed_query_string_inside_cid() -> None:
 def test_exported_and_served_pages_share_one_template(make_context, tmp_path: Path) -> None:
     """index.html is the served subscribe page: the same steps, headings and links."""
     from edicalendar.web.render import render_text
-    from edicalendar.web.views import freeze_feed_offer, offered_feeds
+    from edicalendar.web.views import freeze_feed_offer, subscribe_context
 
     ctx = make_context(CONFIG)
     export_site(ctx.feeds(), tmp_path / "site")
     exported = (tmp_path / "site" / "index.html").read_text("utf-8")
     specs = ctx.feeds().specs()
-    base_url = ctx.loaded.settings.feeds.base_url
+    settings = ctx.loaded.settings.feeds
     served = render_text(
         "subscribe.html",
         title="Subscribe to the calendar",
-        feeds=offered_feeds(specs, base_url),
-        freeze_feed=freeze_feed_offer(base_url),
+        builder=None,
+        **subscribe_context(specs, ctx.catalog, settings.base_url, settings),
+        freeze_feed=freeze_feed_offer(settings.base_url),
     )
     main = re.compile(r"<main.*</main>", re.S)
     assert main.search(exported)[0] == main.search(served)[0]  # type: ignore[index]
     assert (tmp_path / "site" / "static" / "site.css").is_file()
+    assert (tmp_path / "site" / "static" / "subscribe.js").is_file()
 
 
 @pytest.fixture
@@ -100,9 +102,11 @@ def test_page_structure_is_accessible(page: Path) -> None:
     assert outline.lang == "en-GB"
     assert outline.headings.count("h1") == 1 and outline.headings[0] == "h1"
     assert outline.inputs and outline.inputs <= outline.labels
-    for name in ("all", "faith", "awareness", "religion-belief", "general-edi"):
+    for name in ("all", "awareness", "religion-belief"):
         assert f"webcal://calendar.example.nhs.uk/edi/feeds/{name}.ics" in outline.links
         assert f"https://calendar.example.nhs.uk/edi/feeds/{name}.ics" in outline.links
+    # "faith festivals" carries what "religion or belief" does: one of them is offered.
+    assert "https://calendar.example.nhs.uk/edi/feeds/faith.ics" not in outline.links
     for client in (
         "Outlook on the web",
         "Outlook for Windows",
@@ -110,7 +114,7 @@ def test_page_structure_is_accessible(page: Path) -> None:
         "Apple Calendar",
         "Thunderbird",
     ):
-        assert re.search(rf'<h[23] id="[a-z-]+">[^<]*{client}', text), client
+        assert re.search(rf'<details id="[a-z-]+">\s*<summary>[^<]*{client}', text), client
 
 
 @pytest.mark.browser

@@ -29,6 +29,9 @@ def test_observances_lists_the_catalog_sorted_by_name(client: TestClient) -> Non
     assert yom["fasting"] is True and yom["begins_evening_before"] is True
     faith = client.get("/api/observances?category=religion_belief").json()
     assert {o["id"] for o in faith} == {"eid-al-fitr", "yom-kippur"}
+    # Feed addresses spell it religion-belief: the API takes that spelling too.
+    assert client.get("/api/observances?category=religion-belief").json() == faith
+    assert client.get("/api/observances?category=nonsense").status_code == 422
 
 
 def test_occurrences_in_a_window_carry_the_cli_json_keys(client: TestClient) -> None:

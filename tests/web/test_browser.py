@@ -35,6 +35,8 @@ SHOTS = Path("/tmp/edicalendar-web-screenshots")
 SIGNED_OUT = {"signin", "invitation"}
 PAGES = {
     "subscribe": "/",
+    "subscribe-built": "/?category=race&category=religion-belief&eves=events&busy=1&alarm=2",
+    "subscribe-bad-query": "/?category=nonsense",
     "calendar-month": "/calendar?month=2026-03",
     "calendar-agenda": "/calendar?month=2026-10&view=agenda",
     "calendar-filtered": "/calendar?month=2026-09&category=religion_belief",
@@ -147,7 +149,7 @@ def test_page_renders_and_passes_axe(page: Any, browser: Any, server: str, name:
             viewport={"width": 1280, "height": 900}, bypass_csp=True
         ).new_page()
     response = page.goto(_address(server, name))
-    expected = {"clashes-error": 400, "not-found": 404}.get(name, 200)
+    expected = {"clashes-error": 400, "not-found": 404, "subscribe-bad-query": 400}.get(name, 200)
     assert response.status == expected
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text().strip()
@@ -252,6 +254,89 @@ def test_page_reflows_at_320_css_pixels(browser: Any, server: str, name: str) ->
         page.screenshot(path=str(SHOTS / f"{name}-320.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_builder_by_keyboard_gives_one_address_and_an_outlook_link(page: Any, server: str) -> None:
+    """Race and faith, with eves, busy on rest days: chosen with Tab, Space and arrow keys,
+    sent with Enter. The page shows one address, and "Add to Outlook" opens Outlook on the
+    web's subscribe-from-web form with that address and the calendar's name."""
+    from urllib.parse import parse_qs, urlsplit
+
+    page.goto(f"{server}/")
+    _tab_to(page, "#category-race")
+    page.keyboard.press("Space")
+    _tab_to(page, "#category-religion-belief")
+    page.keyboard.press("Space")
+    _tab_to(page, "input[name=eves]:checked")
+    page.keyboard.press("ArrowDown")  # radio group: the next choice, "a separate event"
+    assert page.locator("#eves-events").is_checked()
+    _tab_to(page, "#opt-busy")
+    page.keyboard.press("Space")
+    _tab_to(page, "#builder-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**busy=1**")
+    address = page.locator("#built-url").input_value()
+    assert address == (
+        f"{server}/feeds/all.ics?category=race&category=religion-belief&eves=events&busy=1"
+    )
+    outlook = urlsplit(page.locator("#built a.button").get_attribute("href"))
+    assert (outlook.scheme, outlook.netloc, outlook.path) == (
+        "https",
+        "outlook.office.com",
+        "/calendar/0/addfromweb",
+    )
+    form = parse_qs(outlook.query)
+    assert form["url"] == [address]
+    assert form["name"] == ["EDI calendar: Race, Religion or belief; with eves, rest days busy"]
+    assert page.locator("#built .preview li").count() > 0
+    feed = page.request.get(address)
+    assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert b"TRANSP:OPAQUE" in feed.body() and b" begins at sunset" in feed.body()
+
+
+def test_builder_updates_the_address_as_choices_change(page: Any, server: str) -> None:
+    """With script on, ticking a box updates the address, links and preview at once."""
+    page.goto(f"{server}/?category=race")
+    assert page.locator("#built-url").input_value().endswith("all.ics?category=race")
+    page.locator("#opt-expected").check()
+    page.wait_for_function(
+        "document.getElementById('built-url').value.endsWith('category=race&expected=1')",
+        timeout=10000,
+    )
+    assert "expected=1" in page.url
+    assert "expected%3D1" in page.locator("#built a.button").get_attribute("href")
+
+
+def test_copy_button_puts_the_address_on_the_clipboard(browser: Any, server: str) -> None:
+    """The copy button copies the recommended feed's address and says so in a live region."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        tab = context.new_page()
+        tab.goto(f"{server}/")
+        button = tab.locator("button[data-copy=recommended-url]")
+        assert button.is_visible()
+        button.focus()
+        tab.keyboard.press("Enter")
+        status = tab.locator("[data-copied-for=recommended-url]")
+        status.filter(has_text="Address copied").wait_for(timeout=5000)
+        assert tab.evaluate("navigator.clipboard.readText()") == f"{server}/feeds/all.ics"
+        assert status.get_attribute("role") == "status"
+    finally:
+        context.close()
+
+
+def test_add_this_event_downloads_the_feed_event(page: Any, server: str) -> None:
+    """The observance page's "Add this event" gives a one-event calendar whose UID is the
+    one the feeds carry."""
+    page.goto(f"{server}/observances/yom-kippur")
+    link = page.locator("a", has_text="Add this event").first
+    single = page.request.get(server + link.get_attribute("href"))
+    assert single.status == 200
+    body = single.body()
+    assert body.count(b"BEGIN:VEVENT") == 1
+    uid = next(line for line in body.split(b"\r\n") if line.startswith(b"UID:"))
+    assert page.request.get(f"{server}/feeds/all.ics").body().count(uid + b"\r\n") == 1
+    assert page.locator("#share-url").input_value() == f"{server}/observances/yom-kippur"
 
 
 def test_an_admin_records_and_ends_a_freeze_by_keyboard(page: Any, server: str) -> None:

@@ -213,6 +213,10 @@ def test_freezes_ics_follows_the_database_and_revalidates(site: Site) -> None:
     head = site.client.head("/feeds/freezes.ics")
     assert head.status_code == 200 and head.content == b""
     assert site.client.post("/feeds/freezes.ics").status_code == 405
+    # No choice or option applies to freezes: a query is refused, never the plain feed.
+    asked = site.client.get("/feeds/freezes.ics?category=race")
+    assert asked.status_code == 400 and asked.headers["content-type"].startswith("text/html")
+    assert "freezes.ics takes no choices or options" in asked.text
     subscribe = site.client.get("/").text
     assert "https://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe
     assert "webcal://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe

@@ -37,6 +37,10 @@ ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/calendar"): {"query": {"month": "2026-03", "view": "month",
                                      "category": "race"}},
     ("GET", "/observances/{observance_id}"): {"path": {"observance_id": "black-history-month"}},
+    ("GET", "/observances/{observance_id}/{instance}.ics"): {
+        "path": {"observance_id": "black-history-month", "instance": "2026"},
+        "query": {"alarm": "2"},
+    },
     ("GET", "/clashes"): {"query": {"date": "2026-03-01", "to": "2026-03-02"}},
     ("GET", "/api/observances"): {"query": {"category": "race"}},
     ("GET", "/api/occurrences"): {"query": {"from": "2026-01-01", "to": "2026-12-31",

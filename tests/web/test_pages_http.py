@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -39,19 +39,28 @@ def _parse(html: str) -> _Links:
     return parser
 
 
-def test_subscribe_page_offers_every_feed_three_ways(client: TestClient) -> None:
-    """Each feed is listed with its https address, a webcal link and a Google add-by-URL link."""
+def test_subscribe_page_offers_each_listed_feed_every_way(client: TestClient) -> None:
+    """The recommended feed and every other feed worth offering are listed with the https
+    address, webcal, Google add-by-URL and Outlook subscribe links; the duplicate "faith"
+    feed is not offered but still answers."""
     response = client.get("/")
     assert response.status_code == 200
     html = response.text
-    feeds = client.app.state.live.snapshot.feeds  # type: ignore[attr-defined]
     base = "https://calendar.example.nhs.uk/feeds/"
-    for name in feeds:
-        assert f'value="{base}{name}.ics"' in html
+    offered = ["all", "religion-belief", "race", "awareness"]
+    for name in offered:
+        assert f'value="{base}{name}.ics"' in html, name
         assert f'href="webcal://calendar.example.nhs.uk/feeds/{name}.ics"' in html
         google = f"https://calendar.google.com/calendar/r?cid=webcal://calendar.example.nhs.uk/feeds/{name}.ics"
         assert f'href="{google}"' in html
         assert len(google) < 256  # Google silently fails on longer subscribe links (T5)
+        outlook = "https://outlook.office.com/calendar/0/addfromweb?url=" + quote(
+            f"{base}{name}.ics", safe=""
+        )
+        assert f'href="{outlook}&amp;name=' in html, name
+    assert html.index('value="' + base + 'all.ics"') < html.index('id="builder"')
+    assert f"{base}faith.ics" not in html
+    assert client.get("/feeds/faith.ics").status_code == 200
 
 
 def test_subscribe_page_explains_clients_and_labels(client: TestClient) -> None:
@@ -65,7 +74,7 @@ def test_subscribe_page_explains_clients_and_labels(client: TestClient) -> None:
         "Google Calendar",
         "Thunderbird",
     ):
-        assert re.search(rf"<h3[^>]*>{re.escape(heading)}", html), heading
+        assert re.search(rf"<summary>{re.escape(heading)}", html), heading
     assert "Subscribe from web" in html and "From Internet" in html
     for term in ("provisional", "estimated", "begins the evening before"):
         assert f">{term}</span></dt>" in html, term
@@ -166,9 +175,11 @@ def test_observance_page_lists_next_dates_sources_and_feeds(client: TestClient) 
     assert "wish colleagues &#39;an easy fast&#39;" in html
     assert 'href="https://www.hebcal.com/holidays/yom-kippur"' in html
     links = _parse(html).links
-    feed_links = {text for text, href in links.items() if href.startswith("/#feed-")}
-    assert "EDI calendar: everything" in feed_links
-    assert "EDI calendar: faith festivals" in feed_links
+    feed_links = {text for text, href in links.items() if href.startswith("/#")}
+    assert links["EDI calendar: everything"] == "/#recommended"
+    assert links["EDI calendar: Religion or belief"] == "/#feed-religion-belief"
+    # "faith festivals" is the same feed by another name, so it is not offered twice.
+    assert "EDI calendar: faith festivals" not in feed_links
     assert "EDI calendar: awareness days" not in feed_links
 
 
@@ -259,12 +270,17 @@ def test_unknown_page_is_a_404_page(client: TestClient) -> None:
 
 
 def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
-    """Pages forbid scripts and framing: CSP default-src 'none', nosniff, frame-ancestors."""
+    """Pages forbid inline scripts and framing: CSP default-src 'none', scripts only from the
+    site itself, nosniff, frame-ancestors."""
     response = client.get("/")
     csp = response.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert "<script" not in response.text
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    # Only the site's own script file, never inline script.
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", response.text, re.S)
+    assert scripts and all(body == "" for body in scripts)
+    assert re.findall(r"<script ([^>]*)>", response.text) == ['src="/static/subscribe.js" defer']
 
 
 def test_stylesheet_is_served(client: TestClient) -> None:

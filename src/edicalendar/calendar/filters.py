@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from edicalendar.model import Category, Observance
 
@@ -85,6 +86,21 @@ class ObservanceFilter:
     def select(self, observances: Iterable[Observance]) -> list[Observance]:
         """The observances that pass, in the order given."""
         return [o for o in observances if self.selects(o)]
+
+
+class Selector(Protocol):
+    """Anything that selects observances as :class:`ObservanceFilter` does (a feed query's
+    selection combines several filters: see `edicalendar.feeds.query.Selection`)."""
+
+    def matches(
+        self,
+        observance_id: str,
+        calendar: str,
+        categories: Collection[Category | str],
+        also_in: Collection[str] = (),
+    ) -> bool: ...
+
+    def selects(self, observance: Observance) -> bool: ...
 
 
 #: The filter that selects every observance.

@@ -74,6 +74,8 @@ def display_record(occurrence: Occurrence) -> dict[str, Any]:
 
 #: How every output says that a festival starts at sunset (DESIGN 4.1).
 EVENING_BEFORE = "begins the evening before"
+#: The same in the status line of a feed event (see :func:`status_sentence`).
+EVENING_AT_SUNSET = f"{EVENING_BEFORE} (at sunset)"
 
 
 def margin_text(days: int) -> str:
@@ -95,11 +97,18 @@ def date_caveats(occurrence: Occurrence) -> list[str]:
     return caveats
 
 
-def status_text(occurrence: Occurrence) -> str:
-    """The status and its caveats: "estimated ±1 day, begins the evening before"."""
+def certainty_text(occurrence: Occurrence) -> str:
+    """How sure the date is: "estimated ±1 day", "provisional", "confirmed" (what
+    :func:`status_text` says before any eve, and the title suffix of feeds that ask for it)."""
     text = occurrence.status.value
     if occurrence.may_vary_days:
         text += f" {margin_text(occurrence.may_vary_days)}"
+    return text
+
+
+def status_text(occurrence: Occurrence) -> str:
+    """The status and its caveats: "estimated ±1 day, begins the evening before"."""
+    text = certainty_text(occurrence)
     if occurrence.begins_evening_before:
         text += f", {EVENING_BEFORE}"
     return text
@@ -118,8 +127,7 @@ def status_sentence(occurrence: Occurrence) -> str:
             first += f", {margin_text(occurrence.may_vary_days)}"
         parts.append(first)
     if occurrence.begins_evening_before:
-        eve = f"{EVENING_BEFORE} (at sunset)"
-        parts.append(eve if parts else eve.capitalize())
+        parts.append(EVENING_AT_SUNSET if parts else EVENING_AT_SUNSET.capitalize())
     return "; ".join(parts) + "." if parts else ""
 
 

@@ -16,10 +16,24 @@ from edicalendar.cli.output import OutputFormat, warn
 from edicalendar.cli.root import app, context
 from edicalendar.model import Category
 
+
+def _category(value: str) -> Category:
+    """A category as people spell it (`religion-belief`, `religion_belief`, any case)."""
+    try:
+        return Category(value)
+    except ValueError:
+        known = ", ".join(c.slug for c in Category)
+        raise typer.BadParameter(f"{value!r} is not a category; use one of: {known}") from None
+
+
 CategoryOption = Annotated[
     list[Category] | None,
     typer.Option(
-        "--category", "-c", help="Only these categories (repeatable).", case_sensitive=False
+        "--category",
+        "-c",
+        help="Only these categories (repeatable): race, religion-belief, sexual-orientation...",
+        parser=_category,
+        metavar="CATEGORY",
     ),
 ]
 FormatOption = Annotated[

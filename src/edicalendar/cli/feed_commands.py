@@ -48,6 +48,15 @@ def feed(
         bool,
         typer.Option("--campaigns", help="The campaign plan (tasks, publications) instead."),
     ] = False,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            "-q",
+            help="Choices and options as in a feed address, such as "
+            "'category=race&category=religion-belief&eves=events&busy=1'.",
+        ),
+    ] = None,
 ) -> None:
     """Write an iCalendar (.ics) feed of observances (or, with --campaigns, the campaign plan)."""
     from edicalendar.atomicfile import write_atomic
@@ -83,9 +92,9 @@ def feed(
     elif campaigns:
         from edicalendar.feeds.campaign_feed import build_plan_feed
 
-        if name or category or stateless:
+        if name or category or stateless or query is not None:
             raise UsageError(
-                "--campaigns cannot be combined with --name, --category or --stateless"
+                "--campaigns cannot be combined with --name, --category, --query or --stateless"
             )
         plan = build_plan_feed(
             app_ctx.campaigns(),
@@ -96,6 +105,19 @@ def feed(
             app_ctx.freeze_calendar(),
         )
         body, warnings = plan.body, plan.warnings
+    elif query is not None:
+        from edicalendar.errors import QueryError
+        from edicalendar.feeds.query import parse_query_string, query_spec, traditions
+
+        if category:
+            raise UsageError("give categories inside --query, or --category, not both")
+        chosen = traditions(publisher.catalog)
+        try:
+            parsed = parse_query_string(query.lstrip("?"), [t.name for t in chosen])
+        except QueryError as exc:
+            raise UsageError(f"--query: {exc}") from None
+        spec = query_spec(publisher.find(name or "all"), parsed, {t.name: t.label for t in chosen})
+        body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
     elif category:
         labels = ", ".join(CATEGORY_LABELS[c] for c in category)
         spec = FeedSpec(

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.calendar.filters import Selector
 from edicalendar.calendar.occurrences import expand
 from edicalendar.errors import UnsupportedYearError, UsageError
 from edicalendar.feeds.events import EventOrigin, FeedEvent, TrackedEvent, occurrence_event
 from edicalendar.feeds.ical import VeventCache, render_tracked, size_warning
+from edicalendar.feeds.options import PLAIN, FeedOptions
 from edicalendar.feeds.specs import FeedSpec, default_feeds, find_spec
 
 if TYPE_CHECKING:
@@ -124,6 +125,41 @@ class FeedPublisher:
                 warnings.append(warning)
         return FeedBuild(bodies, warnings)
 
+    def single_event(
+        self, observance_id: str, instance: str, options: FeedOptions = PLAIN
+    ) -> bytes | None:
+        """One occurrence as a calendar of its own ("add this event"), None if there is none.
+
+        It carries the UID every feed gives the occurrence, so adding it and later subscribing
+        does not duplicate it, and the feeds' SEQUENCE and LAST-MODIFIED once a feed has
+        published it (reading the change history, never writing it).
+        """
+        from edicalendar.calendar.expansion import FIRST_YEAR, LAST_YEAR
+        from edicalendar.feeds.tracking import FeedState
+
+        observance = self.catalog.get(observance_id)
+        if observance is None or not instance[:4].isdigit():
+            return None
+        year = int(instance[:4])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None
+        try:
+            found = self.catalog.index.in_year(observance, year)
+        except (UnsupportedYearError, ValueError):
+            return None
+        occurrence = next((o for o in found if o.instance == instance), None)
+        if occurrence is None:
+            return None
+        event = occurrence_event(occurrence)
+        stored = FeedState(self.database()).load(OBSERVANCE_SCOPE).get(event.uid)
+        if stored is not None and stored.content_hash == event.content_hash():
+            tracked = TrackedEvent(event, stored.sequence, stored.modified)
+        else:
+            tracked = TrackedEvent(event)
+        return render_tracked(
+            occurrence.name, "", [tracked], self.settings, vevents=self.vevents, options=options
+        )
+
     def build_one(
         self,
         spec: FeedSpec,
@@ -177,7 +213,7 @@ class _Builder:
             return False  # cannot tell; never cancel on a guess
         return all(o.instance != origin.instance for o in present)
 
-    def tracked(self, filters: ObservanceFilter) -> list[TrackedEvent]:
+    def tracked(self, filters: Selector) -> list[TrackedEvent]:
         """The feed's current events plus its recent cancellations, with tracking values."""
         events = [e for e in self.events if e.origin is None or e.origin.passes(filters)]
         if self.state is None:
@@ -208,6 +244,7 @@ class _Builder:
             self.tracked(spec.filters),
             self.settings,
             vevents=self.vevents,
+            options=spec.options,
         )
 
 

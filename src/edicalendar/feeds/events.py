@@ -16,8 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from edicalendar.calendar.filters import ObservanceFilter
-from edicalendar.calendar.occurrence_records import date_notes, margin_text, status_sentence
+from edicalendar.calendar.filters import Selector
+from edicalendar.calendar.occurrence_records import (
+    EVENING_AT_SUNSET,
+    certainty_text,
+    date_notes,
+    margin_text,
+    status_sentence,
+)
 from edicalendar.model import CATEGORY_LABELS, Occurrence, Status
 from edicalendar.urls import public_url
 
@@ -27,6 +33,10 @@ UID_NAMESPACE = uuid.UUID("1bd9339c-1492-5693-9773-9c22de5e977c")
 #: Opens the paragraph on whose convention a date follows and why it moved (the importer
 #: drops it when reading a feed back, as it is recomputed).
 ABOUT_THE_DATE = "About the date: "
+
+#: With `eves=start` a festival's event starts on its eve, so its status line says this
+#: instead of :data:`EVENING_AT_SUNSET` ("begins the evening before (at sunset)").
+EVENING_START = "begins at sunset on the first day shown"
 
 EVENT_STATUSES = frozenset({"CONFIRMED", "TENTATIVE", "CANCELLED"})
 
@@ -41,8 +51,16 @@ class EventOrigin:
     categories: tuple[str, ...]
     #: Further calendars the observance is listed in (see Observance.also_in).
     also_in: tuple[str, ...] = ()
+    #: Read by the feed options: a festival beginning at sunset gets an eve (`eves`), and a
+    #: day of rest from work may be shown busy (`busy`).
+    begins_evening_before: bool = False
+    rest_from_work: bool = False
+    #: How sure the date is, as every output says it ("estimated ±1 day", "provisional"; see
+    #: certainty_text): the title suffix of feeds with `expected`. Empty for confirmed dates;
+    #: not stored by to_json, as a withdrawn (CANCELLED) event never shows it.
+    certainty: str = ""
 
-    def passes(self, only: ObservanceFilter) -> bool:
+    def passes(self, only: Selector) -> bool:
         """Whether a feed filtered by `only` carries events of this origin."""
         return only.matches(self.observance_id, self.calendar, self.categories, self.also_in)
 
@@ -98,6 +116,9 @@ class FeedEvent:
             }
             if self.origin.also_in:
                 data["origin"]["also_in"] = list(self.origin.also_in)
+            for flag in ("begins_evening_before", "rest_from_work"):
+                if getattr(self.origin, flag):
+                    data["origin"][flag] = True
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
     @classmethod
@@ -120,6 +141,8 @@ class FeedEvent:
                 calendar=origin["calendar"],
                 categories=tuple(origin["categories"]),
                 also_in=tuple(origin.get("also_in", ())),
+                begins_evening_before=origin.get("begins_evening_before", False),
+                rest_from_work=origin.get("rest_from_work", False),
             )
             if origin
             else None,
@@ -138,6 +161,11 @@ class TrackedEvent:
 def occurrence_uid(observance_id: str, instance: str) -> str:
     """UUIDv5 of "observance-id:instance" ("2026", or "2030-2" for a second one that year)."""
     return str(uuid.uuid5(UID_NAMESPACE, f"{observance_id}:{instance}")).upper()
+
+
+def eve_uid(observance_id: str, instance: str) -> str:
+    """UID of the separate eve event of an occurrence (feeds with `eves=events`)."""
+    return occurrence_uid(observance_id, f"{instance}:eve")
 
 
 def occurrence_description(occ: Occurrence) -> str:
@@ -180,6 +208,19 @@ def occurrence_description(occ: Occurrence) -> str:
     return "\n\n".join(parts)
 
 
+def evening_start_description(description: str) -> str:
+    """The description of an event moved to start on its eve (`eves=start`): the status line
+    (the first paragraph, see :func:`status_sentence`) says it begins on the first day shown."""
+    first, sep, rest = description.partition("\n\n")
+    for said, instead in (
+        (EVENING_AT_SUNSET.capitalize(), EVENING_START.capitalize()),
+        (EVENING_AT_SUNSET, EVENING_START),
+    ):
+        if said in first:
+            return first.replace(said, instead, 1) + sep + rest
+    return description
+
+
 def occurrence_event(occ: Occurrence) -> FeedEvent:
     """The FeedEvent of one occurrence; provisional and estimated dates are TENTATIVE."""
     return FeedEvent(
@@ -197,6 +238,9 @@ def occurrence_event(occ: Occurrence) -> FeedEvent:
             calendar=occ.calendar,
             categories=tuple(str(c) for c in occ.categories),
             also_in=occ.also_in,
+            begins_evening_before=occ.begins_evening_before,
+            rest_from_work=occ.rest_from_work,
+            certainty="" if occ.status is Status.CONFIRMED else certainty_text(occ),
         ),
     )
 

@@ -1,11 +1,12 @@
 """Serialising feed events as iCalendar bytes, following reference/ical-interop.md.
 
 CRLF line ends, 75-octet folding, all-day events with an exclusive DTEND, TRANSP:TRANSPARENT and
-Exchange's FREE busy status, no VALARM, no X-WR-TIMEZONE; NAME and X-WR-CALNAME, REFRESH-INTERVAL
-and X-PUBLISHED-TTL. SEQUENCE, LAST-MODIFIED and DTSTAMP come from the tracked events passed in
-(see :mod:`edicalendar.feeds.tracking`), so unchanged data renders to the same bytes. Each
-VEVENT is serialised once (:class:`VeventCache`) and feeds are assembled from those bytes. Pure:
-no I/O and no printing; size warnings are returned by :func:`size_warning`.
+Exchange's FREE busy status, no VALARM, no X-WR-TIMEZONE (unless a subscriber's options ask
+for busy days, eves or an alarm: :mod:`edicalendar.feeds.options`); NAME and X-WR-CALNAME,
+REFRESH-INTERVAL and X-PUBLISHED-TTL. SEQUENCE, LAST-MODIFIED and DTSTAMP come from the tracked
+events passed in (see :mod:`edicalendar.feeds.tracking`), so unchanged data renders to the same
+bytes. Each VEVENT is serialised once (:class:`VeventCache`) and feeds are assembled from those
+bytes. Pure: no I/O and no printing; size warnings are returned by :func:`size_warning`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vText
 
 from edicalendar.config import FeedSettings, Settings
 from edicalendar.errors import ConfigError
-from edicalendar.feeds.events import TrackedEvent
+from edicalendar.feeds.events import FeedEvent, TrackedEvent, eve_uid, evening_start_description
+from edicalendar.feeds.options import ALARM_HOUR, PLAIN, Eves, FeedOptions
 from edicalendar.urls import public_url
 
 #: Google Calendar's documented import limit; above it events are silently dropped.
@@ -46,47 +48,122 @@ def _parse_duration(text: str) -> dt.timedelta:
     return dt.timedelta(days=days, hours=hours, minutes=minutes)
 
 
-def _vevent(tracked: TrackedEvent) -> Event:
+def _vevent(tracked: TrackedEvent, options: FeedOptions = PLAIN) -> Event:
     event = tracked.event
+    origin = event.origin
     stamp = tracked.modified or STATELESS_STAMP
+    evening = origin is not None and origin.begins_evening_before
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp)
     if tracked.modified is not None:
         vevent.add("last-modified", tracked.modified)
     vevent.add("sequence", tracked.sequence)
-    vevent.add("dtstart", event.start)
+    start = event.start
+    description = event.description
+    if evening and options.eves is Eves.START:
+        start -= dt.timedelta(days=1)
+        description = evening_start_description(description)
+    vevent.add("dtstart", start)
     # RFC 5545 3.6.1: an all-day DTEND is exclusive; DTEND = DTSTART shows at 00:00 in Outlook.
     vevent.add("dtend", event.end + dt.timedelta(days=1))
-    vevent.add("summary", event.summary)
-    if event.description:
-        vevent.add("description", event.description)
+    vevent.add("summary", _summary(event, options))
+    if description:
+        vevent.add("description", description)
     # Checked again here: a link in stored change tracking may predate the check.
     url = public_url(event.url)
     if url:
         vevent.add("url", url)
+    # Only for subscribers who asked (`busy`): days many colleagues take off for their faith
+    # show as out of office. Everyone else's feed never blocks time (interop rule E5).
+    busy = (
+        options.busy
+        and origin is not None
+        and origin.rest_from_work
+        and event.status != "CANCELLED"
+    )
+    _finish(vevent, event, busy=busy)
+    if options.alarm_days is not None and event.status != "CANCELLED":
+        vevent.add_component(_alarm(event.summary, start, options.alarm_days))
+    return vevent
+
+
+def _summary(event: FeedEvent, options: FeedOptions) -> str:
+    """The title; with `expected`, an uncertain date says how sure it is, in the words the
+    pages and the command line use ("Eid al-Fitr (estimated ±1 day)"): Outlook and Google show
+    the title and hide the description."""
+    origin = event.origin
+    if options.expected and event.status == "TENTATIVE" and origin is not None and origin.certainty:
+        return f"{event.summary} ({origin.certainty})"
+    return event.summary
+
+
+def _alarm(summary: str, start: dt.date, days: int) -> Alarm:
+    """A display alarm at 09:00 `days` before `start` (the trigger counts from its midnight)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
+    alarm.add("description", f"{summary} starts {when}")
+    alarm.add("trigger", dt.timedelta(days=-days, hours=ALARM_HOUR))
+    return alarm
+
+
+def _eve(tracked: TrackedEvent, options: FeedOptions) -> Event | None:
+    """The separate "begins at sunset" event on the day before a festival (`eves=events`)."""
+    event = tracked.event
+    origin = event.origin
+    if options.eves is not Eves.EVENTS or origin is None or not origin.begins_evening_before:
+        return None
+    day = event.start - dt.timedelta(days=1)
+    vevent = Event()
+    vevent.add("uid", eve_uid(origin.observance_id, origin.instance))
+    vevent.add("dtstamp", tracked.modified or STATELESS_STAMP)
+    if tracked.modified is not None:
+        vevent.add("last-modified", tracked.modified)
+    vevent.add("sequence", tracked.sequence)
+    vevent.add("dtstart", day)
+    vevent.add("dtend", day + dt.timedelta(days=1))
+    name = _summary(event, options)
+    vevent.add("summary", f"{name} begins at sunset")
+    text = f"{event.summary} begins at sunset this evening; its first full day is tomorrow."
+    url = public_url(event.url)
+    if url:
+        text += f"\n\nMore information: {url}"
+    vevent.add("description", text)
+    if url:
+        vevent.add("url", url)
+    _finish(vevent, event, busy=False)  # an eve is a working day until sunset
+    return vevent
+
+
+def _finish(vevent: Event, event: FeedEvent, *, busy: bool) -> None:
+    """The properties every event ends with: categories, busy status, class and status."""
     if event.categories:
         vevent.add("categories", list(event.categories))
-    vevent.add("transp", "TRANSPARENT")
-    # Exchange reads its own busy status before TRANSP; awareness dates never block time.
-    vevent.add("x-microsoft-cdo-busystatus", "FREE")
+    vevent.add("transp", "OPAQUE" if busy else "TRANSPARENT")
+    # Exchange reads its own busy status before TRANSP.
+    vevent.add("x-microsoft-cdo-busystatus", "OOF" if busy else "FREE")
     vevent.add("x-microsoft-cdo-alldayevent", "TRUE")
     vevent.add("class", "PUBLIC")
     vevent.add("status", event.status)
-    return vevent
 
 
 def _order(tracked: TrackedEvent) -> tuple[dt.date, dt.date, str, str]:
     return (tracked.event.start, tracked.event.end, tracked.event.summary, tracked.event.uid)
 
 
-def vevent_bytes(tracked: TrackedEvent) -> bytes:
-    """One event serialised on its own: `BEGIN:VEVENT` to `END:VEVENT`, folded, CRLF-ended.
+def vevent_bytes(tracked: TrackedEvent, options: FeedOptions = PLAIN) -> bytes:
+    """One event serialised on its own: `BEGIN:VEVENT` to `END:VEVENT`, folded, CRLF-ended,
+    followed by its eve event when `options` ask for one.
 
     A VCALENDAR's bytes are its own lines followed by its components' lines, so feeds are
     assembled from these (see :func:`render_tracked`) with the bytes `icalendar` would write.
     """
-    body: bytes = _vevent(tracked).to_ical(sorted=False)
+    body: bytes = _vevent(tracked, options).to_ical(sorted=False)
+    eve = _eve(tracked, options)
+    if eve is not None:
+        eve_body: bytes = eve.to_ical(sorted=False)
+        return eve_body + body
     return body
 
 
@@ -99,15 +176,17 @@ class VeventCache:
     """
 
     def __init__(self) -> None:
-        self._bytes: dict[TrackedEvent, bytes] = {}
-        self._used: set[TrackedEvent] = set()
+        self._bytes: dict[tuple[TrackedEvent, FeedOptions], bytes] = {}
+        self._used: set[tuple[TrackedEvent, FeedOptions]] = set()
 
-    def get(self, tracked: TrackedEvent) -> bytes:
-        """The event's bytes, serialised now if this is the first time they are asked for."""
-        self._used.add(tracked)
-        found = self._bytes.get(tracked)
+    def get(self, tracked: TrackedEvent, options: FeedOptions = PLAIN) -> bytes:
+        """The event's bytes as `options` write it, serialised now if this is the first time
+        they are asked for."""
+        key = (tracked, options)
+        self._used.add(key)
+        found = self._bytes.get(key)
         if found is None:
-            found = self._bytes[tracked] = vevent_bytes(tracked)
+            found = self._bytes[key] = vevent_bytes(tracked, options)
         return found
 
     def retain_used(self) -> None:
@@ -152,14 +231,15 @@ def render_tracked(
     settings: Settings | FeedSettings,
     *,
     vevents: VeventCache | None = None,
+    options: FeedOptions = PLAIN,
 ) -> bytes:
-    """Serialise tracked events as one VCALENDAR, in date order.
+    """Serialise tracked events as one VCALENDAR, in date order, written as `options` say.
 
     `vevents` shares serialised events across the feeds of one build (and across builds).
     """
     cache = vevents if vevents is not None else VeventCache()
     parts = [calendar_head(title, description, settings)]
-    parts.extend(cache.get(item) for item in sorted(tracked, key=_order))
+    parts.extend(cache.get(item, options) for item in sorted(tracked, key=_order))
     parts.append(_END)
     return b"".join(parts)
 

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
+from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter, Selector
 from edicalendar.errors import ConfigError, Problem, UnknownFeedError
+from edicalendar.feeds.options import PLAIN, FeedOptions
 from edicalendar.model import CATEGORY_LABELS, Category
 
 if TYPE_CHECKING:
@@ -27,12 +28,14 @@ FREEZE_FEED_NAME = "freezes"
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
-    """A named feed: its file name (`{name}.ics`), calendar title, description and filters."""
+    """A named feed: its file name (`{name}.ics`), calendar title, description and filters,
+    and how its events are written (options from the address's query; none for a named feed)."""
 
     name: str
     title: str
     description: str
-    filters: ObservanceFilter = EVERYTHING
+    filters: Selector = EVERYTHING
+    options: FeedOptions = PLAIN
 
 
 def _custom_spec(definition: FeedDefinition) -> FeedSpec:
@@ -72,7 +75,7 @@ def default_feeds(
         label = CATEGORY_LABELS[category]
         specs.append(
             FeedSpec(
-                category.value.replace("_", "-"),
+                category.slug,
                 f"EDI calendar: {label}",
                 f"Awareness dates and festivals for {label.lower()}.",
                 ObservanceFilter(categories=(category,)),
@@ -130,6 +133,17 @@ def default_feeds(
                     )
         taken.add(definition.name)
         specs.append(_custom_spec(definition))
+    recommended = settings.feeds.recommended
+    if recommended not in taken:
+        problems.append(
+            Problem(
+                config_path,
+                None,
+                recommended,
+                "feeds.recommended",
+                f"no feed named {recommended!r}; feeds are: {', '.join(s.name for s in specs)}",
+            )
+        )
     if problems:
         raise ConfigError(problems)
     return specs

@@ -228,19 +228,33 @@ def create_app(
     app.add_middleware(Identify, access=access)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
+
+    def bad_query(message: str) -> bytes:
+        return error_text(
+            400,
+            f"That feed address has a mistake: {message}.",
+            "Build the address again on the subscribe page, or remove the part after the ?.",
+            ("/#builder", "Choose what you see"),
+        ).encode()
+
     feed_router = FeedRouter(
         app.behind_front,
         feeds=feeds,
         not_found=lambda: not_found,
         too_long=too_long,
         unavailable=lambda: unavailable,
+        bad_query=bad_query,
     )
     # freezes.ics follows the database, not the data files: answered beside the other feeds,
     # behind the host check and the body limit like every other request.
     freeze_feed = FreezeFeedCache(lambda: live.snapshot.ctx)
     app.state.freeze_feed = freeze_feed
     freeze_front = FreezeFeedFront(
-        feed_router, freeze_feed, not_found=lambda: not_found, too_long=too_long
+        feed_router,
+        freeze_feed,
+        not_found=lambda: not_found,
+        too_long=too_long,
+        bad_query=bad_query,
     )
     app.front = BodyLimit(HostCheck(freeze_front, policy, refusal), refusal)
     app.answers_host = lambda value: host_allowed(policy(), value)

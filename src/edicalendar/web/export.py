@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from edicalendar.atomicfile import write_atomic
 from edicalendar.feeds.statichost import host_files
 from edicalendar.web.render import render_text
-from edicalendar.web.views import freeze_feed_offer, offered_feeds
+from edicalendar.web.views import freeze_feed_offer, subscribe_context
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -75,8 +75,9 @@ def export_site(
     )
     events += frozen.count(b"\r\nBEGIN:VEVENT\r\n")
     files[f"feeds/{FREEZE_FEED_NAME}.ics"] = frozen
-    files["index.html"] = subscribe_page(specs, base_url).encode("utf-8")
-    files["static/site.css"] = _stylesheet()
+    files["index.html"] = subscribe_page(publisher, specs, base_url).encode("utf-8")
+    files["static/site.css"] = _static("site.css")
+    files["static/subscribe.js"] = _static("subscribe.js")
     files.update(host_files())
     written = tuple(name for name, body in files.items() if write_atomic(directory / name, body))
     return ExportResult(
@@ -89,16 +90,18 @@ def export_site(
     )
 
 
-def subscribe_page(specs: list[FeedSpec], base_url: str) -> str:
-    """The subscribe page for a static site: the served page's template and wording."""
+def subscribe_page(publisher: FeedPublisher, specs: list[FeedSpec], base_url: str) -> str:
+    """The subscribe page for a static site: the served page's template and wording (a static
+    host cannot answer feed queries, so the page has no builder)."""
     return render_text(
         "subscribe.html",
         static_site=True,
         title="Subscribe to the calendar",
-        feeds=offered_feeds(specs, base_url),
+        builder=None,
+        **subscribe_context(specs, publisher.catalog, base_url, publisher.settings.feeds),
         freeze_feed=freeze_feed_offer(base_url),
     )
 
 
-def _stylesheet() -> bytes:
-    return (resources.files("edicalendar.web") / "static" / "site.css").read_bytes()
+def _static(name: str) -> bytes:
+    return (resources.files("edicalendar.web") / "static" / name).read_bytes()

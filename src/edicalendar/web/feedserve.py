@@ -80,6 +80,12 @@ class FeedSource(Protocol):
     def prepare(self, name: str) -> FeedResponse | None:
         """The feed, building it now if need be; None when no feed has this name."""
 
+    def ready_query(self, name: str, query: bytes) -> FeedResponse | None:
+        """The feed for this query as sent when prepared, else None."""
+
+    def prepare_query(self, name: str, query: bytes) -> FeedResponse | None:
+        """The feed narrowed by `query`, built now if need be; QueryError for a bad query."""
+
 
 def _block(headers: Iterable[tuple[bytes, bytes]]) -> bytes:
     return b"".join(name + b": " + value + b"\r\n" for name, value in headers)
@@ -177,12 +183,14 @@ class FeedRouter:
         not_found: Callable[[], bytes],
         too_long: Callable[[str], tuple[bytes, bytes]],
         unavailable: Callable[[], bytes] = lambda: b"feed temporarily unavailable",
+        bad_query: Callable[[str], bytes] = lambda message: message.encode(),
     ) -> None:
         self.app = app
         self.feeds = feeds
         self.not_found = not_found
         self.too_long = too_long
         self.unavailable = unavailable
+        self.bad_query = bad_query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -200,14 +208,27 @@ class FeedRouter:
         feed = None
         if match is not None:
             source = self.feeds()
-            feed = source.ready(match.group(1))
+            name = match.group(1)
+            query: bytes = scope.get("query_string", b"")
+            feed = source.ready_query(name, query) if query else source.ready(name)
             if feed is None:
                 from starlette.concurrency import run_in_threadpool
 
+                from edicalendar.errors import QueryError
+
                 try:
-                    feed = await run_in_threadpool(source.prepare, match.group(1))
+                    if query:
+                        feed = await run_in_threadpool(source.prepare_query, name, query)
+                    else:
+                        feed = await run_in_threadpool(source.prepare, name)
+                except QueryError as exc:
+                    # Never ignored: a mistyped option would silently subscribe to everything.
+                    await send_simple(
+                        send, 400, self.bad_query(str(exc)), b"text/html; charset=utf-8"
+                    )
+                    return
                 except Exception:  # the feed cannot be built now; the cause is logged
-                    log.exception("could not prepare the feed %s", match.group(1))
+                    log.exception("could not prepare the feed %s", name)
                     await send_simple(
                         send, 503, self.unavailable(), b"text/html; charset=utf-8", RETRY_AFTER
                     )

@@ -105,6 +105,19 @@ class _One(Mapping[str, FeedResponse]):
     def prepare(self, name: str) -> FeedResponse | None:
         return self.get(name)
 
+    def ready_query(self, name: str, query: bytes) -> FeedResponse | None:
+        return None
+
+    def prepare_query(self, name: str, query: bytes) -> FeedResponse | None:
+        """Refused: freezes are not observances, so no choice or option applies to them (and
+        an address with a query is never silently the plain feed)."""
+        from edicalendar.errors import QueryError
+
+        raise QueryError(
+            f"{FREEZE_FEED_NAME}.ics takes no choices or options; "
+            f"subscribe to {FREEZE_PATH} without anything after the ?"
+        )
+
 
 class FreezeFeedFront:
     """ASGI wrapper: answers `/feeds/freezes.ics` from the cache, everything else goes on."""
@@ -116,11 +129,13 @@ class FreezeFeedFront:
         *,
         not_found: Callable[[], bytes],
         too_long: Callable[[str], tuple[bytes, bytes]],
+        bad_query: Callable[[str], bytes] = lambda message: message.encode(),
     ) -> None:
         self.app = app
         self.cache = cache
         self.not_found = not_found
         self.too_long = too_long
+        self.bad_query = bad_query
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != FREEZE_PATH:
@@ -132,5 +147,6 @@ class FreezeFeedFront:
             feeds=lambda: _One(response),
             not_found=self.not_found,
             too_long=self.too_long,
+            bad_query=self.bad_query,
         )
         await router(scope, receive, send)

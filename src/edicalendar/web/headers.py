@@ -1,8 +1,9 @@
 """Security headers for every page and API answer (feeds are answered before this layer).
 
-A strict Content-Security-Policy is possible because the pages use no script and only the
-site's own stylesheet. The interactive API docs at /docs get their own policy, which allows
-the pinned Swagger UI files and nothing else (:mod:`edicalendar.web.docs`).
+A strict Content-Security-Policy is possible because the pages use only the site's own
+stylesheet and script files (the subscribe page's copy buttons and builder), never inline
+script. The interactive API docs at /docs get their own policy, which allows the pinned
+Swagger UI files and nothing else (:mod:`edicalendar.web.docs`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from edicalendar.web.docs import DOCS_CSP
 from edicalendar.web.feedserve import ASGIApp, Message, Receive, Scope, Send
 
 _CSP = (
-    b"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    b"default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
+    b"img-src 'self' data:; form-action 'self'; "
     b"frame-ancestors 'none'; base-uri 'none'"
 )
 _HEADERS = (

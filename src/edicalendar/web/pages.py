@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
@@ -28,12 +28,13 @@ from edicalendar.web.views import (
     calendar_url,
     check_window,
     freeze_feed_offer,
+    listed_specs,
     month_end,
     month_grid,
-    offered_feeds,
     parse_categories,
     parse_date,
     parse_month,
+    subscribe_context,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -60,15 +61,26 @@ def public_base_url(request: Request, live: LiveData) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def subscribe(request: Request) -> HTMLResponse:
+    from edicalendar.web.builder import builder_view
+
     live = live_data(request)
     base = public_base_url(request, live)
     snapshot = live.snapshot
-    feeds = offered_feeds([s for s in snapshot.specs if s.name in snapshot.feeds], base)
+    specs = [s for s in snapshot.specs if s.name in snapshot.feeds]
+    builder = builder_view(
+        snapshot.catalog,
+        specs,
+        request.query_params.multi_items(),
+        base,
+        snapshot.ctx.today(),
+    )
     return page(
         "subscribe.html",
+        status=400 if builder.error else 200,
         current="/",
         title="Subscribe to the calendar",
-        feeds=feeds,
+        **subscribe_context(specs, snapshot.catalog, base, snapshot.ctx.loaded.settings.feeds),
+        builder=builder,
         freeze_feed=freeze_feed_offer(base),
     )
 
@@ -145,7 +157,21 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     today = snapshot.ctx.today()
     until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)
     expansion = snapshot.occurrences(today, until, ObservanceFilter.of(observances=[obs.id]))
-    feeds = [spec for spec in snapshot.specs if spec.filters.selects(obs)]
+    settings = snapshot.ctx.loaded.settings.feeds
+    recommended = settings.recommended
+    listed = listed_specs(
+        [s for s in snapshot.specs if s.name in snapshot.feeds],
+        snapshot.catalog,
+        [c.name for c in settings.custom],
+    )
+    feeds = [
+        {
+            "title": spec.title,
+            "href": "/#recommended" if spec.name == recommended else f"/#feed-{spec.name}",
+        }
+        for spec in listed
+        if spec.filters.selects(obs)
+    ]
     freezes = shown_freezes(snapshot.ctx)
     overlapping = {
         (occ.observance_id, occ.instance): [f for f in freezes if f.overlaps(occ.start, occ.end)]
@@ -160,9 +186,41 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
         warnings=missing_summary(expansion.skipped, expansion.warnings),
         years_ahead=YEARS_AHEAD,
         feeds=feeds,
+        share_url=f"{public_base_url(request, live_data(request))}/observances/{obs.id}",
         freezes_during=overlapping,
         any_freezes=any(overlapping.values()),
     )
+
+
+@router.get("/observances/{observance_id}/{instance}.ics", response_model=None)
+def event_download(request: Request, observance_id: str, instance: str) -> Response:
+    """One occurrence as an .ics of its own, with the UID the feeds give it ("add this event")."""
+    from edicalendar.feeds.ical import etag
+    from edicalendar.feeds.query import parse_query_string
+
+    snapshot = live_data(request).snapshot
+    try:
+        query = parse_query_string(request.url.query)
+        if not query.selects_all:
+            raise QueryError(
+                "an event download takes only the options eves, expected, busy and alarm"
+            )
+    except QueryError as exc:
+        return error_page(400, f"That address has a mistake: {exc}.")
+    body = snapshot.feeds.publisher.single_event(observance_id, instance, query.options)
+    if body is None:
+        return error_page(
+            404,
+            "There is no such date of that observance.",
+            "The observance's page lists its next dates.",
+            (f"/observances/{observance_id}", "Back to the observance"),
+        )
+    tag = etag(body)
+    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    headers["Content-Disposition"] = f'inline; filename="{observance_id}-{instance}.ics"'
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
 @router.get("/clashes", response_class=HTMLResponse)

@@ -12,11 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.clashes import LONG_DAYS
 from edicalendar.calendar.occurrences import check_years
+from edicalendar.config import FeedSettings
 from edicalendar.errors import DateRangeError, QueryError
 from edicalendar.feeds.links import FeedLinks, feed_links
 from edicalendar.feeds.specs import FREEZE_FEED_NAME, FeedSpec
@@ -150,6 +152,8 @@ class OfferedFeed:
     title: str
     description: str
     links: FeedLinks
+    #: An anchor on the page for this feed ("feed-race").
+    anchor: str = ""
 
     @property
     def https(self) -> str:
@@ -163,24 +167,86 @@ class OfferedFeed:
     def google(self) -> str:
         return self.links.google
 
+    @property
+    def outlook(self) -> str:
+        return self.links.outlook
 
-def offered_feeds(specs: Iterable[FeedSpec], base_url: str) -> list[OfferedFeed]:
-    """The feeds the subscribe page lists (served and exported alike), in definition order."""
-    return [
-        OfferedFeed(spec.name, spec.title, spec.description, feed_links(base_url, spec.name))
-        for spec in specs
-    ]
+    @property
+    def outlook_personal(self) -> str:
+        return self.links.outlook_personal
+
+    @property
+    def qr(self) -> str:
+        """The https address as a QR code (an SVG data: URI), for a phone's camera."""
+        return qr_data_uri(self.links.https)
+
+
+def qr_data_uri(text: str) -> str:
+    """`text` as a QR code, an SVG image in a data: URI (no script, no remote image)."""
+    import segno
+
+    code = segno.make(text, error="m", micro=False)
+    uri: str = code.svg_data_uri(scale=4, border=2, dark="#0b0c0c", light="#ffffff")
+    return uri
+
+
+def offer(spec: FeedSpec, base_url: str, query: str = "") -> OfferedFeed:
+    """How the subscribe page offers `spec` (narrowed by `query`, normalised)."""
+    return OfferedFeed(
+        spec.name,
+        spec.title,
+        spec.description,
+        feed_links(base_url, spec.name, query=query, title=spec.title),
+        f"feed-{spec.name}",
+    )
+
+
+def listed_specs(
+    specs: Iterable[FeedSpec], catalog: Catalog, custom: Collection[str] = ()
+) -> list[FeedSpec]:
+    """The feeds worth offering: every feed that carries something and, unless it is one of
+    the `custom` feeds an administrator defined, is not the same as one listed before it
+    ("faith festivals" is "religion or belief" by another name).
+
+    Feeds left out here are still served, so no address ever published stops answering.
+    """
+    seen: set[frozenset[str]] = set()
+    chosen = []
+    for spec in specs:
+        carried = frozenset(o.id for o in catalog.observances.values() if spec.filters.selects(o))
+        if not carried or (carried in seen and spec.name not in custom):
+            continue
+        seen.add(carried)
+        chosen.append(spec)
+    return chosen
+
+
+def subscribe_context(
+    specs: Sequence[FeedSpec], catalog: Catalog, base_url: str, settings: FeedSettings
+) -> dict[str, Any]:
+    """What the subscribe page shows, served or exported: the recommended feed first, then
+    every other feed worth offering (none empty, none a duplicate)."""
+    listed = listed_specs(specs, catalog, [c.name for c in settings.custom])
+    recommended = next((s for s in specs if s.name == settings.recommended), None)
+    if recommended is None:
+        recommended = listed[0] if listed else None
+    return {
+        "recommended": offer(recommended, base_url) if recommended else None,
+        "feeds": [offer(s, base_url) for s in listed if s is not recommended],
+    }
 
 
 def freeze_feed_offer(base_url: str) -> OfferedFeed:
     """The freezes feed as the subscribe page offers it, beside the observance feeds."""
     from edicalendar.feeds.freeze_feed import DESCRIPTION, TITLE
 
+    title = TITLE[0].upper() + TITLE[1:]
     return OfferedFeed(
         FREEZE_FEED_NAME,
-        TITLE[0].upper() + TITLE[1:],
+        title,
         DESCRIPTION,
-        feed_links(base_url, FREEZE_FEED_NAME),
+        feed_links(base_url, FREEZE_FEED_NAME, title=title),
+        f"feed-{FREEZE_FEED_NAME}",
     )
 
 
