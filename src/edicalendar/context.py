@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from edicalendar.config import LoadedSettings
     from edicalendar.feeds.build import FeedPublisher
     from edicalendar.feeds.ical import VeventCache
-    from edicalendar.model import Campaign
     from edicalendar.reminders.dispatch import Dispatcher
     from edicalendar.reminders.freeze_book import FreezeBook
     from edicalendar.reminders.scheduler import ReminderClock
@@ -139,24 +138,40 @@ class AppContext:
             send_time=dt.time.fromisoformat(reminders.send_time),
         )
 
-    def load_campaigns(self, check_years: Iterable[int]) -> CampaignSet:
+    def database_if_present(self) -> Database | None:
+        """The database when it exists (or is a server, such as PostgreSQL), else None: so
+        reading campaigns never creates an SQLite file that would be empty anyway."""
+        if "database" in self.__dict__:
+            return self.database
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.loaded.database_url)
+        if url.get_backend_name() == "sqlite":
+            path = url.database
+            if not path or path == ":memory:" or not Path(path).exists():
+                return None
+        return self.database
+
+    def _catalog_or_none(self) -> Catalog | None:
+        from edicalendar.errors import CatalogError
+
+        try:
+            return self.catalog
+        except CatalogError:
+            return None
+
+    def load_campaign_files(self, check_years: Iterable[int]) -> CampaignSet:
         """The campaign files, checked against this calendar and config (read afresh each call).
 
         A calendar that fails to load leaves only the campaigns' own shape checked (its
         problems are reported by `check` on their own).
         """
         from edicalendar.campaigns.files import load_campaigns
-        from edicalendar.errors import CatalogError
 
-        catalog: Catalog | None
-        try:
-            catalog = self.catalog
-        except CatalogError:
-            catalog = None
         settings = self.loaded.settings
         return load_campaigns(
             self.loaded.campaigns_dir,
-            catalog,
+            self._catalog_or_none(),
             destinations=settings.destinations.keys(),
             nation=settings.nation,
             check_years=check_years,
@@ -164,31 +179,76 @@ class AppContext:
             workdays=self.workdays,
         )
 
-    def campaigns(self, snapshot: Iterable[Campaign] | None = None) -> CampaignService:
-        """The campaign service: files re-read on every load, or a fixed `snapshot` of them."""
+    def check_stored(
+        self,
+        tables: list[tuple[dict[str, Any], int | None]],
+        files: CampaignSet,
+        years: Iterable[int],
+    ) -> CampaignSet:
+        """`files` joined by campaign tables stored in (or bound for) the database, checked as
+        campaign files are checked."""
+        from edicalendar.campaigns.files import check_stored
+
+        settings = self.loaded.settings
+        return check_stored(
+            [(t, r or 0) for t, r in tables],
+            files,
+            self._catalog_or_none(),
+            destinations=settings.destinations.keys(),
+            nation=settings.nation,
+            check_years=years,
+            defaults=self.campaign_defaults(),
+            workdays=self.workdays,
+            memo=self._checked_tables,
+        )
+
+    @cached_property
+    def _checked_tables(self) -> dict[str, Any]:
+        """Each stored table's own check, kept for this context's calendar and settings (a
+        server checks the same tables on every request; a changed table is a new key)."""
+        return {}
+
+    def load_campaigns(
+        self, check_years: Iterable[int], *, files: CampaignSet | None = None
+    ) -> CampaignSet:
+        """Every campaign, file and database alike, checked for `check_years`: the one place
+        the two sources join. `files` is an already loaded set of the files (the web server's
+        snapshot); the database's campaigns are read afresh on every call, so every process
+        sees the same plan."""
+        from edicalendar.campaigns.store import CampaignStore
+
+        years = tuple(check_years)
+        found = files if files is not None else self.load_campaign_files(years)
+        database = self.database_if_present()
+        if database is None:
+            return found
+        stored = CampaignStore(database).tables()
+        if not stored:
+            return found
+        return self.check_stored(list(stored), found, years)
+
+    def campaigns(self, files: CampaignSet | None = None) -> CampaignService:
+        """The campaign service: files re-read on every load (or a loaded `files` set), and
+        the database's campaigns read afresh."""
         from edicalendar.campaigns.files import CampaignSet
         from edicalendar.campaigns.service import CampaignService
-        from edicalendar.errors import CatalogError
 
-        load: Callable[[Iterable[int]], CampaignSet] = self.load_campaigns
-        if snapshot is not None:
-            fixed = {c.id: c for c in snapshot}
+        def load(years: Iterable[int]) -> CampaignSet:
+            return self.load_campaigns(years, files=files)
 
-            def load(_years: Iterable[int]) -> CampaignSet:
-                return CampaignSet(dict(fixed))
+        def check(
+            tables: list[tuple[dict[str, Any], int | None]], years: Iterable[int]
+        ) -> CampaignSet:
+            return self.check_stored(tables, CampaignSet(), years)
 
-        catalog: Catalog | None
-        try:
-            catalog = self.catalog
-        except CatalogError:
-            catalog = None
         return CampaignService(
-            catalog=catalog,
+            catalog=self._catalog_or_none(),
             load=load,
             database=lambda: self.database,
             workdays=self.workdays,
             today=self.today,
             now=self.now,
+            check=check,
         )
 
     def dispatcher(self, report: Callable[[str], None] | None = None) -> Dispatcher:

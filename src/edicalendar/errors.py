@@ -14,9 +14,12 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   │   ├── PersonNotFoundError  accounts.directory: no person with that email address
     │   │   └── FreezeNotFoundError  reminders.freeze_book: no freeze with that id
     │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
+    │   ├── CampaignConflictError . campaigns.store: changed by someone else meanwhile, id taken
+    │   ├── CampaignReadOnlyError . campaigns.service: a campaign file, not the database's (409)
     │   └── DateRangeError ........ calendar.occurrences: dates outside the years it computes
     ├── InvalidDataError (1) ...... input files hold problems; every one is listed
     │   ├── CatalogError .......... calendar.catalog, campaigns.files: data failed validation
+    │   │   └── CampaignInvalidError  campaigns.service: a campaign sent to be saved (HTTP 422)
     │   ├── ConfigError ........... config: the settings file or environment is unusable
     │   └── SourceError ........... importers: an import source holds problems
     ├── RuleError (1) ............. calendar.rules: a rule that cannot produce a date
@@ -116,6 +119,19 @@ class DateRangeError(UsageError):
     """Dates asked for outside the years the calendar computes (HTTP 400, exit 2)."""
 
 
+class CampaignConflictError(UsageError):
+    """A change that clashes with the stored campaign: someone saved it after you opened it,
+    or the id is already taken."""
+
+    http_status = 409
+
+
+class CampaignReadOnlyError(UsageError):
+    """A change to a campaign defined in a file: the file is the plan, so edit the file."""
+
+    http_status = 409
+
+
 # --- invalid data -----------------------------------------------------------------------------
 
 
@@ -133,6 +149,13 @@ class InvalidDataError(EdicalendarError):
 
 class CatalogError(InvalidDataError):
     """Calendar or campaign data that failed validation."""
+
+
+class CampaignInvalidError(CatalogError):
+    """A campaign sent to be saved (from the browser, the API or a file being imported) that
+    fails the checks a campaign file gets; every problem is listed with its field."""
+
+    http_status = 422
 
 
 class ConfigError(InvalidDataError):

@@ -436,10 +436,29 @@ class AssetKind(StrEnum):
 
 
 class AssetStatus(StrEnum):
+    """Where an asset is, from planned to published (draft, review, sign-off, live)."""
+
     PLANNED = "planned"
+    #: Being written.
     DRAFTING = "drafting"
+    #: With a reviewer (the EDI lead, the staff network, comms).
+    IN_REVIEW = "in-review"
+    #: Signed off, waiting for its publication date.
+    APPROVED = "approved"
+    #: Ready to go: what campaign files wrote before `in-review` and `approved` existed.
     READY = "ready"
     PUBLISHED = "published"
+
+
+#: The statuses offered when a status is chosen, in the order work moves through them
+#: (`ready` is still read from campaign files, and shown while an asset has it).
+ASSET_STATUS_STEPS = (
+    AssetStatus.PLANNED,
+    AssetStatus.DRAFTING,
+    AssetStatus.IN_REVIEW,
+    AssetStatus.APPROVED,
+    AssetStatus.PUBLISHED,
+)
 
 
 class Anchor(StrEnum):
@@ -476,6 +495,8 @@ class Asset:
     placeholder_url: bool = False
     #: Whether the public sees it (None: by kind; intranet, newsletter and toolkit face staff).
     public: bool | None = None
+    #: Who prepares it: one of the campaign's owners' names.
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,6 +539,15 @@ class CampaignYear:
     line: int | None = None
 
 
+class CampaignOrigin(StrEnum):
+    """Where a campaign is defined."""
+
+    #: A `[[campaign]]` table in a file under `campaigns/` (read-only in the browser).
+    FILE = "file"
+    #: Made in the browser, through the API or by `campaigns import`: stored in the database.
+    DATABASE = "database"
+
+
 @dataclass(frozen=True, slots=True)
 class Campaign:
     """Comms work anchored to one or more observances, for given years or every year."""
@@ -546,6 +576,9 @@ class Campaign:
     year_overrides: dict[str, CampaignYear] = field(default_factory=dict)
     path: str = ""
     line: int | None = None
+    origin: CampaignOrigin = CampaignOrigin.FILE
+    #: A database campaign's revision (1 when made, one more on every change); None for files.
+    revision: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,25 @@ def test_an_edited_data_file_runs_in_full(
     assert full.count == 2
 
 
+def test_a_campaign_made_in_the_browser_runs_in_full(
+    config: Path, full: FullTicks, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A campaign stored in the database (as the browser, the API or `campaigns import` store
+    it) is planned by the next tick, and the tick after is idle again."""
+    _remind(config, "2026-01-05T09:00", capsys)
+    assert _remind(config, "2026-01-05T09:01", capsys) == IDLE_SUMMARY
+    ctx = AppContext(config_path=config)
+    observance = next(iter(ctx.catalog.observances))
+    table = {"id": "made-in-browser", "title": "Made in the browser", "observance": observance,
+             "every_year": True, "lead_time_destinations": ["staff"]}  # fmt: skip
+    ctx.campaigns().create(table, by="asha.khan@nhs.net")
+    assert full.count == 1
+    _remind(config, "2026-01-05T09:02", capsys)
+    assert full.count == 2
+    assert _remind(config, "2026-01-05T09:03", capsys) == IDLE_SUMMARY
+    assert full.count == 2
+
+
 def test_a_changed_secret_runs_in_full(
     config: Path, full: FullTicks, monkeypatch: pytest.MonkeyPatch, webhook: Any,
     capsys: pytest.CaptureFixture[str],

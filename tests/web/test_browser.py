@@ -50,9 +50,25 @@ PAGES = {
     "campaigns": "/campaigns",
     "campaign": "/campaigns/iwd-guest-session",
     "freezes": "/freezes",
+    "campaigns-month": "/campaigns?view=month&period=2026-10",
+    "campaign-year": "/campaigns/iwd-guest-session/2026",
+    "campaign-new": "/campaigns/new?observance=eid-al-fitr",
+    "campaign-editor": (
+        "/campaigns/new?observance=eid-al-fitr&template=faith-festival&runs=year&year=2026"
+    ),
+    "my-work": "/my-work",
 }
 #: Pages only a signed-in person sees.
-PRIVATE = {"campaigns", "campaign", "freezes"}
+PRIVATE = {
+    "campaigns",
+    "campaign",
+    "freezes",
+    "campaigns-month",
+    "campaign-year",
+    "campaign-new",
+    "campaign-editor",
+    "my-work",
+}
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, update
 
-from edicalendar.accounts import apitokens, invitations, passwords, sessions, throttle
+from edicalendar.accounts import apitokens, feedlinks, invitations, passwords, sessions, throttle
 from edicalendar.accounts.apitokens import ApiToken
 from edicalendar.accounts.oidc import OidcIdentity, role_for
 from edicalendar.accounts.people import (
@@ -200,6 +200,26 @@ class Accounts:
     def token_person(self, token: str) -> Person | None:
         """Who a personal API token acts for, or None."""
         return apitokens.token_person(self.database, token, self.now())
+
+    # --- personal deadline feeds ---------------------------------------------------------
+
+    def new_feed_link(self, person: Person) -> str:
+        """A new secret address for `person`'s deadlines feed (the old one stops); shown once."""
+        secret = feedlinks.replace_link(self.database, person.id, self.now())
+        log.info("deadlines feed address made for %s", person.email)
+        return secret
+
+    def stop_feed_link(self, person: Person) -> bool:
+        """Stop `person`'s deadlines feed address; whether there was one."""
+        return feedlinks.stop_link(self.database, person.id)
+
+    def feed_link_made(self, person: Person) -> dt.datetime | None:
+        """When `person`'s current deadlines feed address was made (None: there is none)."""
+        return feedlinks.link_made_at(self.database, person.id)
+
+    def feed_person(self, secret: str) -> Person | None:
+        """Whose deadlines feed the secret in an address opens, or None."""
+        return feedlinks.link_person(self.database, secret, self.now())
 
     # --- sessions -------------------------------------------------------------------------
 

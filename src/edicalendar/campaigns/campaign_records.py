@@ -14,7 +14,7 @@ from typing import Any
 from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar, asset_audience, flag_record
 from edicalendar.calendar.occurrence_records import occurrence_record
 from edicalendar.campaigns.freeze_flags import asset_flag, task_flag
-from edicalendar.model import CampaignInstance
+from edicalendar.model import CampaignInstance, CampaignOrigin
 from edicalendar.urls import public_url
 
 
@@ -50,6 +50,7 @@ def instance_record(
                 "publish_on": d.publish_on.isoformat() if d.publish_on else None,
                 "audience": asset_audience(d.asset).value,
                 "freeze": flag_record(asset_flag(d, freezes)),
+                "owner": d.asset.owner,
             }
             for d in instance.assets
         ],
@@ -69,6 +70,8 @@ def instance_record(
         "tone": occurrence.tone.value if occurrence.tone else None,
         "tone_guidance": occurrence.tone_guidance,
         "path": campaign.path,
+        "origin": campaign.origin.value,
+        "revision": campaign.revision,
     }
 
 
@@ -89,6 +92,11 @@ PLAN_CSV_COLUMNS = (
     "url",
     "freeze",
     "nearest_open_date",
+    # Added with campaigns made in the browser: how sure the dates are, and where it lives.
+    "observance_status",
+    "may_vary_days",
+    "begins_evening_before",
+    "source",
 )
 
 
@@ -104,13 +112,18 @@ def plan_rows(
     """One flat row per task and asset, for the CSV export (with any freeze each falls in)."""
     rows: list[dict[str, Any]] = []
     for instance in instances:
+        occurrence = instance.occurrence
         base = {
             "campaign": instance.campaign.id,
             "title": instance.campaign.title,
             "instance": instance.instance,
-            "observance": instance.occurrence.observance_id,
-            "observance_start": instance.occurrence.start.isoformat(),
-            "observance_end": instance.occurrence.end.isoformat(),
+            "observance": occurrence.observance_id,
+            "observance_start": occurrence.start.isoformat(),
+            "observance_end": occurrence.end.isoformat(),
+            "observance_status": occurrence.status.value,
+            "may_vary_days": occurrence.may_vary_days,
+            "begins_evening_before": occurrence.begins_evening_before,
+            "source": _source(instance),
         }
         for t in instance.tasks:
             rows.append(
@@ -133,7 +146,7 @@ def plan_rows(
                     "item": d.asset.kind.value,
                     "item_id": d.asset.id,
                     "name": d.asset.title,
-                    "owner": None,
+                    "owner": d.asset.owner,
                     "date": d.publish_on.isoformat() if d.publish_on else None,
                     "status": d.asset.status.value,
                     "url": public_url(d.asset.url),
@@ -141,6 +154,13 @@ def plan_rows(
                 | _flag_cells(flag_record(asset_flag(d, freezes)))
             )
     return rows
+
+
+def _source(instance: CampaignInstance) -> str:
+    campaign = instance.campaign
+    if campaign.origin is CampaignOrigin.DATABASE:
+        return "database"
+    return campaign.path
 
 
 def api_instance_record(
@@ -178,7 +198,9 @@ def api_instance_record(
                 "publish_on": a.publish_on.isoformat() if a.publish_on else None,
                 "audience": asset_audience(a.asset).value,
                 "freeze": flag_record(asset_flag(a, freezes)),
+                "owner": a.asset.owner,
             }
             for a in instance.assets
         ],
+        "origin": campaign.origin.value,
     }

@@ -5,16 +5,19 @@ passes: the shape of each table (pydantic), then its links to the rest of the wo
 ids, destinations, the dates its years give). Every problem in every file is collected as
 `path:line: campaign-id: field: message`; a campaign with a problem is left out of the plan and
 the others carry on, so one typo never stops the reminders or feeds of every other campaign.
+Campaigns stored in the database are the same tables and pass the same two checks
+(:func:`check_stored`), so a campaign made in the browser is held to the file format's rules.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -46,6 +49,8 @@ class CampaignSet:
     campaigns: dict[str, model.Campaign] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: The `[[campaign]]` table each valid campaign was read from, as written.
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def get(self, campaign_id: str) -> model.Campaign | None:
         return self.campaigns.get(campaign_id)
@@ -116,9 +121,12 @@ def locate(source: TomlSource, index: int, loc: tuple[str | int, ...]) -> int | 
 
 @dataclass
 class _Loaded:
+    """A table whose shape validated, with how to name where its fields are."""
+
     campaign: model.Campaign
-    source: TomlSource
-    index: int
+    table: dict[str, Any]
+    display: str
+    where: Callable[[tuple[str | int, ...]], int | None]
 
 
 def _load_file(
@@ -158,12 +166,47 @@ def _load_file(
             continue
         line = source.entry_lines("campaign")[index]
 
-        def year_line(key: str, index: int = index) -> int | None:
-            return locate(source, index, ("years", key))
+        def where(loc: tuple[str | int, ...], index: int = index) -> int | None:
+            return locate(source, index, loc)
 
-        campaign = to_campaign(entry, defaults, path=display, line=line, year_line=year_line)
-        loaded.append(_Loaded(campaign, source, index))
+        campaign = to_campaign(
+            entry, defaults, path=display, line=line, year_line=lambda key: where(("years", key))
+        )
+        loaded.append(_Loaded(campaign, raw, display, where))
     return loaded
+
+
+#: How problems with a campaign stored in the database name where it is.
+DATABASE_DISPLAY = "database"
+
+
+def _nowhere(_loc: tuple[str | int, ...]) -> int | None:
+    return None
+
+
+def parse_table(
+    raw: Any,
+    problems: list[Problem],
+    defaults: CampaignDefaults = DEFAULTS,
+    *,
+    revision: int | None = None,
+    display: str = DATABASE_DISPLAY,
+) -> _Loaded | None:
+    """Check the shape of one table that is not in a file (stored, sent, being imported)."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    subject = raw_id if isinstance(raw_id, str) else "campaign"
+    try:
+        entry = CampaignIn.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = clean_loc(tuple(err["loc"]))
+            field_name = ".".join(str(p) for p in loc) or None
+            problems.append(Problem(display, None, subject, field_name, error_message(err)))
+        return None
+    campaign = to_campaign(
+        entry, defaults, path=display, origin=model.CampaignOrigin.DATABASE, revision=revision
+    )
+    return _Loaded(campaign, raw, display, _nowhere)
 
 
 # --- links to observances, destinations and dates --------------------------------------------
@@ -181,8 +224,8 @@ class _Linker:
 
     def _at(self, item: _Loaded, loc: tuple[str | int, ...], message: str) -> Problem:
         return Problem(
-            item.source.display,
-            locate(item.source, item.index, loc),
+            item.display,
+            item.where(loc),
             item.campaign.id,
             ".".join(str(p) for p in loc) or None,
             message,
@@ -279,12 +322,15 @@ class _Linker:
             if rule.id in seen_rules:
                 self.problem(item, ("reminders", i, "id"), f"duplicate reminder id {rule.id!r}")
             seen_rules.add(rule.id)
-        for i, task in enumerate(campaign.tasks):
-            if task.owner and names and task.owner not in names:
+        owned: list[tuple[str, int, str | None]] = [
+            ("tasks", i, t.owner) for i, t in enumerate(campaign.tasks)
+        ] + [("assets", i, a.owner) for i, a in enumerate(campaign.assets)]
+        for kind, i, owner in owned:
+            if owner and names and owner not in names:
                 self.problem(
                     item,
-                    ("tasks", i, "owner"),
-                    f"owner {task.owner!r} is not one of the campaign's owners "
+                    (kind, i, "owner"),
+                    f"owner {owner!r} is not one of the campaign's owners "
                     f"({', '.join(sorted(names))})",
                 )
 
@@ -430,13 +476,126 @@ def load_campaign_files(
             linker.problem(item, ("id",), message)
             # Neither copy is trusted: which one is meant is for a person to say.
             result.campaigns.pop(campaign.id, None)
+            result.tables.pop(campaign.id, None)
             continue
         first_seen[campaign.id] = item
-        before = len(linker.found)
-        linker.check(item)
-        if len(linker.found) == before:
-            result.campaigns[campaign.id] = campaign
+        _link(linker, item, result)
     result.problems.extend(linker.found)
     result.problems.sort(key=lambda p: (p.path, p.line or 0))
     result.warnings.extend(sorted(linker.warned, key=lambda p: (p.path, p.line or 0)))
     return result
+
+
+def _link(linker: _Linker, item: _Loaded, result: CampaignSet) -> None:
+    before = len(linker.found)
+    linker.check(item)
+    if len(linker.found) == before:
+        result.campaigns[item.campaign.id] = item.campaign
+        result.tables[item.campaign.id] = item.table
+
+
+#: What checking one stored table gave: the campaign (None when it has problems), its problems
+#: and its warnings.
+Checked = tuple[model.Campaign | None, tuple[Problem, ...], tuple[Problem, ...]]
+#: A memo of checked tables is emptied when it holds more than this (old revisions pile up).
+MEMO_LIMIT = 5000
+
+
+def check_stored(
+    stored: Iterable[tuple[dict[str, Any], int]],
+    files: CampaignSet,
+    catalog: Catalog | None,
+    *,
+    destinations: Collection[str] = (),
+    nation: str = "england-and-wales",
+    check_years: Iterable[int] = (),
+    defaults: CampaignDefaults = DEFAULTS,
+    workdays: WorkingDays | None = None,
+    memo: dict[str, Checked] | None = None,
+) -> CampaignSet:
+    """`files` joined by the campaigns stored in the database, checked as files are.
+
+    `stored` holds each stored table with its revision. A stored campaign with the id of a file
+    campaign leaves both out (as two files with one id do), with a problem on each side.
+    `workdays`, when given, is the shared bank-holiday calendar (as for :func:`load_campaigns`).
+    `memo` keeps each table's own result between calls, for callers whose calendar, settings
+    and `check_years` stay the same (a server checks the same tables on every request).
+    """
+    result = CampaignSet(
+        campaigns=dict(files.campaigns),
+        problems=list(files.problems),
+        warnings=list(files.warnings),
+        tables=dict(files.tables),
+    )
+    file_ids = set(files.campaigns) | {
+        (p.subject or "").split()[0] for p in files.problems if p.subject
+    }
+    years = tuple(check_years)
+    if memo is not None and len(memo) > MEMO_LIMIT:
+        memo.clear()
+    linker = _Linker(
+        catalog=catalog,
+        destinations=frozenset(destinations) | {CONSOLE_DESTINATION},
+        workdays=workdays if workdays is not None else WorkingDays(nation),
+        check_years=years,
+    )
+    for table, revision in stored:
+        key = f"{revision}:{years}:{json.dumps(table, sort_keys=True)}"
+        known = memo.get(key) if memo is not None else None
+        if known is None:
+            known = _check_one(table, revision, linker, defaults)
+            if memo is not None:
+                memo[key] = known
+        campaign, problems, warnings = known
+        result.problems.extend(problems)
+        result.warnings.extend(warnings)
+        if campaign is None:
+            continue
+        if campaign.id in file_ids:
+            in_file = files.campaigns.get(campaign.id)
+            where = f"{in_file.path}:{in_file.line}" if in_file else "a campaign file"
+            result.problems.append(
+                Problem(
+                    DATABASE_DISPLAY,
+                    None,
+                    campaign.id,
+                    "id",
+                    f"duplicate campaign id; also defined at {where}",
+                )
+            )
+            if in_file is not None:
+                result.problems.append(
+                    Problem(
+                        in_file.path,
+                        in_file.line,
+                        campaign.id,
+                        "id",
+                        "duplicate campaign id; also stored in the database (made in the "
+                        "browser or imported); rename or delete one of them",
+                    )
+                )
+                result.campaigns.pop(campaign.id, None)
+                result.tables.pop(campaign.id, None)
+            continue
+        result.campaigns[campaign.id] = campaign
+        result.tables[campaign.id] = table
+    result.problems.sort(key=lambda p: (p.path, p.line or 0))
+    result.warnings.sort(key=lambda p: (p.path, p.line or 0))
+    return result
+
+
+def _check_one(
+    table: dict[str, Any], revision: int, linker: _Linker, defaults: CampaignDefaults
+) -> Checked:
+    """One stored table's shape and links, on its own."""
+    problems: list[Problem] = []
+    item = parse_table(table, problems, defaults, revision=revision)
+    if item is None:
+        return None, tuple(problems), ()
+    before, warned_before = len(linker.found), len(linker.warned)
+    linker.check(item)
+    found = tuple(linker.found[before:])
+    warned = tuple(linker.warned[warned_before:])
+    del linker.found[before:]
+    del linker.warned[warned_before:]
+    return (None if found else item.campaign), (*problems, *found), warned

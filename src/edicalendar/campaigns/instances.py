@@ -4,8 +4,9 @@ A campaign is anchored to the first observance it names. Each occurrence of that
 the campaign's years (every year, for a recurring campaign) becomes one
 :class:`~edicalendar.model.CampaignInstance`, keyed like the occurrence ("2030", "2030-2"), so a
 Hijri observance that falls twice in one Gregorian year gives two instances. Per-year overrides
-are applied here; recorded progress (done tasks, published assets) is passed in, never read, so
-the plan stays a pure function of its inputs.
+are applied here; recorded progress (done tasks, published assets, work reassigned to someone
+else for one occurrence) is passed in, never read, so the plan stays a pure function of its
+inputs.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from edicalendar.model import (
     DatedAsset,
     DueTask,
     Occurrence,
+    Owner,
     Task,
 )
 
@@ -40,6 +42,8 @@ LOOKAHEAD_DAYS = 400
 
 #: A task is identified in progress records by (campaign id, instance, task id).
 TaskKey = tuple[str, str, str]
+#: A task or asset of one instance: (campaign id, instance, "task" or "asset", item id).
+ItemKey = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +84,52 @@ def effective(
     )
 
 
+def _reassigned(
+    campaign: Campaign,
+    instance: str,
+    assets: tuple[Asset, ...],
+    tasks: tuple[Task, ...],
+    owners: Mapping[ItemKey, Owner],
+) -> tuple[tuple[Owner, ...], tuple[Asset, ...], tuple[Task, ...]]:
+    """Owners, assets and tasks with this instance's reassignments applied; someone given work
+    who is not yet an owner becomes one for this instance (so reminders can find them)."""
+    people = list(campaign.owners)
+
+    def owner_of(kind: str, item_id: str, current: str | None) -> str | None:
+        given = owners.get((campaign.id, instance, kind, item_id))
+        if given is None:
+            return current
+        if all(o.name != given.name for o in people):
+            people.append(given)
+        return given.name
+
+    new_tasks = tuple(dataclasses.replace(t, owner=owner_of("task", t.id, t.owner)) for t in tasks)
+    new_assets = tuple(
+        dataclasses.replace(a, owner=owner_of("asset", a.id, a.owner)) for a in assets
+    )
+    return tuple(people), new_assets, new_tasks
+
+
 def instantiate(
     campaign: Campaign,
     occurrence: Occurrence,
     workdays: WorkingDays,
     done: Collection[TaskKey] = frozenset(),
     assets: Mapping[tuple[str, str, str], AssetState] | None = None,
+    owners: Mapping[ItemKey, Owner] | None = None,
 ) -> CampaignInstance:
-    """One campaign on one occurrence: tasks with due dates, assets with publication dates."""
+    """One campaign on one occurrence: tasks with due dates, assets with publication dates.
+
+    `owners` gives the person a task or asset was reassigned to for one instance."""
     summary, asset_list, task_list = effective(campaign, occurrence)
-    if override_for(campaign, occurrence) is not None:
+    changed = override_for(campaign, occurrence) is not None
+    if owners and any(k[0] == campaign.id and k[1] == occurrence.instance for k in owners):
+        people, asset_list, task_list = _reassigned(
+            campaign, occurrence.instance, asset_list, task_list, owners
+        )
+        campaign = dataclasses.replace(campaign, owners=people)
+        changed = True
+    if changed:
         # The instance carries the campaign as it stands that year, so readers of
         # `instance.campaign` (the reminder bot, the web page) see the year's summary and items.
         campaign = dataclasses.replace(
@@ -157,13 +197,15 @@ def expand_campaigns(
     *,
     done: Collection[TaskKey] = frozenset(),
     assets: Mapping[tuple[str, str, str], AssetState] | None = None,
+    owners: Mapping[ItemKey, Owner] | None = None,
     warnings: list[str] | None = None,
 ) -> list[CampaignInstance]:
     """Every campaign instance whose work or occurrence touches `start`..`end` (inclusive).
 
     `done` holds (campaign id, instance, task id) of finished tasks (see progress.done_tasks);
-    `assets` the recorded state of assets by (campaign id, instance, asset id). Years a rule
-    cannot compute are reported in `warnings` (when given) and skipped.
+    `assets` the recorded state of assets by (campaign id, instance, asset id); `owners` whom
+    work was reassigned to (see :func:`instantiate`). Years a rule cannot compute are reported
+    in `warnings` (when given) and skipped.
     """
     from edicalendar.calendar.occurrences import occurrences_in_year
 
@@ -184,7 +226,7 @@ def expand_campaigns(
                 override = override_for(campaign, occurrence)
                 if override is not None and override.skip:
                     continue
-                instance = instantiate(campaign, occurrence, workdays, done, assets)
+                instance = instantiate(campaign, occurrence, workdays, done, assets, owners)
                 first, last = span(instance)
                 if first <= end and last >= start:
                     found.append(instance)

@@ -96,6 +96,8 @@ class AssetIn(_Identified):
     placeholder_url: bool = False
     #: Unset: by kind (intranet, newsletter and toolkit items face staff, the rest the public).
     public: bool | None = None
+    #: Who prepares it: one of the campaign's owners' names.
+    owner: Annotated[Name, Field(min_length=1, max_length=200)] | None = None
 
     @field_validator("kind", "status", mode="before")
     @classmethod
@@ -256,6 +258,7 @@ def _asset(a: AssetIn) -> model.Asset:
         publish=_relative(a.publish) if a.publish else None,
         placeholder_url=a.placeholder_url,
         public=a.public,
+        owner=a.owner,
     )
 
 
@@ -277,8 +280,11 @@ def to_campaign(
     path: str = "",
     line: int | None = None,
     year_line: Callable[[str], int | None] = lambda _key: None,
+    origin: model.CampaignOrigin = model.CampaignOrigin.FILE,
+    revision: int | None = None,
 ) -> model.Campaign:
-    """The campaign a validated table describes; `path`, `line` and `year_line` say where."""
+    """The campaign a validated table describes; `path`, `line` and `year_line` say where
+    (`origin` and `revision` for one stored in the database)."""
     observances = (entry.observance,) if isinstance(entry.observance, str) else entry.observance
     overrides: dict[str, model.CampaignYear] = {}
     years: tuple[int, ...] = ()
@@ -330,4 +336,6 @@ def to_campaign(
         year_overrides=overrides,
         path=path,
         line=line,
+        origin=origin,
+        revision=revision,
     )

@@ -1,23 +1,28 @@
 """The campaign tasks people do, in one place for the CLI, the web pages and the JSON API.
 
-:class:`CampaignService` loads the campaigns (checked against the calendar and config), rolls
-them onto the dated plan with recorded progress applied, and records progress: marking a task
-done or open again, and setting an asset's status and address. Every caller names a campaign
-instance the same way and is refused with the same message for the same mistake, so the CLI
-and the web cannot drift apart. The database is opened only when a campaign exists, so a tool
-without campaigns never creates one.
+:class:`CampaignService` loads the campaigns (files and the database, checked against the
+calendar and config), rolls them onto the dated plan with recorded progress applied, records
+progress (a task done or open again, an asset's status and address, work reassigned, a comment)
+and makes, changes and deletes the campaigns kept in the database, each through the same checks
+a campaign file gets. Every caller names a campaign instance the same way and is refused with
+the same message for the same mistake, so the CLI, the pages and the API cannot drift apart.
+The database is opened only when a campaign exists or is being stored, so a tool without
+campaigns never creates one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from edicalendar.campaigns.files import CampaignSet
-from edicalendar.campaigns.instances import due_tasks, expand_campaigns, span
+from edicalendar.campaigns.files import DATABASE_DISPLAY, CampaignSet
+from edicalendar.campaigns.history import HistoryEntry, describe_edit, history
+from edicalendar.campaigns.instances import ItemKey, due_tasks, expand_campaigns, span
 from edicalendar.campaigns.progress import (
     ProgressEntry,
     asset_states,
@@ -25,9 +30,26 @@ from edicalendar.campaigns.progress import (
     record_asset,
     record_task,
 )
+from edicalendar.campaigns.progress import history as progress_history
 from edicalendar.campaigns.schema import YEAR_KEY
-from edicalendar.errors import CampaignInstanceError, CampaignLookupError, UsageError
-from edicalendar.model import AssetStatus, Campaign, CampaignInstance, DueTask
+from edicalendar.campaigns.store import CampaignStore, Change, ChangeAction, StoredCampaign, Table
+from edicalendar.errors import (
+    CampaignConflictError,
+    CampaignInstanceError,
+    CampaignInvalidError,
+    CampaignLookupError,
+    CampaignReadOnlyError,
+    Problem,
+    UsageError,
+)
+from edicalendar.model import (
+    AssetStatus,
+    Campaign,
+    CampaignInstance,
+    CampaignOrigin,
+    DueTask,
+    Owner,
+)
 from edicalendar.text import text_problem
 from edicalendar.urls import LinkError, check_url
 
@@ -38,6 +60,10 @@ if TYPE_CHECKING:
 
 #: Longest `by` (who recorded a change) kept in the progress history.
 MAX_BY = 200
+#: Longest comment kept on a campaign.
+MAX_COMMENT = 4000
+#: Checks campaign tables (with their revisions) as stored ones are checked, for these years.
+TableCheck = Callable[[list[tuple[Table, int | None]], Iterable[int]], CampaignSet]
 
 
 @dataclass
@@ -55,6 +81,43 @@ class Recorded:
 
     instance: CampaignInstance
     entry: ProgressEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A reassignment or comment that was recorded, and on which instance (None: every year)."""
+
+    instance: CampaignInstance | None
+    change: Change
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A campaign as written (its `[[campaign]]` table) and where it lives."""
+
+    id: str
+    table: Table
+    origin: CampaignOrigin
+    #: Where it is defined, for people: "campaigns/iwd.toml:3", or "database".
+    where: str
+    #: The checked campaign; None when it has problems (and is left out of the plan).
+    campaign: Campaign | None
+    problems: tuple[Problem, ...] = ()
+    #: The database row, for a campaign made in the browser, through the API or imported.
+    stored: StoredCampaign | None = None
+
+    @property
+    def editable(self) -> bool:
+        """Whether people may change it here (campaign files are changed by editing them)."""
+        return self.origin is CampaignOrigin.DATABASE
+
+    @property
+    def revision(self) -> int | None:
+        return self.stored.revision if self.stored else None
+
+    @property
+    def title(self) -> str:
+        return str(self.table.get("title") or self.id)
 
 
 def parse_instance(text: str) -> str:
@@ -80,15 +143,22 @@ class CampaignService:
         workdays: WorkingDays,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
+        check: TableCheck | None = None,
     ) -> None:
         """`load(check_years)` reads the campaigns (re-reading files on every call, or returning
-        a loaded snapshot); `catalog` is None when the calendars failed to load."""
+        a loaded snapshot, with the database's campaigns read afresh); `check` checks tables to
+        be stored as stored ones are; `catalog` is None when the calendars failed to load."""
         self.catalog = catalog
         self._load = load
         self._database = database
+        self._check = check
         self.workdays = workdays
         self.today = today
         self.now = now
+
+    def store(self) -> CampaignStore:
+        """The campaigns kept in the database, and the record of changes."""
+        return CampaignStore(self._database())
 
     # --- reading --------------------------------------------------------------------------
 
@@ -129,6 +199,7 @@ class CampaignService:
             self.workdays,
             done=done_tasks(database),
             assets=asset_states(database),
+            owners=self.reassignments(),
             warnings=warnings,
         )
         return CampaignPlan(loaded, instances, list(dict.fromkeys(warnings)))
@@ -256,6 +327,325 @@ class CampaignService:
             at=self.now(),
         )
         return Recorded(chosen, entry)
+
+    def reassign(
+        self,
+        campaign_id: str,
+        kind: str,
+        item_id: str,
+        owner: Owner,
+        *,
+        by: str | None,
+        year: int | None = None,
+        instance: str | None = None,
+    ) -> Noted:
+        """Give one instance's task or asset to someone else (that year only; the campaign's
+        plan for other years is unchanged). Their reminders follow the new owner."""
+        if kind not in ("task", "asset"):
+            raise UsageError(f"kind {_shown(kind)} is neither task nor asset")
+        name = " ".join((owner.name or "").split())
+        if not name or len(name) > 200:
+            raise UsageError("give the name of the person the work goes to (up to 200 characters)")
+        campaign = self.find(campaign_id)
+        chosen = self.instance(campaign, year=year, instance=instance)
+        ids = (
+            [t.task.id for t in chosen.tasks]
+            if kind == "task"
+            else [a.asset.id for a in chosen.assets]
+        )
+        if item_id not in ids:
+            raise CampaignLookupError(
+                f"{campaign.id} {chosen.instance} has no {kind} {_shown(item_id)}; "
+                f"{kind}s: {', '.join(ids) or 'none'}"
+            )
+        detail = json.dumps({"name": name, "email": owner.email}, ensure_ascii=False)
+        change = self.store().record(
+            campaign.id,
+            ChangeAction.REASSIGNED,
+            by=_by(by),
+            at=self.now(),
+            instance=chosen.instance,
+            item_kind=kind,
+            item_id=item_id,
+            detail=detail,
+        )
+        return Noted(chosen, change)
+
+    def reassignments(self) -> dict[ItemKey, Owner]:
+        """Whom each reassigned task or asset now belongs to, by (campaign, instance, kind, id)."""
+        found: dict[ItemKey, Owner] = {}
+        for change in self.store().changes(actions=(ChangeAction.REASSIGNED,)):
+            given = json.loads(change.detail or "{}")
+            key = (
+                change.campaign_id,
+                change.instance or "",
+                change.item_kind or "",
+                change.item_id or "",
+            )
+            found[key] = Owner(str(given.get("name") or ""), given.get("email"))
+        return found
+
+    def comment(
+        self,
+        campaign_id: str,
+        text: str,
+        *,
+        by: str | None,
+        instance: str | None = None,
+    ) -> Noted:
+        """Add a comment to a campaign (about one instance when `instance` is given)."""
+        cleaned = "\n".join(line.rstrip() for line in text.strip().splitlines())
+        cleaned = "".join(c for c in cleaned if c == "\n" or c.isprintable())
+        if not cleaned:
+            raise UsageError("write a comment first")
+        if len(cleaned) > MAX_COMMENT:
+            raise UsageError(f"a comment can be at most {MAX_COMMENT} characters")
+        campaign = self.find(campaign_id)
+        chosen = self.instance(campaign, instance=instance) if instance else None
+        change = self.store().record(
+            campaign.id,
+            ChangeAction.COMMENTED,
+            by=_by(by),
+            at=self.now(),
+            instance=chosen.instance if chosen else None,
+            detail=cleaned,
+        )
+        return Noted(chosen, change)
+
+    def history(self, campaign_id: str) -> list[HistoryEntry]:
+        """Everything recorded about a campaign (progress, changes, comments), newest first."""
+        database = self._database()
+        table: Table | None = None
+        stored = self.store().get(campaign_id)
+        if stored is not None:
+            table = stored.table
+        else:
+            table = self.load().tables.get(campaign_id)
+        return history(
+            progress_history(database, campaign_id), self.store().changes(campaign_id), table
+        )
+
+    # --- campaigns in the database -------------------------------------------------------
+
+    def definitions(self) -> list[Definition]:
+        """Every campaign: valid ones from files and the database, and stored ones with
+        problems (so they can be mended), by title."""
+        loaded = self.load()
+        found = {
+            c.id: self._definition(c.id, loaded, None)
+            for c in loaded.campaigns.values()
+            if c.origin is CampaignOrigin.FILE
+        }
+        for stored in self.store().all():
+            found[stored.id] = self._definition(stored.id, loaded, stored)
+        return sorted(found.values(), key=lambda d: (d.title.casefold(), d.id))
+
+    def definition(self, campaign_id: str) -> Definition:
+        """The campaign `campaign_id` as written; CampaignLookupError when there is none."""
+        stored = self.store().get(campaign_id)
+        loaded = self.load()
+        if stored is None and campaign_id not in loaded.campaigns:
+            self.find(campaign_id, loaded)  # raises, with a suggestion
+        return self._definition(campaign_id, loaded, stored)
+
+    def _definition(
+        self, campaign_id: str, loaded: CampaignSet, stored: StoredCampaign | None
+    ) -> Definition:
+        campaign = loaded.campaigns.get(campaign_id)
+        if stored is not None:
+            problems = tuple(
+                p
+                for p in loaded.problems
+                if p.path == DATABASE_DISPLAY and (p.subject or "") == campaign_id
+            )
+            if campaign is not None and campaign.origin is not CampaignOrigin.DATABASE:
+                campaign = None
+            return Definition(
+                campaign_id,
+                stored.table,
+                CampaignOrigin.DATABASE,
+                DATABASE_DISPLAY,
+                campaign,
+                problems,
+                stored,
+            )
+        assert campaign is not None
+        where = f"{campaign.path}:{campaign.line}" if campaign.line else campaign.path
+        return Definition(
+            campaign_id, loaded.tables.get(campaign_id, {}), CampaignOrigin.FILE, where, campaign
+        )
+
+    def check_table(self, table: Any, *, revision: int | None = None) -> Campaign:
+        """The campaign `table` describes, checked as a campaign file is (shape, observance,
+        destinations, owners, dates); CampaignInvalidError listing every problem."""
+        if not isinstance(table, dict):
+            raise CampaignInvalidError(
+                [Problem(DATABASE_DISPLAY, None, None, None, "a campaign is a table of keys")]
+            )
+        if self._check is None:
+            raise RuntimeError("this campaign service was built without a table check")
+        this_year = self.today().year
+        checked = self._check([(table, revision)], range(this_year, this_year + 3))
+        if checked.problems:
+            raise CampaignInvalidError(checked.problems)
+        return next(iter(checked.campaigns.values()))
+
+    def _refuse_file(self, campaign_id: str, loaded: CampaignSet, doing: str) -> None:
+        campaign = loaded.campaigns.get(campaign_id)
+        in_files = campaign is not None and campaign.origin is CampaignOrigin.FILE
+        broken = [
+            p
+            for p in loaded.problems
+            if p.path != DATABASE_DISPLAY and (p.subject or "").split()[:1] == [campaign_id]
+        ]
+        if in_files or broken:
+            where = (
+                f"{campaign.path}:{campaign.line}"
+                if campaign is not None
+                else f"{broken[0].path}:{broken[0].line or ''}".rstrip(":")
+            )
+            raise CampaignReadOnlyError(
+                f"campaign {campaign_id!r} is defined in the file {where}; {doing} that file "
+                "(campaigns from files are read-only here)"
+            )
+
+    def create(self, table: Any, *, by: str | None) -> Definition:
+        """Store a new campaign after the checks a campaign file gets; refused when its id is
+        taken by a file or a stored campaign."""
+        campaign = self.check_table(table)
+        loaded = self.load()
+        self._refuse_file(campaign.id, loaded, "choose another id, or change")
+        stored = self.store().create(table, by=_by(by), at=self.now())
+        return self._definition(stored.id, self.load(), stored)
+
+    def update(
+        self, campaign_id: str, table: Any, *, by: str | None, revision: int | None = None
+    ) -> Definition:
+        """Replace a stored campaign (at `revision`, when given: refused if someone saved it
+        since). The id cannot change: progress and reminders are keyed on it."""
+        loaded = self.load()
+        self._refuse_file(campaign_id, loaded, "edit")
+        current = self.store().get(campaign_id)
+        if current is None:
+            self.find(campaign_id, loaded)  # raises, with a suggestion
+            raise CampaignLookupError(f"no campaign {_shown(campaign_id)} in the database")
+        if isinstance(table, dict):
+            table = {"id": campaign_id, **table} if "id" not in table else table
+            if table.get("id") != campaign_id:
+                raise CampaignInvalidError(
+                    [
+                        Problem(
+                            DATABASE_DISPLAY,
+                            None,
+                            campaign_id,
+                            "id",
+                            "the id of a campaign cannot change (progress, reminders and feed "
+                            "events are keyed on it); make a new campaign instead",
+                        )
+                    ]
+                )
+        self.check_table(table, revision=current.revision)
+        if revision is not None and revision != current.revision:
+            raise CampaignConflictError(
+                f"{campaign_id!r} was changed by {current.updated_by or 'someone'} at "
+                f"{current.updated_at:%Y-%m-%d %H:%M} UTC (revision {current.revision}) after "
+                "you opened it; reload it and make your change again"
+            )
+        detail = describe_edit(current.table, table)
+        if detail == "nothing":
+            return self._definition(campaign_id, loaded, current)
+        stored = self.store().update(
+            table, by=_by(by), at=self.now(), revision=current.revision, detail=detail
+        )
+        return self._definition(campaign_id, self.load(), stored)
+
+    def delete(self, campaign_id: str, *, by: str | None, revision: int | None = None) -> None:
+        """Delete a stored campaign; its progress and history stay in the database."""
+        loaded = self.load()
+        self._refuse_file(campaign_id, loaded, "remove it from")
+        if self.store().get(campaign_id) is None:
+            self.find(campaign_id, loaded)
+            raise CampaignLookupError(f"no campaign {_shown(campaign_id)} in the database")
+        self.store().delete(campaign_id, by=_by(by), at=self.now(), revision=revision)
+
+    def export(self, directory: Path) -> list[Path]:
+        """Write every stored campaign to `directory` as a campaign file named after its id."""
+        from edicalendar.campaigns.exchange import export_tables
+
+        return export_tables((s.table for s in self.store().all()), directory)
+
+    def import_tables(
+        self, tables: list[tuple[Table, str]], *, by: str | None, replace: bool = False
+    ) -> ImportReport:
+        """Store campaign tables read from files (each with the file it came from).
+
+        All are checked before any is stored: a problem in one stores none. An id already in
+        the database is replaced only with `replace`; an id a campaign file uses is refused.
+        """
+        for table, _source in tables:
+            self.check_table(table)
+        loaded = self.load()
+        ids = [str(t.get("id")) for t, _ in tables]
+        doubled = sorted({i for i in ids if ids.count(i) > 1})
+        if doubled:
+            raise CampaignConflictError(
+                f"the files being imported define {', '.join(map(repr, doubled))} more than once"
+            )
+        stored = {s.id: s for s in self.store().all()}
+        for table, _source in tables:
+            self._refuse_file(str(table.get("id")), loaded, "choose another id, or change")
+        taken = [i for i in ids if i in stored and stored[i].table != dict(_t(tables, i))]
+        if taken and not replace:
+            raise CampaignConflictError(
+                f"already in the database: {', '.join(map(repr, taken))}; add --replace to "
+                "replace them with the imported ones"
+            )
+        report = ImportReport()
+        for table, source in tables:
+            campaign_id = str(table["id"])
+            current = stored.get(campaign_id)
+            if current is not None and current.table == dict(table):
+                report.unchanged.append(campaign_id)
+                continue
+            if current is None:
+                self.store().create(
+                    dict(table),
+                    by=_by(by),
+                    at=self.now(),
+                    action=ChangeAction.IMPORTED,
+                    detail=source,
+                )
+                report.created.append(campaign_id)
+            else:
+                self.store().update(
+                    dict(table),
+                    by=_by(by),
+                    at=self.now(),
+                    revision=current.revision,
+                    action=ChangeAction.IMPORTED,
+                    detail=source,
+                )
+                report.replaced.append(campaign_id)
+        return report
+
+
+@dataclass
+class ImportReport:
+    """What `campaigns import` did, by campaign id."""
+
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"{len(self.created)} added, {len(self.replaced)} replaced, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+
+def _t(tables: list[tuple[Table, str]], campaign_id: str) -> Table:
+    return next(t for t, _ in tables if str(t.get("id")) == campaign_id)
 
 
 def _by(by: str | None) -> str | None:

@@ -1,9 +1,11 @@
 """Campaign commands: list the plan, show one campaign, start a new one, record progress.
 
 `edicalendar campaigns` lists campaign instances (table, JSON, or CSV with one row per task and
-asset for the spreadsheets teams already keep); `edicalendar campaign ...` shows, creates and
-updates one campaign. Progress (done, published) goes to the database; the files stay the plan.
-A campaign with a problem is reported on standard error and left out; the rest still show.
+asset for the spreadsheets teams already keep), from files and the database alike;
+`campaigns export DIR` and `campaigns import FILE` move the database's campaigns to campaign
+files and back. `edicalendar campaign ...` shows, creates and updates one campaign. Progress
+(done, published) goes to the database; the files stay the plan. A campaign with a problem is
+reported on standard error and left out; the rest still show.
 """
 
 from __future__ import annotations
@@ -32,6 +34,17 @@ campaign_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(campaign_app)
+
+campaigns_app = typer.Typer(
+    name="campaigns",
+    help=(
+        "The campaign plan for a year (files and database alike); `campaigns export DIR` and "
+        "`campaigns import FILE` move the database's campaigns to campaign files and back."
+    ),
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(campaigns_app)
 
 YearOption = Annotated[
     int | None, typer.Option("--year", "-y", min=1900, max=2200, help="Which year's instance.")
@@ -73,7 +86,7 @@ def _owned_by(campaign: Campaign, owner: str) -> bool:
     return any(needle in name.casefold() for name in names)
 
 
-@app.command("campaigns")
+@campaigns_app.callback()
 def campaigns_command(
     ctx: typer.Context,
     year: YearOption = None,
@@ -89,6 +102,8 @@ def campaigns_command(
     from edicalendar.campaigns.campaign_records import PLAN_CSV_COLUMNS, instance_record, plan_rows
     from edicalendar.cli.output import emit
 
+    if ctx.invoked_subcommand is not None:
+        return
     app_ctx = context(ctx)
     chosen_year = year or app_ctx.today().year
     loaded = _load(app_ctx, (chosen_year,))
@@ -177,7 +192,7 @@ def show(
         freezes_now = app_ctx.freeze_calendar() if found else NO_FREEZES
         sys.stdout.write(json_text([instance_record(i, freezes_now) for i in found]))
         return
-    out = [f"{campaign.title} ({campaign.id})", f"  defined in {campaign.path}:{campaign.line}"]
+    out = [f"{campaign.title} ({campaign.id})", f"  {_where(campaign)}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
     out.append(f"  observance: {', '.join(campaign.observances)}; {when}")
     if campaign.audience:
@@ -220,6 +235,14 @@ def show(
             if flag is not None:
                 out.append(f"      FREEZE: {flag.message}")
     say("\n".join(out) + "\n")
+
+
+def _where(campaign: Campaign) -> str:
+    from edicalendar.model import CampaignOrigin
+
+    if campaign.origin is CampaignOrigin.DATABASE:
+        return f"stored in the database (revision {campaign.revision})"
+    return f"defined in {campaign.path}:{campaign.line}"
 
 
 def _who(by: str | None) -> str | None:
@@ -351,7 +374,7 @@ email = "owner@example.nhs.uk"
 id = "blog"
 kind = "blog"                           # blog, social, newsletter, intranet, event, video, toolkit
 title = "(blog title)"
-status = "planned"                      # planned, drafting, ready, published
+status = "planned"                      # planned, drafting, in-review, approved, published
 publish = "start"
 # url = "https://intranet.example.nhs.uk/blog/..."
 # placeholder_url = true                # while the address is not the real one
@@ -375,3 +398,89 @@ due = "-10 working days"
 # summary = "(this year's plan)"
 # skip = true                           # no campaign that year
 """
+
+
+@campaigns_app.command("export")
+def export_command(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder to write one <id>.toml per campaign in.")
+    ],
+) -> None:
+    """Write every campaign stored in the database as a campaign file in DIR."""
+    from edicalendar.errors import UsageError
+
+    app_ctx = context(ctx)
+    campaigns_dir = app_ctx.loaded.campaigns_dir
+    if directory.resolve() == campaigns_dir.resolve():
+        raise UsageError(
+            f"{directory} is the campaigns folder ({campaigns_dir}): campaigns there are loaded "
+            "as files, so each would also be in the database and both copies would be left out "
+            "as duplicates; export somewhere else"
+        )
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file, not a folder")
+    written = app_ctx.campaigns().export(directory)
+    for path in written:
+        say(f"wrote {path}\n")
+    say(f"{len(written)} campaign{'s' if len(written) != 1 else ''} exported\n")
+
+
+@campaigns_app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...", help="Campaign files (or folders of them) to load into the database."
+        ),
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace campaigns already in the database.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and report, store nothing.")
+    ] = False,
+    by: ByOption = None,
+) -> None:
+    """Check campaign files and store their campaigns in the database (all or none)."""
+    from edicalendar.campaigns.files import campaign_files, load_campaign_files
+    from edicalendar.errors import CatalogError, UsageError
+
+    app_ctx = context(ctx)
+    paths: list[Path] = []
+    for given in files:
+        if given.is_dir():
+            paths.extend(campaign_files(given))
+        elif given.is_file():
+            paths.append(given)
+        else:
+            raise UsageError(f"{given} does not exist")
+    if not paths:
+        raise UsageError("no campaign files (*.toml) found in what was given")
+    settings = app_ctx.loaded.settings
+    this_year = app_ctx.today().year
+    checked = load_campaign_files(
+        paths,
+        app_ctx.catalog,
+        destinations=settings.destinations.keys(),
+        nation=settings.nation,
+        check_years=range(this_year, this_year + 3),
+        defaults=app_ctx.campaign_defaults(),
+    )
+    if checked.problems:
+        raise CatalogError(checked.problems)
+    tables = [(checked.tables[c.id], c.path) for c in checked.campaigns.values()]
+    if dry_run:
+        say(
+            f"{len(tables)} campaign{'s' if len(tables) != 1 else ''} checked: "
+            + ", ".join(t["id"] for t, _ in tables)
+            + " (nothing stored: --dry-run)\n"
+        )
+        return
+    report = app_ctx.campaigns().import_tables(tables, by=_who(by), replace=replace)
+    for campaign_id in report.created:
+        say(f"added {campaign_id}\n")
+    for campaign_id in report.replaced:
+        say(f"replaced {campaign_id}\n")
+    say(report.line() + "\n")

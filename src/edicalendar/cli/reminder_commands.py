@@ -110,7 +110,7 @@ def remind(
             idle.ran(now)
             sys.stdout.write(IDLE_SUMMARY + "\n")
             return
-        inputs = inputs_fingerprint(loaded)
+        inputs = idle.inputs(loaded) if idle is not None else inputs_fingerprint(loaded)
         dispatcher = app_ctx.dispatcher(report=_warn)
         if dry_run:
             zone = ZoneInfo(zone_name)

@@ -4,14 +4,15 @@ Each task and each dated asset of each campaign instance becomes one all-day
 :class:`~edicalendar.feeds.events.FeedEvent` with a UID derived from (campaign, instance, item), so
 calendars that subscribe keep one event per item and update it in place. Rendering, change
 tracking (SEQUENCE, LAST-MODIFIED) and cancellation go through the same code as the public
-feeds, in their own tracking scope, so the plan feed follows the same interop rules.
+feeds, in their own tracking scope, so the plan feed follows the same interop rules. A person's
+deadlines feed is the same feed narrowed to their own work, tracked in a scope of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -108,15 +109,28 @@ def _asset_event(
     )
 
 
+#: Whether an item belongs in a feed: (instance, "task" or "asset", item id).
+ItemFilter = Callable[[CampaignInstance, str, str], bool]
+
+
 def plan_events(
-    instances: Iterable[CampaignInstance], freezes: FreezeCalendar = NO_FREEZES
+    instances: Iterable[CampaignInstance],
+    freezes: FreezeCalendar = NO_FREEZES,
+    keep: ItemFilter | None = None,
 ) -> list[FeedEvent]:
-    """One event per task and per dated asset of every instance, ordered by date then UID;
-    an item inside a communication freeze says so in its summary and description."""
+    """One event per task and per dated asset of every instance (those `keep` accepts),
+    ordered by date then UID; an item inside a communication freeze says so in its summary and
+    description."""
     events: list[FeedEvent] = []
     for instance in instances:
-        events.extend(_task_event(instance, due, freezes) for due in instance.tasks)
+        events.extend(
+            _task_event(instance, due, freezes)
+            for due in instance.tasks
+            if keep is None or keep(instance, "task", due.task.id)
+        )
         for dated in instance.assets:
+            if keep is not None and not keep(instance, "asset", dated.asset.id):
+                continue
             event = _asset_event(instance, dated, freezes)
             if event is not None:
                 events.append(event)
@@ -140,10 +154,16 @@ def build_plan_feed(
     start: dt.date,
     end: dt.date,
     freezes: FreezeCalendar = NO_FREEZES,
+    *,
+    keep: ItemFilter | None = None,
+    scope: str = PLAN_SCOPE,
+    title: str = "campaign plan",
+    description: str = "Campaign tasks and publication dates (internal).",
 ) -> PlanFeed:
     """The plan feed for items dated `start`..`end`, change-tracked in `database`; items inside
     one of `freezes` are flagged.
 
+    `keep` narrows it to some items (a person's deadlines), tracked in its own `scope`.
     Campaign problems come back as warnings and the campaign is left out; the rest of the plan
     is still published.
     """
@@ -157,7 +177,7 @@ def build_plan_feed(
         check_years=range(start.year, end.year + 1),
     )
     warnings = [*(str(p) for p in wide.loaded.problems), *wide.warnings]
-    every = plan_events(wide.instances, freezes)
+    every = plan_events(wide.instances, freezes, keep)
     existing = {e.uid for e in every}
     events = [e for e in every if start <= e.start <= end]
 
@@ -167,17 +187,12 @@ def build_plan_feed(
         return start <= stored.start <= end and stored.uid not in existing
 
     tracked = FeedState(database).sync(
-        PLAN_SCOPE,
+        scope,
         events,
         campaigns.now(),
         cancelled_days=settings.feeds.cancelled_days,
         responsible=responsible,
     )
     organisation = settings.feeds.organisation
-    body = render_tracked(
-        f"{organisation}: campaign plan",
-        "Campaign tasks and publication dates (internal).",
-        tracked,
-        settings,
-    )
+    body = render_tracked(f"{organisation}: {title}", description, tracked, settings)
     return PlanFeed(body, len(events), warnings)

@@ -4,12 +4,13 @@ Run from cron every minute, most ticks find nothing due, yet a full tick loads t
 plans, opens the ledger through SQLAlchemy and builds every channel. So after each full tick on
 SQLite, `remind` records (:class:`IdleCheck`) what the plan was made from (the settings file and
 the data files' sizes and times, the values of the environment variables the settings name, the
-package version) and until when it holds (half the look-ahead before `planned_until`). The next
-tick compares those, checks that the database is still the ledger its marker names (same id,
-no older serial, no rows lost), and asks the ledger one question with the standard library's
-`sqlite3`: is any delivery due, past its `not_after`, or left `sending` by a process that died?
-Only when everything matches and the answer is no does it print the summary of an empty tick,
-having sent and written nothing. Any doubt, and every tick on PostgreSQL, runs the full tick.
+package version, the last change to the campaigns kept in the database) and until when it
+holds (half the look-ahead before `planned_until`). The next tick compares those, checks that
+the database is still the ledger its marker names (same id, no older serial, no rows lost), and
+asks the ledger one question with the standard library's `sqlite3`: is any delivery due, past
+its `not_after`, or left `sending` by a process that died? Only when everything matches and the
+answer is no does it print the summary of an empty tick, having sent and written nothing. Any
+doubt, and every tick on PostgreSQL, runs the full tick.
 
 Skipping the planner is safe because every reminder due before `planned_until` is already in
 the ledger, and any tick that sends re-plans first (so a task marked done meanwhile is still
@@ -60,6 +61,11 @@ SELECT 1 FROM deliveries WHERE
   OR (state = '{_SENDING}' AND lease_until < :now)
 LIMIT 1
 """
+
+
+#: The last change to a campaign kept in the database (made in the browser, edited, imported,
+#: deleted): every one is a row of this append-only record.
+_LAST_CAMPAIGN_CHANGE = "SELECT MAX(id) FROM campaign_changes"
 
 
 def _stamp_text(moment: dt.datetime) -> str:
@@ -127,13 +133,33 @@ class IdleCheck:
             recorded: dict[str, Any] = json.loads(self.stamp.read_text(encoding="utf-8"))
             if recorded.get("format") != _FORMAT:
                 return False
-            if recorded.get("inputs") != inputs_fingerprint(loaded):
+            if recorded.get("inputs") != self.inputs(loaded):
                 return False
             if _stamp_text(now) >= str(recorded["plan_holds_until"]):
                 return False
             return not self._work_waiting(now)
         except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
             return False
+
+    def inputs(self, loaded: LoadedSettings) -> str:
+        """What the plan is made from: :func:`inputs_fingerprint` and the last change to the
+        database's campaigns (a campaign made in the browser needs planning like a new file)."""
+        return f"{inputs_fingerprint(loaded)}:{self._last_campaign_change()}"
+
+    def _last_campaign_change(self) -> int:
+        if not self.database.is_file():
+            return 0
+        with contextlib.closing(sqlite3.connect(self.database, timeout=5)) as conn:
+            try:
+                row = conn.execute(_LAST_CAMPAIGN_CHANGE).fetchone()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):  # a database from before campaigns were stored
+                    return 0
+                return -1  # locked or unreadable: the full tick says why; no record matches
+            except sqlite3.Error:
+                # A damaged file: the full tick opens it and gives the storage advice.
+                return -1
+        return int(row[0] or 0)
 
     def _work_waiting(self, now: dt.datetime) -> bool:
         if not self.database.is_file():

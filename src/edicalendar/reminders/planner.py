@@ -271,7 +271,7 @@ def _plan_instance(
         "dates": dated_text(occurrence),
         "status": status_text(occurrence),
     }
-    campaign_link = _campaign_link(settings, campaign.id, instance.year)
+    campaign_link = _campaign_link(settings, campaign.id, instance.instance)
     base_links = tuple(x for x in (campaign_link, _observance_link(occurrence)) if x)
     for days in sorted(set(campaign.lead_times), reverse=True):
         day = occurrence.start - dt.timedelta(days=days)
@@ -527,10 +527,13 @@ def _nice(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _campaign_link(settings: PlannerSettings, campaign_id: str, year: int) -> Link | None:
+def _campaign_link(settings: PlannerSettings, campaign_id: str, instance: str) -> Link | None:
+    """The campaign's page for this occurrence ("2026", "2030-2"), where the work is done."""
     if not settings.base_url:
         return None
-    return Link("Campaign plan", f"{settings.base_url.rstrip('/')}/campaigns/{campaign_id}/{year}")
+    return Link(
+        "Campaign plan", f"{settings.base_url.rstrip('/')}/campaigns/{campaign_id}/{instance}"
+    )
 
 
 def _observance_link(occurrence: Occurrence) -> Link | None:

@@ -329,6 +329,66 @@ def _date_changes(conn: Connection) -> None:
     _v6.create_all(conn)
 
 
+# --- 0007: campaigns made in the browser, their history, personal feed links, frozen ----------
+
+_v7 = MetaData()
+
+# Campaigns made in the browser, through the API or by `campaigns import`: the `[[campaign]]`
+# table as JSON, with a revision counting changes.
+_v7_campaigns = Table(
+    "campaigns",
+    _v7,
+    Column("id", String(200), primary_key=True),
+    Column("definition", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(320), nullable=True),
+    Column("updated_at", String(40), nullable=False),
+    Column("updated_by", String(320), nullable=True),
+)
+
+# Made, edited, imported, deleted, reassigned, commented: append-only.
+_v7_campaign_changes = Table(
+    "campaign_changes",
+    _v7,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", String(200), nullable=False, index=True),
+    Column("action", String(20), nullable=False),
+    Column("instance", String(40), nullable=True),
+    Column("item_kind", String(20), nullable=True),
+    Column("item_id", String(200), nullable=True),
+    Column("detail", Text, nullable=True),
+    Column("revision", Integer, nullable=True),
+    Column("definition", Text, nullable=True),
+    Column("recorded_by", String(320), nullable=True),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+# Personal deadline feeds: the digest of the secret in each feed's address.
+_v7_people_ref = Table("people", _v7, Column("id", Integer, primary_key=True))
+_v7_feed_links = Table(
+    "feed_links",
+    _v7,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40), nullable=True),
+    UniqueConstraint("token_hash", name="uq_feed_links_token_hash"),
+)
+
+
+def _campaign_workspace(conn: Connection) -> None:
+    # `people` is only referenced (it exists since 0003), never created here.
+    _v7.create_all(conn, tables=[_v7_campaigns, _v7_campaign_changes, _v7_feed_links])
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
@@ -336,6 +396,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_freezes", _freezes),
     Migration("0005_deliveries_duplicates_and_claims", _deliveries_duplicates_and_claims),
     Migration("0006_date_changes", _date_changes),
+    Migration("0007_campaign_workspace", _campaign_workspace),
 ]
 
 

@@ -1,9 +1,10 @@
 """The tables of the project database as they are now (SQLAlchemy Core).
 
 Five kinds of state, each small: feed change tracking (SEQUENCE and LAST-MODIFIED per UID),
-campaign progress (who marked what done, when), the reminder delivery ledger, the dates the
-bot has seen and the changes it found (for date-change notices), and people with their
-sessions, invitations and API tokens, plus `meta` (typed reads and writes in
+campaign progress (who marked what done, when), the campaigns made in the browser with the
+history of every change to them, the reminder delivery ledger, the dates the bot has seen and
+the changes it found (for date-change notices), and people with their sessions, invitations,
+API tokens and personal feed links, plus `meta` (typed reads and writes in
 :mod:`edicalendar.storage.state`). These definitions are what the
 code reads and writes; the DDL that creates them is frozen per version in
 :mod:`edicalendar.storage.migrations`, never taken from here.
@@ -278,4 +279,60 @@ date_changes = Table(
     #: The notice as written when the change was found: name, title, body, links, event text.
     Column("notice_json", Text, nullable=False),
     UniqueConstraint("observance_id", "instance", "revision", name="uq_date_changes_revision"),
+)
+
+#: Campaigns made in the browser, through the API or by `campaigns import`: one row each, the
+#: `[[campaign]]` table as JSON. `revision` counts changes, so two people editing at once cannot
+#: overwrite each other unseen.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("definition", Text, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(320), nullable=True),
+    Column("updated_at", String(40), nullable=False),
+    Column("updated_by", String(320), nullable=True),
+)
+
+#: What people did to campaigns besides progress: made, edited, imported, deleted, work
+#: reassigned, comments. Append-only; `campaign_id` is kept after the campaign is deleted.
+campaign_changes = Table(
+    "campaign_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", String(200), nullable=False, index=True),
+    #: created, edited, imported, deleted, reassigned or commented.
+    Column("action", String(20), nullable=False),
+    #: The occurrence a reassignment or comment is about ("2026", "2030-2"); None: every year.
+    Column("instance", String(40), nullable=True),
+    Column("item_kind", String(20), nullable=True),
+    Column("item_id", String(200), nullable=True),
+    #: What changed, in words; a comment's text; a reassignment's new owner as JSON.
+    Column("detail", Text, nullable=True),
+    #: The campaign's revision after an edit (None for reassignments and comments).
+    Column("revision", Integer, nullable=True),
+    #: The `[[campaign]]` table as it was after the change (made, edited, imported).
+    Column("definition", Text, nullable=True),
+    Column("recorded_by", String(320), nullable=True),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+#: Personal deadline feeds: the secret in the feed's address, as its SHA-256 digest.
+feed_links = Table(
+    "feed_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_used_at", String(40), nullable=True),
+    UniqueConstraint("token_hash", name="uq_feed_links_token_hash"),
 )

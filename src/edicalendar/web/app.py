@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +26,18 @@ from starlette.staticfiles import StaticFiles
 from edicalendar import __version__
 from edicalendar.context import AppContext
 from edicalendar.errors import UsageError
-from edicalendar.web import api, docs, freeze_pages, pages, private, signin
+from edicalendar.web import (
+    api,
+    campaign_actions,
+    campaign_api,
+    campaign_editor,
+    campaign_pages,
+    docs,
+    freeze_pages,
+    pages,
+    private,
+    signin,
+)
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
@@ -55,21 +66,33 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(_JSON_PREFIXES)
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """The errors in the file format's words (`tasks.0.due: cannot read ...`), and as a list."""
+    from edicalendar.campaigns.schema import clean_loc, error_message
+
     parts = []
+    problems = []
     for error in exc.errors():
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body")]
+        loc = [
+            str(p)
+            for p in clean_loc(tuple(error.get("loc", ())))
+            if p not in ("query", "path", "body")
+        ]
+        where = ".".join(loc) or "request"
         given = error.get("input")
-        shown = f" {str(given)[:40]!r}" if isinstance(given, str | int) else ""
-        parts.append(f"{'.'.join(loc) or 'request'}:{shown} {error.get('msg', 'invalid')}")
-    return "; ".join(parts)
+        in_body = tuple(error.get("loc", ()))[:1] == ("body",)
+        message = error_message(error) if "msg" in error else "invalid"
+        shown = f" {str(given)[:40]!r}" if isinstance(given, str | int) and not in_body else ""
+        parts.append(f"{where}:{shown} {message}")
+        problems.append({"field": where if loc else None, "message": message})
+    return "; ".join(parts), problems
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    message = _validation_message(exc)
+    message, problems = _validation_message(exc)
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=422)
+        return JSONResponse({"detail": message, "problems": problems}, status_code=422)
     return error_page(422, message)
 
 
@@ -190,7 +213,13 @@ def create_app(
     app.include_router(api.router)
     app.include_router(docs.router)
     app.include_router(signin.router)
-    app.include_router(private.router)
+    # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
+    # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).
+    app.include_router(campaign_editor.router)
+    app.include_router(campaign_actions.router)
+    app.include_router(campaign_api.router)
+    app.include_router(campaign_pages.router)
+    app.include_router(campaign_pages.public_router)
     app.include_router(freeze_pages.public_router)
     app.include_router(freeze_pages.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")

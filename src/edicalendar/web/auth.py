@@ -53,8 +53,12 @@ CSRF_HEADER = "x-csrf-token"
 #: The old shared token is refused below this length, with a warning at start-up.
 MIN_TOKEN_LENGTH = 16
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Largest form body read to find its CSRF token.
+#: Largest form body read to find its CSRF token, and the most fields it may hold (the campaign
+#: editor sends a few hundred).
 MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 4000
+#: Largest body any private route reads (a campaign as JSON is a few kilobytes).
+MAX_BODY_BYTES = 256 * 1024
 #: How long "is anybody set up?" is remembered (the CLI may add the first person meanwhile).
 SETUP_TTL_SECONDS = 5.0
 #: Recorded as the author of changes made with the old shared token when a body names none.
@@ -381,7 +385,7 @@ async def check_csrf(request: Request, expected: str) -> None:
         if body is None:
             raise AccessRefused(Refusal.TOO_LARGE)
         try:
-            fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=200)
+            fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=MAX_FORM_FIELDS)
         except ValueError:
             fields = {}
         given = (fields.get(CSRF_FIELD) or [""])[-1]
@@ -430,6 +434,20 @@ async def read_form(request: Request, limit: int, max_fields: int = 20) -> dict[
     return {key: values[-1] for key, values in parsed.items()}
 
 
+async def read_fields(
+    request: Request, limit: int, max_fields: int = MAX_FORM_FIELDS
+) -> dict[str, list[str]] | None:
+    """A URL-encoded form with every value of each field (tick boxes repeat a name), or None
+    when it is larger than `limit`, not UTF-8 or has more than `max_fields` fields."""
+    body = await read_body(request, limit)
+    if body is None:
+        return None
+    try:
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=max_fields)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 class GuardedRoute(APIRoute):
     """A route whose role (and CSRF token) is checked before FastAPI reads its body."""
 
@@ -443,6 +461,12 @@ class GuardedRoute(APIRoute):
             if request.method not in SAFE_METHODS and viewer.via is Via.SESSION:
                 assert session is not None
                 await check_csrf(request, session.csrf_token)
+            if (
+                request.method not in SAFE_METHODS
+                and await read_body(request, MAX_BODY_BYTES) is None
+            ):
+                # Read here, with a limit, so FastAPI never holds more than that in memory.
+                raise AccessRefused(Refusal.TOO_LARGE)
             return await handler(request)
 
         return guarded

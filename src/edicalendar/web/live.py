@@ -28,6 +28,7 @@ from edicalendar.web.feedtable import FeedTable
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
     from edicalendar.calendar.occurrences import Expansion
+    from edicalendar.campaigns.files import CampaignSet
     from edicalendar.feeds.build import FeedPublisher
     from edicalendar.feeds.ical import VeventCache
     from edicalendar.feeds.specs import FeedSpec
@@ -43,7 +44,8 @@ class DataCheck:
     ctx: AppContext
     publisher: FeedPublisher
     specs: list[FeedSpec]
-    campaigns: dict[str, Campaign]
+    #: The campaign files (the database's campaigns are read per request, never checked here).
+    campaign_files: CampaignSet
 
 
 def check_data(ctx: AppContext, vevents: VeventCache | None = None) -> DataCheck:
@@ -53,10 +55,13 @@ def check_data(ctx: AppContext, vevents: VeventCache | None = None) -> DataCheck
     `serve` runs before it opens the port, and what a reload must pass to be taken up.
     """
     ctx.catalog  # noqa: B018 - load now so a bad file fails here, not mid-request
-    # Any problem in any campaign file refuses the whole edit, like a calendar problem.
-    campaigns = ctx.campaigns().load().require()
+    # Any problem in any campaign file refuses the whole edit, like a calendar problem. The
+    # database's campaigns are not part of a snapshot: every request reads them afresh.
+    this_year = ctx.today().year
+    files = ctx.load_campaign_files((this_year, this_year + 1))
+    files.require()
     publisher = ctx.feeds(vevents)
-    return DataCheck(ctx, publisher, publisher.specs(), campaigns)
+    return DataCheck(ctx, publisher, publisher.specs(), files)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,8 @@ class Snapshot:
     ctx: AppContext
     feeds: FeedTable
     specs: Sequence[FeedSpec]
-    campaigns: Mapping[str, Campaign]
+    #: The campaign files as loaded (database campaigns are read per request).
+    campaign_files: CampaignSet
     loaded_at: dt.datetime
     fingerprint: tuple[tuple[str, int, int], ...]
 
@@ -80,6 +86,11 @@ class Snapshot:
         """Occurrences passing `only` that overlap `start`..`end`, read from the shared index
         (each year computed once per data version), in date order, with warnings."""
         return self.catalog.index.expand(start, end, only)
+
+    @property
+    def campaigns(self) -> Mapping[str, Campaign]:
+        """The campaigns from files in this snapshot."""
+        return self.campaign_files.campaigns
 
 
 @dataclass
@@ -131,7 +142,7 @@ class LiveData:
         checked = check_data(self._fresh_context(first), self.vevents)
         table = self._table(checked.publisher, checked.specs)
         return Snapshot(
-            checked.ctx, table, checked.specs, checked.campaigns, self.base.now(), fingerprint
+            checked.ctx, table, checked.specs, checked.campaign_files, self.base.now(), fingerprint
         )
 
     def _table(self, publisher: FeedPublisher, specs: Sequence[FeedSpec]) -> FeedTable:

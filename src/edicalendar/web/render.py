@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse
 
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
-from edicalendar.model import CATEGORY_LABELS
+from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
 from edicalendar.urls import public_url
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 #: Shown only once somebody can sign in: before that it would lead nowhere.
 PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"), ("/freezes", "Freezes"))
+#: Shown to a signed-in person.
+PERSON_NAV: tuple[tuple[str, str], ...] = (("/my-work", "My work"),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,9 @@ _env.globals["date_notes"] = date_notes
 _env.globals["evening_before"] = EVENING_BEFORE
 #: How each freeze restriction is worded, for the freeze notices on calendar pages.
 _env.globals["freeze_labels"] = RESTRICTION_LABELS
+#: The asset statuses offered in lists, in the order work moves through them, then `ready`
+#: (which campaign files may still use; lists show it only for an asset that has it).
+_env.globals["asset_statuses"] = [s.value for s in ASSET_STATUS_STEPS] + [AssetStatus.READY.value]
 
 
 def render_text(
@@ -99,7 +104,11 @@ def render_text(
     here = Chrome() if static_site else chrome.get()
     values: dict[str, Any] = {
         "site_name": SITE_NAME,
-        "nav": () if static_site else NAV + (PRIVATE_NAV if here.private else ()),
+        "nav": ()
+        if static_site
+        else NAV + (PRIVATE_NAV if here.private else ()) + (PERSON_NAV if here.person else ()),
+        #: Whether the person may plan campaigns (editors and admins).
+        "can_plan": here.person is not None and here.person.role.allows(Role.EDITOR),
         "chrome": here,
         "csrf_token": here.csrf_token or "",
         "home": "index.html" if static_site else "/",

@@ -1,0 +1,343 @@
+"""Campaigns kept in the database, and the record of every change people make to campaigns.
+
+A stored campaign is one `[[campaign]]` table, exactly as a campaign file would hold it, kept as
+JSON in the `campaigns` table with a revision that counts changes: an edit names the revision it
+started from and is refused when someone else saved in between, so nobody overwrites a colleague
+unseen. Every change (made, edited, imported, deleted, work reassigned, a comment) is appended to
+`campaign_changes` with who and when; progress (tasks done, assets published) stays in
+:mod:`edicalendar.campaigns.progress`. Every worker reads the same rows, so on PostgreSQL every
+process serves and reminds about the same plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy.exc import IntegrityError
+
+from edicalendar.errors import CampaignConflictError, CampaignLookupError
+from edicalendar.storage.engine import Database
+from edicalendar.storage.tables import campaign_changes, campaigns
+from edicalendar.storage.timestamps import parse_utc, utc_text
+
+#: A campaign table as JSON-compatible data: what a `[[campaign]]` table holds.
+Table = dict[str, Any]
+
+
+class ChangeAction(StrEnum):
+    """What a recorded change did."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    #: Loaded from a campaign file by `edicalendar campaigns import`.
+    IMPORTED = "imported"
+    DELETED = "deleted"
+    #: A task or asset of one occurrence given to someone else.
+    REASSIGNED = "reassigned"
+    COMMENTED = "commented"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCampaign:
+    """One campaign row: its table and who made and last changed it."""
+
+    id: str
+    table: Table
+    revision: int
+    created_at: dt.datetime
+    created_by: str | None
+    updated_at: dt.datetime
+    updated_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One recorded change to a campaign."""
+
+    id: int
+    campaign_id: str
+    action: ChangeAction
+    instance: str | None
+    item_kind: str | None
+    item_id: str | None
+    detail: str | None
+    revision: int | None
+    recorded_by: str | None
+    recorded_at: dt.datetime
+    #: The table after a change that made or edited the campaign.
+    definition: Table | None = None
+
+
+def dump(table: Mapping[str, Any]) -> str:
+    """A table as stored: JSON in the table's own key order, non-ASCII kept as written."""
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":"))
+
+
+def _stored(row: RowMapping) -> StoredCampaign:
+    table = json.loads(row["definition"])
+    assert isinstance(table, dict)
+    return StoredCampaign(
+        id=row["id"],
+        table=table,
+        revision=int(row["revision"]),
+        created_at=parse_utc(row["created_at"]),
+        created_by=row["created_by"],
+        updated_at=parse_utc(row["updated_at"]),
+        updated_by=row["updated_by"],
+    )
+
+
+def _change(row: RowMapping) -> Change:
+    definition = json.loads(row["definition"]) if row["definition"] else None
+    return Change(
+        id=int(row["id"]),
+        campaign_id=row["campaign_id"],
+        action=ChangeAction(row["action"]),
+        instance=row["instance"],
+        item_kind=row["item_kind"],
+        item_id=row["item_id"],
+        detail=row["detail"],
+        revision=row["revision"],
+        recorded_by=row["recorded_by"],
+        recorded_at=parse_utc(row["recorded_at"]),
+        definition=definition,
+    )
+
+
+class CampaignStore:
+    """Reads and writes the `campaigns` and `campaign_changes` tables of one database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # --- campaigns ----------------------------------------------------------------------
+
+    def all(self) -> list[StoredCampaign]:
+        """Every stored campaign, by id."""
+        with self.database.engine.connect() as conn:
+            rows = conn.execute(select(campaigns).order_by(campaigns.c.id)).mappings().all()
+        return [_stored(row) for row in rows]
+
+    def tables(self) -> list[tuple[Table, int]]:
+        """Every stored campaign's table and revision, by id: what loading the plan reads."""
+        query = select(campaigns.c.definition, campaigns.c.revision).order_by(campaigns.c.id)
+        with self.database.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [(json.loads(row[0]), int(row[1])) for row in rows]
+
+    def get(self, campaign_id: str) -> StoredCampaign | None:
+        with self.database.engine.connect() as conn:
+            return self._get(conn, campaign_id)
+
+    def _get(self, conn: Connection, campaign_id: str) -> StoredCampaign | None:
+        row = (
+            conn.execute(select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
+        )
+        return _stored(row) if row is not None else None
+
+    def create(
+        self,
+        table: Table,
+        *,
+        by: str | None,
+        at: dt.datetime,
+        action: ChangeAction = ChangeAction.CREATED,
+        detail: str | None = None,
+    ) -> StoredCampaign:
+        """Store a new campaign; CampaignConflictError when its id is already stored."""
+        campaign_id = str(table["id"])
+        stamp = utc_text(at)
+        try:
+            with self.database.engine.begin() as conn:
+                conn.execute(
+                    campaigns.insert().values(
+                        id=campaign_id,
+                        definition=dump(table),
+                        revision=1,
+                        created_at=stamp,
+                        created_by=by,
+                        updated_at=stamp,
+                        updated_by=by,
+                    )
+                )
+                self._record(
+                    conn, campaign_id, action, by, at, detail=detail, revision=1, definition=table
+                )
+        except IntegrityError:
+            raise CampaignConflictError(
+                f"a campaign with the id {campaign_id!r} already exists; choose another id"
+            ) from None
+        stored = self.get(campaign_id)
+        assert stored is not None
+        return stored
+
+    def update(
+        self,
+        table: Table,
+        *,
+        by: str | None,
+        at: dt.datetime,
+        revision: int | None,
+        action: ChangeAction = ChangeAction.EDITED,
+        detail: str | None = None,
+    ) -> StoredCampaign:
+        """Replace a stored campaign's table. With `revision`, only when it is still that
+        revision (CampaignConflictError otherwise, naming who changed it since)."""
+        campaign_id = str(table["id"])
+        with self.database.engine.begin() as conn:
+            current = self._get(conn, campaign_id)
+            if current is None:
+                raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
+            condition = campaigns.c.id == campaign_id
+            if revision is not None:
+                condition = condition & (campaigns.c.revision == revision)
+            new_revision = (revision if revision is not None else current.revision) + 1
+            done = conn.execute(
+                campaigns.update()
+                .where(condition)
+                .values(
+                    definition=dump(table),
+                    revision=new_revision,
+                    updated_at=utc_text(at),
+                    updated_by=by,
+                )
+            )
+            if done.rowcount != 1:
+                raise _conflict(current)
+            self._record(
+                conn,
+                campaign_id,
+                action,
+                by,
+                at,
+                detail=detail,
+                revision=new_revision,
+                definition=table,
+            )
+        stored = self.get(campaign_id)
+        assert stored is not None
+        return stored
+
+    def delete(
+        self, campaign_id: str, *, by: str | None, at: dt.datetime, revision: int | None
+    ) -> StoredCampaign:
+        """Delete a stored campaign (its history and progress stay); returns what it was."""
+        with self.database.engine.begin() as conn:
+            current = self._get(conn, campaign_id)
+            if current is None:
+                raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
+            condition = campaigns.c.id == campaign_id
+            if revision is not None:
+                condition = condition & (campaigns.c.revision == revision)
+            if conn.execute(campaigns.delete().where(condition)).rowcount != 1:
+                raise _conflict(current)
+            self._record(
+                conn,
+                campaign_id,
+                ChangeAction.DELETED,
+                by,
+                at,
+                detail=str(current.table.get("title", "")),
+                revision=current.revision,
+            )
+        return current
+
+    # --- the record of changes -------------------------------------------------------------
+
+    def record(
+        self,
+        campaign_id: str,
+        action: ChangeAction,
+        *,
+        by: str | None,
+        at: dt.datetime,
+        instance: str | None = None,
+        item_kind: str | None = None,
+        item_id: str | None = None,
+        detail: str | None = None,
+    ) -> Change:
+        """Append a change that is not an edit of the table (a reassignment, a comment)."""
+        with self.database.engine.begin() as conn:
+            new_id = self._record(
+                conn,
+                campaign_id,
+                action,
+                by,
+                at,
+                instance=instance,
+                item_kind=item_kind,
+                item_id=item_id,
+                detail=detail,
+            )
+        return Change(
+            new_id,
+            campaign_id,
+            action,
+            instance,
+            item_kind,
+            item_id,
+            detail,
+            None,
+            by,
+            parse_utc(utc_text(at)),
+        )
+
+    def _record(
+        self,
+        conn: Connection,
+        campaign_id: str,
+        action: ChangeAction,
+        by: str | None,
+        at: dt.datetime,
+        *,
+        instance: str | None = None,
+        item_kind: str | None = None,
+        item_id: str | None = None,
+        detail: str | None = None,
+        revision: int | None = None,
+        definition: Table | None = None,
+    ) -> int:
+        result = conn.execute(
+            campaign_changes.insert().values(
+                campaign_id=campaign_id,
+                action=action.value,
+                instance=instance,
+                item_kind=item_kind,
+                item_id=item_id,
+                detail=detail,
+                revision=revision,
+                definition=dump(definition) if definition is not None else None,
+                recorded_by=by,
+                recorded_at=utc_text(at),
+            )
+        )
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def changes(
+        self, campaign_id: str | None = None, *, actions: tuple[ChangeAction, ...] = ()
+    ) -> list[Change]:
+        """Recorded changes, oldest first: of one campaign, of some actions, or all."""
+        query = select(campaign_changes).order_by(campaign_changes.c.id)
+        if campaign_id is not None:
+            query = query.where(campaign_changes.c.campaign_id == campaign_id)
+        if actions:
+            query = query.where(campaign_changes.c.action.in_([a.value for a in actions]))
+        with self.database.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_change(row) for row in rows]
+
+
+def _conflict(current: StoredCampaign) -> CampaignConflictError:
+    who = current.updated_by or "someone"
+    return CampaignConflictError(
+        f"{current.id!r} was changed by {who} at {current.updated_at:%Y-%m-%d %H:%M} UTC "
+        f"(revision {current.revision}) after you opened it; reload it and make your change again"
+    )
