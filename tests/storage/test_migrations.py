@@ -124,3 +124,66 @@ def test_database_at_0001_upgrades_without_losing_rows(
         assert len(claimed) == 40
     finally:
         upgraded.close()
+
+
+def test_a_database_before_the_campaign_workspace_gains_its_tables(
+    any_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A database at 0006 (people and freezes in it) gains the tables of campaigns
+    made in the browser, their history and the personal feed links, keeping every row; then a
+    campaign is stored and a person who was already there gets a feed address."""
+    from edicalendar.accounts.feedlinks import link_person, replace_link
+    from edicalendar.campaigns.store import CampaignStore
+    from edicalendar.storage.tables import freezes, people
+
+    names = [m.name for m in db.MIGRATIONS]
+    assert names.index("0007_campaign_workspace") == len(names) - 1
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:6])
+    old = open_database(any_url)
+    try:
+        assert "campaigns" not in inspect(old.engine).get_table_names()
+        with old.engine.begin() as conn:
+            for table in (people, freezes):
+                for number in range(2):
+                    stamp = "2026-11-30T09:00:00Z"
+                    row = _filled(table, number) | {"created_at": stamp, "updated_at": stamp}
+                    if table is people:
+                        row |= {"email": f"person{number}@nhs.net", "role": "editor"}
+                    else:
+                        row |= {
+                            "kind": "organisation",
+                            "scope": "organisation",
+                            "restricts": "public",
+                            "starts_on": f"2026-12-0{number + 1}",
+                        }
+                    conn.execute(table.insert().values(row))
+        with old.engine.connect() as conn:
+            before = {
+                t.name: sorted(tuple(r) for r in conn.execute(select(t))) for t in (people, freezes)
+            }
+    finally:
+        old.close()
+
+    monkeypatch.undo()
+    upgraded = open_database(any_url)
+    try:
+        found = set(inspect(upgraded.engine).get_table_names())
+        assert {"campaigns", "campaign_changes", "feed_links"} <= found
+        with upgraded.engine.connect() as conn:
+            applied = list(conn.execute(select(schema_migrations.c.name)).scalars())
+            after = {
+                t.name: sorted(tuple(r) for r in conn.execute(select(t))) for t in (people, freezes)
+            }
+        assert sorted(applied) == names
+        assert after == before
+        store = CampaignStore(upgraded)
+        table = {"id": "iwd-2027", "title": "IWD", "observance": "international-womens-day"}
+        made = store.create(table, by="person0@nhs.net", at=DUE)
+        assert (made.revision, store.tables()) == (1, [(table, 1)])
+        person_id = before["people"][0][0]
+        secret = replace_link(upgraded, person_id, DUE)
+        holder = link_person(upgraded, secret, DUE)
+        assert holder is not None and holder.email == "person0@nhs.net"
+    finally:
+        upgraded.close()

@@ -187,6 +187,8 @@ def test_running_the_work_through_the_api(site: Site, tokens: dict[str, str]) ->
         "due": "2026-02-23",
         "owner": None,
         "done": True,
+        "public": False,  # a staff task: no freeze holds it back
+        "freeze": None,
     }
     assert one["assets"][0]["url"] == "https://intranet.example.nhs.uk/iwd"
 

@@ -95,6 +95,30 @@ def test_problems_are_summarised_and_shown_beside_their_fields(editor: Any) -> N
     assert 'value="ftp://files.example.org/post"' in response.text
 
 
+def test_a_title_that_starts_like_a_formula_is_refused(site: Site, editor: Any) -> None:
+    """The same rule as campaign files: a title is a name that lands in the CSV export, so one
+    starting like a spreadsheet formula is refused, with the reason, by the form and the API."""
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    response = _create(editor, {"title": hostile})
+    assert response.status_code == 400
+    summary = dict(_summary(response.text))
+    assert summary["title"] == (
+        f"{hostile!r} starts with '=', which spreadsheets run as a formula when the CSV export "
+        "is opened; start the name with a letter or digit"
+    )
+    assert site.ctx.campaigns().store().all() == []
+    token = site.api_token("editor@nhs.net", Role.EDITOR)
+    body = {"id": "formula", "title": hostile, "observance": "international-womens-day"}
+    answer = site.client.post(
+        "/api/campaigns",
+        json={**body, "years": [2026]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 422, answer.text
+    assert "starts with '='" in answer.text and "title" in answer.text
+    assert site.ctx.campaigns().store().all() == []
+
+
 def test_the_file_formats_messages_in_the_editors_words(editor: Any) -> None:
     response = _create(editor, {"task-1-due-direction": "after-end", "task-1-due-amount": "3"})
     summary = dict(_summary(response.text))

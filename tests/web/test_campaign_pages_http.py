@@ -5,6 +5,7 @@ Excel, and "My work" with its deadlines feed on a secret address."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -12,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.model import Role
+from edicalendar.reminders.freeze_book import FreezeRequest
 from support.forms import form_fields, post_form, with_fields
 from support.ical_readers import read_icalendar, read_vobject
 
@@ -144,20 +147,29 @@ def test_publishing_giving_away_and_commenting_from_the_page(site: Site, editor:
 def test_the_plan_downloads_for_spreadsheets(editor: Any, site: Site) -> None:
     from openpyxl import load_workbook
 
+    # Text a spreadsheet could mistake for something else, all of it valid in a campaign: an
+    # ampersand, a minus sign and a plus inside the title, quotes and a comma.
     site.ctx.campaigns().create(
-        {**TABLE, "id": "formula", "title": '=HYPERLINK("http://evil.example","x")'}, by="t"
+        {**TABLE, "id": "quoted", "title": 'Staff & allies: "Eid, together" - 1+1 events'}, by="t"
     )
     csv_text = editor.get("/campaigns/plan.csv?year=2026")
     assert csv_text.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="campaign-plan-2026.csv"' in csv_text.headers["content-disposition"]
     lines = csv_text.text.splitlines()
     assert lines[0].startswith("campaign,title,instance,observance,observance_start")
-    assert lines[0].endswith(",observance_status,may_vary_days,begins_evening_before,source")
+    assert lines[0].endswith(
+        ",url,freeze,nearest_open_date,observance_status,may_vary_days,begins_evening_before,source"
+    )
     assert any(
         line.startswith("eid-2026,Eid al-Fitr greeting,2026,eid-al-fitr,2026-03-20")
         for line in lines
     )
-    assert any("'=HYPERLINK" in line for line in lines)
+    # Written as RFC 4180 quoting says, and read back to the same text.
+    assert any(',"Staff & allies: ""Eid, together"" - 1+1 events",' in line for line in lines)
+    read = list(csv.DictReader(io.StringIO(csv_text.text)))
+    assert {r["title"] for r in read if r["campaign"] == "quoted"} == {
+        'Staff & allies: "Eid, together" - 1+1 events'
+    }
     workbook = load_workbook(io.BytesIO(editor.get("/campaigns/plan.xlsx?year=2026").content))
     sheet = workbook["Plan"]
     header = [c.value for c in sheet[1]]
@@ -170,8 +182,8 @@ def test_the_plan_downloads_for_spreadsheets(editor: Any, site: Site) -> None:
         "greeting": dt.datetime(2026, 3, 20),
     }
     assert {r["observance_status"] for r in eid} == {"estimated"}
-    hostile = next(r for r in rows if r["campaign"] == "formula")
-    assert hostile["title"].startswith("'=HYPERLINK")
+    quoted = next(r for r in rows if r["campaign"] == "quoted")
+    assert quoted["title"] == 'Staff & allies: "Eid, together" - 1+1 events'
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
@@ -204,3 +216,41 @@ def test_my_work_and_the_deadlines_feed(site: Site, editor: Any) -> None:
     )
     assert site.client.get(address).status_code == 404
     assert site.client.get("/deadlines/edf_guess.ics").status_code == 404
+
+
+def test_work_inside_a_freeze_is_flagged_on_every_campaign_page(site: Site, editor: Any) -> None:
+    """A pre-election period over Eid al-Fitr 2026 (20 March, a Friday): the notice is on the
+    plan, the campaign, its year and My work; the public greeting is flagged with the nearest
+    open day (Monday 23 March: 3 days after, against 5 days back to Sunday 15 March), and the
+    staff guidance task (not public) is not. The API and the spreadsheet say the same."""
+    site.ctx.freezes().add(
+        FreezeRequest(
+            FreezeKind.MAYORAL_ELECTION,
+            "Mayoral election",
+            start=dt.date(2026, 3, 16),
+            end=dt.date(2026, 3, 22),
+            area="Greater Manchester",
+        ),
+        by="tests",
+    )
+    message = (
+        "Inside the mayoral election pre-election period (Mon 16 Mar 2026 to Sun 22 Mar 2026): "
+        "hold or move; nearest open date Mon 23 Mar 2026."
+    )
+    for address in ("/campaigns?period=2026-Q1", "/campaigns/eid-2026", "/campaigns/eid-2026/2026",
+                    "/my-work"):  # fmt: skip
+        html = editor.get(address).text
+        assert "Communication freezes" in html, address
+        assert "Mayoral election pre-election period: Mayoral election" in html, address
+        flags = re.findall(r'<p class="freeze-flag">(.*?)</p>', html)
+        assert [re.sub(r"<[^>]+>", "", f) for f in flags] == [f"freeze {message}"], address
+    row = editor.get("/campaigns/eid-2026/2026").text.split('id="asset-2026-greeting"')[1]
+    assert "freeze-flag" in row.split("</tr>")[0]
+    plan = editor.get("/api/campaigns?from=2026-03-01&to=2026-03-31").json()
+    eid = next(c for c in plan["campaigns"] if c["campaign"] == "eid-2026")
+    assert eid["assets"][0]["freeze"]["nearest_open_date"] == "2026-03-23"
+    assert eid["tasks"][0]["freeze"] is None
+    read = list(csv.DictReader(io.StringIO(editor.get("/campaigns/plan.csv?year=2026").text)))
+    cells = {(r["item_id"], r["freeze"], r["nearest_open_date"]) for r in read}
+    assert ("guidance", "", "") in cells
+    assert ("greeting", message[0].lower() + message[1:-1], "2026-03-23") in cells

@@ -1,7 +1,7 @@
 """No value of any parameter of any route makes the server fail with a 500.
 
-Each route's parameters (path, query, form and JSON fields) get values at and past the ends of
-what they hold: the first and last days Python can represent (`month=0001-01`,
+Each route's parameters (path, query, form and JSON fields, the If-Match header) get values at
+and past the ends of what they hold: the first and last days Python can represent (`month=0001-01`,
 `date=9999-12-31` once crashed), impossible dates, huge numbers, empty and over-long text,
 control characters, markup. Every answer must be a deliberate one (2xx, 3xx or 4xx) and the
 log must hold no "unexpected error". A route added later without an entry here fails
@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from edicalendar.web import api, pages, private, signin
+from edicalendar.web import (
+    api,
+    campaign_actions,
+    campaign_api,
+    campaign_editor,
+    campaign_pages,
+    pages,
+    signin,
+)
 from support.net import LOCAL_BASE_URL
 
 TOKEN = "test-token-0123456789abcdef"
@@ -57,23 +65,120 @@ ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/signin/oidc"): {"query": {"next": "/campaigns"}},
     ("GET", "/signin/oidc/callback"): {"query": {"code": "c", "state": "s", "error": "",
                                                  "error_description": ""}},
-    ("GET", "/campaigns"): {},
-    ("GET", "/campaigns/{campaign_id}"): {"path": {"campaign_id": "iwd-guest-session"}},
+    # The campaign workspace: the plan, a campaign and one year of it, My work, the editor,
+    # the action forms and the JSON API. STORED is made in the database by the fixture (file
+    # campaigns are read-only); DOOMED is there to be deleted by the valid delete requests.
+    ("GET", "/campaigns"): {"query": {"view": "quarter", "period": "2026-Q1", "jump-day": "5",
+                                      "jump-month": "3", "jump-year": "2026", "done": "saved"}},
+    ("GET", "/campaigns/plan.csv"): {"query": {"period": "2026-Q1", "year": "2026"}},
+    ("GET", "/campaigns/plan.xlsx"): {"query": {"period": "2026-03", "year": "2026"}},
+    ("GET", "/my-work"): {"query": {"feed": "stopped"}},
+    ("POST", "/my-work/feed"): {"form": {"action": "make", "csrf_token": "x"}},
+    ("GET", "/deadlines/{secret}.ics"): {"path": {"secret": "x" * 43}},
+    ("GET", "/campaigns/{campaign_id}"): {"path": {"campaign_id": "iwd-guest-session"},
+                                          "query": {"done": "created"}},
+    ("GET", "/campaigns/{campaign_id}/{instance}"): {
+        "path": {"campaign_id": "fuzz-stored", "instance": "2026"}, "query": {"done": "saved"}},
+    ("GET", "/campaigns/new"): {"query": {"observance": "eid-al-fitr",
+                                          "template": "awareness-day", "runs": "year",
+                                          "year": "2026"}},
+    ("POST", "/campaigns/new"): {"form": {
+        "action": "save", "title": "Eid al-Fitr post", "id": "", "observance": "eid-al-fitr",
+        "runs": "years", "years": "2026", "since": "", "audience": "staff", "summary": "A post.",
+        "original": "{}", "revision": "", "task_rows": "1", "task-0-name": "Draft it",
+        "task-0-due-amount": "5", "task-0-due-unit": "wd", "task-0-due-direction": "before-start",
+        "task-0-due-day": "", "task-0-due-month": "", "task-0-due-year": "", "asset_rows": "1",
+        "asset-0-title": "Eid al-Fitr", "asset-0-kind": "social", "asset-0-status": "planned",
+        "asset-0-publish-direction": "on-start", "asset-0-url": "", "lead_times": "7, 1",
+        "lead_destinations": "console", "owner_rows": "0", "reminder_rows": "0"}},
+    ("GET", "/campaigns/{campaign_id}/edit"): {"path": {"campaign_id": "fuzz-stored"}},
+    ("POST", "/campaigns/{campaign_id}/edit"): {"path": {"campaign_id": "fuzz-stored"}, "form": {
+        "action": "save", "title": "Stored campaign", "observance": "international-womens-day",
+        "runs": "years", "years": "2026", "revision": "1", "task_rows": "1",
+        "task-0-id": "room", "task-0-name": "Book the room", "task-0-due-amount": "7",
+        "task-0-due-unit": "d", "task-0-due-direction": "before-start", "asset_rows": "0",
+        "owner_rows": "0", "reminder_rows": "0", "lead_times": "7"}},
+    ("GET", "/campaigns/{campaign_id}/delete"): {"path": {"campaign_id": "fuzz-stored"}},
+    ("POST", "/campaigns/{campaign_id}/delete"): {"path": {"campaign_id": "fuzz-doomed"},
+                                                  "form": {"revision": "1", "csrf_token": "x"}},
     ("POST", "/campaigns/{campaign_id}/progress"): {
         "path": {"campaign_id": "iwd-guest-session"},
-        "form": {"instance": "2026", "task": "room", "state": "done", "by": "Asha"},
+        "form": {"instance": "2026", "task": "room", "state": "done", "by": "Asha",
+                 "back": "instance"},
+    },
+    ("POST", "/campaigns/{campaign_id}/asset"): {
+        "path": {"campaign_id": "fuzz-stored"},
+        "form": {"instance": "2026", "asset": "blog", "status": "published",
+                 "url": "https://example.org/blog", "back": "instance"},
+    },
+    ("POST", "/campaigns/{campaign_id}/reassign"): {
+        "path": {"campaign_id": "fuzz-stored"},
+        "form": {"instance": "2026", "kind": "task", "item": "room", "owner": "name:Asha",
+                 "back": ""},
+    },
+    ("POST", "/campaigns/{campaign_id}/comments"): {
+        "path": {"campaign_id": "fuzz-stored"},
+        "form": {"instance": "2026", "text": "Room booked.", "back": "instance"},
     },
     ("GET", "/api/campaigns"): {"query": {"from": "2026-01-01", "to": "2026-12-31"}},
+    ("POST", "/api/campaigns"): {"json": {
+        "id": "fuzz-made", "title": "Made by the API", "observance": "international-womens-day",
+        "years": [2026], "tasks": [{"id": "room", "name": "Book the room", "due": "-7d"}]}},
+    ("GET", "/api/campaigns/{campaign_id}"): {"path": {"campaign_id": "fuzz-stored"}},
+    ("PUT", "/api/campaigns/{campaign_id}"): {
+        "path": {"campaign_id": "fuzz-stored"}, "header": {"If-Match": '"r1"'},
+        "json": {"id": "fuzz-stored", "title": "Stored campaign",
+                 "observance": "international-womens-day", "years": [2026],
+                 "tasks": [{"id": "room", "name": "Book the room", "due": "-7d"}]}},
+    ("DELETE", "/api/campaigns/{campaign_id}"): {"path": {"campaign_id": "fuzz-made"},
+                                                 "header": {"If-Match": '"r1"'}},
+    ("GET", "/api/campaigns/{campaign_id}/instances"): {
+        "path": {"campaign_id": "fuzz-stored"},
+        "query": {"from": "2026-01-01", "to": "2026-12-31"}},
     ("POST", "/api/campaigns/{campaign_id}/tasks/{instance}/{task_id}"): {
         "path": {"campaign_id": "iwd-guest-session", "instance": "2026", "task_id": "room"},
         "json": {"done": True, "by": "Asha"},
     },
+    ("POST", "/api/campaigns/{campaign_id}/assets/{instance}/{asset_id}"): {
+        "path": {"campaign_id": "fuzz-stored", "instance": "2026", "asset_id": "blog"},
+        "json": {"status": "published", "url": "https://example.org/blog"},
+    },
+    ("POST", "/api/campaigns/{campaign_id}/{kind}/{instance}/{item_id}/owner"): {
+        "path": {"campaign_id": "fuzz-stored", "kind": "tasks", "instance": "2026",
+                 "item_id": "room"},
+        "json": {"name": "Asha", "email": "asha@nhs.net"},
+    },
+    ("GET", "/api/campaigns/{campaign_id}/history"): {"path": {"campaign_id": "fuzz-stored"}},
+    ("POST", "/api/campaigns/{campaign_id}/comments"): {
+        "path": {"campaign_id": "fuzz-stored"}, "json": {"text": "Booked.", "instance": "2026"}},
+    ("GET", "/api/my-work"): {},
+}  # fmt: skip
+
+#: The campaigns the fixture stores, so the editor and the API have something to change.
+STORED = {
+    "fuzz-stored": {"id": "fuzz-stored", "title": "Stored campaign",
+                    "observance": "international-womens-day", "years": [2026],
+                    "tasks": [{"id": "room", "name": "Book the room", "due": "-7d"}],
+                    "assets": [{"id": "blog", "kind": "blog", "title": "The blog",
+                                "publish": "start"}]},
+    "fuzz-doomed": {"id": "fuzz-doomed", "title": "To be deleted",
+                    "observance": "international-womens-day", "years": [2026]},
 }  # fmt: skip
 
 
 def _routes() -> set[tuple[str, str]]:
     found = set()
-    for router in (pages.router, api.router, signin.router, private.router):
+    routers = (
+        pages.router,
+        api.router,
+        signin.router,
+        campaign_editor.router,
+        campaign_actions.router,
+        campaign_api.router,
+        campaign_pages.router,
+        campaign_pages.public_router,
+    )
+    for router in routers:
         for route in router.routes:
             for method in getattr(route, "methods", ()):
                 if method != "HEAD":
@@ -90,14 +195,21 @@ def _cases() -> list[tuple[str, str, str, str, Any]]:
     route's other query fields (`date=9999-12-31` with no `to`)."""
     cases = []
     for (method, path), spec in ROUTES.items():
-        for kind in ("path", "query", "form", "json"):
+        for kind in ("path", "query", "form", "json", "header"):
             for name in spec.get(kind, {}):
                 for value in EDGES:
+                    if kind == "header" and not _sendable(value):
+                        continue
                     cases.append((method, path, kind, name, value))
                     if kind == "query" and len(spec["query"]) > 1:
                         cases.append((method, path, "alone", name, value))
         cases.append((method, path, "none", "", None))
     return cases
+
+
+def _sendable(value: str) -> bool:
+    """Whether a value can go in a request header at all (printable ASCII)."""
+    return all(" " <= c <= "~" for c in value)
 
 
 def _url(path: str, values: dict[str, str]) -> str:
@@ -124,6 +236,9 @@ def fuzz_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
     now = Clock(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC))
     app = create_app(AppContext(config_path=config, now=now), watch_interval=None)
     with TestClient(app, base_url=LOCAL_BASE_URL, raise_server_exceptions=False) as client:
+        for table in STORED.values():
+            made = client.post("/api/campaigns", json=table, headers=AUTH)
+            assert made.status_code == 201, made.text
         yield client
     if previous is None:
         del os.environ["EDICALENDAR_TOKEN"]
@@ -142,19 +257,19 @@ def test_no_value_makes_a_500(
     value: Any,
 ) -> None:
     spec = ROUTES[(method, path)]
-    fields = {k: dict(spec.get(k, {})) for k in ("path", "query", "form", "json")}
+    fields = {k: dict(spec.get(k, {})) for k in ("path", "query", "form", "json", "header")}
     if kind == "alone":
         fields["query"] = {name: value}
     elif value is not None:
         fields[kind][name] = value
     url = _url(path, fields["path"])
-    headers = dict(AUTH)
+    headers = dict(AUTH) | fields["header"]
     caplog.set_level(logging.ERROR, logger="edicalendar")
-    if method == "GET":
-        response = fuzz_client.get(url, params=fields["query"], headers=headers)
-    elif spec.get("json") is not None:
-        response = fuzz_client.post(url, json=fields["json"], headers=headers)
-    else:
+    if spec.get("json") is not None:
+        response = fuzz_client.request(method, url, json=fields["json"], headers=headers)
+    elif method == "POST":
         response = fuzz_client.post(url, data=fields["form"], headers=headers)
+    else:
+        response = fuzz_client.request(method, url, params=fields["query"], headers=headers)
     assert response.status_code < 500, (method, url, kind, name, value, response.text[:300])
     assert "unexpected error" not in caplog.text

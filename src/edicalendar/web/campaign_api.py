@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import Response
 
+from edicalendar.calendar.freezes import NO_FREEZES
 from edicalendar.campaigns.campaign_records import api_instance_record
 from edicalendar.campaigns.planning import belongs_to, work_items
 from edicalendar.campaigns.schema import CampaignIn
@@ -78,12 +79,30 @@ class CampaignSummary(BaseModel):
     updated_by: str | None = None
 
 
+class FreezeFlagRecord(BaseModel):
+    """The communication freeze a piece of work is dated inside, and the nearest open date."""
+
+    freeze: int
+    kind: str
+    title: str
+    start: dt.date
+    end: dt.date | None
+    message: str
+    nearest_open_date: dt.date | None
+    open_before: dt.date | None
+    open_after: dt.date | None
+
+
 class TaskRecord(BaseModel):
     id: str
     name: str
     due: dt.date
     owner: str | None
     done: bool
+    #: Whether the task's outcome is public (then a freeze on public work holds it back).
+    public: bool = False
+    #: None unless the task is open, public and due inside a freeze.
+    freeze: FreezeFlagRecord | None = None
 
 
 class AssetRecord(BaseModel):
@@ -93,6 +112,10 @@ class AssetRecord(BaseModel):
     status: str
     url: str | None
     publish_on: dt.date | None
+    #: "public" or "staff": which freezes hold it back.
+    audience: str = "public"
+    #: None unless it is unpublished and dated inside a freeze that holds its audience back.
+    freeze: FreezeFlagRecord | None = None
     owner: str | None = None
 
 
@@ -311,11 +334,12 @@ def api_campaigns(
         return JSONResponse({"detail": str(exc)}, status_code=400)
     service = service_of(snapshot)
     plan = service.plan(start, end)
+    freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
     return JSONResponse(
         {
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "campaigns": [api_instance_record(i) for i in plan.instances],
+            "campaigns": [api_instance_record(i, freezes) for i in plan.instances],
             "warnings": [*(str(p) for p in plan.loaded.problems), *plan.warnings],
             "definitions": [_summary(d) for d in service.definitions()],
         }
@@ -455,7 +479,8 @@ def api_instances(
     except UsageError as exc:
         return _failed(exc)
     plan = service.plan(start, end, campaigns=[campaign])
-    return JSONResponse([api_instance_record(i) for i in plan.instances])
+    freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
+    return JSONResponse([api_instance_record(i, freezes) for i in plan.instances])
 
 
 # --- progress --------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def _read_date(day: str, month: str, year: str) -> dt.date:
         raise ValueError("the date must be real, such as 27 3 2026")
     try:
         return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):  # a day of 99999999999999999999 overflows
         raise ValueError("the date must be a real date, such as 27 3 2026") from None
 
 

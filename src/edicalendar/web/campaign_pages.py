@@ -17,8 +17,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from edicalendar.accounts.people import Person
+from edicalendar.calendar.freezes import NO_FREEZES, FreezeFlag
 from edicalendar.calendar.occurrences import expand
 from edicalendar.campaigns.campaign_records import plan_rows
+from edicalendar.campaigns.freeze_flags import flagged_items
 from edicalendar.campaigns.instances import span
 from edicalendar.campaigns.plan_export import plan_csv, plan_xlsx
 from edicalendar.campaigns.planning import (
@@ -37,8 +39,10 @@ from edicalendar.campaigns.schema import YEAR_KEY
 from edicalendar.campaigns.service import CampaignService, Definition
 from edicalendar.errors import NotFoundError, QueryError
 from edicalendar.model import CATEGORY_LABELS, CampaignInstance, Category
-from edicalendar.web.auth import access_of, read_form
+from edicalendar.web.auth import Via, access_of, read_form, viewer_of
 from edicalendar.web.campaign_form import PersonChoice
+from edicalendar.web.freeze_pages import shown_freezes
+from edicalendar.web.live import Snapshot
 from edicalendar.web.private import Editor, Viewer, can_edit, guarded_router, live_of, service_of
 from edicalendar.web.render import error_page, page
 from edicalendar.web.views import parse_categories
@@ -66,6 +70,25 @@ def moon_map(service: CampaignService, instances: list[CampaignInstance]) -> dic
         return {}
     ids = {i.occurrence.observance_id for i in instances}
     return {o: depends_on_moon(catalog.get(o)) for o in ids}
+
+
+#: A piece of work, as the freeze flags are looked up: (campaign, instance, kind, item id).
+FlagKey = tuple[str, str, str, str]
+
+
+def freeze_context(
+    snapshot: Snapshot, instances: list[CampaignInstance], first: dt.date, last: dt.date
+) -> dict[str, Any]:
+    """What the campaign pages show of communication freezes: the notices of those that overlap
+    `first`..`last` (as the calendar pages show them), and a flag on each piece of work dated
+    inside one, with the nearest open date (as `edicalendar campaigns` does)."""
+    ctx = snapshot.ctx
+    notes = [f for f in shown_freezes(ctx) if f.overlaps(first, last)]
+    flags: dict[FlagKey, FreezeFlag] = {
+        (f.instance.campaign.id, f.instance.instance, f.item, f.item_id): f.flag
+        for f in flagged_items(instances, ctx.freeze_calendar())
+    }
+    return {"freeze_notes_shown": notes, "flags": flags}
 
 
 # --- the planning view ------------------------------------------------------------------------
@@ -117,8 +140,10 @@ def plan_page(request: Request) -> Response:
     starting = [o for o in expansion.occurrences if period.start <= o.start <= period.end]
     missing = gaps(starting, plan.instances)
     query_extra = "".join(f"&category={c.value}" for c in categories)
+    frozen = freeze_context(snapshot, plan.instances, period.start, period.end)
     return page(
         "plan.html",
+        **frozen,
         status=400 if errors else 200,
         current="/campaigns",
         title="Campaign plan",
@@ -164,7 +189,8 @@ def _plan_rows(request: Request) -> tuple[list[dict[str, Any]], str]:
     start, end, label = _export_window(request, snapshot.ctx.today())
     plan = service_of(snapshot).plan(start, end)
     chosen = [i for i in plan.instances if i.occurrence.start <= end and i.occurrence.end >= start]
-    return plan_rows(chosen), label
+    freezes = snapshot.ctx.freeze_calendar() if chosen else NO_FREEZES
+    return plan_rows(chosen, freezes), label
 
 
 @router.get("/campaigns/plan.csv", include_in_schema=False)
@@ -223,8 +249,15 @@ def _my_work(request: Request, person: Person, *, feed_url: str | None) -> Respo
     today = snapshot.ctx.today()
     items = _my_items(service, person, today)
     open_items = [w for w in items if not w.done]
+    frozen = freeze_context(
+        snapshot,
+        list({id(w.instance): w.instance for w in items}.values()),
+        today,
+        today + dt.timedelta(days=WORK_AHEAD_DAYS),
+    )
     return page(
         "my_work.html",
+        **frozen,
         current="/my-work",
         title="My work",
         person=person,
@@ -245,6 +278,14 @@ async def my_feed(request: Request, person: Editor) -> Response:
     form = await read_form(request, MAX_FORM_BYTES)
     if form is None:
         return error_page(400, "The form could not be read; please try again.")
+    viewer = viewer_of(request)
+    if viewer is not None and viewer.via is Via.LEGACY_TOKEN:
+        # The old shared token is nobody in particular: there is no one to make a feed for.
+        return error_page(
+            403,
+            "The shared EDICALENDAR_TOKEN is not a person, so it has no deadlines feed. Sign "
+            "in as yourself, or use a personal token (edicalendar users token EMAIL).",
+        )
     accounts = access_of(request).accounts
     if form.get("action") == "stop":
         accounts.stop_feed_link(person)
@@ -365,6 +406,8 @@ def _campaign_context(
         "can_edit": can_edit(request),
         "people": people_choices(request) if can_edit(request) else [],
         "destinations": sorted({"console", *snapshot.ctx.loaded.settings.destinations}),
+        "freeze_notes_shown": [],
+        "flags": {},
     }
     return service, definition, context
 
@@ -388,6 +431,8 @@ def campaign_page(request: Request, campaign_id: str) -> Response:
         )
     history = service.history(campaign_id)
     current = _current(context["instances"], context["today"])
+    if current is not None:
+        context.update(freeze_context(live_of(request).snapshot, [current], *span(current)))
     return page(
         "campaign.html",
         current="/campaigns",
@@ -426,6 +471,7 @@ def instance_page(request: Request, campaign_id: str, instance: str) -> Response
             link=(f"/campaigns/{campaign_id}", f"Go to {definition.title}"),
         )
     history = [h for h in service.history(campaign_id) if h.instance in (instance, None)]
+    context.update(freeze_context(live_of(request).snapshot, chosen[:1], *span(chosen[0])))
     return page(
         "campaign_instance.html",
         current="/campaigns",
