@@ -307,3 +307,67 @@ def test_comments_are_plain_text_with_limits(make_ctx: Callable[..., AppContext]
         service.comment("iwd-2026", " \n ", by="a@nhs.net")
     with pytest.raises(UsageError, match="at most 4000 characters"):
         service.comment("iwd-2026", "x" * 4001, by="a@nhs.net")
+
+
+@pytest.mark.parametrize("revision", [1, None], ids=["same-revision", "no-revision"])
+def test_two_saves_at_once_never_overwrite_each_other(
+    make_ctx: Callable[..., AppContext],
+    monkeypatch: pytest.MonkeyPatch,
+    revision: int | None,
+) -> None:
+    """Two editors save revision 1 at the same moment (each read the row before either wrote):
+    one save wins, the other is refused as a conflict that names the winner, never a database
+    error and never a second revision 2 over the first. Saves that give no revision (an import
+    with --replace) both go in, one after the other, as revisions 2 and 3."""
+    import contextlib
+    import threading
+
+    from edicalendar.campaigns.store import CampaignStore
+
+    ctx = make_ctx()
+    ctx.campaigns().create(_table(), by="asha.khan@nhs.net")
+    # Each save waits after reading until the other has read too, if it can get that far.
+    both_read = threading.Barrier(2, timeout=1.5)
+    read = CampaignStore._get
+
+    def read_then_wait(self: CampaignStore, conn: Any, campaign_id: str, **how: Any) -> Any:
+        found = read(self, conn, campaign_id, **how)
+        if threading.current_thread().name.startswith("editor-"):
+            # Broken when the other save is held back until this one commits: as it should be.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_read.wait()
+        return found
+
+    monkeypatch.setattr(CampaignStore, "_get", read_then_wait)
+    outcomes: dict[str, Any] = {}
+
+    def save(who: str) -> None:
+        store = CampaignStore(ctx.database)
+        try:
+            outcomes[who] = store.update(
+                _table(title=f"IWD by {who}"), by=who, at=NOW, revision=revision
+            ).revision
+        except Exception as exc:  # what went wrong is the test's subject
+            outcomes[who] = exc
+
+    threads = [threading.Thread(target=save, args=(w,), name=f"editor-{w}") for w in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not any(t.is_alive() for t in threads)
+    stored = CampaignStore(ctx.database).get("iwd-2026")
+    assert stored is not None
+    edits = [c for c in CampaignStore(ctx.database).changes("iwd-2026") if c.action == "edited"]
+    if revision is None:
+        assert sorted(outcomes.values()) == [2, 3], outcomes
+        assert stored.revision == 3 and sorted(c.revision for c in edits) == [2, 3]
+        return
+    won = [w for w, o in outcomes.items() if o == 2]
+    lost = [w for w, o in outcomes.items() if o != 2]
+    assert len(won) == 1 and len(lost) == 1, outcomes
+    refused = outcomes[lost[0]]
+    assert isinstance(refused, CampaignConflictError), repr(refused)
+    assert f"changed by {won[0]} at" in str(refused) and "(revision 2)" in str(refused)
+    assert stored.revision == 2 and stored.table["title"] == f"IWD by {won[0]}"
+    assert [c.revision for c in edits] == [2]

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -135,11 +136,31 @@ class CampaignStore:
         with self.database.engine.connect() as conn:
             return self._get(conn, campaign_id)
 
-    def _get(self, conn: Connection, campaign_id: str) -> StoredCampaign | None:
-        row = (
-            conn.execute(select(campaigns).where(campaigns.c.id == campaign_id)).mappings().first()
-        )
+    def _get(
+        self, conn: Connection, campaign_id: str, *, lock: bool = False
+    ) -> StoredCampaign | None:
+        query = select(campaigns).where(campaigns.c.id == campaign_id)
+        if lock and conn.dialect.name != "sqlite":
+            query = query.with_for_update()  # SQLite: the whole database, at BEGIN IMMEDIATE
+        row = conn.execute(query).mappings().first()
         return _stored(row) if row is not None else None
+
+    @contextmanager
+    def _changing(self) -> Iterator[Connection]:
+        """A transaction that changes one campaign after reading it, holding the row (the
+        database, on SQLite) from the read: two saves at once then run one after the other, and
+        the second sees the first's revision. A deferred SQLite transaction that read first
+        would fail with "database is locked" instead, and a PostgreSQL one would decide on a
+        revision another save had already replaced."""
+        engine = self.database.engine
+        if engine.dialect.name != "sqlite":
+            with engine.begin() as conn:
+                yield conn
+            return
+        with engine.connect() as raw:
+            conn = raw.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
 
     def create(
         self,
@@ -190,17 +211,16 @@ class CampaignStore:
         """Replace a stored campaign's table. With `revision`, only when it is still that
         revision (CampaignConflictError otherwise, naming who changed it since)."""
         campaign_id = str(table["id"])
-        with self.database.engine.begin() as conn:
-            current = self._get(conn, campaign_id)
+        with self._changing() as conn:
+            current = self._get(conn, campaign_id, lock=True)
             if current is None:
                 raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
-            condition = campaigns.c.id == campaign_id
-            if revision is not None:
-                condition = condition & (campaigns.c.revision == revision)
-            new_revision = (revision if revision is not None else current.revision) + 1
+            if revision is not None and revision != current.revision:
+                raise _conflict(current)
+            new_revision = current.revision + 1
             done = conn.execute(
                 campaigns.update()
-                .where(condition)
+                .where(campaigns.c.id == campaign_id, campaigns.c.revision == current.revision)
                 .values(
                     definition=dump(table),
                     revision=new_revision,
@@ -228,13 +248,13 @@ class CampaignStore:
         self, campaign_id: str, *, by: str | None, at: dt.datetime, revision: int | None
     ) -> StoredCampaign:
         """Delete a stored campaign (its history and progress stay); returns what it was."""
-        with self.database.engine.begin() as conn:
-            current = self._get(conn, campaign_id)
+        with self._changing() as conn:
+            current = self._get(conn, campaign_id, lock=True)
             if current is None:
                 raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
-            condition = campaigns.c.id == campaign_id
-            if revision is not None:
-                condition = condition & (campaigns.c.revision == revision)
+            if revision is not None and revision != current.revision:
+                raise _conflict(current)
+            condition = (campaigns.c.id == campaign_id) & (campaigns.c.revision == current.revision)
             if conn.execute(campaigns.delete().where(condition)).rowcount != 1:
                 raise _conflict(current)
             self._record(
