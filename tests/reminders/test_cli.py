@@ -77,7 +77,7 @@ def test_ledger_lists_filters_and_retries(
     assert "digest:weekly:2026-01-05:staff,dead" in listing
     assert listing.splitlines()[0] == (
         "key,state,destination,due_at,attempts,next_attempt_at,last_error,"
-        "possible_duplicates,duplicate_note"
+        "possible_duplicates,duplicate_note,held_by"
     )
     assert main(["--config", str(config), "ledger", "--status", "sent", "-f", "csv"]) == 0
     assert "digest:weekly" not in capsys.readouterr().out

@@ -38,6 +38,8 @@ ADDED = {
     "duplicate_note": None,
     "claimed_by": None,
     "attempt_started_at": None,
+    "audience": None,
+    "held_by": None,
 }
 
 

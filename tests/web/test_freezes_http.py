@@ -220,3 +220,74 @@ def test_freezes_ics_follows_the_database_and_revalidates(site: Site) -> None:
     subscribe = site.client.get("/").text
     assert "https://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe
     assert "webcal://calendar.example.nhs.uk/feeds/freezes.ics" in subscribe
+
+
+def _held_reminders(site: Site, freeze_id: int, *spans: tuple[D, int]) -> list[str]:
+    """Public reminders the bot held back under `freeze_id`, as the ledger records them: one
+    per (day, hours it stays worth sending), planned together as one complete plan."""
+    from edicalendar.reminders.claims import Settlement
+    from edicalendar.reminders.delivery import DeliveryState
+    from edicalendar.reminders.ledger import Ledger
+    from edicalendar.reminders.messages import Message
+    from support.builders import make_reminder
+
+    now = site.clock()
+    planned = [
+        make_reminder(
+            "iwd",
+            day,
+            "slack",
+            now - dt.timedelta(minutes=5),
+            now + dt.timedelta(hours=hours),
+            Message("The blog goes live today", "body"),
+        )
+        for day, hours in spans
+    ]
+    ledger = Ledger(site.ctx.database)
+    ledger.sync(planned, now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), now)
+    claimed = ledger.claim(now, dt.timedelta(minutes=5), destination="slack")
+    held = [
+        Settlement(d, DeliveryState.HELD, now, "held", undo_attempt=True, held_by=freeze_id)
+        for d in claimed
+    ]
+    ledger.settle_and_claim(held, None)
+    assert {d.state for d in ledger.deliveries()} >= {DeliveryState.HELD}
+    return [p.key for p in planned]
+
+
+def test_ending_a_freeze_on_the_web_releases_or_expires_what_it_held_once(site: Site) -> None:
+    """The admin form says how many held reminders go out and how many expired; the API
+    answers with their keys; ending again releases nothing twice."""
+    from edicalendar.reminders.ledger import DeliveryState, Ledger
+
+    admin = site.signed_in(site.person("asha.khan@nhs.net", Role.ADMIN))
+    first = _election(site)
+    timely, late = _held_reminders(site, first, (D(2026, 3, 5), 6), (D(2026, 3, 4), 1))
+    site.clock.advance(hours=2)  # the second is past its not_after now
+    page = admin.get("/freezes")
+    ended = admin.post(
+        f"/freezes/{first}/end", data={"csrf_token": form_csrf(page.text)}, follow_redirects=False
+    )
+    assert ended.status_code == 303
+    assert (
+        ended.headers["location"] == f"/freezes?ended={first}&released=1&expired=1#freeze-{first}"
+    )
+    shown = admin.get(ended.headers["location"]).text
+    assert (
+        "1 held reminder goes out on the bot&#39;s next tick; 1 expired: too late to send"
+    ) in shown
+    ledger = Ledger(site.ctx.database)
+    assert ledger.get(timely).state is DeliveryState.PENDING  # type: ignore[union-attr]
+    assert ledger.get(late).state is DeliveryState.EXPIRED  # type: ignore[union-attr]
+
+    second = _embargo(site)  # from 16 March: not yet in force, so cancelled when ended
+    site.clock.set(dt.datetime(2026, 3, 16, 10, tzinfo=dt.UTC))
+    (held,) = _held_reminders(site, second, (D(2026, 3, 16), 6))
+    token = site.api_token("script@nhs.net", Role.ADMIN)
+    answer = site.client.post(
+        f"/api/freezes/{second}/end", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["released"], answer.json()["expired"]) == ([held], [])
+    assert ledger.get(held).state is DeliveryState.PENDING  # type: ignore[union-attr]
+    assert site.ctx.freezes().release_held().released == []

@@ -1,8 +1,8 @@
 """Freeze commands: `freeze add`, `freeze list`, `freeze end`.
 
 A communication freeze (a pre-election period, national mourning, the organisation's own) is
-recorded in the database, so the web server and every command see it at once, and the campaign
-plan flags the work dated inside it. Every change goes through
+recorded in the database, so every worker of the reminder bot holds what it restricts from its
+next message on, and the campaign plan flags the work dated inside it. Every change goes through
 :class:`~edicalendar.reminders.freeze_book.FreezeBook`, the service the admin page also uses.
 """
 
@@ -156,7 +156,7 @@ def add(
         str | None, typer.Option("--by", help="Who records it (default: your login).")
     ] = None,
 ) -> None:
-    """Record a freeze; the campaign plan flags the work dated inside it."""
+    """Record a freeze; the bot holds what it restricts from its next message on."""
     from edicalendar.cli.calendar_commands import parse_day
     from edicalendar.reminders.freeze_book import FreezeRequest
 
@@ -179,7 +179,7 @@ def add(
     flagged = _plan_clashes(app_ctx, freeze)
     if flagged:
         say(
-            f"{flagged} campaign item{'s' if flagged != 1 else ''} fall inside it: "
+            f"{flagged} campaign item{'s fall' if flagged != 1 else ' falls'} inside it: "
             f"see `edicalendar campaigns --year {freeze.start.year}`.\n"
         )
 
@@ -228,9 +228,20 @@ def end(
         str | None, typer.Option("--by", help="Who ends it (default: your login).")
     ] = None,
 ) -> None:
-    """End a freeze now (one that has not begun is cancelled)."""
+    """End a freeze now; held reminders still worth sending go out once, the rest expire."""
+    from edicalendar.reminders.holding import released_text
+
     app_ctx = context(ctx)
-    freeze = app_ctx.freezes().end(freeze_id, by=_who(by))
+    book = app_ctx.freezes()
+    freeze = book.end(freeze_id, by=_who(by))
+    freed = book.release_held()
     when = freeze.ended_at.astimezone(app_ctx.timezone) if freeze.ended_at else app_ctx.now()
     verb = "Cancelled" if freeze.cancelled else "Ended"
     say(f"{verb} freeze {freeze.id}: {freeze.title} at {when:%Y-%m-%d %H:%M}.\n")
+    for key in freed.released:
+        say(f"released {key}\n")
+    for key in freed.expired:
+        say(f"expired {key}: too late to send\n")
+    summary = released_text(len(freed.released), len(freed.expired)).strip()
+    if summary:
+        say(summary + "\n")

@@ -186,7 +186,9 @@ def ledger(
     ctx: typer.Context,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="Only deliveries in this state (pending, sent, dead...)."),
+        typer.Option(
+            "--status", help="Only deliveries in this state (pending, sent, held, dead...)."
+        ),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1_000_000, help="At most this many rows.")
@@ -222,6 +224,7 @@ def ledger(
                 "last_error": d.last_error,
                 "possible_duplicates": d.possible_duplicates,
                 "duplicate_note": d.duplicate_note,
+                "held_by": d.held_by,
             }
         )
     emit(
@@ -248,6 +251,7 @@ def ledger(
                 "last_error",
                 "possible_duplicates",
                 "duplicate_note",
+                "held_by",
             )
         ],
         title="Deliveries",

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlalchemy import Connection, Integer, and_, bindparam, func, or_, select, update
 
 from edicalendar.reminders.delivery import OPEN_STATES, Delivery, DeliveryState
 from edicalendar.reminders.started import StartMarks
@@ -51,6 +51,8 @@ class Settlement:
     duplicate_note: str | None = None
     #: Nothing was sent after all: the claim's attempt does not count.
     undo_attempt: bool = False
+    #: The communication freeze that held it back (state `held`).
+    held_by: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +343,7 @@ _SETTLE = (
         sent_at=func.coalesce(bindparam("b_sent"), deliveries.c.sent_at),
         possible_duplicates=deliveries.c.possible_duplicates + bindparam("b_duplicate"),
         duplicate_note=func.coalesce(bindparam("b_note"), deliveries.c.duplicate_note),
+        held_by=func.coalesce(bindparam("b_held", type_=Integer), deliveries.c.held_by),
     )
 )
 
@@ -360,4 +363,5 @@ def _settle_values(settled: Settlement) -> dict[str, Any]:
         "b_duplicate": 1 if settled.duplicate_note else 0,
         "b_note": settled.duplicate_note,
         "b_undo": 1 if settled.undo_attempt else 0,
+        "b_held": settled.held_by,
     }

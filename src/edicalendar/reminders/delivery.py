@@ -11,9 +11,13 @@ The state machine, which planning, dispatch and the operator commands all follow
                    │  ├◀─ claimed, never sent (its pass stopped: paused, halted, out of
                    │  │   budget): back as it was (pending or retry_wait), attempt not counted
                    │  ├─ not_after passed ──▶ expired
-                   │  └─ campaign edited or removed ──▶ skipped_config (undone if it comes back)
+                   │  ├─ campaign edited or removed ──▶ skipped_config (undone if it comes back)
+                   │  └─ claimed inside a communication freeze that restricts it ──▶ held
+                   ├─ held, once no freeze holds it and still timely (released once)
+                   │    (held, no longer timely when its freeze ends ──▶ expired, saying why)
                    └─ retry_wait, once due, is claimed like pending
 
+`held` waits for its freeze (:mod:`edicalendar.reminders.holding`) and is never claimed.
 `sent`, `accepted`, `dead`, `expired` and `skipped_config` are final; `edicalendar ledger retry
 KEY` puts any of them (or a `retry_wait`) back to `pending`. A `sending` row is claimed: one
 process holds it under a lease until it records the outcome.
@@ -53,10 +57,15 @@ class DeliveryState(StrEnum):
     EXPIRED = "expired"
     #: Not sent: the destination is misconfigured, or the campaign no longer plans it.
     SKIPPED_CONFIG = "skipped_config"
+    #: Held back by a communication freeze (`held_by`): released once when no freeze holds it,
+    #: or expired with the reason if it is too late by then.
+    HELD = "held"
 
 
 #: States a delivery can still be sent from.
 OPEN_STATES = (DeliveryState.PENDING, DeliveryState.RETRY_WAIT)
+#: States of a delivery still to be sent: open, or held back by a freeze.
+UNSENT_STATES = (*OPEN_STATES, DeliveryState.HELD)
 #: States nothing more happens in (unless an operator retries).
 FINAL_STATES = (
     DeliveryState.SENT,
@@ -109,6 +118,11 @@ class Delivery:
     claimed_by: str | None = None
     #: When the claimed attempt's request started (None: claimed, nothing sent yet).
     attempt_started_at: dt.datetime | None = None
+    #: Who the message speaks to (internal, staff, public), for communication freezes; None
+    #: for rows planned before freezes existed (then by kind: announcements are public).
+    audience: str | None = None
+    #: The freeze that held it back (kept after its release, as history).
+    held_by: int | None = None
 
     @property
     def message(self) -> Message:
@@ -158,4 +172,6 @@ class Delivery:
             duplicate_note=m["duplicate_note"],
             claimed_by=m["claimed_by"],
             attempt_started_at=when("attempt_started_at"),
+            audience=m["audience"],
+            held_by=m["held_by"],
         )

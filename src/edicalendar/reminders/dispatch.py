@@ -28,12 +28,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from edicalendar.calendar.freezes import Freeze
 from edicalendar.config import ReminderSettings, Settings
 from edicalendar.errors import ConfigError, DatabaseError
 from edicalendar.redact import redact
 from edicalendar.reminders.channels import ChannelSet
 from edicalendar.reminders.date_tracking import DateTracker
-from edicalendar.reminders.delivery import DeliveryState
+from edicalendar.reminders.delivery import Delivery, DeliveryState
+from edicalendar.reminders.holding import FreezeGate, release_held
 from edicalendar.reminders.lanes import Lane, PassEnd
 from edicalendar.reminders.ledger import Ledger
 from edicalendar.reminders.pacing import Pacing, TokenBucket, full_jitter, whole_seconds_after
@@ -113,6 +115,8 @@ class Dispatcher:
     is_workday: Callable[[dt.date], bool] = is_weekday
     #: Campaign ids that exist (for "campaign removed" versus "superseded"); None = unknown.
     known_campaigns: Callable[[], frozenset[str] | None] = lambda: None
+    #: Communication freezes: what holds messages back (None: no freezes are read).
+    freezes: FreezeGate | None = None
     #: Concurrent sends to one destination when it has no rate limit (as many again wait
     #: claimed, so a sender never waits for a commit: at most 16 in flight per destination).
     parallel_sends: int = 8
@@ -218,6 +222,10 @@ class Dispatcher:
         synced = self.ledger.sync(planned, start, end, now, known_campaigns=self.known_campaigns())
         summary.expired += len(synced.expired)
         summary.superseded = len(synced.superseded)
+        if self.freezes is not None:
+            freed = release_held(self.ledger, self.freezes, now)
+            summary.released += len(freed.released)
+            summary.expired += len(freed.expired)
         summary.expired += len(self.ledger.expire(now))
         for name in self.ledger.destinations_with_work(now):
             if self.channels.resolve(name) is None:
@@ -288,6 +296,12 @@ class Dispatcher:
         return max(min(times), paused_until)
 
     # --- pauses --------------------------------------------------------------------------
+
+    def frozen(self, delivery: Delivery) -> Freeze | None:
+        """The communication freeze holding `delivery` back now, or None (see reminders.holding)."""
+        if self.freezes is None:
+            return None
+        return self.freezes.holding(delivery, self.clock())
 
     def pause_checker(self, group: str) -> Callable[[], float]:
         """Seconds `group` stays paused, as a function: this process's own monotonic pause when

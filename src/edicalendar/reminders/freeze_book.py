@@ -1,12 +1,12 @@
 """The freeze book: recording, listing and ending communication freezes, for the CLI and web.
 
-A freeze lives in the `freezes` table, so every process and the web server see one as soon as it
-is recorded. :class:`FreezeBook` is the
-one service both `edicalendar freeze ...` and the admin page call, so their checks cannot
-drift: dates in order, an election given its polling day or its dates, a devolved election its
-nation, links and text by the shared rules (`edicalendar.urls`, `edicalendar.text`), no
-freeze ended twice. A pre-election period recorded with only its
-polling day is computed with the `[freezes]` settings (see docs/freezes.md).
+A freeze lives in the `freezes` table, so every worker and the web server see one as soon as it
+is recorded: the bot checks before each message it sends (`edicalendar.reminders.holding`).
+:class:`FreezeBook` is the one service both `edicalendar freeze ...` and the admin page call, so
+their checks cannot drift: dates in order, an election given its polling day or its dates, a
+devolved election its nation, links and text by the shared rules (`edicalendar.urls`,
+`edicalendar.text`), no freeze ended twice. A pre-election period recorded with only its polling
+day is computed with the `[freezes]` settings (see docs/freezes.md).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from edicalendar.calendar.freezes import (
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
 from edicalendar.fields import link_message, shown
+from edicalendar.reminders.holding import Released
 from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import freezes as freezes_table
 from edicalendar.storage.timestamps import parse_utc, utc_text
@@ -265,7 +266,7 @@ class FreezeBook:
         )
 
     def add(self, request: FreezeRequest, *, by: str | None) -> Freeze:
-        """Record a freeze; every process reads it from the database from now on.
+        """Record a freeze; the bot holds what it restricts from its next message on.
 
         The same freeze recorded twice (kind, dates, area and reason) is refused, naming the
         first, so a script that runs again records nothing new.
@@ -312,7 +313,7 @@ class FreezeBook:
         return self.get(int(new_id))
 
     def end(self, freeze_id: int, *, by: str | None) -> Freeze:
-        """End a freeze now.
+        """End a freeze now: what it held may be sent again from this moment (release_held).
 
         A freeze that has not begun is cancelled (it ends before its first day); one already
         ended or already over is refused with when it ended.
@@ -346,3 +347,13 @@ class FreezeBook:
             # Another process ended it between the read and the write.
             return self.end(freeze_id, by=by)
         return self.get(freeze.id)
+
+    def release_held(self) -> Released:
+        """Release, once, the reminders held back that no freeze holds now (still timely),
+        and expire with the reason those too late to send; `freeze end` calls it so the
+        answer says what became of them. The bot does the same on its every planning pass."""
+        from edicalendar.reminders.holding import FreezeGate, release_held
+        from edicalendar.reminders.ledger import Ledger
+
+        gate = FreezeGate(self.all, self.timezone)
+        return release_held(Ledger(self.database), gate, self.now())

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from edicalendar.calendar.freezes import Freeze
 from edicalendar.config import ReminderSettings
 from edicalendar.redact import redact
 from edicalendar.reminders.channels import ChannelSet
@@ -38,6 +39,7 @@ from edicalendar.reminders.channels.base import (
     SendResult,
 )
 from edicalendar.reminders.delivery import Delivery, DeliveryState
+from edicalendar.reminders.holding import hold_note
 from edicalendar.reminders.ledger import Claim, Ledger, Settlement
 from edicalendar.reminders.pacing import Pacing, TokenBucket, full_jitter, whole_seconds_after
 from edicalendar.reminders.summary import TickSummary
@@ -90,6 +92,8 @@ class LaneHost(Protocol):
 
     def pause_checker(self, group: str) -> Callable[[], float]: ...
 
+    def frozen(self, delivery: Delivery) -> Freeze | None: ...
+
 
 class PassEnd(StrEnum):
     """Why a lane's pass stopped, which says when the next one is worth starting."""
@@ -119,6 +123,8 @@ class Attempt:
     delivery: Delivery
     result: SendResult
     recipients: dict[str, RecipientOutcome]
+    #: The communication freeze that held it back unsent.
+    frozen: Freeze | None = None
 
 
 @dataclass
@@ -309,6 +315,18 @@ class Lane:
         if self._held is not None:  # the lane stopped while this one waited its turn
             return Attempt(delivery, SendResult(Outcome.RETRY, self._held, not_sent=True), previous)
         try:
+            # Asked at the last moment, so a freeze recorded mid-burst holds the rest of it.
+            freeze = d.frozen(delivery)
+        except Exception:  # freezes that cannot be read: send nothing that one might hold
+            log.exception("could not read the communication freezes; not sending %s", delivery.key)
+            unread = "the communication freezes could not be read"
+            return Attempt(delivery, SendResult(Outcome.RETRY, unread, not_sent=True), previous)
+        if freeze is not None:
+            note = hold_note(freeze)
+            return Attempt(
+                delivery, SendResult(Outcome.RETRY, note, not_sent=True), previous, freeze
+            )
+        try:
             result = channel.send(item)
         except Exception as exc:  # a channel bug must not stop other deliveries
             log.exception("channel %s failed on %s", channel.name, delivery.key)
@@ -348,6 +366,19 @@ class Lane:
             return Settlement(delivery, state, now, error, response, next_at, note)
 
         outcome = result.outcome
+        if attempt.frozen is not None:
+            # Held back: the attempt does not count, and no claim takes it while it is held.
+            held = Settlement(
+                delivery,
+                DeliveryState.HELD,
+                now,
+                detail,
+                None,
+                None,
+                undo_attempt=True,
+                held_by=attempt.frozen.id,
+            )
+            return Verdict(held, "held", f"{delivery.key} {detail}")
         if result.not_sent:
             # Back as it was before the claim: pending if it had never been tried.
             why = self._held or detail

@@ -26,6 +26,7 @@ from edicalendar.reminders.claims import Claim, LedgerClaims, Settlement, claima
 from edicalendar.reminders.delivery import (
     FINAL_STATES,
     OPEN_STATES,
+    UNSENT_STATES,
     CancelReason,
     Delivery,
     DeliveryState,
@@ -158,6 +159,7 @@ class Ledger(LedgerClaims):
                         deliveries.c.payload_json,
                         deliveries.c.campaign_id,
                         deliveries.c.last_error,
+                        deliveries.c.audience,
                     ).where(
                         deliveries.c.due_at >= utc_text(start - dt.timedelta(days=2)),
                         deliveries.c.due_at < utc_text(end + dt.timedelta(days=2)),
@@ -174,10 +176,12 @@ class Ledger(LedgerClaims):
                     if late:
                         result.expired.append(key)
                     continue
-                if row.state == DeliveryState.PENDING and (
+                # A held row follows edits too: what is released is the message as planned now.
+                if row.state in (DeliveryState.PENDING, DeliveryState.HELD) and (
                     row.due_at != utc_text(item.due_at)
                     or row.not_after != utc_text(item.not_after)
                     or row.payload_json != payload
+                    or row.audience != item.audience.value
                 ):
                     conn.execute(
                         update(deliveries)
@@ -186,6 +190,7 @@ class Ledger(LedgerClaims):
                             due_at=utc_text(item.due_at),
                             not_after=utc_text(item.not_after),
                             payload_json=payload,
+                            audience=item.audience.value,
                             updated_at=now_text,
                         )
                     )
@@ -221,7 +226,7 @@ class Ledger(LedgerClaims):
             for key, row in existing.items():
                 if (
                     key not in plan_by_key
-                    and row.state in OPEN_STATES
+                    and row.state in UNSENT_STATES
                     and start_text <= row.due_at < end_text
                 ):
                     removed = (
@@ -279,7 +284,7 @@ class Ledger(LedgerClaims):
         returns their keys. Later rows stay: they cannot have been sent before their time."""
         now_text = utc_text(now)
         condition = and_(
-            deliveries.c.state.in_((*OPEN_STATES, DeliveryState.SENDING)),
+            deliveries.c.state.in_((*UNSENT_STATES, DeliveryState.SENDING)),
             deliveries.c.due_at < now_text,
         )
         with self._write() as conn:
@@ -350,6 +355,37 @@ class Ledger(LedgerClaims):
         for key in keys:
             log.warning("reminder expired unsent: %s", key)
         return keys
+
+    def held(self) -> list[Delivery]:
+        """Deliveries held back by a communication freeze, earliest due first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(deliveries)
+                .where(deliveries.c.state == DeliveryState.HELD)
+                .order_by(deliveries.c.due_at, deliveries.c.key)
+            ).all()
+        return [Delivery.from_row(row) for row in rows]
+
+    def leave_hold(self, key: str, now: dt.datetime, *, expire: str | None) -> bool:
+        """A held row goes back to `pending` (to be sent once, as any other), or with
+        `expire` (the reason) to `expired`. False when it was no longer held: another process
+        released it first, so it is never released twice."""
+        now_text = utc_text(now)
+        if expire is None:
+            values: dict[str, Any] = {
+                "state": DeliveryState.PENDING,
+                "next_attempt_at": None,
+                "last_error": "released: no communication freeze holds it any more",
+            }
+        else:
+            values = {"state": DeliveryState.EXPIRED, "last_error": expire}
+        with self._write() as conn:
+            changed = conn.execute(
+                update(deliveries)
+                .where(deliveries.c.key == key, deliveries.c.state == DeliveryState.HELD)
+                .values(**values, updated_at=now_text)
+            ).rowcount
+        return bool(changed)
 
     # --- reading and operator actions -------------------------------------------------------
 
@@ -444,6 +480,11 @@ class Ledger(LedgerClaims):
             raise LedgerError(f"ledger retry: no delivery with key {key!r}")
         if current.state in (DeliveryState.SENDING, DeliveryState.PENDING):
             raise LedgerError(f"ledger retry: {key} is {current.state}; nothing to retry")
+        if current.state is DeliveryState.HELD:
+            raise LedgerError(
+                f"ledger retry: {key} is held by communication freeze {current.held_by}; it is "
+                f"released when the freeze ends (`edicalendar freeze end {current.held_by}`)"
+            )
         now_text = utc_text(now)
         with self._write() as conn:
             conn.execute(
@@ -487,6 +528,7 @@ def _insert_values(
         "sent_at": None,
         "created_at": now_text,
         "updated_at": now_text,
+        "audience": item.audience.value,
     }
 
 

@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from edicalendar.calendar.freezes import (
+    RESTRICTION_LABELS,
+    Audience,
+    Freeze,
+    nice_date,
+)
 from edicalendar.calendar.occurrence_records import (
     date_caveats,
     dated_text,
@@ -50,6 +56,19 @@ class ReminderKind(StrEnum):
     DATE_CHANGE = "date-change"
 
 
+#: Who each kind of reminder speaks to, for communication freezes. A day-of announcement shares
+#: the campaign's published links, so it counts as public; a task or campaign reminder is
+#: public when it says `public = true` (it publishes something), else internal.
+KIND_AUDIENCE: dict[ReminderKind, Audience] = {
+    ReminderKind.LEAD_TIME: Audience.INTERNAL,
+    ReminderKind.TASK_DUE: Audience.INTERNAL,
+    ReminderKind.ANNOUNCE: Audience.PUBLIC,
+    ReminderKind.DIGEST: Audience.INTERNAL,
+    ReminderKind.RULE: Audience.INTERNAL,
+    ReminderKind.DATE_CHANGE: Audience.INTERNAL,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ReminderOccurrence:
     """One reminder to one destination at one instant; `key` is its identity forever."""
@@ -63,6 +82,8 @@ class ReminderOccurrence:
     due_at: dt.datetime
     not_after: dt.datetime
     message: Message
+    #: Who it speaks to: a freeze holds it when its restriction covers this audience.
+    audience: Audience = Audience.INTERNAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +113,14 @@ class PlannerSettings:
 
 @dataclass(frozen=True, slots=True)
 class PlannerInput:
-    """What the planner reads: campaign instances and (for digests) observance occurrences."""
+    """What the planner reads: campaign instances, and for digests observance occurrences and
+    the recorded communication freezes."""
 
     instances: Sequence[CampaignInstance]
     occurrences: Sequence[Occurrence] = ()
     #: Date changes found by the bot (reminders.date_changes), each announced once.
     date_changes: Sequence[DateChange] = ()
+    freezes: Sequence[Freeze] = ()
 
 
 def zoned(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -198,6 +221,7 @@ class _Builder:
         destinations: Iterable[str],
         message: Message,
         not_after: Callable[[dt.datetime], dt.datetime],
+        audience: Audience | None = None,
     ) -> None:
         due = zoned(day, at, self.settings.timezone)
         if not self.start <= due < self.end:
@@ -217,6 +241,7 @@ class _Builder:
                     due_at=due,
                     not_after=limit,
                     message=message,
+                    audience=KIND_AUDIENCE[kind] if audience is None else audience,
                 ),
             )
 
@@ -356,6 +381,7 @@ def _plan_instance(
                 event=event,
             ),
             not_after=lambda due: due + settings.lead_grace,
+            audience=Audience.PUBLIC if task.public else Audience.INTERNAL,
         )
     for rule in campaign.reminders:
         day = relative_date(occurrence, rule.when, is_workday)
@@ -380,6 +406,7 @@ def _plan_instance(
                 if day < occurrence.start
                 else _end_of_day(day, zone)
             ),
+            audience=Audience.PUBLIC if rule.public else Audience.INTERNAL,
         )
 
 
@@ -462,11 +489,37 @@ def _plan_date_changes(builder: _Builder, source: PlannerInput, settings: Planne
         )
 
 
+def freeze_lines(freezes: Sequence[Freeze], day: dt.date, until: dt.date) -> list[str]:
+    """What the digest says about freezes: those in force on `day` and until when, then those
+    starting before `until`."""
+    live = [f for f in freezes if not f.cancelled]
+    now = sorted((f for f in live if f.covers(day)), key=lambda f: (f.start, f.id))
+    ahead = sorted((f for f in live if day < f.start < until), key=lambda f: (f.start, f.id))
+    lines: list[str] = []
+    for freeze in now:
+        last = freeze.last_day
+        till = f"until {nice_date(last)}" if last is not None else "until it is ended"
+        lines.append(
+            f"Communication freeze in force: {freeze.title}, {till}. It holds back "
+            f"{RESTRICTION_LABELS[freeze.restricts]}: hold or move what falls inside it."
+        )
+    for freeze in ahead:
+        lines.append(
+            f"Communication freeze from {nice_date(freeze.start)}: {freeze.title} "
+            f"({freeze.span_text()}); it holds back {RESTRICTION_LABELS[freeze.restricts]}."
+        )
+    return lines
+
+
 def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:
-    """The "coming up" digest: observances and open campaign tasks in [day, day + days)."""
+    """The "coming up" digest: freezes in force or starting soon, then observances and open
+    campaign tasks in [day, day + days)."""
     until = day + dt.timedelta(days=days)
     seen: set[tuple[str, str]] = set()
-    lines: list[str] = []
+    lines: list[str] = freeze_lines(source.freezes, day, until)
+    if lines:
+        lines.append("")
+    frozen_lines = len(lines)
     events = sorted(
         [o for o in source.occurrences if o.start < until and o.end >= day]
         + [
@@ -487,11 +540,11 @@ def digest_message(source: PlannerInput, day: dt.date, days: int) -> Message:
         key=lambda t: (t.due, t.campaign_id, t.task.id),
     )
     if tasks:
-        if lines:
+        if len(lines) > frozen_lines:
             lines.append("")
         lines.append("Tasks due:")
         lines += [f"- {_nice(t.due)}: {t.task.name} ({t.campaign_id})" for t in tasks]
-    if not lines:
+    if len(lines) == frozen_lines:
         lines.append("Nothing in the calendar for the next two weeks.")
     return Message(
         title=f"Coming up: {_nice(day)} to {_nice(until - dt.timedelta(days=1))}",

@@ -23,6 +23,9 @@ class TickSummary:
     skipped: int = 0
     superseded: int = 0
     possible_duplicates: int = 0
+    #: Held back by a communication freeze, and released again once no freeze holds them.
+    held: int = 0
+    released: int = 0
     alerts: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -49,6 +52,10 @@ class TickSummary:
             parts.append(f"{self.skipped} skipped")
         if self.superseded:
             parts.append(f"{self.superseded} cancelled")
+        if self.held:
+            parts.append(f"{self.held} held by a communication freeze")
+        if self.released:
+            parts.append(f"{self.released} released from a freeze")
         if self.possible_duplicates:
             parts.append(f"{self.possible_duplicates} possible duplicates")
         return ", ".join(parts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from edicalendar.calendar.occurrences import expand
@@ -20,6 +20,7 @@ from edicalendar.reminders.planner import PlannerInput
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
+    from edicalendar.calendar.freezes import Freeze
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.campaigns.service import CampaignService
     from edicalendar.config import Settings
@@ -44,10 +45,14 @@ class CampaignSource:
         *,
         digest_days: int,
         report: Callable[[str], None] | None = None,
+        freezes: Callable[[], Sequence[Freeze]] = tuple,
     ) -> None:
+        """`freezes` reads the recorded communication freezes (for the digest), afresh on every
+        planning pass, so one recorded a moment ago is in the next digest planned."""
         self.campaigns = campaigns
         self.catalog = catalog
         self.digest_days = digest_days
+        self.freezes = freezes
         self.report = report or (lambda text: log.warning("%s", text))
         self.problems: list[str] = []
         self._ids: frozenset[str] | None = None
@@ -86,7 +91,11 @@ class CampaignSource:
         occurrences = expand(
             self.catalog(), first, last + dt.timedelta(days=self.digest_days)
         ).occurrences
-        return PlannerInput(instances=tuple(instances), occurrences=tuple(occurrences))
+        return PlannerInput(
+            instances=tuple(instances),
+            occurrences=tuple(occurrences),
+            freezes=tuple(self.freezes()),
+        )
 
     def campaign_ids(self) -> frozenset[str] | None:
         """Campaigns that exist (valid or not), as of the last load."""
@@ -137,25 +146,39 @@ def build_dispatcher(
     from edicalendar.reminders.channels import build_channels
     from edicalendar.reminders.date_tracking import DateTracker
     from edicalendar.reminders.dispatch import Dispatcher, planner_settings
+    from edicalendar.reminders.freeze_book import FreezeBook
+    from edicalendar.reminders.holding import FreezeGate
 
     install_log_redaction()
     channels = build_channels(settings, config_path=config_path)
     current = catalog if callable(catalog) else (lambda: catalog)
-    source = CampaignSource(
-        campaigns, current, digest_days=settings.reminders.digest_days, report=report
+    psettings = planner_settings(settings, channels.names())
+    book = FreezeBook(
+        database,
+        settings.freezes,
+        nation=settings.nation,
+        timezone=psettings.timezone,
+        now=now,
     )
-    planning = planner_settings(settings, channels.names())
+    source = CampaignSource(
+        campaigns,
+        current,
+        digest_days=settings.reminders.digest_days,
+        report=report,
+        freezes=book.all,
+    )
     dates = DateTracker(
-        database, current, timezone=planning.timezone, days=settings.reminders.change_notice_days
+        database, current, timezone=psettings.timezone, days=settings.reminders.change_notice_days
     )
     return Dispatcher(
         database=database,
         channels=channels,
         settings=settings.reminders,
-        planner_settings=planning,
+        planner_settings=psettings,
         source=source,
         clock=now,
         known_campaigns=source.campaign_ids,
+        freezes=FreezeGate(book.all, psettings.timezone),
         is_workday=(workdays or Workdays(settings.nation)).is_working_day,
         dates=dates,
     )

@@ -389,6 +389,15 @@ def _campaign_workspace(conn: Connection) -> None:
     _v7.create_all(conn, tables=[_v7_campaigns, _v7_campaign_changes, _v7_feed_links])
 
 
+# --- 0008: who each delivery speaks to, and the freeze that held it ------------------------------
+
+
+def _deliveries_audience_and_hold(conn: Connection) -> None:
+    # Rows planned before this keep a null audience: read by their kind (announcements public).
+    for column in ("audience VARCHAR(20)", "held_by INTEGER"):
+        conn.execute(text(f"ALTER TABLE deliveries ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_initial", _initial),
     Migration("0002_deliveries_state_due_index", _deliveries_due_index),
@@ -397,6 +406,7 @@ MIGRATIONS: list[Migration] = [
     Migration("0005_deliveries_duplicates_and_claims", _deliveries_duplicates_and_claims),
     Migration("0006_date_changes", _date_changes),
     Migration("0007_campaign_workspace", _campaign_workspace),
+    Migration("0008_deliveries_audience_and_hold", _deliveries_audience_and_hold),
 ]
 
 

@@ -106,6 +106,10 @@ deliveries = Table(
     #: request started (unset: claimed, but nothing went out yet).
     Column("claimed_by", String(200), nullable=True),
     Column("attempt_started_at", String(40), nullable=True),
+    #: Who the message speaks to (internal, staff, public: communication freezes hold it by
+    #: this) and the freeze that held it back, if one did (migration 0006).
+    Column("audience", String(20), nullable=True),
+    Column("held_by", Integer, nullable=True),
     UniqueConstraint("key", name="uq_deliveries_key"),
     # Every claim and tick asks "open rows due by now" (migration 0002).
     Index("ix_deliveries_state_due_at", "state", "due_at"),

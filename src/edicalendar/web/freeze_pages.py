@@ -34,6 +34,7 @@ from edicalendar.context import AppContext
 from edicalendar.errors import FreezeError, UsageError
 from edicalendar.model import Role
 from edicalendar.reminders.freeze_book import FreezeRequest
+from edicalendar.reminders.holding import released_text
 from edicalendar.web.auth import (
     GuardedRoute,
     read_body,
@@ -165,7 +166,16 @@ def freezes_page(request: Request) -> Response:
             except UsageError:
                 continue
             notice = f"{verb} freeze {freeze.id}: {freeze.title}."
+            if key == "ended":
+                notice += released_text(
+                    _count(request.query_params.get("released")),
+                    _count(request.query_params.get("expired")),
+                )
     return _page(request, notice=notice)
+
+
+def _count(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and len(raw) < 9 else 0
 
 
 @router.post("/freezes", include_in_schema=False)
@@ -184,12 +194,15 @@ async def add_form(request: Request, person: Admin) -> Response:
 @router.post("/freezes/{freeze_id}/end", include_in_schema=False)
 async def end_form(request: Request, freeze_id: int, person: Admin) -> Response:
     try:
-        freeze = _ctx(request).freezes().end(freeze_id, by=person.recorded_as)
+        book = _ctx(request).freezes()
+        freeze = book.end(freeze_id, by=person.recorded_as)
     except (FreezeError, UsageError) as exc:
         status = exc.http_status if isinstance(exc, UsageError) else 400
         return _page(request, status=status, error=str(exc))
+    freed = book.release_held()
     _changed(request)
-    return RedirectResponse(f"/freezes?ended={freeze.id}#freeze-{freeze.id}", status_code=303)
+    query = f"ended={freeze.id}&released={len(freed.released)}&expired={len(freed.expired)}"
+    return RedirectResponse(f"/freezes?{query}#freeze-{freeze.id}", status_code=303)
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -237,8 +250,8 @@ _FREEZE_BODY: dict[str, Any] = {
     openapi_extra=_FREEZE_BODY,
 )
 async def api_add(request: Request, person: Admin) -> Response:
-    """Record a freeze, as `edicalendar freeze add` does; needs an administrator. The campaign
-    plan flags the work dated inside it from then on."""
+    """Record a freeze, as `edicalendar freeze add` does; needs an administrator. The reminder
+    bot holds what it restricts from its next message on."""
     body = await read_body(request, MAX_JSON_BYTES)
     if body is None:
         return JSONResponse({"detail": f"body larger than {MAX_JSON_BYTES} bytes"}, 413)
@@ -275,13 +288,18 @@ async def api_add(request: Request, person: Admin) -> Response:
 
 @router.post("/api/freezes/{freeze_id}/end", tags=["freezes"], summary="End a freeze (admin)")
 async def api_end(request: Request, freeze_id: int, person: Admin) -> Response:
-    """End a freeze now, as `edicalendar freeze end` does; needs an administrator."""
+    """End a freeze now, as `edicalendar freeze end` does; needs an administrator. The
+    answer adds the keys of the reminders it held: `released` (sent on the bot's next tick)
+    and `expired` (too late to send)."""
     ctx = _ctx(request)
+    book = ctx.freezes()
     try:
-        freeze = ctx.freezes().end(freeze_id, by=person.recorded_as)
+        freeze = book.end(freeze_id, by=person.recorded_as)
     except FreezeError as exc:
         return JSONResponse({"detail": str(exc)}, status_code=400)
     except UsageError as exc:
         return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+    freed = book.release_held()
     _changed(request)
-    return JSONResponse(freeze_record(freeze, ctx.now(), ctx.timezone))
+    record = freeze_record(freeze, ctx.now(), ctx.timezone)
+    return JSONResponse(record | {"released": freed.released, "expired": freed.expired})
