@@ -8,9 +8,9 @@ package version, the last change to the campaigns kept in the database) and unti
 holds (half the look-ahead before `planned_until`). The next tick compares those, checks that
 the database is still the ledger its marker names (same id, no older serial, no rows lost), and
 asks the ledger one question with the standard library's `sqlite3`: is any delivery due, past
-its `not_after`, or left `sending` by a process that died? Only when everything matches and the
-answer is no does it print the summary of an empty tick, having sent and written nothing. Any
-doubt, and every tick on PostgreSQL, runs the full tick.
+its `not_after`, held by a freeze, or left `sending` by a process that died? Only when
+everything matches and the answer is no does it print the summary of an empty tick, having
+sent and written nothing. Any doubt, and every tick on PostgreSQL, runs the full tick.
 
 Skipping the planner is safe because every reminder due before `planned_until` is already in
 the ledger, and any tick that sends re-plans first (so a task marked done meanwhile is still
@@ -52,13 +52,17 @@ _IDENTITY = "SELECT key, value FROM meta WHERE key IN (?, ?, ?)"
 #: `DeliveryState` values (kept equal by tests/reminders/test_idle.py).
 _OPEN = ("pending", "retry_wait")
 _SENDING = "sending"
-#: Work a full tick would do now: claim a due row, expire an open one, recover a lease.
+_HELD = "held"
+#: Work a full tick would do now: claim a due row, expire an open one, recover a lease; or
+#: release a row a communication freeze held (its freeze may have ended: while any row is
+#: held, every tick runs in full, so the release is never late).
 _WORK = f"""
 SELECT 1 FROM deliveries WHERE
   (state IN {_OPEN!r} AND due_at <= :now
    AND (next_attempt_at IS NULL OR next_attempt_at <= :now))
   OR (state IN {_OPEN!r} AND not_after < :now)
   OR (state = '{_SENDING}' AND lease_until < :now)
+  OR state = '{_HELD}'
 LIMIT 1
 """
 
