@@ -72,7 +72,9 @@ class Bot:
         self.dispatcher: Dispatcher = make_dispatcher(
             database,
             _settings(),
-            lambda first, last: PlannerInput(tuple(self.instances), (), tuple(self.book.all())),
+            lambda first, last: PlannerInput(
+                tuple(self.instances), (), freezes=tuple(self.book.all())
+            ),
             clock,
             {"S": webhook.url()},
             rng=random.Random(7),
@@ -400,7 +402,7 @@ def test_the_digest_says_which_freeze_is_in_force_and_until_when() -> None:
     )
     cancelled = Freeze(3, FreezeKind.ORGANISATION, D(2024, 6, 4), D(2024, 6, 3), "Mistake")
     message = digest_message(
-        PlannerInput((), (), (election, mourning, cancelled)), D(2024, 6, 3), 14
+        PlannerInput((), (), freezes=(election, mourning, cancelled)), D(2024, 6, 3), 14
     )
     lines = message.body.splitlines()
     assert lines[0] == (

@@ -15,8 +15,8 @@ import datetime as dt
 import logging
 import os
 import socket
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,19 +292,10 @@ class LedgerClaims:
             conn.execute(_SETTLE, rows)
         return [s.delivery.key for s in settled if s.delivery.key not in ours]
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
-        deferred one that reads first can fail at once with "database is locked" when another
-        process commits in between, and two claimers could read the same rows as free."""
-        if self.engine.dialect.name != "sqlite":
-            with self.engine.begin() as conn:
-                yield conn
-            return
-        with self.engine.connect() as raw:
-            conn = raw.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+    def _write(self) -> AbstractContextManager[Connection]:
+        """A write transaction (see `Database.write`: on SQLite the lock is taken at BEGIN,
+        so two claimers cannot read the same rows as free)."""
+        return self.database.write()
 
     def record(
         self,

@@ -274,7 +274,7 @@ class FreezeBook:
         freeze = self.resolve(request)
         now = self.now()
         now_text = utc_text(now)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             duplicate = conn.execute(
                 select(freezes_table.c.id).where(
                     freezes_table.c.kind == freeze.kind.value,
@@ -332,7 +332,7 @@ class FreezeBook:
                 f"freeze {freeze.id} is already over: its last day was {nice_date(freeze.last_day)}"
             )
         now_text = utc_text(now)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             changed = conn.execute(
                 update(freezes_table)
                 .where(freezes_table.c.id == freeze.id, freezes_table.c.ended_at.is_(None))
