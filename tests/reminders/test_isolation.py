@@ -143,8 +143,8 @@ def test_a_slow_destination_stops_at_its_budget_and_the_rest_waits_for_the_next_
     harness: Any, webhook_factory: Any
 ) -> None:
     """Six reminders to a webhook taking 0.5 s each, with a 1.2 s budget: the tick stops
-    starting new ones at the budget (a faster destination beside it sends everything), and the
-    next tick sends the rest, each once."""
+    starting new ones at the budget (a faster destination beside it sends everything), and
+    later ticks send the rest, each once."""
     slow = webhook_factory(Reply(delay=0.5))
     fast = webhook_factory()
     harness.instances = [make_instance(f"c{n}", destinations=("slow", "fast")) for n in range(6)]
@@ -163,6 +163,9 @@ def test_a_slow_destination_stops_at_its_budget_and_the_rest_waits_for_the_next_
     # At most three fit in the budget (six would take 3 s); a loaded machine may fit only one.
     assert 1 <= slow.total <= 3 and fast.total == 6
     assert took < 4  # generous: shared machines are slow; the count above is the point
-    dispatcher.tick()
-    dispatcher.tick()
+    # Each later pass sends what fits in its budget (on a loaded machine, as little as one).
+    for _ in range(10):
+        if slow.total >= 6:
+            break
+        dispatcher.tick()
     assert sorted(slow.counts().values()) == [1] * 6
