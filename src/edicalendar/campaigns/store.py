@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -145,22 +145,13 @@ class CampaignStore:
         row = conn.execute(query).mappings().first()
         return _stored(row) if row is not None else None
 
-    @contextmanager
-    def _changing(self) -> Iterator[Connection]:
+    def _changing(self) -> AbstractContextManager[Connection]:
         """A transaction that changes one campaign after reading it, holding the row (the
         database, on SQLite) from the read: two saves at once then run one after the other, and
-        the second sees the first's revision. A deferred SQLite transaction that read first
-        would fail with "database is locked" instead, and a PostgreSQL one would decide on a
-        revision another save had already replaced."""
-        engine = self.database.engine
-        if engine.dialect.name != "sqlite":
-            with engine.begin() as conn:
-                yield conn
-            return
-        with engine.connect() as raw:
-            conn = raw.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+        the second sees the first's revision (see `Database.write`; on PostgreSQL `_get` takes
+        the row with FOR UPDATE), where a PostgreSQL one would otherwise decide on a revision
+        another save had already replaced."""
+        return self.database.write()
 
     def create(
         self,
