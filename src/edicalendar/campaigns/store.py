@@ -181,11 +181,11 @@ class CampaignStore:
                 self._record(
                     conn, campaign_id, action, by, at, detail=detail, revision=1, definition=table
                 )
+                stored = self._get(conn, campaign_id)  # as written, before any later save
         except IntegrityError:
             raise CampaignConflictError(
                 f"a campaign with the id {campaign_id!r} already exists; choose another id"
             ) from None
-        stored = self.get(campaign_id)
         assert stored is not None
         return stored
 
@@ -231,7 +231,8 @@ class CampaignStore:
                 revision=new_revision,
                 definition=table,
             )
-        stored = self.get(campaign_id)
+            # Read back inside the transaction: after it, another save may already have won.
+            stored = self._get(conn, campaign_id)
         assert stored is not None
         return stored
 
