@@ -374,6 +374,8 @@ class Observance:
     #: Further calendars the observance is listed in (an optional health campaign with an
     #: equality angle is also in the default awareness calendar).
     also_in: tuple[str, ...] = ()
+    #: Other names and spellings people search by ("Chanukah", "Id al-Fitr", "Wesak").
+    aliases: tuple[str, ...] = ()
     #: Where this observance is defined, for messages: path and line of its table.
     path: str = ""
     line: int | None = None

@@ -57,6 +57,10 @@ PAGES = {
         "/campaigns/new?observance=eid-al-fitr&template=faith-festival&runs=year&year=2026"
     ),
     "my-work": "/my-work",
+    "search": "/search",
+    "search-results": "/search?q=eid",
+    "search-nothing": "/search?q=xyzzy",
+    "search-refused": "/search?q=" + "x" * 101,
 }
 #: Pages only a signed-in person sees.
 PRIVATE = {
@@ -165,7 +169,12 @@ def test_page_renders_and_passes_axe(page: Any, browser: Any, server: str, name:
             viewport={"width": 1280, "height": 900}, bypass_csp=True
         ).new_page()
     response = page.goto(_address(server, name))
-    expected = {"clashes-error": 400, "not-found": 404, "subscribe-bad-query": 400}.get(name, 200)
+    expected = {
+        "clashes-error": 400,
+        "not-found": 404,
+        "subscribe-bad-query": 400,
+        "search-refused": 400,
+    }.get(name, 200)
     assert response.status == expected
     assert page.locator("h1").count() == 1
     assert page.locator("h1").inner_text().strip()
@@ -207,6 +216,103 @@ def test_skip_link_is_first_and_moves_focus_to_main(page: Any, server: str) -> N
     assert '"x":0' in box  # on screen when focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_following_the_skip_link_does_not_paint_the_page(page: Any, server: str) -> None:
+    """Focus on <main> after the skip link leaves its background and outline alone (it used
+    to turn the whole page yellow)."""
+    page.goto(f"{server}/calendar?month=2026-03")
+    before = page.evaluate("getComputedStyle(document.getElementById('main')).backgroundColor")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.getElementById('main'));"
+        " return [s.backgroundColor, s.outlineStyle, s.boxShadow]; })()"
+    )
+    assert style == [before, "none", "none"]
+
+
+def test_search_from_the_header_by_keyboard(page: Any, server: str) -> None:
+    """Tab to the header's search box, type a spelling the data lists as another name with a
+    typo, press Enter: the results page lists the observance and keeps the words in the box."""
+    page.goto(f"{server}/calendar?month=2026-03")
+    _tab_to(page, "#site-search", limit=12)
+    page.keyboard.type("Id al-Fitre")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=Id+al-Fitre")
+    first = page.locator(".search-results li").first
+    assert first.locator("h3 a").inner_text() == "Eid al-Fitr"
+    assert page.input_value("#site-search") == "Id al-Fitre"
+    # Tab on reaches the first result's link, and Enter opens it.
+    _tab_to(page, ".search-results a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/observances/eid-al-fitr")
+    assert page.locator("h1").inner_text() == "Eid al-Fitr"
+
+
+_SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const re = /[A-Za-z]{4,}/g;
+      let m;
+      while ((m = re.exec(node.data)) !== null) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rows = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (rows.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_word_in_a_table_splits_at_1280_pixels(
+    page: Any, browser: Any, server: str, name: str
+) -> None:
+    """At 1280 px no word in a table cell breaks across two lines ("estimate/d") and nothing
+    scrolls sideways."""
+    if name in SIGNED_OUT:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(_address(server, name))
+    assert page.evaluate(_SPLIT_WORDS) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    if name in SIGNED_OUT:
+        page.context.close()
+
+
+def test_the_split_word_check_finds_a_split_word(page: Any) -> None:
+    """The check above reports a word broken across lines when a cell allows it."""
+    page.set_content(
+        "<main><table style='width:12rem'><tr><td style='overflow-wrap:anywhere'>"
+        "Communications officer</td><td>estimated estimated estimated</td></tr></table></main>"
+    )
+    assert "Communications" in page.evaluate(_SPLIT_WORDS)
+
+
+def test_month_navigation_stays_on_one_row_at_375_pixels(browser: Any, server: str) -> None:
+    """At 375 px the three month links share one row and the month heading is one line."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/calendar?month=2026-09")
+        tops = page.evaluate(
+            "[...document.querySelectorAll('.month-nav li')]"
+            ".map(li => li.getBoundingClientRect().top)"
+        )
+        assert len(tops) == 3 and len(set(tops)) == 1, tops
+        lines = page.evaluate(
+            "(() => { const h = document.querySelector('h1'); const s = getComputedStyle(h);"
+            " return Math.round(h.getBoundingClientRect().height / parseFloat(s.lineHeight)); })()"
+        )
+        assert lines == 1
+    finally:
+        context.close()
 
 
 def test_month_navigation_by_keyboard(page: Any, server: str) -> None:

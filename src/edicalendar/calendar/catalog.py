@@ -26,6 +26,7 @@ from edicalendar.errors import CatalogError, Problem
 if TYPE_CHECKING:
     from edicalendar.calendar.cache import CompiledCache
     from edicalendar.calendar.index import OccurrenceIndex
+    from edicalendar.calendar.search import SearchIndex
 
 #: Bumped whenever the compiled form of a catalog changes shape, or what validation accepts
 #: changes (a compiled copy skips validation), together with the package version.
@@ -84,9 +85,19 @@ class Catalog:
 
         return OccurrenceIndex(self.observances, self.conventions)
 
+    @cached_property
+    def search(self) -> SearchIndex:
+        """The observances' names, other names, traditions and categories, folded once for
+        searching (:mod:`edicalendar.calendar.search`)."""
+        from edicalendar.calendar.search import SearchIndex
+
+        titles = {name: info.title for name, info in self.calendars.items()}
+        return SearchIndex(self.observances.values(), titles)
+
     def __getstate__(self) -> dict[str, Any]:
-        # The index is derived (and holds a lock): a copy or a pickle starts without one.
-        return {name: value for name, value in self.__dict__.items() if name != "index"}
+        # The index and the search are derived (the index holds a lock): a copy or a pickle
+        # starts without them.
+        return {k: v for k, v in self.__dict__.items() if k not in ("index", "search")}
 
     @property
     def optional_calendars(self) -> list[str]:

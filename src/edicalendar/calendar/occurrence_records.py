@@ -187,6 +187,7 @@ def observance_record(obs: Observance) -> dict[str, Any]:
     return {
         "id": obs.id,
         "name": obs.name,
+        "aliases": list(obs.aliases),
         "categories": [c.value for c in obs.categories],
         "calendar": obs.calendar,
         "description": obs.description,

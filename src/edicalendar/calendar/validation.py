@@ -418,6 +418,8 @@ class ObservanceIn(_Strict):
     tone: model.Tone | None = None
     tone_guidance: Annotated[str, Field(min_length=1, max_length=300)] | None = None
     also_in: list[str] = Field(default_factory=list)
+    #: Other names and spellings, for search ("Chanukah", "Id al-Fitr").
+    aliases: Annotated[list[Name], Field(max_length=12)] = Field(default_factory=list)
 
     @field_validator("tone", mode="before")
     @classmethod
@@ -431,6 +433,22 @@ class ObservanceIn(_Strict):
                 "a solemn observance needs tone_guidance: one line for comms, such as "
                 "\"do not wish a 'happy' day; share remembrance or learning\""
             )
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_aliases(self) -> ObservanceIn:
+        seen = {self.name.casefold()}
+        for alias in self.aliases:
+            if not alias.strip() or len(alias) > 100:
+                raise ValueError(f"aliases: {alias[:40]!r} must be a name of 1 to 100 characters")
+            if alias != alias.strip():
+                raise ValueError(f"aliases: {alias!r} has spaces at its start or end")
+            if alias.casefold() in seen:
+                raise ValueError(
+                    f"aliases: {alias!r} is given twice (or is the name itself); list each "
+                    "other name once"
+                )
+            seen.add(alias.casefold())
         return self
 
     @field_validator("id")
@@ -630,6 +648,7 @@ def _observance(
         tone=entry.tone,
         tone_guidance=entry.tone_guidance,
         also_in=tuple(entry.also_in),
+        aliases=tuple(entry.aliases),
         path=source.display,
         line=source.line_of("observance", index),
     )

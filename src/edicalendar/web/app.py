@@ -36,6 +36,7 @@ from edicalendar.web import (
     freeze_pages,
     pages,
     private,
+    search_pages,
     signin,
 )
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
@@ -212,6 +213,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(search_pages.router)
     app.include_router(signin.router)
     # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
     # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).

@@ -2,8 +2,8 @@
 
 A strict Content-Security-Policy is possible because the pages use only the site's own
 stylesheet and script files (the subscribe page's copy buttons and builder), never inline
-script. The interactive API docs at /docs get their own policy, which allows the pinned
-Swagger UI files and nothing else (:mod:`edicalendar.web.docs`).
+script. The interactive API docs at /docs get their own policy, which allows the site's own files
+(Swagger UI is bundled in the package) and nothing else (:mod:`edicalendar.web.docs`).
 """
 
 from __future__ import annotations

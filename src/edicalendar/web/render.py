@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
+from edicalendar.calendar.search import MAX_QUERY_CHARS
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
 from edicalendar.urls import public_url
 
@@ -116,6 +117,9 @@ def render_text(
         "static_site": static_site,
         "current": current,
         "labels": CATEGORY_LABELS,
+        #: What the header's search box holds (the search page passes the query).
+        "search_query": "",
+        "search_max": MAX_QUERY_CHARS,
     }
     values.update(context)
     return _env.get_template(template).render(**values)
