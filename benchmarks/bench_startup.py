@@ -122,7 +122,7 @@ def _rss_mib(pid: int) -> float:
 def idle_remind(config: Path, env: dict[str, str], repeat: int) -> float:
     """Median CPU seconds of `remind` with nothing due, after one full tick has run."""
     command = [sys.executable, "-m", "edicalendar", "--config", str(config), "remind",
-               "--at", "2026-11-25T09:00"]  # fmt: skip
+               "--record", "--at", "2026-11-25T09:00"]  # fmt: skip
     _child_cpu(command, env, config.parent)  # the full tick that plans
     times = []
     for minute in range(1, repeat + 1):

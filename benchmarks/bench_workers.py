@@ -3,9 +3,9 @@
 Every run uses the same loopback webhook (a Slack-like HTTP server in this process, answering
 `200 ok` and counting POSTs per ledger key) and the same load: N one-reminder campaigns due at
 the same instant (one generated campaign file), planned an hour ahead by one worker (not timed),
-then sent by the fleet. Each worker is a real `python -m edicalendar remind --at ...` process;
-rate limits are lifted. Run from the repository root (results go in
-docs/performance.md, "Workers"):
+then sent by the fleet. Each worker is a real
+`python -m edicalendar remind --record --at ...` process; rate limits are lifted. Run from the
+repository root (results go in docs/performance.md, "Workers"):
 
     .venv/bin/python benchmarks/bench_workers.py \
         --postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/edicalendar_test --repeat 3
@@ -128,7 +128,17 @@ def write_site(folder: Path, url: str, count: int) -> Path:
 
 def run_workers(config: Path, workers: int, at: str, env: dict[str, str]) -> float:
     """Start `workers` processes at once; seconds until the last exits."""
-    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at", at]
+    command = [
+        sys.executable,
+        "-m",
+        "edicalendar",
+        "--config",
+        str(config),
+        "remind",
+        "--record",
+        "--at",
+        at,
+    ]
     began = time.perf_counter()
     processes = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -25,6 +25,13 @@ settings.register_profile("edicalendar", deadline=None)
 settings.load_profile("edicalendar")
 
 
+@pytest.fixture(autouse=True)
+def _own_user_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own per-user data folder (where the database goes without a config
+    file), so no test reads or writes the real ~/.local/share/edicalendar or another's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A not-yet-created SQLite file under the test's temporary folder."""

@@ -59,7 +59,8 @@ class DataSettings(_Section):
     calendars_dir: Path | None = None
     #: Folder of campaign files. Default: ./campaigns if present, else the shipped copy.
     campaigns_dir: Path | None = None
-    #: Folder for the SQLite database and lock file.
+    #: Folder for the SQLite database and lock file, relative to the config file. Without a
+    #: config file: ./edicalendar-data if it exists, else the per-user data folder.
     data_dir: Path = Path("edicalendar-data")
     #: SQLAlchemy URL; default is SQLite in `data_dir`. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = None
@@ -479,6 +480,29 @@ def shipped_dir(name: str) -> Path:
     return Path(__file__).resolve().parents[2] / name
 
 
+def user_data_dir() -> Path:
+    """This person's data folder for edicalendar: $XDG_DATA_HOME/edicalendar (by default
+    ~/.local/share/edicalendar); ~/Library/Application Support/edicalendar on macOS;
+    %LOCALAPPDATA%\\edicalendar on Windows."""
+    import sys
+
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "edicalendar"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "edicalendar"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return root / "edicalendar"
+
+
+def default_data_dir() -> Path:
+    """Where the database goes without a config file or EDICALENDAR_DATA_DIR: the per-user data
+    folder, so running from another folder finds the same database and litters none. A folder
+    `./edicalendar-data` that an earlier release made here is still used, so nothing is lost."""
+    earlier = Path.cwd() / DataSettings().data_dir
+    return earlier if earlier.is_dir() else user_data_dir()
+
+
 def _resolve(base: Path, configured: Path | None, name: str) -> Path:
     if configured is not None:
         return configured if configured.is_absolute() else base / configured
@@ -522,6 +546,8 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     base = path.parent if path is not None else Path.cwd()
     # Containers and service managers point the data folder elsewhere without a config file.
     data_dir = Path(os.environ.get("EDICALENDAR_DATA_DIR") or settings.data.data_dir)
+    if path is None and not os.environ.get("EDICALENDAR_DATA_DIR"):
+        data_dir = default_data_dir()
     return LoadedSettings(
         settings=settings,
         path=path,

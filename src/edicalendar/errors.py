@@ -12,7 +12,8 @@ observance id, field) and, where there is one, the fix. Exit codes: 1 invalid in
     │   │   ├── UnknownFeedError .. feeds.specs: no feed of that name
     │   │   ├── CampaignLookupError  campaigns.service: no such campaign, instance, task, asset
     │   │   ├── PersonNotFoundError  accounts.directory: no person with that email address
-    │   │   └── FreezeNotFoundError  reminders.freeze_book: no freeze with that id
+    │   │   ├── FreezeNotFoundError  reminders.freeze_book: no freeze with that id
+    │   │   └── DeliveryNotFoundError  cli: no reminder delivery with that ledger key
     │   ├── CampaignInstanceError . campaigns.service: text that is not an instance ("2026x")
     │   ├── CampaignConflictError . campaigns.store: changed by someone else meanwhile, id taken
     │   ├── CampaignReadOnlyError . campaigns.service: a campaign file, not the database's (409)
@@ -109,6 +110,10 @@ class PersonNotFoundError(NotFoundError):
 
 class FreezeNotFoundError(NotFoundError):
     """No communication freeze with the id given."""
+
+
+class DeliveryNotFoundError(NotFoundError):
+    """No reminder delivery with the ledger key given."""
 
 
 class CampaignInstanceError(UsageError):

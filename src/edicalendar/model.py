@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+#: The years every shipped rule can date (the narrowest tables: lunisolar festivals from 1950,
+#: the Islamic calendar to 2076). Commands taking --year accept these and no others.
+DATED_YEARS = (1950, 2076)
+
 
 class Category(StrEnum):
     """The nine Equality Act 2010 protected characteristics plus two broader groups."""

@@ -16,7 +16,7 @@ from support.paths import REPO_ROOT, SRC, TESTS
 #: Folders that hold no tests of one area: shared pieces, golden snapshots, node tools.
 NOT_AN_AREA = {"support", "snapshots", "js"}
 #: Tests that span the package rather than one area of it.
-CROSS_CUTTING = {"architecture", "config"}
+CROSS_CUTTING = {"architecture", "config", "docs"}
 REFERENCE = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 
 

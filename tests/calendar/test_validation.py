@@ -172,11 +172,12 @@ def test_check_passes_on_the_fixture_calendars(
     make_config: Callable[[Path], Path],
     run_cli: CliRunner,
 ) -> None:
-    """A valid folder checks clean: exit 0 and a one-line count."""
+    """A valid folder checks clean: exit 0, a one-line count and where the data came from."""
     result = run_cli.run(["--config", str(make_config(fixture_calendars)), "check"])
     assert (result.code, result.err) == (0, "")
     assert result.out.startswith("ok: 20 observances, 2 calendars")
-    assert result.out.count("\n") == 1
+    assert result.out.count("\n") == 2
+    assert result.out.splitlines()[1].startswith(f"using calendars from {fixture_calendars}")
 
 
 # --- years a rule cannot compute -----------------------------------------------------------

@@ -95,20 +95,52 @@ def test_show_lists_tasks_with_dates(
     assert "[ ] 2025-08-20 invite-stories" in out
 
 
-def test_new_writes_a_skeleton_that_passes_check(
+def test_new_writes_a_skeleton_that_check_holds_until_filled_in(
     write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`campaign new` writes a commented file that `check` accepts, and never overwrites."""
+    """`campaign new` writes a commented file; `check` names each placeholder still in it and
+    passes once they are filled in; the command never overwrites."""
+    from edicalendar.campaigns.files import SKELETON_PLACEHOLDERS
+
     folder = tmp_path / "campaigns"
     folder.mkdir()
     config = str(write_config(folder))
     args = ["--config", config, "campaign", "new", "--observance", "black-history-month"]
     assert main([*args, "--year", "2027"]) == 0
     written = folder / "black-history-month-2027.toml"
-    assert written.is_file() and "# Per-year changes" in written.read_text()
+    text = written.read_text()
+    assert "# Per-year changes" in text
+    capsys.readouterr()
+    assert main(["--config", config, "check"]) == 1
+    problems = capsys.readouterr().err.splitlines()
+    assert problems[-1] == "6 problems found"
+    assert all("still holds the skeleton's" in p for p in problems[:-1])
+    assert problems[0].startswith(f"{written}:7: black-history-month-2027: title: ")
+    filled = text
+    for placeholder in SKELETON_PLACEHOLDERS:
+        filled = filled.replace(placeholder, "Asha Khan" if "(" in placeholder else "a@nhs.net")
+    written.write_text(filled)
     assert main(["--config", config, "check"]) == 0
     assert main([*args, "--year", "2027"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_new_refuses_a_campaign_id_that_exists(
+    write_config: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the shipped campaigns, `campaign new --observance black-history-month` names the file
+    that already holds that campaign, with or without -o, and writes nothing."""
+    config = str(write_config(SHIPPED))
+    args = ["--config", config, "campaign", "new", "--observance", "black-history-month"]
+    elsewhere = tmp_path / "copy.toml"
+    for extra in ([], ["-o", str(elsewhere)]):
+        capsys.readouterr()
+        assert main([*args, *extra]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: campaign 'black-history-month' already exists at ")
+        assert "black-history-month.toml:4" in err and "--id" in err
+        assert len(err.splitlines()) == 1
+    assert not elsewhere.exists()
     assert main(["--config", config, "campaign", "new", "--observance", "black-histry-month"]) == 2
     assert "did you mean 'black-history-month'" in capsys.readouterr().err
 

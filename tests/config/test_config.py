@@ -64,6 +64,8 @@ def test_example_config_names_every_setting() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     commented = set(re.findall(r"^#\s*([a-z_]+)\s*=", text, flags=re.MULTILINE))
+    # A section shipped commented (destinations, so a verbatim copy starts) counts by its header.
+    commented |= set(re.findall(r"^#\s*\[([a-z_]+)[.\]]", text, flags=re.MULTILINE))
     missing = [
         key for key in _missing_keys(Settings, data, "") if key.split(".")[-1] not in commented
     ]
@@ -91,13 +93,19 @@ def test_malformed_config_reports_line(tmp_path: Path) -> None:
 
 
 def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With no config file the shipped calendars are used and SQLite goes in ./edicalendar-data."""
+    """With no config file the shipped calendars are used and SQLite goes in the per-user data
+    folder ($XDG_DATA_HOME/edicalendar), or in ./edicalendar-data if an earlier release made it."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EDICALENDAR_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     loaded = load_settings(None)
     assert loaded.path is None
     assert any(loaded.calendars_dir.glob("*.toml"))
-    expected = tmp_path / "edicalendar-data" / "edicalendar.db"
+    expected = tmp_path / "xdg" / "edicalendar" / "edicalendar.db"
     assert loaded.database_url == f"sqlite:///{expected.as_posix()}"
+    (tmp_path / "edicalendar-data").mkdir()
+    earlier = tmp_path / "edicalendar-data" / "edicalendar.db"
+    assert load_settings(None).database_url == f"sqlite:///{earlier.as_posix()}"
 
 
 @pytest.mark.parametrize(

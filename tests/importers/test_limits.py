@@ -244,7 +244,8 @@ def test_too_many_names_refused_fast(workdir: Path, run_cli: CliRunner) -> None:
     result = run_cli("import", "t.csv", "--calendar", "trust")
     assert result.code == 1
     assert "t.csv: 2001 different names; an import takes at most 2000" in result.err
-    assert time.monotonic() - started < 5
+    # Generous: the point is refusing before any matching, not a speed (5 s flaked under load).
+    assert time.monotonic() - started < 30
 
 
 @pytest.mark.timeout(30)

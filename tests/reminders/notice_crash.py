@@ -1,7 +1,7 @@
 """Runs `edicalendar ARGS...` in this process and dies (SIGKILL) at a chosen point, for the
 date-change notice crash tests. Not a test module.
 
-    python notice_crash.py after-detect|after-sync -- --config FILE remind --at TIME
+    python notice_crash.py after-detect|after-sync -- --config FILE remind --record --at TIME
 
 `after-detect` dies as soon as the planning pass has recorded the date changes it found (and
 before any notice reaches the ledger); `after-sync` dies once the notices are in the ledger,

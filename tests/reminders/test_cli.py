@@ -53,10 +53,10 @@ def test_remind_dry_run_lists_what_is_due_then_sends_once_then_nothing(
     assert out[-1] == "1 due (dry run: nothing sent)"
     assert out[0].startswith("2026-01-05 09:00 GMT  staff  digest:weekly:2026-01-05:staff")
     assert webhook.requests == []
-    assert main(at) == 0
+    assert main([*at, "--record"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == "1 sent, 0 failed, 0 expired"
     assert webhook.keys() == ["digest:weekly:2026-01-05:staff"]
-    assert main(at) == 0
+    assert main([*at, "--record"]) == 0
     assert capsys.readouterr().out.strip() == "0 sent, 0 failed, 0 expired"
     assert main([*at, "--dry-run"]) == 0
     assert capsys.readouterr().out.strip() == "0 due (dry run: nothing sent)"
@@ -70,7 +70,7 @@ def test_ledger_lists_filters_and_retries(
     `remind` sends it."""
     webhook.queue(Reply(400, b"invalid_blocks"))
     at = ["--config", str(config), "remind", "--at", "2026-01-05T09:00"]
-    assert main(at) == 0
+    assert main([*at, "--record"]) == 0
     assert "1 failed" in capsys.readouterr().out
     assert main(["--config", str(config), "ledger", "--status", "dead", "-f", "csv"]) == 0
     listing = capsys.readouterr().out
@@ -84,10 +84,10 @@ def test_ledger_lists_filters_and_retries(
     key = "digest:weekly:2026-01-05:staff"
     assert main(["--config", str(config), "ledger", "retry", key]) == 0
     assert capsys.readouterr().out.startswith("1 re-queued")
-    assert main(at) == 0
+    assert main([*at, "--record"]) == 0
     assert capsys.readouterr().out.startswith("1 sent")
     assert webhook.keys() == [key, key]
-    assert main(["--config", str(config), "ledger", "retry", "no:such:key"]) == 1
+    assert main(["--config", str(config), "ledger", "retry", "no:such:key"]) == 2
     assert main(["--config", str(config), "ledger", "--status", "bogus"]) == 2
 
 
@@ -97,7 +97,10 @@ def test_remind_runs_as_a_subprocess(config: Path, webhook: Any) -> None:
 
     def remind(at: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at", at],
+            [
+                *(sys.executable, "-m", "edicalendar", "--config", str(config)),
+                *("remind", "--record", "--at", at),
+            ],
             capture_output=True,
             text=True,
             timeout=60,
@@ -158,7 +161,7 @@ def test_corrupt_database_fails_closed_and_is_left_untouched(
         data[:16] = b"this is not sql!"
     db.write_bytes(bytes(data))
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    assert main(["--config", str(config), "remind", "--at", "2026-01-05T09:00"]) == 3
+    assert main(["--config", str(config), "remind", "--record", "--at", "2026-01-05T09:00"]) == 3
     err = capsys.readouterr().err
     assert "restore" in err
     assert webhook.requests == []
@@ -178,7 +181,16 @@ def test_a_remind_started_while_another_is_still_sending_steps_aside(
     release = threading.Event()
     webhook.queue(Reply(hold=release))
     env = inherited_env(TEST_SLACK_URL=webhook.url())
-    command = [sys.executable, "-m", "edicalendar", "--config", str(config), "remind", "--at"]
+    command = [
+        sys.executable,
+        "-m",
+        "edicalendar",
+        "--config",
+        str(config),
+        "remind",
+        "--record",
+        "--at",
+    ]
     first = subprocess.Popen(
         [*command, "2026-01-05T09:00"],
         stdout=subprocess.PIPE,
@@ -200,3 +212,60 @@ def test_a_remind_started_while_another_is_still_sending_steps_aside(
         out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert out.strip() == "1 sent, 0 failed, 0 expired"
+
+
+def test_a_simulated_time_never_touches_the_ledger(
+    config: Path, webhook: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`remind --at` alone is a simulation: it lists what is due and what would expire, sends
+    nothing and leaves the ledger's bytes alone; `--record` is the explicit way to act."""
+    at = ["--config", str(config), "remind", "--at"]
+    webhook.queue(Reply(503, b"busy"))
+    assert main([*at, "2026-01-05T09:00", "--record"]) == 0  # one failed try: retrying
+    assert "1 retrying" in capsys.readouterr().out
+    db = tmp_path / "data" / "edicalendar.db"
+    before = _dump(db)
+    assert main([*at, "2026-01-09T10:00"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    # The digest of Monday 5 January goes out until the end of that Monday's grace.
+    assert out[0].startswith("would expire  staff  digest:weekly:2026-01-05:staff  (its grace")
+    assert out[-1] == (
+        "0 due, 1 would expire (simulated --at: nothing sent or recorded; add --record to send "
+        "and record)"
+    )
+    assert main([*at, "2026-01-09T10:00", "--dry-run"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[-1] == "0 due, 1 would expire (dry run: nothing sent)"
+    )
+    assert _dump(db) == before
+    assert len(webhook.requests) == 1
+    state = Ledger(open_database(f"sqlite:///{db}")).get("digest:weekly:2026-01-05:staff")
+    assert state is not None and state.state.value == "retry_wait"
+
+
+def _dump(db: Path) -> list[str]:
+    """Every row of every table (the file's bytes move when SQLite checkpoints its WAL)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            ["--at", "2026-01-05"],
+            "'2026-01-05' has no time of day; give one, such as 2026-01-05T09:00",
+        ),
+        (["--record"], "--record goes with --at"),
+        (["--at", "2026-01-05T09:00", "--record", "--dry-run"], "--record goes with --at"),
+    ],
+)
+def test_simulation_mistakes_are_refused(
+    config: Path, extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare date is not midnight; --record without --at (or with --dry-run) is refused."""
+    assert main(["--config", str(config), "remind", *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

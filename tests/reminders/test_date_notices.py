@@ -105,16 +105,16 @@ def _ledger_state(site: Path, key: str) -> DeliveryState | None:
 def test_a_confirmed_date_is_announced_once(site: Path, receiver: WebhookReceiver) -> None:
     """The first run only remembers the dates; the run after the organiser's dates are
     recorded posts one notice, saying the old and new dates; later runs post nothing more."""
-    assert _run(site, receiver, "remind", "--at", "2026-06-01T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-01T09:00") == 0
     assert receiver.total == 0
     _confirm(site, receiver)
-    assert _run(site, receiver, "remind", "--at", "2026-06-02T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-02T09:00") == 0
     assert receiver.counts() == {NOTICE: 1}
     text = receiver.requests[0].body.decode("utf-8")
     assert "Date change: Carers Week is now Mon 8 Jun 2026 – Sun 14 Jun 2026" in text
     assert "It was provisional for Mon 15 Jun 2026 – Sun 21 Jun 2026." in text
     for at in ("2026-06-02T09:05", "2026-06-03T09:00", "2026-06-09T09:00"):
-        assert _run(site, receiver, "remind", "--at", at) == 0
+        assert _run(site, receiver, "remind", "--record", "--at", at) == 0
     assert receiver.counts() == {NOTICE: 1}
     assert _ledger_state(site, NOTICE) is DeliveryState.SENT
 
@@ -126,25 +126,25 @@ def test_a_crash_loses_no_notice_and_sends_none_twice(
     """Killed right after the change is recorded (before its notice is in the ledger), or
     right after the notice is in the ledger (before it is sent): the next run posts it,
     once, and the runs after post nothing."""
-    assert _run(site, receiver, "remind", "--at", "2026-06-01T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-01T09:00") == 0
     _confirm(site, receiver)
-    _run(site, receiver, "remind", "--at", "2026-06-02T09:00", crash=crash)
+    _run(site, receiver, "remind", "--record", "--at", "2026-06-02T09:00", crash=crash)
     assert receiver.total == 0
-    assert _run(site, receiver, "remind", "--at", "2026-06-02T09:01") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-02T09:01") == 0
     assert receiver.counts() == {NOTICE: 1}
     for at in ("2026-06-02T09:02", "2026-06-04T09:00"):
-        assert _run(site, receiver, "remind", "--at", at) == 0
+        assert _run(site, receiver, "remind", "--record", "--at", at) == 0
     assert receiver.counts() == {NOTICE: 1}
 
 
 def test_a_second_change_is_announced_again(site: Path, receiver: WebhookReceiver) -> None:
     """A later correction (the organiser moves the week again) is revision 2: one more
     notice, under its own key."""
-    assert _run(site, receiver, "remind", "--at", "2026-06-01T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-01T09:00") == 0
     _confirm(site, receiver)
-    assert _run(site, receiver, "remind", "--at", "2026-06-02T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-02T09:00") == 0
     _confirm(site, receiver, start="2026-06-09")
-    assert _run(site, receiver, "remind", "--at", "2026-06-03T09:00") == 0
+    assert _run(site, receiver, "remind", "--record", "--at", "2026-06-03T09:00") == 0
     assert receiver.counts() == {
         NOTICE: 1,
         "date-change:carers-week/2026/r2:2026-06-03:staff": 1,

@@ -130,7 +130,7 @@ def test_night_time_reminders_are_warned_about(
         f'[data]\ncalendars_dir = "{ROOT / "calendars"}"\n'
         f'campaigns_dir = "{folder}"\ndata_dir = "{tmp_path / "data"}"\n'
     )
-    assert main(["--config", str(config), "remind", "--at", "2026-02-08T01:30"]) == 0
+    assert main(["--config", str(config), "remind", "--record", "--at", "2026-02-08T01:30"]) == 0
     captured = capsys.readouterr()
     assert "night.toml" in captured.err and "lead_time_at: 01:30" in captured.err
     assert "[console] International Women's Day in 4 weeks" in captured.out

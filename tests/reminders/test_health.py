@@ -51,7 +51,7 @@ def test_health_is_fine_after_a_tick_and_stale_after_max_age(cli: CliRunner) -> 
     naming the silence; with --max-age 15: exit 0."""
     code, report = health(cli, "08:00")
     assert code == 3 and report["problems"] == ["no reminder tick has ever run on this ledger"]
-    assert cli("remind", "--at", "2026-01-12T08:00").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T08:00").code == 0
     code, report = health(cli, "08:01")
     assert code == 0 and report["healthy"] is True and report["problems"] == []
     assert report["last_tick"] == "2026-01-12T08:00:00Z"
@@ -63,8 +63,8 @@ def test_health_is_fine_after_a_tick_and_stale_after_max_age(cli: CliRunner) -> 
 def test_health_fails_on_an_unhealthy_destination(cli: CliRunner, webhook: Any) -> None:
     """A revoked webhook (404 no_service) marks the destination unhealthy: exit 3 naming it."""
     webhook.default = Reply(404, b"no_service")
-    assert cli("remind", "--at", "2026-01-12T08:55").code == 0
-    assert cli("remind", "--at", "2026-01-12T09:00").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T08:55").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T09:00").code == 0
     code, report = health(cli, "09:01")
     assert code == 3
     assert report["unhealthy"]["staff"]["reason"].startswith("HTTP 404")
@@ -73,7 +73,7 @@ def test_health_fails_on_an_unhealthy_destination(cli: CliRunner, webhook: Any) 
 
 def test_health_fails_when_reminders_wait_past_their_time(cli: CliRunner, tmp_path: Path) -> None:
     """A reminder due 20 minutes ago still pending (no tick sent it): 'falling behind'."""
-    assert cli("remind", "--at", "2026-01-12T08:30").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T08:30").code == 0
     database = open_database(f"sqlite:///{tmp_path / 'data' / 'edicalendar.db'}")
     try:
         due = dt.datetime(2026, 1, 12, 8, 40, tzinfo=dt.UTC)
@@ -95,8 +95,8 @@ def test_a_paused_destination_is_reported_but_is_not_a_failure(
 ) -> None:
     """A 429 with Retry-After: 600 pauses the destination: health shows the pause, exit 0."""
     webhook.queue(Reply(429, b"rate_limited", {"Retry-After": "600"}))
-    assert cli("remind", "--at", "2026-01-12T08:55").code == 0
-    assert cli("remind", "--at", "2026-01-12T09:00").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T08:55").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T09:00").code == 0
     code, report = health(cli, "09:02")
     assert code == 0, report["problems"]
     assert report["paused"]["slack:staff"]["until"] == "2026-01-12T09:10:00Z"
@@ -114,9 +114,9 @@ def test_idle_ticks_count_as_ticks_for_health(cli: CliRunner) -> None:
     """`remind` from cron with nothing to do answers without touching the ledger; `health`
     still sees it ticking: after a full tick at 08:00 and idle ones up to 08:20, it is fine at
     08:21 with --max-age 10, and stale at 08:31 when the ticks stop."""
-    assert cli("remind", "--at", "2026-01-12T08:00").code == 0
+    assert cli("remind", "--record", "--at", "2026-01-12T08:00").code == 0
     for minute in (5, 10, 15, 20):
-        tick = cli("remind", "--at", f"2026-01-12T08:{minute:02d}")
+        tick = cli("remind", "--record", "--at", f"2026-01-12T08:{minute:02d}")
         assert tick.code == 0 and tick.out == "0 sent, 0 failed, 0 expired\n"
     code, report = health(cli, "08:21", "--max-age", "10")
     assert code == 0, report

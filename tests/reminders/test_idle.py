@@ -64,7 +64,7 @@ class FullTicks:
 
 
 def _remind(config: Path, at: str, capsys: pytest.CaptureFixture[str]) -> str:
-    assert main(["--config", str(config), "remind", "--at", at]) == 0
+    assert main(["--config", str(config), "remind", "--record", "--at", at]) == 0
     return capsys.readouterr().out.strip().splitlines()[-1]
 
 

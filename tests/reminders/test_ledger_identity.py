@@ -52,7 +52,7 @@ def site(
 
 
 def remind(cli: CliRunner, at: str, *extra: str) -> Any:
-    return cli("remind", "--at", f"2026-01-12T{at}", *extra)
+    return cli("remind", "--record", "--at", f"2026-01-12T{at}", *extra)
 
 
 def _sqlite_files(db: Path) -> list[Path]:
@@ -69,7 +69,7 @@ def damage(kind: str, db: Path, tmp_path: Path, cli: CliRunner, webhook: Any) ->
     elif kind == "replaced":
         # Another installation's ledger, which never sent this site's digest.
         other = write_config(tmp_path / "other")
-        result = CliRunner(cli.capsys, other)("remind", "--at", "2026-01-12T08:00")
+        result = CliRunner(cli.capsys, other)("remind", "--record", "--at", "2026-01-12T08:00")
         assert result.code == 0, result.err
         shutil.copy(tmp_path / "other" / "data" / "edicalendar.db", db)
     elif kind == "older-copy":
@@ -120,8 +120,67 @@ def test_a_lost_ledger_is_refused_and_new_ledger_sends_nothing_already_due(
     assert "new ledger" in fresh.err and "nothing that fell due before then" in fresh.err
     assert remind(site, "09:15").out.strip() == "0 sent, 0 failed, 0 expired"
     assert webhook.keys() == [DIGEST]
-    later = site("remind", "--at", "2026-01-19T09:00")
+    later = site("remind", "--record", "--at", "2026-01-19T09:00")
     assert later.code == 0 and later.out.strip().startswith("1 sent")
+    assert webhook.keys() == [DIGEST, NEXT_WEEK]
+
+
+def _folder_bytes(folder: Path) -> dict[str, object]:
+    """Each file of the data folder: the database as its rows (its bytes move when SQLite
+    checkpoints the write-ahead log), every other file as its bytes."""
+    found: dict[str, object] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith(("-wal", "-shm")):
+            continue
+        if path.suffix == ".db" and path.stat().st_size > 0:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+                found[path.name] = list(conn.iterdump())
+        else:
+            found[path.name] = path.read_bytes()
+    return found
+
+
+@pytest.mark.parametrize("kind", ["zero-bytes", "deleted", "rows-deleted"])
+def test_a_simulation_never_makes_or_writes_a_lost_ledger(
+    site: CliRunner, webhook: Any, tmp_path: Path, kind: str
+) -> None:
+    """`--at` without `--record` and `--dry-run` write nothing: on a lost ledger they are
+    refused like the real tick (exit 3) and leave every file of the data folder as it was, and
+    `--new-ledger` is refused with them (exit 2) instead of starting a ledger."""
+    data = tmp_path / "site" / "data"
+    db = data / "edicalendar.db"
+    assert remind(site, "09:00").out.startswith("1 sent")
+    damage(kind, db, tmp_path, site, webhook)
+    before = _folder_bytes(data)
+    for args in (["--at", "2026-01-12T09:05"], ["--at", "2026-01-12T09:05", "--dry-run"]):
+        refused = site("remind", *args)
+        assert refused.code == 3, refused.out + refused.err
+        assert "--new-ledger" in refused.err and "nothing was sent" in refused.err
+        assert _folder_bytes(data) == before
+    for args in (["--at", "2026-01-12T09:05"], ["--dry-run"]):
+        mistaken = site("remind", *args, "--new-ledger")
+        assert mistaken.code == 2, mistaken.out + mistaken.err
+        assert "--new-ledger starts a ledger" in mistaken.err
+        assert _folder_bytes(data) == before
+    assert not db.exists() if kind == "deleted" else db.exists()
+    assert webhook.keys() == [DIGEST]
+
+
+def test_a_simulation_on_a_sound_ledger_writes_nothing(
+    site: CliRunner, webhook: Any, tmp_path: Path
+) -> None:
+    """A week ahead, `--at` lists next Monday's digest as due and leaves the ledger, its marker
+    and the idle record as they were; `--record` then sends it."""
+    data = tmp_path / "site" / "data"
+    assert remind(site, "09:00").out.startswith("1 sent")
+    before = _folder_bytes(data)
+    preview = site("remind", "--at", "2026-01-19T09:00")
+    assert preview.code == 0, preview.err
+    assert NEXT_WEEK in preview.out
+    assert preview.out.strip().splitlines()[-1].startswith("1 due")
+    assert _folder_bytes(data) == before
+    assert webhook.keys() == [DIGEST]
+    assert site("remind", "--record", "--at", "2026-01-19T09:00").out.startswith("1 sent")
     assert webhook.keys() == [DIGEST, NEXT_WEEK]
 
 
@@ -178,7 +237,7 @@ def test_a_brand_new_ledger_sends_nothing_that_fell_due_before_its_first_run(
     first = remind(site, "09:30")
     assert first.code == 0 and first.out.strip() == "0 sent, 0 failed, 0 expired"
     assert webhook.keys() == []
-    assert site("remind", "--at", "2026-01-19T09:00").out.startswith("1 sent")
+    assert site("remind", "--record", "--at", "2026-01-19T09:00").out.startswith("1 sent")
     assert webhook.keys() == [NEXT_WEEK]
 
 

@@ -28,7 +28,7 @@ def test_remind_uses_the_database_url_from_the_environment(
         encoding="utf-8",
     )
     monkeypatch.setenv("EDICALENDAR_DATABASE_URL", postgres_url)
-    assert main(["--config", str(config), "remind", "--at", "2027-03-01T09:00"]) == 0
+    assert main(["--config", str(config), "remind", "--record", "--at", "2027-03-01T09:00"]) == 0
     assert capsys.readouterr().out.endswith("0 sent, 0 failed, 0 expired\n")
     engine = create_engine(postgres_url)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,3 +42,15 @@ class CliRunner:
         code = main([*prefix, *argv])
         captured = self.capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
+
+
+def fix_today(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
+    """Make every `edicalendar` command run in-process from now on believe it is `moment`."""
+    from edicalendar.cli import root
+    from edicalendar.context import AppContext
+
+    class _At(AppContext):
+        def __init__(self, config_path: Path | None = None) -> None:
+            super().__init__(config_path=config_path, now=lambda: moment)
+
+    monkeypatch.setattr(root, "AppContext", _At)

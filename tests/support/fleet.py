@@ -3,8 +3,8 @@
 `write_site` lays out a site: one fixture observance on 8 March 2027 and `count` generated
 campaigns (`scale-00042` has one lead-time reminder, 7 days before, at 09:00 London, to
 destination `hook-a` or `hook-b`), with rate limits lifted and loopback webhooks allowed.
-`Fleet` starts `python -m edicalendar remind --at ...` subprocesses with their output captured
-to files (so nothing blocks on a pipe) and reads their one-line summaries and warnings.
+`Fleet` starts `python -m edicalendar remind --record --at ...` subprocesses with their output
+captured to files (so nothing blocks on a pipe) and reads their one-line summaries and warnings.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class Fleet:
         out = (self.logs / f"worker-{number}.out").open("wb")
         err = (self.logs / f"worker-{number}.err").open("wb")
         command = [sys.executable, "-m", "edicalendar", "--config", str(self.config)]
-        command += ["remind", "--at", at]
+        command += ["remind", "--record", "--at", at]
         process = subprocess.Popen(command, stdout=out, stderr=err, env=self.env())
         out.close()
         err.close()

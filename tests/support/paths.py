@@ -14,10 +14,13 @@ NODE_MODULES = TESTS / "js" / "node_modules"
 
 def bare_env() -> dict[str, str]:
     """A minimal environment that runs this checkout's package and nothing from the caller's
-    (but the test run's own cache folder, so no test writes to the home folder's cache)."""
+    (but the test run's own cache folder and the test's own per-user data folder, see
+    conftest.py, so no test writes to the home folder)."""
     env = {"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}
     if "EDICALENDAR_CACHE_DIR" in os.environ:
         env["EDICALENDAR_CACHE_DIR"] = os.environ["EDICALENDAR_CACHE_DIR"]
+    if os.environ.get("XDG_DATA_HOME"):
+        env["XDG_DATA_HOME"] = os.environ["XDG_DATA_HOME"]
     return env
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import subprocess
 import time
@@ -107,7 +108,12 @@ def test_serve_reports_a_port_in_use(web_env: Any, capsys: Any) -> None:
     assert code == 3
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1:{port}" in err
+    # The cause and the fix, in one line (it once read "...: 3").
+    assert "another program" in err and "choose another --port" in err
+    assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+    # Every job run is an APScheduler INFO line; serve keeps only its warnings.
+    assert not logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.INFO)
 
 
 @pytest.mark.parametrize(

@@ -143,6 +143,33 @@ class Clash:
         }
 
 
+#: CSV columns of a clash: every key of :meth:`Clash.record`, the first six in the order earlier
+#: releases wrote them.
+CLASH_CSV_COLUMNS = (
+    "date",
+    "name",
+    "what",
+    "fasting",
+    "rest_from_work",
+    "status",
+    "until",
+    "kind",
+    "observance",
+    "label",
+    "certainty",
+    "eve",
+    "rest_from_sunset",
+    "may_vary_days",
+    "on_day",
+    "start",
+    "end",
+    "begins_evening_before",
+    "categories",
+    "guidance",
+    "url",
+)
+
+
 @dataclass(frozen=True)
 class ClashReport:
     clashes: list[Clash]

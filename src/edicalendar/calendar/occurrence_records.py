@@ -64,6 +64,46 @@ def occurrence_json(occurrence: Occurrence) -> bytes:
     return _COMPACT.encode(occurrence_record(occurrence)).encode("utf-8")
 
 
+#: CSV columns of an occurrence: every key of :func:`occurrence_record`, the first thirteen in the
+#: order earlier releases wrote them. `occurrences` and `upcoming` both write these.
+OCCURRENCE_CSV_COLUMNS = (
+    "observance",
+    "name",
+    "start",
+    "end",
+    "categories",
+    "status",
+    "may_vary_days",
+    "begins_evening_before",
+    "theme",
+    "url",
+    "calendar",
+    "instance",
+    "description",
+    "fasting",
+    "rest_from_work",
+    "source",
+    "method",
+    "convention",
+    "convention_label",
+    "alternatives",
+    "note",
+    "tone",
+    "tone_guidance",
+    "also_in",
+)
+
+
+def occurrence_csv_record(occurrence: Occurrence) -> dict[str, Any]:
+    """:func:`occurrence_record` flattened for one CSV row: alternatives as
+    "label start..end" joined by "; ", lists as comma-separated text (by the writer)."""
+    record = occurrence_record(occurrence)
+    record["alternatives"] = "; ".join(
+        f"{a['label']} {a['start']}..{a['end']}" for a in record["alternatives"]
+    )
+    return record
+
+
 def display_record(occurrence: Occurrence) -> dict[str, Any]:
     """:func:`occurrence_record` plus the human columns of tables (`dates`, `status_text`)."""
     record = occurrence_record(occurrence)

@@ -41,6 +41,22 @@ if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
 
 
+#: The fill-in-the-blanks text `edicalendar campaign new` writes; `check` refuses a campaign
+#: that still holds any of it, so an unfilled skeleton never reaches the plan or reminders.
+SKELETON_PLACEHOLDERS = (
+    "(what the campaign is)",
+    "(One paragraph: what you will do and why.)",
+    "(owner's name or role)",
+    "(blog title)",
+    "owner@example.nhs.uk",
+)
+
+
+def placeholder_in(text: str | None) -> str | None:
+    """The skeleton placeholder `text` still holds, if any."""
+    return next((p for p in SKELETON_PLACEHOLDERS if text and p in text), None)
+
+
 @dataclass
 class CampaignSet:
     """The campaigns that validated, by id, plus every problem found in the others, and
@@ -239,6 +255,7 @@ class _Linker:
 
     def check(self, item: _Loaded) -> None:
         campaign = item.campaign
+        self._unfilled(item)
         self._people(item)
         self._destinations(item)
         if self.catalog is None:
@@ -303,6 +320,23 @@ class _Linker:
                 f"{quoted} {verb} as celebratory, but {observance.name} is a solemn "
                 f"observance{guidance}",
             )
+
+    def _unfilled(self, item: _Loaded) -> None:
+        campaign = item.campaign
+        fields: list[tuple[tuple[str | int, ...], str | None]] = [
+            (("title",), campaign.title),
+            (("summary",), campaign.summary),
+        ]
+        for i, owner in enumerate(campaign.owners):
+            fields += [(("owners", i, "name"), owner.name), (("owners", i, "email"), owner.email)]
+        fields += [(("assets", i, "title"), a.title) for i, a in enumerate(campaign.assets)]
+        fields += [(("tasks", i, "owner"), t.owner) for i, t in enumerate(campaign.tasks)]
+        for loc, text in fields:
+            found = placeholder_in(text)
+            if found is not None:
+                self.problem(
+                    item, loc, f"still holds the skeleton's {found!r}; fill it in or remove it"
+                )
 
     def _people(self, item: _Loaded) -> None:
         campaign = item.campaign

@@ -64,6 +64,9 @@ MAX_BY = 200
 MAX_COMMENT = 4000
 #: Checks campaign tables (with their revisions) as stored ones are checked, for these years.
 TableCheck = Callable[[list[tuple[Table, int | None]], Iterable[int]], CampaignSet]
+#: How far back open work still counts as overdue (and names the instance a person means):
+#: a year, so last year's campaign stays in view until the next one begins.
+OVERDUE_LOOKBACK_DAYS = 366
 
 
 @dataclass
@@ -209,13 +212,17 @@ class CampaignService:
     ) -> tuple[CampaignPlan, list[tuple[DueTask, CampaignInstance]]]:
         """Open tasks due in `start`..`end`, and overdue ones due from `overdue_since` (default:
         every overdue task of the campaigns' current instances), earliest first."""
-        since = overdue_since or start - dt.timedelta(days=366)
+        since = overdue_since or start - dt.timedelta(days=OVERDUE_LOOKBACK_DAYS)
         plan = self.plan(since, end, check_years=range(start.year, end.year + 1))
         by_key = {(i.campaign.id, i.instance): i for i in plan.instances}
         found = [
             (task, by_key[(task.campaign_id, task.instance)])
             for task in due_tasks(plan.instances, start, end)
             if task.due >= since
+            and (
+                task.due >= start
+                or not _superseded(by_key[(task.campaign_id, task.instance)], plan.instances, start)
+            )
         ]
         return plan, found
 
@@ -230,23 +237,57 @@ class CampaignService:
             raise CampaignLookupError(f"no valid campaign {shown!r}{hint}")
         return campaign
 
+    def unfinished(self, campaign: Campaign) -> list[CampaignInstance]:
+        """The campaign's instances a person may still be working on, earliest first: the
+        current and coming ones (to a year ahead), and a past one with an open task or an
+        unpublished asset whose date has passed (overdue work, as `upcoming` lists it) until
+        the campaign's next instance begins."""
+        today = self.today()
+        window = self.plan(
+            today - dt.timedelta(days=OVERDUE_LOOKBACK_DAYS),
+            today + dt.timedelta(days=366),
+            campaigns=[campaign],
+        )
+        return sorted(
+            (
+                i
+                for i in window.instances
+                if span(i)[1] >= today
+                or (_open_work(i, today) and not _superseded(i, window.instances, today))
+            ),
+            key=lambda i: span(i)[0],
+        )
+
     def instance(
-        self, campaign: Campaign, *, year: int | None = None, instance: str | None = None
+        self,
+        campaign: Campaign,
+        *,
+        year: int | None = None,
+        instance: str | None = None,
+        prefer: Callable[[CampaignInstance], bool] | None = None,
     ) -> CampaignInstance:
-        """The instance a person means: `instance`, else `year`'s, else the next one not over.
+        """The instance a person means: `instance`, else `year`'s, else the earliest unfinished
+        one (see :meth:`unfinished`); with `prefer`, the latest instance begun within the last
+        year for which it holds comes first (reopening a task picks where it was done).
 
         Raises CampaignInstanceError for text that is not an instance, CampaignLookupError when
         the campaign has no such instance, UsageError when a year has two and none is named.
         """
-        today = self.today()
         if instance is not None:
             year = int(parse_instance(instance)[:4])
         if year is not None:
             plan = self.plan(dt.date(year, 1, 1), dt.date(year, 12, 31), campaigns=[campaign])
             found = [i for i in plan.instances if i.year == year]
         else:
-            window = self.plan(today, today + dt.timedelta(days=366), campaigns=[campaign])
-            found = [i for i in window.instances if span(i)[1] >= today][:1]
+            candidates = self.unfinished(campaign)
+            found = candidates[:1]
+            if prefer is not None:
+                today = self.today()
+                back = self.plan(
+                    today - dt.timedelta(days=OVERDUE_LOOKBACK_DAYS), today, campaigns=[campaign]
+                )
+                preferred = [i for i in back.instances if span(i)[0] <= today and prefer(i)]
+                found = preferred[-1:] or found
         if instance is not None:
             found = [i for i in found if i.instance == instance]
         if not found:
@@ -273,7 +314,14 @@ class CampaignService:
     ) -> Recorded:
         """Record a task of one campaign instance as done (its reminders stop) or open again."""
         campaign = self.find(campaign_id)
-        chosen = self.instance(campaign, year=year, instance=instance)
+
+        def done_there(candidate: CampaignInstance) -> bool:
+            return any(t.task.id == task_id and t.done for t in candidate.tasks)
+
+        # Reopening means the instance where the task was done, even one now finished.
+        chosen = self.instance(
+            campaign, year=year, instance=instance, prefer=None if done else done_there
+        )
         tasks = {t.task.id: t for t in chosen.tasks}
         if task_id not in tasks:
             raise CampaignLookupError(
@@ -646,6 +694,30 @@ class ImportReport:
 
 def _t(tables: list[tuple[Table, str]], campaign_id: str) -> Table:
     return next(t for t, _ in tables if str(t.get("id")) == campaign_id)
+
+
+def _superseded(
+    instance: CampaignInstance, instances: Iterable[CampaignInstance], today: dt.date
+) -> bool:
+    """Whether a later instance of the same campaign has begun by `today` (its first task or
+    publication is due): the earlier one's open work is then history, not overdue."""
+    first = span(instance)[0]
+    return any(
+        other.campaign.id == instance.campaign.id and first < span(other)[0] <= today
+        for other in instances
+    )
+
+
+def _open_work(instance: CampaignInstance, today: dt.date) -> bool:
+    """Whether a past instance still has a task open or an asset unpublished after its date."""
+    if any(not t.done for t in instance.tasks):
+        return True
+    return any(
+        d.asset.status is not AssetStatus.PUBLISHED
+        and d.publish_on is not None
+        and d.publish_on < today
+        for d in instance.assets
+    )
 
 
 def _by(by: str | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,24 +17,14 @@ from edicalendar.cli.output import OutputFormat, warn
 from edicalendar.cli.root import app, context
 from edicalendar.model import Category
 
-
-def _category(value: str) -> Category:
-    """A category as people spell it (`religion-belief`, `religion_belief`, any case)."""
-    try:
-        return Category(value)
-    except ValueError:
-        known = ", ".join(c.slug for c in Category)
-        raise typer.BadParameter(f"{value!r} is not a category; use one of: {known}") from None
-
-
 CategoryOption = Annotated[
-    list[Category] | None,
+    list[str] | None,
     typer.Option(
         "--category",
         "-c",
-        help="Only these categories (repeatable): race, religion-belief, sexual-orientation...",
-        parser=_category,
         metavar="CATEGORY",
+        help="Only these categories: " + ", ".join(c.slug for c in Category) + " "
+        "(repeat the option, or separate with commas: -c race,sex; religion_belief works too).",
     ),
 ]
 FormatOption = Annotated[
@@ -47,6 +38,31 @@ WithMissingOption = Annotated[
         "and `not_held` (years before an observance began), instead of a bare list.",
     ),
 ]
+
+
+def parse_categories(values: list[str] | None) -> tuple[Category, ...]:
+    """The categories named by repeated or comma-separated `--category` values."""
+    from difflib import get_close_matches
+
+    from edicalendar.errors import UsageError
+
+    known = {c.slug: c for c in Category}
+    chosen: list[Category] = []
+    for value in values or []:
+        for part in value.split(","):
+            name = part.strip().casefold().replace("_", "-")
+            if not name:
+                continue
+            if name not in known:
+                close = get_close_matches(name, list(known), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise UsageError(
+                    f"--category {part.strip()!r} is not a category{hint} "
+                    f"(categories: {', '.join(known)})"
+                )
+            if known[name] not in chosen:
+                chosen.append(known[name])
+    return tuple(chosen)
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -68,7 +84,9 @@ def check(ctx: typer.Context) -> None:
     from edicalendar.cli.check import run_checks
     from edicalendar.text import terminal
 
-    report = run_checks(context(ctx))
+    app_ctx = context(ctx)
+    app_ctx.read_only = True
+    report = run_checks(app_ctx)
     for problem in report.problems:
         sys.stderr.write(f"{terminal(problem)}\n")
     for warning in report.warnings:
@@ -82,6 +100,27 @@ def check(ctx: typer.Context) -> None:
         count = len(report.warnings)
         summary += f"; {count} warning{'s' if count != 1 else ''}"
     sys.stdout.write(f"ok: {summary}\n")
+    sys.stdout.write(_where(app_ctx) + "\n")
+
+
+def _where(app_ctx: Any) -> str:
+    """Which folders and database this run used, so a run from another folder is no surprise."""
+    from sqlalchemy.engine import make_url
+
+    from edicalendar.config import shipped_dir
+
+    loaded = app_ctx.loaded
+    parts = []
+    for name, folder in (("calendars", loaded.calendars_dir), ("campaigns", loaded.campaigns_dir)):
+        shipped = folder.resolve() == shipped_dir(name).resolve()
+        parts.append(f"{name} from {folder}" + (" (the shipped copy)" if shipped else ""))
+    url = make_url(loaded.database_url)
+    if url.get_backend_name() == "sqlite":
+        exists = bool(url.database) and Path(str(url.database)).exists()
+        parts.append(f"database {url.database}" + ("" if exists else " (not created yet)"))
+    else:
+        parts.append(f"database {url.render_as_string(hide_password=True)}")
+    return "using " + "; ".join(parts)
 
 
 @app.command()
@@ -130,13 +169,19 @@ def occurrences(
     to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")],
     category: CategoryOption = None,
     calendar: Annotated[
-        list[str] | None, typer.Option("--calendar", help="Only these calendars (file stems).")
+        list[str] | None,
+        typer.Option("--calendar", metavar="NAME", help="Only these calendars (file stems)."),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     with_missing: WithMissingOption = False,
 ) -> None:
     """Every observance between two dates, with status (confirmed/provisional/estimated)."""
-    from edicalendar.calendar.occurrence_records import display_record, missing_records
+    from edicalendar.calendar.occurrence_records import (
+        OCCURRENCE_CSV_COLUMNS,
+        display_record,
+        missing_records,
+        occurrence_csv_record,
+    )
     from edicalendar.calendar.occurrences import expand
     from edicalendar.cli.output import emit, warn
     from edicalendar.config import DEFAULT_CONFIG_NAME
@@ -157,9 +202,18 @@ def occurrences(
             raise UsageError(
                 f"--calendar {name!r} is not a calendar; known: {', '.join(catalog.calendars)}"
             )
-    expansion = expand(catalog, start, end, categories=category or (), calendars=calendar or ())
+    expansion = expand(
+        catalog, start, end, categories=parse_categories(category), calendars=calendar or ()
+    )
     for message in expansion.warnings:
         warn(message)
+    if fmt is OutputFormat.CSV:
+        emit(
+            [occurrence_csv_record(occ) for occ in expansion.occurrences],
+            fmt,
+            columns=[(k, k) for k in OCCURRENCE_CSV_COLUMNS],
+        )
+        return
     rows = [display_record(occ) for occ in expansion.occurrences]
     emit(
         rows,
@@ -170,9 +224,7 @@ def occurrences(
             ("status_text", "Status"),
             ("categories", "Categories"),
             ("theme", "Theme"),
-        ]
-        if fmt is OutputFormat.TABLE
-        else [(k, k) for k in _CSV_COLUMNS],
+        ],
         title=f"Observances {start} to {end}",
         json_document=_listing(
             [{k: v for k, v in r.items() if k not in ("dates", "status_text")} for r in rows],
@@ -198,23 +250,6 @@ def _listing(
     return {"from": start.isoformat(), "to": end.isoformat(), key: items, **missing}
 
 
-_CSV_COLUMNS = (
-    "observance",
-    "name",
-    "start",
-    "end",
-    "categories",
-    "status",
-    "may_vary_days",
-    "begins_evening_before",
-    "theme",
-    "url",
-    "calendar",
-    "instance",
-    "description",
-)
-
-
 @app.command()
 def upcoming(
     ctx: typer.Context,
@@ -229,8 +264,11 @@ def upcoming(
     from edicalendar.cli.upcoming import build_upcoming, print_upcoming
 
     app_ctx = context(ctx)
+    app_ctx.read_only = True
     start = parse_day(from_, "--from") if from_ else app_ctx.today()
-    view = build_upcoming(app_ctx, start, start + dt.timedelta(days=days - 1), category or ())
+    view = build_upcoming(
+        app_ctx, start, start + dt.timedelta(days=days - 1), parse_categories(category)
+    )
     print_upcoming(view, fmt)
 
 
@@ -245,7 +283,7 @@ def clashes(
 ) -> None:
     """What falls, or may fall, on a date: observances, festival eves, bank holidays, fasting
     and rest days, each labelled confirmed, expected or possible (±N days)."""
-    from edicalendar.calendar.clashes import clash_dates_text, find_clashes
+    from edicalendar.calendar.clashes import CLASH_CSV_COLUMNS, clash_dates_text, find_clashes
     from edicalendar.calendar.occurrence_records import missing_records
     from edicalendar.cli.output import emit, warn
     from edicalendar.errors import UsageError
@@ -257,7 +295,9 @@ def clashes(
     if (end - start).days > 366:
         raise UsageError("--to: check at most 367 days at once")
     app_ctx = context(ctx)
-    report = find_clashes(app_ctx.catalog, start, end, category or (), workdays=app_ctx.workdays)
+    report = find_clashes(
+        app_ctx.catalog, start, end, parse_categories(category), workdays=app_ctx.workdays
+    )
     for message in report.warnings:
         warn(message)
     rows: list[dict[str, Any]] = []
@@ -279,7 +319,7 @@ def clashes(
             ("label", "How sure"),
         ]
         if fmt is OutputFormat.TABLE
-        else [(k, k) for k in _CLASH_CSV_COLUMNS],
+        else [(k, k) for k in CLASH_CSV_COLUMNS],
         title=f"What falls on {start}" + (f" to {end}" if end != start else ""),
         json_document=_listing(
             [c.record() for c in report.clashes],
@@ -291,22 +331,3 @@ def clashes(
             end,
         ),
     )
-
-
-#: The first six are the 0.1.0 columns; columns only ever grow.
-_CLASH_CSV_COLUMNS = (
-    "date",
-    "name",
-    "what",
-    "fasting",
-    "rest_from_work",
-    "status",
-    "until",
-    "kind",
-    "observance",
-    "label",
-    "certainty",
-    "eve",
-    "rest_from_sunset",
-    "may_vary_days",
-)

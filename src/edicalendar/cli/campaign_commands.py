@@ -20,7 +20,7 @@ import typer
 from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar
 from edicalendar.cli.output import OutputFormat, json_text, say
 from edicalendar.cli.root import app, context
-from edicalendar.model import AssetStatus
+from edicalendar.model import DATED_YEARS, AssetStatus
 
 if TYPE_CHECKING:
     from edicalendar.campaigns.files import CampaignSet
@@ -47,7 +47,10 @@ campaigns_app = typer.Typer(
 app.add_typer(campaigns_app)
 
 YearOption = Annotated[
-    int | None, typer.Option("--year", "-y", min=1900, max=2200, help="Which year's instance.")
+    int | None,
+    typer.Option(
+        "--year", "-y", min=DATED_YEARS[0], max=DATED_YEARS[1], help="Which year's instance."
+    ),
 ]
 InstanceOption = Annotated[
     str | None,
@@ -105,6 +108,7 @@ def campaigns_command(
     if ctx.invoked_subcommand is not None:
         return
     app_ctx = context(ctx)
+    app_ctx.read_only = True
     chosen_year = year or app_ctx.today().year
     loaded = _load(app_ctx, (chosen_year,))
     campaigns = [c for c in loaded.campaigns.values() if not owner or _owned_by(c, owner)]
@@ -176,6 +180,7 @@ def show(
     from edicalendar.campaigns.progress import history
 
     app_ctx = context(ctx)
+    app_ctx.read_only = True
     loaded = _load(app_ctx, (year,) if year else ())
     campaign = app_ctx.campaigns().find(campaign_id, loaded)
     if year is not None:
@@ -183,14 +188,24 @@ def show(
             _instances(app_ctx, [campaign], dt.date(year, 1, 1), dt.date(year, 12, 31)), year
         )
     else:
-        today = app_ctx.today()
-        found = _instances(app_ctx, [campaign], today, today + dt.timedelta(days=366))
+        # Last year's instance while it still has open work, then the current and coming ones.
+        found = app_ctx.campaigns().unfinished(campaign)
     done_by = {
         (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
     }
-    if fmt is not OutputFormat.TABLE:
-        freezes_now = app_ctx.freeze_calendar() if found else NO_FREEZES
-        sys.stdout.write(json_text([instance_record(i, freezes_now) for i in found]))
+    freezes_now = app_ctx.freeze_calendar() if found and fmt is not OutputFormat.TABLE else None
+    if fmt is OutputFormat.CSV:
+        from edicalendar.campaigns.campaign_records import PLAN_CSV_COLUMNS, plan_rows
+        from edicalendar.cli.output import emit
+
+        emit(
+            plan_rows(found, freezes_now or NO_FREEZES),
+            fmt,
+            columns=[(c, c) for c in PLAN_CSV_COLUMNS],
+        )
+        return
+    if fmt is OutputFormat.JSON:
+        sys.stdout.write(json_text([instance_record(i, freezes_now or NO_FREEZES) for i in found]))
         return
     out = [f"{campaign.title} ({campaign.id})", f"  {_where(campaign)}"]
     when = "every year" if campaign.every_year else ", ".join(map(str, campaign.years))
@@ -277,7 +292,19 @@ def done(
     say(
         f"{campaign_id} {recorded.instance.instance}: task {task_id} marked {state}"
         + (f" by {who}" if who else "")
+        + _chosen_note(recorded.instance, year, instance)
         + "\n"
+    )
+
+
+def _chosen_note(chosen: CampaignInstance, year: int | None, instance: str | None) -> str:
+    """Which instance was picked when none was named, and how to pick another."""
+    if year is not None or instance is not None:
+        return ""
+    occ = chosen.occurrence
+    return (
+        f" (the {chosen.instance} campaign, for {occ.name} starting {occ.start:%d %b %Y}; "
+        "--year picks another)"
     )
 
 
@@ -303,6 +330,7 @@ def asset(
         f"{campaign_id} {recorded.instance.instance}: asset {asset_id} is {status.value}"
         + (f" at {url}" if url else "")
         + (f" (recorded by {who})" if who else "")
+        + _chosen_note(recorded.instance, year, instance)
         + "\n"
     )
 
@@ -313,18 +341,27 @@ def new(
     observance: Annotated[str, typer.Option("--observance", help="Observance id to anchor on.")],
     year: Annotated[
         int | None,
-        typer.Option("--year", min=1900, max=2200, help="A one-off campaign for this year."),
+        typer.Option(
+            "--year",
+            min=DATED_YEARS[0],
+            max=DATED_YEARS[1],
+            help="A one-off campaign for this year.",
+        ),
     ] = None,
     campaign_id: Annotated[
         str | None, typer.Option("--id", help="Campaign id (default from observance and year).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default in campaigns/).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default in campaigns/; `-` for standard output)."
+        ),
     ] = None,
 ) -> None:
     """Write a commented skeleton campaign file for an observance (every year, or --year)."""
     from difflib import get_close_matches
 
+    from edicalendar.atomicfile import write_atomic
     from edicalendar.errors import UsageError
 
     app_ctx = context(ctx)
@@ -335,12 +372,21 @@ def new(
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise UsageError(f"--observance: unknown observance {observance!r}{hint}")
     new_id = campaign_id or (f"{observance}-{year}" if year else observance)
-    target = output or app_ctx.loaded.campaigns_dir / f"{new_id}.toml"
-    if target.exists():
-        raise UsageError(f"{target} already exists; choose another --id or --output")
+    existing = app_ctx.campaigns().load().get(new_id)
+    if existing is not None:
+        again = "" if year else f" (or --year {app_ctx.today().year + 1} for a one-off)"
+        raise UsageError(
+            f"campaign {new_id!r} already exists at {existing.path}:{existing.line}; "
+            f"edit it there, or choose another --id{again}"
+        )
     text = skeleton(found, new_id, year)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    if output is not None and str(output) == "-":
+        sys.stdout.write(text)
+        return
+    target = output or app_ctx.loaded.campaigns_dir / f"{new_id}.toml"
+    if target.is_file():
+        raise UsageError(f"{target} already exists; choose another --id or --output")
+    write_atomic(target, text.encode("utf-8"))
     say(f"wrote {target}: campaign {new_id} for {found.name}; edit it, then run check\n")
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from edicalendar.cli.calendar_commands import CategoryOption, parse_day
+from edicalendar.cli.calendar_commands import CategoryOption, parse_categories, parse_day
 from edicalendar.cli.root import app, context
 
 
@@ -37,7 +37,10 @@ def feed(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False
+            "--output",
+            "-o",
+            help="Write to this file instead of standard output (`-` for standard output).",
+            dir_okay=False,
         ),
     ] = None,
     stateless: Annotated[
@@ -67,7 +70,8 @@ def feed(
     from edicalendar.model import CATEGORY_LABELS
 
     app_ctx = context(ctx)
-    if name and category:
+    categories = parse_categories(category)
+    if name and categories:
         raise UsageError("give either --name or --category, not both")
     publisher = app_ctx.feeds()
     default_start, default_end = publisher.window()
@@ -92,7 +96,7 @@ def feed(
     elif campaigns:
         from edicalendar.feeds.campaign_feed import build_plan_feed
 
-        if name or category or stateless or query is not None:
+        if name or categories or stateless or query is not None:
             raise UsageError(
                 "--campaigns cannot be combined with --name, --category, --query or --stateless"
             )
@@ -109,7 +113,7 @@ def feed(
         from edicalendar.errors import QueryError
         from edicalendar.feeds.query import parse_query_string, query_spec, traditions
 
-        if category:
+        if categories:
             raise UsageError("give categories inside --query, or --category, not both")
         chosen = traditions(publisher.catalog)
         try:
@@ -118,13 +122,13 @@ def feed(
             raise UsageError(f"--query: {exc}") from None
         spec = query_spec(publisher.find(name or "all"), parsed, {t.name: t.label for t in chosen})
         body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
-    elif category:
-        labels = ", ".join(CATEGORY_LABELS[c] for c in category)
+    elif categories:
+        labels = ", ".join(CATEGORY_LABELS[c] for c in categories)
         spec = FeedSpec(
             "custom",
             f"EDI calendar: {labels}",
             f"Awareness dates for: {labels}.",
-            ObservanceFilter(categories=tuple(category)),
+            ObservanceFilter(categories=categories),
         )
         body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
     else:
@@ -132,7 +136,7 @@ def feed(
         body, warnings = publisher.build_one(spec, start, end, stateless=stateless)
     for message in warnings:
         warn(message)
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.buffer.write(body)
         sys.stdout.flush()
         return

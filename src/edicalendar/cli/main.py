@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         print("aborted", file=sys.stderr)
         return 1
     except EdicalendarError as exc:
-        print(f"error: {terminal(exc)}", file=sys.stderr)
+        from edicalendar.errors import InvalidDataError
+
+        if isinstance(exc, InvalidDataError) and len(exc.problems) == 1:
+            print(f"error: {terminal(exc.problems[0])}", file=sys.stderr)
+        else:
+            print(f"error: {terminal(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -56,11 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # Typer carries its own copy of click, so usage errors arrive as TyperException.
         if isinstance(exc, TyperException):
-            show = getattr(exc, "show", None)
-            if callable(show):
-                show()
-            else:
-                print(f"error: {terminal(exc)}", file=sys.stderr)
+            print(f"error: {terminal(usage_message(exc))}", file=sys.stderr)
             code = getattr(exc, "exit_code", 2)
             return code if isinstance(code, int) else 2
         if os.environ.get("EDICALENDAR_DEBUG"):
@@ -72,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 3
     return 0
+
+
+def usage_message(exc: Exception) -> str:
+    """A usage mistake as one line: what is wrong and where the command's help is."""
+    format_message = getattr(exc, "format_message", None)
+    text = format_message() if callable(format_message) else str(exc)
+    text = " ".join(str(text).replace("Value error, ", "").split())
+    found = getattr(exc, "ctx", None)
+    path = getattr(found, "command_path", None) or "edicalendar"
+    return f"{text.rstrip('.')}; see `{path} --help`"
 
 
 def run() -> None:

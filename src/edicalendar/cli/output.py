@@ -18,6 +18,11 @@ from typing import Any
 
 from edicalendar.text import terminal, terminal_line
 
+#: Columns holding identifiers people copy into other commands; tables print them whole.
+WHOLE_KEYS = frozenset(
+    {"key", "task", "campaign", "instance", "calendar", "observance", "id", "item_id", "email"}
+)
+
 
 class OutputFormat(StrEnum):
     TABLE = "table"
@@ -53,10 +58,20 @@ def emit(
 
     # Text is data, never markup: "[calendars] enabled" must print as written.
     table = Table(title=plain(title) if title else None, show_lines=False, expand=False)
-    for _, heading in columns:
-        table.add_column(plain(heading), overflow="fold")
-    for row in rows:
-        table.add_row(*[plain(_cell(row.get(key))) for key, _ in columns])
+    cells = [[plain(_cell(row.get(key))) for key, _ in columns] for row in rows]
+    # A column empty in every row (a Theme no observance has) takes width and says nothing.
+    shown = [i for i in range(len(columns)) if any(line[i].plain for line in cells)] or [0]
+    for i in shown:
+        key, heading = columns[i]
+        if key in WHOLE_KEYS:
+            # Ids are copied into other commands (`campaign done`, `ledger retry`): never
+            # broken across lines; the wordy columns wrap instead.
+            widest = max([len(heading), *(line[i].cell_len for line in cells)])
+            table.add_column(plain(heading), no_wrap=True, min_width=widest)
+        else:
+            table.add_column(plain(heading), overflow="fold")
+    for line in cells:
+        table.add_row(*[line[i] for i in shown])
     console = terminal_console()
     if rows:
         console.print(table)

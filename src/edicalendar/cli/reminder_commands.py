@@ -44,10 +44,36 @@ def parse_moment(value: str, zone_name: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--at: {value!r} is not a date-time; use YYYY-MM-DDTHH:MM") from None
+    if "T" not in value.upper() and " " not in value.strip():
+        # A bare date would silently mean midnight, when no reminder is due.
+        raise UsageError(
+            f"--at: {value!r} has no time of day; give one, such as {value.strip()}T09:00"
+        )
     check_years(moment.date(), what="--at")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone_name))
     return moment.astimezone(dt.UTC)
+
+
+def would_expire(dispatcher: Dispatcher, now: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
+    """(key, destination, end of grace) of each reminder a tick at `now` would mark expired:
+    planned or waiting in the ledger, unsent, with its grace over by `now`."""
+    from edicalendar.reminders.ledger import DeliveryState
+
+    start, end = dispatcher.window(now)
+    late = [r for r in dispatcher.planned(start, end) if r.not_after < now]
+    rows = {d.key: d for d in dispatcher.ledger.deliveries_for([r.key for r in late])}
+    waiting = (DeliveryState.PENDING, DeliveryState.RETRY_WAIT)
+    found = {
+        r.key: (r.key, r.destination, r.not_after)
+        for r in late
+        if r.key not in rows or rows[r.key].state in waiting
+    }
+    for state in waiting:
+        for row in dispatcher.ledger.deliveries(state, limit=100_000):
+            if row.not_after < now:
+                found.setdefault(row.key, (row.key, row.destination, row.not_after))
+    return sorted(found.values(), key=lambda item: (item[2], item[0]))
 
 
 def _warn(text: str) -> None:
@@ -75,20 +101,35 @@ def remind(
             ),
         ),
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="With --at: really send and record in the ledger as if it were that time "
+            "(reminders whose grace ends before it are marked expired and never sent).",
+        ),
+    ] = False,
 ) -> None:
     """Plan and send every reminder due now: one tick, ending with a one-line summary."""
     import logging
     from zoneinfo import ZoneInfo
 
-    from edicalendar.errors import UsageError
+    from edicalendar.errors import LedgerIdentityError, UsageError
     from edicalendar.redact import install_log_redaction
     from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, inputs_fingerprint
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     install_log_redaction()
+    if record and (at is None or dry_run):
+        raise UsageError("--record goes with --at (and not --dry-run): it records a simulated tick")
     if new_ledger and dry_run:
         raise UsageError("--new-ledger starts a ledger, which a --dry-run cannot do; drop one")
+    if new_ledger and at is not None and not record:
+        raise UsageError(
+            "--new-ledger starts a ledger, which a simulated --at cannot do; add --record to "
+            "act on the ledger, or drop --new-ledger"
+        )
     app_ctx = context(ctx)
     loaded = app_ctx.loaded
     zone_name = loaded.settings.reminders.timezone
@@ -97,8 +138,12 @@ def remind(
         app_ctx.now = lambda: moment
     app_ctx.new_ledger = new_ledger
     now = app_ctx.now()
+    # A simulated time never writes to the real ledger unless --record asks for it.
+    simulated = at is not None and not record
+    preview_only = dry_run or simulated
+    app_ctx.read_only = preview_only
     # `--new-ledger` always runs in full: it is the operator's act, never an idle tick.
-    idle = None if dry_run or new_ledger else IdleCheck.for_settings(loaded)
+    idle = None if preview_only or new_ledger else IdleCheck.for_settings(loaded)
     lock = None
     try:
         if idle is not None:
@@ -112,7 +157,12 @@ def remind(
             return
         inputs = idle.inputs(loaded) if idle is not None else inputs_fingerprint(loaded)
         dispatcher = app_ctx.dispatcher(report=_warn)
-        if dry_run:
+        if preview_only:
+            lost = dispatcher.ledger.lost_rows()
+            if lost is not None:
+                # What a real tick would refuse, a preview refuses too, rather than list
+                # again what the vanished rows had recorded as sent.
+                raise LedgerIdentityError(lost)
             zone = ZoneInfo(zone_name)
             due = dispatcher.preview(now)
             for item in due:
@@ -121,7 +171,17 @@ def remind(
                     f"{local:%Y-%m-%d %H:%M %Z}  {item.destination}  {item.key}  "
                     f"{item.message.title}\n"
                 )
-            sys.stdout.write(f"{len(due)} due (dry run: nothing sent)\n")
+            late = would_expire(dispatcher, now)
+            for key, destination, not_after in late:
+                ended = f"{not_after.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+                say(f"would expire  {destination}  {key}  (its grace ended {ended})\n")
+            expiring = f", {len(late)} would expire" if late else ""
+            how = (
+                "dry run: nothing sent"
+                if dry_run
+                else "simulated --at: nothing sent or recorded; add --record to send and record"
+            )
+            sys.stdout.write(f"{len(due)} due{expiring} ({how})\n")
             return
         if lock is None and app_ctx.database.sqlite_path is not None:
             lock = _remind_lock(app_ctx.database.sqlite_path)
@@ -211,8 +271,10 @@ def ledger(
         except ValueError:
             known = ", ".join(s.value for s in DeliveryState)
             raise UsageError(f"--status {status!r} is not a state; use one of {known}") from None
+    app_ctx = context(ctx)
+    app_ctx.read_only = True
     rows = []
-    for d in Ledger(context(ctx).database).deliveries(state, limit=limit):
+    for d in Ledger(app_ctx.database).deliveries(state, limit=limit):
         rows.append(
             {
                 "key": d.key,
@@ -225,6 +287,7 @@ def ledger(
                 "possible_duplicates": d.possible_duplicates,
                 "duplicate_note": d.duplicate_note,
                 "held_by": d.held_by,
+                "due_text": f"{d.due_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}",
             }
         )
     emit(
@@ -234,7 +297,7 @@ def ledger(
             ("key", "Key"),
             ("state", "State"),
             ("attempts", "Tries"),
-            ("due_at", "Due (UTC)"),
+            ("due_text", "Due (UTC)"),
             ("last_error", "Last error"),
             ("possible_duplicates", "Maybe twice"),
         ]
@@ -255,6 +318,7 @@ def ledger(
             )
         ],
         title="Deliveries",
+        json_document=[{k: v for k, v in r.items() if k != "due_text"} for r in rows],
     )
 
 
@@ -264,11 +328,18 @@ def ledger_retry(
     key: Annotated[str, typer.Argument(help="The delivery key shown by `edicalendar ledger`.")],
 ) -> None:
     """Put one delivery back in the queue (after fixing what made it fail)."""
+    from edicalendar.errors import DeliveryNotFoundError
     from edicalendar.reminders.ledger import Ledger
 
     app_ctx = context(ctx)
     grace = dt.timedelta(hours=app_ctx.loaded.settings.reminders.grace_hours)
-    delivery = Ledger(app_ctx.database).retry(key, app_ctx.now(), grace)
+    ledger = Ledger(app_ctx.database)
+    if ledger.get(key) is None:
+        shown = key if len(key) <= 80 else key[:80] + "…"
+        raise DeliveryNotFoundError(
+            f"ledger retry: no delivery with key {shown!r}; `edicalendar ledger` lists the keys"
+        )
+    delivery = ledger.retry(key, app_ctx.now(), grace)
     say(f"1 re-queued: {delivery.key} is {delivery.state} (sent on the next tick)\n")
 
 

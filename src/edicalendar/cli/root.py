@@ -8,20 +8,57 @@ by the root callback through :func:`context`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from edicalendar.context import AppContext
 
+
+def short_help(text: str | None) -> str:
+    """The first sentence of a command's help, whole: the command list never cuts it with "…"."""
+    first = " ".join((text or "").strip().split("\n\n")[0].split())
+    end = first.find(". ")
+    return first[: end + 1] if end >= 0 else first
+
+
+class _Group(TyperGroup):
+    """Lists each command with its whole first sentence (click cuts them to the line width)."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.short_help or short_help(command.help)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="edicalendar",
+    cls=_Group,
     help="The NHS EDI awareness calendar: dates for any year, feeds, campaigns and reminders.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def version() -> str:
+    """The installed edicalendar version."""
+    from edicalendar import __version__
+
+    return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"edicalendar {version()}")
+        raise typer.Exit(0)
 
 
 @app.callback()
@@ -35,6 +72,15 @@ def _root(
             dir_okay=False,
         ),
     ] = None,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = AppContext(config_path=config)
     ctx.call_on_close(ctx.obj.close)

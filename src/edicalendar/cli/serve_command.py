@@ -59,6 +59,36 @@ def first_admin_hint(config: object) -> str:
     )
 
 
+def check_bindable(host: str, port: int) -> None:
+    """Refuse at once, naming the cause and the fix, when `host:port` cannot be listened on."""
+    import errno
+    import socket
+
+    from edicalendar.errors import EdicalendarError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise EdicalendarError(
+            f"cannot listen on {host}:{port}: {host!r} is not an address of this machine "
+            f"({exc.strerror or exc}); use --host 127.0.0.1 or an address it has"
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                fix = "another program (perhaps another `edicalendar serve`) is listening there"
+                fix += "; stop it, or choose another --port"
+            elif exc.errno == errno.EACCES:
+                fix = "ports below 1024 need privileges; choose --port 8000 or above"
+            else:
+                fix = f"{exc.strerror or exc}; use --host 127.0.0.1 or an address this machine has"
+            raise EdicalendarError(f"cannot listen on {host}:{port}: {fix}") from None
+
+
 def _display_host(host: str) -> str:
     if host in ("0.0.0.0", "::", ""):
         return "127.0.0.1"
@@ -103,6 +133,9 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The scheduler logs every job run at INFO ("Running job...", "executed successfully"):
+    # two lines a minute that bury what matters. Its warnings and errors still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app_ctx = context(ctx)
     settings = app_ctx.loaded.settings
     bind_host = host or settings.web.host
@@ -110,6 +143,7 @@ def serve(
     problem = exposure_problem(bind_host, settings)
     if problem is not None:
         raise ConfigError.single(app_ctx.config_display, "--host", problem)
+    check_bindable(bind_host, bind_port)
     if workers > 1:
         # Each worker process builds its own app from the same config; this process only
         # checks the data (so bad files stop the command here), supervises them and runs the

@@ -2,7 +2,8 @@
 
 Observances come from the catalog; campaign tasks (due in the window, and overdue ones not yet
 marked done) come from the campaign plan when campaigns are defined; table output lists them
-after the observances, JSON carries them as "tasks", CSV stays observances only. The view is
+after the observances with the command that marks each done, JSON carries them as "tasks", and
+CSV has a row per observance and per task (a `record` column says which). The view is
 plain data so the CLI and web pages can share it.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from edicalendar.calendar.occurrence_records import missing_records
+from edicalendar.calendar.occurrence_records import OCCURRENCE_CSV_COLUMNS, missing_records
 from edicalendar.calendar.occurrences import expand
 from edicalendar.cli.output import OutputFormat
 from edicalendar.context import AppContext
@@ -47,17 +48,12 @@ def build_upcoming(
     return view
 
 
-#: How far back an open task still shows as overdue; older ones belong to a finished campaign.
-OVERDUE_DAYS = 90
-
-
 def _campaign_tasks(
     ctx: AppContext, start: dt.date, end: dt.date, warnings: list[str]
 ) -> list[dict[str, Any]]:
-    """Open campaign tasks due in the window, and overdue ones from the last OVERDUE_DAYS."""
-    plan, due = ctx.campaigns().due(
-        start, end, overdue_since=start - dt.timedelta(days=OVERDUE_DAYS)
-    )
+    """Open campaign tasks due in the window, and every overdue one (from the last year, as
+    the web plan shows them) until someone marks it done."""
+    plan, due = ctx.campaigns().due(start, end)
     warnings.extend(f"{p} (campaign left out)" for p in plan.loaded.problems)
     warnings.extend(plan.warnings)
     return [
@@ -78,6 +74,22 @@ def _campaign_tasks(
     ]
 
 
+#: `upcoming --format csv`: a row per observance (the `occurrences` columns) and per campaign
+#: task (the keys of its JSON "tasks"; `observance`, `name` and `instance` mean the same there).
+UPCOMING_CSV_COLUMNS = (
+    "record",
+    *OCCURRENCE_CSV_COLUMNS,
+    "campaign",
+    "title",
+    "task",
+    "owner",
+    "due",
+    "overdue",
+    "observance_name",
+    "observance_start",
+)
+
+
 def _when(occ: Occurrence, today: dt.date) -> str:
     if occ.start < today:
         return "under way"
@@ -89,11 +101,20 @@ def _when(occ: Occurrence, today: dt.date) -> str:
 
 def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
     """Print the view as a table, JSON or CSV."""
-    from edicalendar.calendar.occurrence_records import display_record, occurrence_record
+    from edicalendar.calendar.occurrence_records import (
+        display_record,
+        occurrence_csv_record,
+        occurrence_record,
+    )
     from edicalendar.cli.output import emit, warn
 
     for message in view.warnings:
         warn(message)
+    if fmt is OutputFormat.CSV:
+        records = [{"record": "observance"} | occurrence_csv_record(o) for o in view.observances]
+        records += [{"record": "task"} | task for task in view.tasks]
+        emit(records, fmt, columns=[(k, k) for k in UPCOMING_CSV_COLUMNS])
+        return
     rows = []
     for occ in view.observances:
         record = display_record(occ)
@@ -108,17 +129,6 @@ def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
             ("name", "Observance"),
             ("status_text", "Status"),
             ("theme", "Theme"),
-        ]
-        if fmt is OutputFormat.TABLE
-        else [
-            ("observance", "observance"),
-            ("name", "name"),
-            ("start", "start"),
-            ("end", "end"),
-            ("status", "status"),
-            ("categories", "categories"),
-            ("theme", "theme"),
-            ("url", "url"),
         ],
         title=f"Coming up {view.start} to {view.end}",
         json_document={
@@ -134,23 +144,19 @@ def print_upcoming(view: UpcomingView, fmt: OutputFormat) -> None:
 
 
 def _print_tasks(view: UpcomingView) -> None:
-    from edicalendar.cli.output import emit
+    """One block per task: when, what and who, then the command that marks it done, so the
+    ids are whole and ready to copy at any terminal width."""
+    import sys
 
-    rows = []
+    out = ["", "Campaign tasks due"]
     for task in view.tasks:
         due = dt.date.fromisoformat(task["due"])
-        when = f"overdue since {due:%a %d %b}" if task["overdue"] else f"{due:%a %d %b %Y}"
-        rows.append(task | {"when": when})
-    emit(
-        rows,
-        OutputFormat.TABLE,
-        columns=[
-            ("when", "Due"),
-            ("name", "Campaign task"),
-            ("owner", "Owner"),
-            ("task", "Task id"),
-            ("campaign", "Campaign id"),
-            ("instance", "Instance"),
-        ],
-        title="Campaign tasks due",
-    )
+        when = f"overdue since {due:%a %d %b %Y}" if task["overdue"] else f"{due:%a %d %b %Y}"
+        owner = f" [{task['owner']}]" if task["owner"] else ""
+        pick = "--instance" if "-" in task["instance"] else "--year"
+        out.append(f"  {when}: {task['name']}{owner}")
+        out.append(
+            f"    edicalendar campaign done {task['campaign']} {task['task']} "
+            f"{pick} {task['instance']}"
+        )
+    sys.stdout.write("\n".join(out) + "\n")
