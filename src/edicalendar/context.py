@@ -40,28 +40,6 @@ def system_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _unmade_sqlite_file(url: str) -> bool:
-    """Whether `url` names an SQLite file that does not exist yet (or is still empty)."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    name = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
-        return False
-    path = Path(str(name))
-    return not path.exists() or path.stat().st_size == 0
-
-
-def _ledger_marked(url: str) -> bool:
-    """Whether the SQLite file at `url` has a ledger marker: this data folder used it."""
-    from sqlalchemy.engine import make_url
-
-    from edicalendar.storage import identity
-
-    marker = identity.marker_path(make_url(url), None)
-    return marker is not None and identity.read_marker(marker) is not None
-
-
 @dataclass
 class AppContext:
     """Lazily loaded settings, catalog and database for one command or server process."""
@@ -71,9 +49,9 @@ class AppContext:
     #: Take the database in place as a new reminder ledger if it is not the one the data
     #: folder knows (`edicalendar remind --new-ledger`); otherwise such a database is refused.
     new_ledger: bool = False
-    #: Set by commands that only read (`upcoming`, `campaigns`, `ledger`...): a SQLite database
-    #: that does not exist yet is read as empty (nothing recorded) instead of being created, so
-    #: looking never makes a data folder.
+    #: Set by commands that only read (`upcoming`, `campaigns`, `ledger`, a reminder
+    #: simulation...): a database not made yet is read as empty (nothing recorded) instead of
+    #: being created, so looking never makes a data folder or a ledger.
     read_only: bool = False
 
     @cached_property
@@ -131,16 +109,11 @@ class AppContext:
         """The database, checked to be the ledger this data folder last used."""
         from edicalendar.storage.engine import open_database
 
-        url = self.loaded.database_url
-        if self.read_only and _unmade_sqlite_file(url) and not _ledger_marked(url):
-            # Looking never makes a database: one not made yet reads as empty. One that this
-            # data folder has used and lost is refused below, as a real tick refuses it,
-            # before anything touches the path.
-            return open_database("sqlite://")
         return open_database(
-            url,
+            self.loaded.database_url,
             marker_dir=self.loaded.data_dir,
             adopt_at=self.now() if self.new_ledger else None,
+            read_only=self.read_only,
         )
 
     def close(self) -> None:

@@ -72,7 +72,14 @@ def blocks() -> list[Block]:
             marked = MARK.search(before[-1]) if before else None
             commands: list[str] = []
             expected: dict[str, list[str]] = {}
+            joined: list[str] = []
             for line in raw:
+                if joined and joined[-1].endswith("\\"):
+                    # A command continued on the next line, as a shell reads it.
+                    joined[-1] = joined[-1][:-1].rstrip() + " " + line.strip()
+                else:
+                    joined.append(line)
+            for line in joined:
                 if prompt and not line.startswith("$ "):
                     expected.setdefault(commands[-1], []).append(line)
                     continue

@@ -265,3 +265,34 @@ def test_postgres_tables_that_vanished_are_refused_until_new_ledger(
     fresh = remind(cli, "09:10", "--new-ledger")
     assert fresh.code == 0 and fresh.out.strip().endswith("0 sent, 0 failed, 0 expired")
     assert webhook.keys() == [DIGEST]
+
+
+@pytest.mark.postgres
+def test_a_simulation_on_postgres_makes_no_ledger(
+    postgres_url: str, tmp_path: Path, webhook: Any, run_cli: CliRunner, monkeypatch: Any
+) -> None:
+    """Before the first real tick, `--at` and `--dry-run` on a fresh PostgreSQL database list
+    the digest and create no tables and no marker; the first `--record` tick makes the ledger."""
+    monkeypatch.setenv("TEST_SLACK_URL", webhook.url())
+    cli = run_cli.with_config(write_config(tmp_path / "worker", postgres_url))
+    data = tmp_path / "worker" / "data"
+    for args in (["--at", "2026-01-12T09:00"], ["--at", "2026-01-12T09:00", "--dry-run"]):
+        preview = cli("remind", *args)
+        assert preview.code == 0, preview.err
+        assert DIGEST in preview.out and preview.out.strip().splitlines()[-1].startswith("1 due")
+    engine = create_engine(postgres_url)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert tables == []
+    assert not data.exists() or list(data.glob("*.ledger-id")) == []
+    assert webhook.keys() == []
+    assert remind(cli, "09:00").out.startswith("1 sent")
+    assert len(list(data.glob("*.ledger-id"))) == 1
+    assert webhook.keys() == [DIGEST]

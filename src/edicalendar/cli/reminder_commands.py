@@ -157,6 +157,12 @@ def remind(
             return
         inputs = idle.inputs(loaded) if idle is not None else inputs_fingerprint(loaded)
         dispatcher = app_ctx.dispatcher(report=_warn)
+        began = dispatcher.ledger.state.ledger_began()
+        if at is not None and began is not None and now < began:
+            warn(
+                f"--at {at} is before this ledger began ({began:%Y-%m-%d %H:%M} UTC): nothing "
+                "that fell due before then is ever sent from it"
+            )
         if preview_only:
             lost = dispatcher.ledger.lost_rows()
             if lost is not None:

@@ -135,8 +135,11 @@ class Dispatcher:
     # --- planning ------------------------------------------------------------------------
 
     def window(self, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The planning window of a tick at `now`: empty for a moment so long before the ledger
+        began (a simulated `--at`) that even its look-ahead ends before then."""
         start = self.ledger.plan_start(now, self.planner_settings.max_grace)
-        return start, now + dt.timedelta(hours=self.settings.lookahead_hours)
+        end = now + dt.timedelta(hours=self.settings.lookahead_hours)
+        return min(start, end), end
 
     def planned(
         self, start: dt.datetime, end: dt.datetime, *, preview_at: dt.datetime | None = None

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
 
 from edicalendar.errors import DatabaseError
 from edicalendar.storage import identity
@@ -231,6 +232,7 @@ def open_database(
     create: bool = True,
     marker_dir: Path | None = None,
     adopt_at: dt.datetime | None = None,
+    read_only: bool = False,
 ) -> Database:
     """Open (creating when allowed) and migrate the database at `url`.
 
@@ -243,6 +245,12 @@ def open_database(
     becomes a new ledger beginning at that instant (nothing due before it is ever sent from
     it) and `started_afresh` says why. `marker_dir` holds the marker of a server database
     (SQLite keeps it beside the file).
+
+    With `read_only` (commands that only look, and reminder simulations) no ledger is ever
+    made: a database not made yet (a missing or empty SQLite file, a server database without
+    edicalendar's tables) that no marker names is read as an empty in-memory one, and the
+    marker is not written. One a marker names is refused as above. An existing database is
+    still brought up to the current schema, which every command needs.
     """
     adopt = adopt_at is not None
     parsed = make_url(url)
@@ -256,6 +264,8 @@ def open_database(
         if not path.exists() and not create:
             raise DatabaseError(f"database {path} does not exist")
         present = path.exists() and path.stat().st_size > 0
+        if not present and marker is None and read_only:
+            return open_database("sqlite://")
         if not present and marker is not None and not adopt:
             # Checked before SQLite is let near the path: it would make a new, empty file.
             raise identity.refusal(
@@ -271,7 +281,14 @@ def open_database(
                     raise DatabaseError(f"{path} is not an SQLite database; {RESTORE_HINT}")
     # A lane sends up to 16 reminders at once and each marks its row as it starts: room for
     # every lane's senders and the planner without waiting on the pool.
-    engine = create_engine(url, future=True, pool_size=10, max_overflow=40)
+    if is_sqlite and parsed.database in (None, "", ":memory:"):
+        # One in-memory database (what a reader sees when none was made yet), shared by every
+        # thread that uses this engine.
+        engine = create_engine(
+            url, future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        engine = create_engine(url, future=True, pool_size=10, max_overflow=40)
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -287,6 +304,9 @@ def open_database(
                     f"{RESTORE_HINT}"
                 )
         found = identity.inspect_database(engine)
+        if read_only and marker is None and not found.has_tables:
+            engine.dispose()
+            return open_database("sqlite://")
         wrong = identity.problem(marker, found, display)
         if wrong is not None and not adopt:
             engine.dispose()
@@ -303,6 +323,8 @@ def open_database(
     database.marker = marker_file
     database.started_afresh = wrong
     database._display = display
-    if marker_file is not None and (marker is None or marker.ledger_id != database.ledger_id):
+    if read_only:
+        database.marker = None  # a reader leaves the marker to the next real tick
+    elif marker_file is not None and (marker is None or marker.ledger_id != database.ledger_id):
         database.note_progress(found.serial)
     return database
