@@ -72,7 +72,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def _reminded(cli: CliRunner, webhook: WebhookReceiver) -> list[Any]:
     """Run the bot at 09:00 on Monday 8 February 2027, 28 days before; what Slack got."""
-    sent = cli("remind", "--at", "2027-02-08T09:00")
+    sent = cli("remind", "--record", "--at", "2027-02-08T09:00")
     assert sent.code == 0, sent.err
     # Slack and the console for this campaign, and the console for the campaign file's own
     # International Women's Day session (its 28-day reminder falls the same morning).
