@@ -163,6 +163,23 @@ def test_import_replaces_only_when_asked_and_never_shadows_a_file(
     assert shadow.code == 2 and "is defined in the file" in shadow.err
 
 
+def test_an_empty_database_exports_an_empty_folder_that_imports_as_nothing(
+    tmp_path: Path, run_cli: CliRunner, sqlite_url: str
+) -> None:
+    """The round trip works with no campaigns in the database yet: the folder is made, and
+    importing it stores nothing and says so (exit 0), as README's example runs."""
+    cli = run_cli.with_config(_config(tmp_path, sqlite_url))
+    exported = cli("campaigns", "export", str(tmp_path / "exported"))
+    assert exported.code == 0 and exported.out.strip() == "0 campaigns exported"
+    assert (tmp_path / "exported").is_dir() and not list((tmp_path / "exported").iterdir())
+    imported = cli("campaigns", "import", str(tmp_path / "exported"))
+    assert imported.code == 0, imported.err
+    assert imported.out.startswith("0 added, 0 replaced, 0 unchanged (no campaign files")
+    assert _stored(cli.config or Path()) == {}
+    missing = cli("campaigns", "import", str(tmp_path / "nowhere"))
+    assert missing.code == 2 and "does not exist" in missing.err
+
+
 def test_export_refuses_the_campaigns_folder(
     tmp_path: Path, run_cli: CliRunner, sqlite_url: str
 ) -> None:

@@ -454,7 +454,7 @@ def export_command(
     ],
 ) -> None:
     """Write every campaign stored in the database as a campaign file in DIR."""
-    from edicalendar.errors import UsageError
+    from edicalendar.errors import OutputError, UsageError
 
     app_ctx = context(ctx)
     campaigns_dir = app_ctx.loaded.campaigns_dir
@@ -466,6 +466,11 @@ def export_command(
         )
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is a file, not a folder")
+    try:
+        # Made even with nothing to export, so `campaigns import DIR` reads it as empty.
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the folder {directory}: {exc.strerror or exc}") from None
     written = app_ctx.campaigns().export(directory)
     for path in written:
         say(f"wrote {path}\n")
@@ -503,7 +508,10 @@ def import_command(
         else:
             raise UsageError(f"{given} does not exist")
     if not paths:
-        raise UsageError("no campaign files (*.toml) found in what was given")
+        # Folders only, and empty (an export of a database holding no campaigns): nothing to do.
+        shown = ", ".join(str(given) for given in files)
+        say(f"0 added, 0 replaced, 0 unchanged (no campaign files (*.toml) in {shown})\n")
+        return
     settings = app_ctx.loaded.settings
     this_year = app_ctx.today().year
     checked = load_campaign_files(
