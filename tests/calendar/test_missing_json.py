@@ -92,3 +92,28 @@ def test_clashes_with_missing_says_what_could_not_be_checked(cli: Run) -> None:
     document = _json(cli("clashes", "2077-03-01", "--format", "json", "--with-missing"))
     assert set(document) == {"from", "to", "clashes", "not_computed"}
     assert "eid-al-fitr" in {item["observance"] for item in document["not_computed"]}
+
+
+def test_years_that_cannot_be_dated_are_warned_once_per_observance_as_ranges(cli: Run) -> None:
+    """Four years past the Umm al-Qura table give one warning line per Islamic observance,
+    naming the years as a range, not a line per observance and year."""
+    result = cli("occurrences", "--from", "2077-01-01", "--to", "2080-12-31", "--format", "json")
+    assert result.code == 0, result.err
+    eid = [line for line in result.err.splitlines() if "eid-al-fitr:" in line]
+    assert len(eid) == 1, eid
+    assert "eid-al-fitr: cannot compute 2077-2080; supported years are" in eid[0]
+
+
+def test_year_warnings_join_consecutive_years_and_keep_other_wording() -> None:
+    from edicalendar.calendar.expansion import Skipped, year_warnings
+
+    def skipped(year: int, reason: str = "not_computable") -> Skipped:
+        return Skipped("yule", "Yule", year, reason, f"yule: cannot compute {year}; up to 2200")
+
+    items = [skipped(y) for y in (2201, 1899, 1898, 2203, 2202, 1950)]
+    items.append(skipped(1890, "before_since"))  # not a computing limit: no warning
+    items.append(Skipped("odd", "Odd", 3000, "not_computable", "odd: the table ends"))
+    assert year_warnings(items) == [
+        "yule: cannot compute 1898-1899, 1950, 2201-2203; up to 2200",
+        "odd: the table ends",
+    ]

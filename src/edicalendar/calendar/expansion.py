@@ -219,7 +219,6 @@ def expand_observances(
         raise ValueError(f"window ends ({end}) before it starts ({start})")
     check_years(start, end)
     found: list[Occurrence] = []
-    warnings: list[str] = []
     skipped: list[Skipped] = []
     for obs in observances:
         for year in range(start.year - LOOKBACK_YEARS, end.year + 1):
@@ -239,13 +238,38 @@ def expand_observances(
                 year_occurrences = occurrences_in_year(obs, year, conventions)
             except UnsupportedYearError as exc:
                 if year >= start.year:  # a look-back year only adds spans reaching in
-                    warnings.append(str(exc))
                     skipped.append(Skipped(obs.id, obs.name, year, "not_computable", str(exc)))
                 continue
             found.extend(o for o in year_occurrences if o.end >= start and o.start <= end)
     found.sort(key=sort_key)
-    return Expansion(occurrences=found, warnings=_dedupe(warnings), skipped=skipped)
+    return Expansion(occurrences=found, warnings=year_warnings(skipped), skipped=skipped)
 
 
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def year_warnings(skipped: Iterable[Skipped]) -> list[str]:
+    """One warning per observance and reason for the years it cannot compute, consecutive
+    years as ranges ("yule: cannot compute 1583-1899, 2201-4099; supported years are ..."), so
+    a window of centuries says so in a line per observance, not a line per year."""
+    years: dict[str, list[int]] = {}
+    for item in skipped:
+        if item.reason != "not_computable":
+            continue
+        marker = f"cannot compute {item.year};"
+        if marker in item.message:
+            template = item.message.replace(marker, "cannot compute {years};", 1)
+            years.setdefault(template, []).append(item.year)
+        else:  # not the usual wording: kept as it is, once
+            years.setdefault(item.message, [])
+    return [
+        template.replace("{years}", _ranges(sorted(set(found))), 1) if found else template
+        for template, found in years.items()
+    ]
+
+
+def _ranges(years: list[int]) -> str:
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)

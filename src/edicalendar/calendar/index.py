@@ -29,6 +29,7 @@ from edicalendar.calendar.expansion import (
     check_years,
     occurrences_in_year,
     sort_key,
+    year_warnings,
 )
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.errors import UnsupportedYearError
@@ -237,8 +238,7 @@ class OccurrenceIndex:
         ranked.sort()
         found = [occurrence for _, occurrence in ranked]
         skipped = self._skipped(selected, years, start.year)
-        warnings = [s.message for s in skipped if s.reason == "not_computable"]
-        return Expansion(found, list(dict.fromkeys(warnings)), skipped)
+        return Expansion(found, year_warnings(skipped), skipped)
 
     def _by_date(
         self, selected: Collection[str] | None, years: range, start: dt.date, end: dt.date
