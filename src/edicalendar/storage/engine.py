@@ -23,9 +23,9 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 from edicalendar.errors import DatabaseError
@@ -168,6 +168,25 @@ def _create_private(path: Path) -> None:
 
 #: How to put a database back, for the identity refusals.
 PUT_BACK_HINT = "restore it from your backup or move the original back into place"
+#: The database URLs edicalendar works with, for messages about one it cannot use.
+URL_FORMS = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/NAME"
+POSTGRESQL_EXTRA = "pip install 'edicalendar[postgresql]'"
+
+
+def missing_driver(parsed: URL, display: str, exc: ImportError) -> str:
+    """What to do when the Python driver a database URL names is not installed."""
+    module = exc.name or "its driver"
+    found = (
+        f"cannot open database {display}: the Python module {module!r} it needs is not installed"
+    )
+    if parsed.get_backend_name() != "postgresql":
+        return f"{found}; write the URL as {URL_FORMS}"
+    if parsed.get_driver_name() == "psycopg":
+        return f"{found}; install PostgreSQL support with {POSTGRESQL_EXTRA}"
+    return (
+        f"{found}. edicalendar talks to PostgreSQL through psycopg 3: write the URL as "
+        f"postgresql+psycopg://... and install it with {POSTGRESQL_EXTRA}"
+    )
 
 
 @dataclass
@@ -218,8 +237,12 @@ class Database:
 
 
 def sqlite_path_of(url: str) -> Path | None:
-    """The file an SQLite URL names (None for another database or an in-memory one)."""
-    parsed = make_url(url)
+    """The file an SQLite URL names (None for another database, an in-memory one, or text
+    that is no URL: :func:`open_database` says what is wrong with that)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     return None if parsed.database == ":memory:" else Path(parsed.database)
@@ -253,7 +276,14 @@ def open_database(
     still brought up to the current schema, which every command needs.
     """
     adopt = adopt_at is not None
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # Not echoed: a mistyped URL may still hold a password.
+        raise DatabaseError(
+            f"the database URL (data.database_url or EDICALENDAR_DATABASE_URL) is not a URL "
+            f"edicalendar can read; write it as {URL_FORMS}"
+        ) from None
     is_sqlite = parsed.get_backend_name() == "sqlite"
     display = parsed.render_as_string(hide_password=True)
     marker_file = identity.marker_path(parsed, marker_dir)
@@ -281,14 +311,22 @@ def open_database(
                     raise DatabaseError(f"{path} is not an SQLite database; {RESTORE_HINT}")
     # A lane sends up to 16 reminders at once and each marks its row as it starts: room for
     # every lane's senders and the planner without waiting on the pool.
-    if is_sqlite and parsed.database in (None, "", ":memory:"):
-        # One in-memory database (what a reader sees when none was made yet), shared by every
-        # thread that uses this engine.
-        engine = create_engine(
-            url, future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
-        )
-    else:
-        engine = create_engine(url, future=True, pool_size=10, max_overflow=40)
+    try:
+        if is_sqlite and parsed.database in (None, "", ":memory:"):
+            # One in-memory database (what a reader sees when none was made yet), shared by
+            # every thread that uses this engine.
+            engine = create_engine(
+                url, future=True, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            engine = create_engine(url, future=True, pool_size=10, max_overflow=40)
+    except NoSuchModuleError:
+        raise DatabaseError(
+            f"cannot open database {display}: edicalendar cannot use a "
+            f"{parsed.drivername!r} database; write the URL as {URL_FORMS}"
+        ) from None
+    except ImportError as exc:
+        raise DatabaseError(missing_driver(parsed, display, exc)) from None
     if is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
