@@ -93,3 +93,20 @@ def test_refuses_to_write_into_the_shipped_data(
     assert result.code == 2
     assert "no calendars/ folder in this directory" in result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_a_dry_run_shows_only_what_the_real_run_writes(workdir: Path, run_cli: CliRunner) -> None:
+    """Every row matches an observance of another calendar (trust's Black History Month), so
+    importing into a new calendar adds nothing: the dry run shows no diff creating that file,
+    and the real run creates none and says so."""
+    (workdir / "m.csv").write_text(
+        "Name,Start,End,Categories\nBlack History Month,01/10/2026,31/10/2026,race\n"
+    )
+    preview = run_cli("import", "m.csv", "--calendar", "newcal", "--dry-run")
+    assert preview.code == 0, preview.err
+    assert "newcal.toml" not in preview.out.replace("into newcal", "")
+    assert preview.out.rstrip().endswith("(dry run, nothing written)")
+    real = run_cli("import", "m.csv", "--calendar", "newcal")
+    assert real.code == 0, real.err
+    assert real.out.rstrip().endswith("(nothing to add, so calendars/newcal.toml was not created)")
+    assert not (workdir / "calendars" / "newcal.toml").exists()

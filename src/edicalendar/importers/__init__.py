@@ -71,6 +71,8 @@ class ImportReport:
     outside_year: int = 0
     #: Every row against every shipped calendar (the adoption report).
     rows: list[RowReport] = field(default_factory=list)
+    #: Whether the target calendar file existed (an import with nothing to add makes none).
+    target_exists: bool = True
 
     def row_counts(self) -> dict[Outcome, int]:
         """Rows by outcome: matched, dates differ, optional calendar, new, duplicate."""
@@ -96,6 +98,8 @@ class ImportReport:
             tail = "dry run, nothing written"
         elif self.written:
             tail = f"wrote {self.display}"
+        elif not self.target_exists:
+            tail = f"nothing to add, so {self.display} was not created"
         else:
             tail = f"{self.display} already up to date"
         return f"{', '.join(parts)} ({tail})"
@@ -181,7 +185,8 @@ def run_import(
     display = _display(path)
     old, new = render(path, display, plan, result.title)
     written = False
-    if new != old and not options.dry_run and (plan.new or plan.updates):
+    changes = bool(plan.new or plan.updates)
+    if new != old and not options.dry_run and changes:
         others = (
             [p for p in calendar_files(calendars_dir) if p.name != path.name]
             if (calendars_dir.is_dir())
@@ -196,12 +201,15 @@ def run_import(
         format=fmt,
         plan=plan,
         findings=findings,
-        diff=unified_diff(old, new, display),
+        # The diff is what the real run writes: nothing at all when it writes nothing (not a
+        # new file holding only a [calendar] header).
+        diff=unified_diff(old, new, display) if changes else "",
         written=written,
         dry_run=options.dry_run,
         not_modified=not_modified,
         outside_year=outside,
         rows=rows,
+        target_exists=path.exists(),
     )
 
 
