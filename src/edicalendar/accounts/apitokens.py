@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from edicalendar.accounts.credentials import API_TOKEN_PREFIX, digest, new_secret
-from edicalendar.accounts.people import Person, person_from_row
+from edicalendar.accounts.people import Person, person_holding
 from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import api_tokens, people
 from edicalendar.storage.timestamps import parse_utc, utc_text
@@ -54,25 +54,7 @@ def token_person(db: Database, token: str, now: dt.datetime) -> Person | None:
     """The person API `token` acts for, or None when it is unknown or revoked."""
     if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
         return None
-    key = digest(token)
-    query = (
-        select(people, api_tokens.c.last_used_at.label("token_used_at"))
-        .join(api_tokens, api_tokens.c.person_id == people.c.id)
-        .where(api_tokens.c.token_hash == key)
-    )
-    with db.engine.connect() as conn:
-        row = conn.execute(query).mappings().first()
-    if row is None:
-        return None
-    used = row["token_used_at"]
-    if used is None or now - parse_utc(used) >= TOUCH_EVERY:
-        with db.engine.begin() as conn:
-            conn.execute(
-                update(api_tokens)
-                .where(api_tokens.c.token_hash == key)
-                .values(last_used_at=utc_text(now))
-            )
-    return person_from_row(row)
+    return person_holding(db.engine, api_tokens, digest(token), now, TOUCH_EVERY)
 
 
 def list_tokens(conn: Connection, person_id: int | None = None) -> list[ApiToken]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from edicalendar.accounts.credentials import digest, new_secret
-from edicalendar.accounts.people import Person, person_from_row
+from edicalendar.accounts.people import Person, person_holding
 from edicalendar.storage.engine import Database
-from edicalendar.storage.tables import feed_links, people
+from edicalendar.storage.tables import feed_links
 from edicalendar.storage.timestamps import parse_utc, utc_text
 
 FEED_PREFIX = "edf_"
@@ -59,22 +59,4 @@ def link_person(db: Database, secret: str, now: dt.datetime) -> Person | None:
     """Whose feed `secret` opens, or None (unknown, replaced, or the person removed)."""
     if not secret.startswith(FEED_PREFIX) or len(secret) > 200:
         return None
-    key = digest(secret)
-    query = (
-        select(people, feed_links.c.last_used_at.label("link_used_at"))
-        .join(feed_links, feed_links.c.person_id == people.c.id)
-        .where(feed_links.c.token_hash == key)
-    )
-    with db.engine.connect() as conn:
-        row = conn.execute(query).mappings().first()
-    if row is None:
-        return None
-    used = row["link_used_at"]
-    if used is None or now - parse_utc(used) >= TOUCH_EVERY:
-        with db.engine.begin() as conn:
-            conn.execute(
-                update(feed_links)
-                .where(feed_links.c.token_hash == key)
-                .values(last_used_at=utc_text(now))
-            )
-    return person_from_row(row)
+    return person_holding(db.engine, feed_links, digest(secret), now, TOUCH_EVERY)

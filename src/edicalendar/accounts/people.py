@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, RowMapping, func, select
+from sqlalchemy import Connection, Engine, RowMapping, Table, func, select, update
 
 from edicalendar.errors import AccountError, PersonNotFoundError
 from edicalendar.model import Role
@@ -146,3 +146,28 @@ def insert_person(
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def person_holding(
+    engine: Engine, table: Table, key: str, now: dt.datetime, touch_every: dt.timedelta
+) -> Person | None:
+    """The person whose stored secret (an API token, a feed address) has digest `key`, or None
+    (unknown, revoked, replaced, or the person removed). `table` has `token_hash`, `person_id`
+    and `last_used_at`; the last is written at most every `touch_every`, so a secret used on
+    every request costs no write each time."""
+    query = (
+        select(people, table.c.last_used_at.label("secret_used_at"))
+        .join(table, table.c.person_id == people.c.id)
+        .where(table.c.token_hash == key)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    used = row["secret_used_at"]
+    if used is None or now - parse_utc(used) >= touch_every:
+        with engine.begin() as conn:
+            conn.execute(
+                update(table).where(table.c.token_hash == key).values(last_used_at=utc_text(now))
+            )
+    return person_from_row(row)
