@@ -44,6 +44,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v node >/dev/null || missing+=(nodejs npm)
+# poppler-utils: pdftotext and pdftoppm read the printed pages back (an independent PDF reader).
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   $SUDO apt-get "${APT[@]}" update -qq

@@ -335,14 +335,14 @@ def test_category_filter_by_keyboard(page: Any, server: str) -> None:
     """Tab to a category, Space ticks it, Tab to Show and Enter: only that category is listed."""
     page.goto(f"{server}/calendar?month=2026-10&view=agenda")
     assert "Black History Month" in page.locator("main").inner_text()
-    _tab_to(page, "input[value=religion_belief]")
+    _tab_to(page, "form.filters input[value=religion_belief]")
     page.keyboard.press("Space")
     _tab_to(page, "form.filters button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**category=religion_belief**")
     text = page.locator("main").inner_text()
     assert "Black History Month" not in text
-    assert page.locator("input[value=religion_belief]").is_checked()
+    assert page.locator("form.filters input[value=religion_belief]").is_checked()
 
 
 def test_date_check_by_keyboard(page: Any, server: str) -> None:

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import missing_summary
+from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
 from edicalendar.model import CATEGORY_LABELS, Category
@@ -23,17 +24,18 @@ from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, page
 from edicalendar.web.views import (
+    MONTH_NAMES,
     WEEKDAYS,
     add_months,
     calendar_url,
     check_window,
+    chosen_month,
     freeze_feed_offer,
     listed_specs,
     month_end,
     month_grid,
     parse_categories,
     parse_date,
-    parse_month,
     subscribe_context,
 )
 
@@ -92,7 +94,7 @@ def calendar_page(request: Request) -> HTMLResponse:
     today = snapshot.ctx.today()
     params = request.query_params
     try:
-        first = parse_month(params["month"]) if "month" in params else today.replace(day=1)
+        first = chosen_month(params, today)
         categories = parse_categories(params.getlist("category"))
     except QueryError as exc:
         return error_page(400, str(exc))
@@ -110,6 +112,11 @@ def calendar_page(request: Request) -> HTMLResponse:
         title=f"Calendar: {first:%B %Y}",
         view=view,
         month_value=f"{first:%Y-%m}",
+        month_names=MONTH_NAMES,
+        month_number=first.month,
+        year=first.year,
+        first_year=FIRST_YEAR,
+        last_year=LAST_YEAR,
         month_label=f"{first:%B %Y}",
         categories=[
             {"value": c.value, "label": CATEGORY_LABELS[c], "checked": c in categories}

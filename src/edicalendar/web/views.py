@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar as gregorian
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +28,7 @@ from edicalendar.model import Category, Observance, Occurrence
 MAX_WINDOW_DAYS = 3660
 _MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
 WEEKDAYS = tuple((day[:3], day) for day in gregorian.day_name)
+MONTH_NAMES = tuple((number, gregorian.month_name[number]) for number in range(1, 13))
 
 
 def _shown(value: str) -> str:
@@ -53,6 +54,21 @@ def parse_month(value: str, name: str = "month") -> dt.date:
     except DateRangeError as exc:
         raise QueryError(str(exc)) from None
     return first
+
+
+def chosen_month(params: Mapping[str, str], today: dt.date) -> dt.date:
+    """The month a calendar page shows: `month=YYYY-MM` (links), or `year` and `m` (the month
+    picker's form), else this month."""
+    if "year" in params or "m" in params:
+        year, number = params.get("year", "").strip(), params.get("m", "").strip()
+        if not year.isdigit() or len(year) > 4:
+            raise QueryError(f"year: {_shown(year)} is not a year; use four digits, such as 2027")
+        if not number.isdigit() or not 1 <= int(number) <= 12:
+            raise QueryError(f"m: {_shown(number)} is not a month; use 1 to 12")
+        return parse_month(f"{int(year):04d}-{int(number):02d}", "year")
+    if "month" in params:
+        return parse_month(params["month"])
+    return today.replace(day=1)
 
 
 def parse_categories(values: Iterable[str]) -> list[Category]:
