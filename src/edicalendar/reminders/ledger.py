@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -215,12 +215,11 @@ class Ledger(LedgerClaims):
                     )
                     result.revived.append(key)
             if new_rows:
-                for chunk in _chunks(new_rows, 200):
-                    # RETURNING counts only the rows really inserted (rowcount is not portable).
-                    inserted = conn.execute(
-                        self._insert_ignore().values(chunk).returning(deliveries.c.key)
-                    )
-                    result.inserted += len(inserted.all())
+                # One compiled statement for every row (SQLAlchemy batches the executemany into
+                # multi-row INSERTs); RETURNING counts only the rows really inserted, as rowcount
+                # is not portable.
+                inserted = conn.execute(self._insert_ignore().returning(deliveries.c.key), new_rows)
+                result.inserted += len(inserted.all())
             self.state.set_recorded_rows(held + result.inserted, conn)
             start_text, end_text = utc_text(start), utc_text(end)
             for key, row in existing.items():
@@ -530,8 +529,3 @@ def _insert_values(
         "updated_at": now_text,
         "audience": item.audience.value,
     }
-
-
-def _chunks(items: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[dict[str, Any]]]:
-    for index in range(0, len(items), size):
-        yield items[index : index + size]
