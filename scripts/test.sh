@@ -46,6 +46,8 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v node >/dev/null || missing+=(nodejs npm)
 # poppler-utils: pdftotext and pdftoppm read the printed pages back (an independent PDF reader).
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+# zbar-tools: zbarimg decodes the QR code printed on the wallchart.
+command -v zbarimg >/dev/null || missing+=(zbar-tools)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   $SUDO apt-get "${APT[@]}" update -qq

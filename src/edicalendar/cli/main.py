@@ -27,6 +27,7 @@ def _register_commands() -> None:
         reminder_commands,
         serve_command,
         user_commands,
+        wallchart_command,
     )
 
 

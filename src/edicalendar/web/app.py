@@ -35,6 +35,7 @@ from edicalendar.web import (
     docs,
     freeze_pages,
     pages,
+    print_pages,
     private,
     search_pages,
     signin,
@@ -214,6 +215,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(docs.router)
     app.include_router(search_pages.router)
+    app.include_router(print_pages.router)
     app.include_router(signin.router)
     # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
     # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).

@@ -36,6 +36,7 @@ from edicalendar.web.views import (
     month_grid,
     parse_categories,
     parse_date,
+    print_url,
     subscribe_context,
 )
 
@@ -125,6 +126,8 @@ def calendar_page(request: Request) -> HTMLResponse:
         any_checked=bool(categories),
         filter_label=", ".join(CATEGORY_LABELS[c] for c in categories),
         clear_url=calendar_url(first, view, ()),
+        wallchart_url=print_url(first.year, "wallchart", categories),
+        booklet_url=print_url(first.year, "booklet", categories),
         prev_url=calendar_url(previous, view, categories),
         prev_label=f"{previous:%B %Y}",
         next_url=calendar_url(following, view, categories),

@@ -160,6 +160,13 @@ def calendar_url(month: dt.date, view: str, categories: Collection[Category]) ->
     return "/calendar?" + urlencode(params)
 
 
+def print_url(year: int, layout: str, categories: Collection[Category]) -> str:
+    """The `/print/YEAR.pdf` address of a printed calendar: the wallchart or the booklet."""
+    params: list[tuple[str, str]] = [] if layout == "wallchart" else [("layout", layout)]
+    params += [("category", c.value) for c in categories]
+    return f"/print/{year}.pdf" + ("?" + urlencode(params) if params else "")
+
+
 @dataclass(frozen=True)
 class OfferedFeed:
     """One feed as the subscribe page offers it: what it is, and its links."""

@@ -1,0 +1,148 @@
+"""What a printed calendar says, as plain data: entries per month column, day cells per month
+page, and the key that explains the marks.
+
+Kept apart from the drawing (:mod:`edicalendar.wallchart.pdf`) so the rules (which column an
+observance goes in, how its dates and status read) are tested without a PDF. Every status and
+eve is said in the words the pages and feeds use (:mod:`edicalendar.calendar.occurrence_records`),
+so an estimated Eid is never printed as if it were certain.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from edicalendar.calendar.clashes import LONG_DAYS
+from edicalendar.calendar.occurrence_records import EVENING_BEFORE, certainty_text
+from edicalendar.model import CATEGORY_LABELS, Category, Occurrence, Status
+
+#: The key's lines, in the order printed. The first three explain the marks an entry may carry.
+KEY_CONFIRMED = "No mark: a confirmed date (a fixed day, or dates the organiser has announced)."
+KEY_ESTIMATED = (
+    "estimated ±N days: predicted from the moon or a published table. Dates marked estimated "
+    "may move by up to N days, as communities confirm them locally."
+)
+KEY_PROVISIONAL = (
+    "provisional: the organiser has not yet announced this year's dates; they may move."
+)
+KEY_EVE = (
+    f"{EVENING_BEFORE}: the festival starts at sunset on the evening before the first day shown."
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One occurrence as a printed line: when, what, and the marks that qualify the date."""
+
+    when: str
+    name: str
+    marks: tuple[str, ...]
+    occurrence: Occurrence
+
+    @property
+    def marks_text(self) -> str:
+        """ "estimated ±1 day, begins the evening before" ("" for a plain confirmed date)."""
+        return ", ".join(self.marks)
+
+
+def marks(occurrence: Occurrence) -> tuple[str, ...]:
+    """The words that must go with the date: its status unless confirmed, and its eve."""
+    found = []
+    if occurrence.status is not Status.CONFIRMED:
+        found.append(certainty_text(occurrence))
+    if occurrence.begins_evening_before:
+        found.append(EVENING_BEFORE)
+    return tuple(found)
+
+
+def _day_marks(occurrence: Occurrence) -> tuple[str, ...]:
+    return tuple(m for m in marks(occurrence) if m != EVENING_BEFORE)
+
+
+def _short(day: dt.date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def column_when(occurrence: Occurrence, first: dt.date) -> str:
+    """The dates of `occurrence` as its month's column shows them: "8", "8–14", "All month",
+    "8 Feb – 8 Mar", or the year as well when it reaches into another year."""
+    start, end = occurrence.start, occurrence.end
+    last = first.replace(day=gregorian.monthrange(first.year, first.month)[1])
+    if (start, end) == (first, last):
+        return "All month"
+    if start == end:
+        return str(start.day) if start.month == first.month else _short(start)
+    if start >= first and end <= last:
+        return f"{start.day}–{end.day}"
+    if start.year != end.year:
+        return f"{_short(start)} {start.year} – {_short(end)} {end.year}"
+    return f"{_short(start)} – {_short(end)}"
+
+
+def entry(occurrence: Occurrence, first: dt.date) -> Entry:
+    return Entry(column_when(occurrence, first), occurrence.name, marks(occurrence), occurrence)
+
+
+def year_columns(occurrences: Sequence[Occurrence], year: int) -> list[list[Entry]]:
+    """Twelve columns of entries, January first: each occurrence once, in the month it starts
+    (January for one that began the year before), in date order."""
+    columns: list[list[Entry]] = [[] for _ in range(12)]
+    for occurrence in sorted(occurrences, key=lambda o: (o.start, -o.days, o.name.casefold())):
+        if occurrence.end.year < year or occurrence.start.year > year:
+            continue
+        month = occurrence.start.month if occurrence.start.year == year else 1
+        columns[month - 1].append(entry(occurrence, dt.date(year, month, 1)))
+    return columns
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of a month page (None for the padding before the 1st and after the last)."""
+
+    day: dt.date | None
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MonthPage:
+    """A month of the booklet: what runs through it (listed once) and its weeks of days."""
+
+    first: dt.date
+    running: list[Entry]
+    weeks: list[list[Day]]
+
+
+def month_page(occurrences: Sequence[Occurrence], first: dt.date) -> MonthPage:
+    """The month's grid, Monday first. Occurrences longer than a week (a month, Ramadan) are
+    listed above the grid, as the month view does; shorter ones go on every day they cover."""
+    last = first.replace(day=gregorian.monthrange(first.year, first.month)[1])
+    touching = sorted(
+        (o for o in occurrences if o.start <= last and o.end >= first),
+        key=lambda o: (o.start, -o.days, o.name.casefold()),
+    )
+    running = [entry(o, first) for o in touching if o.days > LONG_DAYS]
+    weeks = []
+    for week in gregorian.Calendar().monthdatescalendar(first.year, first.month):
+        row = []
+        for day in week:
+            if day.month != first.month:
+                row.append(Day(None))
+                continue
+            # The eve is said on the first day only: the second day of Sukkot has none.
+            on_day = [
+                Entry("", o.name, marks(o) if day == o.start else _day_marks(o), o)
+                for o in touching
+                if o.days <= LONG_DAYS and o.covers(day)
+            ]
+            row.append(Day(day, on_day))
+        weeks.append(row)
+    return MonthPage(first, running, weeks)
+
+
+def filter_label(categories: Sequence[Category]) -> str:
+    """ "All categories", or the chosen ones by name."""
+    if not categories:
+        return "All categories"
+    return ", ".join(CATEGORY_LABELS[c] for c in categories)

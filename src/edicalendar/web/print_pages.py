@@ -1,0 +1,104 @@
+"""`/print/YEAR.pdf`: the printed calendar from the web server, the A3 wallchart or, with
+`?layout=booklet`, the month-per-page booklet, filtered by `category` as the calendar page is.
+
+A PDF takes a few seconds of CPU to lay out, so one is drawn at a time and the last few are
+kept per data version (and per day, since each carries the date it was made); a query the
+calendar pages would refuse gets the same 400 here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
+from edicalendar.errors import QueryError
+from edicalendar.wallchart.printed import Layout, print_year
+from edicalendar.web.pages import live_data, public_base_url
+from edicalendar.web.render import SITE_NAME, error_page
+from edicalendar.web.views import parse_categories
+
+router = APIRouter(include_in_schema=False)
+
+#: PDFs kept, newest last: the year's wallchart and booklet for a few filters.
+KEPT = 16
+_kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+#: One PDF is laid out at a time, so a burst of requests cannot take every core.
+_drawing = threading.Lock()
+_PARAMETERS = {"layout", "category"}
+
+
+def _parse_year(text: str) -> int:
+    if not text.isdigit() or len(text) > 4:
+        raise QueryError(f"year: {text[:20]!r} is not a year; use four digits, such as 2027")
+    year = int(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise QueryError(
+            f"year: {year} is outside the years the calendar computes ({FIRST_YEAR}-{LAST_YEAR})"
+        )
+    return year
+
+
+@router.get("/print/{year}.pdf", response_model=None)
+def printed_calendar(request: Request, year: str) -> Response:
+    live = live_data(request)
+    snapshot = live.snapshot
+    params = request.query_params
+    try:
+        unknown = sorted(set(params) - _PARAMETERS)
+        if unknown:
+            raise QueryError(f"{unknown[0][:20]!r} is not an option here; use layout and category")
+        number = _parse_year(year)
+        layout_value = params.get("layout", Layout.WALLCHART.value)
+        if layout_value not in {layout.value for layout in Layout}:
+            raise QueryError(
+                f"layout: {layout_value[:20]!r} is not a layout; use wallchart or booklet"
+            )
+        categories = parse_categories(params.getlist("category"))
+    except QueryError as exc:
+        return error_page(400, f"That address has a mistake: {exc}.")
+    layout = Layout(layout_value)
+    settings = snapshot.ctx.loaded.settings.feeds
+    subscribe_url = public_base_url(request, live) + "/"
+    today = snapshot.ctx.today()
+    key = (
+        snapshot.loaded_at,
+        snapshot.fingerprint,
+        number,
+        layout,
+        tuple(categories),
+        today,
+        subscribe_url,
+    )
+    with _drawing:
+        body = _kept.get(key)
+        if body is None:
+            body = print_year(
+                snapshot.catalog,
+                number,
+                layout=layout,
+                categories=categories,
+                organisation=settings.organisation,
+                title=SITE_NAME,
+                subscribe_url=subscribe_url,
+                today=today,
+            ).body
+            _kept[key] = body
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
+        else:
+            _kept.move_to_end(key)
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    suffix = "-" + "-".join(c.slug for c in categories) if categories else ""
+    headers["Content-Disposition"] = (
+        f'inline; filename="edi-calendar-{number}-{layout.value}{suffix}.pdf"'
+    )
+    return Response(body, media_type="application/pdf", headers=headers)
