@@ -4,8 +4,14 @@ and the 400 pages for values it cannot take."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from support.net import LOCAL_BASE_URL
+
+from .conftest import WebEnv
 
 
 def _caption(html: str) -> str:
@@ -58,3 +64,30 @@ def test_bad_picker_values_answer_400_naming_the_field(client: TestClient) -> No
         page = client.get(f"/calendar?{query}")
         assert page.status_code == 400, query
         assert named in page.text.replace("&#39;", "'"), (query, page.text[:500])
+
+
+def test_the_theme_column_is_shown_only_when_a_date_has_a_theme(
+    web_env: WebEnv, app_factory: Callable[..., FastAPI]
+) -> None:
+    """An observance whose dates carry no theme has no empty Theme column; one that does has."""
+    with TestClient(app_factory(), base_url=LOCAL_BASE_URL) as plain:
+        page = plain.get("/observances/international-womens-day").text
+    assert '<th scope="col">Dates</th>' in page
+    assert ">Theme</th>" not in page
+    calendar = web_env.calendars / "test-days.toml"
+    text = calendar.read_text(encoding="utf-8")
+    marker = 'sources = ["https://www.un.org/en/observances/womens-day"]\n'
+    # A made-up theme: only whether the column shows is tested here.
+    calendar.write_text(
+        text.replace(
+            marker,
+            marker + "\n[observance.years.2026]\nstart = 2026-03-08\nend = 2026-03-08\n"
+            'theme = "A theme for the test"\n'
+            'source = "https://www.internationalwomensday.com/Theme"\n',
+        ),
+        encoding="utf-8",
+    )
+    with TestClient(app_factory(), base_url=LOCAL_BASE_URL) as themed:
+        page = themed.get("/observances/international-womens-day").text
+    assert '<th scope="col">Theme</th>' in page
+    assert '<td data-label="Theme">A theme for the test</td>' in page

@@ -231,3 +231,19 @@ def test_month_heading_and_navigation_at_375_pixels(browser: Any, server: str) -
         assert picker <= 375
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/observances/eid-al-fitr", "/clashes?date=2027-03-01&to=2027-03-14"]
+)
+def test_dates_in_table_cells_stay_on_one_line_at_1280_pixels(
+    page: Any, server: str, path: str
+) -> None:
+    """ "Wed 14 Feb 2029" is one line in its cell, not "Wed 14" over "Feb 2029"."""
+    page.goto(server + path)
+    split = page.evaluate(
+        "[...document.querySelectorAll('main td time')]"
+        ".filter(t => t.getClientRects().length > 1).map(t => t.textContent)"
+    )
+    assert page.evaluate("document.querySelectorAll('main td time').length") > 3
+    assert split == []
