@@ -203,8 +203,10 @@ def _header(
 
 # --- the year wallchart -------------------------------------------------------------------------
 
-WALL_MARGIN = 28.0
+WALL_MARGIN = 24.0
 WALL_GUTTER = 6.0
+#: Space after each entry, as a share of the text size.
+WALL_GAP = 0.25
 WALL_SIZES = (9.0, 4.8)
 
 
@@ -218,11 +220,11 @@ def _heights(paragraphs: list[Paragraph], width: float, gap: float) -> list[floa
 
 
 def _fit(columns: list[list[Entry]], width: float, height: float) -> float:
-    """The largest text size (to a quarter point) at which the fullest column fits."""
+    """The largest text size (to a tenth of a point) at which the fullest column fits."""
 
     def fits(size: float) -> bool:
         return all(
-            sum(_heights(_column_paragraphs(col, size), width, size * 0.35)) <= height
+            sum(_heights(_column_paragraphs(col, size), width, size * WALL_GAP)) <= height
             for col in columns
         )
 
@@ -231,7 +233,7 @@ def _fit(columns: list[list[Entry]], width: float, height: float) -> float:
         return high
     if not fits(low):
         return low
-    while high - low > 0.25:
+    while high - low > 0.1:
         middle = (low + high) / 2
         low, high = (middle, high) if fits(middle) else (low, middle)
     return low
@@ -245,14 +247,14 @@ def wallchart_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furni
     canvas = _canvas(buffer, WALLCHART_SIZE, furniture, f"year wallchart {year}")
     columns = year_columns(occurrences, year)
     column_width = (width - 2 * WALL_MARGIN - 11 * WALL_GUTTER) / 12
-    footer_height = 78.0
-    header_size = 24.0
+    footer_height = 80.0
+    header_size = 22.0
     band = 16.0
     top_of_columns = height - WALL_MARGIN - header_size * 1.5 - band - 4
     bottom = WALL_MARGIN + footer_height + 12
     text_width = column_width - 6
     size = _fit(columns, text_width, top_of_columns - bottom)
-    gap = size * 0.35
+    gap = size * WALL_GAP
     laid = [_column_paragraphs(col, size) for col in columns]
     remaining = [list(zip(p, _heights(p, text_width, gap), strict=True)) for p in laid]
     page = 0
