@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from edicalendar.reminders.freeze_book import FreezeBook
     from edicalendar.reminders.scheduler import ReminderClock
     from edicalendar.storage.engine import Database
+    from edicalendar.storage.reads import Reads, SqliteReader
 
 
 def system_now() -> dt.datetime:
@@ -143,11 +144,34 @@ class AppContext:
             send_time=dt.time.fromisoformat(reminders.send_time),
         )
 
-    def database_if_present(self) -> Database | None:
-        """The database when it exists (or is a server, such as PostgreSQL), else None: so
-        reading campaigns never creates an SQLite file that would be empty anyway."""
+    def reads(self) -> Reads:
+        """Where recorded progress, stored campaigns and freezes are read from. A command that
+        only looks reads a plain SQLite file with the standard library (`storage.reads`), so it
+        never imports SQLAlchemy; otherwise, and whenever that reader cannot stand in for a
+        full open (PostgreSQL, an older schema, a ledger its marker does not name), the
+        database itself."""
+        if self.read_only and "database" not in self.__dict__:
+            reader = self._sqlite_reader
+            if reader is not None:
+                return reader
+        return self.database
+
+    @cached_property
+    def _sqlite_reader(self) -> SqliteReader | None:
+        from edicalendar.storage.reads import sqlite_reader
+
+        return sqlite_reader(self.loaded.database_url)
+
+    def reads_if_present(self) -> Reads | None:
+        """:meth:`reads` when the database exists (or is a server, such as PostgreSQL), else
+        None: so reading campaigns never creates an SQLite file that would be empty anyway."""
         if "database" in self.__dict__:
             return self.database
+        from edicalendar.storage.reads import sqlite_file
+
+        plain = sqlite_file(self.loaded.database_url)
+        if plain is not None:
+            return self.reads() if plain.exists() else None
         from sqlalchemy.engine import make_url
 
         url = make_url(self.loaded.database_url)
@@ -155,7 +179,7 @@ class AppContext:
             path = url.database
             if not path or path == ":memory:" or not Path(path).exists():
                 return None
-        return self.database
+        return self.reads()
 
     def _catalog_or_none(self) -> Catalog | None:
         from edicalendar.errors import CatalogError
@@ -220,14 +244,14 @@ class AppContext:
         the two sources join. `files` is an already loaded set of the files (the web server's
         snapshot); the database's campaigns are read afresh on every call, so every process
         sees the same plan."""
-        from edicalendar.campaigns.store import CampaignStore
+        from edicalendar.campaigns.store import stored_tables
 
         years = tuple(check_years)
         found = files if files is not None else self.load_campaign_files(years)
-        database = self.database_if_present()
-        if database is None:
+        recorded = self.reads_if_present()
+        if recorded is None:
             return found
-        stored = CampaignStore(database).tables()
+        stored = stored_tables(recorded)
         if not stored:
             return found
         return self.check_stored(list(stored), found, years)
@@ -254,6 +278,7 @@ class AppContext:
             today=self.today,
             now=self.now,
             check=check,
+            reads=self.reads,
         )
 
     def dispatcher(self, report: Callable[[str], None] | None = None) -> Dispatcher:
@@ -317,8 +342,9 @@ class AppContext:
     def freeze_calendar(self) -> FreezeCalendar:
         """Every recorded freeze as of today, for the campaign plan's flags."""
         from edicalendar.calendar.freezes import FreezeCalendar
+        from edicalendar.reminders.freeze_rows import recorded_freezes
 
-        return FreezeCalendar(tuple(self.freezes().all()), self.today())
+        return FreezeCalendar(tuple(recorded_freezes(self.reads())), self.today())
 
     def feeds(self, vevents: VeventCache | None = None) -> FeedPublisher:
         """The feed publisher for this installation's calendar, settings and database;

@@ -172,6 +172,24 @@ def test_cached_bank_holidays_equal_the_holidays_tables(nation: str, tmp_path: P
         day += dt.timedelta(days=1)
 
 
+@pytest.mark.parametrize("nation", ["england-and-wales", "scotland", "northern-ireland"])
+def test_days_off_read_through_the_cache_equal_those_from_the_holidays_package(
+    nation: str, tmp_path: Path
+) -> None:
+    """`clashes` lists a nation's days off from the decade kept on disk; they are the days off
+    (substitute weekdays and one-off holidays included) the bank holiday calendars compute
+    from the `holidays` package directly, in every year the calendar dates."""
+    from edicalendar.calendar.rules.bank_holidays import days_off
+
+    cache = CompiledCache(tmp_path / "cache")
+    cold, warm = WorkingDays(nation, cache=cache), WorkingDays(nation, cache=cache)
+    for year in range(1950, 2077):
+        assert cold.days_off(year) == days_off(nation, year)
+        assert warm.days_off(year) == cold.days_off(year)
+    # gov.uk: Christmas Day 2027 is a Saturday, so the day off is Monday 27 December.
+    assert (dt.date(2027, 12, 27), "Christmas Day") in cold.days_off(2027)
+
+
 def test_known_bank_holidays() -> None:
     """gov.uk: the coronation of King Charles III (8 May 2023) was a bank holiday in England
     and Wales; St Andrew's Day 2026 (a Monday) is one in Scotland only."""

@@ -27,7 +27,6 @@ from edicalendar.calendar.occurrence_records import (
     span_text,
 )
 from edicalendar.calendar.occurrences import CALENDAR_DATE, FIRST_YEAR, LAST_YEAR, Skipped, expand
-from edicalendar.calendar.rules.bank_holidays import days_off
 from edicalendar.calendar.workdays import WorkingDays
 from edicalendar.model import BankHolidayRule, Category, Occurrence, Status
 from edicalendar.urls import public_url
@@ -427,7 +426,7 @@ def _bank_holidays(workdays: WorkingDays, start: dt.date, end: dt.date) -> Itera
     """The nation's days off in `start`..`end`, as gov.uk lists them: a holiday at a weekend
     on its substitute weekday, under its own name (calendar.rules.bank_holidays)."""
     for year in range(start.year, end.year + 1):
-        for day, name in days_off(workdays.nation, year):
+        for day, name in workdays.days_off(year):
             if not start <= day <= end or day.weekday() >= 5:
                 continue
             moved = "(observed)" in (workdays.bank_holiday(day) or "") and not _on_own_day(

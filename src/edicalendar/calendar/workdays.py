@@ -93,6 +93,15 @@ class WorkingDays:
         self._decades[decade] = found
         return found
 
+    def days_off(self, year: int) -> tuple[tuple[dt.date, str], ...]:
+        """The nation's days off in `year` as gov.uk lists them (a holiday at a weekend on its
+        substitute weekday, under its own name): `rules.bank_holidays.days_off`, read from the
+        decade kept on disk."""
+        from edicalendar.calendar.rules.bank_holidays import days_off_in
+
+        table = self._decade(year // 10)
+        return days_off_in((day, name) for day, name in table.items() if day.year == year)
+
     def bank_holiday(self, day: dt.date) -> str | None:
         """The bank holiday's name on `day` in this nation, or None."""
         return self._decade(day.year // 10).get(day)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from edicalendar.campaigns.instances import AssetState, TaskKey
 from edicalendar.model import AssetStatus
-from edicalendar.storage.engine import Database
-from edicalendar.storage.tables import campaign_progress
+from edicalendar.storage.reads import Reads
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+if TYPE_CHECKING:
+    from edicalendar.storage.engine import Database
 
 
 class ItemKind(StrEnum):
@@ -100,6 +101,8 @@ def _append(
     by: str | None,
     at: dt.datetime,
 ) -> ProgressEntry:
+    from edicalendar.storage.tables import campaign_progress
+
     with db.engine.begin() as conn:
         conn.execute(
             campaign_progress.insert().values(
@@ -120,13 +123,19 @@ def _append(
     )
 
 
-def history(db: Database, campaign_id: str | None = None) -> list[ProgressEntry]:
+#: Reading needs no SQLAlchemy (storage.reads): the commands that only look use it.
+_HISTORY = (
+    "SELECT campaign_id, year, instance, item_kind, item_id, status, url, recorded_by, "
+    "recorded_at FROM campaign_progress{where} ORDER BY id"
+)
+
+
+def history(db: Reads, campaign_id: str | None = None) -> list[ProgressEntry]:
     """Every recorded change, oldest first (for one campaign when `campaign_id` is given)."""
-    query = select(campaign_progress).order_by(campaign_progress.c.id)
-    if campaign_id is not None:
-        query = query.where(campaign_progress.c.campaign_id == campaign_id)
-    with db.engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
+    if campaign_id is None:
+        rows = db.fetch(_HISTORY.format(where=""))
+    else:
+        rows = db.fetch(_HISTORY.format(where=" WHERE campaign_id = :id"), {"id": campaign_id})
     return [
         ProgressEntry(
             campaign_id=row["campaign_id"],
@@ -143,12 +152,12 @@ def history(db: Database, campaign_id: str | None = None) -> list[ProgressEntry]
     ]
 
 
-def latest(db: Database) -> dict[tuple[str, str, str, str], ProgressEntry]:
+def latest(db: Reads) -> dict[tuple[str, str, str, str], ProgressEntry]:
     """The newest entry per (kind, campaign id, instance, item id): each item's current state."""
     return {(e.kind.value, e.campaign_id, e.instance, e.item_id): e for e in history(db)}
 
 
-def done_tasks(db: Database) -> set[TaskKey]:
+def done_tasks(db: Reads) -> set[TaskKey]:
     """(campaign id, instance, task id) of every task whose latest state is done."""
     return {
         (e.campaign_id, e.instance, e.item_id)
@@ -157,7 +166,7 @@ def done_tasks(db: Database) -> set[TaskKey]:
     }
 
 
-def asset_states(db: Database) -> dict[tuple[str, str, str], AssetState]:
+def asset_states(db: Reads) -> dict[tuple[str, str, str], AssetState]:
     """Recorded asset status and url by (campaign id, instance, asset id)."""
     return {
         (e.campaign_id, e.instance, e.item_id): AssetState(AssetStatus(e.status), e.url)

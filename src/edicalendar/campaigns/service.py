@@ -32,7 +32,14 @@ from edicalendar.campaigns.progress import (
 )
 from edicalendar.campaigns.progress import history as progress_history
 from edicalendar.campaigns.schema import YEAR_KEY
-from edicalendar.campaigns.store import CampaignStore, Change, ChangeAction, StoredCampaign, Table
+from edicalendar.campaigns.store import (
+    CampaignStore,
+    Change,
+    ChangeAction,
+    StoredCampaign,
+    Table,
+    recorded_changes,
+)
 from edicalendar.errors import (
     CampaignConflictError,
     CampaignInstanceError,
@@ -57,6 +64,7 @@ if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
     from edicalendar.calendar.workdays import WorkingDays
     from edicalendar.storage.engine import Database
+    from edicalendar.storage.reads import Reads
 
 #: Longest `by` (who recorded a change) kept in the progress history.
 MAX_BY = 200
@@ -147,14 +155,17 @@ class CampaignService:
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
         check: TableCheck | None = None,
+        reads: Callable[[], Reads] | None = None,
     ) -> None:
         """`load(check_years)` reads the campaigns (re-reading files on every call, or returning
         a loaded snapshot, with the database's campaigns read afresh); `check` checks tables to
-        be stored as stored ones are; `catalog` is None when the calendars failed to load."""
+        be stored as stored ones are; `catalog` is None when the calendars failed to load;
+        `reads` is where progress and reassignments are read from (default: the database)."""
         self.catalog = catalog
         self._load = load
         self._database = database
         self._check = check
+        self._reads = reads or database
         self.workdays = workdays
         self.today = today
         self.now = now
@@ -192,7 +203,7 @@ class CampaignService:
         )
         if not loaded.campaigns or self.catalog is None:
             return CampaignPlan(loaded, [])
-        database = self._database()
+        reads = self._reads()
         warnings: list[str] = []
         instances = expand_campaigns(
             loaded.campaigns.values(),
@@ -200,8 +211,8 @@ class CampaignService:
             start,
             end,
             self.workdays,
-            done=done_tasks(database),
-            assets=asset_states(database),
+            done=done_tasks(reads),
+            assets=asset_states(reads),
             owners=self.reassignments(),
             warnings=warnings,
         )
@@ -422,7 +433,7 @@ class CampaignService:
     def reassignments(self) -> dict[ItemKey, Owner]:
         """Whom each reassigned task or asset now belongs to, by (campaign, instance, kind, id)."""
         found: dict[ItemKey, Owner] = {}
-        for change in self.store().changes(actions=(ChangeAction.REASSIGNED,)):
+        for change in recorded_changes(self._reads(), actions=(ChangeAction.REASSIGNED,)):
             given = json.loads(change.detail or "{}")
             key = (
                 change.campaign_id,

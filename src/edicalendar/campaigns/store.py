@@ -17,15 +17,16 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-from sqlalchemy import Connection, RowMapping, select
-from sqlalchemy.exc import IntegrityError
+from typing import TYPE_CHECKING, Any
 
 from edicalendar.errors import CampaignConflictError, CampaignLookupError
-from edicalendar.storage.engine import Database
-from edicalendar.storage.tables import campaign_changes, campaigns
+from edicalendar.storage.reads import Reads
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from edicalendar.storage.engine import Database
 
 #: A campaign table as JSON-compatible data: what a `[[campaign]]` table holds.
 Table = dict[str, Any]
@@ -80,7 +81,7 @@ def dump(table: Mapping[str, Any]) -> str:
     return json.dumps(table, ensure_ascii=False, separators=(",", ":"))
 
 
-def _stored(row: RowMapping) -> StoredCampaign:
+def _stored(row: Mapping[Any, Any]) -> StoredCampaign:
     table = json.loads(row["definition"])
     assert isinstance(table, dict)
     return StoredCampaign(
@@ -94,7 +95,7 @@ def _stored(row: RowMapping) -> StoredCampaign:
     )
 
 
-def _change(row: RowMapping) -> Change:
+def _change(row: Mapping[Any, Any]) -> Change:
     definition = json.loads(row["definition"]) if row["definition"] else None
     return Change(
         id=int(row["id"]),
@@ -111,6 +112,46 @@ def _change(row: RowMapping) -> Change:
     )
 
 
+# Reading needs no SQLAlchemy (storage.reads), so the commands that only look can use these
+# without opening the database in full; CampaignStore reads through them too.
+_CAMPAIGN_COLUMNS = "id, definition, revision, created_at, created_by, updated_at, updated_by"
+_CHANGE_COLUMNS = (
+    "id, campaign_id, action, instance, item_kind, item_id, detail, revision, definition, "
+    "recorded_by, recorded_at"
+)
+
+
+def stored_campaigns(db: Reads) -> list[StoredCampaign]:
+    """Every stored campaign, by id."""
+    return [
+        _stored(row) for row in db.fetch(f"SELECT {_CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id")
+    ]
+
+
+def stored_tables(db: Reads) -> list[tuple[Table, int]]:
+    """Every stored campaign's table and revision, by id: what loading the plan reads."""
+    rows = db.fetch("SELECT definition, revision FROM campaigns ORDER BY id")
+    return [(json.loads(row["definition"]), int(row["revision"])) for row in rows]
+
+
+def recorded_changes(
+    db: Reads, campaign_id: str | None = None, *, actions: tuple[ChangeAction, ...] = ()
+) -> list[Change]:
+    """Recorded changes, oldest first: of one campaign, of some actions, or all."""
+    conditions = []
+    params: dict[str, Any] = {}
+    if campaign_id is not None:
+        conditions.append("campaign_id = :campaign_id")
+        params["campaign_id"] = campaign_id
+    if actions:
+        names = [f"action{number}" for number in range(len(actions))]
+        conditions.append(f"action IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, (a.value for a in actions), strict=True))
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql = f"SELECT {_CHANGE_COLUMNS} FROM campaign_changes{where} ORDER BY id"
+    return [_change(row) for row in db.fetch(sql, params)]
+
+
 class CampaignStore:
     """Reads and writes the `campaigns` and `campaign_changes` tables of one database."""
 
@@ -121,16 +162,11 @@ class CampaignStore:
 
     def all(self) -> list[StoredCampaign]:
         """Every stored campaign, by id."""
-        with self.database.engine.connect() as conn:
-            rows = conn.execute(select(campaigns).order_by(campaigns.c.id)).mappings().all()
-        return [_stored(row) for row in rows]
+        return stored_campaigns(self.database)
 
     def tables(self) -> list[tuple[Table, int]]:
         """Every stored campaign's table and revision, by id: what loading the plan reads."""
-        query = select(campaigns.c.definition, campaigns.c.revision).order_by(campaigns.c.id)
-        with self.database.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [(json.loads(row[0]), int(row[1])) for row in rows]
+        return stored_tables(self.database)
 
     def get(self, campaign_id: str) -> StoredCampaign | None:
         with self.database.engine.connect() as conn:
@@ -139,6 +175,10 @@ class CampaignStore:
     def _get(
         self, conn: Connection, campaign_id: str, *, lock: bool = False
     ) -> StoredCampaign | None:
+        from sqlalchemy import select
+
+        from edicalendar.storage.tables import campaigns
+
         query = select(campaigns).where(campaigns.c.id == campaign_id)
         if lock and conn.dialect.name != "sqlite":
             query = query.with_for_update()  # SQLite: the whole database, at BEGIN IMMEDIATE
@@ -163,6 +203,10 @@ class CampaignStore:
         detail: str | None = None,
     ) -> StoredCampaign:
         """Store a new campaign; CampaignConflictError when its id is already stored."""
+        from sqlalchemy.exc import IntegrityError
+
+        from edicalendar.storage.tables import campaigns
+
         campaign_id = str(table["id"])
         stamp = utc_text(at)
         try:
@@ -201,6 +245,8 @@ class CampaignStore:
     ) -> StoredCampaign:
         """Replace a stored campaign's table. With `revision`, only when it is still that
         revision (CampaignConflictError otherwise, naming who changed it since)."""
+        from edicalendar.storage.tables import campaigns
+
         campaign_id = str(table["id"])
         with self._changing() as conn:
             current = self._get(conn, campaign_id, lock=True)
@@ -240,6 +286,8 @@ class CampaignStore:
         self, campaign_id: str, *, by: str | None, at: dt.datetime, revision: int | None
     ) -> StoredCampaign:
         """Delete a stored campaign (its history and progress stay); returns what it was."""
+        from edicalendar.storage.tables import campaigns
+
         with self._changing() as conn:
             current = self._get(conn, campaign_id, lock=True)
             if current is None:
@@ -315,6 +363,8 @@ class CampaignStore:
         revision: int | None = None,
         definition: Table | None = None,
     ) -> int:
+        from edicalendar.storage.tables import campaign_changes
+
         result = conn.execute(
             campaign_changes.insert().values(
                 campaign_id=campaign_id,
@@ -337,14 +387,7 @@ class CampaignStore:
         self, campaign_id: str | None = None, *, actions: tuple[ChangeAction, ...] = ()
     ) -> list[Change]:
         """Recorded changes, oldest first: of one campaign, of some actions, or all."""
-        query = select(campaign_changes).order_by(campaign_changes.c.id)
-        if campaign_id is not None:
-            query = query.where(campaign_changes.c.campaign_id == campaign_id)
-        if actions:
-            query = query.where(campaign_changes.c.action.in_([a.value for a in actions]))
-        with self.database.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [_change(row) for row in rows]
+        return recorded_changes(self.database, campaign_id, actions=actions)
 
 
 def _conflict(current: StoredCampaign) -> CampaignConflictError:

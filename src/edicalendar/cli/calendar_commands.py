@@ -105,15 +105,21 @@ def check(ctx: typer.Context) -> None:
 
 def _where(app_ctx: Any) -> str:
     """Which folders and database this run used, so a run from another folder is no surprise."""
-    from sqlalchemy.engine import make_url
-
     from edicalendar.config import shipped_dir
+    from edicalendar.storage.reads import sqlite_file
 
     loaded = app_ctx.loaded
     parts = []
     for name, folder in (("calendars", loaded.calendars_dir), ("campaigns", loaded.campaigns_dir)):
         shipped = folder.resolve() == shipped_dir(name).resolve()
         parts.append(f"{name} from {folder}" + (" (the shipped copy)" if shipped else ""))
+    plain = sqlite_file(loaded.database_url)
+    if plain is not None:  # the usual case, told without importing SQLAlchemy
+        exists = plain.exists()
+        parts.append(f"database {plain}" + ("" if exists else " (not created yet)"))
+        return "using " + "; ".join(parts)
+    from sqlalchemy.engine import make_url
+
     url = make_url(loaded.database_url)
     if url.get_backend_name() == "sqlite":
         exists = bool(url.database) and Path(str(url.database)).exists()

@@ -191,7 +191,7 @@ def show(
         # Last year's instance while it still has open work, then the current and coming ones.
         found = app_ctx.campaigns().unfinished(campaign)
     done_by = {
-        (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.database, campaign.id)
+        (e.kind.value, e.instance, e.item_id): e for e in history(app_ctx.reads(), campaign.id)
     }
     freezes_now = app_ctx.freeze_calendar() if found and fmt is not OutputFormat.TABLE else None
     if fmt is OutputFormat.CSV:

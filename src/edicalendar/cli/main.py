@@ -14,21 +14,80 @@ import typer
 
 from edicalendar.cli.root import app
 
+#: The command modules, in the order they register (`--help` lists commands in that order,
+#: then the command groups in that order).
+MODULES = (
+    "calendar_commands",
+    "campaign_commands",
+    "dates_commands",
+    "feed_commands",
+    "freeze_commands",
+    "import_commands",
+    "reminder_commands",
+    "serve_command",
+    "user_commands",
+    "wallchart_command",
+)
+#: The module that registers each top-level command, in the order `--help` lists them (a test
+#: keeps this complete). A command imports only its own module, so `upcoming` never pays for
+#: the web server's or the importers' command definitions.
+COMMAND_MODULES = {
+    "check": "calendar_commands",
+    "calendars": "calendar_commands",
+    "occurrences": "calendar_commands",
+    "upcoming": "calendar_commands",
+    "clashes": "calendar_commands",
+    "feed": "feed_commands",
+    "export": "feed_commands",
+    "import": "import_commands",
+    "remind": "reminder_commands",
+    "health": "reminder_commands",
+    "serve": "serve_command",
+    "wallchart": "wallchart_command",
+    "campaign": "campaign_commands",
+    "campaigns": "campaign_commands",
+    "dates": "dates_commands",
+    "freeze": "freeze_commands",
+    "ledger": "reminder_commands",
+    "users": "user_commands",
+}
+#: The root options that take a value (`--config FILE`), so the command name after them is found.
+_ROOT_VALUE_OPTIONS = ("--config",)
 
-def _register_commands() -> None:
+
+def _command_modules(argv: list[str]) -> list[str]:
+    """The command modules to import for `argv`: the named command's own, none for
+    `--version`, and all of them for `--help`, no command or one edicalendar does not know
+    (the listing and the suggestion for a mistyped name need every command)."""
+    words = iter(argv)
+    for word in words:
+        if word in _ROOT_VALUE_OPTIONS:
+            next(words, None)
+        elif word == "--version":
+            return []
+        elif not word.startswith("-"):
+            if word in COMMAND_MODULES:
+                return [COMMAND_MODULES[word]]
+            break
+        elif word == "--help":
+            break
+    return list(MODULES)
+
+
+def _register_commands(argv: list[str]) -> None:
     # Each import registers that module's commands on `app`.
-    from edicalendar.cli import (  # noqa: F401
-        calendar_commands,
-        campaign_commands,
-        dates_commands,
-        feed_commands,
-        freeze_commands,
-        import_commands,
-        reminder_commands,
-        serve_command,
-        user_commands,
-        wallchart_command,
-    )
+    import importlib
+
+    modules = _command_modules(argv)
+    if "serve_command" not in modules:
+        # The first pydantic model a process builds makes pydantic read the entry points of
+        # every installed package, looking for plugins: a third of the cost of building the
+        # settings models, for a short command that has no use for validation plugins (Typer
+        # turns them off for its own parameters likewise). A value set here is kept, and
+        # `serve` (a long-running process) loads plugins as before.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    for module in modules:
+        importlib.import_module(f"edicalendar.cli.{module}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     from edicalendar.errors import EdicalendarError
     from edicalendar.text import terminal
 
-    _register_commands()
+    _register_commands(sys.argv[1:] if argv is None else argv)
     try:
         # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
         returned = app(args=argv, standalone_mode=False)

@@ -36,10 +36,11 @@ from edicalendar.calendar.freezes import (
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
 from edicalendar.fields import link_message, shown
+from edicalendar.reminders.freeze_rows import freeze_from_row, recorded_freezes
 from edicalendar.reminders.holding import Released
 from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import freezes as freezes_table
-from edicalendar.storage.timestamps import parse_utc, utc_text
+from edicalendar.storage.timestamps import utc_text
 from edicalendar.text import formula_problem, text_problem
 from edicalendar.urls import LinkError, check_url
 
@@ -67,30 +68,8 @@ class FreezeRequest:
     public: bool | None = None
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def _freeze(row: Row[object]) -> Freeze:
-    m = row._mapping
-    return Freeze(
-        id=int(m["id"]),
-        kind=FreezeKind(m["kind"]),
-        start=dt.date.fromisoformat(m["starts_on"]),
-        end=_date(m["ends_on"]),
-        reason=m["reason"],
-        scope=FreezeScope(m["scope"]),
-        area=m["area"],
-        restricts=Restriction(m["restricts"]),
-        source=m["source"],
-        polling_day=_date(m["polling_day"]),
-        public=bool(m["public"]),
-        created_by=m["created_by"],
-        created_at=parse_utc(m["created_at"]),
-        ended_at=parse_utc(m["ended_at"]) if m["ended_at"] else None,
-        ended_on=_date(m["ended_on"]),
-        ended_by=m["ended_by"],
-    )
+    return freeze_from_row(row._mapping)
 
 
 def _clean(text: str, field: str, limit: int) -> str:
@@ -135,11 +114,7 @@ class FreezeBook:
 
     def all(self) -> list[Freeze]:
         """Every freeze ever recorded, earliest first (ended and cancelled ones included)."""
-        with self.database.engine.connect() as conn:
-            rows = conn.execute(
-                select(freezes_table).order_by(freezes_table.c.starts_on, freezes_table.c.id)
-            ).all()
-        return [_freeze(row) for row in rows]
+        return recorded_freezes(self.database)
 
     def get(self, freeze_id: int) -> Freeze:
         """The freeze with `freeze_id`; FreezeNotFoundError when there is none."""

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from edicalendar import __version__
 from edicalendar.atomicfile import write_atomic
+from edicalendar.storage.reads import sqlite_file
 
 if TYPE_CHECKING:
     from edicalendar.config import LoadedSettings
@@ -75,14 +76,6 @@ _LAST_CAMPAIGN_CHANGE = "SELECT MAX(id) FROM campaign_changes"
 def _stamp_text(moment: dt.datetime) -> str:
     # The ledger's own timestamp format (storage.timestamps.utc_text), compared as text.
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The database file of a plain `sqlite:///PATH` URL; None for anything else."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url or url == prefix:
-        return None
-    return Path(url[len(prefix) :])
 
 
 def _environment_names(loaded: LoadedSettings) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +211,11 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every row `sql` selects, as dicts (:class:`~edicalendar.storage.reads.Reads`)."""
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(text(sql), dict(params or {})).mappings()]
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

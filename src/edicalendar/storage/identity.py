@@ -25,14 +25,17 @@ from sqlalchemy.engine import URL
 from edicalendar.atomicfile import write_atomic
 from edicalendar.errors import LedgerIdentityError, OutputError
 from edicalendar.storage.keyvalue import insert_if_absent, upsert
+from edicalendar.storage.reads import LEDGER_ID_KEY as LEDGER_ID_KEY
+from edicalendar.storage.reads import LEDGER_SERIAL_KEY as LEDGER_SERIAL_KEY
+from edicalendar.storage.reads import MARKER_SUFFIX as MARKER_SUFFIX
 from edicalendar.storage.tables import meta
 
 log = logging.getLogger("edicalendar.storage.identity")
 
-MARKER_SUFFIX = ".ledger-id"
-#: The `meta` keys this module owns (StateStore reads them; only this module writes the id).
-LEDGER_ID_KEY = "ledger.id"
-LEDGER_SERIAL_KEY = "ledger.serial"
+# MARKER_SUFFIX and the `meta` keys this module owns (LEDGER_ID_KEY, LEDGER_SERIAL_KEY: StateStore
+# reads them; only this module writes the id) are defined in `storage.reads`, without SQLAlchemy,
+# so the read-only reader checks a ledger the same way.
+
 #: When the ledger began: nothing that fell due before it is planned or sent.
 LEDGER_BEGAN_KEY = "reminders.began"
 NEW_LEDGER_HINT = (

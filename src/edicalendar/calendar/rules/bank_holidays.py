@@ -12,6 +12,7 @@ day, which a newer `holidays` release brings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cache
 
 from edicalendar.errors import UnsupportedYearError
@@ -53,8 +54,14 @@ def days_off(nation: str, year: int) -> tuple[tuple[dt.date, str], ...]:
     import holidays
 
     table = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=year)
+    return days_off_in(table.items())
+
+
+def days_off_in(table: Iterable[tuple[dt.date, str]]) -> tuple[tuple[dt.date, str], ...]:
+    """:func:`days_off` from one year of the holidays package's table for a nation (its days
+    and "; "-joined names, as `WorkingDays` keeps them on disk)."""
     named: dict[str, list[dt.date]] = {}
-    for day, names in sorted(table.items()):
+    for day, names in sorted(table):
         for name in names.split("; "):
             named.setdefault(name, []).append(day)
     result: list[tuple[dt.date, str]] = []

@@ -92,10 +92,6 @@ def build_channels(
     config_path: str = "config",
 ) -> ChannelSet:
     """Build every configured destination, listing all problems at once."""
-    from edicalendar.reminders.channels.slack import SlackChannel
-    from edicalendar.reminders.channels.teams import TeamsChannel, check_teams_url
-    from edicalendar.reminders.channels.webhook import check_webhook_url
-
     env = os.environ if environ is None else environ
     reminders = settings.reminders
     problems: list[Problem] = []
@@ -147,6 +143,12 @@ def build_channels(
                         f"{where}.url_env",
                         f"environment variable {dest.url_env} is not set",
                     )
+                # Imported here: they bring `requests`, which `check` on a configuration
+                # without webhooks never needs.
+                from edicalendar.reminders.channels.slack import SlackChannel
+                from edicalendar.reminders.channels.teams import TeamsChannel, check_teams_url
+                from edicalendar.reminders.channels.webhook import check_webhook_url
+
                 field_name = f"{where}.url_env ({dest.url_env})"
                 if dest.kind == "teams":
                     check_teams_url(url, field_name)

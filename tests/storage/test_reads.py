@@ -1,0 +1,187 @@
+"""Reading the database with the standard library (`storage.reads`) for commands that only look.
+
+The reader must see exactly what a full open sees, never create or change anything, and stand
+aside (None) whenever only the full open can be trusted: another database, an older schema, a
+ledger its marker does not name, a file that is not SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from edicalendar.calendar.freezes import FreezeKind
+from edicalendar.campaigns.progress import history, record_task
+from edicalendar.campaigns.store import (
+    CampaignStore,
+    ChangeAction,
+    recorded_changes,
+    stored_campaigns,
+    stored_tables,
+)
+from edicalendar.config import Settings
+from edicalendar.reminders.freeze_book import FreezeBook, FreezeRequest
+from edicalendar.reminders.freeze_rows import recorded_freezes
+from edicalendar.storage import identity
+from edicalendar.storage.engine import Database, open_database
+from edicalendar.storage.migrations import MIGRATIONS
+from edicalendar.storage.reads import MIGRATION_NAMES, SqliteReader, sqlite_file, sqlite_reader
+
+AT = dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.UTC)
+TABLE = {"id": "winter-wellbeing", "title": "Winter wellbeing", "observance": "world-aids-day"}
+
+
+def _path(url: str) -> Path:
+    found = sqlite_file(url)
+    assert found is not None
+    return found
+
+
+def _filled(url: str) -> Database:
+    """A database holding a little of everything the read-only commands read."""
+    db = open_database(url)
+    record_task(db, "black-history-month", "2026", "draft-blog", by="Asha", at=AT)
+    record_task(db, "black-history-month", "2026", "draft-blog", done=False, by=None, at=AT)
+    record_task(db, "pride-month", "2027", "book-speaker", by="Sam", at=AT)
+    store = CampaignStore(db)
+    store.create(TABLE, by="Asha", at=AT)
+    store.record(
+        "winter-wellbeing",
+        ChangeAction.REASSIGNED,
+        by="Asha",
+        at=AT,
+        instance="2026",
+        item_kind="task",
+        item_id="draft",
+        detail='{"name": "Sam"}',
+    )
+    store.record("winter-wellbeing", ChangeAction.COMMENTED, by="Sam", at=AT, detail="Nearly")
+    settings = Settings()
+    book = FreezeBook(
+        db,
+        settings.freezes,
+        nation=settings.nation,
+        timezone=ZoneInfo("Europe/London"),
+        now=lambda: AT,
+    )
+    book.add(
+        FreezeRequest(
+            FreezeKind.ORGANISATION,
+            "Board review",
+            start=dt.date(2026, 12, 1),
+            end=dt.date(2026, 12, 5),
+        ),
+        by="Asha",
+    )
+    return db
+
+
+def test_the_reader_knows_every_migration() -> None:
+    """A database is read without a full open only when it has every migration applied."""
+    assert tuple(m.name for m in MIGRATIONS) == MIGRATION_NAMES
+
+
+def test_no_database_yet_reads_as_nothing_recorded_and_creates_nothing(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    reader = sqlite_reader(sqlite_url)
+    assert reader is not None
+    assert history(reader) == []
+    assert stored_tables(reader) == []
+    assert recorded_freezes(reader) == []
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_current_database_reads_as_the_full_open_reads_it(sqlite_url: str) -> None:
+    db = _filled(sqlite_url)
+    try:
+        reader = sqlite_reader(sqlite_url)
+        assert isinstance(reader, SqliteReader)
+        assert reader.path == _path(sqlite_url)
+        for read in (
+            history,
+            lambda r: history(r, "black-history-month"),
+            stored_tables,
+            stored_campaigns,
+            recorded_changes,
+            lambda r: recorded_changes(r, "winter-wellbeing"),
+            lambda r: recorded_changes(r, actions=(ChangeAction.REASSIGNED,)),
+            lambda r: recorded_changes(
+                r, actions=(ChangeAction.REASSIGNED, ChangeAction.COMMENTED)
+            ),
+            recorded_freezes,
+        ):
+            assert read(reader) == read(db)
+        # What was written, as written: the newest row of an item wins, undo included.
+        assert [(e.item_id, e.status, e.recorded_by) for e in history(reader)] == [
+            ("draft-blog", "done", "Asha"),
+            ("draft-blog", "open", None),
+            ("book-speaker", "done", "Sam"),
+        ]
+        assert stored_tables(reader) == [(TABLE, 1)]
+        changes = recorded_changes(reader, actions=(ChangeAction.REASSIGNED,))
+        assert [(c.action, c.item_id, c.detail) for c in changes] == [
+            (ChangeAction.REASSIGNED, "draft", '{"name": "Sam"}')
+        ]
+        [freeze] = recorded_freezes(reader)
+        assert (freeze.reason, freeze.start, freeze.end) == (
+            "Board review",
+            dt.date(2026, 12, 1),
+            dt.date(2026, 12, 5),
+        )
+    finally:
+        db.close()
+
+
+def test_the_reader_cannot_write(sqlite_url: str) -> None:
+    _filled(sqlite_url).close()
+    before = _path(sqlite_url).read_bytes()
+    reader = sqlite_reader(sqlite_url)
+    assert reader is not None
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.fetch("DELETE FROM campaign_progress")
+    assert _path(sqlite_url).read_bytes() == before
+    assert len(history(reader)) == 3
+
+
+def test_the_reader_stands_aside_when_only_a_full_open_will_do(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """None means "open it in full": that migrates, refuses or explains as it always has."""
+    assert sqlite_reader("postgresql+psycopg://edicalendar@db.example/edicalendar") is None
+    assert sqlite_reader(sqlite_url + "?timeout=5") is None
+    assert sqlite_reader("sqlite:///" + str(tmp_path / "a%20b.db")) is None  # SQLAlchemy decodes
+    assert sqlite_reader("sqlite://") is None
+
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("not a database", encoding="utf-8")
+    assert sqlite_reader(f"sqlite:///{not_sqlite}") is None
+
+    _filled(sqlite_url).close()
+    path = _path(sqlite_url)
+    marker = path.with_name(path.name + identity.MARKER_SUFFIX)
+    assert marker.is_file() and sqlite_reader(sqlite_url) is not None
+
+    # A ledger its marker does not name (swapped or restored from an older copy).
+    kept = marker.read_text(encoding="utf-8")
+    marker.write_text(kept.replace("ledger = ", "ledger = 0ther"), encoding="utf-8")
+    assert sqlite_reader(sqlite_url) is None
+    marker.write_text(kept.replace("serial = ", "serial = 9"), encoding="utf-8")
+    assert sqlite_reader(sqlite_url) is None
+    marker.write_text(kept, encoding="utf-8")
+
+    # An older schema: the full open brings it up to date first.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE name = ?", (MIGRATION_NAMES[-1],))
+    assert sqlite_reader(sqlite_url) is None
+
+    # The ledger the marker names is gone: the full open refuses, so the reader must not
+    # report "nothing recorded".
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    assert marker.is_file()
+    assert sqlite_reader(sqlite_url) is None
