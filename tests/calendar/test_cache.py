@@ -15,7 +15,7 @@ import pytest
 
 from edicalendar.calendar import validation
 from edicalendar.calendar.cache import KEEP_PER_KIND, CompiledCache
-from edicalendar.calendar.catalog import load_catalog
+from edicalendar.calendar.catalog import Catalog, load_catalog
 from edicalendar.calendar.workdays import WorkingDays
 from edicalendar.errors import CatalogError
 from support.paths import REPO_ROOT, bare_env
@@ -198,3 +198,74 @@ def test_known_bank_holidays() -> None:
     assert not england.is_working_day(dt.date(2023, 5, 8))
     assert scotland.bank_holiday(dt.date(2026, 11, 30)) is not None
     assert england.is_working_day(dt.date(2026, 11, 30))
+
+
+def _refuse_dating(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edicalendar.calendar import index
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("dated again")
+
+    monkeypatch.setattr(index, "occurrences_in_year", refuse)
+
+
+def _dated(catalog: Catalog, year: int) -> tuple[object, ...]:
+    """Everything a year of the index holds, comparable across processes and loads."""
+    found = catalog.index._year(year)
+    return (
+        found.by_observance,
+        {
+            key: (e.observance, e.year, e.first, e.last, e.why, str(e))
+            for key, e in found.errors.items()
+        },
+        found.skipped,
+        [(c.bound, c.starts, c.items, c.ranks) for c in found.classes],
+        found.count,
+    )
+
+
+def test_expanded_years_are_read_back_as_computed(
+    tmp_path: Path, cache: CompiledCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A year expanded once is read back from the cache, equal to computing it with no cache
+    at all (occurrences, order, what cannot be dated and why), without dating anything."""
+    shipped = REPO_ROOT / "calendars"
+    # 1949 is before most tables begin, so it holds "cannot compute" errors too.
+    years = (1949, 2026, 2027, 2076)
+    plain = load_catalog(shipped)
+    cold = load_catalog(shipped, cache=cache)
+    expected = {year: _dated(plain, year) for year in years}
+    assert any(expected[1949][1].values())
+    assert {year: _dated(cold, year) for year in years} == expected
+    # The calendars an organisation switched on are a catalog (and a cache entry) of their own.
+    switched_on = _dated(cold.enabled([]), 2027)
+    assert switched_on[0] == {
+        k: v for k, v in expected[2027][0].items() if k in cold.enabled([]).observances
+    }
+    _refuse_dating(monkeypatch)
+    warm = load_catalog(shipped, cache=cache)
+    assert {year: _dated(warm, year) for year in years} == expected
+    assert _dated(warm.enabled([]), 2027) == switched_on
+
+
+def test_other_conventions_or_an_edit_date_the_year_afresh(
+    calendars: Path, cache: CompiledCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is keyed on what dates a year: another `[conventions]` choice or an edited
+    calendar file is computed, never read back from an entry made for something else."""
+    from edicalendar.calendar.conventions import Conventions
+
+    first = load_catalog(calendars, cache=cache)
+    _dated(first, 2027)
+    with monkeypatch.context() as patched:
+        _refuse_dating(patched)
+        _dated(load_catalog(calendars, cache=cache), 2027)  # read back
+        other = load_catalog(calendars, cache=cache).with_conventions(
+            Conventions(islamic="uk-moon-sighting")
+        )
+        with pytest.raises(AssertionError, match="dated again"):
+            _dated(other, 2027)
+        path = sorted(calendars.glob("*.toml"))[0]
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        with pytest.raises(AssertionError, match="dated again"):
+            _dated(load_catalog(calendars, cache=cache), 2027)

@@ -144,9 +144,9 @@ def test_progress_read_without_sqlalchemy_is_the_progress_recorded(
 REGISTERED = """
 import json, sys
 import typer
-from edicalendar.cli.main import _register_commands
+from edicalendar.cli.main import _command_modules, _register_commands
 from edicalendar.cli.root import app
-_register_commands(sys.argv[1:])
+_register_commands(_command_modules(sys.argv[1:]))
 click_app = typer.main.get_command(app)
 print(json.dumps(click_app.list_commands(None)))
 """

@@ -232,3 +232,38 @@ def test_idle_means_the_ledger_has_nothing_to_do(tmp_path_factory: Any, generate
     database.close()
     assert waiting == work
     os.remove(path)
+
+
+def test_crons_plain_remind_is_answered_before_the_command_line_loads(
+    config: Path,
+    full: FullTicks,
+    webhook: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`edicalendar remind` as cron runs it (no --at): after a full tick, the next minute's
+    tick prints the same idle line without building the command line at all; when the next
+    digest falls due, the tick runs in full and sends it."""
+    import importlib
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    entry = importlib.import_module("edicalendar.cli.main")
+    london = ZoneInfo("Europe/London")
+
+    def plain(*when: int) -> str:
+        with time_machine.travel(dt.datetime(*when, tzinfo=london), tick=False):
+            assert main(["--config", str(config), "remind"]) == 0
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    assert plain(2026, 1, 5, 9, 0) == "1 sent, 0 failed, 0 expired"
+    built: list[list[str]] = []
+    real = entry._register_commands
+    monkeypatch.setattr(entry, "_register_commands", lambda m: built.append(m) or real(m))
+    for minute in range(1, 4):
+        assert plain(2026, 1, 5, 9, minute) == IDLE_SUMMARY
+    assert built == [] and full.count == 1
+    assert plain(2026, 1, 12, 9, 0) == "1 sent, 0 failed, 0 expired"
+    assert built == [["reminder_commands"]] and full.count == 2
+    assert webhook.keys() == ["digest:weekly:2026-01-05:staff", "digest:weekly:2026-01-12:staff"]

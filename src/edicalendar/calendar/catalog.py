@@ -70,6 +70,10 @@ class Catalog:
     switched_off: Mapping[str, model.Observance] = field(default_factory=dict)
     #: Optional calendars that are not switched on, by name.
     switched_off_calendars: Mapping[str, CalendarInfo] = field(default_factory=dict)
+    #: Where expanded years are kept between runs, and the key of the files this catalog was
+    #: compiled from (set by :func:`load_files` given a cache; never pickled).
+    year_cache: CompiledCache | None = field(default=None, compare=False, repr=False)
+    compiled_key: bytes = field(default=b"", compare=False, repr=False)
 
     def get(self, observance_id: str) -> model.Observance | None:
         return self.observances.get(observance_id)
@@ -81,9 +85,12 @@ class Catalog:
     def index(self) -> OccurrenceIndex:
         """The occurrences of this catalog by its conventions, expanded a year at a time and
         shared (a catalog made by :meth:`with_conventions` or :meth:`enabled` has its own)."""
-        from edicalendar.calendar.index import OccurrenceIndex
+        from edicalendar.calendar.index import OccurrenceIndex, YearStore
 
-        return OccurrenceIndex(self.observances, self.conventions)
+        store = None
+        if self.year_cache is not None and self.compiled_key:
+            store = YearStore(self.year_cache, self.compiled_key)
+        return OccurrenceIndex(self.observances, self.conventions, store=store)
 
     @cached_property
     def search(self) -> SearchIndex:
@@ -96,8 +103,9 @@ class Catalog:
 
     def __getstate__(self) -> dict[str, Any]:
         # The index and the search are derived (the index holds a lock): a copy or a pickle
-        # starts without them.
-        return {k: v for k, v in self.__dict__.items() if k not in ("index", "search")}
+        # starts without them, and the cache it was read from is not part of it.
+        dropped = ("index", "search", "year_cache", "compiled_key")
+        return {k: v for k, v in self.__dict__.items() if k not in dropped}
 
     @property
     def optional_calendars(self) -> list[str]:
@@ -135,6 +143,8 @@ class Catalog:
             switched_off=switched_off,
             switched_off_calendars={n: i for n, i in every.items() if n not in on},
             conventions=self.conventions,
+            year_cache=self.year_cache,
+            compiled_key=self.compiled_key,
         )
 
     def where(self, observance_id: str) -> str | None:
@@ -177,11 +187,10 @@ def load_files(
         for part in (display.encode(), contents[path]):
             key.update(len(part).to_bytes(8, "big") + part)
     found = cache.get("catalog", key.digest())
-    if isinstance(found, Catalog):
-        return found
-    catalog = _validate(files, contents)
-    cache.put("catalog", key.digest(), catalog)
-    return catalog
+    if not isinstance(found, Catalog):
+        found = _validate(files, contents)
+        cache.put("catalog", key.digest(), found)
+    return replace(found, year_cache=cache, compiled_key=key.digest())
 
 
 def _validate(files: list[tuple[Path, str]], contents: Mapping[Path, bytes]) -> Catalog:

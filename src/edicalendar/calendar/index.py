@@ -13,14 +13,19 @@ the centuries cannot grow the memory without bound.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from edicalendar import __version__
 from edicalendar.calendar.conventions import DEFAULT, Conventions
 from edicalendar.calendar.expansion import (
     LOOKBACK_YEARS,
@@ -34,6 +39,9 @@ from edicalendar.calendar.expansion import (
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter
 from edicalendar.errors import UnsupportedYearError
 from edicalendar.model import Observance, Occurrence
+
+if TYPE_CHECKING:
+    from edicalendar.calendar.cache import CompiledCache
 
 #: Years kept expanded at once; a server's working set is a few years around today.
 MAX_YEARS = 64
@@ -76,17 +84,18 @@ class _Year:
     derived: dict[str, dict[int, Any]] = field(default_factory=dict)
 
 
-def _build_year(
-    observances: Iterable[Observance],
-    year: int,
-    conventions: Conventions,
-    position: Mapping[str, int],
-) -> _Year:
+#: One year of a catalog: occurrences by observance, why some cannot be dated, what is skipped.
+_Expanded = tuple[
+    dict[str, tuple[Occurrence, ...]], dict[str, UnsupportedYearError], dict[str, Skipped]
+]
+
+
+def _expand_year(
+    observances: Iterable[Observance], year: int, conventions: Conventions
+) -> _Expanded:
     by_observance: dict[str, tuple[Occurrence, ...]] = {}
     errors: dict[str, UnsupportedYearError] = {}
     skipped: dict[str, Skipped] = {}
-    buckets: list[list[Occurrence]] = [[] for _ in _CLASS_BOUNDS]
-    count = 0
     for observance in observances:
         if observance.since is not None and year < observance.since:
             message = f"{observance.id}: not held in {year}; it began in {observance.since}"
@@ -103,6 +112,18 @@ def _build_year(
             )
             continue
         by_observance[observance.id] = tuple(found)
+    return by_observance, errors, skipped
+
+
+def _assemble_year(
+    by_observance: dict[str, tuple[Occurrence, ...]],
+    errors: dict[str, UnsupportedYearError],
+    skipped: dict[str, Skipped],
+    position: Mapping[str, int],
+) -> _Year:
+    buckets: list[list[Occurrence]] = [[] for _ in _CLASS_BOUNDS]
+    count = 0
+    for found in by_observance.values():
         for occurrence in found:
             days = (occurrence.end - occurrence.start).days + 1
             slot = next((i for i, b in enumerate(_CLASS_BOUNDS) if days <= b), -1)
@@ -121,6 +142,66 @@ def _build_year(
     return _Year(by_observance, tuple(classes), errors, skipped, count, rank)
 
 
+class YearStore:
+    """Expanded years of one compiled catalog kept on disk, so a short command (`upcoming`,
+    `clashes`) reads a year back instead of computing every observance in it again.
+
+    An entry is keyed on the calendar files' contents (the catalog's compiled key), the
+    observances asked for, the conventions, the year, and the code and tables that compute
+    dates (this package's calendar modules and the date libraries, by file size and time), so
+    an edited file, an upgrade or a different `[conventions]` setting computes afresh.
+    """
+
+    KIND = "occurrences"
+    _FORMAT = b"occurrences-1"
+
+    def __init__(self, cache: CompiledCache, compiled_key: bytes) -> None:
+        self.cache = cache
+        self.compiled_key = compiled_key
+
+    def key(self, observances: Iterable[str], conventions: Conventions, year: int) -> bytes:
+        digest = hashlib.sha256(self._FORMAT + _code_fingerprint() + self.compiled_key)
+        digest.update("\0".join(observances).encode())
+        digest.update(f"\0{conventions!r}\0{year}".encode())
+        return digest.digest()
+
+    def get(self, key: bytes) -> _Expanded | None:
+        found = self.cache.get(self.KIND, key)
+        if not isinstance(found, tuple) or len(found) != 3:
+            return None
+        by_observance, failed, skipped = found
+        errors = {obs_id: UnsupportedYearError(*args) for obs_id, args in failed.items()}
+        return by_observance, errors, skipped
+
+    def put(self, key: bytes, expanded: _Expanded) -> None:
+        by_observance, errors, skipped = expanded
+        # An exception does not survive pickling with its own arguments: keep those.
+        failed = {
+            obs_id: (e.observance, e.year, e.first, e.last, e.why) for obs_id, e in errors.items()
+        }
+        self.cache.put(self.KIND, key, (by_observance, failed, skipped))
+
+
+@cache
+def _code_fingerprint() -> bytes:
+    """What computes dates, by file: this package's calendar code and model, and the date
+    libraries' modules (their path, size and modification time; nothing is read)."""
+    here = Path(__file__).resolve().parent
+    paths = [*sorted(here.rglob("*.py")), here.parent / "model.py"]
+    for name in ("hijridate", "pyluach", "ephem", "holidays", "dateutil", "convertdate"):
+        spec = find_spec(name)
+        if spec is not None and spec.origin is not None:
+            paths.append(Path(spec.origin))
+    digest = hashlib.sha256(__version__.encode())
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    return digest.digest()
+
+
 class OccurrenceIndex:
     """The occurrences of a catalog's observances (by id, in catalog order) dated by one set of
     conventions, computed a year at a time and shared by every reader.
@@ -134,8 +215,11 @@ class OccurrenceIndex:
         conventions: Conventions = DEFAULT,
         *,
         max_years: int = MAX_YEARS,
+        store: YearStore | None = None,
     ) -> None:
+        """`store` keeps expanded years between runs (see :class:`YearStore`)."""
         self.observances = observances
+        self.store = store
         self.conventions = conventions
         self.max_years = max_years
         self._position = {obs_id: i for i, obs_id in enumerate(observances)}
@@ -155,14 +239,22 @@ class OccurrenceIndex:
         with self._lock:
             found = self._years.get(year)
             if found is None:
-                found = _build_year(
-                    self.observances.values(), year, self.conventions, self._position
-                )
+                found = _assemble_year(*self._expanded(year), self._position)
                 self._years[year] = found
                 while len(self._years) > self.max_years:
                     self._years.popitem(last=False)
             else:
                 self._years.move_to_end(year)
+        return found
+
+    def _expanded(self, year: int) -> _Expanded:
+        if self.store is None:
+            return _expand_year(self.observances.values(), year, self.conventions)
+        key = self.store.key(self.observances, self.conventions, year)
+        found = self.store.get(key)
+        if found is None:
+            found = _expand_year(self.observances.values(), year, self.conventions)
+            self.store.put(key, found)
         return found
 
     def cached_years(self) -> list[int]:

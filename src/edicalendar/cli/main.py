@@ -1,18 +1,16 @@
 """The `edicalendar` entry point: registers every command and maps errors to exit codes, once.
 
 Commands live in the `*_commands` modules beside this one and register themselves on
-:data:`edicalendar.cli.root.app`; heavy imports happen inside the commands so `edicalendar --help`
-stays fast. Exit codes (DESIGN 4.3): 0 ok, 1 invalid input or data, 2 usage, 3 runtime failure.
+:data:`edicalendar.cli.root.app`; a command imports only its own module, and heavy imports happen
+inside the commands, so start-up stays quick (an idle `remind` tick is answered before Typer
+loads at all: :mod:`edicalendar.cli.idle_tick`). Exit codes (DESIGN 4.3): 0 ok, 1 invalid input
+or data, 2 usage, 3 runtime failure.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-
-import typer
-
-from edicalendar.cli.root import app
 
 #: The command modules, in the order they register (`--help` lists commands in that order,
 #: then the command groups in that order).
@@ -74,11 +72,22 @@ def _command_modules(argv: list[str]) -> list[str]:
     return list(MODULES)
 
 
-def _register_commands(argv: list[str]) -> None:
+def _register_commands(modules: list[str]) -> None:
     # Each import registers that module's commands on `app`.
     import importlib
 
-    modules = _command_modules(argv)
+    for module in modules:
+        importlib.import_module(f"edicalendar.cli.{module}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    from edicalendar.cli.idle_tick import quick_idle_tick
+    from edicalendar.errors import EdicalendarError
+    from edicalendar.text import terminal
+
+    words = sys.argv[1:] if argv is None else argv
+    modules = _command_modules(words)
     if "serve_command" not in modules:
         # The first pydantic model a process builds makes pydantic read the entry points of
         # every installed package, looking for plugins: a third of the cost of building the
@@ -86,16 +95,17 @@ def _register_commands(argv: list[str]) -> None:
         # turns them off for its own parameters likewise). A value set here is kept, and
         # `serve` (a long-running process) loads plugins as before.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    for module in modules:
-        importlib.import_module(f"edicalendar.cli.{module}")
+    try:
+        # Cron's `edicalendar remind` with nothing due is answered before Typer loads.
+        if quick_idle_tick(words):
+            return 0
+    except KeyboardInterrupt:
+        return 130
+    import typer
 
+    from edicalendar.cli.root import app
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the process exit code."""
-    from edicalendar.errors import EdicalendarError
-    from edicalendar.text import terminal
-
-    _register_commands(sys.argv[1:] if argv is None else argv)
+    _register_commands(modules)
     try:
         # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
         returned = app(args=argv, standalone_mode=False)

@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from edicalendar.cli.idle_tick import remind_lock
 from edicalendar.cli.output import OutputFormat, say, warn
 from edicalendar.cli.root import app, context
 from edicalendar.text import terminal
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from edicalendar.reminders.dispatch import Dispatcher
-    from edicalendar.reminders.instance_lock import InstanceLock
 
 ledger_app = typer.Typer(
     help="Reminder deliveries and their states; `ledger retry KEY` re-queues one.",
@@ -147,7 +145,7 @@ def remind(
     lock = None
     try:
         if idle is not None:
-            lock = _remind_lock(idle.database)
+            lock = remind_lock(idle.database)
             if lock is None:
                 return
         # Most cron ticks find nothing to do: answer those without loading the bot at all.
@@ -190,7 +188,7 @@ def remind(
             sys.stdout.write(f"{len(due)} due{expiring} ({how})\n")
             return
         if lock is None and app_ctx.database.sqlite_path is not None:
-            lock = _remind_lock(app_ctx.database.sqlite_path)
+            lock = remind_lock(app_ctx.database.sqlite_path)
             if lock is None:
                 return
         if idle is not None:
@@ -207,26 +205,6 @@ def remind(
     for alert in summary.alerts:
         sys.stderr.write(f"alert: {terminal(alert)}\n")
     sys.stdout.write(summary.line() + "\n")
-
-
-def _remind_lock(database: Path) -> InstanceLock | None:
-    """The instance lock for a `remind` tick on the SQLite `database`, or None when the
-    previous `remind` still holds it (this run then says so and steps aside)."""
-    from edicalendar.errors import InstanceLockedError
-    from edicalendar.reminders.instance_lock import InstanceLock, lock_path_for
-
-    try:
-        return InstanceLock(lock_path_for(database), role="remind").acquire()
-    except InstanceLockedError as busy:
-        if busy.role != "remind":
-            raise
-        # A tick that outlasts the cron interval (a slow destination): this run steps aside,
-        # as a systemd timer does for a service still running, instead of failing.
-        sys.stdout.write(
-            f"0 sent, 0 failed, 0 expired (skipped: the previous `edicalendar remind`, "
-            f"pid {busy.pid}, has been sending since {busy.since} and is still running)\n"
-        )
-        return None
 
 
 def _start_new_ledger(dispatcher: Dispatcher, adopted: str | None, now: dt.datetime) -> None:
