@@ -11,7 +11,7 @@ jobs touches every command alike, and the best and the median of `--repeat` roun
 with the load average. `--src DIR` adds another checkout's `src/` to the same run, for a
 before/after comparison. Results go in docs/performance.md.
 
-    .venv/bin/python benchmarks/bench_cli_startup.py --repeat 5 [--src OTHER/src]
+    .venv/bin/python benchmarks/bench_cli_startup.py --repeat 5 [--src OTHER/src] [--only ledger]
 """
 
 from __future__ import annotations
@@ -114,11 +114,19 @@ class Site:
         return used
 
 
+def _chosen(label: str, only: list[str]) -> bool:
+    return not only or label == COMMANDS[0][0] or any(part in label for part in only)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--src", type=Path, action="append", default=[])
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="measure only commands whose label holds one of these"
+    )
     args = parser.parse_args()
+    chosen = [(label, words) for label, words in COMMANDS if _chosen(label, args.only)]
     sources = [ROOT / "src", *args.src]
     states = {"no database": False, "with database": True}
     results: dict[tuple[int, str, str], list[float]] = {}
@@ -130,13 +138,13 @@ def main() -> None:
             for state, db in states.items()
         }
         for _ in range(args.repeat):
-            for label, words in COMMANDS:
+            for label, words in chosen:
                 for (index, state), site in sites.items():
                     results.setdefault((index, state, label), []).append(site.run(words)[0])
             for (index, state), site in sites.items():
-                if states[state]:
+                if states[state] and _chosen(IDLE, args.only):
                     results.setdefault((index, state, IDLE), []).append(site.idle())
-    labels = [label for label, _ in COMMANDS] + [IDLE]
+    labels = [label for label, _ in chosen] + ([IDLE] if _chosen(IDLE, args.only) else [])
     width = max(map(len, labels)) + 2
     for index, source in enumerate(sources):
         print(f"\nsource: {source}   CPU seconds, best / median of {args.repeat}")

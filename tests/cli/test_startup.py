@@ -75,6 +75,10 @@ READ_ONLY = [
     ["campaigns", "-f", "csv"],
     ["campaign", "show", "black-history-month"],
     ["dates", "due"],
+    ["ledger"],
+    ["ledger", "-f", "json"],
+    ["freeze", "list"],
+    ["freeze", "list", "--all", "-f", "csv"],
 ]
 #: What only the database's full open, the web server or the webhook channels need.
 SERVER_SIDE = ("sqlalchemy", "fastapi", "uvicorn", "starlette", "requests", "psycopg")

@@ -19,6 +19,7 @@ READ_ONLY = [
     ["campaigns"],
     ["campaign", "show", "black-history-month"],
     ["ledger"],
+    ["freeze", "list"],
     ["calendars"],
     ["clashes", "2026-10-01"],
     ["occurrences", "--from", "2026-01-01", "--to", "2026-01-31"],

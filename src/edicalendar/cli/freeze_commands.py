@@ -196,11 +196,13 @@ def list_freezes(
 ) -> None:
     """Freezes in force and to come (with --all, every freeze ever recorded)."""
     from edicalendar.calendar.freezes import freeze_record
+    from edicalendar.reminders.freeze_rows import current_freezes, recorded_freezes
 
     app_ctx = context(ctx)
-    book = app_ctx.freezes()
-    chosen = book.all() if every else book.current()
+    app_ctx.read_only = True
+    recorded = recorded_freezes(app_ctx.reads())
     now = app_ctx.now()
+    chosen = recorded if every else current_freezes(recorded, now, app_ctx.today())
     records = [freeze_record(f, now, app_ctx.timezone) for f in chosen]
     if fmt is OutputFormat.JSON:
         emit([], fmt, columns=[], json_document=records)

@@ -246,7 +246,7 @@ def ledger(
         return
     from edicalendar.cli.output import emit
     from edicalendar.errors import UsageError
-    from edicalendar.reminders.ledger import DeliveryState, Ledger
+    from edicalendar.reminders.delivery import DeliveryState, recorded_deliveries
 
     state = None
     if status is not None:
@@ -258,7 +258,7 @@ def ledger(
     app_ctx = context(ctx)
     app_ctx.read_only = True
     rows = []
-    for d in Ledger(app_ctx.database).deliveries(state, limit=limit):
+    for d in recorded_deliveries(app_ctx.reads(), state, limit=limit):
         rows.append(
             {
                 "key": d.key,

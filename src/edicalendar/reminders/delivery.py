@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-from sqlalchemy import Row
+from typing import TYPE_CHECKING, Any
 
 from edicalendar.reminders.channels.base import RecipientOutcome
 from edicalendar.reminders.messages import Message
+from edicalendar.storage.reads import Reads
 from edicalendar.storage.timestamps import parse_utc
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
 
 
 class DeliveryState(StrEnum):
@@ -144,7 +147,11 @@ class Delivery:
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Delivery:
-        m = row._mapping
+        return cls.from_mapping(row._mapping)
+
+    @classmethod
+    def from_mapping(cls, m: Mapping[Any, Any]) -> Delivery:
+        """A row of the `deliveries` table, by column name."""
 
         def when(name: str) -> dt.datetime | None:
             value = m[name]
@@ -175,3 +182,24 @@ class Delivery:
             audience=m["audience"],
             held_by=m["held_by"],
         )
+
+
+#: Reading needs no SQLAlchemy (storage.reads), so `edicalendar ledger` can list deliveries
+#: without opening the database in full.
+_DELIVERY_COLUMNS = (
+    "key, kind, campaign_id, rule, local_date, destination, due_at, not_after, state, attempts, "
+    "next_attempt_at, lease_until, last_error, provider_response, payload_json, sent_at, "
+    "updated_at, possible_duplicates, duplicate_note, claimed_by, attempt_started_at, audience, "
+    "held_by"
+)
+
+
+def recorded_deliveries(
+    db: Reads, state: DeliveryState | None = None, *, limit: int | None = None
+) -> list[Delivery]:
+    """Deliveries (in `state`), earliest due first, at most `limit` of them."""
+    where = " WHERE state = :state" if state is not None else ""
+    bound = " LIMIT :limit" if limit is not None else ""
+    sql = f"SELECT {_DELIVERY_COLUMNS} FROM deliveries{where} ORDER BY due_at, key{bound}"
+    params: dict[str, Any] = {"state": state.value if state else None, "limit": limit}
+    return [Delivery.from_mapping(row) for row in db.fetch(sql, params)]

@@ -36,7 +36,7 @@ from edicalendar.calendar.freezes import (
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
 from edicalendar.fields import link_message, shown
-from edicalendar.reminders.freeze_rows import freeze_from_row, recorded_freezes
+from edicalendar.reminders.freeze_rows import current_freezes, freeze_from_row, recorded_freezes
 from edicalendar.reminders.holding import Released
 from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import freezes as freezes_table
@@ -130,15 +130,7 @@ class FreezeBook:
 
     def current(self) -> list[Freeze]:
         """Freezes in force now or still to come (not over, not ended, not cancelled)."""
-        today = self.today()
-        now = self.now()
-        return [
-            f
-            for f in self.all()
-            if not f.cancelled
-            and (f.ended_at is None or f.ended_at > now)
-            and (f.last_day is None or f.last_day >= today)
-        ]
+        return current_freezes(self.all(), self.now(), self.today())
 
     def in_force(self, at: dt.datetime | None = None) -> list[Freeze]:
         """Freezes holding at `at` (default now)."""

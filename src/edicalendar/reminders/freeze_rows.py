@@ -51,3 +51,15 @@ def freeze_from_row(m: Mapping[Any, Any]) -> Freeze:
 def recorded_freezes(db: Reads) -> list[Freeze]:
     """Every freeze ever recorded, earliest first (ended and cancelled ones included)."""
     return [freeze_from_row(row) for row in db.fetch(_ALL)]
+
+
+def current_freezes(freezes: list[Freeze], now: dt.datetime, today: dt.date) -> list[Freeze]:
+    """Of `freezes`, those in force at `now` or still to come (not over by `today`, the local
+    date, not ended, not cancelled)."""
+    return [
+        f
+        for f in freezes
+        if not f.cancelled
+        and (f.ended_at is None or f.ended_at > now)
+        and (f.last_day is None or f.last_day >= today)
+    ]

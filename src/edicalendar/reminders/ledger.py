@@ -30,6 +30,7 @@ from edicalendar.reminders.delivery import (
     CancelReason,
     Delivery,
     DeliveryState,
+    recorded_deliveries,
 )
 from edicalendar.reminders.planner import ReminderOccurrence
 from edicalendar.storage.identity import NEW_LEDGER_HINT
@@ -408,13 +409,7 @@ class Ledger(LedgerClaims):
     def deliveries(
         self, state: DeliveryState | None = None, *, limit: int | None = None
     ) -> list[Delivery]:
-        query = select(deliveries).order_by(deliveries.c.due_at, deliveries.c.key)
-        if state is not None:
-            query = query.where(deliveries.c.state == state)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return [Delivery.from_row(row) for row in conn.execute(query)]
+        return recorded_deliveries(self.database, state, limit=limit)
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
