@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 #: The command modules, in the order they register (`--help` lists commands in that order,
 #: then the command groups in that order).
@@ -72,8 +73,8 @@ def _command_modules(argv: list[str]) -> list[str]:
     return list(MODULES)
 
 
-def _register_commands(modules: list[str]) -> None:
-    # Each import registers that module's commands on `app`.
+def _register_commands(modules: Sequence[str] = MODULES) -> None:
+    # Each import registers that module's commands on `app` (by default, every command).
     import importlib
 
     for module in modules:
