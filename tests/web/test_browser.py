@@ -61,6 +61,8 @@ PAGES = {
     "search-results": "/search?q=eid",
     "search-nothing": "/search?q=xyzzy",
     "search-refused": "/search?q=" + "x" * 101,
+    "accessibility": "/accessibility",
+    "about": "/about",
 }
 #: Pages only a signed-in person sees.
 PRIVATE = {

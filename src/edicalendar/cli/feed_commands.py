@@ -169,7 +169,7 @@ def export(
     from edicalendar.web.export import export_site
 
     app_ctx = context(ctx)
-    result = export_site(app_ctx.feeds(), directory, app_ctx.freezes().all())
+    result = export_site(app_ctx.feeds(), directory, app_ctx.freezes().all(), app_ctx.loaded)
     for message in result.warnings:
         warn(message)
     if if_changed:

@@ -239,13 +239,23 @@ class _Builder:
 
     def render(self, spec: FeedSpec) -> bytes:
         return render_tracked(
-            spec.title,
+            calendar_name(spec.title, self.settings.feeds.organisation),
             spec.description,
             self.tracked(spec.filters),
             self.settings,
             vevents=self.vevents,
             options=spec.options,
         )
+
+
+def calendar_name(title: str, organisation: str) -> str:
+    """A feed's calendar name as subscribers see it: "EDI calendar: everything – NHS Example
+    Trust", or the title alone while `feeds.organisation` is unset (UIDs never depend on it)."""
+    from edicalendar.config import UNNAMED_ORGANISATION
+
+    if organisation == UNNAMED_ORGANISATION or organisation in title:
+        return title
+    return f"{title} – {organisation}"
 
 
 def render_feed(

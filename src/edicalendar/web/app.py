@@ -39,6 +39,8 @@ from edicalendar.web import (
     private,
     search_pages,
     signin,
+    site,
+    site_pages,
 )
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
@@ -216,6 +218,7 @@ def create_app(
     app.include_router(docs.router)
     app.include_router(search_pages.router)
     app.include_router(print_pages.router)
+    app.include_router(site_pages.router)
     app.include_router(signin.router)
     # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
     # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).
@@ -233,12 +236,15 @@ def create_app(
     app.add_exception_handler(UsageError, _on_usage_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
+    # The answers prepared here name the organisation as every page does.
+    site_token = site.site_info.set(site.snapshot_site(live.snapshot))
     not_found = error_text(404, "There is no feed with that name.").encode()
     unavailable = error_text(
         503, "This feed cannot be prepared just now. Your calendar will try again by itself."
     ).encode()
     too_long_html = error_text(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
     too_long_json = json.dumps({"detail": f"query string longer than {MAX_QUERY_BYTES} bytes"})
+    site.site_info.reset(site_token)
 
     def feeds() -> FeedSource:
         return live.snapshot.feeds
@@ -259,6 +265,7 @@ def create_app(
         return cached[0][1]
 
     app.add_middleware(Identify, access=access)
+    app.add_middleware(site_pages.SiteContext, live=live)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
 

@@ -10,7 +10,7 @@ a build time, so the same data gives the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +19,15 @@ from urllib.parse import urlsplit
 from edicalendar.atomicfile import write_atomic
 from edicalendar.feeds.statichost import host_files
 from edicalendar.web.render import render_text
+from edicalendar.web.site import SiteInfo, data_updated, site_from, site_info
+from edicalendar.web.site_pages import about_context, accessibility_context
 from edicalendar.web.views import freeze_feed_offer, subscribe_context
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from edicalendar.calendar.freezes import Freeze
+    from edicalendar.config import LoadedSettings
     from edicalendar.feeds.build import FeedPublisher
     from edicalendar.feeds.specs import FeedSpec
 
@@ -43,10 +46,14 @@ class ExportResult:
 
 
 def export_site(
-    publisher: FeedPublisher, directory: Path, freezes: Sequence[Freeze] = ()
+    publisher: FeedPublisher,
+    directory: Path,
+    freezes: Sequence[Freeze] = (),
+    loaded: LoadedSettings | None = None,
 ) -> ExportResult:
     """Build every feed for the default window and write the static site into `directory`,
-    with `freezes.ics` carrying the public ones of `freezes`."""
+    with `freezes.ics` carrying the public ones of `freezes`; `loaded` (where the data and
+    settings came from) gives the pages their logo file and "last updated" date."""
     from edicalendar.feeds.freeze_feed import FREEZE_FEED_NAME, build_freeze_feed
 
     settings = publisher.settings.feeds
@@ -75,7 +82,25 @@ def export_site(
     )
     events += frozen.count(b"\r\nBEGIN:VEVENT\r\n")
     files[f"feeds/{FREEZE_FEED_NAME}.ics"] = frozen
-    files["index.html"] = subscribe_page(publisher, specs, base_url).encode("utf-8")
+    site = _static_site(publisher, loaded)
+    token = site_info.set(site)
+    try:
+        files["index.html"] = subscribe_page(publisher, specs, base_url).encode("utf-8")
+        files["accessibility.html"] = render_text(
+            "accessibility.html", static_site=True, **accessibility_context()
+        ).encode("utf-8")
+        files["about.html"] = render_text(
+            "about.html",
+            static_site=True,
+            **about_context(publisher.settings, publisher.catalog),
+        ).encode("utf-8")
+    finally:
+        site_info.reset(token)
+    logo = loaded.logo_file if loaded is not None else None
+    if logo is not None and site.logo_src is not None:
+        files[site.logo_src] = logo.read_bytes()
+    files["static/favicon.svg"] = _static("favicon.svg")
+    files["static/favicon.ico"] = _static("favicon.ico")
     files["static/site.css"] = _static("site.css")
     files["static/subscribe.js"] = _static("subscribe.js")
     files.update(host_files())
@@ -101,6 +126,22 @@ def subscribe_page(publisher: FeedPublisher, specs: list[FeedSpec], base_url: st
         **subscribe_context(specs, publisher.catalog, base_url, publisher.settings.feeds),
         freeze_feed=freeze_feed_offer(base_url),
     )
+
+
+def _static_site(publisher: FeedPublisher, loaded: LoadedSettings | None) -> SiteInfo:
+    """The site as the exported pages describe it: a logo file is copied beside them."""
+    from zoneinfo import ZoneInfo
+
+    logo = loaded.logo_file if loaded is not None else None
+    timezone = ZoneInfo(publisher.settings.reminders.timezone)
+    site = site_from(
+        publisher.settings,
+        logo_is_file=logo is not None,
+        updated=data_updated(loaded.calendars_dir, timezone) if loaded is not None else None,
+    )
+    if logo is not None:
+        site = replace(site, logo_src=f"static/logo{logo.suffix.lower()}")
+    return site
 
 
 def _static(name: str) -> bytes:

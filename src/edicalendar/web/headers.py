@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from edicalendar.web.docs import DOCS_CSP
 from edicalendar.web.feedserve import ASGIApp, Message, Receive, Scope, Send
+from edicalendar.web.site import PAGE_CSP
 
-_CSP = (
-    b"default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; "
-    b"img-src 'self' data:; form-action 'self'; "
-    b"frame-ancestors 'none'; base-uri 'none'"
-)
+_CSP = PAGE_CSP
+
 _HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),

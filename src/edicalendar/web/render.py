@@ -19,11 +19,20 @@ from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, 
 from edicalendar.calendar.search import MAX_QUERY_CHARS
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
 from edicalendar.urls import public_url
+from edicalendar.web.site import (
+    PAGE_URLS,
+    SITE_TITLE,
+    STATIC_PAGE_URLS,
+    long_date,
+    og_image,
+    page_path,
+    page_policy,
+    site_info,
+)
 
 if TYPE_CHECKING:
     from edicalendar.accounts.people import Person
 
-SITE_NAME = "EDI awareness calendar"
 
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Subscribe"),
@@ -83,6 +92,7 @@ def http_url(value: str | None) -> str | None:
 
 
 _env.filters["http_url"] = http_url
+_env.globals["long_date"] = long_date
 # The caveats every shown date carries ("±1 day", "begins the evening before"), worded once.
 _env.globals["margin_text"] = margin_text
 _env.globals["date_notes"] = date_notes
@@ -103,8 +113,17 @@ def render_text(
     pages, and the stylesheet is read from `static/` beside the page.
     """
     here = Chrome() if static_site else chrome.get()
+    site = site_info.get()
     values: dict[str, Any] = {
-        "site_name": SITE_NAME,
+        "site": site,
+        "site_name": site.title,
+        "site_title": SITE_TITLE,
+        "canonical": site.canonical(page_path.get()),
+        #: What link previews and search results say about this page (else the site's text).
+        "page_description": None,
+        "og_image": og_image(site),
+        "logo_src": site.logo_src,
+        "page_urls": STATIC_PAGE_URLS if static_site else PAGE_URLS,
         "nav": ()
         if static_site
         else NAV + (PRIVATE_NAV if here.private else ()) + (PERSON_NAV if here.person else ()),
@@ -127,7 +146,15 @@ def render_text(
 
 def page(template: str, *, status: int = 200, current: str = "", **context: Any) -> HTMLResponse:
     """An HTML response for a page template."""
-    return HTMLResponse(render_text(template, current=current, **context), status_code=status)
+    return _html(render_text(template, current=current, **context), status)
+
+
+def _html(text: str, status: int) -> HTMLResponse:
+    response = HTMLResponse(text, status_code=status)
+    policy = page_policy(site_info.get())
+    if policy is not None:
+        response.headers["Content-Security-Policy"] = policy
+    return response
 
 
 def error_text(
@@ -143,4 +170,4 @@ def error_page(
     status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
 ) -> HTMLResponse:
     """An HTML error page response."""
-    return HTMLResponse(error_text(status, message, hint, link), status_code=status)
+    return _html(error_text(status, message, hint, link), status)
