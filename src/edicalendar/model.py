@@ -380,6 +380,12 @@ class Observance:
     also_in: tuple[str, ...] = ()
     #: Other names and spellings people search by ("Chanukah", "Id al-Fitr", "Wesak").
     aliases: tuple[str, ...] = ()
+    #: The Welsh name as a Welsh public body or the organiser publishes it, and that page;
+    #: None where no such source exists (Welsh pages and feeds then give the English name).
+    name_cy: str | None = None
+    name_cy_source: str | None = None
+    #: The description in Welsh, where someone has written one.
+    description_cy: str | None = None
     #: Where this observance is defined, for messages: path and line of its table.
     path: str = ""
     line: int | None = None
@@ -419,6 +425,9 @@ class Occurrence:
     tone: Tone | None = None
     tone_guidance: str | None = None
     also_in: tuple[str, ...] = ()
+    #: The observance's Welsh name and description (see Observance.name_cy), when it has them.
+    name_cy: str | None = None
+    description_cy: str | None = None
 
     @property
     def days(self) -> int:

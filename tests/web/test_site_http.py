@@ -265,10 +265,10 @@ def test_accessibility_statement_follows_the_model_statement(site_client: TestCl
         "Feedback and contact information",
         "Reporting accessibility problems with this website",
         "Enforcement procedure",
-        "Technical information about this website's accessibility",
+        "Technical information about this website’s accessibility",
         "Compliance status",
         "Non-accessible content",
-        "What we're doing to improve accessibility",
+        "What we’re doing to improve accessibility",
         "Preparation of this accessibility statement",
     ]
     assert [h for h in headings if h in expected] == expected

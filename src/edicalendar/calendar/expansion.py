@@ -198,6 +198,8 @@ def occurrences_in_year(
                 note=kept.note if kept else None,
                 tone=observance.tone,
                 tone_guidance=observance.tone_guidance,
+                name_cy=observance.name_cy,
+                description_cy=observance.description_cy,
                 also_in=observance.also_in,
             )
         )

@@ -420,6 +420,24 @@ class ObservanceIn(_Strict):
     also_in: list[str] = Field(default_factory=list)
     #: Other names and spellings, for search ("Chanukah", "Id al-Fitr").
     aliases: Annotated[list[Name], Field(max_length=12)] = Field(default_factory=list)
+    #: The Welsh name, exactly as a Welsh public body (NHS Wales, Welsh Government, the Senedd,
+    #: a council) or the organiser publishes it, with that page: names are never translated here.
+    name_cy: Annotated[Name, Field(min_length=1, max_length=200)] | None = None
+    name_cy_source: Link | None = None
+    description_cy: Annotated[Paragraphs, Field(min_length=1, max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _welsh_name_has_its_source(self) -> ObservanceIn:
+        if self.name_cy is not None and self.name_cy_source is None:
+            raise ValueError(
+                "name_cy needs name_cy_source: the page of a Welsh public body or the organiser "
+                "that uses this Welsh name"
+            )
+        if self.name_cy_source is not None and self.name_cy is None:
+            raise ValueError("name_cy_source is given without name_cy")
+        if self.name_cy is not None and self.name_cy.strip() != self.name_cy:
+            raise ValueError(f"name_cy: {self.name_cy!r} has spaces at its start or end")
+        return self
 
     @field_validator("tone", mode="before")
     @classmethod
@@ -649,6 +667,9 @@ def _observance(
         tone_guidance=entry.tone_guidance,
         also_in=tuple(entry.also_in),
         aliases=tuple(entry.aliases),
+        name_cy=entry.name_cy,
+        name_cy_source=entry.name_cy_source,
+        description_cy=entry.description_cy,
         path=source.display,
         line=source.line_of("observance", index),
     )

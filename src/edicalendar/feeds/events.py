@@ -59,6 +59,9 @@ class EventOrigin:
     #: certainty_text): the title suffix of feeds with `expected`. Empty for confirmed dates;
     #: not stored by to_json, as a withdrawn (CANCELLED) event never shows it.
     certainty: str = ""
+    #: The event in Welsh (title, description, how sure the title says the date is), for
+    #: feeds with `lang=cy`; not stored by to_json, so a withdrawn event reads in English.
+    welsh: tuple[str, str, str] | None = None
 
     def passes(self, only: Selector) -> bool:
         """Whether a feed filtered by `only` carries events of this origin."""
@@ -241,8 +244,15 @@ def occurrence_event(occ: Occurrence) -> FeedEvent:
             begins_evening_before=occ.begins_evening_before,
             rest_from_work=occ.rest_from_work,
             certainty="" if occ.status is Status.CONFIRMED else certainty_text(occ),
+            welsh=_welsh(occ),
         ),
     )
+
+
+def _welsh(occ: Occurrence) -> tuple[str, str, str]:
+    from edicalendar.feeds import welsh
+
+    return (welsh.summary(occ), welsh.description(occ), welsh.certainty(occ))
 
 
 def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:

@@ -21,8 +21,10 @@ from icalendar.prop import vText
 
 from edicalendar.config import FeedSettings, Settings
 from edicalendar.errors import ConfigError
+from edicalendar.feeds import welsh as welsh_text
 from edicalendar.feeds.events import FeedEvent, TrackedEvent, eve_uid, evening_start_description
 from edicalendar.feeds.options import ALARM_HOUR, PLAIN, Eves, FeedOptions
+from edicalendar.i18n import gettext
 from edicalendar.urls import public_url
 
 #: Google Calendar's documented import limit; above it events are silently dropped.
@@ -61,9 +63,16 @@ def _vevent(tracked: TrackedEvent, options: FeedOptions = PLAIN) -> Event:
     vevent.add("sequence", tracked.sequence)
     start = event.start
     description = event.description
+    welsh = origin.welsh if origin is not None and options.language == "cy" else None
+    if welsh is not None:
+        description = welsh[1]
     if evening and options.eves is Eves.START:
         start -= dt.timedelta(days=1)
-        description = evening_start_description(description)
+        description = (
+            welsh_text.evening_start(description)
+            if welsh is not None
+            else evening_start_description(description)
+        )
     vevent.add("dtstart", start)
     # RFC 5545 3.6.1: an all-day DTEND is exclusive; DTEND = DTSTART shows at 00:00 in Outlook.
     vevent.add("dtend", event.end + dt.timedelta(days=1))
@@ -82,9 +91,10 @@ def _vevent(tracked: TrackedEvent, options: FeedOptions = PLAIN) -> Event:
         and origin.rest_from_work
         and event.status != "CANCELLED"
     )
-    _finish(vevent, event, busy=busy)
+    _finish(vevent, event, busy=busy, language=options.language)
     if options.alarm_days is not None and event.status != "CANCELLED":
-        vevent.add_component(_alarm(event.summary, start, options.alarm_days))
+        title = welsh[0] if welsh is not None else event.summary
+        vevent.add_component(_alarm(title, start, options.alarm_days, options.language))
     return vevent
 
 
@@ -93,17 +103,22 @@ def _summary(event: FeedEvent, options: FeedOptions) -> str:
     pages and the command line use ("Eid al-Fitr (estimated ±1 day)"): Outlook and Google show
     the title and hide the description."""
     origin = event.origin
+    welsh = origin.welsh if origin is not None and options.language == "cy" else None
+    title = welsh[0] if welsh is not None else event.summary
     if options.expected and event.status == "TENTATIVE" and origin is not None and origin.certainty:
-        return f"{event.summary} ({origin.certainty})"
-    return event.summary
+        return f"{title} ({welsh[2] if welsh is not None else origin.certainty})"
+    return title
 
 
-def _alarm(summary: str, start: dt.date, days: int) -> Alarm:
+def _alarm(summary: str, start: dt.date, days: int, language: str = "en") -> Alarm:
     """A display alarm at 09:00 `days` before `start` (the trigger counts from its midnight)."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
-    alarm.add("description", f"{summary} starts {when}")
+    if language == "cy":
+        alarm.add("description", welsh_text.alarm_description(summary, days))
+    else:
+        when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
+        alarm.add("description", f"{summary} starts {when}")
     alarm.add("trigger", dt.timedelta(days=-days, hours=ALARM_HOUR))
     return alarm
 
@@ -124,22 +139,33 @@ def _eve(tracked: TrackedEvent, options: FeedOptions) -> Event | None:
     vevent.add("dtstart", day)
     vevent.add("dtend", day + dt.timedelta(days=1))
     name = _summary(event, options)
-    vevent.add("summary", f"{name} begins at sunset")
-    text = f"{event.summary} begins at sunset this evening; its first full day is tomorrow."
+    if options.language == "cy" and origin.welsh is not None:
+        vevent.add("summary", welsh_text.eve_summary(name))
+        text = welsh_text.eve_description(origin.welsh[0])
+    else:
+        vevent.add("summary", f"{name} begins at sunset")
+        text = f"{event.summary} begins at sunset this evening; its first full day is tomorrow."
     url = public_url(event.url)
     if url:
-        text += f"\n\nMore information: {url}"
+        text += (
+            "\n\n" + welsh_text.more_information(url)
+            if options.language == "cy"
+            else f"\n\nMore information: {url}"
+        )
     vevent.add("description", text)
     if url:
         vevent.add("url", url)
-    _finish(vevent, event, busy=False)  # an eve is a working day until sunset
+    _finish(vevent, event, busy=False, language=options.language)  # working until sunset
     return vevent
 
 
-def _finish(vevent: Event, event: FeedEvent, *, busy: bool) -> None:
+def _finish(vevent: Event, event: FeedEvent, *, busy: bool, language: str = "en") -> None:
     """The properties every event ends with: categories, busy status, class and status."""
     if event.categories:
-        vevent.add("categories", list(event.categories))
+        categories = list(event.categories)
+        if language != "en":
+            categories = [gettext(c, language) for c in categories]
+        vevent.add("categories", categories)
     vevent.add("transp", "OPAQUE" if busy else "TRANSPARENT")
     # Exchange reads its own busy status before TRANSP.
     vevent.add("x-microsoft-cdo-busystatus", "OOF" if busy else "FREE")

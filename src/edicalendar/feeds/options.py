@@ -43,6 +43,8 @@ class FeedOptions:
     busy: bool = False
     #: A display alarm at 09:00 this many days before the first day; None for no alarm.
     alarm_days: int | None = None
+    #: The language of calendar names and event text: "en", or "cy" for Welsh (same UIDs).
+    language: str = "en"
 
     @property
     def plain(self) -> bool:

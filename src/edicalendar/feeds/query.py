@@ -142,6 +142,8 @@ class FeedQuery:
             pairs.append(("busy", "1"))
         if options.alarm_days is not None:
             pairs.append(("alarm", str(options.alarm_days)))
+        if options.language != "en":
+            pairs.append(("lang", options.language))
         return pairs
 
     def canonical(self) -> str:
@@ -165,7 +167,9 @@ class FeedQuery:
         return "; ".join(parts)
 
 
-PARAMETERS = ("category", "tradition", "kind", "eves", "expected", "busy", "alarm")
+PARAMETERS = ("category", "tradition", "kind", "eves", "expected", "busy", "alarm", "lang")
+#: Languages a feed is written in (`lang`): English, the default, and Welsh.
+FEED_LANGUAGES = ("en", "cy")
 _TRUE = {"1": True, "true": True, "yes": True, "on": True}
 _FALSE = {"0": False, "false": False, "no": False, "off": False}
 _EVES = {"1": Eves.EVENTS, "true": Eves.EVENTS, "0": Eves.NONE, "false": Eves.NONE}
@@ -257,6 +261,12 @@ def parse_feed_query(
                 f"{MAX_ALARM_DAYS}; alarm=2 reminds you at 09:00 two days before"
             )
         alarm = int(text)
+    language = single.get("lang", "en").strip().lower()
+    if language not in FEED_LANGUAGES:
+        raise QueryError(
+            f"lang: {_shown(single['lang'])} is not a language of the feeds; use lang=cy for "
+            "Welsh or lang=en for English"
+        )
     order = {c: i for i, c in enumerate(Category)}
     rank = {t: i for i, t in enumerate(tradition_names)}
     return FeedQuery(
@@ -268,6 +278,7 @@ def parse_feed_query(
             expected=_flag("expected", single["expected"]) if "expected" in single else False,
             busy=_flag("busy", single["busy"]) if "busy" in single else False,
             alarm_days=alarm,
+            language=language,
         ),
     )
 
@@ -293,14 +304,19 @@ def query_spec(spec: FeedSpec, query: FeedQuery, tradition_labels: Mapping[str, 
     if query.empty:
         return spec
     what = query.describe(tradition_labels)
-    if spec.name == "all" and not query.selects_all:
+    base_title, description = spec.title, spec.description
+    if query.options.language == "cy":
+        from edicalendar.feeds.welsh import feed_title
+
+        base_title, description = feed_title(spec.name, spec.title, spec.description)
+    if spec.name == "all" and not query.selects_all and query.options.language == "en":
         title = f"EDI calendar: {what}"
     else:
-        title = f"{spec.title} ({what})"
+        title = f"{base_title} ({what})" if what else base_title
     return FeedSpec(
         name=spec.name,
         title=title,
-        description=spec.description,
+        description=description,
         filters=spec.filters if query.selects_all else query.selection(spec.filters),
         options=query.options,
     )

@@ -57,6 +57,7 @@ from edicalendar.web.freezefeed import FreezeFeedCache, FreezeFeedFront
 from edicalendar.web.head import HeadAsGet
 from edicalendar.web.headers import SecurityHeaders
 from edicalendar.web.hosts import HostCheck, HostPolicy, host_allowed, host_policy
+from edicalendar.web.language import Language
 from edicalendar.web.limits import BodyLimit
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, error_text
@@ -268,6 +269,8 @@ def create_app(
     app.add_middleware(site_pages.SiteContext, live=live)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
+    # Outermost: every layer inside sees the page's address without its /cy prefix.
+    app.add_middleware(Language)
 
     def bad_query(message: str) -> bytes:
         return error_text(

@@ -25,6 +25,7 @@ from edicalendar.feeds.query import (
     traditions,
 )
 from edicalendar.feeds.specs import FeedSpec, find_spec
+from edicalendar.i18n import _, ngettext
 from edicalendar.model import CATEGORY_LABELS, Category, Occurrence
 from edicalendar.web.views import OfferedFeed, offer
 
@@ -53,6 +54,8 @@ class BuilderView:
     traditions: list[Choice]
     eves: list[Choice]
     alarms: list[Choice]
+    #: The language the feed's names and event text are written in (`lang`).
+    languages: list[Choice]
     expected: bool
     busy: bool
     #: The built feed, when the form was sent (None on a first visit or after an error).
@@ -72,12 +75,17 @@ def builder_view(
     pairs: Iterable[tuple[str, str]],
     base_url: str,
     today: dt.date,
+    language: str = "en",
 ) -> BuilderView:
-    """The builder for the request's parameters; a bad value gives `error`, never a guess."""
+    """The builder for the request's parameters; a bad value gives `error`, never a guess.
+
+    `language` is the page's: a Welsh page offers a Welsh feed unless `lang` says otherwise."""
     chosen_traditions = traditions(catalog)
     error = None
     query = FeedQuery()
     sent = _shown_pairs(pairs)
+    if sent and language != "en" and not any(k == "lang" for k, _v in sent):
+        sent.append(("lang", language))
     try:
         query = parse_feed_query(sent, [t.name for t in chosen_traditions])
     except QueryError as exc:
@@ -101,54 +109,62 @@ def builder_view(
     options = query.options
     return BuilderView(
         kinds=[
-            Choice(Kind.ALL.value, "Everything", query.kind is Kind.ALL),
+            Choice(Kind.ALL.value, _("Everything"), query.kind is Kind.ALL),
             Choice(
                 Kind.AWARENESS.value,
-                "Awareness dates only (no faith festivals)",
+                _("Awareness dates only (no faith festivals)"),
                 query.kind is Kind.AWARENESS,
             ),
-            Choice(Kind.FAITH.value, "Faith festivals only", query.kind is Kind.FAITH),
+            Choice(Kind.FAITH.value, _("Faith festivals only"), query.kind is Kind.FAITH),
         ],
         categories=[
-            Choice(c.slug, CATEGORY_LABELS[c], c in query.categories) for c in Category if c in used
+            Choice(c.slug, _(CATEGORY_LABELS[c]), c in query.categories)
+            for c in Category
+            if c in used
         ],
         traditions=[Choice(t.name, t.label, t.name in query.traditions) for t in chosen_traditions],
         eves=[
-            Choice(Eves.NONE.value, "Show the first full day only", options.eves is Eves.NONE),
+            Choice(Eves.NONE.value, _("Show the first full day only"), options.eves is Eves.NONE),
             Choice(
                 Eves.EVENTS.value,
-                "Add a separate event on the eve",
+                _("Add a separate event on the eve"),
                 options.eves is Eves.EVENTS,
-                "For example “Rosh Hashanah begins at sunset” on the day before.",
+                _("For example “Rosh Hashanah begins at sunset” on the day before."),
             ),
             Choice(
                 Eves.START.value,
-                "Start the event on the eve",
+                _("Start the event on the eve"),
                 options.eves is Eves.START,
             ),
         ],
-        alarms=[Choice("", "No reminder", options.alarm_days is None)]
+        alarms=[Choice("", _("No reminder"), options.alarm_days is None)]
         + [
-            Choice(
-                str(days),
-                "On the day, at 9am"
-                if days == 0
-                else f"{days} day{'s' if days > 1 else ''} before, at 9am",
-                options.alarm_days == days,
-            )
+            Choice(str(days), _alarm_label(days), options.alarm_days == days)
             for days in ALARM_CHOICES
         ]
         + (
-            [Choice(str(options.alarm_days), f"{options.alarm_days} days before, at 9am", True)]
+            [Choice(str(options.alarm_days), _alarm_label(options.alarm_days), True)]
             if options.alarm_days is not None and options.alarm_days not in ALARM_CHOICES
             else []
         ),
+        languages=[
+            Choice("en", "English", options.language == "en" and (bool(sent) or language == "en")),
+            Choice("cy", "Cymraeg", options.language == "cy" or (not sent and language == "cy")),
+        ],
         expected=options.expected,
         busy=options.busy,
         feed=feed,
         preview=preview,
         error=error,
     )
+
+
+def _alarm_label(days: int) -> str:
+    if days == 0:
+        return _("On the day, at 9am")
+    return ngettext("%(num)d day before, at 9am", "%(num)d days before, at 9am", days) % {
+        "num": days
+    }
 
 
 __all__ = ["MAX_ALARM_DAYS", "BuilderView", "Choice", "builder_view"]

@@ -13,19 +13,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from edicalendar import i18n
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import missing_summary
 from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
+from edicalendar.feeds.welsh import feed_title
+from edicalendar.i18n import _, format_day, month_names, weekday_names
 from edicalendar.model import CATEGORY_LABELS, Category
 from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.live import LiveData
-from edicalendar.web.render import error_page, page
+from edicalendar.web.render import error_page, page, plain_name
 from edicalendar.web.views import (
-    MONTH_NAMES,
-    WEEKDAYS,
     add_months,
     calendar_url,
     check_window,
@@ -76,13 +77,20 @@ def subscribe(request: Request) -> HTMLResponse:
         request.query_params.multi_items(),
         base,
         snapshot.ctx.today(),
+        i18n.language.get(),
     )
     return page(
         "subscribe.html",
         status=400 if builder.error else 200,
         current="/",
-        title="Subscribe to the calendar",
-        **subscribe_context(specs, snapshot.catalog, base, snapshot.ctx.loaded.settings.feeds),
+        title=_("Subscribe to the calendar"),
+        **subscribe_context(
+            specs,
+            snapshot.catalog,
+            base,
+            snapshot.ctx.loaded.settings.feeds,
+            "lang=cy" if i18n.language.get() == "cy" else "",
+        ),
         builder=builder,
         freeze_feed=freeze_feed_offer(base),
     )
@@ -110,30 +118,30 @@ def calendar_page(request: Request) -> HTMLResponse:
     return page(
         "calendar.html",
         current="/calendar",
-        title=f"Calendar: {first:%B %Y}",
+        title=_("Calendar: %(month)s") % {"month": format_day(first, "month")},
         view=view,
         month_value=f"{first:%Y-%m}",
-        month_names=MONTH_NAMES,
+        month_names=month_names(),
         month_number=first.month,
         year=first.year,
         first_year=FIRST_YEAR,
         last_year=LAST_YEAR,
-        month_label=f"{first:%B %Y}",
+        month_label=format_day(first, "month"),
         categories=[
             {"value": c.value, "label": CATEGORY_LABELS[c], "checked": c in categories}
             for c in Category
         ],
         any_checked=bool(categories),
-        filter_label=", ".join(CATEGORY_LABELS[c] for c in categories),
+        filter_label=", ".join(_(CATEGORY_LABELS[c]) for c in categories),
         clear_url=calendar_url(first, view, ()),
         wallchart_url=print_url(first.year, "wallchart", categories),
         booklet_url=print_url(first.year, "booklet", categories),
         prev_url=calendar_url(previous, view, categories),
-        prev_label=f"{previous:%B %Y}",
+        prev_label=format_day(previous, "month"),
         next_url=calendar_url(following, view, categories),
-        next_label=f"{following:%B %Y}",
+        next_label=format_day(following, "month"),
         today_url=calendar_url(today.replace(day=1), view, categories),
-        weekdays=WEEKDAYS,
+        weekdays=weekday_names(),
         weeks=weeks,
         long_items=long_items,
         agenda=expansion.occurrences,
@@ -176,7 +184,9 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     )
     feeds = [
         {
-            "title": spec.title,
+            "title": feed_title(spec.name, spec.title, spec.description)[0]
+            if i18n.language.get() == "cy"
+            else spec.title,
             "href": "/#recommended" if spec.name == recommended else f"/#feed-{spec.name}",
         }
         for spec in listed
@@ -190,7 +200,7 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
     return page(
         "observance.html",
         current="/calendar",
-        title=obs.name,
+        title=plain_name(obs),
         obs=obs,
         upcoming=expansion.occurrences,
         warnings=missing_summary(expansion.skipped, expansion.warnings),
@@ -240,7 +250,7 @@ def clashes_page(request: Request) -> HTMLResponse:
     date_value, to_value = params.get("date", ""), params.get("to", "")
     context: dict[str, Any] = {
         "freezes": [],
-        "title": "Check a date",
+        "title": _("Check a date"),
         "date_value": date_value[:10],
         "to_value": to_value[:10],
         "error": None,
@@ -259,13 +269,18 @@ def clashes_page(request: Request) -> HTMLResponse:
         return page("clashes.html", status=400, current="/clashes", **context)
     report = find_clashes(snapshot.catalog, start, end, workdays=snapshot.ctx.workdays)
     freezes = [f for f in shown_freezes(snapshot.ctx) if f.overlaps(start, end)]
-    range_text = f"{start:%A %-d %B %Y}" + (f" to {end:%A %-d %B %Y}" if end != start else "")
+    range_text = format_day(start, "full")
+    if end != start:
+        range_text = _("%(start)s to %(end)s") % {
+            "start": range_text,
+            "end": format_day(end, "full"),
+        }
     context.update(
         checked=True,
         clashes=report.clashes,
         warnings=missing_summary(report.skipped, report.warnings),
         range_text=range_text,
-        answer_heading=f"What falls on {range_text}",
+        answer_heading=_("What falls on %(range)s") % {"range": range_text},
         freezes=freezes,
     )
     return page("clashes.html", current="/clashes", **context)

@@ -7,18 +7,23 @@ templates print it escaped, and no template uses the `|safe` filter.
 
 from __future__ import annotations
 
+import datetime as dt
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from edicalendar import i18n
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
 from edicalendar.calendar.search import MAX_QUERY_CHARS
+from edicalendar.i18n import N_, ngettext
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
 from edicalendar.urls import public_url
+from edicalendar.web.language import is_page, localise_links, welsh_path
 from edicalendar.web.site import (
     PAGE_URLS,
     SITE_TITLE,
@@ -34,15 +39,21 @@ if TYPE_CHECKING:
     from edicalendar.accounts.people import Person
 
 
+#: The site's own name, before any organisation's (wallcharts print it too).
+SITE_NAME = SITE_TITLE
+
 NAV: tuple[tuple[str, str], ...] = (
-    ("/", "Subscribe"),
-    ("/calendar", "Calendar"),
-    ("/clashes", "Check a date"),
+    ("/", N_("Subscribe")),
+    ("/calendar", N_("Calendar")),
+    ("/clashes", N_("Check a date")),
 )
 #: Shown only once somebody can sign in: before that it would lead nowhere.
-PRIVATE_NAV: tuple[tuple[str, str], ...] = (("/campaigns", "Campaigns"), ("/freezes", "Freezes"))
+PRIVATE_NAV: tuple[tuple[str, str], ...] = (
+    ("/campaigns", N_("Campaigns")),
+    ("/freezes", N_("Freezes")),
+)
 #: Shown to a signed-in person.
-PERSON_NAV: tuple[tuple[str, str], ...] = (("/my-work", "My work"),)
+PERSON_NAV: tuple[tuple[str, str], ...] = (("/my-work", N_("My work")),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +73,18 @@ chrome: ContextVar[Chrome] = ContextVar("edicalendar_chrome", default=Chrome()) 
 
 
 STATUS_TITLES = {
-    400: "Check what you asked for",
-    401: "Sign-in needed",
-    403: "Not available",
-    404: "Page not found",
-    405: "Method not allowed",
-    411: "Length needed",
-    413: "Too much sent",
-    422: "Check what you asked for",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    502: "Sign-in provider unavailable",
-    503: "Not available just now",
+    400: N_("Check what you asked for"),
+    401: N_("Sign-in needed"),
+    403: N_("Not available"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    411: N_("Length needed"),
+    413: N_("Too much sent"),
+    422: N_("Check what you asked for"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    502: N_("Sign-in provider unavailable"),
+    503: N_("Not available just now"),
 }
 
 _env = Environment(
@@ -82,7 +93,15 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# Newstyle gettext: `_("Next %(n)s", n=...)` formats and escapes its values itself.
+_env.install_gettext_callables(  # type: ignore[attr-defined]
+    lambda message: i18n.gettext(message),
+    lambda singular, plural, count: i18n.ngettext(singular, plural, count),
+    newstyle=True,
+)
+_env.globals["format_day"] = lambda day, style="long": i18n.format_day(day, style)
 
 
 def http_url(value: str | None) -> str | None:
@@ -93,6 +112,61 @@ def http_url(value: str | None) -> str | None:
 
 _env.filters["http_url"] = http_url
 _env.globals["long_date"] = long_date
+
+
+def time_tag(day: dt.date) -> Markup:
+    """`<time datetime="2027-03-01">1 March 2027</time>`, in the page's language."""
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), long_date(day))
+
+
+_env.globals["time_tag"] = time_tag
+
+
+def observance_name(item: Any) -> Markup:
+    """An observance's name in the page's language. A Welsh page gives the Welsh name where a
+    Welsh source publishes one, else the English name marked `lang="en"` for screen readers."""
+    name = str(item.name)
+    if i18n.language.get() != "cy":
+        return Markup.escape(name)
+    welsh = getattr(item, "name_cy", None)
+    if welsh:
+        return Markup.escape(welsh)
+    return Markup('<span lang="en">{}</span>').format(name)
+
+
+def plain_name(item: Any) -> str:
+    """:func:`observance_name` as plain text (for titles and attributes)."""
+    welsh = getattr(item, "name_cy", None)
+    return str(welsh) if i18n.language.get() == "cy" and welsh else str(item.name)
+
+
+def short_time(day: dt.date) -> Markup:
+    """`<time>` with a short date ("Mon 1 Mar 2027", "Llun 1 Maw 2027")."""
+    return Markup('<time datetime="{}">{}</time>').format(
+        day.isoformat(), i18n.format_day(day, "short")
+    )
+
+
+def margin(days: int) -> str:
+    """How far a date may move, in the page's language: "±1 day", "±1 diwrnod"."""
+    return ngettext("±%(num)d day", "±%(num)d days", days) % {"num": days}
+
+
+def english_attribute() -> Markup:
+    """` lang="en"` on a Welsh page, for text that exists only in English; else nothing."""
+    return Markup(' lang="en"') if i18n.language.get() == "cy" else Markup("")
+
+
+def mail_link(address: str) -> Markup:
+    """An email address as a mailto: link."""
+    return Markup('<a href="mailto:{0}">{0}</a>').format(address)
+
+
+_env.globals["mail_link"] = mail_link
+_env.globals["en_attr"] = english_attribute
+_env.globals["oname"] = observance_name
+_env.globals["short_time"] = short_time
+_env.globals["margin"] = margin
 # The caveats every shown date carries ("±1 day", "begins the evening before"), worded once.
 _env.globals["margin_text"] = margin_text
 _env.globals["date_notes"] = date_notes
@@ -114,11 +188,22 @@ def render_text(
     """
     here = Chrome() if static_site else chrome.get()
     site = site_info.get()
+    lang = i18n.language.get()
+    path = page_path.get()
+    english_path = _without_lang(path)
     values: dict[str, Any] = {
         "site": site,
-        "site_name": site.title,
+        "site_name": i18n.gettext(SITE_TITLE)
+        + (f" – {site.organisation}" if site.organisation else ""),
         "site_title": SITE_TITLE,
-        "canonical": site.canonical(page_path.get()),
+        "canonical": site.canonical(welsh_path(english_path) if lang == "cy" else english_path),
+        "lang": lang,
+        "html_lang": "cy" if lang == "cy" else "en-GB",
+        #: The same page in each language, for the switch and the hreflang alternates (pages
+        #: only: a static export is English).
+        "alternates": None
+        if static_site or not is_page(english_path)
+        else {"en": english_path, "cy": welsh_path(english_path)},
         #: What link previews and search results say about this page (else the site's text).
         "page_description": None,
         "og_image": og_image(site),
@@ -141,7 +226,15 @@ def render_text(
         "search_max": MAX_QUERY_CHARS,
     }
     values.update(context)
-    return _env.get_template(template).render(**values)
+    text = _env.get_template(template).render(**values)
+    return localise_links(text) if lang == "cy" and not static_site else text
+
+
+def _without_lang(path: str) -> str:
+    """`path` without a `lang` query parameter (the language is in the address instead)."""
+    base, _, query = path.partition("?")
+    kept = "&".join(p for p in query.split("&") if p and not p.startswith("lang="))
+    return f"{base}?{kept}" if kept else base
 
 
 def page(template: str, *, status: int = 200, current: str = "", **context: Any) -> HTMLResponse:

@@ -22,6 +22,7 @@ from edicalendar.accounts.credentials import new_secret
 from edicalendar.accounts.directory import Client, SignedIn
 from edicalendar.accounts.oidc import CALLBACK_PATH, role_for, save_login, take_login
 from edicalendar.errors import AccountError, OidcError, SignInError, SignInThrottledError
+from edicalendar.i18n import N_
 from edicalendar.web.auth import (
     COOKIE_NAME,
     CSRF_COOKIE,
@@ -135,7 +136,7 @@ def signin_page(
         "signin.html",
         status=status,
         current="/signin",
-        title="Sign in",
+        title=N_("Sign in"),
         message=message,
         error=error,
         email=email,

@@ -95,8 +95,10 @@ STATIC_PAGE_URLS = {"accessibility": "accessibility.html", "about": "about.html"
 
 
 def long_date(day: dt.date) -> str:
-    """A date as pages write it in full: "1 December 2026"."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as pages write it in full: "1 December 2026" ("1 Rhagfyr 2026" in Welsh)."""
+    from edicalendar.i18n import format_day
+
+    return format_day(day, "long")
 
 
 def og_image(site: SiteInfo) -> str | None:

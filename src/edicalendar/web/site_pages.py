@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from edicalendar.config import Settings
+from edicalendar.i18n import N_
 from edicalendar.web.pages import live_data
 from edicalendar.web.render import error_page, page
 from edicalendar.web.site import (
@@ -85,27 +86,27 @@ def api_limits(settings: Settings) -> Sequence[Limit]:
     minutes = f"{accounts.signin_window_minutes:g}"
     return (
         Limit(
-            "Request body (any form or API call)",
+            N_("Request body (any form or API call)"),
             f"{MAX_BODY_BYTES // 1024} KB; larger is refused with 413 before it is read, and "
             "a body without a Content-Length is refused with 411",
         ),
         Limit(
-            "Query string (pages, API and feeds)",
+            N_("Query string (pages, API and feeds)"),
             f"{MAX_QUERY_BYTES:,} bytes; longer is refused with 400",
         ),
         Limit(
-            "Date range of one request (/api/occurrences, /api/clashes, the date check)",
+            N_("Date range of one request (/api/occurrences, /api/clashes, the date check)"),
             f"{MAX_WINDOW_DAYS:,} days (ten years); longer is refused with 400",
         ),
-        Limit("Search query (/api/search, /search)", f"{MAX_QUERY_CHARS} characters"),
+        Limit(N_("Search query (/api/search, /search)"), f"{MAX_QUERY_CHARS} characters"),
         Limit(
-            "Failed sign-ins",
+            N_("Failed sign-ins"),
             f"{accounts.signin_failures_per_account} per account and "
             f"{accounts.signin_failures_per_address} per client address in {minutes} minutes; "
             "then sign-in is refused with 429 until the failures are that old",
         ),
         Limit(
-            "How often to fetch a feed",
+            N_("How often to fetch a feed"),
             f"Feeds say to refresh every {settings.feeds.refresh} (REFRESH-INTERVAL); "
             "revalidate with If-None-Match to get 304 Not Modified",
         ),

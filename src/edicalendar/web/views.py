@@ -245,18 +245,35 @@ def listed_specs(
 
 
 def subscribe_context(
-    specs: Sequence[FeedSpec], catalog: Catalog, base_url: str, settings: FeedSettings
+    specs: Sequence[FeedSpec],
+    catalog: Catalog,
+    base_url: str,
+    settings: FeedSettings,
+    query: str = "",
 ) -> dict[str, Any]:
     """What the subscribe page shows, served or exported: the recommended feed first, then
-    every other feed worth offering (none empty, none a duplicate)."""
+    every other feed worth offering (none empty, none a duplicate); `query` ("lang=cy" on a
+    Welsh page) is added to every address."""
     listed = listed_specs(specs, catalog, [c.name for c in settings.custom])
     recommended = next((s for s in specs if s.name == settings.recommended), None)
     if recommended is None:
         recommended = listed[0] if listed else None
     return {
-        "recommended": offer(recommended, base_url) if recommended else None,
-        "feeds": [offer(s, base_url) for s in listed if s is not recommended],
+        "recommended": offer(_named(recommended, query), base_url, query) if recommended else None,
+        "feeds": [offer(_named(s, query), base_url, query) for s in listed if s is not recommended],
     }
+
+
+def _named(spec: FeedSpec, query: str) -> FeedSpec:
+    """`spec` with its Welsh name and description when `query` asks for the Welsh feed."""
+    if "lang=cy" not in query.split("&"):
+        return spec
+    from dataclasses import replace
+
+    from edicalendar.feeds.welsh import feed_title
+
+    title, description = feed_title(spec.name, spec.title, spec.description)
+    return replace(spec, title=title, description=description)
 
 
 def freeze_feed_offer(base_url: str) -> OfferedFeed:

@@ -1,0 +1,117 @@
+"""Welsh and English: the gettext catalogues of interface text and Welsh dates.
+
+English is the source language and the default; Welsh (`cy`) comes from
+`locale/cy/LC_MESSAGES/messages.po`, kept in the repository and managed with Babel
+(`babel.cfg` says what is extracted: the page templates and the Python modules whose text
+people read). The `.po` file is compiled in memory the first time a language is asked for, so
+a fresh install, an editable checkout and the tests all read the same file and nothing compiled
+can go stale. :data:`language` holds the language of the page or feed being made; the
+functions here read it unless given a language. Dates and weekdays come from CLDR through Babel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as gettext_module
+import io
+from contextvars import ContextVar
+from functools import cache
+from importlib import resources
+
+#: The languages offered, English first (the default).
+LANGUAGES = ("en", "cy")
+DEFAULT = "en"
+#: Each language's name in itself, as the language switch shows it.
+NATIVE_NAMES = {"en": "English", "cy": "Cymraeg"}
+#: The language of what is being rendered now (set per request for pages).
+language: ContextVar[str] = ContextVar("edicalendar_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction without translating it (a label kept in a table)."""
+    return message
+
+
+@cache
+def translations(lang: str) -> gettext_module.NullTranslations:
+    """The compiled catalogue of `lang` (English: none, the text is already English)."""
+    if lang == DEFAULT:
+        return gettext_module.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = resources.files("edicalendar") / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """`message` in `lang` (else the current :data:`language`); English when untranslated."""
+    return translations(lang or language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
+    """The singular or plural of a message for `count` (Welsh has six plural forms)."""
+    return translations(lang or language.get()).ngettext(singular, plural, count)
+
+
+_ = gettext
+
+
+def format_day(day: dt.date, style: str = "long", lang: str | None = None) -> str:
+    """A date as pages write it: "1 March 2027" / "1 Mawrth 2027" (`long`), "Monday 1 March
+    2027" / "dydd Llun, 1 Mawrth 2027" (`full`), "Mon 1 Mar 2027" / "Llun 1 Maw 2027"
+    (`short`), "March 2027" / "Mawrth 2027" (`month`)."""
+    lang = lang or language.get()
+    if lang == DEFAULT:
+        pattern = {
+            "long": "%-d %B %Y",
+            "full": "%A %-d %B %Y",
+            "short": "%a %-d %b %Y",
+            "month": "%B %Y",
+            "day": "%a %-d %b",
+        }[style]
+        return day.strftime(pattern)
+    from babel.dates import format_date
+
+    pattern = {
+        "long": "d MMMM y",
+        "full": "EEEE, d MMMM y",
+        "short": "EEE d MMM y",
+        "month": "LLLL y",
+        "day": "EEE d MMM",
+    }[style]
+    text: str = format_date(day, pattern, locale=lang)
+    if style == "full":
+        # CLDR capitalises "Dydd"; Welsh Government style writes "dydd Llun" within a sentence.
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def weekday_names(lang: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, full name) for Monday to Sunday, as the month grid heads its columns."""
+    lang = lang or language.get()
+    monday = dt.date(2024, 1, 1)  # a Monday
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    if lang == DEFAULT:
+        return tuple((d.strftime("%a"), d.strftime("%A")) for d in days)
+    from babel.dates import format_date
+
+    return tuple(
+        (format_date(d, "EEE", locale=lang), format_date(d, "EEEE", locale=lang)) for d in days
+    )
+
+
+def month_names(lang: str | None = None) -> tuple[tuple[int, str], ...]:
+    """(number, name) of each month, January first, as the month picker lists them."""
+    lang = lang or language.get()
+    if lang == DEFAULT:
+        return tuple((n, dt.date(2024, n, 1).strftime("%B")) for n in range(1, 13))
+    from babel.dates import get_month_names
+
+    names = get_month_names("wide", context="stand-alone", locale=lang)
+    return tuple((n, str(names[n])) for n in range(1, 13))

@@ -1,0 +1,118 @@
+"""Welsh pages in headless Chromium: axe-core finds no WCAG 2.2 A/AA violation with
+`lang="cy"` (English names inside marked `lang="en"`), nothing scrolls sideways at 320 px, and
+the language switch works by keyboard in both directions."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edicalendar.context import AppContext
+from edicalendar.web import create_app
+from support.browser import run_axe
+from support.clock import Clock
+from support.serving import serving
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+PAGES = [
+    "/cy/",
+    "/cy/?kind=all&lang=cy&eves=events",
+    "/cy/calendar?month=2026-03",
+    "/cy/calendar?month=2026-10&view=agenda",
+    "/cy/observances/yom-kippur",
+    "/cy/observances/black-history-month",
+    "/cy/clashes",
+    "/cy/clashes?date=2026-09-21",
+    "/cy/search?q=eid",
+    "/cy/search?q=xyzzy",
+    "/cy/accessibility",
+    "/cy/about",
+    "/cy/no-such-page",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("welsh")
+    shutil.copytree(HERE / "data" / "calendars", root / "calendars")
+    shutil.copytree(HERE / "data" / "campaigns", root / "campaigns")
+    config = root / "edicalendar.toml"
+    config.write_text(
+        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
+        encoding="utf-8",
+    )
+    app = create_app(AppContext(config_path=config, now=Clock(NOW)), watch_interval=None)
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_welsh_page_passes_axe(page: Any, server: str, path: str) -> None:
+    response = page.goto(server + path)
+    assert response.status == (404 if "no-such-page" in path else 200)
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    violations = [
+        {"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+        for v in run_axe(page)["violations"]
+    ]
+    assert violations == []
+
+
+@pytest.mark.parametrize("path", ["/cy/", "/cy/calendar?month=2026-03", "/cy/about"])
+def test_welsh_page_reflows_at_320_pixels(browser: Any, server: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+
+
+def _tab_to_text(page: Any, text: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == text:
+            return
+    raise AssertionError(f"{text!r} never received focus by Tab")
+
+
+def test_language_switch_by_keyboard(page: Any, server: str) -> None:
+    """From an English page, Tab to "Cymraeg" and press Enter: the same page in Welsh; from
+    there, Tab to "English" and Enter: back to English."""
+    page.goto(server + "/calendar?month=2026-03")
+    _tab_to_text(page, "Cymraeg")
+    assert page.evaluate("document.activeElement.getAttribute('hreflang')") == "cy"
+    assert page.evaluate("document.activeElement.lang") == "cy"
+    page.keyboard.press("Enter")
+    page.wait_for_url(server + "/cy/calendar?month=2026-03")
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    assert page.locator("h1").inner_text() == "Calendr: Mawrth 2026"
+    _tab_to_text(page, "English")
+    page.keyboard.press("Enter")
+    page.wait_for_url(server + "/calendar?month=2026-03")
+    assert page.locator("h1").inner_text() == "Calendar: March 2026"
+
+
+def test_welsh_month_navigation_stays_welsh(page: Any, server: str) -> None:
+    page.goto(server + "/cy/calendar?month=2026-03")
+    page.get_by_role("link", name="Y mis nesaf").click()
+    page.wait_for_url(server + "/cy/calendar?month=2026-04&view=month")
+    assert page.locator("h1").inner_text() == "Calendr: Ebrill 2026"
