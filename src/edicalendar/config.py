@@ -336,6 +336,32 @@ class WebSettings(_Section):
                 )
         return value
 
+    #: Origins (scheme://host[:port]) whose pages may frame the "coming up" widget at
+    #: /embed/upcoming (its CSP frame-ancestors); this site itself always may. Every other
+    #: page refuses to be framed anywhere.
+    embed_origins: list[str] = Field(default_factory=list)
+    #: Origins whose scripts may read the public JSON API (CORS on /api/*, no credentials);
+    #: "*" for any. Empty: only pages of this site.
+    api_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("embed_origins", "api_origins")
+    @classmethod
+    def _origins(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for entry in value:
+            if entry == "*" and info.field_name == "api_origins":
+                continue
+            if not _ORIGIN.match(entry):
+                raise ValueError(
+                    f"{entry!r} is not an origin; give the scheme and host of the site, such as "
+                    "'https://intranet.example.nhs.uk' (a port may follow; no path, no "
+                    "trailing slash)"
+                    + ("; '*' allows any site" if info.field_name == "api_origins" else "")
+                )
+        return value
+
+
+#: An origin as browsers send it: scheme, host, optional port, nothing after.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?\Z")
 
 #: An allow-list entry: an email address, "@domain" for everyone there, or "group:ID".
 _ROLE_ENTRY = r"^(group:\S+|@[^@\s]+\.[^@\s]+|[^@\s]+@[^@\s]+\.[^@\s]+)\Z"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from edicalendar.text import FORMULA_STARTS
 
@@ -44,3 +44,21 @@ def _cell(value: object) -> str:
     if isinstance(value, bool | int | float):
         return str(value)
     return neutralise(str(value))
+
+
+def records_csv(columns: Sequence[str], records: Iterable[Mapping[str, object]]) -> str:
+    """JSON records as CSV with `columns` for a header: what `--format csv` prints and the API
+    sends. Flags are "yes" or empty, lists are joined by ", ", numbers stay numbers and text
+    is neutralised."""
+    return csv_text(columns, ([record_cell(r.get(c)) for c in columns] for r in records))
+
+
+def record_cell(value: object) -> object:
+    """One JSON value as a CSV cell (see :func:`records_csv`)."""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, int | float) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -478,6 +478,33 @@ def _named_host_status(setup: Setup, extra: str) -> int:
         return client.get("/").status_code
 
 
+def _widget_frame_ancestors(setup: Setup, extra: str) -> str:
+    """Who may frame the "coming up" widget (its CSP frame-ancestors)."""
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    app = create_app(setup.context(extra), watch_interval=None)
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
+        policy = client.get("/embed/upcoming").headers["content-security-policy"]
+    return next(p for p in policy.split("; ") if p.startswith("frame-ancestors"))
+
+
+def _cors_preflight(setup: Setup, extra: str) -> int:
+    """The status of a preflight from an intranet page for the public API."""
+    from fastapi.testclient import TestClient
+
+    from edicalendar.web import create_app
+
+    app = create_app(setup.context(extra), watch_interval=None)
+    with TestClient(app, base_url=LOCAL_BASE_URL) as client:
+        headers = {
+            "Origin": "https://intranet.trust.local",
+            "Access-Control-Request-Method": "GET",
+        }
+        return client.options("/api/observances", headers=headers).status_code
+
+
 def _subscribe_page(setup: Setup, extra: str) -> str:
     from fastapi.testclient import TestClient
 
@@ -851,6 +878,11 @@ PROBES: dict[str, tuple[Callable[[Setup, str], Any], str]] = {
     "site.statement_prepared": (_site_pages, "[site]\nstatement_prepared = 2026-06-01"),
     "site.statement_reviewed": (_site_pages, "[site]\nstatement_reviewed = 2026-11-01"),
     "site.known_issues": (_site_pages, '[site]\nknown_issues = ["Our PDFs are untagged."]'),
+    "web.embed_origins": (
+        _widget_frame_ancestors,
+        '[web]\nembed_origins = ["https://intranet.trust.local"]',
+    ),
+    "web.api_origins": (_cors_preflight, '[web]\napi_origins = ["https://intranet.trust.local"]'),
 }
 
 #: Defaults each probe starts from where the setting only exists inside a table.

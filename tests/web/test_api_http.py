@@ -31,7 +31,7 @@ def test_observances_lists_the_catalog_sorted_by_name(client: TestClient) -> Non
     assert {o["id"] for o in faith} == {"eid-al-fitr", "yom-kippur"}
     # Feed addresses spell it religion-belief: the API takes that spelling too.
     assert client.get("/api/observances?category=religion-belief").json() == faith
-    assert client.get("/api/observances?category=nonsense").status_code == 422
+    assert client.get("/api/observances?category=nonsense").status_code == 400
 
 
 def test_occurrences_in_a_window_carry_the_cli_json_keys(client: TestClient) -> None:
@@ -68,22 +68,25 @@ def test_occurrences_category_filter(client: TestClient) -> None:
     }
 
 
-def test_bad_occurrence_queries_are_400_or_422_with_a_message(client: TestClient) -> None:
-    """Impossible dates, reversed windows, huge windows, unknown categories and missing values."""
+def test_bad_occurrence_queries_are_400_problems_with_a_message(client: TestClient) -> None:
+    """Impossible dates, reversed windows, huge windows, unknown categories and missing values
+    are all the same mistake (a query value), so all 400, as problem details naming it."""
     cases = (
-        ("from=2026-02-30&to=2026-12-31", 422, "from"),
-        ("from=2026-12-31&to=2026-01-01", 400, "to 2026-01-01 is before from 2026-12-31"),
-        ("from=2000-01-01&to=2030-12-31", 400, "at most 3660 days"),
-        ("from=2026-01-01&to=2026-12-31&category=astrology", 422, "category"),
-        ("from=2026-01-01", 422, "to"),
-        ("from=yesterday&to=2026-01-01", 422, "from"),
+        ("from=2026-02-30&to=2026-12-31", "from"),
+        ("from=2026-12-31&to=2026-01-01", "to 2026-01-01 is before from 2026-12-31"),
+        ("from=2000-01-01&to=2030-12-31", "at most 3660 days"),
+        ("from=2026-01-01&to=2026-12-31&category=astrology", "category"),
+        ("from=2026-01-01", "to"),
+        ("from=yesterday&to=2026-01-01", "from"),
     )
-    for query, status, words in cases:
+    for query, words in cases:
         response = client.get(f"/api/occurrences?{query}")
-        assert response.status_code == status, query
-        assert response.headers["content-type"] == "application/json"
-        detail = response.json()["detail"]
-        assert isinstance(detail, str) and words in detail, (query, detail)
+        assert response.status_code == 400, query
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert (problem["status"], problem["title"]) == (400, "Bad Request")
+        assert problem["instance"] == f"/api/occurrences?{query}"
+        assert isinstance(problem["detail"], str) and words in problem["detail"], problem
         assert "Traceback" not in response.text
 
 
@@ -138,10 +141,12 @@ def test_api_lists_years_it_cannot_date(client: TestClient) -> None:
 
 
 def test_bad_clash_queries(client: TestClient) -> None:
-    """A missing or impossible date is 422, a reversed range 400, each with a message."""
-    assert client.get("/api/clashes").status_code == 422
+    """A missing or impossible date and a reversed range are all 400, each with a message."""
+    missing = client.get("/api/clashes")
+    assert missing.status_code == 400
+    assert missing.json()["problems"] == [{"field": "date", "message": "required field is missing"}]
     bad = client.get("/api/clashes?date=2026-02-30")
-    assert bad.status_code == 422 and "date" in bad.json()["detail"]
+    assert bad.status_code == 400 and "date" in bad.json()["detail"]
     reversed_range = client.get("/api/clashes?date=2026-03-10&to=2026-03-01")
     assert reversed_range.status_code == 400
     assert "before" in reversed_range.json()["detail"]

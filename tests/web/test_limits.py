@@ -136,6 +136,6 @@ def test_small_bodies_still_work_and_the_cap_is_64k(server: Any) -> None:
     connection.request("POST", "/api/campaigns/x/tasks/2026/y", body=b"x" * (MAX_BODY_BYTES + 1))
     response = connection.getresponse()
     assert response.status == 413
-    assert response.getheader("Content-Type") == "application/json"
+    assert response.getheader("Content-Type") == "application/problem+json"
     assert b"larger than 65,536 bytes" in response.read()
     assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200

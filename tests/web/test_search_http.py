@@ -101,7 +101,7 @@ def test_api_by_tradition_and_category(client: TestClient) -> None:
 def test_api_refuses_unusable_queries(client: TestClient, query: str, message: str) -> None:
     response = client.get("/api/search", params={"q": query})
     assert response.status_code == 400
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"].startswith(message)
 
 

@@ -49,10 +49,9 @@ def emit(
         sys.stdout.write(json_text(document))
         return
     if fmt is OutputFormat.CSV:
-        from edicalendar.csvwriter import csv_text
+        from edicalendar.csvwriter import records_csv
 
-        header = [key for key, _ in columns]
-        sys.stdout.write(csv_text(header, ([_csv(row.get(key)) for key in header] for row in rows)))
+        sys.stdout.write(records_csv([key for key, _ in columns], rows))
         return
     from rich.table import Table
 
@@ -128,15 +127,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def _csv(value: Any) -> object:
-    """A CSV cell: text stays text (and is neutralised), edicalendar's own numbers stay numbers."""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, int | float) or value is None:
-        return value
-    return _cell(value)
 
 
 def plain(text: str) -> Any:

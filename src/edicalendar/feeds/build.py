@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
     from edicalendar.config import FeedSettings, Settings
     from edicalendar.feeds.tracking import FeedState, StoredEvent
+    from edicalendar.model import Occurrence
     from edicalendar.storage.engine import Database
 
 #: The change-tracking scope of observance feeds (campaign plans use their own scope).
@@ -135,7 +136,6 @@ class FeedPublisher:
         published it (reading the change history, never writing it).
         """
         from edicalendar.calendar.expansion import FIRST_YEAR, LAST_YEAR
-        from edicalendar.feeds.tracking import FeedState
 
         observance = self.catalog.get(observance_id)
         if observance is None or not instance[:4].isdigit():
@@ -150,14 +150,34 @@ class FeedPublisher:
         occurrence = next((o for o in found if o.instance == instance), None)
         if occurrence is None:
             return None
-        event = occurrence_event(occurrence)
-        stored = FeedState(self.database()).load(OBSERVANCE_SCOPE).get(event.uid)
-        if stored is not None and stored.content_hash == event.content_hash():
-            tracked = TrackedEvent(event, stored.sequence, stored.modified)
-        else:
-            tracked = TrackedEvent(event)
+        return self.calendar_of(occurrence.name, "", [occurrence], options)
+
+    def calendar_of(
+        self,
+        title: str,
+        description: str,
+        occurrences: Iterable[Occurrence],
+        options: FeedOptions = PLAIN,
+    ) -> bytes:
+        """Chosen occurrences as one calendar (a download of an API answer, an event).
+
+        Each event carries the UID every feed gives it, and the feeds' SEQUENCE and
+        LAST-MODIFIED once a feed has published it unchanged (the change history is read,
+        never written, so a download changes nothing a subscriber sees).
+        """
+        from edicalendar.feeds.tracking import FeedState
+
+        published = FeedState(self.database()).load(OBSERVANCE_SCOPE)
+        tracked = []
+        for occurrence in occurrences:
+            event = self.catalog.index.derived(occurrence, "feed-event", occurrence_event)
+            stored = published.get(event.uid)
+            if stored is not None and stored.content_hash == event.content_hash():
+                tracked.append(TrackedEvent(event, stored.sequence, stored.modified))
+            else:
+                tracked.append(TrackedEvent(event))
         return render_tracked(
-            occurrence.name, "", [tracked], self.settings, vevents=self.vevents, options=options
+            title, description, tracked, self.settings, vevents=self.vevents, options=options
         )
 
     def build_one(

@@ -1,38 +1,69 @@
 """The public JSON API (documented by OpenAPI at /docs) and the `/healthz` probe.
 
-Occurrence objects use the CLI's JSON shape (`output.occurrence_record`, DESIGN 4.3), so a
-script can move between `edicalendar occurrences --format json` and the API unchanged. Bad
-query values are answered with 400 or 422 and a message naming the parameter.
+Occurrence objects use the CLI's JSON shape (`occurrence_records`, DESIGN 4.3), so a script
+can move between `edicalendar occurrences --format json` and the API unchanged, and
+`/api/occurrences` gives the same page as CSV (the CLI's columns, which are the JSON keys) or
+iCalendar (the feeds' renderer and UIDs) with `format=csv|ics`. Every answer has a model in
+the OpenAPI document (:mod:`.api_models`); every error is problem details (:mod:`.problems`):
+400 for a query value that cannot be used. Calendar answers carry a weak ETag derived from the
+data version and answer `If-None-Match` with 304 (:mod:`.conditional`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from edicalendar.calendar.clashes import find_clashes
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import (
+    OCCURRENCE_CSV_COLUMNS,
     missing_records,
     observance_record,
+    occurrence_csv_record,
     occurrence_json,
 )
-from edicalendar.errors import QueryError
-from edicalendar.model import Category
-from edicalendar.web.live import LiveData
-from edicalendar.web.views import check_window, observances_in
+from edicalendar.calendar.occurrences import check_years
+from edicalendar.errors import DateRangeError, QueryError
+from edicalendar.model import CATEGORY_LABELS, Category
+from edicalendar.web.api_models import (
+    ClashesAnswer,
+    Health,
+    ObservanceDetail,
+    ObservanceRecord,
+    OccurrencesPage,
+)
+from edicalendar.web.conditional import conditional, data_etag
+from edicalendar.web.live import LiveData, Snapshot
+from edicalendar.web.problems import ProblemError, problem_responses
+from edicalendar.web.views import MAX_WINDOW_DAYS, check_window, observances_in
 
 router = APIRouter()
+
+#: Most occurrences one page of `/api/occurrences` holds (and the default page size).
+MAX_PAGE = 1000
+#: How many years one `/api/observances/{id}` answer may span.
+MAX_DETAIL_YEARS = 10
+#: Years an observance's answer covers by default: this one and the next three.
+DETAIL_YEARS_AHEAD = 3
 
 
 CategoryQuery = Annotated[
     list[Category], Query(description="Only observances in any of these categories (repeatable).")
 ]
+
+
+class Format(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    ICS = "ics"
 
 
 def _live(request: Request) -> LiveData:
@@ -45,50 +76,199 @@ def _window(start: dt.date, end: dt.date, start_name: str, end_name: str) -> Non
     try:
         check_window(start, end, start_name, end_name)
     except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+        field = end_name if "before" in str(exc) else start_name
+        raise ProblemError(400, str(exc), [{"field": field, "message": str(exc)}]) from None
 
 
-@router.get("/api/observances", tags=["calendar"], summary="Every observance in the calendar")
-def api_observances(request: Request, category: CategoryQuery = []) -> list[dict[str, Any]]:  # noqa: B006 - FastAPI copies defaults
-    """Observances (not dated) with categories, description, sources and flags, sorted by name."""
-    catalog = _live(request).snapshot.catalog
-    return [observance_record(o) for o in observances_in(catalog, category)]
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
-_OCCURRENCES_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "`from`, `to`, `occurrences` (objects as `edicalendar occurrences "
-        "--format json` prints them) and `warnings` (years a rule cannot date).",
-        "content": {"application/json": {}},
-    }
-}
+@router.get(
+    "/api/observances",
+    tags=["calendar"],
+    summary="Every observance in the calendar",
+    response_model=list[ObservanceRecord],
+    responses=problem_responses(400),
+)
+def api_observances(request: Request, category: CategoryQuery = []) -> Response:  # noqa: B006 - FastAPI copies defaults
+    """Observances (not dated) with categories, description, sources and flags, sorted by name.
+
+    The list is the whole calendar (a few hundred observances), so it is not paged."""
+    snapshot = _live(request).snapshot
+
+    def answer() -> Response:
+        records = [observance_record(o) for o in observances_in(snapshot.catalog, category)]
+        return _json(_compact(records))
+
+    return conditional(request, data_etag(request, snapshot), answer)
+
+
+@router.get(
+    "/api/observances/{observance_id}",
+    tags=["calendar"],
+    summary="One observance, with its dates in a window of years",
+    response_model=ObservanceDetail,
+    responses=problem_responses(400, 404),
+)
+def api_observance(
+    request: Request,
+    observance_id: str,
+    from_year: Annotated[
+        int | None, Query(ge=1, le=9999, description="First year of dates (default: this year).")
+    ] = None,
+    to_year: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=9999,
+            description=f"Last year of dates (default: {DETAIL_YEARS_AHEAD} years after "
+            f"`from_year`); at most {MAX_DETAIL_YEARS} years in all.",
+        ),
+    ] = None,
+) -> Response:
+    """The observance as `/api/observances` lists it, plus `occurrences` in the years asked
+    for (with `not_computed` and `not_held`, as `/api/occurrences`). 404 for an unknown id."""
+    snapshot = _live(request).snapshot
+    catalog = snapshot.catalog
+    obs = catalog.get(observance_id)
+    if obs is None:
+        optional = catalog.where(observance_id)
+        detail = (
+            f"{observance_id[:60]!r} is in the optional calendar {optional!r}, which is not "
+            "switched on here"
+            if optional is not None
+            else f"there is no observance {observance_id[:60]!r}; /api/observances lists them"
+        )
+        raise ProblemError(404, detail)
+    first = from_year if from_year is not None else snapshot.ctx.today().year
+    last = to_year if to_year is not None else min(first + DETAIL_YEARS_AHEAD, 9999)
+    for year, name in ((first, "from_year"), (last, "to_year")):
+        try:
+            check_years(dt.date(year, 1, 1), what=name)
+        except DateRangeError as exc:
+            raise ProblemError(400, str(exc), [{"field": name, "message": str(exc)}]) from None
+    if last < first:
+        message = f"to_year {last} is before from_year {first}"
+        raise ProblemError(400, message, [{"field": "to_year", "message": message}])
+    if last - first >= MAX_DETAIL_YEARS:
+        message = f"ask for at most {MAX_DETAIL_YEARS} years"
+        raise ProblemError(
+            400, f"from_year to to_year: {message}", [{"field": "to_year", "message": message}]
+        )
+
+    def answer() -> Response:
+        expansion = snapshot.occurrences(
+            dt.date(first, 1, 1), dt.date(last, 12, 31), ObservanceFilter.of(observances=[obs.id])
+        )
+        index = catalog.index
+        records = b",".join(
+            index.derived(o, "json", occurrence_json) for o in expansion.occurrences
+        )
+        missing = missing_records(expansion.skipped, catalog)
+        body = b"".join(
+            (
+                _compact(observance_record(obs))[:-1],
+                b',"from_year":%d,"to_year":%d,"occurrences":[' % (first, last),
+                records,
+                b"],",
+                _compact(missing)[1:],
+            )
+        )
+        return _json(body)
+
+    return conditional(request, data_etag(request, snapshot), answer)
 
 
 @router.get(
     "/api/occurrences",
     tags=["calendar"],
-    summary="Dated occurrences in a window",
-    response_class=Response,
-    responses=_OCCURRENCES_RESPONSE,
+    summary="Dated occurrences in a window, as JSON, CSV or iCalendar",
+    response_model=OccurrencesPage,
+    responses={
+        **problem_responses(400),
+        200: {
+            "description": "A page of occurrences: JSON, or with `format=csv` or `format=ics` "
+            "the same page as CSV or iCalendar.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "text/calendar": {"schema": {"type": "string"}},
+            },
+        },
+    },
 )
 def api_occurrences(
     request: Request,
     from_: Annotated[dt.date, Query(alias="from", description="First day, YYYY-MM-DD.")],
-    to: Annotated[dt.date, Query(description="Last day, YYYY-MM-DD (inclusive).")],
+    to: Annotated[
+        dt.date,
+        Query(description=f"Last day, YYYY-MM-DD (inclusive); at most {MAX_WINDOW_DAYS} days."),
+    ],
     category: CategoryQuery = [],  # noqa: B006 - FastAPI copies defaults
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_PAGE, description=f"Most occurrences in one page (at most {MAX_PAGE})."),
+    ] = MAX_PAGE,
+    offset: Annotated[int, Query(ge=0, description="How many to skip (see `next`).")] = 0,
+    format: Annotated[
+        Format,
+        Query(
+            description="json; csv (columns are the JSON keys); ics (iCalendar, the feeds' UIDs)."
+        ),
+    ] = Format.JSON,
 ) -> Response:
     """Occurrences overlapping `from`..`to` (at most ten years), in date order, with status.
 
     `not_computed` lists the years a rule cannot date (with the reason) and `not_held` the
-    years before an observance began, so nothing is missing without saying why.
+    years before an observance began, so nothing is missing without saying why. A window
+    holding more than `limit` occurrences comes a page at a time: `total` says how many there
+    are, and `next` (also a `Link: rel="next"` header, in every format) gives the next page.
     """
     _window(from_, to, "from", "to")
     snapshot = _live(request).snapshot
-    expansion = snapshot.occurrences(from_, to, ObservanceFilter.of(categories=category))
+
+    def answer() -> Response:
+        return _occurrences(request, snapshot, from_, to, category, limit, offset, format)
+
+    return conditional(request, data_etag(request, snapshot), answer)
+
+
+def _occurrences(
+    request: Request,
+    snapshot: Snapshot,
+    start: dt.date,
+    end: dt.date,
+    categories: list[Category],
+    limit: int,
+    offset: int,
+    fmt: Format,
+) -> Response:
+    expansion = snapshot.occurrences(start, end, ObservanceFilter.of(categories=categories))
+    everything = expansion.occurrences
+    page = everything[offset : offset + limit]
+    following = None
+    if offset + limit < len(everything):
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+        following = f"{request.url.path}?{urlencode([*params, ('offset', offset + limit)])}"
+    headers = {"Link": f'<{following}>; rel="next"'} if following else {}
+    if fmt is Format.CSV:
+        from edicalendar.csvwriter import records_csv
+
+        text = records_csv(OCCURRENCE_CSV_COLUMNS, (occurrence_csv_record(o) for o in page))
+        name = f"occurrences-{start}-{end}.csv"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt is Format.ICS:
+        labels = ", ".join(CATEGORY_LABELS[c] for c in categories)
+        title = f"EDI calendar{': ' + labels if labels else ''}, {start} to {end}"
+        body = snapshot.feeds.publisher.calendar_of(title, "", page)
+        headers["Content-Disposition"] = f'inline; filename="occurrences-{start}-{end}.ics"'
+        return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
     index = snapshot.catalog.index
     # Each occurrence's JSON is encoded once per data version and reused by every answer.
-    records = b",".join(index.derived(o, "json", occurrence_json) for o in expansion.occurrences)
-    head = {"from": from_.isoformat(), "to": to.isoformat()}
+    records = b",".join(index.derived(o, "json", occurrence_json) for o in page)
+    head = {"from": start.isoformat(), "to": end.isoformat()}
+    tail = {"total": len(everything), "offset": offset, "limit": limit, "next": following}
     body = b"".join(
         (
             _compact(head)[:-1],
@@ -97,38 +277,54 @@ def api_occurrences(
             b'],"warnings":',
             _compact(expansion.warnings),
             b",",
-            _compact(missing_records(expansion.skipped, snapshot.catalog))[1:],
+            _compact(missing_records(expansion.skipped, snapshot.catalog))[1:-1],
+            b",",
+            _compact(tail)[1:],
         )
     )
-    return Response(body, media_type="application/json")
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _compact(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-@router.get("/api/clashes", tags=["calendar"], summary="What falls on a date")
+@router.get(
+    "/api/clashes",
+    tags=["calendar"],
+    summary="What falls on a date",
+    response_model=ClashesAnswer,
+    responses=problem_responses(400),
+)
 def api_clashes(
     request: Request,
     date: Annotated[dt.date, Query(description="The day to check, YYYY-MM-DD.")],
-    to: Annotated[dt.date | None, Query(description="Check every day up to this one.")] = None,
-) -> dict[str, Any]:
+    to: Annotated[
+        dt.date | None, Query(description="Check every day up to this one (at most 367 days).")
+    ] = None,
+) -> Response:
     """What falls, or may fall, on each day, labelled confirmed, expected or possible (±N
     days): observances, festival eves, bank holidays of the configured nation, fasting and
     rest (as `edicalendar clashes`). `not_computed` lists years that could not be dated."""
     end = to or date
     _window(date, end, "date", "to")
     if (end - date).days > 366:
-        raise HTTPException(400, "to: check at most 367 days at once")
+        message = "check at most 367 days at once"
+        raise ProblemError(400, f"to: {message}", [{"field": "to", "message": message}])
     snapshot = _live(request).snapshot
-    report = find_clashes(snapshot.catalog, date, end, workdays=snapshot.ctx.workdays)
-    return {
-        "from": date.isoformat(),
-        "to": end.isoformat(),
-        "clashes": [c.record() for c in report.clashes],
-        "warnings": report.warnings,
-        "not_computed": missing_records(report.skipped, snapshot.catalog)["not_computed"],
-    }
+
+    def answer() -> Response:
+        report = find_clashes(snapshot.catalog, date, end, workdays=snapshot.ctx.workdays)
+        record = {
+            "from": date.isoformat(),
+            "to": end.isoformat(),
+            "clashes": [c.record() for c in report.clashes],
+            "warnings": report.warnings,
+            "not_computed": missing_records(report.skipped, snapshot.catalog)["not_computed"],
+        }
+        return _json(_compact(record))
+
+    return conditional(request, data_etag(request, snapshot), answer)
 
 
 def _scheduler_health(clock: Any, elsewhere: str | None) -> dict[str, Any]:
@@ -174,7 +370,13 @@ def _with_detail(request: Request) -> bool:
     return viewer is not None and viewer.person.role.allows(Role.ADMIN)
 
 
-@router.get("/healthz", tags=["operations"], summary="Health for load balancers and systemd")
+@router.get(
+    "/healthz",
+    tags=["operations"],
+    summary="Health for load balancers and systemd",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The ledger database cannot be reached."}},
+)
 def healthz(request: Request) -> JSONResponse:
     """`{"status": "ok"}`: `ok`, `degraded` (a data edit was refused and the last good data is
     served, or the reminder bot needs an operator) or `failing` (503: the ledger database
@@ -214,10 +416,11 @@ def healthz(request: Request) -> JSONResponse:
     if scheduler["running"] and scheduler["last_error"]:
         status = "degraded" if status == "ok" else status
     code = 503 if status == "failing" else 200
+    never_kept = {"Cache-Control": "no-store"}
     if not _with_detail(request):
-        return JSONResponse({"status": status}, status_code=code)
+        return JSONResponse({"status": status}, status_code=code, headers=never_kept)
     body = {"status": status, "data": data, "scheduler": scheduler, "ledger": ledger}
-    return JSONResponse(_redacted(body), status_code=code)
+    return JSONResponse(_redacted(body), status_code=code, headers=never_kept)
 
 
 def _redacted(value: Any) -> Any:

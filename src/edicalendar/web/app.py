@@ -10,7 +10,6 @@ JSON under `/api/`) that say what was wrong; tracebacks never reach a browser.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,7 +17,6 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
@@ -33,6 +31,7 @@ from edicalendar.web import (
     campaign_editor,
     campaign_pages,
     docs,
+    embed,
     freeze_pages,
     pages,
     print_pages,
@@ -42,6 +41,7 @@ from edicalendar.web import (
     site,
     site_pages,
 )
+from edicalendar.web.api_edge import ApiEdge
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
@@ -60,15 +60,21 @@ from edicalendar.web.hosts import HostCheck, HostPolicy, host_allowed, host_poli
 from edicalendar.web.language import Language
 from edicalendar.web.limits import BodyLimit
 from edicalendar.web.live import LiveData
+from edicalendar.web.problems import (
+    PROBLEM_JSON,
+    ProblemError,
+    problem_body,
+    problem_response,
+    use_problem_media_type,
+    wants_problem,
+)
 from edicalendar.web.render import error_page, error_text
 
 log = logging.getLogger("edicalendar.web")
 
-_JSON_PREFIXES = ("/api/", "/healthz", "/openapi.json")
-
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(_JSON_PREFIXES)
+    return wants_problem(request.url.path)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -94,11 +100,15 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    """A value FastAPI could not read: 400 for the address (query, path, headers), 422 for
+    a body, the same statuses the routes give for the same mistakes (:mod:`.problems`)."""
     assert isinstance(exc, RequestValidationError)
     message, problems = _validation_message(exc)
+    in_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors())
+    status = 422 if in_body else 400
     if _wants_json(request):
-        return JSONResponse({"detail": message, "problems": problems}, status_code=422)
-    return error_page(422, message)
+        return problem_response(request, status, message, problems=problems)
+    return error_page(status, message)
 
 
 async def _on_refused(request: Request, exc: Exception) -> Response:
@@ -110,7 +120,13 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     if _wants_json(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+        problems = exc.problems if isinstance(exc, ProblemError) else ()
+        detail = str(exc.detail)
+        if exc.status_code == 404 and not isinstance(exc, ProblemError):
+            detail = "There is nothing at this address; the API is described at /docs."
+        return problem_response(
+            request, exc.status_code, detail, problems=problems, headers=headers
+        )
     message = exc.detail if exc.status_code != 404 else "There is no page at this address."
     response = error_page(exc.status_code, str(message))
     response.headers.update(headers)
@@ -122,7 +138,7 @@ async def _on_usage_error(request: Request, exc: Exception) -> Response:
     unknown campaign): its status and message, never a 500."""
     assert isinstance(exc, UsageError)
     if _wants_json(request):
-        return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+        return problem_response(request, exc.http_status, str(exc))
     return error_page(exc.http_status, str(exc))
 
 
@@ -130,7 +146,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error answering %s %s", request.method, request.url.path)
     message = "The server could not answer this request. The error has been logged."
     if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=500)
+        return problem_response(request, 500, message)
     return error_page(500, message)
 
 
@@ -202,10 +218,18 @@ def create_app(
         version=__version__,
         lifespan=lifespan,
         # Our own /docs (web.docs): pinned files with integrity hashes, under a CSP. ReDoc and
-        # the OAuth2 redirect page load unpinned scripts from a CDN: not served.
+        # the OAuth2 redirect page load unpinned scripts from a CDN: not served (/redoc leads
+        # to /docs, see web.docs).
         docs_url=None,
         redoc_url=None,
     )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = use_problem_media_type(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.live = live
     app.live = live
     #: The reminder clock when `serve` runs one in this process (read by /healthz).
@@ -220,6 +244,7 @@ def create_app(
     app.include_router(search_pages.router)
     app.include_router(print_pages.router)
     app.include_router(site_pages.router)
+    app.include_router(embed.router)
     app.include_router(signin.router)
     # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
     # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).
@@ -244,15 +269,15 @@ def create_app(
         503, "This feed cannot be prepared just now. Your calendar will try again by itself."
     ).encode()
     too_long_html = error_text(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
-    too_long_json = json.dumps({"detail": f"query string longer than {MAX_QUERY_BYTES} bytes"})
+    too_long_json = problem_body(400, f"The query string is longer than {MAX_QUERY_BYTES} bytes.")
     site.site_info.reset(site_token)
 
     def feeds() -> FeedSource:
         return live.snapshot.feeds
 
     def too_long(path: str) -> tuple[bytes, bytes]:
-        if path.startswith(_JSON_PREFIXES):
-            return too_long_json.encode(), b"application/json"
+        if wants_problem(path):
+            return too_long_json, PROBLEM_JSON.encode()
         return too_long_html.encode(), b"text/html; charset=utf-8"
 
     # (settings, their policy): recomputed only when a reload swaps the settings
@@ -265,9 +290,13 @@ def create_app(
             cached[:] = [(settings, host_policy(settings))]
         return cached[0][1]
 
+    def embed_origins() -> list[str]:
+        return live.snapshot.ctx.loaded.settings.web.embed_origins
+
     app.add_middleware(Identify, access=access)
     app.add_middleware(site_pages.SiteContext, live=live)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ApiEdge, origins=lambda: live.snapshot.ctx.loaded.settings.web.api_origins)
+    app.add_middleware(SecurityHeaders, embed_origins=embed_origins)
     app.add_middleware(HeadAsGet)
     # Outermost: every layer inside sees the page's address without its /cy prefix.
     app.add_middleware(Language)
@@ -306,6 +335,6 @@ def create_app(
 
 def refusal(path: str, status: int, message: str) -> tuple[bytes, bytes]:
     """A refusal made before routing: (body, content type), JSON under /api/, else HTML."""
-    if path.startswith(_JSON_PREFIXES):
-        return json.dumps({"detail": message}).encode(), b"application/json"
+    if wants_problem(path):
+        return problem_body(status, message, instance=path), PROBLEM_JSON.encode()
     return error_text(status, message).encode(), b"text/html; charset=utf-8"

@@ -39,6 +39,8 @@ from edicalendar.web.private import (
     recorded_by,
     service_of,
 )
+from edicalendar.web.problems import Problem as ProblemDetails
+from edicalendar.web.problems import ProblemError
 from edicalendar.web.views import check_window
 
 router = guarded_router()
@@ -54,11 +56,6 @@ class ProblemRecord(BaseModel):
 
     field: str | None
     message: str
-
-
-class ErrorRecord(BaseModel):
-    detail: str
-    problems: list[ProblemRecord] = Field(default_factory=list)
 
 
 class CampaignSummary(BaseModel):
@@ -240,12 +237,12 @@ def _problems(problems: tuple[Problem, ...] | list[Problem]) -> list[dict[str, A
     return [{"field": p.field, "message": p.message} for p in problems]
 
 
-def _failed(exc: UsageError | CampaignInvalidError) -> JSONResponse:
+def _failed(exc: UsageError | CampaignInvalidError) -> ProblemError:
+    """The problem to raise for a refused change: 422 with each field's problem for an
+    invalid campaign, else the error's own status."""
     if isinstance(exc, CampaignInvalidError):
-        return JSONResponse(
-            {"detail": str(exc), "problems": _problems(exc.problems)}, status_code=422
-        )
-    return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+        return ProblemError(422, str(exc), _problems(exc.problems))
+    return ProblemError(exc.http_status, str(exc))
 
 
 def _etag(definition: Definition) -> str | None:
@@ -294,9 +291,9 @@ def _as_table(body: CampaignIn) -> dict[str, Any]:
 
 
 _CAMPAIGN_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorRecord, "description": "Taken id, read-only file campaign"},
-    412: {"model": ErrorRecord, "description": "Changed since the revision in If-Match"},
-    422: {"model": ErrorRecord, "description": "The campaign has problems, field by field"},
+    409: {"model": ProblemDetails, "description": "Taken id, read-only file campaign"},
+    412: {"model": ProblemDetails, "description": "Changed since the revision in If-Match"},
+    422: {"model": ProblemDetails, "description": "The campaign has problems, field by field"},
 }
 
 
@@ -331,7 +328,7 @@ def api_campaigns(
         end = to or start + dt.timedelta(days=PLAN_BACK_DAYS + PLAN_AHEAD_DAYS)
         check_window(start, end, "from", "to")
     except QueryError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        raise ProblemError(400, str(exc)) from None
     service = service_of(snapshot)
     plan = service.plan(start, end)
     freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
@@ -364,7 +361,7 @@ def api_create(request: Request, person: Editor, body: Annotated[CampaignIn, Bod
     try:
         definition = service.create(_as_table(body), by=recorded_by(request, person))
     except (UsageError, CampaignInvalidError) as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return _table_response(definition, 201)
 
 
@@ -373,7 +370,7 @@ def api_create(request: Request, person: Editor, body: Annotated[CampaignIn, Bod
     tags=TAGS,
     summary="One campaign, as its [[campaign]] table",
     response_model=CampaignIn,
-    responses={404: {"model": ErrorRecord}},
+    responses={404: {"model": ProblemDetails}},
 )
 def api_campaign(request: Request, campaign_id: str, person: Viewer) -> Response:
     """The campaign's `[[campaign]]` table, from its file or the database (`ETag`: the
@@ -381,7 +378,7 @@ def api_campaign(request: Request, campaign_id: str, person: Viewer) -> Response
     try:
         definition = service_of(live_of(request).snapshot).definition(campaign_id)
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return _table_response(definition)
 
 
@@ -390,7 +387,7 @@ def api_campaign(request: Request, campaign_id: str, person: Viewer) -> Response
     tags=TAGS,
     summary="Replace a campaign",
     response_model=CampaignIn,
-    responses={404: {"model": ErrorRecord}, **_CAMPAIGN_ERRORS},
+    responses={404: {"model": ProblemDetails}, **_CAMPAIGN_ERRORS},
 )
 def api_replace(
     request: Request,
@@ -406,19 +403,17 @@ def api_replace(
         if revision is not None:
             current = service.definition(campaign_id)
             if current.editable and current.revision != revision:
-                return JSONResponse(
-                    {
-                        "detail": f"{campaign_id!r} is at revision {current.revision}, not the one "
-                        "you sent in If-Match; read it again and make your change again"
-                    },
-                    status_code=412,
+                raise ProblemError(
+                    412,
+                    f"{campaign_id!r} is at revision {current.revision}, not the one "
+                    "you sent in If-Match; read it again and make your change again",
                     headers={"etag": _etag(current) or ""},
                 )
         definition = service.update(
             campaign_id, _as_table(body), by=recorded_by(request, person), revision=revision
         )
     except (UsageError, CampaignInvalidError) as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return _table_response(definition)
 
 
@@ -427,7 +422,7 @@ def api_replace(
     tags=TAGS,
     summary="Delete a campaign",
     status_code=204,
-    responses={404: {"model": ErrorRecord}, **_CAMPAIGN_ERRORS},
+    responses={404: {"model": ProblemDetails}, **_CAMPAIGN_ERRORS},
 )
 def api_delete(
     request: Request,
@@ -442,13 +437,10 @@ def api_delete(
         if revision is not None:
             current = service.definition(campaign_id)
             if current.editable and current.revision != revision:
-                return JSONResponse(
-                    {"detail": f"{campaign_id!r} is at revision {current.revision}"},
-                    status_code=412,
-                )
+                raise ProblemError(412, f"{campaign_id!r} is at revision {current.revision}")
         service.delete(campaign_id, by=recorded_by(request, person), revision=revision)
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return Response(status_code=204)
 
 
@@ -475,9 +467,9 @@ def api_instances(
         check_window(start, end, "from", "to")
         campaign = service.find(campaign_id)
     except QueryError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        raise ProblemError(400, str(exc)) from None
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     plan = service.plan(start, end, campaigns=[campaign])
     freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
     return JSONResponse([api_instance_record(i, freezes) for i in plan.instances])
@@ -510,19 +502,19 @@ async def api_task(
     """
     body = await read_body(request, MAX_JSON_BYTES)
     if body is None:
-        return JSONResponse({"detail": f"body larger than {MAX_JSON_BYTES} bytes"}, 413)
+        raise ProblemError(413, f"body larger than {MAX_JSON_BYTES} bytes")
     try:
         update = TaskUpdate.model_validate(json.loads(body) if body.strip() else {})
     except (ValueError, ValidationError) as exc:
         detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        return JSONResponse({"detail": f"body: {detail}"}, status_code=422)
+        raise ProblemError(422, f"body: {detail}") from None
     by = recorded_by(request, person, update.by)
     try:
         service_of(live_of(request).snapshot).mark_task(
             campaign_id, task_id, instance=instance, done=update.done, by=by
         )
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return JSONResponse(
         {
             "campaign": campaign_id,
@@ -555,7 +547,7 @@ def api_asset(
             campaign_id, asset_id, body.status, url=body.url, instance=instance, by=by
         )
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return JSONResponse(
         {
             "campaign": campaign_id,
@@ -587,14 +579,14 @@ def api_owner(
     years of the campaign are unchanged."""
     singular = {"tasks": "task", "assets": "asset"}.get(kind)
     if singular is None:
-        return JSONResponse({"detail": f"{kind[:20]!r} is neither tasks nor assets"}, 404)
+        raise ProblemError(404, f"{kind[:20]!r} is neither tasks nor assets")
     by = recorded_by(request, person)
     try:
         service_of(live_of(request).snapshot).reassign(
             campaign_id, singular, item_id, Owner(body.name, body.email), instance=instance, by=by
         )
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     return JSONResponse(
         {
             "campaign": campaign_id,
@@ -620,7 +612,7 @@ def api_history(request: Request, campaign_id: str, person: Viewer) -> Response:
         try:
             service.definition(campaign_id)
         except UsageError as exc:
-            return _failed(exc)
+            raise _failed(exc) from None
     return JSONResponse(
         [
             {
@@ -653,7 +645,7 @@ def api_comment(
             campaign_id, body.text, instance=body.instance, by=recorded_by(request, person)
         )
     except UsageError as exc:
-        return _failed(exc)
+        raise _failed(exc) from None
     change = noted.change
     return JSONResponse(
         {

@@ -6,13 +6,15 @@ release bundled in `static/swagger-ui/` (the files of the npm package swagger-ui
 :data:`SWAGGER_UI_VERSION`, unchanged, with their Apache-2.0 licence and notice; a test
 compares them with the package), checks them with Subresource Integrity hashes, starts them
 from the site's own `static/docs.js`, and :data:`DOCS_CSP` allows this site's files and
-nothing else. ReDoc is not served: it would need a second bundle for the same document.
+nothing else. `/redoc` leads here: ReDoc's bundle injects its styles at run time and starts
+a web worker from a `blob:` address, which this policy (rightly) refuses, and it would be a
+second 1 MB bundle describing the same document.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, RedirectResponse
 
 from edicalendar.web.render import render_text
 
@@ -47,3 +49,9 @@ def api_docs() -> HTMLResponse:
             style_hash=SWAGGER_FILES["swagger-ui.css"],
         )
     )
+
+
+@router.get("/redoc")
+def redoc() -> RedirectResponse:
+    """ReDoc is not served (see the module's docstring): the same document is at /docs."""
+    return RedirectResponse("/docs", status_code=301)

@@ -35,6 +35,7 @@ from edicalendar.errors import FreezeError, UsageError
 from edicalendar.model import Role
 from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.reminders.holding import released_text
+from edicalendar.web.api_models import EndedFreeze, FreezeRecord, FreezesAnswer
 from edicalendar.web.auth import (
     GuardedRoute,
     read_body,
@@ -43,7 +44,9 @@ from edicalendar.web.auth import (
     require_viewer,
     viewer_of,
 )
+from edicalendar.web.conditional import PRIVATE_CACHE, tagged_by_body
 from edicalendar.web.live import LiveData
+from edicalendar.web.problems import ProblemError, problem_responses
 from edicalendar.web.render import chrome, error_page, page
 
 MAX_FORM_BYTES = 8192
@@ -208,7 +211,12 @@ async def end_form(request: Request, freeze_id: int, person: Admin) -> Response:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-@public_router.get("/api/freezes", tags=["freezes"], summary="Communication freezes")
+@public_router.get(
+    "/api/freezes",
+    tags=["freezes"],
+    summary="Communication freezes",
+    response_model=FreezesAnswer,
+)
 def api_freezes(request: Request) -> Response:
     """Every freeze recorded (pre-election periods, national mourning, the organisation's own):
     the public ones for anyone, all of them for a signed-in person or an API token. Each says
@@ -217,7 +225,9 @@ def api_freezes(request: Request) -> Response:
     now = ctx.now()
     signed_in = viewer_of(request) is not None
     chosen = [f for f in ctx.freezes().all() if f.public or signed_in]
-    return JSONResponse({"freezes": [freeze_record(f, now, ctx.timezone) for f in chosen]})
+    answer = JSONResponse({"freezes": [freeze_record(f, now, ctx.timezone) for f in chosen]})
+    # What a signed-in person sees differs from the public list: kept by the browser only.
+    return tagged_by_body(request, answer, PRIVATE_CACHE)
 
 
 class FreezeIn(BaseModel):
@@ -248,13 +258,16 @@ _FREEZE_BODY: dict[str, Any] = {
     tags=["freezes"],
     summary="Record a freeze (admin)",
     openapi_extra=_FREEZE_BODY,
+    status_code=201,
+    response_model=FreezeRecord,
+    responses=problem_responses(400, 401, 403, 413, 422),
 )
 async def api_add(request: Request, person: Admin) -> Response:
     """Record a freeze, as `edicalendar freeze add` does; needs an administrator. The reminder
     bot holds what it restricts from its next message on."""
     body = await read_body(request, MAX_JSON_BYTES)
     if body is None:
-        return JSONResponse({"detail": f"body larger than {MAX_JSON_BYTES} bytes"}, 413)
+        raise ProblemError(413, f"body larger than {MAX_JSON_BYTES} bytes")
     try:
         given = FreezeIn.model_validate(json.loads(body or b"{}"))
     except (ValueError, ValidationError) as exc:
@@ -264,7 +277,7 @@ async def api_add(request: Request, person: Admin) -> Response:
             detail = f"{where}: {first['msg']}"
         else:
             detail = str(exc)
-        return JSONResponse({"detail": f"body: {detail}"}, status_code=422)
+        raise ProblemError(422, f"body: {detail}") from None
     ctx = _ctx(request)
     request_ = FreezeRequest(
         kind=given.kind,
@@ -281,12 +294,18 @@ async def api_add(request: Request, person: Admin) -> Response:
     try:
         freeze = ctx.freezes().add(request_, by=person.recorded_as)
     except FreezeError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        raise ProblemError(400, str(exc)) from None
     _changed(request)
     return JSONResponse(freeze_record(freeze, ctx.now(), ctx.timezone), status_code=201)
 
 
-@router.post("/api/freezes/{freeze_id}/end", tags=["freezes"], summary="End a freeze (admin)")
+@router.post(
+    "/api/freezes/{freeze_id}/end",
+    tags=["freezes"],
+    summary="End a freeze (admin)",
+    response_model=EndedFreeze,
+    responses=problem_responses(400, 401, 403, 404),
+)
 async def api_end(request: Request, freeze_id: int, person: Admin) -> Response:
     """End a freeze now, as `edicalendar freeze end` does; needs an administrator. The
     answer adds the keys of the reminders it held: `released` (sent on the bot's next tick)
@@ -296,9 +315,9 @@ async def api_end(request: Request, freeze_id: int, person: Admin) -> Response:
     try:
         freeze = book.end(freeze_id, by=person.recorded_as)
     except FreezeError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        raise ProblemError(400, str(exc)) from None
     except UsageError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+        raise ProblemError(exc.http_status, str(exc)) from None
     freed = book.release_held()
     _changed(request)
     record = freeze_record(freeze, ctx.now(), ctx.timezone)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from edicalendar.accounts.people import Person
@@ -32,6 +31,7 @@ from edicalendar.web.auth import (
     viewer_of,
 )
 from edicalendar.web.live import LiveData, Snapshot
+from edicalendar.web.problems import problem_response, problem_responses
 from edicalendar.web.render import error_page
 from edicalendar.web.signin import first_admin_message, signin_page
 
@@ -51,12 +51,12 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
     if kind is Refusal.OFF:
         message = first_admin_message()
         if json_wanted:
-            return JSONResponse({"detail": message}, status_code=404)
+            return problem_response(request, 404, message)
         return error_page(404, message)
     if kind is Refusal.TOO_LARGE:
         message = "The form is too large."
         if json_wanted:
-            return JSONResponse({"detail": message}, status_code=413)
+            return problem_response(request, 413, message)
         return error_page(413, message)
     if kind in (Refusal.FORBIDDEN, Refusal.CSRF):
         if kind is Refusal.CSRF:
@@ -70,7 +70,7 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
                 "Ask an administrator to change your role."
             )
         if json_wanted:
-            return JSONResponse({"detail": message}, status_code=403)
+            return problem_response(request, 403, message)
         return error_page(403, message)
     challenge = 'Bearer realm="edicalendar"' + (
         ', error="invalid_token"' if kind is Refusal.WRONG else ""
@@ -82,7 +82,7 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
             if kind is Refusal.WRONG
             else "Sign in, or send a personal API token as `Authorization: Bearer TOKEN`."
         )
-        return JSONResponse({"detail": message}, status_code=401, headers=headers)
+        return problem_response(request, 401, message, headers=headers)
     next_path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return signin_page(
         request,
@@ -95,7 +95,11 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
 
 def guarded_router() -> APIRouter:
     """A router for private routes: every route checks the role before it reads a body."""
-    return APIRouter(route_class=GuardedRoute, dependencies=[Depends(require_viewer)])
+    return APIRouter(
+        route_class=GuardedRoute,
+        dependencies=[Depends(require_viewer)],
+        responses=problem_responses(401, 403),
+    )
 
 
 Editor = Annotated[Person, Depends(require_editor)]

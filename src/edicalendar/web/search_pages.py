@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import status_text
@@ -25,6 +25,7 @@ from edicalendar.calendar.search import (
 )
 from edicalendar.errors import QueryError
 from edicalendar.model import Category, Occurrence, Status
+from edicalendar.web.conditional import conditional, data_etag
 from edicalendar.web.live import Snapshot
 from edicalendar.web.render import page
 
@@ -156,6 +157,7 @@ def search_page(request: Request) -> HTMLResponse:
     "/api/search",
     tags=["calendar"],
     summary="Find observances by name, other name, tradition or category",
+    response_model=SearchResponse,
     responses={400: {"description": "The query is empty, too long or has control characters."}},
 )
 def api_search(
@@ -171,7 +173,7 @@ def api_search(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Most results to give.")
     ] = DEFAULT_LIMIT,
-) -> SearchResponse:
+) -> Response:
     """Observances whose name, other names, tradition, calendar or category match `q`, best
     first, each with its next dates. Matching ignores case, accents and punctuation, accepts
     the start of a word, and tolerates a typo or two in words of four letters or more."""
@@ -181,5 +183,11 @@ def api_search(
         raise HTTPException(400, str(exc)) from None
     if not query:
         raise HTTPException(400, "q: give a name or a few words to search for")
-    results = search_results(_snapshot(request), query, limit)
-    return SearchResponse(query=query, count=len(results), results=results)
+    snapshot = _snapshot(request)
+
+    def answer() -> Response:
+        results = search_results(snapshot, query, limit)
+        found = SearchResponse(query=query, count=len(results), results=results)
+        return Response(found.model_dump_json(), media_type="application/json")
+
+    return conditional(request, data_etag(request, snapshot), answer)
