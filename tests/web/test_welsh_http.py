@@ -99,6 +99,20 @@ def test_welsh_pages_say_they_are_welsh(client: TestClient, path: str) -> None:
     assert "Neidio i’r prif gynnwys" in response.text
 
 
+def test_the_welsh_calendar_offers_the_printed_year_saying_it_is_in_english(
+    client: TestClient,
+) -> None:
+    """The print links are Welsh on a Welsh page and say the PDFs themselves are English."""
+    welsh = client.get("/cy/calendar?month=2027-02&category=race").text
+    assert "Argraffu’r flwyddyn 2027:" in welsh
+    assert "Siart wal A3 (PDF, yn Saesneg)" in welsh
+    assert "llyfryn mis y dudalen (PDF, yn Saesneg)" in welsh
+    assert ", ar gyfer Hil" in welsh
+    assert "Print the year" not in welsh
+    english = client.get("/calendar?month=2027-02").text
+    assert "Print the year 2027:" in english and "A3 wallchart (PDF)" in english
+
+
 def test_english_pages_offer_welsh(client: TestClient) -> None:
     page = parse(client.get("/calendar?month=2026-03").text)
     assert page.all("html")[0]["lang"] == "en-GB"
