@@ -339,3 +339,18 @@ def test_problem_bodies_are_the_same_everywhere(client: TestClient) -> None:
         body = json.loads(answer.content)
         assert set(body) == {"type", "title", "status", "detail", "instance", "problems"}, path
         assert body["type"] == "about:blank" and body["status"] == status
+
+
+@pytest.mark.parametrize("origin", [ALLOWED, REFUSED, None])
+def test_vary_names_origin_and_accept_encoding_once(
+    server: tuple[str, int], origin: str | None
+) -> None:
+    headers = {"Accept-Encoding": "gzip"} | ({"Origin": origin} if origin else {})
+    _, _, _, raw = _request(server, "GET", YEAR, headers)
+    named = [
+        part.strip().lower()
+        for name, value in raw
+        if name.lower() == "vary"
+        for part in value.split(",")
+    ]
+    assert sorted(named) == ["accept-encoding", "origin"]

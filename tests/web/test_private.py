@@ -113,6 +113,22 @@ def test_a_viewer_reads_the_plan_but_may_not_change_it(site: Site) -> None:
     assert _recorded(site) == []
 
 
+def test_what_a_signed_in_person_sees_is_never_kept_by_a_shared_cache(site: Site) -> None:
+    """Private pages and API answers say `private`: a proxy never hands one person's plan to
+    another, and those without their own validator are not stored at all."""
+    site.person("viewer@nhs.net", Role.VIEWER)
+    browser = site.signed_in("viewer@nhs.net")
+    token = site.api_token("script@nhs.net", Role.EDITOR)
+    for client, headers in ((browser, {}), (site.client, _bearer(token))):
+        for path in (*PRIVATE_GETS, "/my-work", "/api/my-work", "/campaigns/plan.csv"):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, path
+            kept = {v.strip() for v in response.headers["cache-control"].split(",")}
+            assert "private" in kept and kept & {"no-store", "no-cache"}, (path, kept)
+            if "etag" not in response.headers:
+                assert "no-store" in kept, path
+
+
 def test_an_editor_marks_work_done_and_is_recorded_as_themselves(site: Site) -> None:
     site.person("editor@nhs.net", Role.EDITOR)
     browser = site.signed_in("editor@nhs.net")

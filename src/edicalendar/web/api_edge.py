@@ -97,9 +97,16 @@ class ApiEdge:
 
         async def vary(message: Message) -> None:
             if message["type"] == "http.response.start":
-                out = MutableHeaders(scope=message)
-                out.add_vary_header("Origin")
-                out.add_vary_header("Accept-Encoding")
+                _vary(MutableHeaders(scope=message), "Origin", "Accept-Encoding")
             await send(message)
 
         await self._cors_app()({**scope, "headers": headers}, receive, vary)
+
+
+def _vary(headers: MutableHeaders, *names: str) -> None:
+    """Name each of `names` in `Vary` once (the CORS layer may have named Origin already)."""
+    present = {v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()}
+    for name in names:
+        if name.lower() not in present:
+            headers.add_vary_header(name)
+            present.add(name.lower())

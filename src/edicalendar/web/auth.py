@@ -448,6 +448,10 @@ async def read_fields(
         return None
 
 
+#: How a private route's answer may be kept when the route does not say.
+PRIVATE_NO_STORE = "private, no-store"
+
+
 class GuardedRoute(APIRoute):
     """A route whose role (and CSRF token) is checked before FastAPI reads its body."""
 
@@ -467,6 +471,10 @@ class GuardedRoute(APIRoute):
             ):
                 # Read here, with a limit, so FastAPI never holds more than that in memory.
                 raise AccessRefused(Refusal.TOO_LARGE)
-            return await handler(request)
+            response = await handler(request)
+            # What a signed-in person sees is theirs: never kept by a shared cache or on disk,
+            # unless the route says how it may be kept (a private read revalidated by ETag).
+            response.headers.setdefault("cache-control", PRIVATE_NO_STORE)
+            return response
 
         return guarded
