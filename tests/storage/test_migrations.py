@@ -18,7 +18,7 @@ import edicalendar.storage.migrations as db
 from edicalendar.reminders.ledger import Ledger, _insert_values
 from edicalendar.reminders.planner import PlannerSettings, plan_reminders
 from edicalendar.storage.engine import Database, open_database
-from edicalendar.storage.state import upsert
+from edicalendar.storage.keyvalue import upsert
 from edicalendar.storage.tables import (
     campaign_progress,
     deliveries,

@@ -137,6 +137,55 @@ def test_a_current_database_reads_as_the_full_open_reads_it(sqlite_url: str) -> 
         db.close()
 
 
+def test_health_reads_through_the_reader_as_through_the_full_open(sqlite_url: str) -> None:
+    """`edicalendar health`'s figures (halts, pauses, unhealthy destinations, the last tick,
+    how far planning reached, when the ledger began, deliveries by state and the oldest one
+    waiting) are the same read with the standard library as with the full open."""
+    from edicalendar.reminders.health import read_health
+    from edicalendar.reminders.ledger import Ledger
+    from edicalendar.reminders.messages import Message
+    from edicalendar.storage.state import Halt, Pause, StateStore, Unhealthy
+    from support.builders import make_reminder
+
+    db = _filled(sqlite_url)
+    try:
+        due = AT - dt.timedelta(hours=2)
+        planned = [
+            make_reminder(
+                name, due.date(), where, due, due + dt.timedelta(hours=8), Message("T", "b")
+            )
+            for name, where in (("late", "staff"), ("later", "ops"), ("rested", "halted-one"))
+        ]
+        Ledger(db).sync(planned, due, AT, due)
+        state = StateStore(db)
+        state.set_halt(Halt("halted-one", "f1", "SMTP 535", AT))
+        state.set_pause(Pause("ops", AT + dt.timedelta(minutes=5), "429"))
+        state.set_pause(Pause("gone", AT - dt.timedelta(minutes=5), "429"))
+        state.mark_unhealthy(Unhealthy("teams", "revoked", None))
+        state.set_last_tick(AT - dt.timedelta(minutes=1))
+        reader = sqlite_reader(sqlite_url)
+        assert isinstance(reader, SqliteReader)
+        for now in (None, AT):
+            assert read_health(reader, now=now) == read_health(db, now=now)
+        report = read_health(reader, now=AT)
+        assert report.counts == {"pending": 3}
+        assert (set(report.halted), set(report.paused), set(report.unhealthy)) == (
+            {"halted-one"},
+            {"ops"},
+            {"teams"},
+        )
+        assert report.oldest_waiting == due
+        assert report.last_tick == AT - dt.timedelta(minutes=1)
+    finally:
+        db.close()
+    fresh = open_database(sqlite_url.replace(".db", "-new.db"))
+    try:
+        # No database yet reads as a new, empty one.
+        assert read_health(SqliteReader(None), now=AT) == read_health(fresh, now=AT)
+    finally:
+        fresh.close()
+
+
 def test_the_reader_cannot_write(sqlite_url: str) -> None:
     _filled(sqlite_url).close()
     before = _path(sqlite_url).read_bytes()

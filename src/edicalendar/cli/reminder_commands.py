@@ -354,12 +354,13 @@ def health(
     from edicalendar.reminders.health import read_health
 
     app_ctx = context(ctx)
+    app_ctx.read_only = True
     if at is not None:
         moment = parse_moment(at, app_ctx.loaded.settings.reminders.timezone)
         app_ctx.now = lambda: moment
     now = app_ctx.now()
     limit = dt.timedelta(minutes=max_age)
-    report = read_health(app_ctx.database, now=now, group_of=group_of(app_ctx.loaded.settings))
+    report = read_health(app_ctx.reads(), now=now, group_of=group_of(app_ctx.loaded.settings))
     problems = report.assess(now, limit)
     if fmt is OutputFormat.JSON:
         sys.stdout.write(json.dumps(report.record(now, limit), indent=2) + "\n")

@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import func, select
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from edicalendar.reminders.delivery import DeliveryState
 from edicalendar.reminders.idle import last_idle_tick
-from edicalendar.reminders.ledger import Ledger
-from edicalendar.storage.engine import Database
+from edicalendar.storage.reads import Reads
 from edicalendar.storage.state import Halt, Pause, StateStore, Unhealthy
-from edicalendar.storage.tables import deliveries
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+if TYPE_CHECKING:
+    from edicalendar.storage.engine import Database
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def _text(moment: dt.datetime | None) -> str | None:
 
 
 def read_health(
-    database: Database,
+    database: Database | Reads,
     *,
     counts: bool = True,
     now: dt.datetime | None = None,
@@ -118,7 +118,9 @@ def read_health(
 ) -> ReminderHealth:
     """The bot's recorded state; `counts` adds deliveries by state (one grouped query). With
     `now`, pauses still in force then, and the oldest reminder waiting past its time whose
-    channel group (`group_of(destination)`) is neither paused nor halted."""
+    channel group (`group_of(destination)`) is neither paused nor halted. `database` is an open
+    database or, for a command that only looks, `storage.reads`'s SQLite reader: the same
+    queries, without SQLAlchemy."""
     state = StateStore(database)
     pauses = state.pauses()
     halts = state.halts()
@@ -133,9 +135,10 @@ def read_health(
         ]
         oldest = min(waiting, default=None)
     last_tick = state.last_tick()
-    if database.sqlite_path is not None:
+    sqlite_path = _sqlite_path(database)
+    if sqlite_path is not None:
         # An idle `remind` tick writes nothing to the ledger; its record says when it ran.
-        idle = last_idle_tick(database.sqlite_path)
+        idle = last_idle_tick(sqlite_path)
         if idle is not None and (last_tick is None or idle > last_tick):
             last_tick = idle
     return ReminderHealth(
@@ -143,28 +146,37 @@ def read_health(
         last_tick=last_tick,
         halted=halts,
         unhealthy=state.unhealthy(),
-        counts=Ledger(database).counts() if counts else {},
+        counts=_counts(database) if counts else {},
         paused=pauses,
         began=state.ledger_began(),
         oldest_waiting=oldest,
     )
 
 
-def _waiting(database: Database, now: dt.datetime) -> dict[str, dt.datetime]:
+def _sqlite_path(database: Database | Reads) -> Path | None:
+    """The SQLite file read (an open database's, or the reader's; None for PostgreSQL)."""
+    found = getattr(database, "sqlite_path", None)
+    if found is None:
+        found = getattr(database, "path", None)
+    return found if isinstance(found, Path) else None
+
+
+def _counts(database: Reads) -> dict[str, int]:
+    """Deliveries by state (`Ledger.counts`, in one grouped query)."""
+    rows = database.fetch("SELECT state, count(*) AS n FROM deliveries GROUP BY state")
+    return {row["state"]: row["n"] for row in rows}
+
+
+def _waiting(database: Reads, now: dt.datetime) -> dict[str, dt.datetime]:
     """Per destination, the due time of its oldest pending delivery still sendable at `now`.
 
     Only `pending` rows count: a `retry_wait` row is waiting on purpose (its backoff or a
     Retry-After).
     """
-    now_text = utc_text(now)
-    with database.engine.connect() as conn:
-        rows = conn.execute(
-            select(deliveries.c.destination, func.min(deliveries.c.due_at))
-            .where(
-                deliveries.c.state == DeliveryState.PENDING,
-                deliveries.c.due_at <= now_text,
-                deliveries.c.not_after >= now_text,
-            )
-            .group_by(deliveries.c.destination)
-        ).all()
-    return {destination: parse_utc(due) for destination, due in rows}
+    rows = database.fetch(
+        "SELECT destination, min(due_at) AS due FROM deliveries"
+        " WHERE state = :state AND due_at <= :now AND not_after >= :now"
+        " GROUP BY destination",
+        {"state": DeliveryState.PENDING.value, "now": utc_text(now)},
+    )
+    return {row["destination"]: parse_utc(row["due"]) for row in rows}

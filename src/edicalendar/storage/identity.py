@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL
 from edicalendar.atomicfile import write_atomic
 from edicalendar.errors import LedgerIdentityError, OutputError
 from edicalendar.storage.keyvalue import insert_if_absent, upsert
+from edicalendar.storage.reads import LEDGER_BEGAN_KEY as LEDGER_BEGAN_KEY
 from edicalendar.storage.reads import LEDGER_ID_KEY as LEDGER_ID_KEY
 from edicalendar.storage.reads import LEDGER_SERIAL_KEY as LEDGER_SERIAL_KEY
 from edicalendar.storage.reads import MARKER_SUFFIX as MARKER_SUFFIX
@@ -32,12 +33,10 @@ from edicalendar.storage.tables import meta
 
 log = logging.getLogger("edicalendar.storage.identity")
 
-# MARKER_SUFFIX and the `meta` keys this module owns (LEDGER_ID_KEY, LEDGER_SERIAL_KEY: StateStore
-# reads them; only this module writes the id) are defined in `storage.reads`, without SQLAlchemy,
-# so the read-only reader checks a ledger the same way.
-
-#: When the ledger began: nothing that fell due before it is planned or sent.
-LEDGER_BEGAN_KEY = "reminders.began"
+# MARKER_SUFFIX and the `meta` keys this module owns (LEDGER_ID_KEY, LEDGER_SERIAL_KEY and
+# LEDGER_BEGAN_KEY, when the ledger began: StateStore reads them; only this module writes the id)
+# are defined in `storage.reads`, without SQLAlchemy, so the read-only reader checks a ledger the
+# same way and `edicalendar health` reads them without a full open.
 NEW_LEDGER_HINT = (
     "run `edicalendar remind --new-ledger` to start afresh with the database now in place "
     "(nothing that fell due before now is sent)"

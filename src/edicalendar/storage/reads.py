@@ -1,7 +1,8 @@
 """Reading recorded rows without SQLAlchemy, for commands that only look.
 
-`upcoming`, `campaigns`, `campaign show` and `check` read a few tables (task progress, the
-campaigns kept in the database and their changes, communication freezes) and would otherwise
+`upcoming`, `campaigns`, `campaign show`, `check`, `ledger`, `freeze list` and `health` read a
+few tables (task progress, the campaigns kept in the database and their changes, communication
+freezes, deliveries, the reminder bot's state in `meta`) and would otherwise
 spend most of their start-up importing SQLAlchemy. :class:`Reads` is the one query method both
 sources offer: an open :class:`~edicalendar.storage.engine.Database`, and :class:`SqliteReader`,
 the standard library's `sqlite3` on a plain SQLite file opened read-only. Each query is written
@@ -40,6 +41,8 @@ MIGRATION_NAMES = (
 MARKER_SUFFIX = ".ledger-id"
 LEDGER_ID_KEY = "ledger.id"
 LEDGER_SERIAL_KEY = "ledger.serial"
+#: When the ledger began: nothing that fell due before it is planned or sent.
+LEDGER_BEGAN_KEY = "reminders.began"
 
 
 class Reads(Protocol):

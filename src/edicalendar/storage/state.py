@@ -14,15 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Integer, Text, cast, select
-
-from edicalendar.storage.engine import Database
-from edicalendar.storage.identity import LEDGER_BEGAN_KEY, LEDGER_ID_KEY, LEDGER_SERIAL_KEY
-from edicalendar.storage.keyvalue import insert_if_absent, upsert
-from edicalendar.storage.tables import meta
+from edicalendar.storage.reads import LEDGER_BEGAN_KEY, LEDGER_ID_KEY, LEDGER_SERIAL_KEY, Reads
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from edicalendar.storage.engine import Database
 
 _PLANNED_UNTIL = "reminders.planned_until"
 _ROWS = "reminders.rows"
@@ -91,26 +91,35 @@ def _object(raw: str) -> dict[str, Any]:
 
 
 class StateStore:
-    """Typed access to the `meta` table of one database."""
+    """Typed access to the `meta` table of one database. The readers take any
+    :class:`~edicalendar.storage.reads.Reads` (so `edicalendar health` reads a plain SQLite
+    file without SQLAlchemy); the writers need an open
+    :class:`~edicalendar.storage.engine.Database`."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, database: Database | Reads) -> None:
+        self.reads: Reads = database
+
+    @property
+    def database(self) -> Database:
+        """The open database the writers use."""
+        return cast("Database", self.reads)
 
     # --- primitives ----------------------------------------------------------------------------
 
     def _get(self, key: str) -> str | None:
-        with self.database.engine.connect() as conn:
-            found = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+        rows = self.reads.fetch("SELECT value FROM meta WHERE key = :key", {"key": key})
+        found = rows[0]["value"] if rows else None
         return found if isinstance(found, str) else None
 
     def _with_prefix(self, prefix: str) -> dict[str, str]:
-        with self.database.engine.connect() as conn:
-            rows = conn.execute(
-                select(meta.c.key, meta.c.value).where(meta.c.key.startswith(prefix))
-            ).all()
-        return {key.removeprefix(prefix): value for key, value in rows}
+        rows = self.reads.fetch(
+            "SELECT key, value FROM meta WHERE key LIKE :prefix || '%'", {"prefix": prefix}
+        )
+        return {row["key"].removeprefix(prefix): row["value"] for row in rows}
 
     def _put(self, key: str, value: str, conn: Connection | None = None) -> None:
+        from edicalendar.storage.keyvalue import upsert
+
         if conn is not None:
             upsert(conn, key, value)
             return
@@ -118,6 +127,8 @@ class StateStore:
             upsert(own, key, value)
 
     def _delete(self, key: str) -> bool:
+        from edicalendar.storage.tables import meta
+
         with self.database.engine.begin() as conn:
             return bool(conn.execute(meta.delete().where(meta.c.key == key)).rowcount)
 
@@ -134,12 +145,18 @@ class StateStore:
     def bump_ledger_serial(self) -> int:
         """Count one more tick; returns the new serial (one statement, safe beside other
         workers doing the same)."""
+        from sqlalchemy import Integer, Text, select
+        from sqlalchemy import cast as sql_cast
+
+        from edicalendar.storage.keyvalue import insert_if_absent
+        from edicalendar.storage.tables import meta
+
         with self.database.engine.begin() as conn:
             insert_if_absent(conn, LEDGER_SERIAL_KEY, "0")
             conn.execute(
                 meta.update()
                 .where(meta.c.key == LEDGER_SERIAL_KEY)
-                .values(value=cast(cast(meta.c.value, Integer) + 1, Text))
+                .values(value=sql_cast(sql_cast(meta.c.value, Integer) + 1, Text))
             )
             found = conn.execute(
                 select(meta.c.value).where(meta.c.key == LEDGER_SERIAL_KEY)
@@ -169,6 +186,10 @@ class StateStore:
         if conn is None:
             value = self._get(_ROWS)
         else:
+            from sqlalchemy import select
+
+            from edicalendar.storage.tables import meta
+
             value = conn.execute(select(meta.c.value).where(meta.c.key == _ROWS)).scalar()
         return None if value is None else _int(value)
 
