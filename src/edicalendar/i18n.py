@@ -49,14 +49,36 @@ def translations(lang: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(compiled)
 
 
-def gettext(message: str, lang: str | None = None) -> str:
+class Translated(str):
+    """Text that has been through the catalogue, so it is already in the page's language:
+    `%` formatting keeps it so, and an error page shows it as it is instead of looking it up
+    again or marking it as English."""
+
+    __slots__ = ()
+
+    def __mod__(self, values: object) -> Translated:
+        return Translated(str.__mod__(self, values))
+
+
+def gettext(message: str, lang: str | None = None) -> Translated:
     """`message` in `lang` (else the current :data:`language`); English when untranslated."""
-    return translations(lang or language.get()).gettext(message)
+    return Translated(translations(lang or language.get()).gettext(message))
 
 
-def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
+def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> Translated:
     """The singular or plural of a message for `count` (Welsh has six plural forms)."""
-    return translations(lang or language.get()).ngettext(singular, plural, count)
+    return Translated(translations(lang or language.get()).ngettext(singular, plural, count))
+
+
+def in_language(text: str) -> tuple[str, bool]:
+    """`text` as a page in the current language shows it, and whether it is English text on a
+    Welsh page (to be marked `lang="en"`): a message the catalogue has is translated, text that
+    has been through it already is kept, anything else (from data, or an error's own words)
+    stays as it is."""
+    if language.get() == DEFAULT or isinstance(text, Translated):
+        return text, False
+    shown = gettext(text)
+    return shown, shown == text
 
 
 _ = gettext

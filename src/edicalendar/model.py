@@ -425,9 +425,11 @@ class Occurrence:
     tone: Tone | None = None
     tone_guidance: str | None = None
     also_in: tuple[str, ...] = ()
-    #: The observance's Welsh name and description (see Observance.name_cy), when it has them.
+    #: The observance's Welsh name, the page that publishes it, and its Welsh description
+    #: (see Observance.name_cy), when it has them.
     name_cy: str | None = None
     description_cy: str | None = None
+    name_cy_source: str | None = None
 
     @property
     def days(self) -> int:

@@ -273,3 +273,56 @@ def test_occurrences_api_gives_what_the_cli_prints(
     assert body["occurrences"] == json.loads(result.out)
     assert body["warnings"] and all(f"warning: {w}" in result.err for w in body["warnings"])
     assert body["from"] == "2076-06-01" and body["to"] == "2077-03-31"
+
+
+def test_observances_and_occurrences_carry_the_welsh_name_and_its_source(
+    client: TestClient,
+) -> None:
+    """`name_cy`, `name_cy_source` and `description_cy` are in every observance and occurrence
+    (null where the data has none), beside the English keys, which are unchanged."""
+    senedd = "https://blog.senedd.cymru/2016/09/30/mis-hanes-pobl-dduon-2016/"
+    observances = {o["id"]: o for o in client.get("/api/observances").json()}
+    bhm = observances["black-history-month"]
+    assert (bhm["name"], bhm["name_cy"], bhm["name_cy_source"]) == (
+        "Black History Month",
+        "Mis Hanes Pobl Dduon",
+        senedd,
+    )
+    assert bhm["description_cy"].startswith("Ym mis Hydref, mae’r DU yn dathlu")
+    yom = observances["yom-kippur"]
+    assert (yom["name_cy"], yom["name_cy_source"], yom["description_cy"]) == (None, None, None)
+    detail = client.get("/api/observances/black-history-month?from_year=2026&to_year=2026").json()
+    assert detail["name_cy"] == "Mis Hanes Pobl Dduon"
+    assert detail["occurrences"][0]["name_cy_source"] == senedd
+    body = client.get("/api/occurrences?from=2026-10-01&to=2026-10-31").json()
+    by_id = {o["observance"]: o for o in body["occurrences"]}
+    october = by_id["black-history-month"]
+    assert (october["name"], october["name_cy"], october["name_cy_source"]) == (
+        "Black History Month",
+        "Mis Hanes Pobl Dduon",
+        senedd,
+    )
+    assert october["description_cy"] == bhm["description_cy"]
+    assert all(o["name_cy"] is None for k, o in by_id.items() if k != "black-history-month")
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    for model in ("OccurrenceRecord", "ObservanceRecord"):
+        for key in ("name_cy", "name_cy_source", "description_cy"):
+            assert key in schema[model]["properties"] and key in schema[model]["required"]
+
+
+def test_occurrences_csv_keeps_its_columns_and_adds_the_welsh_ones_last(
+    client: TestClient,
+) -> None:
+    """The CSV's earlier columns stay in their places; the Welsh ones come after them."""
+    import csv
+    import io
+
+    text = client.get("/api/occurrences?from=2026-10-01&to=2026-10-31&format=csv").text
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert header[:13] == ["observance", "name", "start", "end", "categories", "status",
+                           "may_vary_days", "begins_evening_before", "theme", "url",
+                           "calendar", "instance", "description"]  # fmt: skip
+    assert header[-4:] == ["also_in", "name_cy", "name_cy_source", "description_cy"]
+    bhm = next(r for r in rows[1:] if r[0] == "black-history-month")
+    assert bhm[header.index("name_cy")] == "Mis Hanes Pobl Dduon"

@@ -200,6 +200,7 @@ def occurrences_in_year(
                 tone_guidance=observance.tone_guidance,
                 name_cy=observance.name_cy,
                 description_cy=observance.description_cy,
+                name_cy_source=observance.name_cy_source,
                 also_in=observance.also_in,
             )
         )

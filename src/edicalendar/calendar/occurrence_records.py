@@ -56,6 +56,9 @@ def occurrence_record(occurrence: Occurrence) -> dict[str, Any]:
         "tone": occurrence.tone.value if occurrence.tone else None,
         "tone_guidance": occurrence.tone_guidance,
         "also_in": list(occurrence.also_in),
+        "name_cy": occurrence.name_cy,
+        "name_cy_source": occurrence.name_cy_source,
+        "description_cy": occurrence.description_cy,
     }
 
 
@@ -91,6 +94,9 @@ OCCURRENCE_CSV_COLUMNS = (
     "tone",
     "tone_guidance",
     "also_in",
+    "name_cy",
+    "name_cy_source",
+    "description_cy",
 )
 
 
@@ -256,6 +262,9 @@ def observance_record(obs: Observance) -> dict[str, Any]:
             "moves": {weekday.value: days for weekday, days in obs.observed.moves},
             "reason": obs.observed.reason,
         },
+        "name_cy": obs.name_cy,
+        "name_cy_source": obs.name_cy_source,
+        "description_cy": obs.description_cy,
     }
 
 

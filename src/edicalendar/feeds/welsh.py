@@ -121,7 +121,7 @@ def status_line(occ: Occurrence) -> str:
 
 def certainty(occ: Occurrence) -> str:
     """How sure the date is, for titles of feeds with `expected`: "amcangyfrif ±1 diwrnod"."""
-    text = gettext(occ.status.value, WELSH)
+    text: str = gettext(occ.status.value, WELSH)
     if occ.may_vary_days:
         text += " " + ngettext("±%(num)d day", "±%(num)d days", occ.may_vary_days, WELSH) % {
             "num": occ.may_vary_days

@@ -10,13 +10,26 @@ day a record and its description part.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from edicalendar.calendar.clashes import Certainty, ClashKind
 from edicalendar.calendar.freezes import FreezeKind, FreezeScope, FreezeStatus, Restriction
 from edicalendar.model import Category, SourceSupport, Status, Tone, Weekday
+
+#: The Welsh beside the English on observances and occurrences (docs/welsh.md).
+WelshName = Annotated[
+    str | None,
+    Field(
+        description="The Welsh name as a Welsh public body or the organiser publishes it, "
+        "or null where none is known (Welsh pages and feeds then use `name`)."
+    ),
+]
+WelshNameSource = Annotated[
+    str | None, Field(description="The page that publishes `name_cy` (null exactly when it is).")
+]
+WelshDescription = Annotated[str | None, Field(description="The description in Welsh, if written.")]
 
 
 class _Record(BaseModel):
@@ -59,6 +72,9 @@ class OccurrenceRecord(_Record):
     tone: Tone | None
     tone_guidance: str | None
     also_in: list[str] = Field(description="Other calendars that list it.")
+    name_cy: WelshName
+    name_cy_source: WelshNameSource
+    description_cy: WelshDescription
 
 
 class SourceRecord(_Record):
@@ -96,6 +112,9 @@ class ObservanceRecord(_Record):
     also_in: list[str]
     source_details: list[SourceRecord]
     observed: ObservedRecord | None
+    name_cy: WelshName
+    name_cy_source: WelshNameSource
+    description_cy: WelshDescription
 
 
 class NotComputedRecord(_Record):

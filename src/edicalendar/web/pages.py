@@ -109,7 +109,10 @@ def calendar_page(request: Request) -> HTMLResponse:
         return error_page(400, str(exc))
     view = params.get("view", "month")
     if view not in ("month", "agenda"):
-        return error_page(400, f"view: {view[:20]!r} is not a view; use month or agenda")
+        shown = repr(view[:20])
+        return error_page(
+            400, _("view: %(value)s is not a view; use month or agenda") % {"value": shown}
+        )
     last = month_end(first)
     expansion = snapshot.occurrences(first, last, ObservanceFilter.of(categories=categories))
     weeks, long_items = month_grid(first, expansion.occurrences, today)
@@ -164,13 +167,19 @@ def observance_page(request: Request, observance_id: str) -> HTMLResponse:
         if optional is not None:
             return error_page(
                 404,
-                f"That observance is in the optional calendar '{optional}', which this "
-                "organisation has not switched on.",
-                f"An administrator can add '{optional}' to [calendars] enabled in the settings "
-                "file.",
+                _(
+                    "That observance is in the optional calendar '%(calendar)s', which this "
+                    "organisation has not switched on."
+                )
+                % {"calendar": optional},
+                _(
+                    "An administrator can add '%(calendar)s' to [calendars] enabled in the "
+                    "settings file."
+                )
+                % {"calendar": optional},
             )
         return error_page(
-            404, "There is no observance with that name.", "Browse the calendar to find it."
+            404, _("There is no observance with that name."), _("Browse the calendar to find it.")
         )
     today = snapshot.ctx.today()
     until = today.replace(year=today.year + YEARS_AHEAD, day=28 if today.day > 28 else today.day)

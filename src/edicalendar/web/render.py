@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from edicalendar import i18n
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
+from edicalendar.calendar.occurrences import CALENDAR_DATE
 from edicalendar.calendar.search import MAX_QUERY_CHARS
 from edicalendar.i18n import N_, ngettext
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
@@ -37,6 +38,7 @@ from edicalendar.web.site import (
 
 if TYPE_CHECKING:
     from edicalendar.accounts.people import Person
+    from edicalendar.model import Occurrence
 
 
 #: The site's own name, before any organisation's (wallcharts print it too).
@@ -152,6 +154,48 @@ def margin(days: int) -> str:
     return ngettext("±%(num)d day", "±%(num)d days", days) % {"num": days}
 
 
+def page_notes(occurrence: Occurrence) -> list[tuple[str, bool]]:
+    """The notes explaining an occurrence's date (:func:`date_notes`) as a page in the current
+    language gives them, each with whether it is English on a Welsh page (for `lang="en"`).
+
+    On a Welsh page the convention sentence is written in Welsh from the convention names and
+    Welsh dates; a note from the data or a rule (why a date moved) stays in English.
+    """
+    if i18n.language.get() == i18n.DEFAULT:
+        return [(text, False) for text in date_notes(occurrence)]
+    notes = []
+    convention = _welsh_convention_text(occurrence)
+    if convention:
+        notes.append((convention, False))
+    if occurrence.note:
+        notes.append((occurrence.note, True))
+    return notes
+
+
+def _welsh_convention_text(occurrence: Occurrence) -> str:
+    """:func:`edicalendar.calendar.occurrence_records.convention_text` in the page's language."""
+    others = [a for a in occurrence.alternatives if a.convention != CALENDAR_DATE]
+    if not occurrence.convention_label or not others:
+        return ""
+    label = i18n.gettext(occurrence.convention_label)
+    if all((a.start, a.end) == (occurrence.start, occurrence.end) for a in others):
+        return i18n.gettext("Dates follow the %(convention)s; the other conventions agree.") % {
+            "convention": label
+        }
+    parts = [i18n.gettext("Dates follow the %(convention)s") % {"convention": label}]
+    for alternative in others:
+        if (alternative.start, alternative.end) == (occurrence.start, occurrence.end):
+            gives = i18n.gettext("%(convention)s gives the same dates")
+            dates = ""
+        else:
+            gives = i18n.gettext("%(convention)s gives %(dates)s")
+            dates = i18n.format_day(alternative.start, "short")
+            if alternative.end != alternative.start:
+                dates += " – " + i18n.format_day(alternative.end, "short")
+        parts.append(gives % {"convention": i18n.gettext(alternative.label), "dates": dates})
+    return "; ".join(parts) + "."
+
+
 def english_attribute() -> Markup:
     """` lang="en"` on a Welsh page, for text that exists only in English; else nothing."""
     return Markup(' lang="en"') if i18n.language.get() == "cy" else Markup("")
@@ -170,6 +214,7 @@ _env.globals["margin"] = margin
 # The caveats every shown date carries ("±1 day", "begins the evening before"), worded once.
 _env.globals["margin_text"] = margin_text
 _env.globals["date_notes"] = date_notes
+_env.globals["page_notes"] = page_notes
 _env.globals["evening_before"] = EVENING_BEFORE
 #: How each freeze restriction is worded, for the freeze notices on calendar pages.
 _env.globals["freeze_labels"] = RESTRICTION_LABELS
@@ -254,9 +299,19 @@ def error_text(
     status: int, message: str, hint: str | None = None, link: tuple[str, str] | None = None
 ) -> str:
     """The HTML of an error page: a heading for the status, the reason in plain words, and
-    optionally a hint and a link (address, text) to the way forward."""
-    title = STATUS_TITLES.get(status, "Error")
-    return render_text("error.html", title=title, message=message, hint=hint, link=link)
+    optionally a hint and a link (address, text) to the way forward.
+
+    On a Welsh page each text is given in Welsh when the catalogue has it (see
+    :func:`edicalendar.i18n.in_language`), else in English marked `lang="en"`.
+    """
+    title = STATUS_TITLES.get(status, N_("Error"))
+    return render_text(
+        "error.html",
+        title=title,
+        message=i18n.in_language(message),
+        hint=None if hint is None else i18n.in_language(hint),
+        link=None if link is None else (link[0], *i18n.in_language(link[1])),
+    )
 
 
 def error_page(

@@ -1,6 +1,7 @@
 """Words the pages show that come from data rather than templates: category labels, date
-statuses, date caveats and the default feeds' titles, marked here so `pybabel extract` puts them
-in the Welsh catalogue. A test checks that every label the data can produce is listed here."""
+statuses, date caveats, the date conventions and the default feeds' titles, marked here so
+`pybabel extract` puts them in the Welsh catalogue. A test checks that every label the data can
+produce is listed here."""
 
 from __future__ import annotations
 
@@ -31,3 +32,18 @@ FEED_TITLES = (
     N_("EDI calendar: awareness days"),
 )
 SITE = (N_("EDI awareness calendar"),)
+#: The conventions communities date festivals by (edicalendar.calendar.conventions), as the
+#: date notes name them.
+CONVENTIONS = (
+    N_("Umm al-Qura calendar (Saudi Arabia)"),
+    N_("UK moon sighting (crescent visible from London)"),
+    N_("calculated (ECFR and Fiqh Council of North America)"),
+    N_("full moon in May (UK calendars)"),
+    N_("Sri Lanka and India (full moon of Vaishakha)"),
+    N_("Singapore and Malaysia"),
+    N_("Thailand (Visakha Bucha)"),
+    N_("Indian almanac (New Delhi)"),
+    N_("UK almanac (London sunset)"),
+    N_("Tibetan (Phugpa) calendar"),
+    N_("Bhutanese calendar"),
+)

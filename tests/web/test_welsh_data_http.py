@@ -1,0 +1,115 @@
+"""Welsh pages give in Welsh what the code writes from data fields (which convention a date
+follows and what the others give, error messages), and keep English only for free text from the
+data, marked `lang="en"`."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from edicalendar import i18n
+from edicalendar.calendar.conventions import CONVENTIONS
+from edicalendar.web import words
+
+#: Weekdays as Welsh short dates abbreviate them (Llun, Mawrth, Mercher...), typed here.
+WELSH_WEEKDAYS = {"Mon": "Llun", "Tue": "Maw", "Wed": "Mer", "Thu": "Iau", "Fri": "Gwen"}
+WELSH_WEEKDAYS |= {"Sat": "Sad", "Sun": "Sul"}
+MOON_SIGHTING = r"UK moon sighting \(crescent visible from London\) gives (\w+) (\d+) \w+ (\d{4})"
+
+
+def _notes(html: str) -> list[tuple[str, str]]:
+    """(attributes, text) of each date note on a page."""
+    return re.findall(r'<p class="note"([^>]*)>([^<]*)</p>', html)
+
+
+def test_a_convention_note_is_in_welsh_on_a_welsh_page(client: TestClient) -> None:
+    """Eid al-Fitr's note says in Welsh which calendar its dates follow and what UK moon
+    sighting gives; the English page keeps the English sentence."""
+    english = _notes(client.get("/observances/eid-al-fitr").text)
+    welsh = _notes(client.get("/cy/observances/eid-al-fitr").text)
+    assert english and len(english) == len(welsh)
+    umm_al_qura = "Dates follow the Umm al-Qura calendar (Saudi Arabia)"
+    assert all(t.startswith(umm_al_qura) for _, t in english)
+    for attributes, text in welsh:
+        assert 'lang="en"' not in attributes
+        assert text.startswith("Mae’r dyddiadau’n dilyn calendr Umm al-Qura (Sawdi Arabia)")
+        assert "Dates follow" not in text and " gives " not in text
+    # Where UK moon sighting gives another day, the Welsh note gives it as a Welsh date.
+    for (_, en), (_, cy) in zip(english, welsh, strict=True):
+        other = re.search(MOON_SIGHTING, en)
+        if other:
+            weekday, day, year = other.groups()
+            sighting = "mae gweld y lleuad yn y DU (y cilgant i’w weld o Lundain) yn rhoi"
+            assert re.search(
+                f"{re.escape(sighting)} {WELSH_WEEKDAYS[weekday]} {day} \\w+ {year}", cy
+            )
+        else:
+            assert "yn rhoi’r un dyddiadau" in cy or "mae’r confensiynau eraill yn cytuno" in cy
+
+
+def test_the_welsh_calendar_gives_convention_notes_in_welsh(client: TestClient) -> None:
+    html = client.get("/cy/calendar?month=2026-03&view=agenda").text
+    notes = _notes(html)
+    assert notes, "March 2026 has Eid al-Fitr, whose dates have a note"
+    assert all("Mae’r dyddiadau’n dilyn" in t for _, t in notes if "Umm al-Qura" in t)
+    assert not [t for _, t in notes if "Dates follow" in t]
+
+
+def test_every_convention_is_named_in_welsh() -> None:
+    """Every convention a note can name is in the word list and has Welsh in the catalogue."""
+    labels = {item.label for family in CONVENTIONS.values() for item in family}
+    assert labels == set(words.CONVENTIONS)
+    for label in labels:
+        assert i18n.gettext(label, "cy") != label
+
+
+def test_a_welsh_error_page_is_welsh_and_an_error_from_elsewhere_is_marked_english(
+    client: TestClient,
+) -> None:
+    missing = client.get("/cy/observances/no-such-day")
+    assert missing.status_code == 404
+    assert "<p>Nid oes achlysur â’r enw hwnnw.</p>" in missing.text
+    assert "There is no observance" not in missing.text
+    english = client.get("/observances/no-such-day").text
+    assert "<p>There is no observance with that name.</p>" in english
+    view = client.get("/cy/calendar?view=grid")
+    assert view.status_code == 400
+    assert "nid yw &#39;grid&#39; yn olwg" in view.text
+    # A message from the date checks, shared with the API, stays English and says so.
+    month = client.get("/cy/calendar?month=2026-13")
+    assert month.status_code == 400
+    assert re.search(r'<p lang="en">month: [^<]*is not a month', month.text)
+    assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in month.text
+
+
+#: Welsh public bodies and organisers whose pages the shipped Welsh names come from (host names
+#: typed here): the Welsh Government and its services, the Senedd, NHS Wales health boards,
+#: councils, commissioners, and the organisers' own Welsh pages.
+WELSH_SOURCES = {
+    "senedd.cymru", "blog.senedd.cymru", "llyw.cymru", "businesswales.gov.wales",
+    "www.gov.uk", "www.visitwales.com", "croeso.cymru", "www.sirgar.llyw.cymru",
+    "einpobl.sirgar.llyw.cymru", "www.meiccymru.org", "www.mentalhealth.org.uk",
+    "bipab.gig.cymru", "bipbc.gig.cymru", "www.bwrdddiogelugogleddcymru.cymru",
+    "www.newport.gov.uk", "gwent.pcc.police.uk", "newyddioncaerdydd.co.uk",
+    "www.gwynedd.llyw.cymru", "comisiynyddph.cymru",
+}  # fmt: skip
+
+
+def test_more_shipped_observances_have_welsh_names_from_welsh_public_bodies() -> None:
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from edicalendar.calendar.catalog import load_catalog
+
+    catalog = load_catalog(Path(__file__).resolve().parents[2] / "calendars")
+    named = {o.id: o.name_cy for o in catalog.observances.values() if o.name_cy}
+    assert named["mental-health-awareness-week"] == "Wythnos Ymwybyddiaeth Iechyd Meddwl"
+    assert named["carers-week"] == "Wythnos Gofalwyr"
+    assert named["remembrance-sunday"] == "Sul y Cofio"
+    assert named["world-aids-day"] == "Diwrnod AIDS y Byd"
+    assert len(named) >= 30
+    hosts = {
+        urlsplit(o.name_cy_source or "").hostname for o in catalog.observances.values() if o.name_cy
+    }
+    assert hosts <= WELSH_SOURCES, hosts - WELSH_SOURCES
