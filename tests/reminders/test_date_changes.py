@@ -215,3 +215,55 @@ start = 2026-06-08
 end = 2026-06-14
 source = "https://www.carersuk.org/news/carers-week-2026"
 """
+
+
+def test_a_commit_by_another_process_mid_pass_waits_rather_than_failing(tmp_path: Path) -> None:
+    """The first planning pass of a new `serve` reads the remembered dates, works out the
+    calendar (slow the first time), then writes. If the web side commits its feed tracking in
+    between, a transaction that only read so far cannot take the write lock ("database is
+    locked" at once, whatever the busy timeout): the pass must hold the lock from its start,
+    so the other writer waits a moment and both succeed."""
+    import threading
+    from zoneinfo import ZoneInfo
+
+    from edicalendar.calendar.catalog_watch import CatalogWatch
+    from edicalendar.reminders.date_tracking import DateTracker
+    from edicalendar.storage.engine import open_database
+    from edicalendar.storage.state import StateStore
+
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    (folder / "weeks.toml").write_text(WEEK, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    database = open_database(url)
+    web = open_database(url)
+    watch = CatalogWatch(folder)
+    outcome: list[str] = []
+
+    def web_commits() -> None:
+        try:
+            StateStore(web).set_pruned_at("feed_events", utc(2026, 6, 1, 8))
+            outcome.append("committed")
+        except Exception as exc:  # the assertion below says what happened
+            outcome.append(repr(exc))
+
+    def catalog_while_the_web_writes():  # type: ignore[no-untyped-def]
+        other = threading.Thread(target=web_commits)
+        other.start()
+        other.join(timeout=1.0)  # committed at once if this pass holds no lock; else waits
+        return watch()
+
+    try:
+        tracker = DateTracker(
+            database, catalog_while_the_web_writes, timezone=ZoneInfo("Europe/London"), days=90
+        )
+        assert tracker.detect(utc(2026, 6, 1, 8)) == []
+        for _ in range(100):  # the other writer goes on once the pass commits
+            if outcome:
+                break
+            threading.Event().wait(0.05)
+        assert outcome == ["committed"]
+        assert StateStore(database).pruned_at("feed_events") == utc(2026, 6, 1, 8)
+    finally:
+        database.engine.dispose()
+        web.engine.dispose()

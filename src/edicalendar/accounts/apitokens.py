@@ -54,7 +54,7 @@ def token_person(db: Database, token: str, now: dt.datetime) -> Person | None:
     """The person API `token` acts for, or None when it is unknown or revoked."""
     if not token.startswith(API_TOKEN_PREFIX) or len(token) > 200:
         return None
-    return person_holding(db.engine, api_tokens, digest(token), now, TOUCH_EVERY)
+    return person_holding(db, api_tokens, digest(token), now, TOUCH_EVERY)
 
 
 def list_tokens(conn: Connection, person_id: int | None = None) -> list[ApiToken]:

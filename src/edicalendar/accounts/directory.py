@@ -106,7 +106,7 @@ class Accounts:
         address = normalise_email(email)
         shown = clean_name(name)
         now = self.now()
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             person_id = insert_person(
                 conn, email=address, name=shown, role=role, added_by=by, now=now
             )
@@ -117,7 +117,7 @@ class Accounts:
     def invite(self, email: str, *, by: str | None) -> Invitation:
         """A new invitation link for an existing person (older links stop working). It also
         serves to reset a forgotten password: the new one is set through the link."""
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             row = require_person(conn, normalise_email(email))
             invitation = self._invite(conn, int(row["id"]), by)
         log.info("invitation issued for %s by %s", row["email"], by or "unknown")
@@ -137,7 +137,7 @@ class Accounts:
     def set_role(self, email: str, role: Role, *, by: str | None) -> Person:
         """Change a person's role; it applies to their open sessions and tokens at once."""
         address = normalise_email(email)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             row = require_person(conn, address)
             conn.execute(
                 update(people)
@@ -152,7 +152,7 @@ class Accounts:
         """Remove a person: their sessions, invitations and API tokens stop working at once.
         Returns the person and how many sessions and tokens were ended."""
         address = normalise_email(email)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             row = require_person(conn, address)
             person_id = int(row["id"])
             ended = sessions.end_sessions_of(conn, person_id)
@@ -169,7 +169,7 @@ class Accounts:
     def issue_token(self, email: str, *, label: str = "") -> tuple[ApiToken, str]:
         """A new personal API token for `email`: its listing and the secret, shown once."""
         now = self.now()
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             row = require_person(conn, normalise_email(email))
             token_id, secret = apitokens.create_token(
                 conn, int(row["id"]), label.strip()[:200], now
@@ -190,7 +190,7 @@ class Accounts:
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke one personal API token; AccountError when there is no such token."""
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             if not apitokens.delete_tokens(conn, token_id=token_id):
                 raise AccountError(
                     f"there is no API token {token_id}; `edicalendar users tokens` lists them"
@@ -273,7 +273,7 @@ class Accounts:
             password, email=person.email, min_length=self.settings.password_min_length
         )
         hashed = passwords.hash_password(password)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             person_id = invitations.use_invitation(conn, token, self.now())
             if person_id is None:
                 raise SignInError("This invitation link has expired or has been used.")
@@ -295,7 +295,7 @@ class Accounts:
         account = email.strip().lower()[:320]
         window = dt.timedelta(minutes=self.settings.signin_window_minutes)
         now = self.now()
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             throttle.check_attempt(
                 conn,
                 account=account,
@@ -309,7 +309,7 @@ class Accounts:
         stored = row["password_hash"] if row is not None else None
         matched = passwords.verify_password(stored or passwords.unknown_hash(), password)
         if row is None or stored is None or not matched:
-            with self.database.engine.begin() as conn:
+            with self.database.write() as conn:
                 throttle.record_failure(
                     conn, account=account, address=client.address, now=now, window=window
                 )
@@ -322,7 +322,7 @@ class Accounts:
             )
             log.warning("sign-in refused for %s from %s: %s", account, client.address, reason)
             raise SignInError(WRONG_PASSWORD)
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             throttle.clear_failures(conn, account)
             if passwords.needs_rehash(stored):
                 conn.execute(
@@ -338,7 +338,7 @@ class Accounts:
         """Sign in a person the provider vouched for, with the role the allow-lists give
         (`role`), else the role an administrator gave them; SignInError when neither."""
         now = self.now()
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             row = conn.execute(
                 select(people).where(
                     people.c.oidc_issuer == identity.issuer,

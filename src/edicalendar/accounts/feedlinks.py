@@ -26,7 +26,7 @@ TOUCH_EVERY = dt.timedelta(hours=1)
 def replace_link(db: Database, person_id: int, now: dt.datetime) -> str:
     """A new secret for `person_id`'s feed (the old one stops working); shown once."""
     secret = FEED_PREFIX + new_secret()
-    with db.engine.begin() as conn:
+    with db.write() as conn:
         conn.execute(delete(feed_links).where(feed_links.c.person_id == person_id))
         conn.execute(
             feed_links.insert().values(
@@ -41,7 +41,7 @@ def replace_link(db: Database, person_id: int, now: dt.datetime) -> str:
 
 def stop_link(db: Database, person_id: int) -> bool:
     """Stop `person_id`'s feed address; whether there was one."""
-    with db.engine.begin() as conn:
+    with db.write() as conn:
         done = conn.execute(delete(feed_links).where(feed_links.c.person_id == person_id))
     return bool(done.rowcount)
 
@@ -59,4 +59,4 @@ def link_person(db: Database, secret: str, now: dt.datetime) -> Person | None:
     """Whose feed `secret` opens, or None (unknown, replaced, or the person removed)."""
     if not secret.startswith(FEED_PREFIX) or len(secret) > 200:
         return None
-    return person_holding(db.engine, feed_links, digest(secret), now, TOUCH_EVERY)
+    return person_holding(db, feed_links, digest(secret), now, TOUCH_EVERY)

@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, RowMapping, Table, func, select, update
+from sqlalchemy import Connection, RowMapping, Table, func, select, update
 
 from edicalendar.errors import AccountError, PersonNotFoundError
 from edicalendar.model import Role
+from edicalendar.storage.engine import Database
 from edicalendar.storage.tables import people
 from edicalendar.storage.timestamps import parse_utc, utc_text
 
@@ -149,7 +150,7 @@ def insert_person(
 
 
 def person_holding(
-    engine: Engine, table: Table, key: str, now: dt.datetime, touch_every: dt.timedelta
+    database: Database, table: Table, key: str, now: dt.datetime, touch_every: dt.timedelta
 ) -> Person | None:
     """The person whose stored secret (an API token, a feed address) has digest `key`, or None
     (unknown, revoked, replaced, or the person removed). `table` has `token_hash`, `person_id`
@@ -160,13 +161,13 @@ def person_holding(
         .join(table, table.c.person_id == people.c.id)
         .where(table.c.token_hash == key)
     )
-    with engine.connect() as conn:
+    with database.engine.connect() as conn:
         row = conn.execute(query).mappings().first()
     if row is None:
         return None
     used = row["secret_used_at"]
     if used is None or now - parse_utc(used) >= touch_every:
-        with engine.begin() as conn:
+        with database.write() as conn:
             conn.execute(
                 update(table).where(table.c.token_hash == key).values(last_used_at=utc_text(now))
             )

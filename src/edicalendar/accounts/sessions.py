@@ -90,11 +90,11 @@ def find_session(db: Database, token: str, now: dt.datetime) -> Session | None:
         return None
     expires = parse_utc(row["expires_at"])
     if expires <= now:
-        with db.engine.begin() as conn:
+        with db.write() as conn:
             conn.execute(delete(sessions).where(sessions.c.token_hash == key))
         return None
     if now - parse_utc(row["last_seen_at"]) >= TOUCH_EVERY:
-        with db.engine.begin() as conn:
+        with db.write() as conn:
             conn.execute(
                 update(sessions)
                 .where(sessions.c.token_hash == key)
@@ -112,7 +112,7 @@ def find_session(db: Database, token: str, now: dt.datetime) -> Session | None:
 
 def end_session(db: Database, token: str) -> bool:
     """Sign out: delete the session of `token`. Whether there was one."""
-    with db.engine.begin() as conn:
+    with db.write() as conn:
         result = conn.execute(delete(sessions).where(sessions.c.token_hash == digest(token)))
     return bool(result.rowcount)
 

@@ -103,7 +103,7 @@ def _append(
 ) -> ProgressEntry:
     from edicalendar.storage.tables import campaign_progress
 
-    with db.engine.begin() as conn:
+    with db.write() as conn:
         conn.execute(
             campaign_progress.insert().values(
                 campaign_id=campaign_id,

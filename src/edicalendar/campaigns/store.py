@@ -210,7 +210,7 @@ class CampaignStore:
         campaign_id = str(table["id"])
         stamp = utc_text(at)
         try:
-            with self.database.engine.begin() as conn:
+            with self.database.write() as conn:
                 conn.execute(
                     campaigns.insert().values(
                         id=campaign_id,
@@ -323,7 +323,7 @@ class CampaignStore:
         detail: str | None = None,
     ) -> Change:
         """Append a change that is not an edit of the table (a reassignment, a comment)."""
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             new_id = self._record(
                 conn,
                 campaign_id,

@@ -165,7 +165,7 @@ class FeedState:
         if inserts or updates:
             if self._cache is not None:
                 self._cache.pop(scope, None)  # reread after writing: simple and always right
-            with self.database.engine.begin() as conn:
+            with self.database.write() as conn:
                 if inserts:
                     conn.execute(feed_events.insert(), inserts)
                 for uid, changes in updates.items():
@@ -208,7 +208,7 @@ def prune(database: Database, now: dt.datetime, keep_days: int) -> int:
         or FeedEvent.from_json(row.event_json).end < cutoff_day
     ]
     if old:
-        with database.engine.begin() as conn:
+        with database.write() as conn:
             for scope, uid in old:
                 conn.execute(
                     feed_events.delete().where(

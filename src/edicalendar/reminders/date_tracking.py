@@ -85,7 +85,7 @@ class DateTracker:
     def detect(self, now: dt.datetime) -> list[DateChange]:
         """Record what changed since the last pass, and remember the dates as they are now."""
         today = now.astimezone(self.timezone).date()
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             known = self._known(conn)
             remember, changes = detect_changes(known, self._current(today, known), now)
             stamp = utc_text(now)

@@ -77,7 +77,7 @@ class StartMarks:
             )
             .values(attempt_started_at=utc_text(now))
         )
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
             return bool(conn.execute(statement).rowcount)
 

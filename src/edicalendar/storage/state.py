@@ -123,13 +123,13 @@ class StateStore:
         if conn is not None:
             upsert(conn, key, value)
             return
-        with self.database.engine.begin() as own:
+        with self.database.write() as own:
             upsert(own, key, value)
 
     def _delete(self, key: str) -> bool:
         from edicalendar.storage.tables import meta
 
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             return bool(conn.execute(meta.delete().where(meta.c.key == key)).rowcount)
 
     # --- which ledger this is ------------------------------------------------------------------
@@ -151,7 +151,7 @@ class StateStore:
         from edicalendar.storage.keyvalue import insert_if_absent
         from edicalendar.storage.tables import meta
 
-        with self.database.engine.begin() as conn:
+        with self.database.write() as conn:
             insert_if_absent(conn, LEDGER_SERIAL_KEY, "0")
             conn.execute(
                 meta.update()

@@ -283,7 +283,7 @@ def oidc_start(
     client = access.oidc()
     database = access.accounts.database
     try:
-        with database.engine.begin() as conn:
+        with database.write() as conn:
             state, pending = save_login(conn, safe_next(next_path), access.ctx.now())
         target = client.authorization_url(state, pending)
     except OidcError as exc:
@@ -324,7 +324,7 @@ def oidc_callback(
             status=400,
             error="That sign-in did not start in this browser, or took too long. Please try again.",
         )
-    with access.accounts.database.engine.begin() as conn:
+    with access.accounts.database.write() as conn:
         pending = take_login(conn, state, access.ctx.now())
     if pending is None:
         return signin_page(
