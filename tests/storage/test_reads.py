@@ -7,8 +7,10 @@ ledger its marker does not name, a file that is not SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,12 +26,14 @@ from edicalendar.campaigns.store import (
     stored_tables,
 )
 from edicalendar.config import Settings
+from edicalendar.errors import DatabaseError
 from edicalendar.reminders.freeze_book import FreezeBook, FreezeRequest
 from edicalendar.reminders.freeze_rows import recorded_freezes
-from edicalendar.storage import identity
+from edicalendar.storage import identity, reads
 from edicalendar.storage.engine import Database, open_database
 from edicalendar.storage.migrations import MIGRATIONS
 from edicalendar.storage.reads import MIGRATION_NAMES, SqliteReader, sqlite_file, sqlite_reader
+from support.cli import CliRunner
 
 AT = dt.datetime(2026, 11, 20, 10, 30, tzinfo=dt.UTC)
 TABLE = {"id": "winter-wellbeing", "title": "Winter wellbeing", "observance": "world-aids-day"}
@@ -191,7 +195,7 @@ def test_the_reader_cannot_write(sqlite_url: str) -> None:
     before = _path(sqlite_url).read_bytes()
     reader = sqlite_reader(sqlite_url)
     assert reader is not None
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with pytest.raises(DatabaseError, match="readonly"):
         reader.fetch("DELETE FROM campaign_progress")
     assert _path(sqlite_url).read_bytes() == before
     assert len(history(reader)) == 3
@@ -234,3 +238,75 @@ def test_the_reader_stands_aside_when_only_a_full_open_will_do(
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     assert marker.is_file()
     assert sqlite_reader(sqlite_url) is None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Another process's write lock on the SQLite file, held until the block ends."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("UPDATE meta SET value = value WHERE key = 'ledger.id'")
+        yield
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def test_a_file_locked_after_it_was_chosen_gives_the_database_message(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked by a writer between choosing the reader and reading: the one-line database
+    error with the advice the full open gives (try again; nothing is damaged), exit code 3."""
+    _filled(sqlite_url).close()
+    monkeypatch.setattr(reads, "WAIT_SECONDS", 0.2)
+    reader = sqlite_reader(sqlite_url)
+    assert reader is not None
+    with _locked(_path(sqlite_url)), pytest.raises(DatabaseError) as caught:
+        history(reader)
+    message = str(caught.value)
+    assert message.startswith(f"cannot read database {_path(sqlite_url)}: database is locked; ")
+    assert "another process is writing to" in message and "try again" in message
+    assert "\n" not in message and caught.value.exit_code == 3
+    assert len(history(reader)) == 3  # once the lock is gone, it reads again
+
+
+def test_a_file_removed_after_it_was_chosen_says_so(sqlite_url: str) -> None:
+    _filled(sqlite_url).close()
+    reader = sqlite_reader(sqlite_url)
+    assert reader is not None
+    path = _path(sqlite_url)
+    aside = path.with_name("moved.db")
+    path.rename(aside)
+    with pytest.raises(DatabaseError, match="moved or removed while edicalendar was reading"):
+        recorded_freezes(reader)
+    assert not path.exists()  # read-only: nothing created in its place
+
+
+def test_the_command_line_reports_a_lock_taken_after_the_choice(
+    sqlite_url: str, tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ledger` on a database another process locks as it starts reading: `error: cannot read
+    database ...` on one line and exit code 3, not an unexpected OperationalError."""
+    _filled(sqlite_url).close()
+    path = _path(sqlite_url)
+    config = tmp_path / "edicalendar.toml"
+    config.write_text(f'[data]\ndata_dir = "{path.parent}"\n', encoding="utf-8")
+    monkeypatch.setattr(reads, "WAIT_SECONDS", 0.2)
+    chosen = reads.sqlite_reader
+    held = contextlib.ExitStack()
+
+    def choose_then_lock(url: str) -> SqliteReader | None:
+        reader = chosen(url)
+        assert reader is not None
+        held.enter_context(_locked(path))
+        return reader
+
+    monkeypatch.setattr(reads, "sqlite_reader", choose_then_lock)
+    with held:
+        result = run_cli.with_config(config)("ledger")
+    assert result.code == 3
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: cannot read database {path}: ")
+    assert "database is locked" in lines[0] and "unexpected" not in lines[0]

@@ -53,29 +53,61 @@ def emit(
 
         sys.stdout.write(records_csv([key for key, _ in columns], rows))
         return
-    from rich.table import Table
-
     # Text is data, never markup: "[calendars] enabled" must print as written.
-    table = Table(title=plain(title) if title else None, show_lines=False, expand=False)
-    cells = [[plain(_cell(row.get(key))) for key, _ in columns] for row in rows]
+    cells = [[_line(_cell(row.get(key))) for key, _ in columns] for row in rows]
     # A column empty in every row (a Theme no observance has) takes width and says nothing.
-    shown = [i for i in range(len(columns)) if any(line[i].plain for line in cells)] or [0]
-    for i in shown:
-        key, heading = columns[i]
-        if key in WHOLE_KEYS:
-            # Ids are copied into other commands (`campaign done`, `ledger retry`): never
-            # broken across lines; the wordy columns wrap instead.
-            widest = max([len(heading), *(line[i].cell_len for line in cells)])
-            table.add_column(plain(heading), no_wrap=True, min_width=widest)
-        else:
-            table.add_column(plain(heading), overflow="fold")
-    for line in cells:
-        table.add_row(*[line[i] for i in shown])
+    shown = [i for i in range(len(columns)) if any(line[i] for line in cells)] or [0]
     console = terminal_console()
-    if rows:
-        console.print(table)
-    else:
+    if not rows:
         console.print(plain(f"{title + ': ' if title else ''}nothing found"))
+        return
+    headings = [_line(columns[i][1]) for i in shown]
+    # Ids are copied into other commands (`campaign done`, `ledger retry`): never broken
+    # across lines; the wordy columns wrap instead.
+    whole = [columns[i][0] in WHOLE_KEYS for i in shown]
+    table_rows = [[line[i] for i in shown] for line in cells]
+    heading = _line(title) if title else None
+    text = None
+    if not (console.options.ascii_only or console.legacy_windows or console.is_jupyter):
+        from edicalendar.cli.table_layout import render_table
+
+        text = render_table(
+            heading,
+            headings,
+            table_rows,
+            whole,
+            width=console.width,
+            bold=console.color_system is not None,
+        )
+    if text is None:
+        console.print(rich_table(heading, headings, table_rows, whole))
+    else:
+        console.file.write(text)
+        console.file.flush()
+
+
+def rich_table(
+    title: str | None,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    whole: Sequence[bool],
+) -> Any:
+    """The rich `Table` of plain cells that :mod:`edicalendar.cli.table_layout` lays out
+    itself where it can: `whole` columns never wrap (ids), the others fold."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(title) if title else None, show_lines=False, expand=False)
+    for i, heading in enumerate(headings):
+        if whole[i]:
+            widest = max([cell_len(heading), *(cell_len(row[i]) for row in rows)])
+            table.add_column(Text(heading), no_wrap=True, min_width=widest)
+        else:
+            table.add_column(Text(heading), overflow="fold")
+    for row in rows:
+        table.add_row(*[Text(cell) for cell in row])
+    return table
 
 
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), check_circular=False)
@@ -129,11 +161,16 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _line(text: str) -> str:
+    """`text` on one line, with controls shown escaped."""
+    return terminal_line(text.replace("\n", " "))
+
+
 def plain(text: str) -> Any:
     """A rich `Text` of `text` on one line: no markup is read and controls are shown escaped."""
     from rich.text import Text
 
-    return Text(terminal_line(text.replace("\n", " ")))
+    return Text(_line(text))
 
 
 def terminal_console(*, stderr: bool = False) -> Any:

@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from edicalendar.errors import DatabaseError
+from edicalendar.storage.advice import recovery_advice
+
 #: Every migration's name, in order (`storage.migrations.MIGRATIONS`; a test keeps them equal).
 #: A file without all of them is opened in full, which brings it up to date.
 MIGRATION_NAMES = (
@@ -36,6 +39,8 @@ MIGRATION_NAMES = (
     "0007_campaign_workspace",
     "0008_deliveries_audience_and_hold",
 )
+#: How long a read waits for another process's write lock (as the full open's busy timeout).
+WAIT_SECONDS = 5.0
 #: The marker beside an SQLite ledger, and the `meta` keys it is checked against (defined here,
 #: without SQLAlchemy, for `storage.identity` and this reader alike).
 MARKER_SUFFIX = ".ledger-id"
@@ -71,15 +76,31 @@ class SqliteReader:
     def _connect(self) -> sqlite3.Connection:
         assert self.path is not None
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, timeout=5)
+        return sqlite3.connect(uri, uri=True, timeout=WAIT_SECONDS)
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         if self.path is None:
             return []
-        with contextlib.closing(self._connect()) as conn:
-            cursor = conn.execute(sql, dict(params or {}))
-            names = [column[0] for column in cursor.description or ()]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        try:
+            with contextlib.closing(self._connect()) as conn:
+                cursor = conn.execute(sql, dict(params or {}))
+                names = [column[0] for column in cursor.description or ()]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        except sqlite3.Error as exc:
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, error: sqlite3.Error) -> DatabaseError:
+        """The one-line error for a file that could not be read after it was chosen: locked
+        by another process past the wait, removed or moved away, or damaged meanwhile."""
+        assert self.path is not None
+        if not self.path.exists():
+            advice = (
+                "it was moved or removed while edicalendar was reading it; nothing was changed: "
+                "put it back (or check data.data_dir), then run the command again"
+            )
+        else:
+            advice = recovery_advice(error, self.path)
+        return DatabaseError(f"cannot read database {self.path}: {error}; {advice}")
 
     def _current(self) -> bool:
         """Whether the file has every migration and is the ledger its marker names."""
