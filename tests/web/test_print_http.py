@@ -96,3 +96,38 @@ def test_the_calendar_page_links_to_the_printed_calendars(client: TestClient) ->
     page = client.get("/calendar?month=2027-02&category=race").text
     assert 'href="/print/2027.pdf?category=race"' in page
     assert 'href="/print/2027.pdf?layout=booklet&amp;category=race"' in page
+
+
+def test_the_welsh_site_prints_in_welsh(client: TestClient, tmp_path: Path) -> None:
+    """/cy/print/YEAR.pdf and ?lang=cy give the same Welsh PDF, whose QR code leads to the
+    Welsh subscribe page."""
+    response = client.get("/cy/print/2027.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'inline; filename="edi-calendar-2027-wallchart-cy.pdf"'
+    )
+    text = pdfs.text(response.content)
+    assert "Allwedd" in text and "Dyddiadau fel yr oeddent ar 1 Rhagfyr 2026" in text
+    assert "Diwrnod Rhyngwladol y Menywod" in text and "Hydref" in text
+    assert "Dates as of" not in text and "International Women's Day" not in text
+    image = pdfs.page_images(response.content, tmp_path)[0]
+    assert pdfs.qr_codes(image) == [BASE + "/cy/"]
+    assert client.get("/print/2027.pdf?lang=cy").content == response.content
+    booklet = client.get("/cy/print/2027.pdf?layout=booklet&category=race")
+    assert booklet.headers["content-disposition"] == (
+        'inline; filename="edi-calendar-2027-booklet-race-cy.pdf"'
+    )
+    assert "Hil" in pdfs.text(booklet.content, 10) and "Mis Hanes Pobl Dduon" in pdfs.text(
+        booklet.content, 10
+    )
+    refused = client.get("/print/2027.pdf?lang=fr")
+    assert refused.status_code == 400
+    assert "lang: 'fr' is not a language; use en or cy" in refused.text.replace("&#39;", "'")
+
+
+def test_the_welsh_calendar_page_links_to_the_welsh_printed_calendars(client: TestClient) -> None:
+    page = client.get("/cy/calendar?month=2027-02&category=race").text
+    assert 'href="/cy/print/2027.pdf?category=race"' in page
+    assert 'href="/cy/print/2027.pdf?layout=booklet&amp;category=race"' in page
+    assert "Siart wal A3 (PDF)" in page and "llyfryn mis y dudalen (PDF)" in page
+    assert "Saesneg" not in page.split('class="print-links')[1].split("</p>")[0]

@@ -99,14 +99,13 @@ def test_welsh_pages_say_they_are_welsh(client: TestClient, path: str) -> None:
     assert "Neidio i’r prif gynnwys" in response.text
 
 
-def test_the_welsh_calendar_offers_the_printed_year_saying_it_is_in_english(
-    client: TestClient,
-) -> None:
-    """The print links are Welsh on a Welsh page and say the PDFs themselves are English."""
+def test_the_welsh_calendar_offers_the_printed_year_in_welsh(client: TestClient) -> None:
+    """The print links are Welsh on a Welsh page and lead to the Welsh PDFs
+    (tests/web/test_print_http.py reads those)."""
     welsh = client.get("/cy/calendar?month=2027-02&category=race").text
     assert "Argraffu’r flwyddyn 2027:" in welsh
-    assert "Siart wal A3 (PDF, yn Saesneg)" in welsh
-    assert "llyfryn mis y dudalen (PDF, yn Saesneg)" in welsh
+    assert "Siart wal A3 (PDF)" in welsh and 'href="/cy/print/2027.pdf?category=race"' in welsh
+    assert "llyfryn mis y dudalen (PDF)" in welsh and "yn Saesneg" not in welsh
     assert ", ar gyfer Hil" in welsh
     assert "Print the year" not in welsh
     english = client.get("/calendar?month=2027-02").text
@@ -281,6 +280,7 @@ def test_every_message_in_the_code_is_in_the_welsh_catalogue() -> None:
     method_map = [
         ("src/edicalendar/web/**.py", "python"),
         ("src/edicalendar/feeds/welsh.py", "python"),
+        ("src/edicalendar/wallchart/**.py", "python"),
         ("src/edicalendar/i18n.py", "python"),
         ("src/edicalendar/web/templates/**.html", "jinja2"),
     ]

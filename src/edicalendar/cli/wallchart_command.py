@@ -33,6 +33,14 @@ def wallchart(
             help="Twelve A4 landscape pages, a month each, instead of the A3 year wallchart.",
         ),
     ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="The chart's language: en (English) or cy (Welsh: headings, months, key and "
+            "the Welsh names of observances where published).",
+        ),
+    ] = "en",
 ) -> None:
     """Write the year's observances as a PDF: an A3 landscape wallchart with a column per month,
     or with --booklet a month per A4 landscape page; with the organisation's name, the key to
@@ -42,11 +50,14 @@ def wallchart(
     from edicalendar.cli.output import warn
     from edicalendar.config import FeedSettings
     from edicalendar.errors import UsageError
+    from edicalendar.i18n import LANGUAGES, gettext
     from edicalendar.wallchart.printed import Layout, print_year
     from edicalendar.web.render import SITE_NAME
 
     app_ctx = context(ctx)
     categories = parse_categories(category)
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang {lang!r} is not a language offered; use en or cy")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(
             f"--year {year} is outside the years the calendar computes ({FIRST_YEAR}-{LAST_YEAR})"
@@ -63,9 +74,10 @@ def wallchart(
         layout=Layout.BOOKLET if booklet else Layout.WALLCHART,
         categories=categories,
         organisation=settings.organisation,
-        title=SITE_NAME,
-        subscribe_url=settings.base_url + "/",
+        title=gettext(SITE_NAME, lang),
+        subscribe_url=settings.base_url + ("/cy/" if lang == "cy" else "/"),
         today=app_ctx.today(),
+        lang=lang,
     )
     for message in printed.warnings:
         warn(message)

@@ -4,7 +4,9 @@ page, and the key that explains the marks.
 Kept apart from the drawing (:mod:`edicalendar.wallchart.pdf`) so the rules (which column an
 observance goes in, how its dates and status read) are tested without a PDF. Every status and
 eve is said in the words the pages and feeds use (:mod:`edicalendar.calendar.occurrence_records`),
-so an estimated Eid is never printed as if it were certain.
+so an estimated Eid is never printed as if it were certain. Words, names and dates are in the
+language of :data:`edicalendar.i18n.language` (English or Welsh); an observance keeps its English
+name in Welsh where no Welsh name is published.
 """
 
 from __future__ import annotations
@@ -15,21 +17,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from edicalendar.calendar.clashes import LONG_DAYS
-from edicalendar.calendar.occurrence_records import EVENING_BEFORE, certainty_text
+from edicalendar.calendar.occurrence_records import EVENING_BEFORE
+from edicalendar.i18n import N_, format_day, gettext, language, ngettext
 from edicalendar.model import CATEGORY_LABELS, Category, Occurrence, Status
 
 #: The key's lines, in the order printed. The first three explain the marks an entry may carry.
-KEY_CONFIRMED = "No mark: a confirmed date (a fixed day, or dates the organiser has announced)."
-KEY_ESTIMATED = (
+KEY_CONFIRMED = N_("No mark: a confirmed date (a fixed day, or dates the organiser has announced).")
+KEY_ESTIMATED = N_(
     "estimated ±N days: predicted from the moon or a published table. Dates marked estimated "
     "may move by up to N days, as communities confirm them locally."
 )
-KEY_PROVISIONAL = (
+KEY_PROVISIONAL = N_(
     "provisional: the organiser has not yet announced this year's dates; they may move."
 )
-KEY_EVE = (
-    f"{EVENING_BEFORE}: the festival starts at sunset on the evening before the first day shown."
+KEY_EVE = N_(
+    "begins the evening before: the festival starts at sunset on the evening before the first "
+    "day shown."
 )
+ALL_MONTH = N_("All month")
+ALL_CATEGORIES = N_("All categories")
 
 
 @dataclass(frozen=True)
@@ -47,22 +53,38 @@ class Entry:
         return ", ".join(self.marks)
 
 
+def certainty(occurrence: Occurrence) -> str:
+    """How sure the date is, as the pages say it: "estimated ±1 day", "amcangyfrif ±1 diwrnod"."""
+    text: str = gettext(occurrence.status.value)
+    if occurrence.may_vary_days:
+        days = occurrence.may_vary_days
+        text += " " + ngettext("±%(num)d day", "±%(num)d days", days) % {"num": days}
+    return text
+
+
 def marks(occurrence: Occurrence) -> tuple[str, ...]:
     """The words that must go with the date: its status unless confirmed, and its eve."""
     found = []
     if occurrence.status is not Status.CONFIRMED:
-        found.append(certainty_text(occurrence))
+        found.append(certainty(occurrence))
     if occurrence.begins_evening_before:
-        found.append(EVENING_BEFORE)
+        found.append(gettext(EVENING_BEFORE))
     return tuple(found)
 
 
 def _day_marks(occurrence: Occurrence) -> tuple[str, ...]:
-    return tuple(m for m in marks(occurrence) if m != EVENING_BEFORE)
+    return tuple(m for m in marks(occurrence) if m != gettext(EVENING_BEFORE))
+
+
+def name(occurrence: Occurrence) -> str:
+    """The name printed: the Welsh name on a Welsh chart where one is published, else English."""
+    if language.get() == "cy" and occurrence.name_cy:
+        return occurrence.name_cy
+    return occurrence.name
 
 
 def _short(day: dt.date) -> str:
-    return f"{day.day} {day:%b}"
+    return format_day(day, "day_month")
 
 
 def column_when(occurrence: Occurrence, first: dt.date) -> str:
@@ -71,7 +93,7 @@ def column_when(occurrence: Occurrence, first: dt.date) -> str:
     start, end = occurrence.start, occurrence.end
     last = first.replace(day=gregorian.monthrange(first.year, first.month)[1])
     if (start, end) == (first, last):
-        return "All month"
+        return gettext(ALL_MONTH)
     if start == end:
         return str(start.day) if start.month == first.month else _short(start)
     if start >= first and end <= last:
@@ -82,14 +104,14 @@ def column_when(occurrence: Occurrence, first: dt.date) -> str:
 
 
 def entry(occurrence: Occurrence, first: dt.date) -> Entry:
-    return Entry(column_when(occurrence, first), occurrence.name, marks(occurrence), occurrence)
+    return Entry(column_when(occurrence, first), name(occurrence), marks(occurrence), occurrence)
 
 
 def year_columns(occurrences: Sequence[Occurrence], year: int) -> list[list[Entry]]:
     """Twelve columns of entries, January first: each occurrence once, in the month it starts
     (January for one that began the year before), in date order."""
     columns: list[list[Entry]] = [[] for _ in range(12)]
-    for occurrence in sorted(occurrences, key=lambda o: (o.start, -o.days, o.name.casefold())):
+    for occurrence in sorted(occurrences, key=lambda o: (o.start, -o.days, name(o).casefold())):
         if occurrence.end.year < year or occurrence.start.year > year:
             continue
         month = occurrence.start.month if occurrence.start.year == year else 1
@@ -120,7 +142,7 @@ def month_page(occurrences: Sequence[Occurrence], first: dt.date) -> MonthPage:
     last = first.replace(day=gregorian.monthrange(first.year, first.month)[1])
     touching = sorted(
         (o for o in occurrences if o.start <= last and o.end >= first),
-        key=lambda o: (o.start, -o.days, o.name.casefold()),
+        key=lambda o: (o.start, -o.days, name(o).casefold()),
     )
     running = [entry(o, first) for o in touching if o.days > LONG_DAYS]
     weeks = []
@@ -132,7 +154,7 @@ def month_page(occurrences: Sequence[Occurrence], first: dt.date) -> MonthPage:
                 continue
             # The eve is said on the first day only: the second day of Sukkot has none.
             on_day = [
-                Entry("", o.name, marks(o) if day == o.start else _day_marks(o), o)
+                Entry("", name(o), marks(o) if day == o.start else _day_marks(o), o)
                 for o in touching
                 if o.days <= LONG_DAYS and o.covers(day)
             ]
@@ -144,5 +166,5 @@ def month_page(occurrences: Sequence[Occurrence], first: dt.date) -> MonthPage:
 def filter_label(categories: Sequence[Category]) -> str:
     """ "All categories", or the chosen ones by name."""
     if not categories:
-        return "All categories"
-    return ", ".join(CATEGORY_LABELS[c] for c in categories)
+        return gettext(ALL_CATEGORIES)
+    return ", ".join(gettext(CATEGORY_LABELS[c]) for c in categories)

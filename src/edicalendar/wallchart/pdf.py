@@ -7,13 +7,16 @@ dates that stay up to date. Type is DejaVu Sans Condensed, shipped in `fonts/` a
 the file, so names such as Bahá'í, Riḍván or Diwali print the same on every machine. Text size
 is the largest that fits the fullest column or month; what still does not fit at the smallest
 size goes on a continuation page (wallchart) or is counted in its cell (booklet), never cut off.
+A chart is drawn in its :attr:`Furniture.lang`: English, or Welsh with Welsh headings, month and
+weekday names (CLDR, as the pages have them), key and marks, and observances' Welsh names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +30,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from edicalendar.i18n import (
+    DEFAULT,
+    N_,
+    format_day,
+    gettext,
+    language,
+    month_names,
+    ngettext,
+    weekday_names,
+)
 from edicalendar.model import Category, Occurrence, Status
 from edicalendar.wallchart.content import (
     KEY_CONFIRMED,
@@ -55,7 +68,8 @@ MARK_COLOURS = {
     Status.PROVISIONAL: HexColor("#7a3e00"),
     Status.CONFIRMED: HexColor("#4c6272"),
 }
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: The PDF's declared language, for screen readers and text extraction.
+PDF_LANGUAGES = {"en": "en-GB", "cy": "cy"}
 
 
 @dataclass(frozen=True)
@@ -70,10 +84,22 @@ class Furniture:
     categories: tuple[Category, ...] = ()
     #: Years that could not be dated ("No dates can be given for 2080 ..."), said in the key.
     notes: tuple[str, ...] = ()
+    #: The language of the chart: "en" or "cy".
+    lang: str = DEFAULT
 
     @property
     def generated_text(self) -> str:
-        return f"Dates as of {self.generated.day} {self.generated:%B %Y}"
+        return gettext(N_("Dates as of %(date)s")) % {"date": format_day(self.generated)}
+
+
+@contextmanager
+def _speaking(lang: str) -> Iterator[None]:
+    """Draw in `lang`: every word, name and date below reads :data:`edicalendar.i18n.language`."""
+    token = language.set(lang)
+    try:
+        yield
+    finally:
+        language.reset(token)
 
 
 @cache
@@ -115,7 +141,7 @@ def _canvas(
         pagesize=size,
         invariant=True,
         pageCompression=1,
-        lang="en-GB",
+        lang=PDF_LANGUAGES[furniture.lang],
         initialFontName=REGULAR,
     )
     canvas.setTitle(f"{furniture.title}: {what}")
@@ -143,7 +169,8 @@ def _qr(canvas: Canvas, url: str, x: float, y: float, side: float) -> None:
 
 
 def _key_lines(furniture: Furniture) -> list[str]:
-    return [KEY_CONFIRMED, KEY_ESTIMATED, KEY_PROVISIONAL, KEY_EVE, *furniture.notes]
+    marks = [KEY_CONFIRMED, KEY_ESTIMATED, KEY_PROVISIONAL, KEY_EVE]
+    return [*map(gettext, marks), *furniture.notes]
 
 
 def _footer(
@@ -156,14 +183,16 @@ def _footer(
     canvas.setLineWidth(0.75)
     canvas.line(margin, margin + height + 4, width - margin, margin + height + 4)
     text_width = qr_x - margin - 12
+    key = gettext(N_("Key"))
+    subscribe = gettext(N_("Subscribe for dates that stay up to date:"))
     # A long note (years that cannot be dated) makes the type smaller, never overlap.
     while True:
         paragraphs = [
-            Paragraph("<b>Key</b>", _style(size + 1, bold=True)),
+            Paragraph(f"<b>{escape(key)}</b>", _style(size + 1, bold=True)),
             *(Paragraph(escape(line), _style(size)) for line in _key_lines(furniture)),
             Paragraph(
                 f"{escape(furniture.generated_text)}. {escape(furniture.organisation)}. "
-                "Subscribe for dates that stay up to date: "
+                f"{escape(subscribe)} "
                 f"<b>{escape(furniture.subscribe_url)}</b>",
                 _style(size),
             ),
@@ -242,9 +271,17 @@ def _fit(columns: list[list[Entry]], width: float, height: float) -> float:
 def wallchart_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furniture) -> bytes:
     """The year on one A3 landscape page, a column per month (more pages only if the year
     holds more than fits at the smallest readable size)."""
+    with _speaking(furniture.lang):
+        return _wallchart(occurrences, year, furniture)
+
+
+def _wallchart(occurrences: Sequence[Occurrence], year: int, furniture: Furniture) -> bytes:
     buffer = io.BytesIO()
     width, height = WALLCHART_SIZE
-    canvas = _canvas(buffer, WALLCHART_SIZE, furniture, f"year wallchart {year}")
+    what = gettext(N_("year wallchart %(year)d")) % {"year": year}
+    canvas = _canvas(buffer, WALLCHART_SIZE, furniture, what)
+    months = dict(month_names())
+    continued = gettext(N_("continued"))
     columns = year_columns(occurrences, year)
     column_width = (width - 2 * WALL_MARGIN - 11 * WALL_GUTTER) / 12
     footer_height = 80.0
@@ -259,7 +296,7 @@ def wallchart_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furni
     remaining = [list(zip(p, _heights(p, text_width, gap), strict=True)) for p in laid]
     page = 0
     while page == 0 or any(remaining):
-        title = f"{furniture.title} {year}" + (" (continued)" if page else "")
+        title = f"{furniture.title} {year}" + (f" ({continued})" if page else "")
         below = _header(
             canvas, furniture, title, width, WALL_MARGIN, height - WALL_MARGIN, header_size
         )
@@ -269,7 +306,7 @@ def wallchart_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furni
             canvas.rect(x, below - band, column_width, band, stroke=0, fill=1)
             canvas.setFillColor(white)
             canvas.setFont(BOLD, 10.5)
-            canvas.drawString(x + 4, below - band + 4.5, dt.date(year, month + 1, 1).strftime("%B"))
+            canvas.drawString(x + 4, below - band + 4.5, months[month + 1])
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.5)
             canvas.rect(x, bottom, column_width, below - band - bottom, stroke=1, fill=0)
@@ -348,9 +385,16 @@ def _split_in_three(heights: list[float]) -> list[tuple[int, int]]:
 
 def booklet_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furniture) -> bytes:
     """Twelve A4 landscape pages, one month each: what runs through the month, then its days."""
+    with _speaking(furniture.lang):
+        return _booklet(occurrences, year, furniture)
+
+
+def _booklet(occurrences: Sequence[Occurrence], year: int, furniture: Furniture) -> bytes:
     buffer = io.BytesIO()
     width, height = BOOKLET_SIZE
-    canvas = _canvas(buffer, BOOKLET_SIZE, furniture, f"month by month {year}")
+    what = gettext(N_("month by month %(year)d")) % {"year": year}
+    canvas = _canvas(buffer, BOOKLET_SIZE, furniture, what)
+    months = dict(month_names())
     inner = width - 2 * BOOK_MARGIN
     cell_width = inner / 7 - 6
     running_width = inner / 3 - 10
@@ -360,7 +404,13 @@ def booklet_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furnitu
         month = month_page(occurrences, dt.date(year, number, 1))
         top = height - BOOK_MARGIN
         below = _header(
-            canvas, furniture, f"{month.first:%B %Y}", width, BOOK_MARGIN, top, header_size
+            canvas,
+            furniture,
+            format_day(month.first, "month"),
+            width,
+            BOOK_MARGIN,
+            top,
+            header_size,
         )
         bottom = BOOK_MARGIN + footer_height + 10
         weekday_band = 13.0
@@ -383,7 +433,8 @@ def booklet_pdf(occurrences: Sequence[Occurrence], year: int, furniture: Furnitu
         if layout.running:
             canvas.setFillColor(INK)
             canvas.setFont(BOLD, size * 1.15)
-            canvas.drawString(BOOK_MARGIN, y - size * 1.2, f"Running through {month.first:%B}")
+            running = gettext(N_("Running through %(month)s")) % {"month": months[number]}
+            canvas.drawString(BOOK_MARGIN, y - size * 1.2, running)
             y -= size * 1.6
             column_top = y
             for index, (a, b) in enumerate(_split_in_three(layout.running_heights)):
@@ -421,7 +472,7 @@ def _grid(
     column = inner / 7
     canvas.setFillColor(INK)
     canvas.setFont(BOLD, 8)
-    for index, name in enumerate(WEEKDAYS):
+    for index, (_, name) in enumerate(weekday_names()):
         canvas.drawString(left + index * column + 3, top - band + 3.5, name)
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(1)
@@ -451,7 +502,12 @@ def _grid(
                 if inside - used < y - height + size * 1.3 and shown < len(paragraphs) - 1:
                     # Only at the smallest size: say how many more, never draw past the cell.
                     canvas.setFont(BOLD, size)
-                    canvas.drawString(x + 3, inside - size, f"+{len(paragraphs) - shown} more")
+                    more = len(paragraphs) - shown
+                    canvas.drawString(
+                        x + 3,
+                        inside - size,
+                        ngettext("+%(num)d more", "+%(num)d more", more) % {"num": more},
+                    )
                     break
                 paragraph.drawOn(canvas, x + 3, inside - used)
                 inside -= used + gap

@@ -42,8 +42,10 @@ def print_year(
     title: str,
     subscribe_url: str,
     today: dt.date,
+    lang: str = "en",
 ) -> Printed:
-    """The year's observances (those in any of `categories`, or all) as a PDF in `layout`.
+    """The year's observances (those in any of `categories`, or all) as a PDF in `layout`, in
+    `lang` ("en" or "cy"; `title` and `organisation` are printed as given).
 
     Raises :class:`~edicalendar.errors.DateRangeError` for a year the calendar does not compute.
     """
@@ -63,6 +65,7 @@ def print_year(
         generated=today,
         categories=tuple(categories),
         notes=tuple(warnings),
+        lang=lang,
     )
     draw = wallchart_pdf if layout is Layout.WALLCHART else booklet_pdf
     return Printed(draw(expansion.occurrences, year, furniture), warnings)

@@ -1,5 +1,6 @@
 """`/print/YEAR.pdf`: the printed calendar from the web server, the A3 wallchart or, with
 `?layout=booklet`, the month-per-page booklet, filtered by `category` as the calendar page is.
+`/cy/print/YEAR.pdf` (or `?lang=cy`, as on every page) gives it in Welsh.
 
 A PDF takes a few seconds of CPU to lay out, so one is drawn at a time and the last few are
 kept per data version (and per day, since each carries the date it was made); a query the
@@ -18,6 +19,7 @@ from starlette.responses import Response
 
 from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.errors import QueryError
+from edicalendar.i18n import LANGUAGES, gettext, language
 from edicalendar.wallchart.printed import Layout, print_year
 from edicalendar.web.pages import live_data, public_base_url
 from edicalendar.web.render import SITE_NAME, error_page
@@ -30,7 +32,7 @@ KEPT = 16
 _kept: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 #: One PDF is laid out at a time, so a burst of requests cannot take every core.
 _drawing = threading.Lock()
-_PARAMETERS = {"layout", "category"}
+_PARAMETERS = {"layout", "category", "lang"}
 
 
 def _parse_year(text: str) -> int:
@@ -52,7 +54,11 @@ def printed_calendar(request: Request, year: str) -> Response:
     try:
         unknown = sorted(set(params) - _PARAMETERS)
         if unknown:
-            raise QueryError(f"{unknown[0][:20]!r} is not an option here; use layout and category")
+            raise QueryError(
+                f"{unknown[0][:20]!r} is not an option here; use layout, category and lang"
+            )
+        if params.get("lang", "en") not in LANGUAGES:
+            raise QueryError(f"lang: {params['lang'][:20]!r} is not a language; use en or cy")
         number = _parse_year(year)
         layout_value = params.get("layout", Layout.WALLCHART.value)
         if layout_value not in {layout.value for layout in Layout}:
@@ -63,8 +69,10 @@ def printed_calendar(request: Request, year: str) -> Response:
     except QueryError as exc:
         return error_page(400, f"That address has a mistake: {exc}.")
     layout = Layout(layout_value)
+    # The Language middleware has read /cy/ and ?lang=cy already.
+    lang = language.get()
     settings = snapshot.ctx.loaded.settings.feeds
-    subscribe_url = public_base_url(request, live) + "/"
+    subscribe_url = public_base_url(request, live) + ("/cy/" if lang == "cy" else "/")
     today = snapshot.ctx.today()
     key = (
         snapshot.loaded_at,
@@ -74,6 +82,7 @@ def printed_calendar(request: Request, year: str) -> Response:
         tuple(categories),
         today,
         subscribe_url,
+        lang,
     )
     with _drawing:
         body = _kept.get(key)
@@ -84,9 +93,10 @@ def printed_calendar(request: Request, year: str) -> Response:
                 layout=layout,
                 categories=categories,
                 organisation=settings.organisation,
-                title=SITE_NAME,
+                title=gettext(SITE_NAME),
                 subscribe_url=subscribe_url,
                 today=today,
+                lang=lang,
             ).body
             _kept[key] = body
             while len(_kept) > KEPT:
@@ -98,6 +108,7 @@ def printed_calendar(request: Request, year: str) -> Response:
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     suffix = "-" + "-".join(c.slug for c in categories) if categories else ""
+    suffix += "-cy" if lang == "cy" else ""
     headers["Content-Disposition"] = (
         f'inline; filename="edi-calendar-{number}-{layout.value}{suffix}.pdf"'
     )
