@@ -4,12 +4,30 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from edicalendar.cli.calendar_commands import CategoryOption, parse_categories
 from edicalendar.cli.root import app, context
+
+if TYPE_CHECKING:
+    from edicalendar.calendar.freezes import Freeze
+    from edicalendar.context import AppContext
+
+FREEZE_CHOICES = ("public", "all", "none")
+
+
+def _recorded_freezes(app_ctx: AppContext, *, every: bool) -> list[Freeze]:
+    """The recorded freezes to print (public ones unless `every`; cancelled ones never), read
+    without creating a database when there is none."""
+    from edicalendar.reminders.freeze_rows import recorded_freezes
+
+    app_ctx.read_only = True
+    reads = app_ctx.reads_if_present()
+    if reads is None:
+        return []
+    return [f for f in recorded_freezes(reads) if (every or f.public) and not f.cancelled]
 
 
 @app.command()
@@ -41,6 +59,15 @@ def wallchart(
             "the Welsh names of observances where published).",
         ),
     ] = "en",
+    freezes: Annotated[
+        str,
+        typer.Option(
+            "--freezes",
+            help="Communication freezes to show from the database: public (those the public "
+            "calendar pages show), all (private ones too, for a chart kept among staff) or "
+            "none.",
+        ),
+    ] = "public",
 ) -> None:
     """Write the year's observances as a PDF: an A3 landscape wallchart with a column per month,
     or with --booklet a month per A4 landscape page; with the organisation's name, the key to
@@ -58,6 +85,8 @@ def wallchart(
     categories = parse_categories(category)
     if lang not in LANGUAGES:
         raise UsageError(f"--lang {lang!r} is not a language offered; use en or cy")
+    if freezes not in FREEZE_CHOICES:
+        raise UsageError(f"--freezes {freezes!r} is not a choice; use public, all or none")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(
             f"--year {year} is outside the years the calendar computes ({FIRST_YEAR}-{LAST_YEAR})"
@@ -68,6 +97,7 @@ def wallchart(
             f"feeds.base_url is not set, so the QR code points at {settings.base_url}/; "
             "set it to the public address of the subscribe page"
         )
+    shown = _recorded_freezes(app_ctx, every=freezes == "all") if freezes != "none" else []
     printed = print_year(
         app_ctx.catalog,
         year,
@@ -78,6 +108,7 @@ def wallchart(
         subscribe_url=settings.base_url + ("/cy/" if lang == "cy" else "/"),
         today=app_ctx.today(),
         lang=lang,
+        freezes=shown,
     )
     for message in printed.warnings:
         warn(message)

@@ -30,6 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from edicalendar.calendar.freezes import Freeze
 from edicalendar.i18n import (
     DEFAULT,
     N_,
@@ -42,13 +43,17 @@ from edicalendar.i18n import (
 )
 from edicalendar.model import Category, Occurrence, Status
 from edicalendar.wallchart.content import (
+    FREEZE,
     KEY_CONFIRMED,
     KEY_ESTIMATED,
     KEY_EVE,
+    KEY_FREEZE,
     KEY_PROVISIONAL,
     Entry,
+    FreezeEntry,
     MonthPage,
     filter_label,
+    freeze_line,
     month_page,
     year_columns,
 )
@@ -62,6 +67,9 @@ INK = HexColor("#212b32")
 BRAND = HexColor("#005eb8")
 RULE = HexColor("#aeb7bd")
 SOFT = HexColor("#f0f4f5")
+#: Freezes: dark red words on a pale shade (the words say it; the shade helps the eye).
+FREEZE_INK = HexColor("#8a1538")
+FREEZE_SHADE = HexColor("#fbe9ee")
 #: Marks keep their words; colour only helps the eye (the site's badge colours).
 MARK_COLOURS = {
     Status.ESTIMATED: HexColor("#6b0f5b"),
@@ -86,6 +94,9 @@ class Furniture:
     notes: tuple[str, ...] = ()
     #: The language of the chart: "en" or "cy".
     lang: str = DEFAULT
+    #: Communication freezes with a day in the chart's year, to show (only those the reader
+    #: may see: the caller chooses).
+    freezes: tuple[Freeze, ...] = ()
 
     @property
     def generated_text(self) -> str:
@@ -118,6 +129,26 @@ def _style(size: float, *, bold: bool = False, colour: Color = INK) -> Paragraph
         fontSize=size,
         leading=size * 1.18,
         textColor=colour,
+    )
+
+
+def _paragraph(entry: Entry | FreezeEntry, size: float) -> Paragraph:
+    if isinstance(entry, FreezeEntry):
+        return Paragraph(_freeze_markup(entry), _freeze_style(size))
+    return Paragraph(_markup(entry, size), _style(size))
+
+
+def _freeze_style(size: float) -> ParagraphStyle:
+    style = _style(size, colour=FREEZE_INK)
+    style.backColor = FREEZE_SHADE
+    style.borderPadding = (size * 0.15, size * 0.2, size * 0.15, size * 0.2)
+    return style
+
+
+def _freeze_markup(entry: FreezeEntry) -> str:
+    return (
+        f'<font name="{BOLD}">{escape(entry.when)} {escape(gettext(FREEZE))}:</font> '
+        f"{escape(entry.name)}"
     )
 
 
@@ -170,7 +201,10 @@ def _qr(canvas: Canvas, url: str, x: float, y: float, side: float) -> None:
 
 def _key_lines(furniture: Furniture) -> list[str]:
     marks = [KEY_CONFIRMED, KEY_ESTIMATED, KEY_PROVISIONAL, KEY_EVE]
-    return [*map(gettext, marks), *furniture.notes]
+    if furniture.freezes:
+        marks.append(KEY_FREEZE)
+    freezes = [freeze_line(f) for f in furniture.freezes]
+    return [*map(gettext, marks), *freezes, *furniture.notes]
 
 
 def _footer(
@@ -239,16 +273,15 @@ WALL_GAP = 0.25
 WALL_SIZES = (9.0, 4.8)
 
 
-def _column_paragraphs(column: list[Entry], size: float) -> list[Paragraph]:
-    style = _style(size)
-    return [Paragraph(_markup(e, size), style) for e in column]
+def _column_paragraphs(column: list[Entry | FreezeEntry], size: float) -> list[Paragraph]:
+    return [_paragraph(e, size) for e in column]
 
 
 def _heights(paragraphs: list[Paragraph], width: float, gap: float) -> list[float]:
     return [p.wrap(width, 10_000)[1] + gap for p in paragraphs]
 
 
-def _fit(columns: list[list[Entry]], width: float, height: float) -> float:
+def _fit(columns: list[list[Entry | FreezeEntry]], width: float, height: float) -> float:
     """The largest text size (to a tenth of a point) at which the fullest column fits."""
 
     def fits(size: float) -> bool:
@@ -282,7 +315,7 @@ def _wallchart(occurrences: Sequence[Occurrence], year: int, furniture: Furnitur
     canvas = _canvas(buffer, WALLCHART_SIZE, furniture, what)
     months = dict(month_names())
     continued = gettext(N_("continued"))
-    columns = year_columns(occurrences, year)
+    columns = year_columns(occurrences, year, furniture.freezes)
     column_width = (width - 2 * WALL_MARGIN - 11 * WALL_GUTTER) / 12
     footer_height = 80.0
     header_size = 22.0
@@ -343,7 +376,7 @@ def _layout_month(
 ) -> _MonthLayout:
     style = _style(size)
     gap = size * 0.25
-    running = [Paragraph(_markup(e, size), style) for e in month.running]
+    running = [_paragraph(e, size) for e in month.running]
     running_heights = [p.wrap(running_width, 10_000)[1] + gap for p in running]
     cells = []
     row_heights = []
@@ -401,7 +434,7 @@ def _booklet(occurrences: Sequence[Occurrence], year: int, furniture: Furniture)
     footer_height = 52.0
     header_size = 20.0
     for number in range(1, 13):
-        month = month_page(occurrences, dt.date(year, number, 1))
+        month = month_page(occurrences, dt.date(year, number, 1), furniture.freezes)
         top = height - BOOK_MARGIN
         below = _header(
             canvas,
@@ -492,10 +525,20 @@ def _grid(
                 canvas.setFillColor(SOFT)
                 canvas.rect(x, y - height, column, height, stroke=1, fill=1)
                 continue
-            canvas.rect(x, y - height, column, height, stroke=1, fill=0)
+            if day.frozen:
+                canvas.setFillColor(FREEZE_SHADE)
+                canvas.rect(x, y - height, column, height, stroke=1, fill=1)
+            else:
+                canvas.rect(x, y - height, column, height, stroke=1, fill=0)
             canvas.setFillColor(INK)
             canvas.setFont(BOLD, size * 1.15)
             canvas.drawString(x + 3, y - size * 1.25, str(day.day.day))
+            if day.frozen:
+                canvas.setFillColor(FREEZE_INK)
+                canvas.setFont(BOLD, size)
+                after = x + 3 + canvas.stringWidth(str(day.day.day), BOLD, size * 1.15) + size * 0.5
+                canvas.drawString(after, y - size * 1.25, gettext(N_("freeze")))
+                canvas.setFillColor(INK)
             inside = y - size * 1.4
             for shown, paragraph in enumerate(paragraphs):
                 _, used = paragraph.wrap(column - 6, 10_000)

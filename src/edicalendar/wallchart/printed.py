@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.filters import ObservanceFilter
+from edicalendar.calendar.freezes import Freeze
 from edicalendar.calendar.occurrence_records import missing_summary
 from edicalendar.calendar.occurrences import expand
 from edicalendar.model import Category
@@ -43,12 +44,15 @@ def print_year(
     subscribe_url: str,
     today: dt.date,
     lang: str = "en",
+    freezes: Sequence[Freeze] = (),
 ) -> Printed:
     """The year's observances (those in any of `categories`, or all) as a PDF in `layout`, in
-    `lang` ("en" or "cy"; `title` and `organisation` are printed as given).
+    `lang` ("en" or "cy"; `title` and `organisation` are printed as given), with those of
+    `freezes` that fall in the year. Pass only the freezes the chart's readers may see.
 
     Raises :class:`~edicalendar.errors.DateRangeError` for a year the calendar does not compute.
     """
+    from edicalendar.wallchart.content import year_freezes
     from edicalendar.wallchart.pdf import Furniture, booklet_pdf, wallchart_pdf
 
     expansion = expand(
@@ -66,6 +70,7 @@ def print_year(
         categories=tuple(categories),
         notes=tuple(warnings),
         lang=lang,
+        freezes=tuple(year_freezes(freezes, year)),
     )
     draw = wallchart_pdf if layout is Layout.WALLCHART else booklet_pdf
     return Printed(draw(expansion.occurrences, year, furniture), warnings)

@@ -1,6 +1,8 @@
 """`/print/YEAR.pdf`: the printed calendar from the web server, the A3 wallchart or, with
 `?layout=booklet`, the month-per-page booklet, filtered by `category` as the calendar page is.
-`/cy/print/YEAR.pdf` (or `?lang=cy`, as on every page) gives it in Welsh.
+`/cy/print/YEAR.pdf` (or `?lang=cy`, as on every page) gives it in Welsh. Communication
+freezes are shown as the month view shows them: the public ones to everybody, every one to a
+signed-in person, whose copy is then never kept by a shared cache.
 
 A PDF takes a few seconds of CPU to lay out, so one is drawn at a time and the last few are
 kept per data version (and per day, since each carries the date it was made); a query the
@@ -20,9 +22,11 @@ from starlette.responses import Response
 from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.errors import QueryError
 from edicalendar.i18n import LANGUAGES, gettext, language
+from edicalendar.wallchart.content import year_freezes
 from edicalendar.wallchart.printed import Layout, print_year
+from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.pages import live_data, public_base_url
-from edicalendar.web.render import SITE_NAME, error_page
+from edicalendar.web.render import SITE_NAME, chrome, error_page
 from edicalendar.web.views import parse_categories
 
 router = APIRouter(include_in_schema=False)
@@ -74,6 +78,8 @@ def printed_calendar(request: Request, year: str) -> Response:
     settings = snapshot.ctx.loaded.settings.feeds
     subscribe_url = public_base_url(request, live) + ("/cy/" if lang == "cy" else "/")
     today = snapshot.ctx.today()
+    signed_in = chrome.get().person is not None
+    freezes = tuple(year_freezes(shown_freezes(snapshot.ctx), number))
     key = (
         snapshot.loaded_at,
         snapshot.fingerprint,
@@ -83,6 +89,7 @@ def printed_calendar(request: Request, year: str) -> Response:
         today,
         subscribe_url,
         lang,
+        freezes,
     )
     with _drawing:
         body = _kept.get(key)
@@ -97,6 +104,7 @@ def printed_calendar(request: Request, year: str) -> Response:
                 subscribe_url=subscribe_url,
                 today=today,
                 lang=lang,
+                freezes=freezes,
             ).body
             _kept[key] = body
             while len(_kept) > KEPT:
@@ -104,7 +112,9 @@ def printed_calendar(request: Request, year: str) -> Response:
         else:
             _kept.move_to_end(key)
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"ETag": tag, "Cache-Control": "public, max-age=3600"}
+    # A signed-in person's copy may show freezes that are not public.
+    cache = "private, no-cache" if signed_in else "public, max-age=3600"
+    headers = {"ETag": tag, "Cache-Control": cache}
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
     suffix = "-" + "-".join(c.slug for c in categories) if categories else ""
