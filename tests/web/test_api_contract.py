@@ -154,6 +154,8 @@ def test_every_operation_answers_what_the_document_says(
     get("/api/observances")
     get("/api/observances?category=religion_belief")
     get("/api/observances?category=astrology", status=400)
+    get("/api/observances?limit=5&offset=2")
+    get("/api/observances?limit=0", status=400)
     get("/api/observances/yom-kippur")
     get("/api/observances/yom-kippur?from_year=2026&to_year=2035")
     get("/api/observances/eid-al-fitr?from_year=2070&to_year=2079")  # not_computed

@@ -38,6 +38,7 @@ from edicalendar.web.api_models import (
     Health,
     ObservanceDetail,
     ObservanceRecord,
+    ObservancesPage,
     OccurrencesPage,
 )
 from edicalendar.web.conditional import conditional, data_etag
@@ -87,21 +88,59 @@ def _json(body: bytes) -> Response:
 @router.get(
     "/api/observances",
     tags=["calendar"],
-    summary="Every observance in the calendar",
-    response_model=list[ObservanceRecord],
+    summary="Every observance in the calendar, whole or a page at a time",
+    response_model=list[ObservanceRecord] | ObservancesPage,
     responses=problem_responses(400),
 )
-def api_observances(request: Request, category: CategoryQuery = []) -> Response:  # noqa: B006 - FastAPI copies defaults
+def api_observances(
+    request: Request,
+    category: CategoryQuery = [],  # noqa: B006 - FastAPI copies defaults
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_PAGE,
+            description=f"Most observances in one page (at most {MAX_PAGE}); "
+            "with `limit` or `offset` the answer is a page object.",
+        ),
+    ] = None,
+    offset: Annotated[int | None, Query(ge=0, description="How many to skip (see `next`).")] = None,
+) -> Response:
     """Observances (not dated) with categories, description, sources and flags, sorted by name.
 
-    The list is the whole calendar (a few hundred observances), so it is not paged."""
+    Asked for nothing more, the answer is the whole list as a JSON array, as it always was.
+    With `limit` or `offset` it comes a page at a time, as `/api/occurrences` does: an object
+    with `observances`, `total`, `offset`, `limit` and `next` (also a `Link: rel="next"`
+    header), `next` being null on the last page."""
     snapshot = _live(request).snapshot
 
     def answer() -> Response:
-        records = [observance_record(o) for o in observances_in(snapshot.catalog, category)]
-        return _json(_compact(records))
+        chosen = observances_in(snapshot.catalog, category)
+        if limit is None and offset is None:
+            return _json(_compact([observance_record(o) for o in chosen]))
+        size, start = limit or MAX_PAGE, offset or 0
+        page = chosen[start : start + size]
+        following = _next_page(request, start + size, len(chosen))
+        body = {
+            "observances": [observance_record(o) for o in page],
+            "total": len(chosen),
+            "offset": start,
+            "limit": size,
+            "next": following,
+        }
+        headers = {"Link": f'<{following}>; rel="next"'} if following else {}
+        return Response(_compact(body), media_type="application/json", headers=headers)
 
     return conditional(request, data_etag(request, snapshot), answer)
+
+
+def _next_page(request: Request, offset: int, total: int) -> str | None:
+    """The address of the page starting at `offset` (the same query otherwise), or None when
+    there is nothing there."""
+    if offset >= total:
+        return None
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    return f"{request.url.path}?{urlencode([*params, ('offset', offset)])}"
 
 
 @router.get(
@@ -246,10 +285,7 @@ def _occurrences(
     expansion = snapshot.occurrences(start, end, ObservanceFilter.of(categories=categories))
     everything = expansion.occurrences
     page = everything[offset : offset + limit]
-    following = None
-    if offset + limit < len(everything):
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
-        following = f"{request.url.path}?{urlencode([*params, ('offset', offset + limit)])}"
+    following = _next_page(request, offset + limit, len(everything))
     headers = {"Link": f'<{following}>; rel="next"'} if following else {}
     if fmt is Format.CSV:
         from edicalendar.csvwriter import records_csv

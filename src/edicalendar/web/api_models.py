@@ -147,6 +147,16 @@ class OccurrencesPage(_Record):
     next: str | None = Field(description="The address of the next page, or null on the last.")
 
 
+class ObservancesPage(_Record):
+    """Observances sorted by name, a page at a time (when `limit` or `offset` is given)."""
+
+    observances: list[ObservanceRecord]
+    total: int = Field(ge=0, description="How many observances match in all.")
+    offset: int = Field(ge=0)
+    limit: int = Field(ge=1)
+    next: str | None = Field(description="The address of the next page, or null on the last.")
+
+
 class ObservanceDetail(ObservanceRecord):
     """One observance with its occurrences in a window of years."""
 
