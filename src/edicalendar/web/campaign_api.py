@@ -7,7 +7,9 @@ changed it meanwhile) and `DELETE` removes it. Campaigns from files are read-onl
 Progress has its own endpoints (a task done, an asset's status and link, work given to someone,
 comments, history). Everything needs a signed-in person or a personal API token: viewers read,
 editors write (403 otherwise), anonymous requests get 401, and all of that is checked before the
-body is read. Problems with a campaign are the file format's own messages, field by field.
+body is read. Problems with a campaign are the file format's own messages, field by field. The
+reads (the plan, instances, history, my work) carry an ETag from their bytes and answer 304 to
+`If-None-Match`, with `Cache-Control: private, no-cache`: kept only by the asker's browser.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from edicalendar.campaigns.service import Definition
 from edicalendar.errors import CampaignInvalidError, Problem, QueryError, UsageError
 from edicalendar.model import AssetStatus, Owner
 from edicalendar.web.auth import read_body
+from edicalendar.web.conditional import PRIVATE_CACHE, tagged_by_body
 from edicalendar.web.private import (
     PLAN_AHEAD_DAYS,
     PLAN_BACK_DAYS,
@@ -332,7 +335,7 @@ def api_campaigns(
     service = service_of(snapshot)
     plan = service.plan(start, end)
     freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
-    return JSONResponse(
+    answer = JSONResponse(
         {
             "from": start.isoformat(),
             "to": end.isoformat(),
@@ -341,6 +344,7 @@ def api_campaigns(
             "definitions": [_summary(d) for d in service.definitions()],
         }
     )
+    return tagged_by_body(request, answer, PRIVATE_CACHE)
 
 
 @router.post(
@@ -472,7 +476,8 @@ def api_instances(
         raise _failed(exc) from None
     plan = service.plan(start, end, campaigns=[campaign])
     freezes = snapshot.ctx.freeze_calendar() if plan.instances else NO_FREEZES
-    return JSONResponse([api_instance_record(i, freezes) for i in plan.instances])
+    answer = JSONResponse([api_instance_record(i, freezes) for i in plan.instances])
+    return tagged_by_body(request, answer, PRIVATE_CACHE)
 
 
 # --- progress --------------------------------------------------------------------------------
@@ -613,7 +618,7 @@ def api_history(request: Request, campaign_id: str, person: Viewer) -> Response:
             service.definition(campaign_id)
         except UsageError as exc:
             raise _failed(exc) from None
-    return JSONResponse(
+    answer = JSONResponse(
         [
             {
                 "at": e.at.isoformat(),
@@ -627,6 +632,7 @@ def api_history(request: Request, campaign_id: str, person: Viewer) -> Response:
             for e in entries
         ]
     )
+    return tagged_by_body(request, answer, PRIVATE_CACHE)
 
 
 @router.post(
@@ -674,7 +680,7 @@ def api_my_work(request: Request, person: Viewer) -> Response:
     today = snapshot.ctx.today()
     plan = service_of(snapshot).plan(today - dt.timedelta(days=90), today + dt.timedelta(days=400))
     mine = [w for w in work_items(plan.instances) if belongs_to(w, person.name, person.email)]
-    return JSONResponse(
+    answer = JSONResponse(
         {
             "email": person.email,
             "work": [
@@ -695,3 +701,4 @@ def api_my_work(request: Request, person: Viewer) -> Response:
             ],
         }
     )
+    return tagged_by_body(request, answer, PRIVATE_CACHE)
