@@ -124,6 +124,9 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the web server (subscribe page, calendar, API, feeds) and the reminder clock."""
+    from edicalendar.web.worker import pause_collector, resume_collector
+
+    paused_collector = pause_collector()
     import uvicorn
 
     from edicalendar.errors import ConfigError, EdicalendarError
@@ -185,6 +188,7 @@ def serve(
         config = uvicorn.Config(worker.FACTORY, factory=True, workers=workers, **options)
     else:
         config = uvicorn.Config(web_app, **options)
+    resume_collector(paused_collector)
     server = uvicorn.Server(config)
     summary = f"{len(app_ctx.catalog)} observances, {feed_count} feeds"
     sys.stdout.write(

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 from edicalendar.atomicfile import write_atomic
 from edicalendar.feeds.statichost import host_files
+from edicalendar.web.about import about_context, accessibility_context
 from edicalendar.web.render import render_text
 from edicalendar.web.site import SiteInfo, data_updated, site_from, site_info
-from edicalendar.web.site_pages import about_context, accessibility_context
 from edicalendar.web.views import freeze_feed_offer, subscribe_context
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from starlette.responses import HTMLResponse
 
 from edicalendar import i18n
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
@@ -37,6 +36,8 @@ from edicalendar.web.site import (
 )
 
 if TYPE_CHECKING:
+    from starlette.responses import HTMLResponse
+
     from edicalendar.accounts.people import Person
     from edicalendar.model import Occurrence
 
@@ -288,6 +289,9 @@ def page(template: str, *, status: int = 200, current: str = "", **context: Any)
 
 
 def _html(text: str, status: int) -> HTMLResponse:
+    # Imported here: the static export and the wallchart render pages without a server.
+    from starlette.responses import HTMLResponse
+
     response = HTMLResponse(text, status_code=status)
     policy = page_policy(site_info.get())
     if policy is not None:

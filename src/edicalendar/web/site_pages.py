@@ -7,25 +7,17 @@ middleware that sets :data:`~edicalendar.web.site.site_info` for each request.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from edicalendar.config import Settings
-from edicalendar.i18n import N_
+from edicalendar.web.about import about_context, accessibility_context
 from edicalendar.web.pages import live_data
 from edicalendar.web.render import error_page, page
 from edicalendar.web.site import (
-    CODE_LICENCE_URL,
-    DATA_LICENCE,
-    DATA_LICENCE_URL,
     LOGO_PATH,
-    TESTED_ON,
     SiteInfo,
     page_path,
     site_info,
@@ -33,7 +25,6 @@ from edicalendar.web.site import (
 )
 
 if TYPE_CHECKING:
-    from edicalendar.calendar.catalog import Catalog
     from edicalendar.web.feedserve import ASGIApp, Receive, Scope, Send
     from edicalendar.web.live import LiveData, Snapshot
 
@@ -67,52 +58,6 @@ class SiteContext:
             site_info.reset(site_token)
 
 
-@dataclass(frozen=True)
-class Limit:
-    """One limit the server enforces, as the about page lists it."""
-
-    what: str
-    limit: str
-
-
-def api_limits(settings: Settings) -> Sequence[Limit]:
-    """Every limit a script using the API or feeds can meet, with the numbers in force."""
-    from edicalendar.calendar.search import MAX_QUERY_CHARS
-    from edicalendar.web.feedserve import MAX_QUERY_BYTES
-    from edicalendar.web.limits import MAX_BODY_BYTES
-    from edicalendar.web.views import MAX_WINDOW_DAYS
-
-    accounts = settings.accounts
-    minutes = f"{accounts.signin_window_minutes:g}"
-    return (
-        Limit(
-            N_("Request body (any form or API call)"),
-            f"{MAX_BODY_BYTES // 1024} KB; larger is refused with 413 before it is read, and "
-            "a body without a Content-Length is refused with 411",
-        ),
-        Limit(
-            N_("Query string (pages, API and feeds)"),
-            f"{MAX_QUERY_BYTES:,} bytes; longer is refused with 400",
-        ),
-        Limit(
-            N_("Date range of one request (/api/occurrences, /api/clashes, the date check)"),
-            f"{MAX_WINDOW_DAYS:,} days (ten years); longer is refused with 400",
-        ),
-        Limit(N_("Search query (/api/search, /search)"), f"{MAX_QUERY_CHARS} characters"),
-        Limit(
-            N_("Failed sign-ins"),
-            f"{accounts.signin_failures_per_account} per account and "
-            f"{accounts.signin_failures_per_address} per client address in {minutes} minutes; "
-            "then sign-in is refused with 429 until the failures are that old",
-        ),
-        Limit(
-            N_("How often to fetch a feed"),
-            f"Feeds say to refresh every {settings.feeds.refresh} (REFRESH-INTERVAL); "
-            "revalidate with If-None-Match to get 304 Not Modified",
-        ),
-    )
-
-
 router = APIRouter(include_in_schema=False)
 
 
@@ -125,10 +70,6 @@ def accessibility_page(request: Request) -> HTMLResponse:
     return page("accessibility.html", current="/accessibility", **accessibility_context())
 
 
-def accessibility_context() -> dict[str, Any]:
-    return {"title": "Accessibility statement", "tested_on": TESTED_ON}
-
-
 @router.get("/about", response_class=HTMLResponse)
 def about_page(request: Request) -> HTMLResponse:
     snapshot = _snapshot(request)
@@ -137,32 +78,6 @@ def about_page(request: Request) -> HTMLResponse:
         current="/about",
         **about_context(snapshot.ctx.loaded.settings, snapshot.catalog),
     )
-
-
-def source_hosts(catalog: Catalog) -> list[tuple[str, int]]:
-    """The websites the catalog's observances cite, with how many observances cite each,
-    most cited first."""
-    counts: dict[str, int] = {}
-    for observance in catalog.observances.values():
-        hosts = set()
-        for source in observance.sources:
-            host = urlsplit(source).hostname if "://" in source else None
-            if host:
-                hosts.add(host.removeprefix("www."))
-        for host in hosts:
-            counts[host] = counts.get(host, 0) + 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def about_context(settings: Settings, catalog: Catalog) -> dict[str, Any]:
-    return {
-        "title": "About this calendar",
-        "source_hosts": source_hosts(catalog),
-        "limits": api_limits(settings),
-        "data_licence": DATA_LICENCE,
-        "data_licence_url": DATA_LICENCE_URL,
-        "code_licence_url": CODE_LICENCE_URL,
-    }
 
 
 @router.get("/licence")

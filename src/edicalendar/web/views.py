@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as gregorian
 import datetime as dt
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -204,8 +205,13 @@ class OfferedFeed:
         return qr_data_uri(self.links.https)
 
 
+@functools.lru_cache(maxsize=256)
 def qr_data_uri(text: str) -> str:
-    """`text` as a QR code, an SVG image in a data: URI (no script, no remote image)."""
+    """`text` as a QR code, an SVG image in a data: URI (no script, no remote image).
+
+    Kept per address: choosing the mask (segno tries all eight, as the standard says) costs
+    several milliseconds a code, and the subscribe page shows one for every feed.
+    """
     import segno
 
     code = segno.make(text, error="m", micro=False)
