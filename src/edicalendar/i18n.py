@@ -87,7 +87,8 @@ _ = gettext
 def format_day(day: dt.date, style: str = "long", lang: str | None = None) -> str:
     """A date as pages write it: "1 March 2027" / "1 Mawrth 2027" (`long`), "Monday 1 March
     2027" / "dydd Llun, 1 Mawrth 2027" (`full`), "Mon 1 Mar 2027" / "Llun 1 Maw 2027"
-    (`short`), "March 2027" / "Mawrth 2027" (`month`), "1 Mar" / "1 Maw" (`day_month`)."""
+    (`short`), "1 Mar 2027" / "1 Maw 2027" (`medium`), "March 2027" / "Mawrth 2027" (`month`),
+    "1 Mar" / "1 Maw" (`day_month`)."""
     lang = lang or language.get()
     if lang == DEFAULT:
         pattern = {
@@ -97,6 +98,7 @@ def format_day(day: dt.date, style: str = "long", lang: str | None = None) -> st
             "month": "%B %Y",
             "day": "%a %-d %b",
             "day_month": "%-d %b",
+            "medium": "%-d %b %Y",
         }[style]
         return day.strftime(pattern)
     from babel.dates import format_date
@@ -108,6 +110,7 @@ def format_day(day: dt.date, style: str = "long", lang: str | None = None) -> st
         "month": "LLLL y",
         "day": "EEE d MMM",
         "day_month": "d MMM",
+        "medium": "d MMM y",
     }[style]
     text: str = format_date(day, pattern, locale=lang)
     if style == "full":

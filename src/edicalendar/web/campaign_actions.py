@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from edicalendar.errors import UsageError
+from edicalendar.i18n import _
 from edicalendar.model import AssetStatus, Owner
 from edicalendar.web.auth import read_form
 from edicalendar.web.campaign_pages import people_choices
@@ -36,7 +37,7 @@ def _failed(campaign_id: str, exc: UsageError) -> Response:
     return error_page(
         exc.http_status,
         str(exc),
-        link=(f"/campaigns/{campaign_id}", "Go back to the campaign"),
+        link=(f"/campaigns/{campaign_id}", _("Go back to the campaign")),
     )
 
 
@@ -49,7 +50,7 @@ async def progress_form(request: Request, campaign_id: str, person: Editor) -> R
     """Mark a task of one instance done, or not done again."""
     form = await _form(request)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     instance, task_id = form.get("instance", ""), form.get("task", "")
     try:
         service_of(live_of(request).snapshot).mark_task(
@@ -69,7 +70,7 @@ async def asset_form(request: Request, campaign_id: str, person: Editor) -> Resp
     """Set an asset's status for one instance, with its link once published."""
     form = await _form(request)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     instance, asset_id = form.get("instance", ""), form.get("asset", "")
     status_text = form.get("status", "")
     try:
@@ -106,10 +107,10 @@ async def reassign_form(request: Request, campaign_id: str, person: Editor) -> R
     """Give one instance's task or asset to someone from the user list or the owners."""
     form = await _form(request)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     instance, kind, item_id = form.get("instance", ""), form.get("kind", ""), form.get("item", "")
     choice = form.get("owner", "")
-    who, _, value = choice.partition(":")
+    who, _sep, value = choice.partition(":")
     owner: Owner | None = None
     if who == "person":
         chosen = next((p for p in people_choices(request) if p.email == value), None)
@@ -134,7 +135,7 @@ async def comment_form(request: Request, campaign_id: str, person: Editor) -> Re
     """Add a comment to a campaign, or to one year of it."""
     form = await _form(request)
     if form is None:
-        return error_page(400, "The comment could not be read (it may be too long).")
+        return error_page(400, _("The comment could not be read (it may be too long)."))
     instance = form.get("instance", "").strip() or None
     try:
         service_of(live_of(request).snapshot).comment(

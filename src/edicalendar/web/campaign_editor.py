@@ -33,6 +33,7 @@ from edicalendar.errors import (
     UnsupportedYearError,
     UsageError,
 )
+from edicalendar.i18n import N_, _
 from edicalendar.model import AssetKind
 from edicalendar.web.auth import read_fields, read_form
 from edicalendar.web.campaign_form import (
@@ -59,8 +60,8 @@ BLANK = "blank"
 def _blank_template() -> Template:
     return Template(
         BLANK,
-        "Blank campaign",
-        "Start with nothing but the observance and add your own assets and tasks.",
+        N_("Blank campaign"),
+        N_("Start with nothing but the observance and add your own assets and tasks."),
         99,
         {"title": "{observance}", "audience": ["staff"], "summary": ""},
     )
@@ -104,7 +105,9 @@ def _editor(
         "campaign_edit.html",
         status=status,
         current="/campaigns",
-        title="Plan a campaign" if creating else f"Edit: {form.title or form.id}",
+        title=_("Plan a campaign")
+        if creating
+        else _("Edit: %(title)s") % {"title": form.title or form.id},
         form=form,
         creating=creating,
         action=action,
@@ -143,14 +146,14 @@ def new_campaign(request: Request, person: Editor) -> Response:
     errors: dict[str, str] = {}
     if "template" in params:
         if observance is None:
-            errors["observance"] = "Choose the observance the campaign is for"
+            errors["observance"] = _("Choose the observance the campaign is for")
         templates = _templates()
         if template_id not in {t.id for t in templates}:
-            errors["template"] = "Choose a template to start from"
+            errors["template"] = _("Choose a template to start from")
         if runs not in ("every", "year"):
-            errors["runs"] = "Choose whether the campaign runs every year or in one year"
+            errors["runs"] = _("Choose whether the campaign runs every year or in one year")
         elif runs == "year" and (not year_text.isdigit() or not 1900 <= int(year_text) <= 2200):
-            errors["year"] = "Enter the year as four digits, such as 2026"
+            errors["year"] = _("Enter the year as four digits, such as 2026")
         if not errors and observance is not None:
             year = int(year_text) if runs == "year" else None
             template = find_template(template_id, templates)
@@ -177,7 +180,7 @@ def new_campaign(request: Request, person: Editor) -> Response:
         "campaign_new.html",
         status=400 if errors else 200,
         current="/campaigns",
-        title="Plan a campaign",
+        title=_("Plan a campaign"),
         observances=sorted(snapshot.catalog.observances.values(), key=lambda o: o.name.casefold()),
         chosen=observance_id,
         observance=observance,
@@ -260,7 +263,7 @@ def _save(
 async def create_campaign(request: Request, person: Editor) -> Response:
     posted = await _posted(request)
     if posted is None:
-        return error_page(413, "The campaign form is too large to save; remove some rows.")
+        return error_page(413, _("The campaign form is too large to save; remove some rows."))
     form, action = posted
     if action != "save":
         return _editor(request, form, creating=True)
@@ -272,13 +275,19 @@ def _editable(request: Request, campaign_id: str) -> Any:
     try:
         definition = service_of(snapshot).definition(campaign_id)
     except NotFoundError:
-        return error_page(404, "There is no campaign with that name.")
+        return error_page(404, _("There is no campaign with that name."))
     if not definition.editable:
         return error_page(
             409,
-            f"{definition.title} is defined in the file {definition.where}, so it is read-only "
-            "here: change it by editing that file (then run `edicalendar check`).",
-            link=(f"/campaigns/{campaign_id}", f"Go back to {definition.title}"),
+            _(
+                "%(title)s is defined in the file %(file)s, so it is read-only here: change it by "
+                "editing that file (then run `edicalendar check`)."
+            )
+            % {"title": definition.title, "file": definition.where},
+            link=(
+                f"/campaigns/{campaign_id}",
+                _("Go back to %(title)s") % {"title": definition.title},
+            ),
         )
     return definition
 
@@ -302,7 +311,7 @@ async def save_campaign(request: Request, campaign_id: str, person: Editor) -> R
         return definition
     posted = await _posted(request)
     if posted is None:
-        return error_page(413, "The campaign form is too large to save; remove some rows.")
+        return error_page(413, _("The campaign form is too large to save; remove some rows."))
     form, action = posted
     form.id = campaign_id
     if action != "save":
@@ -318,7 +327,7 @@ def confirm_delete(request: Request, campaign_id: str, person: Editor) -> Respon
     return page(
         "campaign_delete.html",
         current="/campaigns",
-        title=f"Delete {definition.title}?",
+        title=_("Delete %(title)s?") % {"title": definition.title},
         definition=definition,
     )
 
@@ -330,7 +339,7 @@ async def delete_campaign(request: Request, campaign_id: str, person: Editor) ->
         return definition
     form = await read_form(request, 4096)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     revision = form.get("revision", "")
     try:
         service_of(live_of(request).snapshot).delete(

@@ -20,18 +20,19 @@ from typing import Any
 
 from edicalendar.campaigns.relative import parse_relative
 from edicalendar.errors import Problem, RelativeDayError
+from edicalendar.i18n import N_
 from edicalendar.model import AssetKind, AssetStatus
 
 #: The audiences offered as tick boxes; anything else goes in "Other".
 AUDIENCES = ("staff", "managers", "stakeholders", "public")
-UNITS = (("d", "days"), ("w", "weeks"), ("wd", "working days"))
+UNITS = (("d", N_("days")), ("w", N_("weeks")), ("wd", N_("working days")))
 DIRECTIONS = (
-    ("before-start", "before it starts"),
-    ("on-start", "on the first day"),
-    ("after-start", "after it starts"),
-    ("before-end", "before it ends"),
-    ("on-end", "on the last day"),
-    ("after-end", "after it ends"),
+    ("before-start", N_("before it starts")),
+    ("on-start", N_("on the first day")),
+    ("after-start", N_("after it starts")),
+    ("before-end", N_("before it ends")),
+    ("on-end", N_("on the last day")),
+    ("after-end", N_("after it ends")),
 )
 #: The longest list of rows one form may hold (a campaign file may hold more).
 MAX_ROWS = 60
@@ -291,13 +292,13 @@ class CampaignForm:
                     return
                 years.append(int(part))
             if not years:
-                self.error("years", "enter the year or years the campaign runs, such as 2026")
+                self.error("years", N_("Enter the year or years the campaign runs, such as 2026"))
                 return
             table["years"] = years
         if table.get("every_year") and self.since.strip():
             since = self.since.strip()
             if not since.isdigit() or len(since) != 4:
-                self.error("since", "enter the first year as four digits, such as 2026")
+                self.error("since", N_("Enter the first year as four digits, such as 2026"))
                 return
             table["since"] = int(since)
 
@@ -539,14 +540,14 @@ _EDITED = {
 }
 
 
-#: What to enter, for a field left empty: "Enter a title".
+#: What to enter, for a field left empty (shown in the page's language by the templates).
 _WANTED = {
-    "title": "a title",
-    "id": "a short name",
-    "observance": "the observance",
-    "name": "what needs doing",
-    "due": "when it is due",
-    "destinations": "where it goes",
+    "title": N_("Enter a title"),
+    "id": N_("Enter a short name"),
+    "observance": N_("Enter the observance"),
+    "name": N_("Enter what needs doing"),
+    "due": N_("Enter when it is due"),
+    "destinations": N_("Choose where it goes"),
 }
 
 
@@ -557,13 +558,14 @@ def _browser_words(loc: str, message: str) -> str:
         message.startswith("String should have at least 1 character")
         or (message == "required field is missing")
         or message.startswith("List should have at least 1 item")
+        # An empty name: the file format's Name type refuses it after stripping.
+        or message.startswith("Value should have at least 1 item after validation")
     ):
-        what = _WANTED.get(last, "this")
         if loc.startswith("assets.") and last == "title":
-            what = "a title for the item"
+            return N_("Enter a title for the item")
         if loc.startswith("owners.") and last == "name":
-            what = "the owner's name"
-        return f"enter {what}" if last != "destinations" else "choose where it goes"
+            return N_("Enter the owner's name")
+        return _WANTED.get(last, N_("Enter this"))
     return (
         message.replace(
             "add allow_after_end = true if the task is a follow-up",

@@ -38,6 +38,7 @@ from edicalendar.campaigns.planning import (
 from edicalendar.campaigns.schema import YEAR_KEY
 from edicalendar.campaigns.service import CampaignService, Definition
 from edicalendar.errors import NotFoundError, QueryError
+from edicalendar.i18n import _
 from edicalendar.model import CATEGORY_LABELS, CampaignInstance, Category
 from edicalendar.web.auth import Via, access_of, read_form, viewer_of
 from edicalendar.web.campaign_form import PersonChoice
@@ -146,7 +147,7 @@ def plan_page(request: Request) -> Response:
         **frozen,
         status=400 if errors else 200,
         current="/campaigns",
-        title="Campaign plan",
+        title=_("Campaign plan"),
         today=today,
         period=period,
         previous=period.shifted(-1),
@@ -259,7 +260,7 @@ def _my_work(request: Request, person: Person, *, feed_url: str | None) -> Respo
         "my_work.html",
         **frozen,
         current="/my-work",
-        title="My work",
+        title=_("My work"),
         person=person,
         today=today,
         overdue=[w for w in open_items if w.overdue(today)],
@@ -277,14 +278,16 @@ async def my_feed(request: Request, person: Editor) -> Response:
     """Make (or stop) the person's deadlines feed address; a new one is shown once."""
     form = await read_form(request, MAX_FORM_BYTES)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     viewer = viewer_of(request)
     if viewer is not None and viewer.via is Via.LEGACY_TOKEN:
         # The old shared token is nobody in particular: there is no one to make a feed for.
         return error_page(
             403,
-            "The shared EDICALENDAR_TOKEN is not a person, so it has no deadlines feed. Sign "
-            "in as yourself, or use a personal token (edicalendar users token EMAIL).",
+            _(
+                "The shared EDICALENDAR_TOKEN is not a person, so it has no deadlines feed. Sign "
+                "in as yourself, or use a personal token (edicalendar users token EMAIL)."
+            ),
         )
     accounts = access_of(request).accounts
     if form.get("action") == "stop":
@@ -309,9 +312,11 @@ def deadlines_feed(request: Request, secret: str) -> Response:
     if person is None:
         return error_page(
             404,
-            "This deadlines feed address does not work: it was replaced by a newer one, or "
-            "its person was removed.",
-            "Make a new address on the My work page.",
+            _(
+                "This deadlines feed address does not work: it was replaced by a newer one, or "
+                "its person was removed."
+            ),
+            _("Make a new address on the My work page."),
         )
     snapshot = live_of(request).snapshot
     service = service_of(snapshot)
@@ -426,8 +431,8 @@ def campaign_page(request: Request, campaign_id: str) -> Response:
     except NotFoundError:
         return error_page(
             404,
-            "There is no campaign with that name.",
-            link=("/campaigns", "Go to the campaign plan"),
+            _("There is no campaign with that name."),
+            link=("/campaigns", _("Go to the campaign plan")),
         )
     history = service.history(campaign_id)
     current = _current(context["instances"], context["today"])
@@ -451,11 +456,11 @@ def campaign_page(request: Request, campaign_id: str) -> Response:
 def instance_page(request: Request, campaign_id: str, instance: str) -> Response:
     """One year (one occurrence) of a campaign: its tasks, assets, comments and history."""
     if not YEAR_KEY.match(instance):
-        return error_page(404, "There is no page at this address.")
+        return error_page(404, _("There is no page at this address."))
     try:
         service, definition, context = _campaign_context(request, campaign_id)
     except NotFoundError:
-        return error_page(404, "There is no campaign with that name.")
+        return error_page(404, _("There is no campaign with that name."))
     chosen = [i for i in context["instances"] if i.instance == instance]
     if not chosen and definition.campaign is not None:
         year = int(instance[:4])
@@ -467,8 +472,9 @@ def instance_page(request: Request, campaign_id: str, instance: str) -> Response
     if not chosen:
         return error_page(
             404,
-            f"{definition.title} has no instance {instance}.",
-            link=(f"/campaigns/{campaign_id}", f"Go to {definition.title}"),
+            _("%(title)s has no instance %(instance)s.")
+            % {"title": definition.title, "instance": instance},
+            link=(f"/campaigns/{campaign_id}", _("Go to %(title)s") % {"title": definition.title}),
         )
     history = [h for h in service.history(campaign_id) if h.instance in (instance, None)]
     context.update(freeze_context(live_of(request).snapshot, chosen[:1], *span(chosen[0])))

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.responses import HTMLResponse, Response
 
+from edicalendar import i18n
 from edicalendar.accounts.people import Person
 from edicalendar.calendar.freezes import (
     KIND_LABELS,
@@ -32,6 +33,7 @@ from edicalendar.calendar.freezes import (
 )
 from edicalendar.context import AppContext
 from edicalendar.errors import FreezeError, UsageError
+from edicalendar.i18n import Translated, _, ngettext
 from edicalendar.model import Role
 from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.reminders.holding import released_text
@@ -139,7 +141,7 @@ def _page(
         "freezes.html",
         status=status,
         current="/freezes",
-        title="Communication freezes",
+        title=_("Communication freezes"),
         current_freezes=[(f, freeze_status(f, now, ctx.timezone).value) for f in current],
         earlier=[(f, freeze_status(f, now, ctx.timezone).value) for f in earlier],
         can_manage=viewer is not None and viewer.person.role.allows(Role.ADMIN),
@@ -161,20 +163,46 @@ def _page(
 def freezes_page(request: Request) -> Response:
     ctx = _ctx(request)
     notice = None
-    for key, verb in (("added", "Recorded"), ("ended", "Ended")):
+    for key in ("added", "ended"):
         raw = request.query_params.get(key, "")
         if raw.isdigit():
             try:
                 freeze = ctx.freezes().get(int(raw))
             except UsageError:
                 continue
-            notice = f"{verb} freeze {freeze.id}: {freeze.title}."
-            if key == "ended":
-                notice += released_text(
-                    _count(request.query_params.get("released")),
-                    _count(request.query_params.get("expired")),
-                )
+            notice = _notice(
+                key,
+                freeze,
+                _count(request.query_params.get("released")),
+                _count(request.query_params.get("expired")),
+            )
     return _page(request, notice=notice)
+
+
+def _notice(key: str, freeze: Freeze, released: int, expired: int) -> str:
+    """What the page says after a freeze was recorded (`added`) or ended, in its language."""
+    if i18n.language.get() == i18n.DEFAULT:
+        verb = "Recorded" if key == "added" else "Ended"
+        text = f"{verb} freeze {freeze.id}: {freeze.title}."
+        return text + (released_text(released, expired) if key == "ended" else "")
+    title = f"{_(freeze.label).capitalize()}: {freeze.reason}"
+    values = {"id": freeze.id, "title": title}
+    if key == "added":
+        return _("Recorded freeze %(id)s: %(title)s.") % values
+    text = _("Ended freeze %(id)s: %(title)s.") % values
+    if released:
+        text += " " + ngettext(
+            "%(num)d held reminder goes out on the bot's next tick.",
+            "%(num)d held reminders go out on the bot's next tick.",
+            released,
+        ) % {"num": released}
+    if expired:
+        text += " " + ngettext(
+            "%(num)d expired: too late to send (`edicalendar ledger --status expired`).",
+            "%(num)d expired: too late to send (`edicalendar ledger --status expired`).",
+            expired,
+        ) % {"num": expired}
+    return Translated(text)
 
 
 def _count(raw: str | None) -> int:
@@ -185,7 +213,7 @@ def _count(raw: str | None) -> int:
 async def add_form(request: Request, person: Admin) -> Response:
     form = await read_form(request, MAX_FORM_BYTES)
     if form is None:
-        return error_page(400, "The form could not be read; please try again.")
+        return error_page(400, _("The form could not be read; please try again."))
     try:
         freeze = _ctx(request).freezes().add(_request_from(form), by=person.recorded_as)
     except (FreezeError, UsageError) as exc:

@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from edicalendar.accounts.people import Person
 from edicalendar.campaigns.service import CampaignService
+from edicalendar.i18n import _
 from edicalendar.model import Role
 from edicalendar.web.auth import (
     LEGACY_AUTHOR,
@@ -57,10 +58,11 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
         message = "The form is too large."
         if json_wanted:
             return problem_response(request, 413, message)
-        return error_page(413, message)
+        return error_page(413, _("The form is too large."))
     if kind in (Refusal.FORBIDDEN, Refusal.CSRF):
         if kind is Refusal.CSRF:
             message = "The form had expired (it lacked its security token); reload and try again."
+            shown = _("The form had expired (it lacked its security token); reload and try again.")
         else:
             viewer = viewer_of(request)
             role = viewer.person.role.value if viewer else "none"
@@ -69,9 +71,13 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
                 f"Your role ({role}) cannot do this; it needs {needed}. "
                 "Ask an administrator to change your role."
             )
+            shown = _(
+                "Your role (%(role)s) cannot do this; it needs %(needed)s. Ask an administrator "
+                "to change your role."
+            ) % {"role": _(role), "needed": _(needed)}
         if json_wanted:
             return problem_response(request, 403, message)
-        return error_page(403, message)
+        return error_page(403, shown)
     challenge = 'Bearer realm="edicalendar"' + (
         ', error="invalid_token"' if kind is Refusal.WRONG else ""
     )
@@ -87,7 +93,7 @@ def refusal(request: Request, refused: AccessRefused) -> Response:
     return signin_page(
         request,
         status=401,
-        message="This page is private: sign in to see it.",
+        message=_("This page is private: sign in to see it."),
         next_path=next_path if request.method == "GET" else "/campaigns",
         headers=headers,
     )

@@ -34,6 +34,7 @@ from edicalendar.web.site import (
     page_policy,
     site_info,
 )
+from edicalendar.web.words import AUDIENCES
 
 if TYPE_CHECKING:
     from starlette.responses import HTMLResponse
@@ -137,6 +138,14 @@ def observance_name(item: Any) -> Markup:
     return Markup('<span lang="en">{}</span>').format(name)
 
 
+def name_lang(item: Any) -> Markup:
+    """` lang="en"` on a Welsh page for an observance given by its English name (for places
+    where :func:`observance_name` cannot put a `<span>`, such as an `<option>`)."""
+    if i18n.language.get() == "cy" and not getattr(item, "name_cy", None):
+        return Markup(' lang="en"')
+    return Markup("")
+
+
 def plain_name(item: Any) -> str:
     """:func:`observance_name` as plain text (for titles and attributes)."""
     welsh = getattr(item, "name_cy", None)
@@ -202,6 +211,46 @@ def english_attribute() -> Markup:
     return Markup(' lang="en"') if i18n.language.get() == "cy" else Markup("")
 
 
+def freeze_title(freeze: Any) -> Markup:
+    """A freeze's kind and reason ("General election pre-election period: 4 July 2024") in the
+    page's language: the kind is ours to translate, the reason is what someone typed."""
+    if i18n.language.get() == i18n.DEFAULT:
+        return Markup.escape(freeze.title)
+    label = i18n.gettext(freeze.label)
+    return Markup('{}{}: <span lang="en">{}</span>').format(
+        label[:1].upper(), label[1:], freeze.reason
+    )
+
+
+def moment(when: dt.datetime) -> str:
+    """A time of day on a date, as history lists write it: "5 Mar 2026 10:00"."""
+    if i18n.language.get() == i18n.DEFAULT:
+        return when.strftime("%-d %b %Y %H:%M")
+    return f"{i18n.format_day(when.date(), 'medium')} {when:%H:%M}"
+
+
+def period_label(period: Any) -> str:
+    """A plan period as its heading names it: "January to March 2026", "Ionawr i Mawrth 2026"."""
+    if i18n.language.get() == i18n.DEFAULT:
+        return str(period.label)
+    month = i18n.format_day(period.end, "month")
+    if period.kind != "quarter":
+        return month
+    first = dict(i18n.month_names())[period.start.month]
+    return i18n.gettext("%(first)s to %(last)s") % {"first": first, "last": month}
+
+
+def shown_text(text: str) -> str:
+    """`text` as the page's language shows it (:func:`edicalendar.i18n.in_language`)."""
+    return i18n.in_language(text)[0]
+
+
+def english_if(text: str) -> Markup:
+    """` lang="en"` when `text` is English on a Welsh page (a message from elsewhere that the
+    catalogue does not have); else nothing."""
+    return Markup(' lang="en"') if i18n.in_language(text)[1] else Markup("")
+
+
 def mail_link(address: str) -> Markup:
     """An email address as a mailto: link."""
     return Markup('<a href="mailto:{0}">{0}</a>').format(address)
@@ -209,7 +258,15 @@ def mail_link(address: str) -> Markup:
 
 _env.globals["mail_link"] = mail_link
 _env.globals["en_attr"] = english_attribute
+_env.globals["en_if"] = english_if
+_env.globals["freeze_title"] = freeze_title
+_env.globals["moment"] = moment
+_env.globals["period_label"] = period_label
+_env.globals["audience_words"] = AUDIENCES
+_env.filters["shown"] = shown_text
 _env.globals["oname"] = observance_name
+_env.globals["pname"] = plain_name
+_env.globals["name_lang"] = name_lang
 _env.globals["short_time"] = short_time
 _env.globals["margin"] = margin
 # The caveats every shown date carries ("±1 day", "begins the evening before"), worded once.

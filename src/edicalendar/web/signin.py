@@ -22,7 +22,7 @@ from edicalendar.accounts.credentials import new_secret
 from edicalendar.accounts.directory import Client, SignedIn
 from edicalendar.accounts.oidc import CALLBACK_PATH, role_for, save_login, take_login
 from edicalendar.errors import AccountError, OidcError, SignInError, SignInThrottledError
-from edicalendar.i18n import N_
+from edicalendar.i18n import N_, _
 from edicalendar.web.auth import (
     COOKIE_NAME,
     CSRF_COOKIE,
@@ -33,6 +33,7 @@ from edicalendar.web.auth import (
     viewer_of,
 )
 from edicalendar.web.render import error_page, page
+from edicalendar.web.service_words import in_page_language
 
 log = logging.getLogger("edicalendar.web")
 
@@ -45,7 +46,7 @@ MAX_SIGNIN_BYTES = 8192
 
 def first_admin_message() -> str:
     """What the private pages say while nobody can sign in."""
-    return (
+    return _(
         "Nobody can sign in to this server yet. An administrator adds the first person on the "
         'server with `edicalendar users add you@example.nhs.uk --name "Your Name" --role '
         "admin`, which prints an invitation link; or sets up single sign-on in "
@@ -165,7 +166,7 @@ async def signin(request: Request) -> Response:
     form = await _anonymous_form(request)
     if form is None:
         return signin_page(
-            request, status=400, error="The sign-in form had expired. Please try again."
+            request, status=400, error=_("The sign-in form had expired. Please try again.")
         )
     email, next_path = form.get("email", "").strip(), safe_next(form.get("next"))
     try:
@@ -176,13 +177,15 @@ async def signin(request: Request) -> Response:
         return signin_page(
             request,
             status=429,
-            error=f"{str(exc).capitalize()}.",
+            error=in_page_language(f"{str(exc).capitalize()}."),
             email=email,
             next_path=next_path,
             headers={"Retry-After": str(exc.retry_after)},
         )
     except SignInError as exc:
-        return signin_page(request, status=401, error=str(exc), email=email, next_path=next_path)
+        return signin_page(
+            request, status=401, error=in_page_language(str(exc)), email=email, next_path=next_path
+        )
     return _signed_in(request, signed, next_path)
 
 
@@ -194,7 +197,9 @@ async def signout(request: Request) -> Response:
     if cookie and viewer is not None and viewer.session is not None:
         given = (await read_form(request, MAX_SIGNIN_BYTES) or {}).get(CSRF_FIELD, "")
         if not hmac.compare_digest(given.encode(), viewer.session.csrf_token.encode()):
-            return error_page(403, "The sign-out form had expired; reload the page and try again.")
+            return error_page(
+                403, _("The sign-out form had expired; reload the page and try again.")
+            )
         await anyio.to_thread.run_sync(access.accounts.sign_out, cookie)
         log.info("signed out: %s", viewer.person.email)
     response = RedirectResponse("/", status_code=303)
@@ -213,14 +218,14 @@ def _invitation_page(
     if person is None:
         return error_page(
             404,
-            "This invitation link has expired or has already been used.",
-            hint="Ask an administrator for a new one (`edicalendar users invite EMAIL`).",
+            _("This invitation link has expired or has already been used."),
+            hint=_("Ask an administrator for a new one (`edicalendar users invite EMAIL`)."),
         )
     form_token = _form_token(request)
     response = page(
         "invitation.html",
         status=status,
-        title="Set your password",
+        title=N_("Set your password"),
         person=person,
         token=token,
         form_token=form_token,
@@ -242,12 +247,12 @@ async def invitation(request: Request) -> Response:
     access = access_of(request)
     form = await _anonymous_form(request)
     if form is None:
-        return error_page(400, "The form had expired. Open the invitation link again.")
+        return error_page(400, _("The form had expired. Open the invitation link again."))
     token, password = form.get("token", "")[:200], form.get("password", "")
     if password != form.get("confirm", ""):
         return await anyio.to_thread.run_sync(
             lambda: _invitation_page(
-                request, token, status=400, error="The two passwords are not the same."
+                request, token, status=400, error=_("The two passwords are not the same.")
             )
         )
     try:
@@ -257,7 +262,9 @@ async def invitation(request: Request) -> Response:
     except AccountError as exc:
         message = str(exc)
         return await anyio.to_thread.run_sync(
-            lambda: _invitation_page(request, token, status=400, error=message.capitalize())
+            lambda: _invitation_page(
+                request, token, status=400, error=in_page_language(message.capitalize())
+            )
         )
     except SignInError as exc:
         return error_page(400, str(exc))
@@ -270,7 +277,7 @@ async def invitation(request: Request) -> Response:
 def _oidc_or_404(access: WebAccess) -> Response | None:
     if access.oidc_enabled:
         return None
-    return error_page(404, "Single sign-on is not set up on this server.")
+    return error_page(404, _("Single sign-on is not set up on this server."))
 
 
 @router.get("/signin/oidc")
@@ -288,7 +295,7 @@ def oidc_start(
         target = client.authorization_url(state, pending)
     except OidcError as exc:
         log.error("single sign-on unavailable: %s", exc)
-        return error_page(502, "The sign-in provider cannot be reached just now.", hint=str(exc))
+        return error_page(502, _("The sign-in provider cannot be reached just now."), hint=str(exc))
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         OIDC_COOKIE,
@@ -322,19 +329,25 @@ def oidc_callback(
         return signin_page(
             request,
             status=400,
-            error="That sign-in did not start in this browser, or took too long. Please try again.",
+            error=_(
+                "That sign-in did not start in this browser, or took too long. Please try again."
+            ),
         )
     with access.accounts.database.write() as conn:
         pending = take_login(conn, state, access.ctx.now())
     if pending is None:
         return signin_page(
-            request, status=400, error="That sign-in took too long or was used. Please try again."
+            request,
+            status=400,
+            error=_("That sign-in took too long or was used. Please try again."),
         )
     if error or not code:
         log.warning("single sign-on refused by the provider: %s", error or "no code")
-        reason = error_description or error or "no sign-in code came back"
+        reason = error_description or error or _("no sign-in code came back")
         return signin_page(
-            request, status=401, error=f"The sign-in provider did not sign you in: {reason}"
+            request,
+            status=401,
+            error=_("The sign-in provider did not sign you in: %(reason)s") % {"reason": reason},
         )
     try:
         identity = access.oidc().identity(code, pending)
@@ -342,7 +355,11 @@ def oidc_callback(
         signed = access.accounts.sign_in_sso(identity, role, client_of(request))
     except OidcError as exc:
         log.error("single sign-on failed: %s", exc)
-        return signin_page(request, status=401, error="Single sign-on failed: " + str(exc))
+        return signin_page(
+            request,
+            status=401,
+            error=_("Single sign-on failed: %(reason)s") % {"reason": in_page_language(str(exc))},
+        )
     except SignInError as exc:
         return signin_page(request, status=403, error=str(exc))
     return _signed_in(request, signed, pending.return_to)

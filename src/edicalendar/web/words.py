@@ -47,3 +47,43 @@ CONVENTIONS = (
     N_("Tibetan (Phugpa) calendar"),
     N_("Bhutanese calendar"),
 )
+#: Roles (edicalendar.model.Role), as the header and the private pages show them.
+ROLES = (N_("viewer"), N_("editor"), N_("admin"), N_("none"))
+#: What a campaign publishes and how far along it is (edicalendar.model.AssetKind, AssetStatus).
+ASSET_KINDS = (
+    N_("blog"),
+    N_("social"),
+    N_("newsletter"),
+    N_("intranet"),
+    N_("event"),
+    N_("video"),
+    N_("toolkit"),
+)
+ASSET_STATUSES = (
+    N_("planned"),
+    N_("drafting"),
+    N_("in-review"),
+    N_("approved"),
+    N_("ready"),
+    N_("published"),
+)
+#: Who a campaign is for (edicalendar.web.campaign_form.AUDIENCES).
+AUDIENCES = (N_("staff"), N_("managers"), N_("stakeholders"), N_("public"))
+#: Communication freezes (edicalendar.calendar.freezes): kinds, what they hold back, scopes and
+#: states.
+FREEZE_KINDS = (
+    N_("general election pre-election period"),
+    N_("devolved election pre-election period"),
+    N_("local election pre-election period"),
+    N_("mayoral election pre-election period"),
+    N_("police and crime commissioner election pre-election period"),
+    N_("period of national mourning"),
+    N_("organisation communications freeze"),
+)
+FREEZE_RESTRICTIONS = (
+    N_("public announcements and social posts"),
+    N_("public and staff announcements"),
+    N_("everything, internal reminders included"),
+)
+FREEZE_SCOPES = (N_("national"), N_("nation"), N_("local"), N_("organisation"))
+FREEZE_STATES = (N_("upcoming"), N_("in force"), N_("over"), N_("ended"), N_("cancelled"))
