@@ -113,3 +113,20 @@ def test_more_shipped_observances_have_welsh_names_from_welsh_public_bodies() ->
         urlsplit(o.name_cy_source or "").hostname for o in catalog.observances.values() if o.name_cy
     }
     assert hosts <= WELSH_SOURCES, hosts - WELSH_SOURCES
+
+
+def test_the_welsh_widget_is_welsh_and_links_to_welsh_pages(client: TestClient) -> None:
+    """`/cy/embed/upcoming` says everything in Welsh (heading, dates, statuses, links), with
+    English names marked as English, and its links lead to the Welsh pages."""
+    html = client.get("/cy/embed/upcoming?n=20").text
+    assert '<html lang="cy">' in html
+    assert '<h1 id="widget-heading">I ddod</h1>' in html
+    assert "Y calendr llawn" in html and "(mae’r dolenni’n agor mewn tab newydd)" in html
+    assert "/cy/observances/international-womens-day" in html
+    assert re.search(r'/cy/calendar" target="_blank"', html)
+    assert re.search(r'lang="en">Yom Kippur</a>', html)
+    assert "amcangyfrif ±1 diwrnod, yn dechrau’r noson cynt" in html  # Eid al-Fitr, 2026
+    assert "estimated" not in html and "Full calendar" not in html
+    english = client.get("/embed/upcoming?n=20").text
+    assert '<html lang="en-GB">' in english and "Full calendar" in english
+    assert "estimated ±1 day, begins the evening before" in english

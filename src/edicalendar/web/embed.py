@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from edicalendar import i18n
 from edicalendar.calendar.filters import ObservanceFilter
-from edicalendar.calendar.occurrence_records import span_text, status_text
+from edicalendar.calendar.occurrence_records import EVENING_BEFORE, span_text, status_text
 from edicalendar.errors import QueryError
+from edicalendar.i18n import _
 from edicalendar.model import CATEGORY_LABELS, Category, Occurrence, Status
 from edicalendar.web.conditional import conditional, data_etag
 from edicalendar.web.live import LiveData
 from edicalendar.web.pages import public_base_url
-from edicalendar.web.render import page
+from edicalendar.web.render import margin, page, plain_name
 from edicalendar.web.views import parse_categories
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +65,7 @@ def widget_query(params: list[tuple[str, str]]) -> WidgetQuery:
     target = values.get("target", ["_blank"])[0]
     if target not in TARGETS:
         raise QueryError(f"target: {target[:20]!r} is not _blank or _top")
-    heading = values.get("heading", ["Coming up"])[0].strip()
+    heading = values.get("heading", [_("Coming up")])[0].strip()
     if not heading or len(heading) > MAX_HEADING or not heading.isprintable():
         raise QueryError(f"heading: give 1 to {MAX_HEADING} printable characters")
     return WidgetQuery(
@@ -86,19 +88,22 @@ class WidgetItem:
 def upcoming(
     occurrences: list[Occurrence], today: dt.date, count: int, base_url: str
 ) -> list[WidgetItem]:
-    """The first `count` occurrences still running or to come (in date order)."""
+    """The first `count` occurrences still running or to come (in date order), worded in the
+    page's language (a Welsh widget links to the Welsh pages)."""
+    welsh = i18n.language.get() == "cy"
+    pages = f"{base_url}/cy" if welsh else base_url
     items = []
     for occ in occurrences:
         if occ.end < today:
             continue
         items.append(
             WidgetItem(
-                name=occ.name,
-                href=f"{base_url}/observances/{occ.observance_id}",
-                dates=span_text(occ.start, occ.end),
+                name=plain_name(occ),
+                href=f"{pages}/observances/{occ.observance_id}",
+                dates=_welsh_span(occ) if welsh else span_text(occ.start, occ.end),
                 start=occ.start,
                 end=occ.end,
-                status=status_text(occ),
+                status=_welsh_status(occ) if welsh else status_text(occ),
                 confirmed=occ.status is Status.CONFIRMED and not occ.begins_evening_before,
                 now=occ.start <= today,
             )
@@ -106,6 +111,21 @@ def upcoming(
         if len(items) == count:
             break
     return items
+
+
+def _welsh_span(occ: Occurrence) -> str:
+    start = i18n.format_day(occ.start, "short")
+    return start if occ.start == occ.end else f"{start} – {i18n.format_day(occ.end, 'short')}"
+
+
+def _welsh_status(occ: Occurrence) -> str:
+    """:func:`status_text` in Welsh: "amcangyfrif ±1 diwrnod, yn dechrau’r noson cynt"."""
+    text: str = i18n.gettext(occ.status.value)
+    if occ.may_vary_days:
+        text += " " + margin(occ.may_vary_days)
+    if occ.begins_evening_before:
+        text += ", " + i18n.gettext(EVENING_BEFORE)
+    return text
 
 
 def _live(request: Request) -> LiveData:
@@ -121,9 +141,9 @@ def embed_upcoming(request: Request) -> Response:
         query = widget_query(request.query_params.multi_items())
     except QueryError as exc:
         return page(
-            "embed_upcoming.html", status=400, error=str(exc), items=[], heading="Coming up",
+            "embed_upcoming.html", status=400, error=str(exc), items=[], heading=_("Coming up"),
             target="_blank", base_url=public_base_url(request, live), categories=[],
-            title="Coming up: check the address",
+            title=_("Coming up: check the address"),
         )  # fmt: skip
     snapshot = live.snapshot
 
@@ -139,7 +159,7 @@ def embed_upcoming(request: Request) -> Response:
             heading=query.heading,
             target=query.target,
             base_url=base_url,
-            categories=[CATEGORY_LABELS[c] for c in query.categories],
+            categories=[_(CATEGORY_LABELS[c]) for c in query.categories],
             title=query.heading,
         )
 
