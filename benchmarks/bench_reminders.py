@@ -2,21 +2,28 @@
 
 Run from the repository root:
 
-    PYTHONPATH=src python benchmarks/bench_reminders.py [--quick]
+    PYTHONPATH=src python benchmarks/bench_reminders.py [--quick] [--src OTHER/src]
 
 1. Plan a year of reminders for 500 campaigns x 5 destinations (target < 2 s).
 2. Dispatch to a loopback Slack-style webhook with rate limits lifted (target 500+ msg/s), in
    interleaved rounds: to a receiver in its own process (`webhook_sink.py`, as a real webhook
    is elsewhere), and to a receiver thread inside this process (the earlier method, whose
    HTTP handling shares the dispatcher's GIL), with the dispatching process's CPU per message.
+   The dispatcher is wired as the bot wires it, communication freezes included (each message
+   asks whether one holds it, just before it goes). `--src DIR` (repeatable) measures other
+   checkouts' `src/` in the same run, round by round: each round of each tree is a fresh
+   process that warms up on 200 messages, then sends the measured burst.
 3. Lateness of reminders falling due while the clock runs (target p99 < 2 s).
-Everything runs on 127.0.0.1 with a temporary SQLite file; nothing leaves the machine.
+Everything runs on 127.0.0.1 with a temporary SQLite file (in the system's temporary folder,
+so each commit is a real fsync); nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import statistics
 import subprocess
@@ -47,6 +54,8 @@ from edicalendar.model import (
 )
 from edicalendar.reminders.channels import build_channels
 from edicalendar.reminders.dispatch import Dispatcher, planner_settings
+from edicalendar.reminders.freeze_book import FreezeBook
+from edicalendar.reminders.holding import FreezeGate
 from edicalendar.reminders.planner import PlannerInput, PlannerSettings, plan_reminders
 from edicalendar.storage.engine import open_database
 from edicalendar.storage.state import StateStore
@@ -169,13 +178,22 @@ def _dispatcher(
     database = open_database(f"sqlite:///{folder / 'bench.db'}")
     # A ledger that has been running (a new one sends nothing that fell due before it began).
     StateStore(database).set_planned_until(clock() - dt.timedelta(hours=1))
+    psettings = planner_settings(settings, channels.names())
+    book = FreezeBook(
+        database,
+        settings.freezes,
+        nation=settings.nation,
+        timezone=psettings.timezone,
+        now=clock,
+    )
     return Dispatcher(
         database=database,
         channels=channels,
         settings=settings.reminders,
-        planner_settings=planner_settings(settings, channels.names()),
+        planner_settings=psettings,
         source=lambda first, last: PlannerInput(instances),
         clock=clock,
+        freezes=FreezeGate(book.all, psettings.timezone),
     )
 
 
@@ -223,6 +241,39 @@ def _dispatch_to(url: str, messages: int) -> tuple[float, int, float]:
     return summary.sent / elapsed, summary.sent, used / max(summary.sent, 1) * 1000
 
 
+def dispatch_rounds(
+    sources: list[Path], receivers: list[str], messages: int, rounds: int
+) -> dict[tuple[str, str], list[tuple[float, int, float]]]:
+    """`bench_dispatch` for each source tree and receiver, rounds interleaved, each run in a
+    fresh process that imports the package from that tree and warms up on 200 messages."""
+    results: dict[tuple[str, str], list[tuple[float, int, float]]] = {
+        (str(source), receiver): [] for source in sources for receiver in receivers
+    }
+    here = Path(__file__).resolve().parent
+    for _ in range(rounds):
+        for source, receiver in list(results):
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join([source, str(here)])}
+            out = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--one", receiver,
+                 "--messages", str(messages)],
+                env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            rate, sent, cpu = json.loads(out.splitlines()[-1])
+            results[(source, receiver)].append((rate, sent, cpu))
+    return results
+
+
+def _report_dispatch(label: str, receiver: str, runs: list[tuple[float, int, float]]) -> None:
+    rate = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[2] for r in runs)
+    where = "its own process" if receiver == "process" else "a thread of this process"
+    print(
+        f"dispatch{label}: {runs[0][1]} messages to a loopback webhook in {where}: {rate:.0f} "
+        f"msg/s (rounds {', '.join(f'{r[0]:.0f}' for r in runs)}; {cpu:.2f} ms CPU a "
+        "message here; target 500+)"
+    )
+
+
 def bench_lateness(count: int) -> list[float]:
     """Seconds late for `count` reminders due one per second while the clock runs."""
     from edicalendar.context import system_now
@@ -261,26 +312,61 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller dispatch and lateness runs")
     parser.add_argument("--rounds", type=int, default=3, help="dispatch rounds per receiver")
-    args = parser.parse_args()
-    print(f"load average {load_average()}")
-    seconds, count = bench_planning(500)
-    print(
-        f"planning: 500 campaigns x 5 destinations, one year: {count} reminders in "
-        f"{seconds:.3f} s (target < 2 s)"
+    parser.add_argument(
+        "--src",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout's src/ to measure dispatch against, round by round",
     )
-    results: dict[str, list[tuple[float, int, float]]] = {"process": [], "thread": []}
-    for _ in range(args.rounds):
-        for receiver in results:  # interleaved, so other load on the machine hits both alike
-            results[receiver].append(bench_dispatch(300 if args.quick else 2000, receiver))
-    for receiver, runs in results.items():
-        rate = statistics.median(r[0] for r in runs)
-        cpu = statistics.median(r[2] for r in runs)
-        where = "its own process" if receiver == "process" else "a thread of this process"
+    parser.add_argument(
+        "--receiver",
+        choices=("process", "thread"),
+        action="append",
+        help="which receivers to measure dispatch with (default both)",
+    )
+    parser.add_argument("--messages", type=int, help="messages a dispatch round sends")
+    parser.add_argument(
+        "--only",
+        choices=("planning", "dispatch", "lateness"),
+        action="append",
+        help="run only these parts (default all three)",
+    )
+    parser.add_argument("--one", choices=("process", "thread"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        # One round in this process (for --src): warm up, measure, print the result as JSON.
+        bench_dispatch(200, args.one)
+        print(json.dumps(bench_dispatch(args.messages, args.one)))
+        return
+    messages = args.messages or (300 if args.quick else 2000)
+    receivers = args.receiver or ["process", "thread"]
+    parts = args.only or ["planning", "dispatch", "lateness"]
+    print(f"load average {load_average()}")
+    if "planning" in parts:
+        seconds, count = bench_planning(500)
         print(
-            f"dispatch: {runs[0][1]} messages to a loopback webhook in {where}: {rate:.0f} "
-            f"msg/s (rounds {', '.join(f'{r[0]:.0f}' for r in runs)}; {cpu:.2f} ms CPU a "
-            "message here; target 500+)"
+            f"planning: 500 campaigns x 5 destinations, one year: {count} reminders in "
+            f"{seconds:.3f} s (target < 2 s)"
         )
+    if "dispatch" in parts and args.src:
+        here = Path(__file__).resolve().parents[1] / "src"
+        sources = [here, *(source.resolve() for source in args.src)]
+        # Interleaved, so other load on the machine hits every tree alike.
+        measured = dispatch_rounds(sources, receivers, messages, args.rounds)
+        print(f"load average {load_average()}")
+        for (source, receiver), runs in measured.items():
+            _report_dispatch(f" ({source})", receiver, runs)
+    elif "dispatch" in parts:
+        results: dict[str, list[tuple[float, int, float]]] = {r: [] for r in receivers}
+        for _ in range(args.rounds):
+            for receiver in results:  # interleaved, so other load on the machine hits both alike
+                results[receiver].append(bench_dispatch(messages, receiver))
+        for receiver, runs in results.items():
+            _report_dispatch("", receiver, runs)
+    if "lateness" not in parts:
+        print(f"load average {load_average()}")
+        return
     lateness = bench_lateness(10 if args.quick else 40)
     ordered = sorted(lateness)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]

@@ -541,3 +541,25 @@ def test_one_broken_destination_does_not_hold_up_the_others(
         "iwd:lead-28:2026-02-08:mail": "accepted",
     }
     assert len(summary.alerts) == 1 and "teams" in summary.alerts[0]
+
+
+def test_webhook_requests_go_through_the_proxy_the_environment_names(
+    harness: Any, webhook_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `HTTP_PROXY` set (as on networks that reach the internet only through a proxy),
+    the POST goes to the proxy, asking for the webhook's full address; with the webhook's host
+    in `NO_PROXY`, it goes straight to the webhook."""
+    webhook, proxy = webhook_factory(), webhook_factory()
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
+    harness.instances = [make_instance("a")]
+    slack_dispatcher(harness, webhook).tick()
+    assert [r.path for r in proxy.requests] == [webhook.url()]
+    assert proxy.requests[0].key == "a:lead-28:2026-02-08:slack"
+    assert webhook.requests == []
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    harness.instances = [make_instance("b")]
+    slack_dispatcher(harness, webhook).tick()
+    assert webhook.keys() == ["b:lead-28:2026-02-08:slack"]
+    assert len(proxy.requests) == 1

@@ -310,3 +310,49 @@ def test_the_command_line_reports_a_lock_taken_after_the_choice(
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: cannot read database {path}: ")
     assert "database is locked" in lines[0] and "unexpected" not in lines[0]
+
+
+def test_quick_reads_read_as_the_full_open_and_see_each_commit_at_once(sqlite_url: str) -> None:
+    """The kept-open reader the dispatcher asks before every message reads what the database
+    reads, sees a freeze recorded by another connection on its very next query (a burst is
+    held from the next message on), cannot write, and fails as the database fails."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    db = _filled(sqlite_url)
+    try:
+        quick = db.quick_reads()
+        assert quick is db.quick_reads()  # one reader, its connections kept
+        for read in (history, stored_tables, stored_campaigns, recorded_changes, recorded_freezes):
+            assert read(quick) == read(db)
+        assert len(recorded_freezes(quick)) == 1
+        other = open_database(sqlite_url)
+        try:
+            settings = Settings()
+            FreezeBook(
+                other,
+                settings.freezes,
+                nation=settings.nation,
+                timezone=ZoneInfo("Europe/London"),
+                now=lambda: AT,
+            ).add(
+                FreezeRequest(FreezeKind.MOURNING, "National mourning", start=AT.date()), by="Sam"
+            )
+        finally:
+            other.close()
+        assert [f.reason for f in recorded_freezes(quick)] == ["National mourning", "Board review"]
+        before = _path(sqlite_url).read_bytes()
+        with pytest.raises(OperationalError, match="readonly"):
+            quick.fetch("DELETE FROM campaign_progress")
+        with pytest.raises(SQLAlchemyError, match="no such table"):
+            quick.fetch("SELECT * FROM no_such_table")
+        assert _path(sqlite_url).read_bytes() == before
+    finally:
+        db.close()
+
+
+def test_quick_reads_of_another_database_are_the_database_itself() -> None:
+    db = open_database("sqlite://")
+    try:
+        assert db.quick_reads() is db
+    finally:
+        db.close()

@@ -12,6 +12,7 @@ as a possible duplicate if its request had started.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -20,7 +21,18 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from edicalendar.reminders.delivery import OPEN_STATES, Delivery, DeliveryState
 from edicalendar.reminders.started import StartMarks
@@ -58,13 +70,20 @@ class Settlement:
 @dataclass(frozen=True, slots=True)
 class Claim:
     """Which due rows to claim: of these destinations, at most `limit`, skipping `exclude`,
-    plus the retrying rows in `include` whatever their stored `next_attempt_at` says."""
+    plus the retrying rows in `include` whatever their stored `next_attempt_at` says.
+
+    `still_due` names the keys of `exclude` that may be due (put back to retry or unsent, or
+    lost to another process); the rest are known to be finished or claimed, so the claim reads
+    only `limit + len(still_due)` rows however many keys `exclude` holds. One of the rest made
+    due again meanwhile (an operator's retry) only makes the claim take fewer rows.
+    """
 
     now: dt.datetime
     lease: dt.timedelta
     destinations: Collection[str]
     limit: int
     exclude: Collection[str] = ()
+    still_due: Collection[str] | None = None
     include: Collection[str] = ()
     #: When the ledger began: a row due before it (left in a replaced ledger) is never sent.
     not_before: dt.datetime | None = None
@@ -220,28 +239,21 @@ class LedgerClaims:
     ) -> list[Delivery]:
         now, limit, exclude, include = claim.now, claim.limit, claim.exclude, claim.include
         now_text = utc_text(now)
-        condition = self.due_condition(now_text)
-        if not any_destination:
-            condition = and_(condition, deliveries.c.destination.in_(list(claim.destinations)))
-        if claim.not_before is not None:
-            condition = and_(condition, deliveries.c.due_at >= utc_text(claim.not_before))
+        not_before = "" if claim.not_before is None else utc_text(claim.not_before)
         locking = self.engine.dialect.name == "postgresql"
         keys: list[str] = []
         if limit > 0:
-            query = (
-                select(deliveries.c.key)
-                .where(condition)
-                # A reminder that may have arrived already (a crash or a timeout mid-send) goes
-                # after those that certainly have not, so a crash loop does not hit it again
-                # and again.
-                .order_by(
-                    deliveries.c.possible_duplicates > 0, deliveries.c.due_at, deliveries.c.key
-                )
-                .limit(limit + len(exclude))
-            )
-            if locking:
-                query = query.with_for_update(skip_locked=True)
-            keys = [k for k in conn.execute(query).scalars() if k not in exclude][:limit]
+            skipped = exclude if claim.still_due is None else claim.still_due
+            found = conn.execute(
+                _due_keys(any_destination, locking),
+                {
+                    "c_now": now_text,
+                    "c_not_before": not_before,
+                    "c_limit": limit + len(skipped),
+                    **({} if any_destination else {"c_destinations": list(claim.destinations)}),
+                },
+            ).scalars()
+            keys = [k for k in found if k not in exclude][:limit]
         if include:
             # Backoff elapsed on this process's monotonic clock though the stored wall times
             # are later (the wall clock went back): it was attempted already, so it is due.
@@ -249,44 +261,34 @@ class LedgerClaims:
                 deliveries.c.key.in_(list(include)),
                 deliveries.c.state == DeliveryState.RETRY_WAIT,
                 deliveries.c.not_after >= now_text,
+                deliveries.c.due_at >= not_before,
             )
-            if claim.not_before is not None:
-                late = late.where(deliveries.c.due_at >= utc_text(claim.not_before))
             if locking:
                 late = late.with_for_update(skip_locked=True)
             keys += [k for k in conn.execute(late).scalars() if k not in keys]
         if not keys:
             return []
-        conn.execute(
-            update(deliveries)
-            .where(deliveries.c.key.in_(keys))
-            .values(
-                state=DeliveryState.SENDING,
-                lease_until=utc_text(now + claim.lease),
-                attempts=deliveries.c.attempts + 1,
-                claimed_by=claimant(),
-                attempt_started_at=None,
-                updated_at=now_text,
-            )
-        )
         rows = conn.execute(
-            select(deliveries)
-            .where(deliveries.c.key.in_(keys))
-            .order_by(deliveries.c.due_at, deliveries.c.key)
+            _TAKE,
+            {
+                "c_keys": keys,
+                "c_lease": utc_text(now + claim.lease),
+                "c_by": claimant(),
+                "c_now": now_text,
+            },
         ).all()
-        return [Delivery.from_row(row) for row in rows]
+        taken = [Delivery.from_row(row) for row in rows]
+        taken.sort(key=lambda d: (d.due_at, d.key))
+        return taken
 
     def _settle(self, conn: Connection, settled: Sequence[Settlement]) -> list[str]:
         """Apply outcomes to rows still claimed for that attempt; the keys whose claim was lost."""
         if not settled:
             return []
         wanted = {s.delivery.key: s.delivery.attempts for s in settled}
-        still = select(deliveries.c.key, deliveries.c.attempts).where(
-            deliveries.c.key.in_(list(wanted)), deliveries.c.state == DeliveryState.SENDING
-        )
-        if self.engine.dialect.name == "postgresql":
-            still = still.with_for_update()
-        ours = {k for k, attempts in conn.execute(still).all() if wanted.get(k) == attempts}
+        still = _STILL_LOCKED if self.engine.dialect.name == "postgresql" else _STILL
+        found = conn.execute(still, {"c_keys": list(wanted)}).all()
+        ours = {k for k, attempts in found if wanted.get(k) == attempts}
         rows = [_settle_values(s) for s in settled if s.delivery.key in ours]
         if rows:
             conn.execute(_SETTLE, rows)
@@ -312,6 +314,57 @@ class LedgerClaims:
         settlement = Settlement(delivery, state, now, error, response, next_attempt_at)
         return not self.settle_and_claim([settlement], None)[1]
 
+
+# The statements of the sending loop, built once: each claim and outcome only binds values.
+
+
+@functools.cache
+def _due_keys(any_destination: bool, locking: bool) -> Select[str]:
+    """Keys of due rows, of the destinations `c_destinations` (unless any), in sending order."""
+    now = bindparam("c_now", type_=String)
+    query = (
+        select(deliveries.c.key)
+        .where(
+            deliveries.c.state.in_(OPEN_STATES),
+            deliveries.c.due_at <= now,
+            deliveries.c.not_after >= now,
+            or_(deliveries.c.next_attempt_at.is_(None), deliveries.c.next_attempt_at <= now),
+            # When the ledger began (the empty text: no such limit).
+            deliveries.c.due_at >= bindparam("c_not_before"),
+        )
+        # A reminder that may have arrived already (a crash or a timeout mid-send) goes after
+        # those that certainly have not, so a crash loop does not hit it again and again.
+        .order_by(deliveries.c.possible_duplicates > 0, deliveries.c.due_at, deliveries.c.key)
+        .limit(bindparam("c_limit", type_=Integer))
+    )
+    if not any_destination:
+        query = query.where(
+            deliveries.c.destination.in_(bindparam("c_destinations", expanding=True))
+        )
+    return query.with_for_update(skip_locked=True) if locking else query
+
+
+#: Claims the rows `c_keys`: state `sending`, a lease, one more attempt; returns them whole.
+_TAKE = (
+    update(deliveries)
+    .where(deliveries.c.key.in_(bindparam("c_keys", expanding=True)))
+    .values(
+        state=DeliveryState.SENDING,
+        lease_until=bindparam("c_lease"),
+        attempts=deliveries.c.attempts + 1,
+        claimed_by=bindparam("c_by"),
+        attempt_started_at=None,
+        updated_at=bindparam("c_now"),
+    )
+    .returning(*deliveries.c)
+)
+
+#: Which of the rows `c_keys` are still claimed, and for which attempt.
+_STILL = select(deliveries.c.key, deliveries.c.attempts).where(
+    deliveries.c.key.in_(bindparam("c_keys", expanding=True)),
+    deliveries.c.state == DeliveryState.SENDING,
+)
+_STILL_LOCKED = _STILL.with_for_update()
 
 #: One statement for every outcome (executemany): the row's fields as the attempt left them.
 _SETTLE = (

@@ -113,8 +113,9 @@ class FreezeBook:
     # --- reading --------------------------------------------------------------------------
 
     def all(self) -> list[Freeze]:
-        """Every freeze ever recorded, earliest first (ended and cancelled ones included)."""
-        return recorded_freezes(self.database)
+        """Every freeze ever recorded, earliest first (ended and cancelled ones included).
+        Read afresh each time (the dispatcher asks before every message)."""
+        return recorded_freezes(self.database.quick_reads())
 
     def get(self, freeze_id: int) -> Freeze:
         """The freeze with `freeze_id`; FreezeNotFoundError when there is none."""

@@ -1,16 +1,19 @@
-"""One channel group's sending: claim only what can go at once, send it, record each outcome.
+"""One channel group's sending: claim a little ahead of the senders, send, record outcomes.
 
 A lane serves one channel group: one webhook, or the SMTP server every email destination
 shares. Lanes never wait for one another, so a webhook that hangs holds up only itself. Within
 a lane at most `parallel` requests are sending at once (one for a rate-limited destination or
-email, `parallel_sends` for an unlimited webhook, with as many again claimed and waiting for
-a sender, `Lane.capacity`); each is marked just before it goes out
-(:mod:`edicalendar.reminders.started`), and its outcome is recorded as soon as it arrives,
-together with the next claims in one transaction. So after a crash only the requests that were
-really in flight are sent again (at most one extra copy per crash that interrupted a message),
-and only those are logged as possible duplicates; claims whose request had not started are
-sent again quietly. A pass attempts each delivery at most once and stops claiming when the
-group is halted or paused (a 429, a destination that stopped answering) or its time budget is
+email, `parallel_sends` for an unlimited webhook, with twice as many again claimed and waiting
+for a sender, `Lane.capacity`); each is marked just before it goes out
+(:mod:`edicalendar.reminders.started`). Outcomes are recorded in the transaction that claims
+the next deliveries: failures and anything else that needs acting on at once, plain
+successes a batch at a time (`Lane._collect`), so one commit (one fsync on SQLite) records
+several. A sender starts a request only while fewer than `Lane.exposure` are started and
+unrecorded (16 to an unlimited webhook, one otherwise), so however slow a commit, a crash sends
+again at most that many (at most one extra copy per crash that interrupted a message), and
+only those are logged as possible duplicates; claims whose request had not started are sent
+again quietly. A pass attempts each delivery at most once and stops claiming when the group
+is halted or paused (a 429, a destination that stopped answering) or its time budget is
 spent; what is left goes in the next pass.
 """
 
@@ -20,6 +23,8 @@ import datetime as dt
 import json
 import logging
 import random
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -38,7 +43,7 @@ from edicalendar.reminders.channels.base import (
     RecipientState,
     SendResult,
 )
-from edicalendar.reminders.delivery import Delivery, DeliveryState
+from edicalendar.reminders.delivery import OPEN_STATES, Delivery, DeliveryState
 from edicalendar.reminders.holding import hold_note
 from edicalendar.reminders.ledger import Claim, Ledger, Settlement
 from edicalendar.reminders.pacing import Pacing, TokenBucket, full_jitter, whole_seconds_after
@@ -108,6 +113,12 @@ class PassEnd(StrEnum):
     HALTED = "halted"
 
 
+#: Why claimed deliveries stay unsent when the ledger fails mid-pass.
+_UNRECORDABLE = "the ledger could not be written before it was sent"
+
+#: The longest a routine success waits to be recorded with others (see `Lane._collect`).
+RECORD_WITHIN = 0.05
+
 #: What a claimed delivery that had not started sending waits for, by why the pass stopped.
 _HELD = {
     PassEnd.HALTED: "its channel stopped (halted) before it was sent",
@@ -125,6 +136,8 @@ class Attempt:
     recipients: dict[str, RecipientOutcome]
     #: The communication freeze that held it back unsent.
     frozen: Freeze | None = None
+    #: Its request was marked as started (it holds one of the lane's unrecorded places).
+    started: bool = False
 
 
 @dataclass
@@ -142,6 +155,19 @@ class Verdict:
     #: Seconds to pause the whole group, and why.
     pause: tuple[float, str] | None = None
     possible_duplicate: bool = False
+    #: Its request had started: recording it frees one of the lane's unrecorded places.
+    started: bool = False
+
+
+def _routine(attempt: Attempt) -> bool:
+    """A plain success: nothing about it needs acting on before the next send."""
+    result = attempt.result
+    return (
+        attempt.frozen is None
+        and result.outcome in (Outcome.SENT, Outcome.ACCEPTED)
+        and not (result.not_sent or result.pause or result.maybe_delivered)
+        and all(r.state is RecipientState.ACCEPTED for r in result.recipients.values())
+    )
 
 
 class Lane:
@@ -162,14 +188,29 @@ class Lane:
         #: Why claimed deliveries not yet sending must wait (the pass stopped), or None.
         self._held: str | None = None
         self._pool: ThreadPoolExecutor | None = None
+        #: Requests started and not yet recorded, guarded by `_places` (see `exposure`).
+        self._started = 0
+        self._places = threading.Condition()
+
+    @property
+    def single(self) -> bool:
+        """One request at a time (rate-limited, or email): nothing to gain from more."""
+        return self.bucket.rate > 0 or self.parallel == 1
 
     @property
     def capacity(self) -> int:
-        """Deliveries claimed at once: up to twice the senders when there is no rate limit, so
-        a sender never waits for the next claim's commit. Only `parallel` of them are ever
-        sending; the rest wait their turn unmarked, and a crash re-sends them quietly."""
-        # One sender (rate-limited, or email): nothing to gain from a claim waiting behind it.
-        return self.parallel if self.bucket.rate > 0 or self.parallel == 1 else 2 * self.parallel
+        """Deliveries claimed at once: three times the senders when there is no rate limit,
+        so senders never wait for the commit that records the last batch and claims the next.
+        Only `parallel` of them are ever sending; the rest wait their turn unmarked, and a
+        crash re-sends them quietly."""
+        return self.parallel if self.single else 3 * self.parallel
+
+    @property
+    def exposure(self) -> int:
+        """The most requests started and not yet recorded at once: what one crash can leave
+        to be sent again as possible duplicates. Twice the senders (those sending, and as many
+        finished and waiting to be recorded together); a sender waits for a place."""
+        return 1 if self.single else 2 * self.parallel
 
     def add(self, destination: str, channel: Channel) -> None:
         self.destinations[destination] = channel
@@ -192,10 +233,13 @@ class Lane:
         paused = d.pause_checker(self.group)
         began = d.ledger.state.ledger_began()
         attempted: set[str] = set()
+        #: Of those, the ones that may be due again (put back to retry or unsent, or lost).
+        reopened: set[str] = set()
         in_flight: dict[Future[Attempt], Delivery] = {}
         finished: list[Attempt] = []
         end = PassEnd.DRAINED
         self._held = None
+        self._started = 0
         try:
             while True:
                 verdicts = [self.conclude(attempt) for attempt in finished]
@@ -211,19 +255,19 @@ class Lane:
                     end = PassEnd.BUDGET
                 if end is not PassEnd.DRAINED:
                     # Claimed but not yet sending: they wait too (and their attempt is undone).
-                    self._held = _HELD[end]
+                    self._hold(_HELD[end])
                 free = self.capacity - len(in_flight)
                 if end is PassEnd.DRAINED and free > 0:
                     if self.bucket.rate > 0:
                         # Wait for the rate limit *before* claiming: a claim is a promise that
                         # the request goes now, and a crash while waiting would look like one.
-                        self._record(verdicts, None, summary)
+                        self._record(verdicts, None, summary, reopened)
                         verdicts = []
                         self.bucket.acquire()
-                    claim = self._claim_request(free, attempted, began)
+                    claim = self._claim_request(free, attempted, reopened, began)
                 if not verdicts and claim is None and not in_flight:
                     break
-                claimed = self._record(verdicts, claim, summary)
+                claimed = self._record(verdicts, claim, summary, reopened)
                 for delivery in claimed:
                     attempted.add(delivery.key)
                     in_flight[self._executor().submit(self._attempt, delivery)] = delivery
@@ -231,18 +275,53 @@ class Lane:
                     if claim is None or claimed:
                         continue
                     break
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    del in_flight[future]
-                    finished.append(future.result())
+                finished = self._collect(in_flight)
         finally:
             if in_flight:
-                wait(in_flight)  # sent already; their outcomes cannot be recorded now
+                # The ledger failed: what has not started stays unsent; what has cannot be
+                # recorded now (it is sent again, as a possible duplicate, after its lease).
+                self._hold(_UNRECORDABLE)
+                wait(in_flight)
             for channel in {id(c): c for c in self.destinations.values()}.values():
                 channel.close_idle()
         return end
 
-    def _claim_request(self, free: int, attempted: set[str], began: dt.datetime | None) -> Claim:
+    def _collect(self, in_flight: dict[Future[Attempt], Delivery]) -> list[Attempt]:
+        """Wait for sends to finish, and return the finished ones once recording them is due.
+
+        Each recording is a transaction (an fsync on SQLite), so routine successes are recorded
+        together, in the transaction that claims the next batch: once as many have finished
+        as there are senders, once no more than that are left claimed, or
+        :data:`RECORD_WITHIN` after the first of them finished, whichever is soonest. Anything
+        else (a failure, a retry, a pause, a halt, a possible duplicate, a freeze) is recorded
+        at once. Senders wait for a place (`exposure`), so however long a commit takes, no
+        more than twice the senders' requests are ever started and not yet recorded.
+        """
+        finished: list[Attempt] = []
+        first_done: float | None = None
+        while in_flight:
+            timeout = None if first_done is None else first_done + RECORD_WITHIN - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                break
+            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not done:
+                break
+            if first_done is None:
+                first_done = time.monotonic()
+            for future in done:
+                del in_flight[future]
+                finished.append(future.result())
+            if (
+                len(finished) >= self.parallel
+                or len(in_flight) <= self.parallel
+                or not all(map(_routine, finished))
+            ):
+                break
+        return finished
+
+    def _claim_request(
+        self, free: int, attempted: set[str], reopened: set[str], began: dt.datetime | None
+    ) -> Claim:
         d = self.dispatcher
         now = d.clock()
         self.last_claim_at = now
@@ -253,21 +332,31 @@ class Lane:
             destinations=list(self.destinations),
             limit=free,
             exclude=attempted | early,
+            still_due=reopened | early,
             include=d.pacing.overdue(self.group, now) - attempted,
             not_before=began,
         )
 
     def _record(
-        self, verdicts: list[Verdict], claim: Claim | None, summary: TickSummary
+        self,
+        verdicts: list[Verdict],
+        claim: Claim | None,
+        summary: TickSummary,
+        reopened: set[str],
     ) -> list[Delivery]:
-        """Record outcomes and claim in one transaction, then act on what was recorded."""
+        """Record outcomes and claim in one transaction, then act on what was recorded; the
+        keys of outcomes that leave a row due again (and of lost claims) join `reopened`."""
         if not verdicts and claim is None:
             return []
         d = self.dispatcher
         claimed, lost = d.ledger.settle_and_claim([v.settlement for v in verdicts], claim)
+        self._free(sum(v.started for v in verdicts))
         d.pacing.forget(row.key for row in claimed)
+        reopened.update(lost)
         lost_keys = set(lost)
         for verdict in verdicts:
+            if verdict.settlement.state in OPEN_STATES:
+                reopened.add(verdict.settlement.delivery.key)
             if verdict.settlement.delivery.key not in lost_keys:
                 self.follow_up(verdict, summary)
         return claimed
@@ -293,15 +382,22 @@ class Lane:
         previous = delivery.recipient_states
         settled = frozenset(a for a, s in previous.items() if s.settled)
 
+        started = False
+
         def on_send() -> bool:
             # The point of no return: from here a crash may leave the message delivered.
-            if self._held is not None:
+            nonlocal started
+            if started:
+                return True
+            if not self._take_place():
                 return False
             try:
-                return d.ledger.mark_started(delivery, d.clock())
+                started = d.ledger.mark_started(delivery, d.clock())
             except Exception:  # a failing ledger: send nothing that could not be marked
                 log.exception("could not mark %s as being sent; not sending it", delivery.key)
-                return False
+            if not started:
+                self._free(1)
+            return started
 
         item = Outbound(
             delivery.key,
@@ -334,15 +430,44 @@ class Lane:
         # Hold the claims queued behind this one at once, before the next starts (one sender:
         # no second login after a refused one, no second try at a destination that hangs).
         if result.outcome is Outcome.HALT:
-            self._held = _HELD[PassEnd.HALTED]
+            self._hold(_HELD[PassEnd.HALTED])
         elif result.pause:
-            self._held = _HELD[PassEnd.PAUSED]
-        return Attempt(delivery, result, {**previous, **result.recipients})
+            self._hold(_HELD[PassEnd.PAUSED])
+        return Attempt(delivery, result, {**previous, **result.recipients}, started=started)
+
+    def _take_place(self) -> bool:
+        """Wait for a place among the `exposure` requests that may be started and unrecorded;
+        False if the lane stopped meanwhile (then nothing is sent)."""
+        with self._places:
+            while self._started >= self.exposure and self._held is None:
+                self._places.wait()
+            if self._held is not None:
+                return False
+            self._started += 1
+            return True
+
+    def _free(self, count: int) -> None:
+        """`count` started requests are recorded (or will never be): their places are free."""
+        if count:
+            with self._places:
+                self._started -= count
+                self._places.notify_all()
+
+    def _hold(self, why: str) -> None:
+        """Claimed deliveries not yet sending stay unsent, for `why`."""
+        with self._places:
+            self._held = why
+            self._places.notify_all()
 
     # --- what an attempt means -----------------------------------------------------------------
 
     def conclude(self, attempt: Attempt) -> Verdict:
         """The ledger change for one attempt and what follows from it (pure but for pacing)."""
+        verdict = self._conclude(attempt)
+        verdict.started = attempt.started
+        return verdict
+
+    def _conclude(self, attempt: Attempt) -> Verdict:
         d = self.dispatcher
         delivery, result = attempt.delivery, attempt.result
         now = d.clock()

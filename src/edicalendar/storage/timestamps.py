@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 
@@ -14,4 +15,8 @@ def utc_text(moment: dt.datetime) -> str:
 
 def parse_utc(value: str) -> dt.datetime:
     """Inverse of :func:`utc_text`."""
+    if len(value) == 20 and value[4::3] == "--T::Z" and value[:4].isdigit():
+        # The stored shape exactly: fromisoformat reads it many times faster than strptime.
+        with contextlib.suppress(ValueError):
+            return dt.datetime.fromisoformat(value[:19]).replace(tzinfo=dt.UTC)
     return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)

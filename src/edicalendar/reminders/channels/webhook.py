@@ -58,7 +58,12 @@ def check_webhook_url(url: str, field: str, *, allow_http: bool) -> str:
 
 
 class WebhookPoster:
-    """Posts JSON with a timeout and a shared connection pool."""
+    """Posts JSON with a timeout over kept-alive connections to one webhook.
+
+    The parts of a request that never change (method, parsed URL, headers) are prepared once,
+    and so are the environment's proxy and CA bundle settings (`HTTPS_PROXY`, `NO_PROXY`,
+    `REQUESTS_CA_BUNDLE`, read as `requests` reads them): a send only adds its body and key.
+    """
 
     def __init__(self, url: str, timeout: float) -> None:
         parts = urlsplit(url)
@@ -70,13 +75,24 @@ class WebhookPoster:
         install_log_redaction(logging.getLogger("urllib3.connectionpool"))
         self._url = url
         self._timeout = timeout
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = USER_AGENT
         # A kept-alive connection for every concurrent send (a lane sends up to 8 at once),
         # with room to spare, so no send opens and drops a connection of its own.
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
+        self._adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=POOL_SIZE)
+        with requests.Session() as session:
+            environment = session.merge_environment_settings(url, {}, None, None, None)
+        self._proxies: dict[str, str] = dict(environment["proxies"] or {})
+        verify = environment["verify"]
+        self._verify: bool | str = True if verify is None else verify
+        self._template = requests.PreparedRequest()
+        self._template.prepare_method("POST")
+        self._template.prepare_url(url, None)
+        self._template.prepare_headers(
+            {
+                **requests.utils.default_headers(),
+                "User-Agent": USER_AGENT,
+                "Content-Type": "application/json; charset=utf-8",
+            }
+        )
 
     def post(
         self,
@@ -86,26 +102,17 @@ class WebhookPoster:
         ok: Outcome,
         on_send: Callable[[], bool] = lambda: True,
     ) -> SendResult:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        request = self._session.prepare_request(
-            requests.Request(
-                "POST",
-                self._url,
-                data=body,
-                headers={
-                    "Content-Type": "application/json; charset=utf-8",
-                    "X-Edicalendar-Key": key.encode("ascii", "replace").decode(),
-                },
-            )
-        )
+        request = self._template.copy()
+        request.headers["X-Edicalendar-Key"] = key.encode("ascii", "replace").decode()
+        request.prepare_body(json.dumps(payload, ensure_ascii=False).encode("utf-8"), None)
         # Everything but the network before `on_send`, so the request goes out right after it.
-        settings = self._session.merge_environment_settings(request.url, {}, None, None, None)
         if not on_send():
             return SendResult(Outcome.RETRY, NOT_SENT, not_sent=True)
         try:
-            response = self._session.send(
-                request, timeout=self._timeout, allow_redirects=False, **settings
+            response = self._adapter.send(
+                request, timeout=self._timeout, verify=self._verify, proxies=self._proxies
             )
+            response.content  # noqa: B018 (read the body: the connection goes back to the pool)
         except requests.ConnectTimeout:
             return SendResult(Outcome.RETRY, "timed out connecting to the webhook", pause=True)
         except requests.Timeout:
@@ -136,7 +143,7 @@ class WebhookPoster:
         )
 
     def close(self) -> None:
-        self._session.close()
+        self._adapter.close()
 
 
 def _dropped_after_sending(exc: requests.RequestException) -> bool:
