@@ -354,7 +354,6 @@ def main() -> None:
         sources = [here, *(source.resolve() for source in args.src)]
         # Interleaved, so other load on the machine hits every tree alike.
         measured = dispatch_rounds(sources, receivers, messages, args.rounds)
-        print(f"load average {load_average()}")
         for (source, receiver), runs in measured.items():
             _report_dispatch(f" ({source})", receiver, runs)
     elif "dispatch" in parts:
