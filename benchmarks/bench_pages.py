@@ -50,8 +50,8 @@ def _get(app: Any, loop: asyncio.AbstractEventLoop, target: str) -> tuple[int, b
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": query.encode(), "headers": [(b"host", b"bench")],
-        "client": ("127.0.0.1", 1), "server": ("bench", 80), "state": {},
+        "query_string": query.encode(), "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80), "state": {},
     }  # fmt: skip
     loop.run_until_complete(app(scope, receive, send))
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")

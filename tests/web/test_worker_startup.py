@@ -53,3 +53,17 @@ def test_a_collector_switched_off_before_stays_off(web_env: Any) -> None:
     found = _probe(web_env, "off")
     assert found["enabled"] is False
     assert found["status"] == 200
+
+
+def test_the_web_app_loads_no_sign_in_provider_libraries_until_one_is_set_up() -> None:
+    """requests, Authlib, joserfc and cryptography (a tenth of a second of start-up) load
+    only when an OpenID Connect provider is configured and a sign-in begins."""
+    code = (
+        "import sys, edicalendar.web.app, edicalendar.web.export; "
+        "print(sorted(m for m in ('requests', 'authlib', 'joserfc', 'cryptography')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"

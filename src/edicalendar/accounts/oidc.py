@@ -16,16 +16,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from joserfc.jws import JWSRegistry
 from sqlalchemy import Connection, delete, select
 
 from edicalendar.accounts.credentials import digest, new_secret
@@ -34,6 +26,13 @@ from edicalendar.errors import OidcError
 from edicalendar.model import Role
 from edicalendar.storage.tables import oidc_logins
 from edicalendar.storage.timestamps import parse_utc, utc_text
+
+if TYPE_CHECKING:
+    # The HTTP and JOSE libraries load only when sign-in with a provider is set up (they are a
+    # tenth of a second of every server's start-up otherwise).
+    import requests
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc.jwk import KeySet
 
 log = logging.getLogger("edicalendar.accounts")
 
@@ -130,13 +129,19 @@ class OidcClient:
         self.client_secret = client_secret
         self.redirect_uri = redirect_uri
         self.now = now
-        self._http = http or requests.Session()
+        if http is None:
+            import requests
+
+            http = requests.Session()
+        self._http = http
         self._metadata: dict[str, Any] | None = None
         self._jwks: dict[str, Any] | None = None
 
     # --- discovery ------------------------------------------------------------------------
 
     def _get_json(self, url: str, what: str) -> dict[str, Any]:
+        import requests
+
         try:
             response = self._http.get(url, timeout=HTTP_TIMEOUT, allow_redirects=False)
             response.raise_for_status()
@@ -166,6 +171,9 @@ class OidcClient:
         return self._metadata
 
     def _key_set(self, refresh: bool = False) -> KeySet:
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         if self._jwks is None or refresh:
             self._jwks = self._get_json(self.metadata()["jwks_uri"], "key set (JWKS)")
         try:
@@ -174,6 +182,8 @@ class OidcClient:
             raise OidcError(f"the sign-in provider's key set cannot be used: {exc}") from None
 
     def _session(self) -> OAuth2Session:
+        from authlib.integrations.requests_client import OAuth2Session
+
         methods = self.metadata().get("token_endpoint_auth_methods_supported") or [
             "client_secret_basic"
         ]
@@ -208,6 +218,9 @@ class OidcClient:
 
     def identity(self, code: str, pending: PendingLogin) -> OidcIdentity:
         """Exchange the code (with the PKCE verifier) and verify the ID token that comes back."""
+        import requests
+        from authlib.common.errors import AuthlibBaseError
+
         with self._session() as session:
             try:
                 token = session.fetch_token(
@@ -228,6 +241,11 @@ class OidcClient:
         self, id_token: str, nonce: str, access_token: str | None = None
     ) -> Mapping[str, Any]:
         """The claims of `id_token` once signature, issuer, audience, nonce and times check."""
+        from authlib.oidc.core import CodeIDToken
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+        from joserfc.jws import JWSRegistry
+
         offered = self.metadata().get("id_token_signing_alg_values_supported") or ["RS256"]
         algorithms = [a for a in offered if a in ASYMMETRIC]
         if not algorithms:
