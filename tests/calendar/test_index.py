@@ -60,6 +60,7 @@ def test_any_window_and_filter_matches_a_fresh_expansion(
     assert got.occurrences == want.occurrences
     assert got.warnings == want.warnings
     assert got.skipped == want.skipped
+    assert expand(shipped, start, end, only) == got  # asked again: the kept listing
 
 
 def test_years_before_an_observance_began_are_skipped_not_dated(shipped: Catalog) -> None:
@@ -146,12 +147,37 @@ def test_the_cache_keeps_at_most_max_years(fixture_calendars: Path) -> None:
     """A crawler walking the centuries cannot grow the cache beyond its bound, and an evicted
     year is computed again with the same answer."""
     catalog = load_catalog(fixture_calendars)
-    index = OccurrenceIndex(catalog.observances, max_years=4)
+    index = OccurrenceIndex(catalog.observances, max_years=4, max_windows=1)
     first = index.expand(dt.date(2020, 1, 1), dt.date(2020, 12, 31))
     for year in range(2030, 2040):
         index.expand(dt.date(year, 6, 1), dt.date(year, 6, 30))
     assert len(index.cached_years()) == 4
     assert index.expand(dt.date(2020, 1, 1), dt.date(2020, 12, 31)) == first
+
+
+def test_a_window_asked_again_is_listed_once_and_each_caller_gets_its_own_list(
+    fixture_calendars: Path,
+) -> None:
+    """The pages and the API ask for the same year again and again: the listing is kept (at
+    most `max_windows` of them), and a caller sorting or extending its list changes nobody
+    else's."""
+    catalog = load_catalog(fixture_calendars)
+    index = OccurrenceIndex(catalog.observances, max_windows=2)
+    year = (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    first = index.expand(*year)
+    want = list(first.occurrences)
+    assert want
+    first.occurrences.reverse()
+    first.occurrences.append(want[0])
+    first.warnings.append("changed by a caller")
+    again = index.expand(*year)
+    assert again.occurrences == want
+    assert "changed by a caller" not in again.warnings
+    assert again.occurrences is not first.occurrences
+    for month in range(1, 6):
+        index.expand(dt.date(2027, month, 1), dt.date(2027, month, 28))
+    assert len(index._windows) == 2
+    assert index.expand(*year).occurrences == want
 
 
 def test_threads_asking_at_once_share_one_expansion(fixture_calendars: Path) -> None:

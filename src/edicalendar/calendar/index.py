@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 MAX_YEARS = 64
 #: Distinct filters whose selected observance ids are remembered.
 MAX_FILTERS = 256
+#: Windows kept as listed (the pages and the API ask for the same months and years again).
+MAX_WINDOWS = 64
 _T = TypeVar("_T")
 #: A year's ranks stay below 2**32, so `year << 32 | rank` orders occurrences across years.
 _RANK_BITS = 32
@@ -202,6 +204,11 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
+_WindowKey = tuple[dt.date, dt.date, ObservanceFilter]
+#: A window as listed: its occurrences in order, its warnings and the years skipped.
+_Window = tuple[tuple[Occurrence, ...], tuple[str, ...], tuple[Skipped, ...]]
+
+
 class OccurrenceIndex:
     """The occurrences of a catalog's observances (by id, in catalog order) dated by one set of
     conventions, computed a year at a time and shared by every reader.
@@ -215,6 +222,7 @@ class OccurrenceIndex:
         conventions: Conventions = DEFAULT,
         *,
         max_years: int = MAX_YEARS,
+        max_windows: int = MAX_WINDOWS,
         store: YearStore | None = None,
     ) -> None:
         """`store` keeps expanded years between runs (see :class:`YearStore`)."""
@@ -222,9 +230,11 @@ class OccurrenceIndex:
         self.store = store
         self.conventions = conventions
         self.max_years = max_years
+        self.max_windows = max_windows
         self._position = {obs_id: i for i, obs_id in enumerate(observances)}
         self._years: OrderedDict[int, _Year] = OrderedDict()
         self._selected: OrderedDict[ObservanceFilter, frozenset[str]] = OrderedDict()
+        self._windows: OrderedDict[_WindowKey, _Window] = OrderedDict()
         self._lock = threading.Lock()
 
     # --- years ---------------------------------------------------------------------------
@@ -319,6 +329,19 @@ class OccurrenceIndex:
         year without an occurrence listed as skipped (as a straight expansion gives them)."""
         if end < start:
             raise ValueError(f"window ends ({end}) before it starts ({start})")
+        key = (start, end, only)
+        kept = self._windows.get(key)
+        if kept is None:
+            kept = self._listed(start, end, only)
+            with self._lock:
+                self._windows[key] = kept
+                while len(self._windows) > self.max_windows:
+                    self._windows.popitem(last=False)
+        found, warnings, skipped = kept
+        # Fresh lists: a caller may sort or extend its own without touching the next one's.
+        return Expansion(list(found), list(warnings), list(skipped))
+
+    def _listed(self, start: dt.date, end: dt.date, only: ObservanceFilter) -> _Window:
         check_years(start, end)
         years = range(start.year - LOOKBACK_YEARS, end.year + 1)
         selected = None if only == EVERYTHING else self._selected_ids(only)
@@ -328,9 +351,9 @@ class OccurrenceIndex:
             ranked = self._by_date(selected, years, start, end)
         # A year's occurrences all start in it, so (year, rank in year) is the listing order.
         ranked.sort()
-        found = [occurrence for _, occurrence in ranked]
-        skipped = self._skipped(selected, years, start.year)
-        return Expansion(found, year_warnings(skipped), skipped)
+        found = tuple(occurrence for _, occurrence in ranked)
+        skipped = tuple(self._skipped(selected, years, start.year))
+        return found, tuple(year_warnings(list(skipped))), skipped
 
     def _by_date(
         self, selected: Collection[str] | None, years: range, start: dt.date, end: dt.date
