@@ -163,13 +163,23 @@ def export(
             "for a cron job that syncs just those to a static host.",
         ),
     ] = False,
+    welsh: Annotated[
+        bool,
+        typer.Option(
+            "--welsh",
+            help="Also write the Welsh site: cy/index.html (and the accessibility and about "
+            "pages) and every feed in Welsh as feeds/cy/NAME.ics.",
+        ),
+    ] = False,
 ) -> None:
     """Write every feed as feeds/NAME.ics plus an index.html subscribe page, for static hosting."""
     from edicalendar.cli.output import warn
     from edicalendar.web.export import export_site
 
     app_ctx = context(ctx)
-    result = export_site(app_ctx.feeds(), directory, app_ctx.freezes().all(), app_ctx.loaded)
+    result = export_site(
+        app_ctx.feeds(), directory, app_ctx.freezes().all(), app_ctx.loaded, welsh=welsh
+    )
     for message in result.warnings:
         warn(message)
     if if_changed:

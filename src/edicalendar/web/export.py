@@ -6,6 +6,11 @@ cache lifetime on hosts that read them. `index.html` is the served subscribe pag
 the same template (with `static/site.css` beside it), so the two never word a step or spell a
 link differently. Files are written atomically and only when their bytes change; nothing carries
 a build time, so the same data gives the same bytes.
+
+With `welsh`, the export also holds the Welsh site: `cy/index.html`, `cy/accessibility.html`
+and `cy/about.html` (the served `/cy/` pages), and every feed in Welsh as `feeds/cy/NAME.ics`
+(the served `/feeds/NAME.ics?lang=cy`, same UIDs: a static host cannot answer a query), each
+language's pages linking to the other's. Without it nothing of that is made or written.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from edicalendar.atomicfile import write_atomic
+from edicalendar.feeds.links import feed_links
 from edicalendar.feeds.statichost import host_files
+from edicalendar.i18n import gettext
 from edicalendar.web.about import about_context, accessibility_context
 from edicalendar.web.render import render_text
 from edicalendar.web.site import SiteInfo, data_updated, site_from, site_info
@@ -50,10 +57,13 @@ def export_site(
     directory: Path,
     freezes: Sequence[Freeze] = (),
     loaded: LoadedSettings | None = None,
+    *,
+    welsh: bool = False,
 ) -> ExportResult:
     """Build every feed for the default window and write the static site into `directory`,
     with `freezes.ics` carrying the public ones of `freezes`; `loaded` (where the data and
-    settings came from) gives the pages their logo file and "last updated" date."""
+    settings came from) gives the pages their logo file and "last updated" date; `welsh` adds
+    the Welsh pages and feeds."""
     from edicalendar.feeds.freeze_feed import FREEZE_FEED_NAME, build_freeze_feed
 
     settings = publisher.settings.feeds
@@ -85,15 +95,9 @@ def export_site(
     site = _static_site(publisher, loaded)
     token = site_info.set(site)
     try:
-        files["index.html"] = subscribe_page(publisher, specs, base_url).encode("utf-8")
-        files["accessibility.html"] = render_text(
-            "accessibility.html", static_site=True, **accessibility_context()
-        ).encode("utf-8")
-        files["about.html"] = render_text(
-            "about.html",
-            static_site=True,
-            **about_context(publisher.settings, publisher.catalog),
-        ).encode("utf-8")
+        files.update(_pages(publisher, specs, base_url, switch="cy/" if welsh else None))
+        if welsh:
+            files.update(_welsh_site(publisher, specs, base_url, warnings))
     finally:
         site_info.reset(token)
     logo = loaded.logo_file if loaded is not None else None
@@ -105,8 +109,10 @@ def export_site(
     files["static/subscribe.js"] = _static("subscribe.js")
     files.update(host_files())
     written = tuple(name for name, body in files.items() if write_atomic(directory / name, body))
+    welsh_feeds = [f"cy/{s.name}" for s in specs] if welsh else []
+    events += sum(files[f"feeds/{n}.ics"].count(b"\r\nBEGIN:VEVENT\r\n") for n in welsh_feeds)
     return ExportResult(
-        feeds=[*(s.name for s in specs), FREEZE_FEED_NAME],
+        feeds=[*(s.name for s in specs), FREEZE_FEED_NAME, *welsh_feeds],
         events=events,
         changed=len(written),
         written=written,
@@ -115,16 +121,105 @@ def export_site(
     )
 
 
-def subscribe_page(publisher: FeedPublisher, specs: list[FeedSpec], base_url: str) -> str:
+def _pages(
+    publisher: FeedPublisher,
+    specs: list[FeedSpec],
+    base_url: str,
+    *,
+    switch: str | None,
+    up: str = "",
+    offers: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """The subscribe, accessibility and about pages; each links to the other language's copy
+    under `switch` (a folder: "cy/", "../") when given, and `up` leads from them to `static/`."""
+    extra: dict[str, Any] = {}
+    if up:
+        logo = site_info.get().logo_src
+        extra["static_root"] = f"{up}static/"
+        extra["logo_src"] = f"{up}{logo}" if logo and "://" not in logo else logo
+
+    def more(name: str) -> dict[str, Any]:
+        return extra if switch is None else {**extra, "static_switch": switch + name}
+
+    accessibility = render_text(
+        "accessibility.html",
+        static_site=True,
+        **accessibility_context(),
+        **more("accessibility.html"),
+    )
+    about = render_text(
+        "about.html",
+        static_site=True,
+        **about_context(publisher.settings, publisher.catalog),
+        **more("about.html"),
+    )
+    return {
+        "index.html": subscribe_page(
+            publisher, specs, base_url, offers, **more("index.html")
+        ).encode("utf-8"),
+        "accessibility.html": accessibility.encode("utf-8"),
+        "about.html": about.encode("utf-8"),
+    }
+
+
+def _welsh_site(
+    publisher: FeedPublisher,
+    specs: list[FeedSpec],
+    base_url: str,
+    warnings: list[str],
+) -> dict[str, bytes]:
+    """The Welsh pages under `cy/` and the Welsh feeds under `feeds/cy/`."""
+    from edicalendar import i18n
+    from edicalendar.feeds.query import parse_query_string, query_spec, traditions
+
+    chosen = traditions(publisher.catalog)
+    query = parse_query_string("lang=cy", [t.name for t in chosen])
+    labels = {t.name: t.label for t in chosen}
+    built = publisher.build([query_spec(s, query, labels) for s in specs])
+    warnings.extend(w for w in built.warnings if w not in warnings)
+    files = {f"feeds/cy/{s.name}.ics": built.bodies[s.name] for s in specs}
+    token = i18n.language.set("cy")
+    try:
+        offers = subscribe_context(
+            specs, publisher.catalog, base_url, publisher.settings.feeds, query="lang=cy"
+        )
+        # The static Welsh feeds' own addresses, in place of the server's `?lang=cy`.
+        for key, value in offers.items():
+            if value is None:
+                continue
+            moved = [
+                replace(o, links=feed_links(base_url, f"cy/{o.name}.ics", title=o.title))
+                for o in (value if isinstance(value, list) else [value])
+            ]
+            offers[key] = moved if isinstance(value, list) else moved[0]
+        pages = _pages(publisher, specs, base_url, switch="../", up="../", offers=offers)
+    finally:
+        i18n.language.reset(token)
+    files.update({f"cy/{name}": body for name, body in pages.items()})
+    return files
+
+
+def subscribe_page(
+    publisher: FeedPublisher,
+    specs: list[FeedSpec],
+    base_url: str,
+    offers: dict[str, Any] | None = None,
+    **extra: Any,
+) -> str:
     """The subscribe page for a static site: the served page's template and wording (a static
-    host cannot answer feed queries, so the page has no builder)."""
+    host cannot answer feed queries, so the page has no builder); `offers` replaces the feeds
+    offered (the Welsh copy offers the Welsh feeds)."""
     return render_text(
         "subscribe.html",
         static_site=True,
-        title="Subscribe to the calendar",
+        title=gettext("Subscribe to the calendar"),
         builder=None,
-        **subscribe_context(specs, publisher.catalog, base_url, publisher.settings.feeds),
+        **(
+            offers
+            or subscribe_context(specs, publisher.catalog, base_url, publisher.settings.feeds)
+        ),
         freeze_feed=freeze_feed_offer(base_url),
+        **extra,
     )
 
 

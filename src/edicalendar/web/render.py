@@ -303,7 +303,7 @@ def render_text(
         "lang": lang,
         "html_lang": "cy" if lang == "cy" else "en-GB",
         #: The same page in each language, for the switch and the hreflang alternates (pages
-        #: only: a static export is English).
+        #: only; an export with --welsh links its Welsh copies through `static_switch`).
         "alternates": None
         if static_site or not is_page(english_path)
         else {"en": english_path, "cy": welsh_path(english_path)},
