@@ -247,3 +247,50 @@ def test_dates_in_table_cells_stay_on_one_line_at_1280_pixels(
     )
     assert page.evaluate("document.querySelectorAll('main td time').length") > 3
     assert split == []
+
+
+def _pages(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize("path", ["/", "/cy/"])
+def test_the_subscribe_page_prints_as_a_handout_with_every_address(
+    page: Any, server: str, tmp_path: Path, path: str
+) -> None:
+    """Two A4 pages: every feed's address as text (the copy box without its button), the QR
+    code of the recommended feed, the steps for each app open, no builder and no buttons."""
+    page.goto(server + path)
+    addresses = page.eval_on_selector_all("input.url", "inputs => inputs.map(i => i.value)")
+    assert len(addresses) > 10
+    pdf = _printed(page, server + path)
+    assert _pages(pdf) <= 2
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
+    for address in addresses:
+        assert address in text, address
+    english = path == "/"
+    for shown in (
+        ("On a phone: point the camera", "Outlook on the web", "Subscribe from web", "Thunderbird")
+        if english
+        else ("Ar ffôn:", "Thunderbird", "Subscribe from web")
+    ):
+        assert shown in text, shown
+    if english:
+        for hidden in ("Choose what you see", "Make my calendar address", "Add to Outlook.com",
+                       "Copy address"):  # fmt: skip
+            assert hidden not in text, hidden
+    visible = _visible_in_print(page, "nav, form, button, .skip-link, .site-search, .actions")
+    assert visible == []
+
+
+def test_search_results_print_compactly_and_completely(
+    page: Any, server: str, tmp_path: Path
+) -> None:
+    page.goto(server + "/search?q=awareness")
+    names = page.eval_on_selector_all(".search-results h3", "hs => hs.map(h => h.textContent)")
+    assert len(names) >= 50
+    pdf = _printed(page, server + "/search?q=awareness")
+    assert _pages(pdf) <= -(-len(names) // 25)  # at least 25 results a page
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
+    for name in names:
+        assert " ".join(name.split()) in text, name
+    assert "Name, other name, tradition or category" not in text  # the search form
