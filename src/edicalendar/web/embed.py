@@ -164,3 +164,37 @@ def embed_upcoming(request: Request) -> Response:
         )
 
     return conditional(request, data_etag(request, snapshot), answer)
+
+
+@router.get("/embed", response_class=HTMLResponse)
+def embed_help(request: Request) -> Response:
+    """How to put the widget on an intranet page: the snippets with this site's own address,
+    each in a box with a copy button, and which sites may frame the widget."""
+    from html import escape
+
+    from edicalendar.i18n import gettext, language
+
+    live = _live(request)
+    base_url = escape(public_base_url(request, live))
+    # The Welsh page gives the Welsh widget.
+    welsh = "/cy" if language.get() == "cy" else ""
+    widget = f"{base_url}{welsh}/embed/upcoming?n={DEFAULT_COUNT}"
+    title = escape(gettext("Coming up in the EDI awareness calendar"))
+    frame = (
+        f'<iframe src="{widget}"\n        title="{title}"\n'
+        '        width="100%" height="420" style="border:0" loading="lazy"></iframe>'
+    )
+    lang_option = ' data-lang="cy"' if welsh else ""
+    script = (
+        f'<script src="{base_url}/static/embed.js"\n'
+        f'        data-n="{DEFAULT_COUNT}"{lang_option} data-title="{title}" async></script>'
+    )
+    return page(
+        "embed.html",
+        current="/embed",
+        title=gettext("Put the calendar on your intranet"),
+        frame_snippet=frame,
+        script_snippet=script,
+        allowed=live.snapshot.ctx.loaded.settings.web.embed_origins,
+        preview=f"/embed/upcoming?n={DEFAULT_COUNT}",
+    )

@@ -3,7 +3,8 @@
 // writes an iframe of CALENDAR/embed/upcoming just after itself and keeps it as tall as the
 // list. Options (all optional): data-n (1-20), data-category (one or more, separated by
 // spaces), data-target (_blank or _top), data-heading, data-title (the frame's accessible
-// name). The calendar must list this page's origin in [web] embed_origins.
+// name), data-lang (cy: the Welsh widget). The calendar must list this page's origin in
+// [web] embed_origins.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -21,7 +22,8 @@
   if (data.heading) { params.append("heading", data.heading); }
   var frame = document.createElement("iframe");
   var query = params.toString();
-  frame.src = origin + "/embed/upcoming" + (query ? "?" + query : "");
+  var path = (data.lang === "cy" ? "/cy" : "") + "/embed/upcoming";
+  frame.src = origin + path + (query ? "?" + query : "");
   frame.title = data.title || "Coming up in the EDI awareness calendar";
   frame.loading = "lazy";
   frame.style.width = "100%";
