@@ -232,19 +232,25 @@ def kill_storm(
     **extra: Any,
 ) -> Storm:
     """Start the sender again and again, SIGKILL it at a random moment once sending is under
-    way, `kills` times, then let it finish; record what each kill interrupted."""
+    way, `kills` times, then let it finish; record what each kill interrupted.
+
+    Each run is killed after a random number of arrivals (at most a share of the burst that
+    leaves work for every kill, however fast or slow the machine sends) plus a few
+    milliseconds' jitter, so the kills land at different points of a request."""
     storm = Storm()
     rng = random.Random(20261201)
     now = T0
+    per_run = max(1, len(campaigns) // (2 * kills))
     for _ in range(kills * 3):
         if storm.kills >= kills:
             break
         seen = len(arrived())
+        target = seen + rng.randint(1, per_run)
         process = driver.start(**spec(db, url, now, campaigns, lease_seconds=5, **extra))
         deadline = time.monotonic() + 10
-        while len(arrived()) == seen and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        time.sleep(rng.uniform(0.0, 0.15))
+        while len(arrived()) < target and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        time.sleep(rng.uniform(0.0, 0.01))
         if process.poll() is None:
             driver.kill(process)
             storm.kills += 1
