@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 from starlette.staticfiles import StaticFiles
 
 from edicalendar import __version__
@@ -26,10 +27,6 @@ from edicalendar.context import AppContext
 from edicalendar.errors import UsageError
 from edicalendar.web import (
     api,
-    campaign_actions,
-    campaign_api,
-    campaign_editor,
-    campaign_pages,
     docs,
     embed,
     freeze_pages,
@@ -43,6 +40,7 @@ from edicalendar.web import (
 )
 from edicalendar.web.api_edge import ApiEdge
 from edicalendar.web.auth import AccessRefused, Identify, WebAccess
+from edicalendar.web.deferred import CAMPAIGN_PREFIXES, CAMPAIGN_ROUTERS, DeferredRoutes
 from edicalendar.web.feedserve import (
     MAX_QUERY_BYTES,
     ASGIApp,
@@ -165,6 +163,15 @@ class WebApp(FastAPI):
     #: by :func:`create_app`): the HTTP fast path asks it too, so it refuses what
     #: :class:`~edicalendar.web.hosts.HostCheck` refuses by passing the request on.
     answers_host: Callable[[bytes | None], bool] | None = None
+    #: The routes imported on first use (set by :func:`create_app`).
+    deferred: DeferredRoutes | None = None
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """Every route, the deferred ones included (reading them loads them)."""
+        if self.deferred is not None:
+            self.deferred.load()
+        return self.router.routes
 
     def prepared_feed(self, raw_path: bytes) -> FeedResponse | None:
         """The prepared response for an exact feed path (b"/feeds/all.ics"), or None; never
@@ -246,13 +253,10 @@ def create_app(
     app.include_router(site_pages.router)
     app.include_router(embed.router)
     app.include_router(signin.router)
-    # The editor's fixed addresses (/campaigns/new, /campaigns/ID/edit) before the pages'
-    # patterns (/campaigns/ID, /campaigns/ID/INSTANCE).
-    app.include_router(campaign_editor.router)
-    app.include_router(campaign_actions.router)
-    app.include_router(campaign_api.router)
-    app.include_router(campaign_pages.router)
-    app.include_router(campaign_pages.public_router)
+    # The campaign pages, editor and API, in their place in the order, are imported on the
+    # first request under their addresses (web.deferred): nothing answered first needs them.
+    app.deferred = DeferredRoutes(app, CAMPAIGN_ROUTERS, CAMPAIGN_PREFIXES)
+    app.router.routes.append(app.deferred)
     app.include_router(freeze_pages.public_router)
     app.include_router(freeze_pages.router)
     app.mount("/static", StaticFiles(packages=[("edicalendar.web", "static")]), name="static")
