@@ -5,8 +5,9 @@ checkout's `src/`, measured in the same run for comparison), in interleaved roun
 
 - **serve ready**: seconds from starting `edicalendar serve --no-scheduler` to its first 200
   for /healthz (and the CPU seconds the server had used by then), for /calendar, and for
-  /feeds/all.ics; with the compiled cache already warm (the usual restart) and with an empty
-  cache folder (the first start after an edit);
+  /feeds/all.ics; with an empty cache folder (the very first start), with the compiled cache
+  warm (the usual restart), and after one calendar file was edited (the other files' checked
+  contents are read back);
 - **--workers 2**: the resident memory of the supervising process, beside one worker's;
 - **idle remind**: CPU seconds of `edicalendar remind` when nothing is due (after one full tick
   has run), the tick cron runs every minute;
@@ -56,6 +57,12 @@ def _site(root: Path, scale: int, name: str) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+def _edit_one_file(calendars: Path) -> None:
+    """Change one calendar file's bytes (a comment at its end), as an edit would."""
+    path = sorted(calendars.glob("*.toml"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
 
 
 def _child_cpu(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
@@ -165,6 +172,9 @@ def main() -> None:
                     note(scale, source, f"serve, empty cache: {path} s", seconds)
                 for path, seconds in serve_ready(config, env).items():
                     note(scale, source, f"serve, warm cache: {path} s", seconds)
+                _edit_one_file(config.parent / "calendars")
+                for path, seconds in serve_ready(config, env).items():
+                    note(scale, source, f"serve, one file edited: {path} s", seconds)
                 # Feeds go on preparing in the background once a server answers: let the
                 # last one finish, so the next measurement has the machine to itself.
                 time.sleep(0.5)

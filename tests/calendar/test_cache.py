@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,85 @@ def test_invalid_files_are_never_cached(calendars: Path, cache: CompiledCache) -
             load_catalog(calendars, cache=cache)
         assert path.name in str(failure.value)
     assert not list(cache.directory.glob("catalog-*"))
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped calendars (twenty files)."""
+    target = tmp_path / "shipped"
+    shutil.copytree(REPO_ROOT / "calendars", target)
+    return target
+
+
+def _validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the validator reads from now on, by name."""
+    seen: list[str] = []
+    real = validation.load_file
+
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Any:
+        seen.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(validation, "load_file", spy)
+    return seen
+
+
+def test_after_an_edit_only_the_changed_file_is_validated_again(
+    shipped: Path, cache: CompiledCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other files' observances are read back; the catalog equals one loaded with no
+    cache at all, with the edit in it."""
+    load_catalog(shipped, cache=cache)
+    path = shipped / "awareness-weeks.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('name = "', 'name = "Edited ', 1), encoding="utf-8")
+    seen = _validated(monkeypatch)
+    edited = load_catalog(shipped, cache=cache)
+    assert seen == ["awareness-weeks.toml"]
+    seen.clear()
+    fresh = load_catalog(shipped)
+    assert len(seen) == len(list(shipped.glob("*.toml"))) > 10
+    assert edited == fresh
+    assert any(o.name.startswith("Edited ") for o in edited.observances.values())
+
+
+def test_a_bad_edit_fails_as_it_would_with_no_cache_and_a_fix_loads_again(
+    shipped: Path, cache: CompiledCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every load of the broken file names it, the observance and the field, word for word as
+    a load with no cache does; putting it right loads again without validating the rest."""
+    good = load_catalog(shipped, cache=cache)
+    path = shipped / "nhs.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("categories = [", "categories = 7 #", 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as uncached:
+        load_catalog(shipped)
+    for _ in range(2):
+        with pytest.raises(CatalogError) as failure:
+            load_catalog(shipped, cache=cache)
+        assert str(failure.value) == str(uncached.value)
+        assert "nhs.toml" in str(failure.value) and "categories" in str(failure.value)
+    path.write_text(text, encoding="utf-8")
+    seen = _validated(monkeypatch)
+    assert load_catalog(shipped, cache=cache) == good
+    assert seen == []  # the whole catalog, as it was before the edit, is still cached
+
+
+def test_checks_across_files_still_see_files_read_back(shipped: Path, cache: CompiledCache) -> None:
+    """An edit that repeats an id from a file read back from the cache is refused as a
+    duplicate, exactly as with no cache."""
+    catalog = load_catalog(shipped, cache=cache)
+    taken = next(o for o in catalog.observances.values() if o.path.endswith("nhs.toml"))
+    path = shipped / "uk-nations.toml"
+    text = path.read_text(encoding="utf-8")
+    first_id = text.split('id = "', 1)[1].split('"', 1)[0]
+    path.write_text(text.replace(f'id = "{first_id}"', f'id = "{taken.id}"', 1), "utf-8")
+    with pytest.raises(CatalogError) as uncached:
+        load_catalog(shipped)
+    with pytest.raises(CatalogError) as failure:
+        load_catalog(shipped, cache=cache)
+    assert str(failure.value) == str(uncached.value)
+    assert "duplicate id" in str(failure.value)
 
 
 def test_a_corrupt_entry_is_compiled_again(calendars: Path, cache: CompiledCache) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -11,6 +14,8 @@ from hypothesis import strategies as st
 from edicalendar.campaigns.relative import parse_relative
 from edicalendar.errors import RelativeDayError
 from edicalendar.model import Anchor
+
+from .conftest import DATA
 
 
 @pytest.mark.parametrize(
@@ -69,3 +74,51 @@ def test_resolves_calendar_days_from_start_and_end(catalog: object) -> None:
     assert resolve(parse_relative("-28d"), month, workdays) == dt.date(2021, 1, 4)
     assert resolve(parse_relative("end+1d"), month, workdays) == dt.date(2021, 3, 1)
     assert resolve(parse_relative("start"), month, workdays) == dt.date(2021, 2, 1)
+
+
+@functools.cache
+def _month() -> Any:
+    from edicalendar.calendar.catalog import load_catalog
+    from edicalendar.calendar.occurrences import occurrences_in_year
+
+    catalog = load_catalog(DATA / "calendars")
+    return occurrences_in_year(catalog.observances["lgbt-history-month"], 2021)[0]
+
+
+class _CountingDays:
+    """Working days that count how often the bank holidays were consulted."""
+
+    def __init__(self) -> None:
+        from edicalendar.calendar.workdays import WorkingDays
+
+        self.real = WorkingDays()
+        self.asked = 0
+
+    def add(self, start: dt.date, count: int) -> dt.date:
+        self.asked += 1
+        return self.real.add(start, count)
+
+
+@given(
+    anchor=st.sampled_from(list(Anchor)),
+    days=st.integers(min_value=-60, max_value=60),
+    working=st.booleans(),
+    start=st.dates(min_value=dt.date(1960, 1, 1), max_value=dt.date(2070, 12, 1)),
+    length=st.integers(min_value=0, max_value=40),
+)
+def test_after_the_end_means_the_resolved_day_is_later_than_the_last_day(
+    anchor: Anchor, days: int, working: bool, start: dt.date, length: int
+) -> None:
+    """is_after_end agrees with resolving the day and comparing it with the last day, and only
+    working days counted forward from the start consult the bank holidays (campaign checks at
+    start-up then need no holiday tables for the usual `-28d` or `-5 working days`)."""
+    from edicalendar.campaigns.relative import format_relative, is_after_end, resolve
+    from edicalendar.model import RelativeDay
+
+    occurrence = replace(_month(), start=start, end=start + dt.timedelta(days=length))
+    day = RelativeDay(anchor, days, working, format_relative(anchor, days, working))
+    counting = _CountingDays()
+    found = is_after_end(day, occurrence, counting)  # type: ignore[arg-type]
+    consulted = counting.asked
+    assert found == (resolve(day, occurrence, counting.real) > occurrence.end)
+    assert (consulted > 0) == (working and days > 0 and anchor is Anchor.START)

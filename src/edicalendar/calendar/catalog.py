@@ -6,7 +6,8 @@ collects every problem in every file before failing, and each problem names
 `path:line: observance-id: field`. The result is a set of frozen
 :class:`~edicalendar.model.Observance` objects; nothing here computes dates. Given a
 :class:`~edicalendar.calendar.cache.CompiledCache`, a catalog whose files have not changed
-(byte for byte) is read back compiled instead of validated again.
+(byte for byte) is read back compiled instead of validated again, and after an edit only the
+files that changed are validated again.
 """
 
 from __future__ import annotations
@@ -188,21 +189,62 @@ def load_files(
             key.update(len(part).to_bytes(8, "big") + part)
     found = cache.get("catalog", key.digest())
     if not isinstance(found, Catalog):
-        found = _validate(files, contents)
+        found = _validate(files, contents, _CheckedFiles(cache))
         cache.put("catalog", key.digest(), found)
     return replace(found, year_cache=cache, compiled_key=key.digest())
 
 
-def _validate(files: list[tuple[Path, str]], contents: Mapping[Path, bytes]) -> Catalog:
+class _CheckedFiles:
+    """Each calendar file's validated header and observances from the last load, keyed on its
+    name, displayed path and bytes: after an edit, only the files that changed are validated
+    again (the checks across files always run). A file with any problem is never kept."""
+
+    _KEY = hashlib.sha256(b"calendar-files\0" + _COMPILED_FORMAT + __version__.encode()).digest()
+
+    def __init__(self, cache: CompiledCache) -> None:
+        self.cache = cache
+        stored = cache.get("calendar-files", self._KEY)
+        self.before: dict[bytes, Any] = stored if isinstance(stored, dict) else {}
+        self.now: dict[bytes, Any] = {}
+
+    @staticmethod
+    def key(path: Path, display: str, content: bytes) -> bytes:
+        digest = hashlib.sha256()
+        for part in (path.stem.encode(), display.encode(), content):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        return digest.digest()
+
+    def save(self) -> None:
+        if self.now != self.before:
+            self.cache.put("calendar-files", self._KEY, self.now)
+
+
+def _validate(
+    files: list[tuple[Path, str]],
+    contents: Mapping[Path, bytes],
+    checked: _CheckedFiles | None = None,
+) -> Catalog:
     from edicalendar.calendar.validation import load_file
 
     problems: list[Problem] = []
     observances: dict[str, model.Observance] = {}
     calendars: dict[str, CalendarInfo] = {}
     for path, display in files:
-        loaded = load_file(path, display, problems, contents.get(path))
+        content = contents.get(path)
+        file_key = None
+        loaded = None
+        if checked is not None and content is not None:
+            file_key = checked.key(path, display, content)
+            loaded = checked.before.get(file_key)
         if loaded is None:
-            continue
+            problems_before = len(problems)
+            loaded = load_file(path, display, problems, content)
+            if loaded is None:
+                continue
+            if len(problems) > problems_before:
+                file_key = None  # never kept: it is validated again until it is right
+        if checked is not None and file_key is not None:
+            checked.now[file_key] = loaded
         header, entries = loaded
         info = CalendarInfo(path.stem, header.title, header.description, display, header.optional)
         calendars[info.name] = info
@@ -234,6 +276,8 @@ def _validate(files: list[tuple[Path, str]], contents: Mapping[Path, bytes]) -> 
                         + ", ".join(n for n in calendars if n != obs.calendar),
                     )
                 )
+    if checked is not None:
+        checked.save()
     if problems:
         raise CatalogError(problems)
     return Catalog(observances=observances, calendars=calendars)

@@ -73,5 +73,13 @@ def resolve(day: RelativeDay, occurrence: Occurrence, workdays: WorkingDays) -> 
 
 
 def is_after_end(day: RelativeDay, occurrence: Occurrence, workdays: WorkingDays) -> bool:
-    """True when `day` falls after the occurrence's last day (a follow-up, not preparation)."""
+    """True when `day` falls after the occurrence's last day (a follow-up, not preparation).
+
+    Only working days counted forward from the start need the bank holidays: a day at or before
+    its anchor is never after the end, and one after the end always is.
+    """
+    if day.days <= 0:
+        return False
+    if day.anchor is Anchor.END:
+        return True
     return resolve(day, occurrence, workdays) > occurrence.end
