@@ -15,6 +15,7 @@ down to scheme and host.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -64,8 +65,10 @@ def _random_looking(piece: str) -> bool:
     return any(c.isdigit() for c in piece) or (piece.lower() != piece and piece.upper() != piece)
 
 
-def _fragments(secrets: Iterable[str]) -> set[str]:
-    """Every FRAGMENT-long, random-looking piece of the secrets' words."""
+@functools.lru_cache(maxsize=32)
+def _fragments(secrets: tuple[str, ...]) -> frozenset[str]:
+    """Every FRAGMENT-long, random-looking piece of the secrets' words (kept per set of secrets:
+    every log record passes through :func:`redact`, and the secrets rarely change)."""
     found: set[str] = set()
     for secret in secrets:
         for word in _WORD.findall(secret):
@@ -73,10 +76,10 @@ def _fragments(secrets: Iterable[str]) -> set[str]:
                 piece = word[start : start + FRAGMENT]
                 if _random_looking(piece):
                     found.add(piece)
-    return found
+    return frozenset(found)
 
 
-def _without_fragments(text: str, pieces: set[str]) -> str:
+def _without_fragments(text: str, pieces: frozenset[str]) -> str:
     if not pieces or len(text) < FRAGMENT:
         return text
     hidden = [False] * len(text)
@@ -103,7 +106,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` without known secrets, pieces of them, credentials in any form (see the module
     docstring), and with every URL cut down to scheme and host."""
     with _lock:
-        known = sorted({*_known, *(s for s in secrets if s)}, key=len, reverse=True)
+        known = tuple(sorted({*_known, *(s for s in secrets if s)}, key=lambda s: (-len(s), s)))
     for secret in known:
         text = text.replace(secret, "[redacted]")
     text = _without_fragments(text, _fragments(known))
