@@ -5,45 +5,17 @@ the key. Read back with poppler's pdftotext and pdftoppm."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.wallchart.content import HOLDS_BACK
 from support import pdfs
-from support.cli import CliRunner, fix_today
-from support.paths import REPO_ROOT
+from support.cli import CliRunner
 
-BASE = "https://calendar.example.nhs.uk"
 ELECTION = "General election pre-election period: General election 6 May 2027"
 EMBARGO = "Organisation communications freeze: Inspection report embargo"
-
-
-@pytest.fixture
-def state(tmp_path: Path) -> Path:
-    return tmp_path / "state"
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path,
-    state: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> CliRunner:
-    path = tmp_path / "edicalendar.toml"
-    (tmp_path / "campaigns").mkdir()
-    path.write_text(
-        f'[data]\ncalendars_dir = "{REPO_ROOT / "calendars"}"\n'
-        f'campaigns_dir = "{tmp_path / "campaigns"}"\ndata_dir = "{state}"\n\n'
-        f'[feeds]\nbase_url = "{BASE}"\norganisation = "Example NHS Trust"\n',
-        encoding="utf-8",
-    )
-    fix_today(monkeypatch, dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
-    return CliRunner(capsys, path)
 
 
 def _freezes(cli: CliRunner) -> None:

@@ -19,35 +19,20 @@ from edicalendar.model import Status
 from edicalendar.wallchart.pdf import FONTS, Furniture, wallchart_pdf
 from support import pdfs
 from support.builders import make_occurrence
-from support.cli import CliRunner, fix_today
+from support.cli import CliRunner
 from support.paths import REPO_ROOT
+
+from .conftest import BASE
 
 A3_LANDSCAPE = (1190.55, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
-BASE = "https://calendar.example.nhs.uk"
 ORGANISATION = "Greater Manchester Health Innovation"
 MONTHS = [dt.date(2027, m, 1).strftime("%B") for m in range(1, 13)]
 
 
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A config on the shipped calendars with a public address and an organisation; today is
-    1 December 2026."""
-    path = tmp_path / "edicalendar.toml"
-    (tmp_path / "campaigns").mkdir()
-    path.write_text(
-        f'[data]\ncalendars_dir = "{REPO_ROOT / "calendars"}"\n'
-        f'campaigns_dir = "{tmp_path / "campaigns"}"\ndata_dir = "{tmp_path / "state"}"\n\n'
-        f'[feeds]\nbase_url = "{BASE}"\norganisation = "{ORGANISATION}"\n',
-        encoding="utf-8",
-    )
-    fix_today(monkeypatch, dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
-    return path
-
-
-@pytest.fixture
-def cli(config: Path, capsys: pytest.CaptureFixture[str]) -> CliRunner:
-    return CliRunner(capsys, config)
+def organisation() -> str:
+    return ORGANISATION
 
 
 @pytest.fixture(scope="module")

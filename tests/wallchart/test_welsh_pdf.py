@@ -11,7 +11,6 @@ in test_pdf.py (the organisers' own).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -20,10 +19,11 @@ import pytest
 
 from edicalendar.wallchart.pdf import FONTS
 from support import pdfs
-from support.cli import CliRunner, fix_today
+from support.cli import CliRunner
 from support.paths import REPO_ROOT
 
-BASE = "https://calendar.example.nhs.uk"
+from .conftest import BASE
+
 ORGANISATION = "Bwrdd Iechyd Prifysgol Enghraifft"
 WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf"]
 WELSH_MONTHS += ["Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"]
@@ -34,19 +34,8 @@ ENGLISH_FURNITURE += ["estimated", "provisional", "begins the evening", "Running
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> CliRunner:
-    path = tmp_path / "edicalendar.toml"
-    (tmp_path / "campaigns").mkdir()
-    path.write_text(
-        f'[data]\ncalendars_dir = "{REPO_ROOT / "calendars"}"\n'
-        f'campaigns_dir = "{tmp_path / "campaigns"}"\ndata_dir = "{tmp_path / "state"}"\n\n'
-        f'[feeds]\nbase_url = "{BASE}"\norganisation = "{ORGANISATION}"\n',
-        encoding="utf-8",
-    )
-    fix_today(monkeypatch, dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC))
-    return CliRunner(capsys, path)
+def organisation() -> str:
+    return ORGANISATION
 
 
 @pytest.fixture
