@@ -16,8 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from edicalendar.accounts.directory import Client
+from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.context import AppContext
 from edicalendar.model import Role
+from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.web import create_app
 from support.clock import Clock
 from support.net import LOCAL_BASE_URL
@@ -137,6 +139,31 @@ class Site:
 
 
 _TEST_CLIENT = Client(address="127.0.0.1", user_agent="tests")
+
+
+def record_election(site: Site) -> int:
+    """A public pre-election period over International Women's Day 2026 (8 March): the mayoral
+    election in Greater Manchester, 2 to 10 March."""
+    freeze = site.ctx.freezes().add(
+        FreezeRequest(
+            FreezeKind.MAYORAL_ELECTION,
+            "Mayoral election",
+            start=dt.date(2026, 3, 2),
+            end=dt.date(2026, 3, 10),
+            area="Greater Manchester",
+        ),
+        by="tests",
+    )
+    return freeze.id
+
+
+def record_embargo(site: Site) -> int:
+    """The organisation's own freeze from 16 March 2026, open-ended: private unless said."""
+    freeze = site.ctx.freezes().add(
+        FreezeRequest(FreezeKind.ORGANISATION, "Inspection report embargo", dt.date(2026, 3, 16)),
+        by="tests",
+    )
+    return freeze.id
 
 
 @pytest.fixture

@@ -10,37 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.model import Role
-from edicalendar.reminders.freeze_book import FreezeRequest
 
-from .conftest import Site, form_csrf
+from .conftest import Site, form_csrf, record_election, record_embargo
 
 D = dt.date
-
-
-def _election(site: Site) -> int:
-    """A public pre-election period over International Women's Day 2026 (8 March)."""
-    freeze = site.ctx.freezes().add(
-        FreezeRequest(
-            FreezeKind.MAYORAL_ELECTION,
-            "Mayoral election",
-            start=D(2026, 3, 2),
-            end=D(2026, 3, 10),
-            area="Greater Manchester",
-        ),
-        by="tests",
-    )
-    return freeze.id
-
-
-def _embargo(site: Site) -> int:
-    """The organisation's own freeze: private unless said."""
-    freeze = site.ctx.freezes().add(
-        FreezeRequest(FreezeKind.ORGANISATION, "Inspection report embargo", D(2026, 3, 16)),
-        by="tests",
-    )
-    return freeze.id
 
 
 def test_an_admin_records_and_ends_a_freeze_in_the_browser(site: Site) -> None:
@@ -104,7 +78,7 @@ def test_a_refused_freeze_shows_the_reason_and_keeps_what_was_typed(site: Site) 
 def test_only_admins_change_freezes_and_anonymous_visitors_sign_in_first(site: Site) -> None:
     viewer = site.signed_in(site.person("viewer@nhs.net", Role.VIEWER))
     editor = site.signed_in(site.person("editor@nhs.net", Role.EDITOR))
-    _election(site)
+    record_election(site)
     page = viewer.get("/freezes")
     assert page.status_code == 200 and "Mayoral election" in page.text
     assert "Record a freeze" not in page.text and "End now" not in page.text
@@ -120,8 +94,8 @@ def test_calendar_pages_show_public_freezes_and_signed_in_people_see_private_one
     site: Site,
 ) -> None:
     site.person("viewer@nhs.net", Role.VIEWER)
-    _election(site)
-    _embargo(site)
+    record_election(site)
+    record_embargo(site)
     month = site.client.get("/calendar?month=2026-03").text
     assert "Communication freezes" in month
     assert "Mayoral election pre-election period: Mayoral election" in month
@@ -151,8 +125,8 @@ def test_calendar_pages_show_public_freezes_and_signed_in_people_see_private_one
 
 
 def test_the_freezes_api_lists_public_ones_and_admins_record_with_a_token(site: Site) -> None:
-    _election(site)
-    _embargo(site)
+    record_election(site)
+    record_embargo(site)
     public = site.client.get("/api/freezes").json()["freezes"]
     assert [f["reason"] for f in public] == ["Mayoral election"]
     assert public[0]["status"] == "in force" and public[0]["area"] == "Greater Manchester"
@@ -203,7 +177,7 @@ def test_freezes_ics_follows_the_database_and_revalidates(site: Site) -> None:
     assert b"BEGIN:VEVENT" not in first.content
     tag = first.headers["etag"]
     assert site.client.get("/feeds/freezes.ics", headers={"If-None-Match": tag}).status_code == 304
-    _election(site)  # as `edicalendar freeze add` in another process would
+    record_election(site)  # as `edicalendar freeze add` in another process would
     site.app.state.freeze_feed.check_seconds = 0
     second = site.client.get("/feeds/freezes.ics", headers={"If-None-Match": tag})
     assert second.status_code == 200 and second.headers["etag"] != tag
@@ -261,7 +235,7 @@ def test_ending_a_freeze_on_the_web_releases_or_expires_what_it_held_once(site: 
     from edicalendar.reminders.ledger import DeliveryState, Ledger
 
     admin = site.signed_in(site.person("asha.khan@nhs.net", Role.ADMIN))
-    first = _election(site)
+    first = record_election(site)
     timely, late = _held_reminders(site, first, (D(2026, 3, 5), 6), (D(2026, 3, 4), 1))
     site.clock.advance(hours=2)  # the second is past its not_after now
     page = admin.get("/freezes")
@@ -280,7 +254,7 @@ def test_ending_a_freeze_on_the_web_releases_or_expires_what_it_held_once(site: 
     assert ledger.get(timely).state is DeliveryState.PENDING  # type: ignore[union-attr]
     assert ledger.get(late).state is DeliveryState.EXPIRED  # type: ignore[union-attr]
 
-    second = _embargo(site)  # from 16 March: not yet in force, so cancelled when ended
+    second = record_embargo(site)  # from 16 March: not yet in force, so cancelled when ended
     site.clock.set(dt.datetime(2026, 3, 16, 10, tzinfo=dt.UTC))
     (held,) = _held_reminders(site, second, (D(2026, 3, 16), 6))
     token = site.api_token("script@nhs.net", Role.ADMIN)

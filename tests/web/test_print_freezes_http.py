@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from edicalendar.calendar.freezes import FreezeKind
 from edicalendar.model import Role
-from edicalendar.reminders.freeze_book import FreezeRequest
 from support import pdfs
 
-from .conftest import Site
+from .conftest import Site, record_election, record_embargo
 
 D = dt.date
 ELECTION = "Mayoral election pre-election period: Mayoral election"
@@ -19,22 +17,8 @@ EMBARGO = "Organisation communications freeze: Inspection report embargo"
 
 
 def _record(site: Site) -> None:
-    freezes = site.ctx.freezes()
-    freezes.add(
-        FreezeRequest(
-            FreezeKind.MAYORAL_ELECTION,
-            "Mayoral election",
-            start=D(2026, 3, 2),
-            end=D(2026, 3, 10),
-            area="Greater Manchester",
-        ),
-        by="tests",
-    )
-    # The organisation's own freeze is private unless recorded as public; open-ended.
-    freezes.add(
-        FreezeRequest(FreezeKind.ORGANISATION, "Inspection report embargo", D(2026, 3, 16)),
-        by="tests",
-    )
+    record_election(site)
+    record_embargo(site)
 
 
 def test_the_public_pdf_shows_public_freezes_only(site: Site) -> None:
