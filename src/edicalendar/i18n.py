@@ -73,12 +73,93 @@ def ngettext(singular: str, plural: str, count: int, lang: str | None = None) ->
 def in_language(text: str) -> tuple[str, bool]:
     """`text` as a page in the current language shows it, and whether it is English text on a
     Welsh page (to be marked `lang="en"`): a message the catalogue has is translated, text that
-    has been through it already is kept, anything else (from data, or an error's own words)
-    stays as it is."""
+    has been through it already is kept, a :class:`Message` from the core is said in the
+    language, anything else (from data, or an error's own words) stays as it is."""
     if language.get() == DEFAULT or isinstance(text, Translated):
         return text, False
+    if isinstance(text, Message):
+        shown = text.translated()
+        return shown, gettext(text.msgid) == text.msgid
     shown = gettext(text)
     return shown, shown == text
+
+
+class Message(str):
+    """A sentence the core says in English, kept with the message id and values it was made
+    from so a page in another language can say it in that language.
+
+    As a `str` it is the English text, exactly as the CLI, the API and logs have always shown
+    it; :meth:`translated` gives it in the current :data:`language` through the catalogue
+    (values that are themselves a :class:`Message` or a :class:`Day` are translated too). The
+    core marks its message ids with :func:`N_` so `pybabel extract` collects them.
+    """
+
+    __slots__ = ("capitalised", "msgid", "values")
+    msgid: str
+    values: dict[str, object]
+    capitalised: bool
+
+    def __new__(cls, msgid: str, /, capitalised: bool = False, **values: object) -> Message:
+        english = msgid % {k: _english(v) for k, v in values.items()} if values else msgid
+        made = super().__new__(cls, _upper_first(english) if capitalised else english)
+        made.msgid, made.values, made.capitalised = msgid, values, capitalised
+        return made
+
+    def translated(self, lang: str | None = None) -> Translated:
+        """The message in `lang` (else the current language); English where untranslated."""
+        lang = lang or language.get()
+        if lang == DEFAULT:
+            return Translated(str(self))
+        template = gettext(self.msgid, lang)
+        text = (
+            str.__mod__(template, {k: _translated(v, lang) for k, v in self.values.items()})
+            if self.values
+            else str(template)
+        )
+        return Translated(_upper_first(text) if self.capitalised else text)
+
+    def upper_first(self) -> Message:
+        """The same message with its first letter capitalised (in every language)."""
+        return Message(self.msgid, capitalised=True, **self.values)
+
+
+class Day:
+    """A date inside a :class:`Message`: "Sat 25 May 2024" in English, "Sad 25 Mai 2024" in
+    Welsh (:func:`format_day`'s `short` style)."""
+
+    __slots__ = ("day", "style")
+
+    def __init__(self, day: dt.date, style: str = "short") -> None:
+        self.day, self.style = day, style
+
+    def __str__(self) -> str:
+        return format_day(self.day, self.style, DEFAULT)
+
+    def translated(self, lang: str) -> str:
+        return format_day(self.day, self.style, lang)
+
+
+def said(error: BaseException) -> str:
+    """What `error` says: its :class:`Message` where it was raised with one (so a page can say
+    it in its language), else its text."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Message) else str(error)
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _english(value: object) -> object:
+    return str(value) if isinstance(value, Message | Day) else value
+
+
+def _translated(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return str(value.translated(lang))
+    if isinstance(value, Day):
+        return value.translated(lang)
+    return value
 
 
 _ = gettext

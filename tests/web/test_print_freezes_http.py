@@ -13,6 +13,8 @@ from .conftest import Site, record_election, record_embargo
 
 D = dt.date
 ELECTION = "Mayoral election pre-election period: Mayoral election"
+#: The same freeze on a Welsh chart: its kind in Welsh, its reason as recorded.
+ELECTION_CY = "Cyfnod cyn etholiad maer: Mayoral election"
 EMBARGO = "Organisation communications freeze: Inspection report embargo"
 
 
@@ -63,9 +65,9 @@ def test_a_signed_in_person_sees_private_freezes_in_a_private_copy(site: Site) -
 def test_the_welsh_pdf_says_freezes_in_welsh(site: Site) -> None:
     _record(site)
     text = pdfs.text(site.client.get("/cy/print/2026.pdf").content)
-    assert f"2–10 Cyfnod rhewi cyfathrebu: {ELECTION}" in text
+    assert f"2–10 Cyfnod rhewi cyfathrebu: {ELECTION_CY}" in text
     assert "Cyfnod rhewi cyfathrebu: cyfnod pan fydd y sefydliad yn dal yn ôl" in text
     assert (
-        f"{ELECTION}: 2 Mawrth 2026 – 10 Mawrth 2026; yn dal yn ôl cyhoeddiadau cyhoeddus a "
+        f"{ELECTION_CY}: 2 Mawrth 2026 – 10 Mawrth 2026; yn dal yn ôl cyhoeddiadau cyhoeddus a "
         "negeseuon cyfryngau cymdeithasol." in text
     )

@@ -282,6 +282,10 @@ def test_every_message_in_the_code_is_in_the_welsh_catalogue() -> None:
         ("src/edicalendar/feeds/welsh.py", "python"),
         ("src/edicalendar/wallchart/**.py", "python"),
         ("src/edicalendar/i18n.py", "python"),
+        ("src/edicalendar/calendar/freezes.py", "python"),
+        ("src/edicalendar/calendar/occurrence_records.py", "python"),
+        ("src/edicalendar/campaigns/history.py", "python"),
+        ("src/edicalendar/reminders/freeze_book.py", "python"),
         ("src/edicalendar/web/templates/**.html", "jinja2"),
     ]
     options = {

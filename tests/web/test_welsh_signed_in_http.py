@@ -282,6 +282,15 @@ def test_a_campaign_made_in_welsh_stays_welsh(site: Site, editor: Any) -> None:
     assert done.status_code == 303 and done.headers["location"].startswith(instance)
     after = editor.get(done.headers["location"].split("#")[0])
     assert "Marcio heb ei gwneud" in assert_welsh(after)
+    # The history says what happened in Welsh (the core's messages, through the catalogue).
+    name = re.search(r"<span>nododd fod y dasg ‘([^’]+)’ wedi’i gwneud</span>", after.text)
+    assert name, "the task marked done is in the Welsh history"
+    english = editor.get(done.headers["location"].split("#")[0].removeprefix("/cy")).text
+    assert (
+        f"<span>marked the task '{markup.escape(name.group(1), quote=True)}' done</span>"
+        in (english)
+        or f"<span>marked the task &#39;{markup.escape(name.group(1))}&#39; done</span>" in english
+    )
     assert re.search(r'<span class="progress-done">wedi’i wneud</span>', after.text)
     edit = editor.get("/cy/campaigns/international-womens-day-2026/edit")
     assert "<h1>Golygu: " in assert_welsh(edit)
@@ -321,6 +330,79 @@ def test_a_freeze_recorded_in_welsh(admin: Any) -> None:
     assert re.search(r"Cofnodwyd cyfnod rhewi \d+: Cyfnod rhewi cyfathrebu’r sefydliad: ", html)
     assert '<span lang="en">Staff survey results</span>' in html
     assert "Mawrth 2026" in html or "Maw 2026" in html
+
+
+def test_a_freeze_refused_in_welsh_and_in_english(admin: Any) -> None:
+    """The freeze book's checks (dates the wrong way round, a missing reason, a date that
+    cannot be read) are Welsh on the Welsh form, word for word what they were in English."""
+    html = admin.get("/cy/freezes").text
+    cases = (
+        (
+            {"reason": "Staff survey", "from": "2026-03-20", "to": "2026-03-12"},
+            "mae’r diwrnod olaf (--to) 2026-03-12 cyn y cyntaf (--from) 2026-03-20",
+            "the last day (--to) 2026-03-12 is before the first (--from) 2026-03-20",
+        ),
+        (
+            {"reason": " ", "from": "2026-03-10", "to": "2026-03-12"},
+            "reason: dywedwch pam, fel ‘Etholiad cyffredinol 4 Gorffennaf 2024’",
+            "reason: say why, such as &#39;General election 4 July 2024&#39;",
+        ),
+        (
+            {"reason": "Staff survey", "from": "10/03/2026", "to": "2026-03-12"},
+            "from: nid yw &#39;10/03/2026&#39; yn ddyddiad; defnyddiwch BBBB-MM-DD",
+            "from: &#39;10/03/2026&#39; is not a date; use YYYY-MM-DD",
+        ),
+    )
+    for fields, welsh, english in cases:
+        refused = post_form(
+            admin,
+            "/cy/freezes",
+            {"csrf_token": form_csrf(html), "kind": "organisation", **fields},
+        )
+        assert refused.status_code == 400
+        page = assert_welsh(refused)
+        assert welsh in page
+        assert 'id="freeze-error" role="alert">' in page  # Welsh, so not marked English
+        en = admin.get("/freezes").text
+        refused_en = post_form(
+            admin, "/freezes", {"csrf_token": form_csrf(en), "kind": "organisation", **fields}
+        )
+        assert english in refused_en.text
+
+
+def test_core_messages_keep_their_english_and_say_it_in_welsh() -> None:
+    """A core message is the English the CLI and API always showed; in Welsh it is the
+    catalogue's sentence with its values (dates in Welsh too)."""
+    import datetime as dt
+
+    from edicalendar import i18n
+    from edicalendar.calendar.freezes import Audience, Freeze, FreezeKind, flag_for
+
+    freeze = Freeze(
+        id=1,
+        kind=FreezeKind.GENERAL_ELECTION,
+        start=dt.date(2024, 5, 25),
+        end=dt.date(2024, 7, 4),
+        reason="4 July 2024",
+    )
+    assert freeze.title == "General election pre-election period: 4 July 2024"
+    assert str(freeze.span_text()) == "Sat 25 May 2024 to Thu 4 Jul 2024"
+    flag = flag_for(dt.date(2024, 6, 1), Audience.PUBLIC, [freeze], today=dt.date(2024, 1, 1))
+    assert flag is not None
+    assert flag.message == (
+        "inside the general election pre-election period (Sat 25 May 2024 to Thu 4 Jul 2024):"
+        " hold or move; nearest open date Fri 24 May 2024"
+    )
+    assert freeze.title.translated("cy") == "Cyfnod cyn etholiad cyffredinol: 4 July 2024"
+    assert flag.message.translated("cy") == (
+        "o fewn y cyfnod cyn etholiad cyffredinol (Sad 25 Mai 2024 i Iau 4 Gorff 2024): daliwch"
+        " yn ôl neu symudwch; y dyddiad agored agosaf yw Gwen 24 Mai 2024"
+    )
+    token = i18n.language.set("cy")
+    try:
+        assert i18n.in_language(flag.message) == (flag.message.translated("cy"), False)
+    finally:
+        i18n.language.reset(token)
 
 
 def test_my_work_in_welsh(editor: Any) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from edicalendar.calendar.workdays import WorkingDays
+from edicalendar.i18n import N_, Day, Message
 from edicalendar.model import Asset, AssetKind
 
 
@@ -48,14 +49,16 @@ class FreezeKind(StrEnum):
 
 
 #: How each kind is named to people.
-KIND_LABELS: dict[FreezeKind, str] = {
-    FreezeKind.GENERAL_ELECTION: "general election pre-election period",
-    FreezeKind.DEVOLVED_ELECTION: "devolved election pre-election period",
-    FreezeKind.LOCAL_ELECTION: "local election pre-election period",
-    FreezeKind.MAYORAL_ELECTION: "mayoral election pre-election period",
-    FreezeKind.PCC_ELECTION: "police and crime commissioner election pre-election period",
-    FreezeKind.MOURNING: "period of national mourning",
-    FreezeKind.ORGANISATION: "organisation communications freeze",
+KIND_LABELS: dict[FreezeKind, Message] = {
+    FreezeKind.GENERAL_ELECTION: Message(N_("general election pre-election period")),
+    FreezeKind.DEVOLVED_ELECTION: Message(N_("devolved election pre-election period")),
+    FreezeKind.LOCAL_ELECTION: Message(N_("local election pre-election period")),
+    FreezeKind.MAYORAL_ELECTION: Message(N_("mayoral election pre-election period")),
+    FreezeKind.PCC_ELECTION: Message(
+        N_("police and crime commissioner election pre-election period")
+    ),
+    FreezeKind.MOURNING: Message(N_("period of national mourning")),
+    FreezeKind.ORGANISATION: Message(N_("organisation communications freeze")),
 }
 
 
@@ -173,14 +176,17 @@ class Freeze:
     ended_by: str | None = None
 
     @property
-    def label(self) -> str:
+    def label(self) -> Message:
         """The kind as people read it: "general election pre-election period"."""
         return KIND_LABELS[self.kind]
 
     @property
-    def title(self) -> str:
-        """The kind and the reason: "General election pre-election period: 4 July 2024"."""
-        return f"{self.label[0].upper()}{self.label[1:]}: {self.reason}"
+    def title(self) -> Message:
+        """The kind and the reason: "General election pre-election period: 4 July 2024" (the
+        reason as recorded)."""
+        return Message(
+            N_("%(kind)s: %(reason)s"), kind=self.label.upper_first(), reason=self.reason
+        )
 
     @property
     def last_day(self) -> dt.date | None:
@@ -219,14 +225,14 @@ class Freeze:
     def holds(self, audience: Audience) -> bool:
         return self.restricts.holds(audience)
 
-    def span_text(self) -> str:
-        """ "25 May 2024 to 4 Jul 2024", "from 9 Sep 2022 until it is ended"."""
+    def span_text(self) -> Message:
+        """ "Sat 25 May 2024 to Thu 4 Jul 2024", "from Fri 9 Sep 2022 until it is ended"."""
         last = self.last_day
         if last is None:
-            return f"from {nice_date(self.start)} until it is ended"
+            return Message(N_("from %(first)s until it is ended"), first=Day(self.start))
         if last == self.start:
-            return f"on {nice_date(self.start)}"
-        return f"{nice_date(self.start)} to {nice_date(last)}"
+            return Message(N_("on %(first)s"), first=Day(self.start))
+        return Message(N_("%(first)s to %(last)s"), first=Day(self.start), last=Day(last))
 
 
 def nice_date(day: dt.date) -> str:
@@ -256,14 +262,19 @@ class FreezeFlag:
         return before if (self.day - before) <= (after - self.day) else after
 
     @property
-    def message(self) -> str:
+    def message(self) -> Message:
         """ "inside the general election pre-election period (…): hold or move; nearest open
         date Fri 24 May 2024"."""
-        text = f"inside the {self.freeze.label} ({self.freeze.span_text()}): hold or move"
+        kind, span = self.freeze.label, self.freeze.span_text()
         nearest = self.nearest_open
-        if nearest is not None:
-            text += f"; nearest open date {nice_date(nearest)}"
-        return text
+        if nearest is None:
+            return Message(N_("inside the %(kind)s (%(span)s): hold or move"), kind=kind, span=span)
+        return Message(
+            N_("inside the %(kind)s (%(span)s): hold or move; nearest open date %(day)s"),
+            kind=kind,
+            span=span,
+            day=Day(nearest),
+        )
 
 
 def holding(freezes: Iterable[Freeze], audience: Audience) -> list[Freeze]:

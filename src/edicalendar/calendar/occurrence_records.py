@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.occurrences import CALENDAR_DATE, Skipped
+from edicalendar.i18n import N_, Message
 from edicalendar.model import Observance, Occurrence, Status
 from edicalendar.urls import public_url
 
@@ -296,6 +298,26 @@ def missing_records(
     return {"not_computed": not_computed, "not_held": not_held}
 
 
+_SUPPORTED = re.compile(r"supported years are (?P<first>\d+)-(?P<last>\d+)(?: \((?P<source>.+)\))?")
+
+
+def _supported(detail: str) -> str:
+    """ "supported years are 1925-2076, Umm al-Qura table", as a message where it is one."""
+    found = _SUPPORTED.fullmatch(detail)
+    if found is None:
+        return detail.replace(" (", ", ").rstrip(")")
+    if found["source"]:
+        return Message(
+            N_("supported years are %(first)s-%(last)s, %(source)s"),
+            first=found["first"],
+            last=found["last"],
+            source=found["source"],
+        )
+    return Message(
+        N_("supported years are %(first)s-%(last)s"), first=found["first"], last=found["last"]
+    )
+
+
 def missing_summary(skipped: Iterable[Skipped], warnings: Iterable[str] = ()) -> list[str]:
     """Years that could not be dated, one sentence per year and reason, for pages.
 
@@ -314,6 +336,21 @@ def missing_summary(skipped: Iterable[Skipped], warnings: Iterable[str] = ()) ->
             names.append(item.name)
     lines = []
     for (year, detail), names in groups.items():
-        why = f" ({detail.replace(' (', ', ').rstrip(')')})" if detail else ""
-        lines.append(f"No dates can be given for {year}{why}: {', '.join(names)}.")
+        if detail:
+            lines.append(
+                Message(
+                    N_("No dates can be given for %(year)s (%(why)s): %(names)s."),
+                    year=year,
+                    why=_supported(detail),
+                    names=", ".join(names),
+                )
+            )
+        else:
+            lines.append(
+                Message(
+                    N_("No dates can be given for %(year)s: %(names)s."),
+                    year=year,
+                    names=", ".join(names),
+                )
+            )
     return lines + [w for w in warnings if w not in covered]

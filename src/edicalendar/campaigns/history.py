@@ -17,6 +17,7 @@ from typing import Any
 
 from edicalendar.campaigns.progress import ItemKind, ProgressEntry, TaskState
 from edicalendar.campaigns.store import Change, ChangeAction
+from edicalendar.i18n import N_, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ class HistoryEntry:
     action: str
     #: The occurrence it is about ("2026", "2030-2"), or None for the whole campaign.
     instance: str | None
-    #: What happened, in words ("marked 'Book a room' done").
+    #: What happened, in words ("marked the task 'Book a room' done"); a :class:`Message`, so a
+    #: page can say it in its own language.
     text: str
     #: A comment's own words (shown as written, never as markup).
     comment: str | None = None
@@ -46,33 +48,61 @@ def _names(table: Mapping[str, Any] | None) -> dict[tuple[str, str], str]:
     return found
 
 
-def progress_text(entry: ProgressEntry, names: Mapping[tuple[str, str], str]) -> str:
+def progress_text(entry: ProgressEntry, names: Mapping[tuple[str, str], str]) -> Message:
     """A progress entry in words."""
     if entry.kind is ItemKind.TASK:
         name = names.get(("tasks", entry.item_id), entry.item_id)
-        state = "done" if entry.status == TaskState.DONE else "not done"
-        return f"marked the task '{name}' {state}"
+        if entry.status == TaskState.DONE:
+            return Message(N_("marked the task '%(name)s' done"), name=name)
+        return Message(N_("marked the task '%(name)s' not done"), name=name)
     name = names.get(("assets", entry.item_id), entry.item_id)
-    return f"set '{name}' to {entry.status}" + (f" at {entry.url}" if entry.url else "")
+    status = Message(str(entry.status))
+    if entry.url:
+        return Message(
+            N_("set '%(name)s' to %(status)s at %(url)s"), name=name, status=status, url=entry.url
+        )
+    return Message(N_("set '%(name)s' to %(status)s"), name=name, status=status)
 
 
-def change_text(change: Change, names: Mapping[tuple[str, str], str]) -> str:
+def change_text(change: Change, names: Mapping[tuple[str, str], str]) -> Message:
     """A recorded change in words."""
     action = change.action
     if action is ChangeAction.CREATED:
-        return "made the campaign"
+        return Message(N_("made the campaign"))
     if action is ChangeAction.IMPORTED:
-        return "imported the campaign" + (f" from {change.detail}" if change.detail else "")
+        if change.detail:
+            return Message(N_("imported the campaign from %(source)s"), source=change.detail)
+        return Message(N_("imported the campaign"))
     if action is ChangeAction.DELETED:
-        return "deleted the campaign"
+        return Message(N_("deleted the campaign"))
     if action is ChangeAction.EDITED:
-        return "changed " + (change.detail or "the campaign")
+        if not change.detail:
+            return Message(N_("changed the campaign"))
+        return Message(N_("changed %(what)s"), what=_edit_words(change.detail))
     if action is ChangeAction.COMMENTED:
-        return "commented"
-    kind = "tasks" if change.item_kind == "task" else "assets"
-    name = names.get((kind, change.item_id or ""), change.item_id or "")
-    owner = json.loads(change.detail or "{}").get("name", "someone")
-    return f"gave the {change.item_kind} '{name}' to {owner}"
+        return Message(N_("commented"))
+    name = names.get(("tasks" if change.item_kind == "task" else "assets", change.item_id or ""))
+    name = name or change.item_id or ""
+    owner = json.loads(change.detail or "{}").get("name") or Message(N_("someone"))
+    if change.item_kind == "task":
+        return Message(N_("gave the task '%(name)s' to %(owner)s"), name=name, owner=owner)
+    return Message(N_("gave the asset '%(name)s' to %(owner)s"), name=name, owner=owner)
+
+
+def _edit_words(detail: str) -> str:
+    """What an edit changed, as :func:`describe_edit` stored it ("the title; lead times"): the
+    field names it is made of are said in the page's language when it is made only of them;
+    anything else (items added or removed, by name) stays as stored."""
+    parts = detail.split("; ")
+    if all(part in _LABELS for part in parts):
+        if len(parts) == 1:
+            return _LABELS[parts[0]]
+        return Message(
+            N_("%(first)s; %(rest)s"),
+            first=_LABELS[parts[0]],
+            rest=_edit_words("; ".join(parts[1:])),
+        )
+    return detail
 
 
 def history(
@@ -116,20 +146,22 @@ def history(
 # --- what an edit changed --------------------------------------------------------------------
 
 _FIELD_NAMES = {
-    "title": "the title",
-    "observance": "the observance",
-    "every_year": "when it runs",
-    "years": "when it runs",
-    "since": "the first year",
-    "owners": "owners",
-    "audience": "the audience",
-    "summary": "the summary",
-    "lead_times": "lead times",
-    "lead_time_at": "the reminder time",
-    "lead_time_destinations": "where reminders go",
-    "announce_destinations": "where the announcement goes",
-    "announce_at": "the announcement time",
+    "title": N_("the title"),
+    "observance": N_("the observance"),
+    "every_year": N_("when it runs"),
+    "years": N_("when it runs"),
+    "since": N_("the first year"),
+    "owners": N_("owners"),
+    "audience": N_("the audience"),
+    "summary": N_("the summary"),
+    "lead_times": N_("lead times"),
+    "lead_time_at": N_("the reminder time"),
+    "lead_time_destinations": N_("where reminders go"),
+    "announce_destinations": N_("where the announcement goes"),
+    "announce_at": N_("the announcement time"),
 }
+#: Each field's words as a message (history entries say them in the page's language).
+_LABELS = {label: Message(label) for label in _FIELD_NAMES.values()}
 
 
 def _items(table: Mapping[str, Any], kind: str) -> dict[str, dict[str, Any]]:

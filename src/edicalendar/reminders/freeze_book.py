@@ -36,6 +36,7 @@ from edicalendar.calendar.freezes import (
 from edicalendar.config import FreezeSettings
 from edicalendar.errors import FreezeError, FreezeNotFoundError
 from edicalendar.fields import link_message, shown
+from edicalendar.i18n import N_, Message
 from edicalendar.reminders.freeze_rows import current_freezes, freeze_from_row, recorded_freezes
 from edicalendar.reminders.holding import Released
 from edicalendar.storage.engine import Database
@@ -75,9 +76,18 @@ def _freeze(row: Row[object]) -> Freeze:
 def _clean(text: str, field: str, limit: int) -> str:
     cleaned = " ".join(_CONTROL.sub(" ", text).split())
     if not cleaned:
-        raise FreezeError(f"{field}: say why, such as 'General election 4 July 2024'")
+        raise FreezeError(
+            Message(N_("%(field)s: say why, such as 'General election 4 July 2024'"), field=field)
+        )
     if len(cleaned) > limit:
-        raise FreezeError(f"{field}: at most {limit} characters (this one has {len(cleaned)})")
+        raise FreezeError(
+            Message(
+                N_("%(field)s: at most %(limit)s characters (this one has %(count)s)"),
+                field=field,
+                limit=limit,
+                count=len(cleaned),
+            )
+        )
     # What folding leaves (bidirectional overrides, C1 controls) and a formula start are
     # refused by the same rules as names in data files: the reason reaches CSV and chat.
     problem = text_problem(cleaned) or formula_problem(cleaned)
@@ -88,7 +98,15 @@ def _clean(text: str, field: str, limit: int) -> str:
 
 def _in_range(day: dt.date | None, field: str) -> None:
     if day is not None and not _YEARS[0] <= day.year <= _YEARS[1]:
-        raise FreezeError(f"{field}: {day} is outside the years {_YEARS[0]}-{_YEARS[1]}")
+        raise FreezeError(
+            Message(
+                N_("%(field)s: %(day)s is outside the years %(first)s-%(last)s"),
+                field=field,
+                day=day.isoformat(),
+                first=_YEARS[0],
+                last=_YEARS[1],
+            )
+        )
 
 
 class FreezeBook:
@@ -176,15 +194,24 @@ class FreezeBook:
         polling = request.polling_day
         if polling is not None and not kind.is_election:
             raise FreezeError(
-                f"a polling day (--polling-day) is for elections; a {kind.value} freeze has none"
+                Message(
+                    N_(
+                        "a polling day (--polling-day) is for elections; a %(kind)s freeze has none"
+                    ),
+                    kind=Message(kind.value),
+                )
             )
         nation = None
         if kind is FreezeKind.DEVOLVED_ELECTION:
             nation = (area or "").lower().replace(" ", "-")
             if nation not in DEVOLVED_NATIONS:
                 raise FreezeError(
-                    "a devolved election needs its area (--area): scotland, wales or "
-                    "northern-ireland, the nation that votes"
+                    Message(
+                        N_(
+                            "a devolved election needs its area (--area): scotland, wales or "
+                            "northern-ireland, the nation that votes"
+                        )
+                    )
                 )
             area = nation
         start, end = request.start, request.end
@@ -201,21 +228,46 @@ class FreezeBook:
                 end = polling + dt.timedelta(days=self.settings.days_after_polling_day)
             if polling < start or polling > end:
                 raise FreezeError(
-                    f"polling day {polling} is outside the period {start} to {end}; give first "
-                    "and last days around it (--from, --to), or leave them out to compute them"
+                    Message(
+                        N_(
+                            "polling day %(polling)s is outside the period %(start)s to %(end)s; "
+                            "give first and last days around it (--from, --to), or leave them "
+                            "out to compute them"
+                        ),
+                        polling=polling.isoformat(),
+                        start=start.isoformat(),
+                        end=end.isoformat(),
+                    )
                 )
         if start is None:
             raise FreezeError(
-                "say when it starts: its first day (--from)"
-                + (", or the election's polling day (--polling-day)" if kind.is_election else "")
+                Message(
+                    N_(
+                        "say when it starts: its first day (--from), or the election's polling "
+                        "day (--polling-day)"
+                    )
+                )
+                if kind.is_election
+                else Message(N_("say when it starts: its first day (--from)"))
             )
         if kind.is_election and end is None:
             raise FreezeError(
-                "a pre-election period ends: give its last day (--to) or its polling day "
-                "(--polling-day); only mourning and organisation freezes may be open-ended"
+                Message(
+                    N_(
+                        "a pre-election period ends: give its last day (--to) or its polling "
+                        "day (--polling-day); only mourning and organisation freezes may be "
+                        "open-ended"
+                    )
+                )
             )
         if end is not None and end < start:
-            raise FreezeError(f"the last day (--to) {end} is before the first (--from) {start}")
+            raise FreezeError(
+                Message(
+                    N_("the last day (--to) %(end)s is before the first (--from) %(start)s"),
+                    end=end.isoformat(),
+                    start=start.isoformat(),
+                )
+            )
         scope = request.scope or DEFAULT_SCOPE[kind]
         return Freeze(
             id=0,

@@ -157,7 +157,7 @@ def freeze_line(freeze: Freeze) -> str:
         }
     holds = gettext(RESTRICTION_LABELS[freeze.restricts])
     return gettext(N_("%(freeze)s: %(days)s; holds back %(holds)s.")) % {
-        "freeze": freeze.title,
+        "freeze": freeze.title.translated(),
         "days": days,
         "holds": holds,
     }
@@ -181,7 +181,9 @@ def year_columns(
     for freeze in year_freezes(freezes, year):
         month = freeze.start.month if freeze.start.year == year else 1
         first = dt.date(year, month, 1)
-        columns[month - 1].append(FreezeEntry(freeze_when(freeze, first), freeze.title, freeze))
+        columns[month - 1].append(
+            FreezeEntry(freeze_when(freeze, first), freeze.title.translated(), freeze)
+        )
     for occurrence in sorted(occurrences, key=lambda o: (o.start, -o.days, name(o).casefold())):
         if occurrence.end.year < year or occurrence.start.year > year:
             continue
@@ -222,7 +224,7 @@ def month_page(
         key=lambda o: (o.start, -o.days, name(o).casefold()),
     )
     running: list[Entry | FreezeEntry] = [
-        FreezeEntry(freeze_when(f, first), f.title, f) for f in frozen
+        FreezeEntry(freeze_when(f, first), f.title.translated(), f) for f in frozen
     ]
     running += [entry(o, first) for o in touching if o.days > LONG_DAYS]
     weeks = []

@@ -34,6 +34,7 @@ from edicalendar.calendar.freezes import Freeze
 from edicalendar.i18n import (
     DEFAULT,
     N_,
+    Message,
     format_day,
     gettext,
     language,
@@ -138,6 +139,11 @@ def _paragraph(entry: Entry | FreezeEntry, size: float) -> Paragraph:
     return Paragraph(_markup(entry, size), _style(size))
 
 
+def _said(note: str) -> str:
+    """A note in the chart's language where the core made it a :class:`Message`."""
+    return note.translated() if isinstance(note, Message) else note
+
+
 def _freeze_style(size: float) -> ParagraphStyle:
     style = _style(size, colour=FREEZE_INK)
     style.backColor = FREEZE_SHADE
@@ -204,7 +210,7 @@ def _key_lines(furniture: Furniture) -> list[str]:
     if furniture.freezes:
         marks.append(KEY_FREEZE)
     freezes = [freeze_line(f) for f in furniture.freezes]
-    return [*map(gettext, marks), *freezes, *furniture.notes]
+    return [*map(gettext, marks), *freezes, *map(_said, furniture.notes)]
 
 
 def _footer(

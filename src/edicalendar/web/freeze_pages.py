@@ -33,7 +33,7 @@ from edicalendar.calendar.freezes import (
 )
 from edicalendar.context import AppContext
 from edicalendar.errors import FreezeError, UsageError
-from edicalendar.i18n import Translated, _, ngettext
+from edicalendar.i18n import N_, Translated, _, ngettext
 from edicalendar.model import Role
 from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.reminders.holding import released_text
@@ -92,7 +92,13 @@ def _request_from(values: dict[str, str]) -> FreezeRequest:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise FreezeError(f"{label}: {text[:20]!r} is not a date; use YYYY-MM-DD") from None
+            raise FreezeError(
+                i18n.Message(
+                    N_("%(field)s: %(value)s is not a date; use YYYY-MM-DD"),
+                    field=label,
+                    value=repr(text[:20]),
+                )
+            ) from None
 
     def choice(name: str, enum: Any, label: str) -> Any:
         text = (values.get(name) or "").strip()
@@ -106,7 +112,7 @@ def _request_from(values: dict[str, str]) -> FreezeRequest:
 
     kind = choice("kind", FreezeKind, "kind")
     if kind is None:
-        raise FreezeError("kind: choose what kind of freeze it is")
+        raise FreezeError(i18n.Message(N_("kind: choose what kind of freeze it is")))
     public = (values.get("public") or "").strip().lower()
     return FreezeRequest(
         kind=kind,
@@ -217,7 +223,7 @@ async def add_form(request: Request, person: Admin) -> Response:
     try:
         freeze = _ctx(request).freezes().add(_request_from(form), by=person.recorded_as)
     except (FreezeError, UsageError) as exc:
-        return _page(request, status=400, error=str(exc), values=form)
+        return _page(request, status=400, error=i18n.said(exc), values=form)
     _changed(request)
     return RedirectResponse(f"/freezes?added={freeze.id}#freeze-{freeze.id}", status_code=303)
 
@@ -229,7 +235,7 @@ async def end_form(request: Request, freeze_id: int, person: Admin) -> Response:
         freeze = book.end(freeze_id, by=person.recorded_as)
     except (FreezeError, UsageError) as exc:
         status = exc.http_status if isinstance(exc, UsageError) else 400
-        return _page(request, status=status, error=str(exc))
+        return _page(request, status=status, error=i18n.said(exc))
     freed = book.release_held()
     _changed(request)
     query = f"ended={freeze.id}&released={len(freed.released)}&expired={len(freed.expired)}"

@@ -98,6 +98,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],
+    # A sentence from the core (a freeze's period, a history entry) in the page's language.
+    finalize=lambda value: value.translated() if isinstance(value, i18n.Message) else value,
 )
 # Newstyle gettext: `_("Next %(n)s", n=...)` formats and escapes its values itself.
 _env.install_gettext_callables(  # type: ignore[attr-defined]
