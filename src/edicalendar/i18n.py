@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import gettext as gettext_module
 import io
+from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
+
+from edicalendar.mutations import after_prepositions
 
 #: The languages offered, English first (the default).
 LANGUAGES = ("en", "cy")
@@ -57,6 +60,10 @@ class Translated(str):
     __slots__ = ()
 
     def __mod__(self, values: object) -> Translated:
+        if isinstance(values, Mapping):
+            # Welsh mutates a month or weekday name after a preposition ("drwy Fawrth").
+            template, shown = after_prepositions(self, values)
+            return Translated(str.__mod__(template, shown))
         return Translated(str.__mod__(self, values))
 
 
@@ -112,7 +119,7 @@ class Message(str):
             return Translated(str(self))
         template = gettext(self.msgid, lang)
         text = (
-            str.__mod__(template, {k: _translated(v, lang) for k, v in self.values.items()})
+            str(template % {k: _translated(v, lang) for k, v in self.values.items()})
             if self.values
             else str(template)
         )

@@ -125,7 +125,7 @@ def test_the_welsh_booklet_has_welsh_months_and_weekdays(cli: CliRunner, tmp_pat
         for english in ENGLISH_FURNITURE:
             assert english not in page, (month, english)
     march = pdfs.text(body, 3)
-    assert "Yn rhedeg drwy Mawrth" in march
+    assert "Yn rhedeg drwy Fawrth" in march
     assert "Diwrnod Rhyngwladol y Menywod" in march
     assert "Gwener y Groglith" in march  # Good Friday, 26 March 2027
     assert "Mis Hanes Pobl Dduon" in pdfs.text(body, 10)

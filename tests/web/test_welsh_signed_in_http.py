@@ -229,7 +229,7 @@ def test_every_signed_in_page_is_welsh(editor: Any, path: str) -> None:
 def test_the_plan_page_in_welsh_words_and_dates(editor: Any) -> None:
     html = editor.get("/cy/campaigns?view=quarter&period=2026-Q1").text
     assert "<h1>Cynllun ymgyrchoedd</h1>" in html
-    assert '<p class="lead">Ionawr i Mawrth 2026</p>' in html
+    assert '<p class="lead">Ionawr i Fawrth 2026</p>' in html
     assert "Y chwarter nesaf" in html and "Dangos fesul mis" in html
     month = editor.get("/cy/campaigns?view=month&period=2026-03").text
     assert '<p class="lead">Mawrth 2026</p>' in month and "Y mis nesaf" in month

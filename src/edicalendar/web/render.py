@@ -22,6 +22,7 @@ from edicalendar.calendar.occurrences import CALENDAR_DATE
 from edicalendar.calendar.search import MAX_QUERY_CHARS
 from edicalendar.i18n import N_, ngettext
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
+from edicalendar.mutations import after_prepositions
 from edicalendar.urls import public_url
 from edicalendar.web.language import is_page, localise_links, welsh_path
 from edicalendar.web.site import (
@@ -107,6 +108,26 @@ _env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda singular, plural, count: i18n.ngettext(singular, plural, count),
     newstyle=True,
 )
+
+
+def _formatted(text: str, values: dict[str, Any]) -> Markup:
+    """A translated message with its values escaped into it, as newstyle gettext formats it,
+    and a month or weekday name after a Welsh preposition mutated ("drwy Fawrth")."""
+    template, shown = after_prepositions(text, values)
+    return Markup(template) % shown
+
+
+def _template_gettext(message: str, /, **values: Any) -> Markup:
+    return _formatted(i18n.gettext(message), values)
+
+
+def _template_ngettext(singular: str, plural: str, num: int, /, **values: Any) -> Markup:
+    values.setdefault("num", num)
+    return _formatted(i18n.ngettext(singular, plural, num), values)
+
+
+# The templates' `_()`, `gettext()` and `ngettext()` (the extension's `_` calls `gettext`).
+_env.globals.update(gettext=_template_gettext, ngettext=_template_ngettext)
 _env.globals["format_day"] = lambda day, style="long": i18n.format_day(day, style)
 
 
