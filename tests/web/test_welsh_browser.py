@@ -116,3 +116,41 @@ def test_welsh_month_navigation_stays_welsh(page: Any, server: str) -> None:
     page.get_by_role("link", name="Y mis nesaf").click()
     page.wait_for_url(server + "/cy/calendar?month=2026-04&view=month")
     assert page.locator("h1").inner_text() == "Calendr: Ebrill 2026"
+
+
+@pytest.mark.parametrize(
+    ("path", "button", "said"),
+    [
+        ("/cy/", "recommended-url", "Cafodd y cyfeiriad ei gopïo. Gludwch ef yn eich ap calendr."),
+        ("/", "recommended-url", "Address copied. Paste it into your calendar app."),
+        ("/cy/observances/yom-kippur", "share-url", "Cafodd y ddolen ei chopïo."),
+        ("/observances/yom-kippur", "share-url", "Link copied."),
+    ],
+)
+def test_copy_buttons_say_so_in_the_page_language(
+    browser: Any, server: str, path: str, button: str, said: str
+) -> None:
+    """The status line the copy button fills (subscribe.js) takes its words from the page."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        tab = context.new_page()
+        tab.goto(server + path)
+        copy = tab.locator(f"button[data-copy={button}]")
+        copy.focus()
+        tab.keyboard.press("Enter")
+        status = tab.locator(f"[data-copied-for={button}]")
+        status.filter(has_text=said).wait_for(timeout=5000)
+        assert status.inner_text() == said
+        assert tab.evaluate("navigator.clipboard.readText()").startswith(server)
+    finally:
+        context.close()
+
+
+def test_the_date_boxes_say_how_to_type_a_date(page: Any, server: str) -> None:
+    """The clash check's date boxes are described by a visible hint in Welsh."""
+    page.goto(f"{server}/cy/clashes")
+    hint = page.locator("#date-format-hint")
+    assert hint.is_visible()
+    assert "2027-03-01 ar gyfer 1 Mawrth 2027" in hint.inner_text()
+    for box in ("#date", "#to"):
+        assert "date-format-hint" in page.locator(box).get_attribute("aria-describedby")

@@ -115,6 +115,8 @@ def test_work_marked_done_and_a_form_mistake_stay_welsh(
         page.click("#task-2026-room button")
         page.wait_for_url("**/cy/campaigns/iwd-guest-session/2026#task-2026-room")
         assert "wedi’i wneud" in page.locator("#task-2026-room").inner_text()
+        # The history says it in Welsh too.
+        assert "nododd fod y dasg ‘" in page.locator("#history + *").inner_text()
         page.goto(
             f"{base}/cy/campaigns/new?observance=international-womens-day"
             "&template=awareness-day&runs=year&year=2026"
@@ -154,3 +156,17 @@ def test_signing_out_from_a_welsh_page(browser: Any, site: tuple[str, str], sign
         assert page.goto(f"{base}/cy/my-work").status == 401
     finally:
         context.close()
+
+
+def test_the_freezes_form_says_how_to_type_a_date(signed_in: Any, site: tuple[str, str]) -> None:
+    page = signed_in.new_page()
+    try:
+        page.goto(f"{site[0]}/cy/freezes")
+        hint = page.locator("#date-format-hint")
+        assert hint.is_visible()
+        assert "teipiwch flwyddyn-mis-diwrnod" in hint.inner_text()
+        for box in ("#polling_day", "#from", "#to"):
+            assert "date-format-hint" in page.locator(box).get_attribute("aria-describedby")
+        assert _violations(page) == []
+    finally:
+        page.close()

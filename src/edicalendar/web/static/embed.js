@@ -24,7 +24,9 @@
   var query = params.toString();
   var path = (data.lang === "cy" ? "/cy" : "") + "/embed/upcoming";
   frame.src = origin + path + (query ? "?" + query : "");
-  frame.title = data.title || "Coming up in the EDI awareness calendar";
+  frame.title = data.title || (data.lang === "cy"
+    ? "I ddod yn y calendr ymwybyddiaeth CAC"
+    : "Coming up in the EDI awareness calendar");
   frame.loading = "lazy";
   frame.style.width = "100%";
   frame.style.border = "0";

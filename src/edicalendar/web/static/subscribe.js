@@ -21,12 +21,15 @@
       if (!input) return;
       button.hidden = false;
       button.addEventListener("click", function () {
+        // The words come from the page (data-copied, data-failed), so a Welsh page says them
+        // in Welsh; emptied first, so saying the same words twice is announced twice.
+        if (status) status.textContent = "";
         copyText(input).then(
-          function () { if (status) status.textContent = "Address copied. Paste it into your calendar app."; },
+          function () { if (status) status.textContent = button.dataset.copied || "Copied."; },
           function () {
             input.focus();
             input.select();
-            if (status) status.textContent = "Select the address and copy it (Ctrl+C, or Cmd+C on a Mac).";
+            if (status) status.textContent = button.dataset.failed || "Select it and copy it (Ctrl+C).";
           }
         );
       });
