@@ -112,3 +112,17 @@ def test_the_welsh_month_view_says_drwy_with_the_mutated_month(client: TestClien
         )
     finally:
         i18n.language.reset(token)
+
+
+def test_the_widget_script_titles_the_welsh_frame_in_the_catalogue_words() -> None:
+    """embed.js runs on other sites and cannot read the catalogue: its Welsh default title is
+    the catalogue's Welsh for the English one, kept equal here."""
+    from pathlib import Path
+
+    script = (
+        Path(__file__).parents[2] / "src" / "edicalendar" / "web" / "static" / "embed.js"
+    ).read_text(encoding="utf-8")
+    english = "Coming up in the EDI awareness calendar"
+    welsh = i18n.gettext(english, "cy")
+    assert welsh != english
+    assert f'"{welsh}"' in script and f'"{english}"' in script
