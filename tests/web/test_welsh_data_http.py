@@ -92,7 +92,8 @@ WELSH_SOURCES = {
     "einpobl.sirgar.llyw.cymru", "www.meiccymru.org", "www.mentalhealth.org.uk",
     "bipab.gig.cymru", "bipbc.gig.cymru", "www.bwrdddiogelugogleddcymru.cymru",
     "www.newport.gov.uk", "gwent.pcc.police.uk", "newyddioncaerdydd.co.uk",
-    "www.gwynedd.llyw.cymru", "comisiynyddph.cymru",
+    "www.gwynedd.llyw.cymru", "comisiynyddph.cymru", "timetochangewales.org.uk",
+    "www.southwales.ac.uk",
 }  # fmt: skip
 
 
@@ -108,7 +109,15 @@ def test_more_shipped_observances_have_welsh_names_from_welsh_public_bodies() ->
     assert named["carers-week"] == "Wythnos Gofalwyr"
     assert named["remembrance-sunday"] == "Sul y Cofio"
     assert named["world-aids-day"] == "Diwrnod AIDS y Byd"
-    assert len(named) >= 30
+    # Time to Change Wales (the day's organiser in Wales), the Welsh Government's TermCymru,
+    # the University of South Wales and Meic (the Welsh Government's helpline for young people).
+    assert named["time-to-talk-day"] == "Diwrnod Amser i Siarad"
+    assert named["international-day-of-persons-with-disabilities"] == (
+        "Diwrnod Rhyngwladol Pobl Anabl"
+    )
+    assert named["uk-disability-history-month"] == "Mis Hanes Anabledd"
+    assert named["diwali"] == "Diwali"
+    assert len(named) >= 34
     hosts = {
         urlsplit(o.name_cy_source or "").hostname for o in catalog.observances.values() if o.name_cy
     }
