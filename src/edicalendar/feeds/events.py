@@ -62,6 +62,11 @@ class EventOrigin:
     #: The event in Welsh (title, description, how sure the title says the date is), for
     #: feeds with `lang=cy`; not stored by to_json, so a withdrawn event reads in English.
     welsh: tuple[str, str, str] | None = None
+    #: What the Welsh feed says that the English fields do not decide (a published Welsh name
+    #: and description, the Welsh notes on conventions), as part of the content hash, so that a
+    #: change subscribers of the Welsh feed see bumps SEQUENCE too; empty when there is none,
+    #: which leaves the hash of such an event what it always was.
+    welsh_tracked: str = ""
 
     def passes(self, only: Selector) -> bool:
         """Whether a feed filtered by `only` carries events of this origin."""
@@ -103,8 +108,11 @@ class FeedEvent:
         }
 
     def content_hash(self) -> str:
-        """SHA-256 of the published fields: equal hashes mean subscribers see the same event."""
+        """SHA-256 of the published fields (and of what only the Welsh feed says, where it says
+        anything of its own): equal hashes mean subscribers see the same event."""
         text = json.dumps(self.published(), sort_keys=True, ensure_ascii=False)
+        if self.origin is not None and self.origin.welsh_tracked:
+            text += "\n" + self.origin.welsh_tracked
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def to_json(self) -> str:
@@ -245,6 +253,7 @@ def occurrence_event(occ: Occurrence) -> FeedEvent:
             rest_from_work=occ.rest_from_work,
             certainty="" if occ.status is Status.CONFIRMED else certainty_text(occ),
             welsh=_welsh(occ),
+            welsh_tracked=_welsh_tracked(occ),
         ),
     )
 
@@ -253,6 +262,18 @@ def _welsh(occ: Occurrence) -> tuple[str, str, str]:
     from edicalendar.feeds import welsh
 
     return (welsh.summary(occ), welsh.description(occ), welsh.certainty(occ))
+
+
+def _welsh_tracked(occ: Occurrence) -> str:
+    from edicalendar.feeds import welsh
+
+    parts = {
+        "name_cy": occ.name_cy,
+        "description_cy": occ.description_cy,
+        "notes": welsh.convention_text(occ, welsh.WELSH),
+    }
+    found = {key: value for key, value in parts.items() if value}
+    return json.dumps(found, sort_keys=True, ensure_ascii=False) if found else ""
 
 
 def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from edicalendar.i18n import N_, gettext, ngettext
+from edicalendar.calendar.occurrences import CALENDAR_DATE
+from edicalendar.i18n import N_, format_day, gettext, ngettext
 from edicalendar.model import CATEGORY_LABELS, Category, Status
 from edicalendar.urls import public_url
 
@@ -59,8 +60,9 @@ def summary(occ: Occurrence) -> str:
 
 def description(occ: Occurrence) -> str:
     """The event description in Welsh: how sure the date is, what it is, the year's theme and
-    the link (the notes on conventions and the communications guidance are in the English feed
-    only)."""
+    the convention its dates follow (and what the others give) and the link. A year's own note
+    on why its date moved and the communications guidance are English data, in the English feed
+    only."""
     parts = [status_line(occ)]
     if not occ.name_cy:
         parts.append(
@@ -75,10 +77,40 @@ def description(occ: Occurrence) -> str:
             gettext(N_("Theme for %(year)s: %(theme)s"), WELSH)
             % {"year": occ.year, "theme": occ.theme}
         )
+    notes = convention_text(occ, WELSH)
+    if notes:
+        parts.append(gettext(N_("About the date: %(notes)s"), WELSH) % {"notes": notes})
     url = public_url(occ.url)
     if url:
         parts.append(more_information(url))
     return "\n\n".join(part for part in parts if part)
+
+
+def convention_text(occ: Occurrence, lang: str) -> str:
+    """Whose convention the dates follow and what the other conventions give, in `lang` (the
+    English sentence is :func:`edicalendar.calendar.occurrence_records.convention_text`): "Mae’r
+    dyddiadau’n dilyn almanac India (New Delhi); mae almanac y DU (machlud haul Llundain) yn rhoi
+    Iau 28 Hyd 2027."; empty when only one convention dates it."""
+    others = [a for a in occ.alternatives if a.convention != CALENDAR_DATE]
+    if not occ.convention_label or not others:
+        return ""
+    label = gettext(occ.convention_label, lang)
+    if all((a.start, a.end) == (occ.start, occ.end) for a in others):
+        return gettext(
+            N_("Dates follow the %(convention)s; the other conventions agree."), lang
+        ) % {"convention": label}
+    parts = [gettext(N_("Dates follow the %(convention)s"), lang) % {"convention": label}]
+    for alternative in others:
+        if (alternative.start, alternative.end) == (occ.start, occ.end):
+            gives = gettext(N_("%(convention)s gives the same dates"), lang)
+            dates = ""
+        else:
+            gives = gettext(N_("%(convention)s gives %(dates)s"), lang)
+            dates = format_day(alternative.start, "short", lang)
+            if alternative.end != alternative.start:
+                dates += " – " + format_day(alternative.end, "short", lang)
+        parts.append(gives % {"convention": gettext(alternative.label, lang), "dates": dates})
+    return "; ".join(parts) + "."
 
 
 def more_information(url: str) -> str:

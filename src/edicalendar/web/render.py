@@ -18,8 +18,8 @@ from markupsafe import Markup
 from edicalendar import i18n
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, date_notes, margin_text
-from edicalendar.calendar.occurrences import CALENDAR_DATE
 from edicalendar.calendar.search import MAX_QUERY_CHARS
+from edicalendar.feeds import welsh as welsh_feed
 from edicalendar.i18n import N_, ngettext
 from edicalendar.model import ASSET_STATUS_STEPS, CATEGORY_LABELS, AssetStatus, Role
 from edicalendar.mutations import after_prepositions
@@ -207,26 +207,7 @@ def page_notes(occurrence: Occurrence) -> list[tuple[str, bool]]:
 
 def _welsh_convention_text(occurrence: Occurrence) -> str:
     """:func:`edicalendar.calendar.occurrence_records.convention_text` in the page's language."""
-    others = [a for a in occurrence.alternatives if a.convention != CALENDAR_DATE]
-    if not occurrence.convention_label or not others:
-        return ""
-    label = i18n.gettext(occurrence.convention_label)
-    if all((a.start, a.end) == (occurrence.start, occurrence.end) for a in others):
-        return i18n.gettext("Dates follow the %(convention)s; the other conventions agree.") % {
-            "convention": label
-        }
-    parts = [i18n.gettext("Dates follow the %(convention)s") % {"convention": label}]
-    for alternative in others:
-        if (alternative.start, alternative.end) == (occurrence.start, occurrence.end):
-            gives = i18n.gettext("%(convention)s gives the same dates")
-            dates = ""
-        else:
-            gives = i18n.gettext("%(convention)s gives %(dates)s")
-            dates = i18n.format_day(alternative.start, "short")
-            if alternative.end != alternative.start:
-                dates += " – " + i18n.format_day(alternative.end, "short")
-        parts.append(gives % {"convention": i18n.gettext(alternative.label), "dates": dates})
-    return "; ".join(parts) + "."
+    return welsh_feed.convention_text(occurrence, i18n.language.get())
 
 
 def english_attribute() -> Markup:
