@@ -45,6 +45,7 @@ SOFT_AFTER = frozenset(
     {"am", "ar", "at", "dan", "dros", "drwy", "gan", "heb", "hyd", "i", "o", "tan", "trwy", "wrth"}
 )
 NASAL_AFTER = frozenset({"yn"})
+_PREPOSITIONS = SOFT_AFTER | NASAL_AFTER
 #: The months and weekdays as CLDR names them in Welsh, and the "dydd" of "dydd Llun".
 MONTHS = (
     "Ionawr",
@@ -103,7 +104,7 @@ def after_prepositions(
         word, name = found["word"], found["name"]
         value = values.get(name)
         lower = word.lower()
-        if not isinstance(value, str) or lower not in SOFT_AFTER | NASAL_AFTER:
+        if not isinstance(value, str) or lower not in _PREPOSITIONS:
             return found[0]
         first = value.split(" ", 1)[0]
         if first not in _MUTABLE:

@@ -215,7 +215,8 @@ class _CheckedFiles:
         return digest.digest()
 
     def save(self) -> None:
-        if self.now != self.before:
+        # Keys are content hashes, so the same keys mean the same entries.
+        if self.now.keys() != self.before.keys():
             self.cache.put("calendar-files", self._KEY, self.now)
 
 

@@ -234,6 +234,7 @@ def evening_start_description(description: str) -> str:
 
 def occurrence_event(occ: Occurrence) -> FeedEvent:
     """The FeedEvent of one occurrence; provisional and estimated dates are TENTATIVE."""
+    welsh, welsh_tracked = _welsh(occ)
     return FeedEvent(
         uid=occurrence_uid(occ.observance_id, occ.instance),
         summary=occ.name,
@@ -252,28 +253,22 @@ def occurrence_event(occ: Occurrence) -> FeedEvent:
             begins_evening_before=occ.begins_evening_before,
             rest_from_work=occ.rest_from_work,
             certainty="" if occ.status is Status.CONFIRMED else certainty_text(occ),
-            welsh=_welsh(occ),
-            welsh_tracked=_welsh_tracked(occ),
+            welsh=welsh,
+            welsh_tracked=welsh_tracked,
         ),
     )
 
 
-def _welsh(occ: Occurrence) -> tuple[str, str, str]:
+def _welsh(occ: Occurrence) -> tuple[tuple[str, str, str], str]:
+    """The event in Welsh (title, description, how sure the title says the date is), and what of
+    it the English fields do not decide, for the content hash ("" when nothing)."""
     from edicalendar.feeds import welsh
 
-    return (welsh.summary(occ), welsh.description(occ), welsh.certainty(occ))
-
-
-def _welsh_tracked(occ: Occurrence) -> str:
-    from edicalendar.feeds import welsh
-
-    parts = {
-        "name_cy": occ.name_cy,
-        "description_cy": occ.description_cy,
-        "notes": welsh.convention_text(occ, welsh.WELSH),
-    }
+    notes = welsh.convention_text(occ, welsh.WELSH)
+    shown = (welsh.summary(occ), welsh.description(occ, notes), welsh.certainty(occ))
+    parts = {"name_cy": occ.name_cy, "description_cy": occ.description_cy, "notes": notes}
     found = {key: value for key, value in parts.items() if value}
-    return json.dumps(found, sort_keys=True, ensure_ascii=False) if found else ""
+    return shown, json.dumps(found, sort_keys=True, ensure_ascii=False) if found else ""
 
 
 def occurrence_events(occurrences: Iterable[Occurrence]) -> list[FeedEvent]:

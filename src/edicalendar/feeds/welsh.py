@@ -58,11 +58,11 @@ def summary(occ: Occurrence) -> str:
     return occ.name_cy or occ.name
 
 
-def description(occ: Occurrence) -> str:
+def description(occ: Occurrence, notes: str | None = None) -> str:
     """The event description in Welsh: how sure the date is, what it is, the year's theme and
-    the convention its dates follow (and what the others give) and the link. A year's own note
-    on why its date moved and the communications guidance are English data, in the English feed
-    only."""
+    the convention its dates follow (and what the others give; `notes`, when the caller has
+    :func:`convention_text` already) and the link. A year's own note on why its date moved and
+    the communications guidance are English data, in the English feed only."""
     parts = [status_line(occ)]
     if not occ.name_cy:
         parts.append(
@@ -77,7 +77,8 @@ def description(occ: Occurrence) -> str:
             gettext(N_("Theme for %(year)s: %(theme)s"), WELSH)
             % {"year": occ.year, "theme": occ.theme}
         )
-    notes = convention_text(occ, WELSH)
+    if notes is None:
+        notes = convention_text(occ, WELSH)
     if notes:
         parts.append(gettext(N_("About the date: %(notes)s"), WELSH) % {"notes": notes})
     url = public_url(occ.url)
