@@ -64,7 +64,8 @@ def test_a_refused_freeze_shows_the_reason_and_keeps_what_was_typed(site: Site) 
         },
     )
     assert refused.status_code == 400
-    assert "a devolved election needs its area (--area): scotland, wales or" in refused.text
+    # The form names its Area field, not the command's --area.
+    assert "a devolved election needs its area: scotland, wales or" in refused.text
     assert 'value="Senedd election"' in refused.text
     assert '<option value="devolved-election" selected>' in refused.text
     bad_date = admin.post(
@@ -162,6 +163,16 @@ def test_the_freezes_api_lists_public_ones_and_admins_record_with_a_token(site: 
         "/api/freezes", json=body, headers={"Authorization": f"Bearer {admin}"}
     )
     assert twice.status_code == 400 and "already recorded as freeze 3" in twice.json()["detail"]
+    # The API speaks as the command does (the web form names its own fields instead).
+    backwards = site.client.post(
+        "/api/freezes",
+        json={"kind": "organisation", "reason": "Survey", "from": "2026-03-20", "to": "2026-03-12"},
+        headers={"Authorization": f"Bearer {admin}"},
+    )
+    assert backwards.status_code == 400
+    assert backwards.json()["detail"] == (
+        "the last day (--to) 2026-03-12 is before the first (--from) 2026-03-20"
+    )
     ended = site.client.post(
         f"/api/freezes/{made.json()['id']}/end", headers={"Authorization": f"Bearer {admin}"}
     )

@@ -76,11 +76,20 @@ def test_a_welsh_error_page_is_welsh_and_an_error_from_elsewhere_is_marked_engli
     view = client.get("/cy/calendar?view=grid")
     assert view.status_code == 400
     assert "nid yw &#39;grid&#39; yn olwg" in view.text
-    # A message from the date checks, shared with the API, stays English and says so.
+    # The date checks shared with the API are Welsh on a Welsh page...
     month = client.get("/cy/calendar?month=2026-13")
     assert month.status_code == 400
-    assert re.search(r'<p lang="en">month: [^<]*is not a month', month.text)
+    assert "<p>month: nid yw &#39;2026-13&#39; yn fis; defnyddiwch BBBB-MM" in month.text
     assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in month.text
+    # ...and a message the catalogue does not have (the feed options' check) stays English,
+    # marked so, under a Welsh heading.
+    option = client.get("/cy/observances/international-womens-day/2026.ics?colour=red")
+    assert option.status_code == 400
+    assert re.search(
+        r'<p lang="en">That address has a mistake: &#39;colour&#39; is not a feed parameter',
+        option.text,
+    )
+    assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in option.text
 
 
 #: Welsh public bodies and organisers whose pages the shipped Welsh names come from (host names

@@ -339,8 +339,21 @@ def test_a_freeze_refused_in_welsh_and_in_english(admin: Any) -> None:
     cases = (
         (
             {"reason": "Staff survey", "from": "2026-03-20", "to": "2026-03-12"},
-            "mae’r diwrnod olaf (--to) 2026-03-12 cyn y cyntaf (--from) 2026-03-20",
-            "the last day (--to) 2026-03-12 is before the first (--from) 2026-03-20",
+            # The form has no command-line options: it names its own fields in both languages.
+            "mae’r diwrnod olaf 2026-03-12 cyn y diwrnod cyntaf 2026-03-20",
+            "the last day 2026-03-12 is before the first day 2026-03-20",
+        ),
+        (
+            {"reason": "By-election", "kind": "general-election", "from": "", "to": ""},
+            "dywedwch pryd mae’n dechrau: ei ddiwrnod cyntaf, neu ddiwrnod pleidleisio’r etholiad",
+            "say when it starts: its first day, or the election&#39;s polling day",
+        ),
+        (
+            {"reason": "Council election", "kind": "general-election", "from": "2026-04-01"},
+            "mae cyfnod cyn etholiad yn dod i ben: rhowch ei ddiwrnod olaf neu ei ddiwrnod "
+            "pleidleisio; dim ond cyfnodau galar a chyfnodau rhewi’r sefydliad all fod heb ddiwedd",
+            "a pre-election period ends: give its last day or its polling day; only mourning and "
+            "organisation freezes may be open-ended",
         ),
         (
             {"reason": " ", "from": "2026-03-10", "to": "2026-03-12"},
@@ -357,7 +370,7 @@ def test_a_freeze_refused_in_welsh_and_in_english(admin: Any) -> None:
         refused = post_form(
             admin,
             "/cy/freezes",
-            {"csrf_token": form_csrf(html), "kind": "organisation", **fields},
+            {"csrf_token": form_csrf(html), "kind": "organisation"} | fields,
         )
         assert refused.status_code == 400
         page = assert_welsh(refused)
@@ -365,7 +378,7 @@ def test_a_freeze_refused_in_welsh_and_in_english(admin: Any) -> None:
         assert 'id="freeze-error" role="alert">' in page  # Welsh, so not marked English
         en = admin.get("/freezes").text
         refused_en = post_form(
-            admin, "/freezes", {"csrf_token": form_csrf(en), "kind": "organisation", **fields}
+            admin, "/freezes", {"csrf_token": form_csrf(en), "kind": "organisation"} | fields
         )
         assert english in refused_en.text
 

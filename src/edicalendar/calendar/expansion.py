@@ -23,6 +23,7 @@ from edicalendar.calendar.conventions import DEFAULT, Conventions
 from edicalendar.calendar.rules import dates_for_year
 from edicalendar.calendar.rules.gregorian import EASTER_YEARS
 from edicalendar.errors import DateRangeError, UnsupportedYearError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import (
     AlternativeDate,
     Observance,
@@ -44,9 +45,17 @@ def check_years(*days: dt.date, what: str = "dates") -> None:
     for day in days:
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise DateRangeError(
-                f"{what}: {day.isoformat()} is outside the years the calendar computes "
-                f"({FIRST_YEAR}-{LAST_YEAR}); choose a day between {FIRST_YEAR}-01-01 and "
-                f"{LAST_YEAR}-12-31"
+                Message(
+                    N_(
+                        "%(what)s: %(day)s is outside the years the calendar computes "
+                        "(%(first)s-%(last)s); choose a day between %(first)s-01-01 and "
+                        "%(last)s-12-31"
+                    ),
+                    what=what,
+                    day=day.isoformat(),
+                    first=FIRST_YEAR,
+                    last=LAST_YEAR,
+                )
             )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from edicalendar.errors import QueryError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import CATEGORY_LABELS, Observance
 
 #: Longest query accepted, in characters (longer ones are refused, not cut).
@@ -66,15 +67,27 @@ def fold(text: str) -> str:
 def clean_query(raw: str) -> str:
     """The query as searched (spaces collapsed), or QueryError saying what to change."""
     if _CONTROL.search(raw):
-        raise QueryError("q: the search has a control character in it; type plain words")
+        raise QueryError(
+            Message(N_("q: the search has a control character in it; type plain words"))
+        )
     text = " ".join(raw.split())
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"q: the search is {len(text)} characters long; use at most {MAX_QUERY_CHARS} "
-            "(a name or a few words)"
+            Message(
+                N_(
+                    "q: the search is %(length)s characters long; use at most %(most)s "
+                    "(a name or a few words)"
+                ),
+                length=len(text),
+                most=MAX_QUERY_CHARS,
+            )
         )
     if len(fold(text).split()) > MAX_QUERY_WORDS:
-        raise QueryError(f"q: the search has more than {MAX_QUERY_WORDS} words; use fewer")
+        raise QueryError(
+            Message(
+                N_("q: the search has more than %(most)s words; use fewer"), most=MAX_QUERY_WORDS
+            )
+        )
     return text
 
 

@@ -51,6 +51,25 @@ MAX_AREA = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: The earliest and latest years a freeze may name (a typo otherwise).
 _YEARS = (1900, 2200)
+#: The checks that name the command's options (the web form words them by its labels).
+NOT_AN_ELECTION = N_("a polling day (--polling-day) is for elections; a %(kind)s freeze has none")
+NO_AREA = N_(
+    "a devolved election needs its area (--area): scotland, wales or "
+    "northern-ireland, the nation that votes"
+)
+POLLING_OUTSIDE = N_(
+    "polling day %(polling)s is outside the period %(start)s to %(end)s; "
+    "give first and last days around it (--from, --to), or leave them out to compute them"
+)
+NO_START_ELECTION = N_(
+    "say when it starts: its first day (--from), or the election's polling day (--polling-day)"
+)
+NO_START = N_("say when it starts: its first day (--from)")
+NO_END = N_(
+    "a pre-election period ends: give its last day (--to) or its polling day "
+    "(--polling-day); only mourning and organisation freezes may be open-ended"
+)
+LAST_BEFORE_FIRST = N_("the last day (--to) %(end)s is before the first (--from) %(start)s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +214,7 @@ class FreezeBook:
         if polling is not None and not kind.is_election:
             raise FreezeError(
                 Message(
-                    N_(
-                        "a polling day (--polling-day) is for elections; a %(kind)s freeze has none"
-                    ),
+                    NOT_AN_ELECTION,
                     kind=Message(kind.value),
                 )
             )
@@ -205,14 +222,7 @@ class FreezeBook:
         if kind is FreezeKind.DEVOLVED_ELECTION:
             nation = (area or "").lower().replace(" ", "-")
             if nation not in DEVOLVED_NATIONS:
-                raise FreezeError(
-                    Message(
-                        N_(
-                            "a devolved election needs its area (--area): scotland, wales or "
-                            "northern-ireland, the nation that votes"
-                        )
-                    )
-                )
+                raise FreezeError(Message(NO_AREA))
             area = nation
         start, end = request.start, request.end
         if polling is not None:
@@ -229,41 +239,20 @@ class FreezeBook:
             if polling < start or polling > end:
                 raise FreezeError(
                     Message(
-                        N_(
-                            "polling day %(polling)s is outside the period %(start)s to %(end)s; "
-                            "give first and last days around it (--from, --to), or leave them "
-                            "out to compute them"
-                        ),
+                        POLLING_OUTSIDE,
                         polling=polling.isoformat(),
                         start=start.isoformat(),
                         end=end.isoformat(),
                     )
                 )
         if start is None:
-            raise FreezeError(
-                Message(
-                    N_(
-                        "say when it starts: its first day (--from), or the election's polling "
-                        "day (--polling-day)"
-                    )
-                )
-                if kind.is_election
-                else Message(N_("say when it starts: its first day (--from)"))
-            )
+            raise FreezeError(Message(NO_START_ELECTION) if kind.is_election else Message(NO_START))
         if kind.is_election and end is None:
-            raise FreezeError(
-                Message(
-                    N_(
-                        "a pre-election period ends: give its last day (--to) or its polling "
-                        "day (--polling-day); only mourning and organisation freezes may be "
-                        "open-ended"
-                    )
-                )
-            )
+            raise FreezeError(Message(NO_END))
         if end is not None and end < start:
             raise FreezeError(
                 Message(
-                    N_("the last day (--to) %(end)s is before the first (--from) %(start)s"),
+                    LAST_BEFORE_FIRST,
                     end=end.isoformat(),
                     start=start.isoformat(),
                 )

@@ -35,6 +35,7 @@ from edicalendar.context import AppContext
 from edicalendar.errors import FreezeError, UsageError
 from edicalendar.i18n import N_, Translated, _, ngettext
 from edicalendar.model import Role
+from edicalendar.reminders import freeze_book
 from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.reminders.holding import released_text
 from edicalendar.web.api_models import EndedFreeze, FreezeRecord, FreezesAnswer
@@ -50,6 +51,7 @@ from edicalendar.web.conditional import PRIVATE_CACHE, tagged_by_body
 from edicalendar.web.live import LiveData
 from edicalendar.web.problems import ProblemError, problem_responses
 from edicalendar.web.render import chrome, error_page, page
+from edicalendar.web.views import LAST_BEFORE_FIRST
 
 MAX_FORM_BYTES = 8192
 MAX_JSON_BYTES = 8192
@@ -60,6 +62,37 @@ router = APIRouter(route_class=GuardedRoute, dependencies=[Depends(require_viewe
 public_router = APIRouter()
 
 Admin = Annotated[Person, Depends(require_admin)]
+
+#: The freeze book's checks as the form says them: a web user has no command-line options, so
+#: the form names its own fields ("the last day") where the command names `--to`.
+ON_THE_FORM = {
+    freeze_book.NOT_AN_ELECTION: N_("a polling day is for elections; a %(kind)s freeze has none"),
+    freeze_book.NO_AREA: N_(
+        "a devolved election needs its area: scotland, wales or northern-ireland, the nation "
+        "that votes"
+    ),
+    freeze_book.POLLING_OUTSIDE: N_(
+        "polling day %(polling)s is outside the period %(start)s to %(end)s; give a first and "
+        "a last day around it, or leave them empty to compute them"
+    ),
+    freeze_book.NO_START_ELECTION: N_(
+        "say when it starts: its first day, or the election's polling day"
+    ),
+    freeze_book.NO_START: N_("say when it starts: its first day"),
+    freeze_book.NO_END: N_(
+        "a pre-election period ends: give its last day or its polling day; only mourning and "
+        "organisation freezes may be open-ended"
+    ),
+    freeze_book.LAST_BEFORE_FIRST: LAST_BEFORE_FIRST,
+}
+
+
+def on_the_form(error: BaseException) -> str:
+    """What `error` says, worded for the form (:data:`ON_THE_FORM`)."""
+    said = i18n.said(error)
+    if isinstance(said, i18n.Message) and said.msgid in ON_THE_FORM:
+        return i18n.Message(ON_THE_FORM[said.msgid], capitalised=said.capitalised, **said.values)
+    return said
 
 
 def _ctx(request: Request) -> AppContext:
@@ -223,7 +256,7 @@ async def add_form(request: Request, person: Admin) -> Response:
     try:
         freeze = _ctx(request).freezes().add(_request_from(form), by=person.recorded_as)
     except (FreezeError, UsageError) as exc:
-        return _page(request, status=400, error=i18n.said(exc), values=form)
+        return _page(request, status=400, error=on_the_form(exc), values=form)
     _changed(request)
     return RedirectResponse(f"/freezes?added={freeze.id}#freeze-{freeze.id}", status_code=303)
 

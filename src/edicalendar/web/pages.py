@@ -21,14 +21,16 @@ from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.config import FeedSettings
 from edicalendar.errors import QueryError
 from edicalendar.feeds.welsh import feed_title
-from edicalendar.i18n import _, format_day, month_names, weekday_names
+from edicalendar.i18n import N_, _, format_day, month_names, weekday_names
 from edicalendar.model import CATEGORY_LABELS, Category
 from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.live import LiveData
 from edicalendar.web.render import error_page, page, plain_name
 from edicalendar.web.views import (
     add_months,
+    address_mistake,
     calendar_url,
+    check_order,
     check_window,
     chosen_month,
     freeze_feed_offer,
@@ -106,7 +108,7 @@ def calendar_page(request: Request) -> HTMLResponse:
         first = chosen_month(params, today)
         categories = parse_categories(params.getlist("category"))
     except QueryError as exc:
-        return error_page(400, str(exc))
+        return error_page(400, i18n.said(exc))
     view = params.get("view", "month")
     if view not in ("month", "agenda"):
         shown = repr(view[:20])
@@ -232,10 +234,12 @@ def event_download(request: Request, observance_id: str, instance: str) -> Respo
         query = parse_query_string(request.url.query)
         if not query.selects_all:
             raise QueryError(
-                "an event download takes only the options eves, expected, busy and alarm"
+                i18n.Message(
+                    N_("an event download takes only the options eves, expected, busy and alarm")
+                )
             )
     except QueryError as exc:
-        return error_page(400, f"That address has a mistake: {exc}.")
+        return error_page(400, address_mistake(exc))
     body = snapshot.feeds.publisher.single_event(observance_id, instance, query.options)
     if body is None:
         return error_page(
@@ -270,11 +274,14 @@ def clashes_page(request: Request) -> HTMLResponse:
     try:
         start = parse_date(date_value, "date")
         end = parse_date(to_value, "to") if to_value else start
+        check_order(start, end)
         check_window(start, end, "date", "to")
         if (end - start).days > MAX_CLASH_DAYS:
-            raise QueryError(f"to: check at most {MAX_CLASH_DAYS + 1} days at once")
+            raise QueryError(
+                i18n.Message(N_("to: check at most %(days)s days at once"), days=MAX_CLASH_DAYS + 1)
+            )
     except QueryError as exc:
-        context["error"] = str(exc)
+        context["error"] = i18n.said(exc)
         return page("clashes.html", status=400, current="/clashes", **context)
     report = find_clashes(snapshot.catalog, start, end, workdays=snapshot.ctx.workdays)
     freezes = [f for f in shown_freezes(snapshot.ctx) if f.overlaps(start, end)]

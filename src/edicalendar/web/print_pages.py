@@ -21,13 +21,13 @@ from starlette.responses import Response
 
 from edicalendar.calendar.occurrences import FIRST_YEAR, LAST_YEAR
 from edicalendar.errors import QueryError
-from edicalendar.i18n import LANGUAGES, gettext, language
+from edicalendar.i18n import LANGUAGES, N_, Message, gettext, language
 from edicalendar.wallchart.content import year_freezes
 from edicalendar.wallchart.printed import Layout, print_year
 from edicalendar.web.freeze_pages import shown_freezes
 from edicalendar.web.pages import live_data, public_base_url
 from edicalendar.web.render import SITE_NAME, chrome, error_page
-from edicalendar.web.views import parse_categories
+from edicalendar.web.views import address_mistake, parse_categories
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,11 +41,23 @@ _PARAMETERS = {"layout", "category", "lang"}
 
 def _parse_year(text: str) -> int:
     if not text.isdigit() or len(text) > 4:
-        raise QueryError(f"year: {text[:20]!r} is not a year; use four digits, such as 2027")
+        raise QueryError(
+            Message(
+                N_("year: %(value)s is not a year; use four digits, such as 2027"),
+                value=repr(text[:20]),
+            )
+        )
     year = int(text)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise QueryError(
-            f"year: {year} is outside the years the calendar computes ({FIRST_YEAR}-{LAST_YEAR})"
+            Message(
+                N_(
+                    "year: %(year)s is outside the years the calendar computes (%(first)s-%(last)s)"
+                ),
+                year=year,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
         )
     return year
 
@@ -59,19 +71,30 @@ def printed_calendar(request: Request, year: str) -> Response:
         unknown = sorted(set(params) - _PARAMETERS)
         if unknown:
             raise QueryError(
-                f"{unknown[0][:20]!r} is not an option here; use layout, category and lang"
+                Message(
+                    N_("%(option)s is not an option here; use layout, category and lang"),
+                    option=repr(unknown[0][:20]),
+                )
             )
         if params.get("lang", "en") not in LANGUAGES:
-            raise QueryError(f"lang: {params['lang'][:20]!r} is not a language; use en or cy")
+            raise QueryError(
+                Message(
+                    N_("lang: %(value)s is not a language; use en or cy"),
+                    value=repr(params["lang"][:20]),
+                )
+            )
         number = _parse_year(year)
         layout_value = params.get("layout", Layout.WALLCHART.value)
         if layout_value not in {layout.value for layout in Layout}:
             raise QueryError(
-                f"layout: {layout_value[:20]!r} is not a layout; use wallchart or booklet"
+                Message(
+                    N_("layout: %(value)s is not a layout; use wallchart or booklet"),
+                    value=repr(layout_value[:20]),
+                )
             )
         categories = parse_categories(params.getlist("category"))
     except QueryError as exc:
-        return error_page(400, f"That address has a mistake: {exc}.")
+        return error_page(400, address_mistake(exc))
     layout = Layout(layout_value)
     # The Language middleware has read /cy/ and ?lang=cy already.
     lang = language.get()

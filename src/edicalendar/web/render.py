@@ -244,8 +244,10 @@ def period_label(period: Any) -> str:
     return i18n.gettext("%(first)s to %(last)s") % {"first": first, "last": month}
 
 
-def shown_text(text: str) -> str:
+def shown_text(text: object) -> object:
     """`text` as the page's language shows it (:func:`edicalendar.i18n.in_language`)."""
+    if not isinstance(text, str):
+        return text
     return i18n.in_language(text)[0]
 
 

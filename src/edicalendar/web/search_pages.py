@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import HTMLResponse, Response
 
+from edicalendar import i18n
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import status_text
 from edicalendar.calendar.search import (
@@ -24,6 +25,7 @@ from edicalendar.calendar.search import (
     clean_query,
 )
 from edicalendar.errors import QueryError
+from edicalendar.i18n import N_, _
 from edicalendar.model import Category, Occurrence, Status
 from edicalendar.web.conditional import conditional, data_etag
 from edicalendar.web.live import Snapshot
@@ -136,7 +138,7 @@ def _snapshot(request: Request) -> Snapshot:
 def search_page(request: Request) -> HTMLResponse:
     raw = request.query_params.get("q", "")
     context: dict[str, Any] = {
-        "title": "Search",
+        "title": N_("Search"),
         "results": [],
         "error": None,
         "query": "",
@@ -145,11 +147,16 @@ def search_page(request: Request) -> HTMLResponse:
     try:
         query = clean_query(raw)
     except QueryError as exc:
-        context.update(error=str(exc), title="Search: check what you typed")
+        context.update(error=i18n.said(exc), title=N_("Search: check what you typed"))
         return page("search.html", status=400, search_query="", **context)
     if query:
         results = search_results(_snapshot(request), query, MAX_LIMIT)
-        context.update(query=query, searched=True, results=results, title=f"Search: {query}")
+        context.update(
+            query=query,
+            searched=True,
+            results=results,
+            title=_("Search: %(query)s") % {"query": query},
+        )
     return page("search.html", search_query=query, **context)
 
 

@@ -23,6 +23,7 @@ from edicalendar.config import FeedSettings
 from edicalendar.errors import DateRangeError, QueryError
 from edicalendar.feeds.links import FeedLinks, feed_links
 from edicalendar.feeds.specs import FREEZE_FEED_NAME, FeedSpec
+from edicalendar.i18n import N_, Message, said
 from edicalendar.model import Category, Observance, Occurrence
 
 #: Longest window one request may expand (ten years), so a query cannot pin the server.
@@ -41,19 +42,31 @@ def parse_date(value: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise QueryError(f"{name}: {_shown(value)} is not a date; use YYYY-MM-DD") from None
+        raise QueryError(
+            Message(
+                N_("%(field)s: %(value)s is not a date; use YYYY-MM-DD"),
+                field=name,
+                value=_shown(value),
+            )
+        ) from None
 
 
 def parse_month(value: str, name: str = "month") -> dt.date:
     """The first day of a `YYYY-MM` month from a query parameter."""
     match = _MONTH.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
-        raise QueryError(f"{name}: {_shown(value)} is not a month; use YYYY-MM, such as 2026-10")
+        raise QueryError(
+            Message(
+                N_("%(field)s: %(value)s is not a month; use YYYY-MM, such as 2026-10"),
+                field=name,
+                value=_shown(value),
+            )
+        )
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     try:
         check_years(first, what=name)
     except DateRangeError as exc:
-        raise QueryError(str(exc)) from None
+        raise QueryError(said(exc)) from None
     return first
 
 
@@ -63,9 +76,16 @@ def chosen_month(params: Mapping[str, str], today: dt.date) -> dt.date:
     if "year" in params or "m" in params:
         year, number = params.get("year", "").strip(), params.get("m", "").strip()
         if not year.isdigit() or len(year) > 4:
-            raise QueryError(f"year: {_shown(year)} is not a year; use four digits, such as 2027")
+            raise QueryError(
+                Message(
+                    N_("year: %(value)s is not a year; use four digits, such as 2027"),
+                    value=_shown(year),
+                )
+            )
         if not number.isdigit() or not 1 <= int(number) <= 12:
-            raise QueryError(f"m: {_shown(number)} is not a month; use 1 to 12")
+            raise QueryError(
+                Message(N_("m: %(value)s is not a month; use 1 to 12"), value=_shown(number))
+            )
         return parse_month(f"{int(year):04d}-{int(number):02d}", "year")
     if "month" in params:
         return parse_month(params["month"])
@@ -79,7 +99,11 @@ def parse_categories(values: Iterable[str]) -> list[Category]:
     for value in values:
         if value not in known:
             raise QueryError(
-                f"category: {_shown(value)} is not a category; use one of: {', '.join(known)}"
+                Message(
+                    N_("category: %(value)s is not a category; use one of: %(known)s"),
+                    value=_shown(value),
+                    known=", ".join(known),
+                )
             )
         if known[value] not in chosen:
             chosen.append(known[value])
@@ -93,11 +117,46 @@ def check_window(start: dt.date, end: dt.date, start_name: str, end_name: str) -
         try:
             check_years(day, what=name)
         except DateRangeError as exc:
-            raise QueryError(str(exc)) from None
+            raise QueryError(said(exc)) from None
     if end < start:
-        raise QueryError(f"{end_name} {end} is before {start_name} {start}")
+        raise QueryError(
+            Message(
+                N_("%(end_name)s %(end)s is before %(start_name)s %(start)s"),
+                end_name=end_name,
+                end=end.isoformat(),
+                start_name=start_name,
+                start=start.isoformat(),
+            )
+        )
     if (end - start).days >= MAX_WINDOW_DAYS:
-        raise QueryError(f"{start_name} to {end_name}: ask for at most {MAX_WINDOW_DAYS} days")
+        raise QueryError(
+            Message(
+                N_("%(start_name)s to %(end_name)s: ask for at most %(days)s days"),
+                start_name=start_name,
+                end_name=end_name,
+                days=MAX_WINDOW_DAYS,
+            )
+        )
+
+
+#: A range typed into a page's form the wrong way round. A web user has no command-line options
+#: or query parameters to be told about: the page names the days as its form labels them.
+LAST_BEFORE_FIRST = N_("the last day %(end)s is before the first day %(start)s")
+
+
+def check_order(start: dt.date, end: dt.date) -> None:
+    """Refuse a range typed into a page's form that ends before it starts."""
+    if end < start:
+        raise QueryError(Message(LAST_BEFORE_FIRST, end=end.isoformat(), start=start.isoformat()))
+
+
+def address_mistake(error: BaseException) -> str:
+    """The sentence an error page gives for a bad query: "That address has a mistake: …" (in
+    the page's language where the check said a message the catalogue has, else in English)."""
+    mistake = said(error)
+    if isinstance(mistake, Message):
+        return Message(N_("That address has a mistake: %(mistake)s."), mistake=mistake)
+    return f"That address has a mistake: {mistake}."
 
 
 def add_months(first: dt.date, months: int) -> dt.date:

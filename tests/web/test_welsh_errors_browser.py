@@ -1,0 +1,180 @@
+"""The mistakes a person can make on a Welsh page, made in headless Chromium: each is answered
+in Welsh on a page with `lang="cy"` that axe-core finds no WCAG 2.2 A/AA violation on, and the
+same mistake on the English page still gets the English it always had."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edicalendar.context import AppContext
+from edicalendar.model import Role
+from edicalendar.web import create_app
+from support.browser import run_axe
+from support.clock import Clock
+from support.net import free_port
+from support.serving import serving
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+PASSWORD = "three random words here"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server on the test data with an administrator invited: (address, invitation link)."""
+    root = tmp_path_factory.mktemp("welsh-errors")
+    shutil.copytree(HERE / "data" / "calendars", root / "calendars")
+    shutil.copytree(HERE / "data" / "campaigns", root / "campaigns")
+    port = free_port()
+    config = root / "edicalendar.toml"
+    config.write_text(
+        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n'
+        f'[feeds]\nbase_url = "http://127.0.0.1:{port}"\n',
+        encoding="utf-8",
+    )
+    ctx = AppContext(config_path=config, now=Clock(NOW))
+    invited = ctx.accounts().add("cerys@nhs.net", name="Cerys Jones", role=Role.ADMIN, by="tests")
+    app = create_app(ctx, watch_interval=None)
+    with serving(app, port=port) as base:
+        yield base, f"{base}/cy/invitation?token={invited.token}"
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Any, site: tuple[str, str]) -> Iterator[Any]:
+    """A browser context signed in through the Welsh invitation page."""
+    base, link = site
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(link)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/cy/campaigns")
+    page.close()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(signed_in: Any) -> Iterator[Any]:
+    opened = signed_in.new_page()
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _assert_welsh_and_clean(page: Any) -> str:
+    """The page is Welsh and axe-clean; its main text."""
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    violations = [
+        {"id": v["id"], "nodes": [n["html"][:160] for n in v["nodes"][:3]]}
+        for v in run_axe(page)["violations"]
+    ]
+    assert violations == []
+    text: str = page.locator("main").inner_text()
+    return text
+
+
+def _english_marks(page: Any, selector: str) -> list[str]:
+    """The `lang` of `selector` and of everything inside it that sets one."""
+    return list(
+        page.eval_on_selector(
+            selector,
+            "el => [el, ...el.querySelectorAll('[lang]')].map(e => e.getAttribute('lang') || '')",
+        )
+    )
+
+
+def test_a_range_typed_backwards_into_the_welsh_clash_form(
+    page: Any, site: tuple[str, str]
+) -> None:
+    base = site[0]
+    page.goto(f"{base}/cy/clashes")
+    page.fill("#date", "2026-03-20")
+    page.fill("#to", "2026-03-12")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#date-error")
+    text = _assert_welsh_and_clean(page)
+    assert "mae’r diwrnod olaf 2026-03-12 cyn y diwrnod cyntaf 2026-03-20" in text
+    assert "en" not in _english_marks(page, "#date-error")
+    page.goto(f"{base}/clashes?date=2026-03-20&to=2026-03-12")
+    assert (
+        "the last day 2026-03-12 is before the first day 2026-03-20"
+        in page.locator("#date-error").inner_text()
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "welsh"),
+    [
+        (
+            "/cy/calendar?month=2026-13",
+            "month: nid yw '2026-13' yn fis; defnyddiwch BBBB-MM (blwyddyn-mis), fel 2026-10",
+        ),
+        (
+            "/cy/calendar?year=9999&m=3",
+            "year: mae 9999-03-01 y tu allan i’r blynyddoedd y mae’r calendr yn eu cyfrifo "
+            "(1583-4099); dewiswch ddiwrnod rhwng 1583-01-01 a 4099-12-31",
+        ),
+        (
+            "/cy/calendar?category=faith",
+            "category: nid yw 'faith' yn gategori; defnyddiwch un o: age, disability,",
+        ),
+        (
+            "/cy/clashes?date=2026-02-30",
+            "date: nid yw '2026-02-30' yn ddyddiad; defnyddiwch BBBB-MM-DD",
+        ),
+        (
+            "/cy/clashes?date=2026-01-01&to=2027-06-01",
+            "to: gwiriwch 367 diwrnod ar y mwyaf ar y tro",
+        ),
+        (
+            "/cy/search?q=" + "a" * 120,
+            "q: mae’r chwiliad yn 120 nod o hyd; defnyddiwch 100 ar y mwyaf",
+        ),
+        (
+            "/cy/print/20x7.pdf",
+            "Mae camgymeriad yn y cyfeiriad hwnnw: year: nid yw '20x7' yn flwyddyn; defnyddiwch "
+            "bedwar digid, fel 2027.",
+        ),
+    ],
+)
+def test_an_address_with_a_mistake_is_answered_in_welsh(
+    page: Any, site: tuple[str, str], path: str, welsh: str
+) -> None:
+    response = page.goto(site[0] + path)
+    assert response.status == 400
+    text = _assert_welsh_and_clean(page)
+    assert welsh in text
+    assert "Gwirio" in page.title() or "Gwiriwch" in page.title() or "Chwilio" in page.title()
+
+
+def test_a_freeze_typed_backwards_names_the_form_fields_in_welsh(
+    page: Any, site: tuple[str, str]
+) -> None:
+    base = site[0]
+    page.goto(f"{base}/cy/freezes")
+    page.select_option("#kind", "organisation")
+    page.fill("#reason", "Arolwg staff")
+    page.fill("#from", "2026-03-20")
+    page.fill("#to", "2026-03-12")
+    page.click("form.freeze-form button[type=submit]")
+    page.wait_for_selector("#freeze-error")
+    text = _assert_welsh_and_clean(page)
+    assert "mae’r diwrnod olaf 2026-03-12 cyn y diwrnod cyntaf 2026-03-20" in text
+    assert "--to" not in text and "--from" not in text
+    # The reason's example is Welsh on the Welsh form.
+    assert page.locator("#reason-hint").inner_text() == (
+        "Beth ydyw, er enghraifft “Etholiad cyffredinol 4 Gorffennaf 2024”."
+    )
