@@ -14,7 +14,6 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,11 +30,17 @@ from pydantic import (
 from edicalendar.calendar.conventions import CONVENTIONS, Conventions, Family
 from edicalendar.calendar.conventions import DEFAULT as DEFAULT_CONVENTIONS
 from edicalendar.errors import ConfigError, Problem
+from edicalendar.locations import (
+    DEFAULT_DATA_DIR,
+    data_dir_for,
+    database_url_for,
+    find_config,
+    shipped_dir,
+)
 from edicalendar.model import Category
 from edicalendar.tomlsource import TomlSource
 from edicalendar.urls import LinkError, check_url
 
-DEFAULT_CONFIG_NAME = "edicalendar.toml"
 #: A host name, ".suffix" for subdomains, an IPv4 address or an IPv6 address (brackets optional).
 _HOST_NAME = re.compile(
     r"^(?:\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:.]+\]?)\Z"
@@ -65,7 +70,7 @@ class DataSettings(_Section):
     campaigns_dir: Path | None = None
     #: Folder for the SQLite database and lock file, relative to the config file. Without a
     #: config file: ./edicalendar-data if it exists, else the per-user data folder.
-    data_dir: Path = Path("edicalendar-data")
+    data_dir: Path = DEFAULT_DATA_DIR
     #: SQLAlchemy URL; default is SQLite in `data_dir`. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = None
     #: Folder for compiled data reused between runs (checked calendars, bank holidays). Unset:
@@ -572,39 +577,7 @@ class LoadedSettings:
 
     @property
     def database_url(self) -> str:
-        url = self.settings.data.database_url or os.environ.get("EDICALENDAR_DATABASE_URL")
-        return url or f"sqlite:///{(self.data_dir / 'edicalendar.db').as_posix()}"
-
-
-def shipped_dir(name: str) -> Path:
-    """The copy of `calendars` or `campaigns` shipped with the package (or the source tree)."""
-    packaged = Path(str(resources.files("edicalendar"))) / "_data" / name
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / name
-
-
-def user_data_dir() -> Path:
-    """This person's data folder for edicalendar: $XDG_DATA_HOME/edicalendar (by default
-    ~/.local/share/edicalendar); ~/Library/Application Support/edicalendar on macOS;
-    %LOCALAPPDATA%\\edicalendar on Windows."""
-    import sys
-
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "edicalendar"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "edicalendar"
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return root / "edicalendar"
-
-
-def default_data_dir() -> Path:
-    """Where the database goes without a config file or EDICALENDAR_DATA_DIR: the per-user data
-    folder, so running from another folder finds the same database and litters none. A folder
-    `./edicalendar-data` that an earlier release made here is still used, so nothing is lost."""
-    earlier = Path.cwd() / DataSettings().data_dir
-    return earlier if earlier.is_dir() else user_data_dir()
+        return database_url_for(self.settings.data.database_url, self.data_dir)
 
 
 def _resolve(base: Path, configured: Path | None, name: str) -> Path:
@@ -617,8 +590,7 @@ def _resolve(base: Path, configured: Path | None, name: str) -> Path:
 def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read settings from `path`, else ./edicalendar.toml when present, else defaults."""
     if path is None:
-        candidate = Path.cwd() / DEFAULT_CONFIG_NAME
-        path = candidate if candidate.is_file() else None
+        path = find_config(None)
     elif not path.is_file():
         raise ConfigError.single(str(path), "--config", "config file not found")
     raw: dict[str, Any] = {}
@@ -663,17 +635,13 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
                 )
             ]
         )
-    # Containers and service managers point the data folder elsewhere without a config file.
-    data_dir = Path(os.environ.get("EDICALENDAR_DATA_DIR") or settings.data.data_dir)
-    if path is None and not os.environ.get("EDICALENDAR_DATA_DIR"):
-        data_dir = default_data_dir()
     return LoadedSettings(
         settings=settings,
         path=path,
         base_dir=base,
         calendars_dir=_resolve(base, settings.data.calendars_dir, "calendars"),
         campaigns_dir=_resolve(base, settings.data.campaigns_dir, "campaigns"),
-        data_dir=data_dir if data_dir.is_absolute() else base / data_dir,
+        data_dir=data_dir_for(path, settings.data.data_dir),
         cache_dir=_cache_dir(base, settings.data.cache_dir),
     )
 

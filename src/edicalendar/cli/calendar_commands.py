@@ -105,7 +105,7 @@ def check(ctx: typer.Context) -> None:
 
 def _where(app_ctx: Any) -> str:
     """Which folders and database this run used, so a run from another folder is no surprise."""
-    from edicalendar.config import shipped_dir
+    from edicalendar.locations import shipped_dir
     from edicalendar.storage.reads import sqlite_file
 
     loaded = app_ctx.loaded
@@ -190,8 +190,8 @@ def occurrences(
     )
     from edicalendar.calendar.occurrences import expand
     from edicalendar.cli.output import emit, warn
-    from edicalendar.config import DEFAULT_CONFIG_NAME
     from edicalendar.errors import UsageError
+    from edicalendar.locations import DEFAULT_CONFIG_NAME
 
     app_ctx = context(ctx)
     start, end = parse_day(from_, "--from"), parse_day(to, "--to")

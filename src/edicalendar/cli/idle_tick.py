@@ -3,18 +3,25 @@
 Most ticks find nothing due (:mod:`edicalendar.reminders.idle`). For the plain form cron and
 systemd timers use, `edicalendar [--config FILE] remind`, :func:`quick_idle_tick` makes the
 same check the `remind` command makes first (settings, the instance lock, the idle record)
-without importing Typer or the command definitions, and prints the same line. Whenever it
+without importing Typer or the command definitions, and prints the same line. While the
+record proves the settings unchanged (:func:`edicalendar.reminders.idle.recorded_check`), it
+does not load the settings either: the check reads only the record, the files' times, the
+environment and the ledger. Whenever it
 cannot answer (work is due, the record does not hold, PostgreSQL, any error), it steps aside
 and the command runs in full, which reports problems as it always has.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from edicalendar.config import LoadedSettings
+    from edicalendar.reminders.idle import PlanSources
     from edicalendar.reminders.instance_lock import InstanceLock
 
 
@@ -57,25 +64,36 @@ def quick_idle_tick(argv: list[str]) -> bool:
     plain, config = _plain_remind(argv)
     if not plain:
         return False
-    from edicalendar.context import AppContext
-    from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck
+    from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, recorded_check
 
     try:
-        app_ctx = AppContext(config_path=config)
-        loaded = app_ctx.loaded
-        idle = IdleCheck.for_settings(loaded)
-        if idle is None:
-            return False
+        found = recorded_check(config)
+        if found is not None:
+            from edicalendar.context import system_now
+
+            idle, sources = found
+            now: Callable[[], dt.datetime] = system_now
+            made_from: LoadedSettings | PlanSources = sources
+        else:
+            # The settings may have changed: load them and check as the command does.
+            from edicalendar.context import AppContext
+
+            app_ctx = AppContext(config_path=config)
+            made_from = app_ctx.loaded
+            loaded_check = IdleCheck.for_settings(made_from)
+            if loaded_check is None:
+                return False
+            idle, now = loaded_check, app_ctx.now
         lock = remind_lock(idle.database)
     except Exception:  # the full command meets it again and says what is wrong
         return False
     if lock is None:
         return True  # the previous tick is still running, and this run has said so
     try:
-        now = app_ctx.now()
-        if not idle.holds(loaded, now):
+        moment = now()
+        if not idle.holds(made_from, moment):
             return False
-        idle.ran(now)
+        idle.ran(moment)
     finally:
         lock.release()
     sys.stdout.write(IDLE_SUMMARY + "\n")

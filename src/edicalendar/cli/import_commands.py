@@ -112,7 +112,7 @@ def import_(
 
 
 def _config_name(app_ctx: Any) -> str:
-    from edicalendar.config import DEFAULT_CONFIG_NAME
+    from edicalendar.locations import DEFAULT_CONFIG_NAME
 
     return str(app_ctx.loaded.path) if app_ctx.loaded.path else DEFAULT_CONFIG_NAME
 

@@ -113,6 +113,7 @@ def remind(
     from zoneinfo import ZoneInfo
 
     from edicalendar.errors import LedgerIdentityError, UsageError
+    from edicalendar.locations import settings_sources
     from edicalendar.redact import install_log_redaction
     from edicalendar.reminders.idle import IDLE_SUMMARY, IdleCheck, inputs_fingerprint
 
@@ -129,6 +130,9 @@ def remind(
             "act on the ledger, or drop --new-ledger"
         )
     app_ctx = context(ctx)
+    # Taken before the settings load, so a settings file edited during this tick is never
+    # recorded as the one its plan was made with.
+    sources = settings_sources(app_ctx.config_path)
     loaded = app_ctx.loaded
     zone_name = loaded.settings.reminders.timezone
     if at is not None:
@@ -198,7 +202,8 @@ def remind(
         summary = dispatcher.tick(now)
         if idle is not None:
             lookahead = dt.timedelta(hours=loaded.settings.reminders.lookahead_hours)
-            idle.record(inputs, dispatcher.ledger.planned_until(), lookahead, now)
+            kept = idle.settings_record(loaded, app_ctx.config_path, sources)
+            idle.record(inputs, dispatcher.ledger.planned_until(), lookahead, now, kept)
     finally:
         if lock is not None:
             lock.release()
