@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from edicalendar.i18n import N_, Message, said
 from edicalendar.text import formula_problem, text_problem
 from edicalendar.urls import LinkError, check_url, looks_like_link
 
@@ -39,13 +40,15 @@ def _paragraphs(value: str) -> str:
 def _name(value: str) -> str:
     problem = text_problem(value) or formula_problem(value)
     if problem:
-        raise ValueError(f"{shown(value)} {problem}")
+        raise ValueError(Message(N_("%(value)s %(problem)s"), value=shown(value), problem=problem))
     return value
 
 
-def link_message(value: str, exc: LinkError) -> str:
+def link_message(value: str, exc: LinkError) -> Message:
     """The message for a refused link: the value (shortened) and why."""
-    return f"{shown(value)} is not a link we publish: it {exc}"
+    return Message(
+        N_("%(value)s is not a link we publish: it %(why)s"), value=shown(value), why=said(exc)
+    )
 
 
 def _link(value: str) -> str:

@@ -146,6 +146,22 @@ class Day:
         return format_day(self.day, self.style, lang)
 
 
+class Named:
+    """A name from data inside a :class:`Message`: its English name, or in Welsh its published
+    Welsh name where it has one (an observance's `name_cy`), else the English."""
+
+    __slots__ = ("english", "welsh")
+
+    def __init__(self, english: str, welsh: str | None = None) -> None:
+        self.english, self.welsh = english, welsh
+
+    def __str__(self) -> str:
+        return self.english
+
+    def translated(self, lang: str) -> str:
+        return self.welsh if lang == "cy" and self.welsh else self.english
+
+
 def said(error: BaseException) -> str:
     """What `error` says: its :class:`Message` where it was raised with one (so a page can say
     it in its language), else its text."""
@@ -158,13 +174,13 @@ def _upper_first(text: str) -> str:
 
 
 def _english(value: object) -> object:
-    return str(value) if isinstance(value, Message | Day) else value
+    return str(value) if isinstance(value, Message | Day | Named) else value
 
 
 def _translated(value: object, lang: str) -> object:
     if isinstance(value, Message):
         return str(value.translated(lang))
-    if isinstance(value, Day):
+    if isinstance(value, Day | Named):
         return value.translated(lang)
     return value
 

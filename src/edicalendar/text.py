@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from edicalendar.i18n import N_, Message
+
 #: C0 controls, DEL, C1 controls (U+009B is a one-character CSI), line and paragraph
 #: separators, and the bidirectional embeddings, overrides and isolates (Trojan Source).
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -36,9 +38,13 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
         char = match.group()
         if multiline and char in _LINE_BREAKS:
             continue
-        return (
-            f"contains the control character {_name(char)} at position {match.start() + 1}; "
-            "remove it (it can rewrite a terminal or hide text)"
+        return Message(
+            N_(
+                "contains the control character %(char)s at position %(position)s; remove it "
+                "(it can rewrite a terminal or hide text)"
+            ),
+            char=_name(char),
+            position=match.start() + 1,
         )
     return None
 
@@ -47,9 +53,12 @@ def formula_problem(value: str) -> str | None:
     """Why `value` may not be a name (it starts like a spreadsheet formula), or None."""
     stripped = value.lstrip(" ")
     if stripped.startswith(FORMULA_STARTS):
-        return (
-            f"starts with {stripped[0]!r}, which spreadsheets run as a formula when the CSV "
-            "export is opened; start the name with a letter or digit"
+        return Message(
+            N_(
+                "starts with %(char)s, which spreadsheets run as a formula when the CSV export "
+                "is opened; start the name with a letter or digit"
+            ),
+            char=repr(stripped[0]),
         )
     return None
 

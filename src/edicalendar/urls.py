@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from edicalendar.i18n import N_, Message
+
 #: Longer addresses are refused: browsers and calendar clients cut or reject them.
 MAX_URL_LENGTH = 2000
 #: Controls, white space (Unicode spaces too) and what ends an HTML attribute or a Slack link.
@@ -34,29 +36,42 @@ def check_url(value: str, *, mailto: bool = False) -> str:
     The address is returned unchanged: nothing is trimmed, so what is checked is what is used.
     """
     if not isinstance(value, str) or not value:
-        raise LinkError("is empty; give an https:// address")
+        raise LinkError(Message(N_("is empty; give an https:// address")))
     if len(value) > MAX_URL_LENGTH:
-        raise LinkError(f"is longer than {MAX_URL_LENGTH} characters")
+        raise LinkError(Message(N_("is longer than %(most)s characters"), most=MAX_URL_LENGTH))
     bad = _FORBIDDEN.search(value)
     if bad is not None:
-        raise LinkError(f"contains {_describe(bad.group())}, which no link may hold")
+        raise LinkError(
+            Message(N_("contains %(what)s, which no link may hold"), what=_describe(bad.group()))
+        )
     scheme = _SCHEME.match(value)
     kind = scheme.group()[:-1].lower() if scheme else ""
     allowed = "http(s) or mailto" if mailto else "http(s)"
     if kind == "mailto" and mailto:
         if not _EMAIL.fullmatch(value[len("mailto:") :].split("?", 1)[0]):
-            raise LinkError("is a mailto: link without an email address")
+            raise LinkError(Message(N_("is a mailto: link without an email address")))
         return value
     if kind not in ("http", "https"):
-        shown = f"{kind}:" if kind else "no scheme"
-        raise LinkError(f"has {shown}; only {allowed} links are published")
+        if kind:
+            raise LinkError(
+                Message(
+                    N_("has %(scheme)s; only %(allowed)s links are published"),
+                    scheme=f"{kind}:",
+                    allowed=allowed,
+                )
+            )
+        raise LinkError(
+            Message(N_("has no scheme; only %(allowed)s links are published"), allowed=allowed)
+        )
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
     except ValueError as exc:
         raise LinkError(f"is not a valid address ({exc})") from None
     if not value[len(kind) :].startswith("://") or not parts.hostname:
-        raise LinkError(f"has no host name; write it as {kind}://example.org/...")
+        raise LinkError(
+            Message(N_("has no host name; write it as %(kind)s://example.org/..."), kind=kind)
+        )
     return value
 
 
@@ -80,15 +95,15 @@ def looks_like_link(text: str) -> bool:
     return bool(_SCHEME.match(text)) and not any(c.isspace() for c in text)
 
 
-def _describe(char: str) -> str:
+def _describe(char: str) -> Message:
     names = {
-        "\r": "a carriage return (CR)",
-        "\n": "a line feed (LF)",
-        "\t": "a tab",
-        " ": "a space",
+        "\r": N_("a carriage return (CR)"),
+        "\n": N_("a line feed (LF)"),
+        "\t": N_("a tab"),
+        " ": N_("a space"),
     }
     if char in names:
-        return names[char]
+        return Message(names[char])
     if char in '<>"\\':
-        return f"the character {char!r}"
-    return f"the character U+{ord(char):04X}"
+        return Message(N_("the character %(char)s"), char=repr(char))
+    return Message(N_("the character %(char)s"), char=f"U+{ord(char):04X}")

@@ -5,6 +5,7 @@ what only the Welsh feed says changes, such as a Welsh name published for an obs
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from .test_tracking import EID_UID, blocks, props
@@ -56,3 +57,42 @@ def test_a_published_welsh_name_bumps_sequence_once(make_context, window, calend
     assert props(after_en[uid])["SUMMARY"] == props(before_en[uid])["SUMMARY"]
     clock.advance(days=2)
     assert blocks(_feed(make_context(), window, "cy")) == after_cy  # no second bump
+
+
+def test_the_welsh_feed_gives_the_near_the_boundary_note_in_welsh(
+    make_context: Any, calendars: Any, tmp_path: Any
+) -> None:
+    """Nowruz 2091: the equinox falls minutes from Tehran's noon, so the date may be the other
+    day (the shipped observance, in a folder of its own)."""
+    import datetime as dt
+    import re
+    import shutil
+
+    folder = tmp_path / "nowruz"
+    folder.mkdir()
+    shipped = (Path(__file__).parents[2] / "calendars" / "other-faiths.toml").read_text("utf-8")
+    head, _, rest = shipped.partition("[[observance]]")
+    nowruz = rest.split("\n\n#", 1)[0]
+    (folder / "nowruz.toml").write_text(head + "[[observance]]" + nowruz, "utf-8")
+    shutil.rmtree(calendars)
+    ctx = make_context(calendars_dir=folder)
+    window = (dt.date(2091, 3, 1), dt.date(2091, 3, 31))
+    (english,) = blocks(_feed(ctx, window, "en")).values()
+    (welsh,) = blocks(_feed(ctx, window, "cy")).values()
+    note = re.search(
+        r"The march equinox falls at (\d\d:\d\d) local time, (\d+) minutes from the day "
+        r"boundary; another almanac may give the other day\.",
+        _unescaped(props(english)["DESCRIPTION"]),
+    )
+    assert note is not None
+    time, minutes = note.groups()
+    assert (
+        f"Am y dyddiad: Mae cyhydnos Mawrth yn digwydd am {time} amser lleol, {minutes} munud o "
+        "ffin y diwrnod; gall almanac arall roi’r diwrnod arall."
+    ) in _unescaped(props(welsh)["DESCRIPTION"])
+    assert "day boundary" not in props(welsh)["DESCRIPTION"]
+
+
+def _unescaped(value: str) -> str:
+    """An iCalendar TEXT value as written (RFC 5545 3.3.11 escapes)."""
+    return value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")

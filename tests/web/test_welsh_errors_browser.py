@@ -178,3 +178,83 @@ def test_a_freeze_typed_backwards_names_the_form_fields_in_welsh(
     assert page.locator("#reason-hint").inner_text() == (
         "Beth ydyw, er enghraifft “Etholiad cyffredinol 4 Gorffennaf 2024”."
     )
+
+
+NEW_CAMPAIGN = (
+    "/cy/campaigns/new?observance=international-womens-day&template=awareness-day&runs=year"
+    "&year=2026"
+)
+
+
+def _set(page: Any, values: dict[str, str]) -> None:
+    """Fill the editor's fields (some sit in closed disclosures, as a person opens them)."""
+    for selector, value in values.items():
+        page.locator(selector).evaluate("(box, value) => { box.value = value; }", value)
+
+
+def _save(page: Any) -> str:
+    page.click("main form button[type=submit] >> nth=-1")
+    page.wait_for_selector(".error-summary")
+    return _assert_welsh_and_clean(page)
+
+
+def test_days_typed_wrongly_into_the_welsh_campaign_editor(
+    page: Any, site: tuple[str, str]
+) -> None:
+    page.goto(site[0] + NEW_CAMPAIGN)
+    _set(page, {"#task-0-due-amount": "soon", "#task-2-due-day": "31"})
+    text = _save(page)
+    assert "Rhowch sawl diwrnod neu wythnos, fel rhif cyfan megis 10" in text
+    assert "Mae angen mis a blwyddyn ar y dyddiad" in text
+    assert "whole number" not in text and "must include" not in text
+    assert "en" not in _english_marks(page, ".error-summary")
+
+
+def test_campaign_checks_in_the_welsh_campaign_editor(page: Any, site: tuple[str, str]) -> None:
+    page.goto(site[0] + NEW_CAMPAIGN)
+    _set(
+        page,
+        {
+            "#title": "=SUM(A1)",
+            "#asset-0-url": "javascript:alert(1)",
+            "#lead_time_at": "9am",
+        },
+    )
+    text = _save(page)
+    for welsh in (
+        "'=SUM(A1)': mae’n dechrau gyda’r nod '=', y mae taenlenni’n ei drin fel fformiwla",
+        "Nid yw 'javascript:alert(1)' yn ddolen a gyhoeddwn: mae’n dechrau gyda javascript:",
+        "Rhaid i’r amser '9am' fod yn HH:MM 24 awr, fel '09:00'",
+    ):
+        assert welsh in text, welsh
+    for english in ("spreadsheets", "is not a link we publish", "24-hour"):
+        assert english not in text
+    assert "en" not in _english_marks(page, ".error-summary")
+
+
+def test_a_task_after_the_end_in_the_welsh_campaign_editor(
+    page: Any, site: tuple[str, str]
+) -> None:
+    """The check names the editor's tick box, not the file's `allow_after_end`."""
+    page.goto(site[0] + NEW_CAMPAIGN)
+    _set(
+        page,
+        {"#task-0-due-direction": "after-end", "#task-0-due-amount": "3", "#task-0-due-unit": "d"},
+    )
+    text = _save(page)
+    assert (
+        "Mae 'end+3d' ar ôl diwedd Diwrnod Rhyngwladol y Menywod ar 2026-03-08 (2026); "
+        "ticiwch ‘Gwaith dilynol, i’w wneud ar ôl iddo orffen’ os yw hynny’n gywir"
+    ) in text
+    assert "allow_after_end" not in text and "falls after" not in text
+    page.goto(site[0] + NEW_CAMPAIGN.replace("/cy/", "/"))
+    _set(
+        page,
+        {"#task-0-due-direction": "after-end", "#task-0-due-amount": "3", "#task-0-due-unit": "d"},
+    )
+    page.click("main form button[type=submit] >> nth=-1")
+    page.wait_for_selector(".error-summary")
+    assert (
+        "'end+3d' falls after International Women's Day ends on 2026-03-08 (2026); tick 'A "
+        "follow-up, due after it ends' if that is right"
+    ) in page.locator(".error-summary").inner_text()

@@ -35,11 +35,19 @@ from edicalendar.campaigns.schema import (
 )
 from edicalendar.campaigns.tone import celebratory_words
 from edicalendar.errors import CatalogError, Problem, UnsupportedYearError
+from edicalendar.i18n import N_, Message, Named, said
 from edicalendar.tomlsource import TomlSource
 
 if TYPE_CHECKING:
     from edicalendar.calendar.catalog import Catalog
 
+
+#: A task dated after its observance ends without saying it is a follow-up (the editor words
+#: the fix as its tick box: web.campaign_form).
+FALLS_AFTER_END = N_(
+    "%(due)s falls after %(name)s ends on %(end)s (%(instance)s); add allow_after_end = true if "
+    "the task is a follow-up"
+)
 
 #: The fill-in-the-blanks text `edicalendar campaign new` writes; `check` refuses a campaign
 #: that still holds any of it, so an unfilled skeleton never reaches the plan or reminders.
@@ -277,8 +285,17 @@ class _Linker:
                         return
                     continue
                 close = get_close_matches(observance_id, known, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self.problem(item, loc, f"unknown observance {observance_id!r}{hint}")
+                self.problem(
+                    item,
+                    loc,
+                    Message(
+                        N_("unknown observance %(id)s; did you mean %(close)s?"),
+                        id=repr(observance_id),
+                        close=repr(close[0]),
+                    )
+                    if close
+                    else Message(N_("unknown observance %(id)s"), id=repr(observance_id)),
+                )
                 if position == 0:
                     return
         self._dates(item, self.catalog)
@@ -335,7 +352,12 @@ class _Linker:
             found = placeholder_in(text)
             if found is not None:
                 self.problem(
-                    item, loc, f"still holds the skeleton's {found!r}; fill it in or remove it"
+                    item,
+                    loc,
+                    Message(
+                        N_("still holds the skeleton's %(found)s; fill it in or remove it"),
+                        found=repr(found),
+                    ),
                 )
 
     def _people(self, item: _Loaded) -> None:
@@ -364,8 +386,11 @@ class _Linker:
                 self.problem(
                     item,
                     (kind, i, "owner"),
-                    f"owner {owner!r} is not one of the campaign's owners "
-                    f"({', '.join(sorted(names))})",
+                    Message(
+                        N_("owner %(owner)s is not one of the campaign's owners (%(owners)s)"),
+                        owner=repr(owner),
+                        owners=", ".join(sorted(names)),
+                    ),
                 )
 
     def _destinations(self, item: _Loaded) -> None:
@@ -397,14 +422,22 @@ class _Linker:
             try:
                 occurrences = occurrences_in_year(observance, year, catalog.conventions)
             except UnsupportedYearError as exc:
-                self.problem(item, ("years",), f"cannot date {year}: {exc}")
+                self.problem(
+                    item,
+                    ("years",),
+                    Message(N_("cannot date %(year)s: %(why)s"), year=year, why=said(exc)),
+                )
                 continue
             if not occurrences:
                 if not campaign.every_year:
                     self.problem(
                         item,
                         ("years",),
-                        f"{observance.id!r} has no occurrence in {year} (cancelled that year?)",
+                        Message(
+                            N_("%(id)s has no occurrence in %(year)s (cancelled that year?)"),
+                            id=repr(observance.id),
+                            year=year,
+                        ),
                     )
                 continue
             for occurrence in occurrences:
@@ -428,11 +461,19 @@ class _Linker:
         for loc, task in base:
             if task.allow_after_end or not is_after_end(task.due, occurrence, self.workdays):
                 continue
+            observance = (
+                self.catalog.observances.get(occurrence.observance_id) if self.catalog else None
+            )
             self.problem(
                 item,
                 (*loc, "due"),
-                f"{task.due.text!r} falls after {occurrence.name} ends on {occurrence.end} "
-                f"({occurrence.instance}); add allow_after_end = true if the task is a follow-up",
+                Message(
+                    FALLS_AFTER_END,
+                    due=repr(task.due.text),
+                    name=Named(occurrence.name, getattr(observance, "name_cy", None)),
+                    end=occurrence.end.isoformat(),
+                    instance=occurrence.instance,
+                ),
             )
 
 

@@ -13,6 +13,7 @@ import re
 
 from edicalendar.calendar.workdays import WorkingDays
 from edicalendar.errors import RelativeDayError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import Anchor, Occurrence, RelativeDay
 
 _PATTERN = re.compile(
@@ -34,7 +35,13 @@ def parse_relative(text: str) -> RelativeDay:
     """Parse `-28d`, `-2w`, `-5 working days`, `start`, `end`, `+1d` or `end+1d`."""
     match = _PATTERN.match(text)
     if not text.strip() or match is None or not (match["anchor"] or match["sign"]):
-        raise RelativeDayError(f"cannot read {text!r} as a day; write one of {EXAMPLES}")
+        raise RelativeDayError(
+            Message(
+                N_("cannot read %(text)s as a day; write one of %(examples)s"),
+                text=repr(text),
+                examples=EXAMPLES,
+            )
+        )
     anchor = Anchor((match["anchor"] or "start").lower())
     days = 0
     working = False
@@ -45,7 +52,14 @@ def parse_relative(text: str) -> RelativeDay:
         if unit in ("w", "week", "weeks"):
             count *= 7
         if count > MAX_DAYS or (working and count > MAX_DAYS * 5 // 7):
-            raise RelativeDayError(f"{text!r} is more than ten years from the {anchor.value}")
+            raise RelativeDayError(
+                Message(
+                    N_("%(text)s is more than ten years from the start")
+                    if anchor is Anchor.START
+                    else N_("%(text)s is more than ten years from the end"),
+                    text=repr(text),
+                )
+            )
         days = count if match["sign"] == "+" else -count
     return RelativeDay(
         anchor=anchor, days=days, working_days=working, text=format_relative(anchor, days, working)

@@ -20,6 +20,7 @@ from edicalendar import model
 from edicalendar.campaigns.relative import parse_relative
 from edicalendar.errors import RelativeDayError
 from edicalendar.fields import Line, Link, Name, Paragraphs
+from edicalendar.i18n import N_, Message, said
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 YEAR_KEY = re.compile(r"^(\d{4})(?:-([2-9]))?\Z")
@@ -27,6 +28,8 @@ TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\Z")
 
 #: A destination that always exists: it prints reminders on the bot's standard output.
 CONSOLE_DESTINATION = "console"
+#: A stand-in link flag without the link (the editor words it as a tick box: campaign_form).
+PLACEHOLDER_WITHOUT_URL = N_("placeholder_url = true needs the placeholder `url` it marks")
 
 #: What a reminder template may mention; the reminder planner fills these in.
 TEMPLATE_FIELDS = ("campaign", "observance", "start", "end", "year", "when")
@@ -54,7 +57,12 @@ class _Identified(_Strict):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
-            raise ValueError(f"id {value!r} must be a lower-case slug such as 'staff-blog'")
+            raise ValueError(
+                Message(
+                    N_("id %(value)s must be a lower-case slug such as 'staff-blog'"),
+                    value=repr(value),
+                )
+            )
         return value
 
 
@@ -62,13 +70,15 @@ def _relative(value: str) -> model.RelativeDay:
     try:
         return parse_relative(value)
     except RelativeDayError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(said(exc)) from None
 
 
 def _time(value: str) -> dt.time:
     match = TIME.match(value)
     if not match:
-        raise ValueError(f"time {value!r} must be 24-hour HH:MM, such as '09:00'")
+        raise ValueError(
+            Message(N_("time %(value)s must be 24-hour HH:MM, such as '09:00'"), value=repr(value))
+        )
     return dt.time(int(match[1]), int(match[2]))
 
 
@@ -82,7 +92,7 @@ class OwnerIn(_Strict):
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", value):
-            raise ValueError(f"{value!r} is not an email address")
+            raise ValueError(Message(N_("%(value)s is not an email address"), value=repr(value)))
         return value
 
 
@@ -119,7 +129,7 @@ class AssetIn(_Identified):
     @model_validator(mode="after")
     def _placeholder(self) -> AssetIn:
         if self.placeholder_url and not self.url:
-            raise ValueError("placeholder_url = true needs the placeholder `url` it marks")
+            raise ValueError(Message(PLACEHOLDER_WITHOUT_URL))
         return self
 
 
@@ -166,7 +176,13 @@ class ReminderIn(_Identified):
         for name in _PLACEHOLDER.findall(value or ""):
             if name not in TEMPLATE_FIELDS:
                 known = ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS)
-                raise ValueError(f"unknown placeholder {{{name}}}; a template may use {known}")
+                raise ValueError(
+                    Message(
+                        N_("unknown placeholder %(name)s; a template may use %(known)s"),
+                        name=f"{{{name}}}",
+                        known=known,
+                    )
+                )
         return value
 
 
@@ -213,33 +229,66 @@ class CampaignIn(_Identified):
         for key in keys:
             match = YEAR_KEY.match(key)
             if not match or not 1900 <= int(match[1]) <= 2200:
-                raise ValueError(f'year {key!r} must be a year such as "2026" (or "2030-2")')
+                raise ValueError(
+                    Message(
+                        N_('year %(key)s must be a year such as "2026" (or "2030-2")'),
+                        key=repr(key),
+                    )
+                )
         return value
 
     @model_validator(mode="after")
     def _when(self) -> CampaignIn:
         if self.every_year and isinstance(self.years, list) and self.years:
             raise ValueError(
-                "give either every_year = true or a list of years; per-year changes to a "
-                "recurring campaign go in [campaign.years.YYYY] tables"
+                Message(
+                    N_(
+                        "give either every_year = true or a list of years; per-year changes to "
+                        "a recurring campaign go in [campaign.years.YYYY] tables"
+                    )
+                )
             )
         if not self.every_year and not self.years:
-            raise ValueError("say when: every_year = true, or years = [2026, ...]")
+            raise ValueError(Message(N_("say when: every_year = true, or years = [2026, ...]")))
         if self.since is not None and not self.every_year:
-            raise ValueError("`since` is the first year of a recurring (every_year) campaign")
+            raise ValueError(
+                Message(N_("`since` is the first year of a recurring (every_year) campaign"))
+            )
         return self
 
 
 def error_message(error: Any) -> str:
-    """A pydantic error in the project's words (no \"Value error, \" prefix)."""
+    """A pydantic error in the project's words (no \"Value error, \" prefix): a
+    :class:`~edicalendar.i18n.Message` where the check that failed said one, or where pydantic's
+    own English for a length or a bound is one the catalogue has (so a Welsh page can say it)."""
     text = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         text = text.removeprefix(prefix)
     if error["type"] == "extra_forbidden":
-        return "unknown key; see docs/campaigns.md for the keys a campaign takes"
+        return Message(N_("unknown key; see docs/campaigns.md for the keys a campaign takes"))
     if error["type"] == "missing":
-        return "required field is missing"
+        return Message(N_("required field is missing"))
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, Exception) and said(cause) == text:
+        return said(cause)
+    template = _PYDANTIC.get(error["type"])
+    if template is not None:
+        try:
+            message = Message(template, **(error.get("ctx") or {}))
+        except (KeyError, TypeError, ValueError):
+            return text
+        # Only where it is word for word what pydantic said, so the English never changes.
+        if message == text:
+            return message
     return text
+
+
+#: What pydantic says for a bound or a length, by error type, as the catalogue has it.
+_PYDANTIC = {
+    "greater_than_equal": N_("Input should be greater than or equal to %(ge)s"),
+    "less_than_equal": N_("Input should be less than or equal to %(le)s"),
+    "string_too_long": N_("String should have at most %(max_length)s characters"),
+}
 
 
 def clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from edicalendar.calendar.occurrences import CALENDAR_DATE
-from edicalendar.i18n import N_, format_day, gettext, ngettext
+from edicalendar.i18n import N_, Message, format_day, gettext, ngettext
 from edicalendar.model import CATEGORY_LABELS, Category, Status
 from edicalendar.urls import public_url
 
@@ -91,7 +91,14 @@ def convention_text(occ: Occurrence, lang: str) -> str:
     """Whose convention the dates follow and what the other conventions give, in `lang` (the
     English sentence is :func:`edicalendar.calendar.occurrence_records.convention_text`): "Mae’r
     dyddiadau’n dilyn almanac India (New Delhi); mae almanac y DU (machlud haul Llundain) yn rhoi
-    Iau 28 Hyd 2027."; empty when only one convention dates it."""
+    Iau 28 Hyd 2027."; then the note on a date computed minutes from the day boundary ("Mae
+    cyhydnos Mawrth yn digwydd am 12:11 amser lleol, …"); empty when neither applies."""
+    computed = occ.note.translated(lang) if isinstance(occ.note, Message) else ""
+    conventions = _conventions(occ, lang)
+    return f"{conventions} {computed}" if conventions and computed else conventions or computed
+
+
+def _conventions(occ: Occurrence, lang: str) -> str:
     others = [a for a in occ.alternatives if a.convention != CALENDAR_DATE]
     if not occ.convention_label or not others:
         return ""

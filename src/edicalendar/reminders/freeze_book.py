@@ -111,7 +111,14 @@ def _clean(text: str, field: str, limit: int) -> str:
     # refused by the same rules as names in data files: the reason reaches CSV and chat.
     problem = text_problem(cleaned) or formula_problem(cleaned)
     if problem:
-        raise FreezeError(f"{field}: {shown(cleaned)} {problem}")
+        raise FreezeError(
+            Message(
+                N_("%(field)s: %(value)s %(problem)s"),
+                field=field,
+                value=shown(cleaned),
+                problem=problem,
+            )
+        )
     return cleaned
 
 
@@ -209,7 +216,9 @@ class FreezeBook:
             try:
                 check_url(request.source)
             except LinkError as exc:
-                raise FreezeError(f"source: {link_message(request.source, exc)}") from None
+                raise FreezeError(
+                    Message(N_("source: %(problem)s"), problem=link_message(request.source, exc))
+                ) from None
         polling = request.polling_day
         if polling is not None and not kind.is_election:
             raise FreezeError(

@@ -18,9 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from edicalendar.campaigns.files import FALLS_AFTER_END
 from edicalendar.campaigns.relative import parse_relative
+from edicalendar.campaigns.schema import PLACEHOLDER_WITHOUT_URL
 from edicalendar.errors import Problem, RelativeDayError
-from edicalendar.i18n import N_
+from edicalendar.i18n import N_, Message, said
 from edicalendar.model import AssetKind, AssetStatus
 
 #: The audiences offered as tick boxes; anything else goes in "Other".
@@ -89,16 +91,18 @@ class DayField:
             return on_date(_read_date(self.day, self.month, self.year))
         when, _, anchor = self.direction.partition("-")
         if anchor not in ("start", "end") or when not in ("before", "on", "after"):
-            raise ValueError("choose when, such as before it starts")
+            raise ValueError(Message(N_("choose when, such as before it starts")))
         if when == "on":
             built = anchor
         else:
             amount = self.amount.strip()
             if not amount.isdigit() or not 0 < int(amount) <= 3660:
-                raise ValueError("enter how many days or weeks, as a whole number such as 10")
+                raise ValueError(
+                    Message(N_("enter how many days or weeks, as a whole number such as 10"))
+                )
             unit = {"d": "d", "w": "w", "wd": " working days"}.get(self.unit)
             if unit is None:
-                raise ValueError("choose days, weeks or working days")
+                raise ValueError(Message(N_("choose days, weeks or working days")))
             if unit == " working days" and int(amount) == 1:
                 unit = " working day"
             built = ("" if anchor == "start" else "end") + ("-" if when == "before" else "+")
@@ -119,13 +123,23 @@ def _read_date(day: str, month: str, year: str) -> dt.date:
     parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
     missing = [name for name, value in parts.items() if not value]
     if missing:
-        raise ValueError(f"the date must include a {' and a '.join(missing)}")
+        named = dict(zip("abc", (Message(_DATE_PARTS[name]) for name in missing), strict=False))
+        raise ValueError(Message(_MISSING_PARTS[len(named)], False, **named))
     if not all(v.isdigit() for v in parts.values()) or len(parts["year"]) != 4:
-        raise ValueError("the date must be real, such as 27 3 2026")
+        raise ValueError(Message(N_("the date must be real, such as 27 3 2026")))
     try:
         return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except (ValueError, OverflowError):  # a day of 99999999999999999999 overflows
-        raise ValueError("the date must be a real date, such as 27 3 2026") from None
+        raise ValueError(Message(N_("the date must be a real date, such as 27 3 2026"))) from None
+
+
+_DATE_PARTS = {"day": N_("day"), "month": N_("month"), "year": N_("year")}
+#: A date typed with parts left empty, by how many are missing.
+_MISSING_PARTS = {
+    1: N_("the date must include a %(a)s"),
+    2: N_("the date must include a %(a)s and a %(b)s"),
+    3: N_("the date must include a %(a)s and a %(b)s and a %(c)s"),
+}
 
 
 @dataclass
@@ -218,7 +232,11 @@ class CampaignForm:
         return list(years) if isinstance(years, dict) else []
 
     def error(self, field_id: str, message: str) -> None:
-        message = message[:1].upper() + message[1:]
+        message = (
+            message.upper_first()
+            if isinstance(message, Message)
+            else message[:1].upper() + message[1:]
+        )
         if field_id not in self.errors:
             self.errors[field_id] = message
             self.error_list.append((field_id, message))
@@ -288,7 +306,13 @@ class CampaignForm:
                 if not part:
                     continue
                 if not part.isdigit() or len(part) != 4:
-                    self.error("years", f"{part!r} is not a year; write years such as 2026, 2027")
+                    self.error(
+                        "years",
+                        Message(
+                            N_("%(value)s is not a year; write years such as 2026, 2027"),
+                            value=repr(part),
+                        ),
+                    )
                     return
                 years.append(int(part))
             if not years:
@@ -359,7 +383,7 @@ class CampaignForm:
             try:
                 item["due"] = row.due.text(self._on_date(anchor))
             except ValueError as exc:
-                self.error(f"task-{n}-due", str(exc))
+                self.error(f"task-{n}-due", said(exc))
             _flag(item, "allow_after_end", row.after_end)
             found.append(_ordered(item, ("id", "name", "owner", "due", "allow_after_end")))
             self._row_index.setdefault("tasks", []).append(n)
@@ -383,7 +407,7 @@ class CampaignForm:
                 try:
                     item["publish"] = row.publish.text(self._on_date(anchor))
                 except ValueError as exc:
-                    self.error(f"asset-{n}-publish", str(exc))
+                    self.error(f"asset-{n}-publish", said(exc))
             else:
                 item.pop("publish", None)
             _set(item, "url", row.url.strip() or None)
@@ -409,7 +433,7 @@ class CampaignForm:
             try:
                 item["when"] = row.when.text(self._on_date(anchor))
             except ValueError as exc:
-                self.error(f"reminder-{n}-when", str(exc))
+                self.error(f"reminder-{n}-when", said(exc))
             _set(item, "time", row.time.strip() or None)
             item["destinations"] = list(row.destinations)
             _set(item, "template", row.template.strip() or None)
@@ -425,7 +449,11 @@ class CampaignForm:
             for part in re.split(r"[,\s]+", text):
                 if part and not part.isdigit():
                     self.error(
-                        "lead_times", f"{part!r} is not a number of days; write 90, 28, 7, 1"
+                        "lead_times",
+                        Message(
+                            N_("%(value)s is not a number of days; write 90, 28, 7, 1"),
+                            value=repr(part),
+                        ),
                     )
                     return
                 if part:
@@ -446,12 +474,18 @@ class CampaignForm:
             years = self.years.strip().split(",") if self.runs == "years" else []
             if self.runs != "years" or len(years) != 1 or not years[0].strip().isdigit():
                 raise ValueError(
-                    "a date works only for a campaign in one year; give the days before or "
-                    "after instead (they roll forward every year)"
+                    Message(
+                        N_(
+                            "a date works only for a campaign in one year; give the days before "
+                            "or after instead (they roll forward every year)"
+                        )
+                    )
                 )
             dates = anchor(self.observance, int(years[0]))
             if dates is None:
-                raise ValueError(f"the observance has no dates in {years[0].strip()}")
+                raise ValueError(
+                    Message(N_("the observance has no dates in %(year)s"), year=years[0].strip())
+                )
             offset = (day - dates[0]).days
             if offset == 0:
                 return "start"
@@ -551,9 +585,21 @@ _WANTED = {
 }
 
 
+#: The campaign checks that name a file's keys, in the editor's words (its fields).
+_ON_THE_EDITOR = {
+    FALLS_AFTER_END: N_(
+        "%(due)s falls after %(name)s ends on %(end)s (%(instance)s); tick 'A follow-up, due "
+        "after it ends' if that is right"
+    ),
+    PLACEHOLDER_WITHOUT_URL: N_("a stand-in link needs the link it stands in for"),
+}
+
+
 def _browser_words(loc: str, message: str) -> str:
     """A file-format message in the editor's words (its fields, not its keys)."""
     last = loc.rsplit(".", 1)[-1] if loc else ""
+    if isinstance(message, Message) and message.msgid in _ON_THE_EDITOR:
+        return Message(_ON_THE_EDITOR[message.msgid], message.capitalised, **message.values)
     if (
         message.startswith("String should have at least 1 character")
         or (message == "required field is missing")
@@ -566,6 +612,8 @@ def _browser_words(loc: str, message: str) -> str:
         if loc.startswith("owners.") and last == "name":
             return N_("Enter the owner's name")
         return _WANTED.get(last, N_("Enter this"))
+    if isinstance(message, Message):
+        return message
     return (
         message.replace(
             "add allow_after_end = true if the task is a follow-up",

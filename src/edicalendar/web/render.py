@@ -200,7 +200,7 @@ def page_notes(occurrence: Occurrence) -> list[tuple[str, bool]]:
     convention = _welsh_convention_text(occurrence)
     if convention:
         notes.append((convention, False))
-    if occurrence.note:
+    if occurrence.note and not isinstance(occurrence.note, i18n.Message):
         notes.append((occurrence.note, True))
     return notes
 

@@ -22,6 +22,7 @@ import ephem
 from edicalendar.calendar.rules import solar_terms
 from edicalendar.calendar.rules.solar_terms import DayStart, Place, Term
 from edicalendar.errors import RuleError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import BadiRule, RuleDate, Status
 
 #: The table "Bahá'í Dates 172 to 221 B.E." prepared at the Bahá'í World Centre (2014).
@@ -203,8 +204,13 @@ def _status(rule: BadiRule, badi_year: int, start: dt.date, length: int) -> Rule
     margin = min(margins, default=999.0)
     near = margin < solar_terms.BOUNDARY_MINUTES
     note = (
-        f"Computed from an equinox or new moon {margin:.0f} minutes from sunset in Tehran; the "
-        "Bahá'í World Centre's own tables may give the other day."
+        Message(
+            N_(
+                "Computed from an equinox or new moon %(minutes)s minutes from sunset in Tehran; "
+                "the Bahá'í World Centre's own tables may give the other day."
+            ),
+            minutes=f"{margin:.0f}",
+        )
         if near
         else None
     )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import ephem
 
 from edicalendar.errors import UnsupportedYearError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import RuleDate, SolarTermRule, Status
 
 #: PyEphem's planetary theories are good to seconds over this range.
@@ -39,6 +40,15 @@ class Term(StrEnum):
     JUNE_SOLSTICE = "june_solstice"
     SEPTEMBER_EQUINOX = "september_equinox"
     DECEMBER_SOLSTICE = "december_solstice"
+
+
+#: Each term as a sentence names it ("The march equinox falls at …").
+TERM_NAMES = {
+    Term.MARCH_EQUINOX: N_("march equinox"),
+    Term.JUNE_SOLSTICE: N_("june solstice"),
+    Term.SEPTEMBER_EQUINOX: N_("september equinox"),
+    Term.DECEMBER_SOLSTICE: N_("december solstice"),
+}
 
 
 class Place(StrEnum):
@@ -151,9 +161,14 @@ def dates(
     note = None
     if near:
         when = moment.astimezone(SITES[Place(rule.place)].zone)
-        note = (
-            f"The {Term(rule.term).value.replace('_', ' ')} falls at {when:%H:%M} local time, "
-            f"{margin:.0f} minutes from the day boundary; another almanac may give the other day."
+        note = Message(
+            N_(
+                "The %(term)s falls at %(time)s local time, %(minutes)s minutes from the day "
+                "boundary; another almanac may give the other day."
+            ),
+            term=Message(TERM_NAMES[Term(rule.term)]),
+            time=f"{when:%H:%M}",
+            minutes=f"{margin:.0f}",
         )
     return [
         RuleDate(
