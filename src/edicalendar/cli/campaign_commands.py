@@ -19,7 +19,7 @@ import typer
 
 from edicalendar.calendar.freezes import NO_FREEZES, FreezeCalendar
 from edicalendar.cli.output import OutputFormat, json_text, say
-from edicalendar.cli.root import app, context
+from edicalendar.cli.root import app, context, recorded_by
 from edicalendar.model import DATED_YEARS, AssetStatus
 
 if TYPE_CHECKING:
@@ -260,17 +260,6 @@ def _where(campaign: Campaign) -> str:
     return f"defined in {campaign.path}:{campaign.line}"
 
 
-def _who(by: str | None) -> str | None:
-    if by:
-        return by
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
-
-
 @campaign_app.command("done")
 def done(
     ctx: typer.Context,
@@ -284,7 +273,7 @@ def done(
     """Record a task as done (its reminders stop); --undo reopens it."""
     app_ctx = context(ctx)
     _load(app_ctx, (year,) if year else ())  # reports campaigns left out
-    who = _who(by)
+    who = recorded_by(by)
     recorded = app_ctx.campaigns().mark_task(
         campaign_id, task_id, done=not undo, by=who, year=year, instance=instance
     )
@@ -322,7 +311,7 @@ def asset(
     """Record an asset's status (and its address once published)."""
     app_ctx = context(ctx)
     _load(app_ctx, (year,) if year else ())  # reports campaigns left out
-    who = _who(by)
+    who = recorded_by(by)
     recorded = app_ctx.campaigns().set_asset(
         campaign_id, asset_id, status, url=url, by=who, year=year, instance=instance
     )
@@ -532,7 +521,7 @@ def import_command(
             + " (nothing stored: --dry-run)\n"
         )
         return
-    report = app_ctx.campaigns().import_tables(tables, by=_who(by), replace=replace)
+    report = app_ctx.campaigns().import_tables(tables, by=recorded_by(by), replace=replace)
     for campaign_id in report.created:
         say(f"added {campaign_id}\n")
     for campaign_id in report.replaced:

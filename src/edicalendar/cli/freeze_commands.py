@@ -20,7 +20,7 @@ from edicalendar.calendar.freezes import (
     nice_date,
 )
 from edicalendar.cli.output import OutputFormat, emit, say
-from edicalendar.cli.root import app, context
+from edicalendar.cli.root import app, context, recorded_by
 
 if TYPE_CHECKING:
     from edicalendar.calendar.freezes import Freeze
@@ -61,17 +61,6 @@ TABLE_COLUMNS = (
     ("restricts", "holds"),
     ("status", "status"),
 )
-
-
-def _who(by: str | None) -> str | None:
-    if by:
-        return by
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
 
 
 def _describe(freeze: Freeze) -> str:
@@ -173,7 +162,7 @@ def add(
         source=source,
         public=public,
     )
-    freeze = app_ctx.freezes().add(request, by=_who(by))
+    freeze = app_ctx.freezes().add(request, by=recorded_by(by))
     say(f"Recorded freeze {freeze.id}: {_describe(freeze)}.\n")
     say(f"It holds {RESTRICTION_LABELS[freeze.restricts]}.\n")
     flagged = _plan_clashes(app_ctx, freeze)
@@ -235,7 +224,7 @@ def end(
 
     app_ctx = context(ctx)
     book = app_ctx.freezes()
-    freeze = book.end(freeze_id, by=_who(by))
+    freeze = book.end(freeze_id, by=recorded_by(by))
     freed = book.release_held()
     when = freeze.ended_at.astimezone(app_ctx.timezone) if freeze.ended_at else app_ctx.now()
     verb = "Cancelled" if freeze.cancelled else "Ended"

@@ -91,3 +91,16 @@ def context(ctx: typer.Context) -> AppContext:
     found = ctx.find_root().obj
     assert isinstance(found, AppContext)
     return found
+
+
+def recorded_by(by: str | None) -> str | None:
+    """Who a change is recorded as made by: `--by` when given, else the account running the
+    command (None when the system cannot say)."""
+    if by:
+        return by
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
