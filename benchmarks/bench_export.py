@@ -9,6 +9,8 @@ carries every event. Two ways, in interleaved rounds:
   tracking (as a cron export finds it);
 - **as commands**: `edicalendar export DIR` against `edicalendar feed --name all -o FILE`, each a
   fresh process, CPU from its resource usage; first on a new database, then again (steady).
+  One untimed `feed` fills the compiled cache first, so no round pays for compiling the
+  calendar (a first start after an edit, timed by `bench_startup.py`).
 
 `--src OTHER/src` measures another checkout in the same run: each round runs every tree in
 turn (in one process means a fresh child process per tree and round, whose first export warms
@@ -86,6 +88,12 @@ def as_commands(folder: Path, calendars: Path, number: int, source: Path) -> dic
            "EDICALENDAR_CACHE_DIR": str(folder / "cache")}  # fmt: skip
     times: dict[str, list[float]] = {}
     base = [sys.executable, "-m", "edicalendar", "--config"]
+    if number == 0:
+        # Untimed: the first command of a run would otherwise also fill the compiled cache
+        # (the checked calendar and the expanded years), a cost the later rounds never see.
+        warm = _config(folder, calendars, "warm-up")
+        subprocess.run([*base, str(warm), "feed", "--name", "all", "-o", str(folder / "warm.ics")],
+                       env=env, check=True, capture_output=True)  # fmt: skip
     for kind in ("new database", "steady"):
         for what in ("export", "feed all"):
             data = f"{what.replace(' ', '-')}-{number}"
