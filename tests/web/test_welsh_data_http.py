@@ -148,3 +148,26 @@ def test_the_welsh_widget_is_welsh_and_links_to_welsh_pages(client: TestClient) 
     english = client.get("/embed/upcoming?n=20").text
     assert '<html lang="en-GB">' in english and "Full calendar" in english
     assert "estimated ±1 day, begins the evening before" in english
+
+
+def test_the_welsh_clash_table_says_how_and_how_sure_in_welsh(client: TestClient) -> None:
+    """The table's words the code composes (on the day, rest from work, how sure) are Welsh on
+    the Welsh page; sentences built from dates and conventions stay English, marked so; the
+    English page and the API keep their words."""
+    query = "date=2026-03-05&to=2026-03-25"
+    html = client.get(f"/cy/clashes?{query}").text
+    for welsh in (
+        "<td>ar y diwrnod hwn</td>",
+        ">O fachlud haul</td>",
+        ">Ie</td>",
+        '<span class="certainty certainty-confirmed">wedi’i gadarnhau</span>',
+        '<span class="certainty certainty-expected">disgwyliedig</span>',
+    ):
+        assert welsh in html, welsh
+    assert re.search(r'<td lang="en">may begin at sunset this evening \(expected', html)
+    english = client.get(f"/clashes?{query}").text
+    for said in ("<td>on this day</td>", ">From sunset</td>", ">Yes</td>", ">confirmed</span>"):
+        assert said in english, said
+    rows = client.get(f"/api/clashes?{query}").json()["clashes"]
+    assert {r["label"] for r in rows} >= {"confirmed", "expected"}
+    assert "on this day" in {r["what"] for r in rows}

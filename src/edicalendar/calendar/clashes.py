@@ -28,6 +28,7 @@ from edicalendar.calendar.occurrence_records import (
 )
 from edicalendar.calendar.occurrences import CALENDAR_DATE, FIRST_YEAR, LAST_YEAR, Skipped, expand
 from edicalendar.calendar.workdays import WorkingDays
+from edicalendar.i18n import N_, Message
 from edicalendar.model import BankHolidayRule, Category, Occurrence, Status
 from edicalendar.urls import public_url
 
@@ -45,6 +46,14 @@ class Certainty(StrEnum):
     EXPECTED = "expected"
     #: Not the predicted date, but within its margin or another community's date.
     POSSIBLE = "possible"
+
+
+#: Each certainty as the "How sure" column says it.
+CERTAINTY_WORDS = {
+    Certainty.CONFIRMED: N_("confirmed"),
+    Certainty.EXPECTED: N_("expected"),
+    Certainty.POSSIBLE: N_("possible"),
+}
 
 
 class ClashKind(StrEnum):
@@ -83,7 +92,7 @@ class Clash:
         """ "confirmed", "expected", or "possible (±1 day)" as people read it."""
         if self.certainty is Certainty.POSSIBLE and self.possible_because:
             return f"possible ({self.possible_because})"
-        return self.certainty.value
+        return Message(CERTAINTY_WORDS[self.certainty])
 
     @property
     def fasting(self) -> bool:
@@ -106,8 +115,8 @@ class Clash:
     def rest_text(self) -> str:
         """The "Rest from work" cell: "Yes", "From sunset" (an eve) or "No"."""
         if self.rest_from_work:
-            return "Yes"
-        return "From sunset" if self.rest_from_sunset else "No"
+            return Message(N_("Yes"))
+        return Message(N_("From sunset")) if self.rest_from_sunset else Message(N_("No"))
 
     @property
     def weighty(self) -> bool:
@@ -227,12 +236,12 @@ def _expected(occ: Occurrence) -> str:
 
 def _position(occ: Occurrence, day: dt.date) -> str:
     if occ.start == occ.end:
-        return "on this day"
+        return Message(N_("on this day"))
     if day == occ.start:
-        return f"first day (of {occ.days})"
+        return Message(N_("first day (of %(days)s)"), days=occ.days)
     if day == occ.end:
-        return f"last day (of {occ.days})"
-    return f"day {(day - occ.start).days + 1} of {occ.days}"
+        return Message(N_("last day (of %(days)s)"), days=occ.days)
+    return Message(N_("day %(day)s of %(days)s"), day=(day - occ.start).days + 1, days=occ.days)
 
 
 def _eve_expected(occ: Occurrence) -> str:
