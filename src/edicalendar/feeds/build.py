@@ -219,6 +219,9 @@ class _Builder:
         self.events = [
             index.derived(o, "feed-event", occurrence_event) for o in expansion.occurrences
         ]
+        #: Every occurrence's UID in the window: a stored event among them is not gone, so no
+        #: feed cancels it (found without parsing the stored event or matching its filters).
+        self.current = frozenset(event.uid for event in self.events)
         self.state = state
         self.vevents = vevents
 
@@ -240,6 +243,8 @@ class _Builder:
             return [TrackedEvent(e) for e in events]
 
         def responsible(row: StoredEvent) -> bool:
+            if row.uid in self.current:
+                return False  # occurs in this window, so not gone (the UID is its occurrence's)
             origin = row.event.origin
             return (
                 origin is not None

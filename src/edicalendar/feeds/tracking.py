@@ -32,6 +32,7 @@ from edicalendar.storage.timestamps import parse_utc, utc_text
 class StoredEvent:
     """One row of `feed_events`: the last published event and its tracking values."""
 
+    uid: str
     event_json: str
     content_hash: str
     sequence: int
@@ -46,6 +47,7 @@ class StoredEvent:
 
 def _stored(row: Any) -> StoredEvent:
     return StoredEvent(
+        uid=row.uid,
         event_json=row.event_json,
         content_hash=row.content_hash,
         sequence=row.sequence,
