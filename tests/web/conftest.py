@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from edicalendar.model import Role
 from edicalendar.reminders.freeze_book import FreezeRequest
 from edicalendar.web import create_app
 from support.clock import Clock
-from support.net import LOCAL_BASE_URL
+from support.net import LOCAL_BASE_URL, free_port
+from support.serving import serving
+from support.sites import copy_site
 
 DATA = Path(__file__).parent / "data"
 #: Thursday 5 March 2026, mid-morning in London.
@@ -188,3 +191,15 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@contextmanager
+def invited_admin_server(root: Path) -> Iterator[tuple[str, str]]:
+    """The test site served on a free loopback port with one administrator invited, for
+    browser tests that sign in through the Welsh invitation page: (address, invitation link)."""
+    port = free_port()
+    config = copy_site(root, f'[feeds]\nbase_url = "http://127.0.0.1:{port}"\n')
+    ctx = AppContext(config_path=config, now=Clock(NOW))
+    invited = ctx.accounts().add("cerys@nhs.net", name="Cerys Jones", role=Role.ADMIN, by="tests")
+    with serving(create_app(ctx, watch_interval=None), port=port) as base:
+        yield base, f"{base}/cy/invitation?token={invited.token}"

@@ -4,47 +4,25 @@ same mistake on the English page still gets the English it always had."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from edicalendar.context import AppContext
-from edicalendar.model import Role
-from edicalendar.web import create_app
 from support.browser import run_axe
-from support.clock import Clock
-from support.net import free_port
-from support.serving import serving
 
-from .conftest import NOW
+from .conftest import invited_admin_server
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).parent
 PASSWORD = "three random words here"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server on the test data with an administrator invited: (address, invitation link)."""
-    root = tmp_path_factory.mktemp("welsh-errors")
-    shutil.copytree(HERE / "data" / "calendars", root / "calendars")
-    shutil.copytree(HERE / "data" / "campaigns", root / "campaigns")
-    port = free_port()
-    config = root / "edicalendar.toml"
-    config.write_text(
-        '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n'
-        f'[feeds]\nbase_url = "http://127.0.0.1:{port}"\n',
-        encoding="utf-8",
-    )
-    ctx = AppContext(config_path=config, now=Clock(NOW))
-    invited = ctx.accounts().add("cerys@nhs.net", name="Cerys Jones", role=Role.ADMIN, by="tests")
-    app = create_app(ctx, watch_interval=None)
-    with serving(app, port=port) as base:
-        yield base, f"{base}/cy/invitation?token={invited.token}"
+    with invited_admin_server(tmp_path_factory.mktemp("welsh-errors")) as found:
+        yield found
 
 
 @pytest.fixture(scope="module")
