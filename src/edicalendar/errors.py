@@ -51,6 +51,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from edicalendar.i18n import Message
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -71,6 +73,23 @@ class Problem:
             parts.append(self.field)
         parts.append(self.message)
         return ": ".join(parts)
+
+    def said(self) -> str:
+        """The problem as :meth:`__str__` writes it, kept as a :class:`Message` when its words
+        are one, so a page can say it in its language (the file, subject and field stay as
+        they are; the database's name is said in the page's language too)."""
+        if not isinstance(self.message, Message):
+            return str(self)
+        text: str = self.message
+        for part in reversed([p for p in (self.subject, self.field) if p]):
+            text = Message(_AT, where=part, message=text)
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return Message(_AT, where=where, message=text)
+
+
+#: One step of a problem's place before its words: "file:12: subject: field: message". It has
+#: no words of its own to translate.
+_AT = "%(where)s: %(message)s"
 
 
 class EdicalendarError(Exception):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as gettext_module
 import io
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
@@ -85,8 +86,7 @@ def in_language(text: str) -> tuple[str, bool]:
     if language.get() == DEFAULT or isinstance(text, Translated):
         return text, False
     if isinstance(text, Message):
-        shown = text.translated()
-        return shown, gettext(text.msgid) == text.msgid
+        return text.translated(), text.untranslated()
     shown = gettext(text)
     return shown, shown == text
 
@@ -124,6 +124,15 @@ class Message(str):
             else str(template)
         )
         return Translated(_upper_first(text) if self.capitalised else text)
+
+    def untranslated(self, lang: str | None = None) -> bool:
+        """Whether `lang` (else the current language) has no words for this message, so a page
+        in it shows the English, marked as English. A message with no words of its own (only
+        values and punctuation, such as "%(where)s: %(message)s") is as translated as the
+        messages in its values."""
+        if _WORDS.search(_PLACEHOLDERS.sub("", self.msgid)):
+            return gettext(self.msgid, lang) == self.msgid
+        return any(v.untranslated(lang) for v in self.values.values() if isinstance(v, Message))
 
     def upper_first(self) -> Message:
         """The same message with its first letter capitalised (in every language)."""
@@ -167,6 +176,10 @@ def said(error: BaseException) -> str:
     it in its language), else its text."""
     first = error.args[0] if error.args else None
     return first if isinstance(first, Message) else str(error)
+
+
+_WORDS = re.compile(r"[^\W\d_]")
+_PLACEHOLDERS = re.compile(r"%\([^)]*\)[sd]")
 
 
 def _upper_first(text: str) -> str:

@@ -5,7 +5,7 @@ Welsh from the catalogue."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from pydantic import ValidationError
@@ -163,7 +163,53 @@ def test_the_schema_checks_keep_their_english_and_say_it_in_welsh(
     assert _welsh(message) == welsh
 
 
+@pytest.mark.parametrize(
+    ("changes", "english", "welsh"),
+    [
+        ({"title": 42}, "Input should be a valid string", "Dylai fod yn destun"),
+        ({"lead_times": ["a week"]}, "Input should be a valid integer", "Dylai fod yn rhif cyfan"),
+        (
+            {"every_year": "maybe", "years": []},
+            "Input should be a valid boolean",
+            "Dylai fod yn wir neu’n gau (true neu false)",
+        ),
+        ({"owners": "x"}, "Input should be a valid list", "Dylai fod yn rhestr"),
+        (
+            {"assets": [{"id": "a", "kind": "poster", "title": "A"}]},
+            "unknown kind 'poster'; use one of: blog, social, newsletter, intranet, event, video, "
+            "toolkit",
+            "math anhysbys 'poster'; defnyddiwch un o: blog, social, newsletter, intranet, event, "
+            "video, toolkit",
+        ),
+        (
+            {"assets": [{"id": "a", "kind": "blog", "title": "A", "status": "live"}]},
+            "unknown status 'live'; use one of: planned, drafting, in-review, approved, ready, "
+            "published",
+            "statws anhysbys 'live'; defnyddiwch un o: planned, drafting, in-review, approved, "
+            "ready, published",
+        ),
+    ],
+)
+def test_pydantic_type_messages_keep_their_english_and_say_it_in_welsh(
+    changes: dict[str, Any], english: str, welsh: str
+) -> None:
+    """A wrong type in a campaign: pydantic's English word for word, Welsh from the catalogue."""
+    message = _one(**changes)
+    assert message == english
+    assert _welsh(message) == welsh
+
+
 def test_a_pydantic_message_the_catalogue_lacks_stays_as_pydantic_says_it() -> None:
-    message = _one(title=42)
-    assert message == "Input should be a valid string"
-    assert not isinstance(message, i18n.Message)
+    """pydantic's own English for a check the catalogue has no Welsh for (a value that must be
+    one of a few) is kept as pydantic says it, so a Welsh page marks it as English."""
+    from pydantic import BaseModel
+
+    class Choice(BaseModel):
+        pick: Literal["one", "two"]
+
+    with pytest.raises(ValidationError) as caught:
+        Choice.model_validate({"pick": "three"})
+    (error,) = caught.value.errors()
+    said = error_message(error)
+    assert said == "Input should be 'one' or 'two'"
+    assert not isinstance(said, i18n.Message)

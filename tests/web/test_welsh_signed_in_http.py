@@ -467,3 +467,80 @@ def test_every_word_the_private_pages_take_from_data_has_welsh() -> None:
     # "blog", "staff" and "video" are the same word in Welsh.
     untranslated = [w for w in listed if i18n.gettext(w, "cy") == w]
     assert set(untranslated) <= {"blog", "staff"}
+
+
+def test_a_campaign_id_in_both_a_file_and_the_database_is_reported_in_welsh(
+    site: Site, editor: Any, web_env: Any
+) -> None:
+    """A campaign file added later with the id of a campaign made in the browser: the plan
+    page's warnings and the stored campaign's page say so in Welsh (the database named in
+    Welsh, the file and field as they are); the English page keeps its English."""
+    site.ctx.campaigns().create(
+        {
+            "id": "iwd-2026",
+            "title": "IWD 2026",
+            "observance": "international-womens-day",
+            "years": [2026],
+        },
+        by="asha.khan@nhs.net",
+    )
+    late = web_env.campaigns / "late.toml"
+    late.write_text(
+        '[[campaign]]\nid = "iwd-2026"\ntitle = "Same id"\nobservance = "international-womens-day"'
+        "\nyears = [2026]\n",
+        encoding="utf-8",
+    )
+    assert site.app.state.live.reload_if_changed() is True
+    welsh = editor.get("/cy/campaigns?view=quarter&period=2026-Q1")
+    html = assert_welsh(welsh)
+    assert (
+        f'<p class="warning">cronfa ddata: iwd-2026: id: id ymgyrch dyblyg; wedi’i diffinio '
+        f"hefyd yn {late}:1</p>"
+    ) in html
+    assert (
+        f'<p class="warning">{late}:1: iwd-2026: id: id ymgyrch dyblyg; wedi’i chadw hefyd yn y '
+        "gronfa ddata (wedi’i gwneud yn y porwr neu wedi’i mewnforio); ailenwch neu dilëwch un "
+        "ohonynt</p>"
+    ) in html
+    about = assert_welsh(editor.get("/cy/campaigns/iwd-2026"))
+    assert f"<span>id ymgyrch dyblyg; wedi’i diffinio hefyd yn {late}:1</span>" in about
+    english = editor.get("/campaigns?view=quarter&period=2026-Q1").text
+    assert (
+        f'<p class="warning">database: iwd-2026: id: duplicate campaign id; also defined at '
+        f"{late}:1</p>"
+    ) in english
+    assert (
+        f'<p class="warning">{late}:1: iwd-2026: id: duplicate campaign id; also stored in the '
+        "database (made in the browser or imported); rename or delete one of them</p>"
+    ) in english
+
+
+def test_a_campaign_changed_meanwhile_is_refused_in_welsh(site: Site, editor: Any) -> None:
+    """Someone else saves the campaign after the Welsh editor was opened: the save is refused
+    with a Welsh message naming who changed it and when; nothing is lost."""
+    page = editor.get(NEW)
+    fields = form_fields(page.text, "/cy/campaigns/new", "save")
+    saved = post_form(editor, "/cy/campaigns/new", fields, follow_redirects=False)
+    assert saved.status_code == 303
+    edit = editor.get("/cy/campaigns/international-womens-day-2026/edit")
+    stale = form_fields(edit.text, "/cy/campaigns/international-womens-day-2026/edit", "save")
+    service = site.ctx.campaigns()
+    table = service.definition("international-womens-day-2026").table
+    service.update(
+        "international-womens-day-2026", {**table, "title": "Changed meanwhile"}, by="ada@nhs.net"
+    )
+    refused = post_form(
+        editor,
+        "/cy/campaigns/international-womens-day-2026/edit",
+        with_fields(stale, {"title": "My change"}),
+    )
+    assert refused.status_code == 409
+    html = markup.unescape(assert_welsh(refused))
+    assert re.search(
+        r"Newidiwyd 'international-womens-day-2026' gan ada@nhs\.net am 2026-03-05 \d\d:\d\d UTC "
+        r"\(fersiwn 2\) ar ôl i chi ei agor; ail-lwythwch ef a gwnewch eich newid eto",
+        html,
+    ), html[:3000]
+    assert service.definition("international-womens-day-2026").table["title"] == (
+        "Changed meanwhile"
+    )

@@ -201,7 +201,14 @@ def _load_file(
 
 
 #: How problems with a campaign stored in the database name where it is.
-DATABASE_DISPLAY = "database"
+DATABASE_DISPLAY = Message(N_("database"))
+#: The problem with an id used twice in one campaign, by what it names.
+_DUPLICATE_IDS = {
+    "assets": N_("duplicate asset id %(id)s"),
+    "tasks": N_("duplicate task id %(id)s"),
+    "reminders": N_("duplicate reminder id %(id)s"),
+}
+_DEFINED_AT = N_("duplicate campaign id; also defined at %(where)s")
 
 
 def _nowhere(_loc: tuple[str | int, ...]) -> int | None:
@@ -278,8 +285,15 @@ class _Linker:
                     self.problem(
                         item,
                         loc,
-                        f"{observance_id!r} is in the optional calendar {optional!r}, which is "
-                        f"switched off; add {optional!r} to [calendars] enabled in the config",
+                        Message(
+                            N_(
+                                "%(id)s is in the optional calendar %(calendar)s, which is "
+                                "switched off; add %(calendar)s to [calendars] enabled in the "
+                                "config"
+                            ),
+                            id=repr(observance_id),
+                            calendar=repr(optional),
+                        ),
                     )
                     if position == 0:
                         return
@@ -371,12 +385,18 @@ class _Linker:
             seen: set[str] = set()
             for i, thing_id in enumerate(listed):
                 if thing_id in seen:
-                    self.problem(item, (kind, i, "id"), f"duplicate {kind[:-1]} id {thing_id!r}")
+                    self.problem(
+                        item, (kind, i, "id"), Message(_DUPLICATE_IDS[kind], id=repr(thing_id))
+                    )
                 seen.add(thing_id)
         seen_rules: set[str] = set()
         for i, rule in enumerate(campaign.reminders):
             if rule.id in seen_rules:
-                self.problem(item, ("reminders", i, "id"), f"duplicate reminder id {rule.id!r}")
+                self.problem(
+                    item,
+                    ("reminders", i, "id"),
+                    Message(_DUPLICATE_IDS["reminders"], id=repr(rule.id)),
+                )
             seen_rules.add(rule.id)
         owned: list[tuple[str, int, str | None]] = [
             ("tasks", i, t.owner) for i, t in enumerate(campaign.tasks)
@@ -403,12 +423,30 @@ class _Linker:
         for loc, name in named:
             if name not in self.destinations:
                 close = get_close_matches(name, list(self.destinations), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                table, known = f"[destinations.{name}]", ", ".join(sorted(self.destinations))
                 self.problem(
                     item,
                     loc,
-                    f"unknown destination {name!r}{hint}; define it under [destinations.{name}] "
-                    f"in the config (known: {', '.join(sorted(self.destinations))})",
+                    Message(
+                        N_(
+                            "unknown destination %(name)s; did you mean %(close)s?; define it "
+                            "under %(table)s in the config (known: %(known)s)"
+                        ),
+                        name=repr(name),
+                        close=repr(close[0]),
+                        table=table,
+                        known=known,
+                    )
+                    if close
+                    else Message(
+                        N_(
+                            "unknown destination %(name)s; define it under %(table)s in the "
+                            "config (known: %(known)s)"
+                        ),
+                        name=repr(name),
+                        table=table,
+                        known=known,
+                    ),
                 )
 
     def _dates(self, item: _Loaded, catalog: Catalog) -> None:
@@ -544,11 +582,8 @@ def load_campaign_files(
         campaign = item.campaign
         earlier = first_seen.get(campaign.id)
         if earlier is not None:
-            message = (
-                f"duplicate campaign id; also defined at "
-                f"{earlier.campaign.path}:{earlier.campaign.line}"
-            )
-            linker.problem(item, ("id",), message)
+            where = f"{earlier.campaign.path}:{earlier.campaign.line}"
+            linker.problem(item, ("id",), Message(_DEFINED_AT, where=where))
             # Neither copy is trusted: which one is meant is for a person to say.
             result.campaigns.pop(campaign.id, None)
             result.tables.pop(campaign.id, None)
@@ -628,14 +663,15 @@ def check_stored(
             continue
         if campaign.id in file_ids:
             in_file = files.campaigns.get(campaign.id)
-            where = f"{in_file.path}:{in_file.line}" if in_file else "a campaign file"
             result.problems.append(
                 Problem(
                     DATABASE_DISPLAY,
                     None,
                     campaign.id,
                     "id",
-                    f"duplicate campaign id; also defined at {where}",
+                    Message(_DEFINED_AT, where=f"{in_file.path}:{in_file.line}")
+                    if in_file
+                    else Message(N_("duplicate campaign id; also defined in a campaign file")),
                 )
             )
             if in_file is not None:
@@ -645,8 +681,12 @@ def check_stored(
                         in_file.line,
                         campaign.id,
                         "id",
-                        "duplicate campaign id; also stored in the database (made in the "
-                        "browser or imported); rename or delete one of them",
+                        Message(
+                            N_(
+                                "duplicate campaign id; also stored in the database (made in "
+                                "the browser or imported); rename or delete one of them"
+                            )
+                        ),
                     )
                 )
                 result.campaigns.pop(campaign.id, None)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from edicalendar.calendar.workdays import WorkingDays
 from edicalendar.campaigns.relative import resolve
 from edicalendar.errors import UnsupportedYearError
+from edicalendar.i18n import N_, Message, said
 from edicalendar.model import (
     Asset,
     AssetStatus,
@@ -220,7 +221,9 @@ def expand_campaigns(
                 occurrences = occurrences_in_year(observance, year, catalog.conventions)
             except UnsupportedYearError as exc:
                 if warnings is not None:
-                    warnings.append(f"campaign {campaign.id}: {exc}")
+                    warnings.append(
+                        Message(N_("campaign %(id)s: %(why)s"), id=campaign.id, why=said(exc))
+                    )
                 continue
             for occurrence in occurrences:
                 override = override_for(campaign, occurrence)

@@ -116,7 +116,15 @@ class AssetIn(_Identified):
         if isinstance(value, str) and value in {m.value for m in enum}:
             return enum(value)
         if isinstance(value, str):
-            raise ValueError(f"unknown {info.field_name} {value!r}; use one of: " + ", ".join(enum))
+            raise ValueError(
+                Message(
+                    N_("unknown kind %(value)s; use one of: %(known)s")
+                    if info.field_name == "kind"
+                    else N_("unknown status %(value)s; use one of: %(known)s"),
+                    value=repr(value),
+                    known=", ".join(enum),
+                )
+            )
         return value
 
     @field_validator("publish")
@@ -271,23 +279,35 @@ def error_message(error: Any) -> str:
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, Exception) and said(cause) == text:
         return said(cause)
-    template = _PYDANTIC.get(error["type"])
-    if template is not None:
+    for template in _PYDANTIC.get(error["type"], ()):
         try:
             message = Message(template, **(error.get("ctx") or {}))
         except (KeyError, TypeError, ValueError):
-            return text
+            continue
         # Only where it is word for word what pydantic said, so the English never changes.
         if message == text:
             return message
     return text
 
 
-#: What pydantic says for a bound or a length, by error type, as the catalogue has it.
-_PYDANTIC = {
-    "greater_than_equal": N_("Input should be greater than or equal to %(ge)s"),
-    "less_than_equal": N_("Input should be less than or equal to %(le)s"),
-    "string_too_long": N_("String should have at most %(max_length)s characters"),
+#: What pydantic says for a bound, a length or a wrong type, by error type, as the catalogue
+#: has it (each error type's wordings, tried in turn).
+_PYDANTIC: dict[str, tuple[str, ...]] = {
+    "greater_than_equal": (N_("Input should be greater than or equal to %(ge)s"),),
+    "less_than_equal": (N_("Input should be less than or equal to %(le)s"),),
+    "string_too_long": (N_("String should have at most %(max_length)s characters"),),
+    "string_too_short": (
+        N_("String should have at least %(min_length)s characters"),
+        N_("String should have at least 1 character"),
+    ),
+    "string_type": (N_("Input should be a valid string"),),
+    "int_type": (N_("Input should be a valid integer"),),
+    "int_parsing": (N_("Input should be a valid integer, unable to parse string as an integer"),),
+    "int_from_float": (N_("Input should be a valid integer, got a number with a fractional part"),),
+    "bool_type": (N_("Input should be a valid boolean"),),
+    "bool_parsing": (N_("Input should be a valid boolean, unable to interpret input"),),
+    "list_type": (N_("Input should be a valid list"),),
+    "dict_type": (N_("Input should be a valid dictionary"),),
 }
 
 

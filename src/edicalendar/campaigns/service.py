@@ -38,6 +38,7 @@ from edicalendar.campaigns.store import (
     ChangeAction,
     StoredCampaign,
     Table,
+    changed_meanwhile,
     recorded_changes,
 )
 from edicalendar.errors import (
@@ -49,6 +50,7 @@ from edicalendar.errors import (
     Problem,
     UsageError,
 )
+from edicalendar.i18n import N_, Message
 from edicalendar.model import (
     AssetStatus,
     Campaign,
@@ -75,6 +77,11 @@ TableCheck = Callable[[list[tuple[Table, int | None]], Iterable[int]], CampaignS
 #: How far back open work still counts as overdue (and names the instance a person means):
 #: a year, so last year's campaign stays in view until the next one begins.
 OVERDUE_LOOKBACK_DAYS = 366
+#: The refusal of a new campaign whose id a campaign file already uses.
+_TAKEN_BY_FILE = N_(
+    "campaign %(id)s is defined in the file %(where)s; choose another id, or change that file "
+    "(campaigns from files are read-only here)"
+)
 
 
 @dataclass
@@ -550,6 +557,8 @@ class CampaignService:
         return next(iter(checked.campaigns.values()))
 
     def _refuse_file(self, campaign_id: str, loaded: CampaignSet, doing: str) -> None:
+        """Refuse a change to `campaign_id` when a campaign file defines it; `doing` is the
+        refusal's message id (with `%(id)s` and `%(where)s`)."""
         campaign = loaded.campaigns.get(campaign_id)
         in_files = campaign is not None and campaign.origin is CampaignOrigin.FILE
         broken = [
@@ -563,17 +572,14 @@ class CampaignService:
                 if campaign is not None
                 else f"{broken[0].path}:{broken[0].line or ''}".rstrip(":")
             )
-            raise CampaignReadOnlyError(
-                f"campaign {campaign_id!r} is defined in the file {where}; {doing} that file "
-                "(campaigns from files are read-only here)"
-            )
+            raise CampaignReadOnlyError(Message(doing, id=repr(campaign_id), where=where))
 
     def create(self, table: Any, *, by: str | None) -> Definition:
         """Store a new campaign after the checks a campaign file gets; refused when its id is
         taken by a file or a stored campaign."""
         campaign = self.check_table(table)
         loaded = self.load()
-        self._refuse_file(campaign.id, loaded, "choose another id, or change")
+        self._refuse_file(campaign.id, loaded, _TAKEN_BY_FILE)
         stored = self.store().create(table, by=_by(by), at=self.now())
         return self._definition(stored.id, self.load(), stored)
 
@@ -583,7 +589,14 @@ class CampaignService:
         """Replace a stored campaign (at `revision`, when given: refused if someone saved it
         since). The id cannot change: progress and reminders are keyed on it."""
         loaded = self.load()
-        self._refuse_file(campaign_id, loaded, "edit")
+        self._refuse_file(
+            campaign_id,
+            loaded,
+            N_(
+                "campaign %(id)s is defined in the file %(where)s; edit that file (campaigns "
+                "from files are read-only here)"
+            ),
+        )
         current = self.store().get(campaign_id)
         if current is None:
             self.find(campaign_id, loaded)  # raises, with a suggestion
@@ -605,11 +618,7 @@ class CampaignService:
                 )
         self.check_table(table, revision=current.revision)
         if revision is not None and revision != current.revision:
-            raise CampaignConflictError(
-                f"{campaign_id!r} was changed by {current.updated_by or 'someone'} at "
-                f"{current.updated_at:%Y-%m-%d %H:%M} UTC (revision {current.revision}) after "
-                "you opened it; reload it and make your change again"
-            )
+            raise changed_meanwhile(current)
         detail = describe_edit(current.table, table)
         if detail == "nothing":
             return self._definition(campaign_id, loaded, current)
@@ -621,7 +630,14 @@ class CampaignService:
     def delete(self, campaign_id: str, *, by: str | None, revision: int | None = None) -> None:
         """Delete a stored campaign; its progress and history stay in the database."""
         loaded = self.load()
-        self._refuse_file(campaign_id, loaded, "remove it from")
+        self._refuse_file(
+            campaign_id,
+            loaded,
+            N_(
+                "campaign %(id)s is defined in the file %(where)s; remove it from that file "
+                "(campaigns from files are read-only here)"
+            ),
+        )
         if self.store().get(campaign_id) is None:
             self.find(campaign_id, loaded)
             raise CampaignLookupError(f"no campaign {_shown(campaign_id)} in the database")
@@ -652,7 +668,7 @@ class CampaignService:
             )
         stored = {s.id: s for s in self.store().all()}
         for table, _source in tables:
-            self._refuse_file(str(table.get("id")), loaded, "choose another id, or change")
+            self._refuse_file(str(table.get("id")), loaded, _TAKEN_BY_FILE)
         taken = [i for i in ids if i in stored and stored[i].table != dict(_t(tables, i))]
         if taken and not replace:
             raise CampaignConflictError(

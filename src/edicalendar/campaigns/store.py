@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from edicalendar.errors import CampaignConflictError, CampaignLookupError
+from edicalendar.i18n import N_, Message
 from edicalendar.storage.reads import Reads
 from edicalendar.storage.timestamps import parse_utc, utc_text
 
@@ -228,7 +229,10 @@ class CampaignStore:
                 stored = self._get(conn, campaign_id)  # as written, before any later save
         except IntegrityError:
             raise CampaignConflictError(
-                f"a campaign with the id {campaign_id!r} already exists; choose another id"
+                Message(
+                    N_("a campaign with the id %(id)s already exists; choose another id"),
+                    id=repr(campaign_id),
+                )
             ) from None
         assert stored is not None
         return stored
@@ -253,7 +257,7 @@ class CampaignStore:
             if current is None:
                 raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
             if revision is not None and revision != current.revision:
-                raise _conflict(current)
+                raise changed_meanwhile(current)
             new_revision = current.revision + 1
             done = conn.execute(
                 campaigns.update()
@@ -266,7 +270,7 @@ class CampaignStore:
                 )
             )
             if done.rowcount != 1:
-                raise _conflict(current)
+                raise changed_meanwhile(current)
             self._record(
                 conn,
                 campaign_id,
@@ -293,10 +297,10 @@ class CampaignStore:
             if current is None:
                 raise CampaignLookupError(f"no campaign {campaign_id!r} in the database")
             if revision is not None and revision != current.revision:
-                raise _conflict(current)
+                raise changed_meanwhile(current)
             condition = (campaigns.c.id == campaign_id) & (campaigns.c.revision == current.revision)
             if conn.execute(campaigns.delete().where(condition)).rowcount != 1:
-                raise _conflict(current)
+                raise changed_meanwhile(current)
             self._record(
                 conn,
                 campaign_id,
@@ -390,9 +394,17 @@ class CampaignStore:
         return recorded_changes(self.database, campaign_id, actions=actions)
 
 
-def _conflict(current: StoredCampaign) -> CampaignConflictError:
-    who = current.updated_by or "someone"
+def changed_meanwhile(current: StoredCampaign) -> CampaignConflictError:
+    """The refusal of a change made to an older revision than `current`."""
     return CampaignConflictError(
-        f"{current.id!r} was changed by {who} at {current.updated_at:%Y-%m-%d %H:%M} UTC "
-        f"(revision {current.revision}) after you opened it; reload it and make your change again"
+        Message(
+            N_(
+                "%(id)s was changed by %(who)s at %(at)s UTC (revision %(revision)s) after you "
+                "opened it; reload it and make your change again"
+            ),
+            id=repr(current.id),
+            who=current.updated_by or Message(N_("someone")),
+            at=f"{current.updated_at:%Y-%m-%d %H:%M}",
+            revision=current.revision,
+        )
     )

@@ -33,7 +33,7 @@ from edicalendar.errors import (
     UnsupportedYearError,
     UsageError,
 )
-from edicalendar.i18n import N_, _
+from edicalendar.i18n import N_, _, said
 from edicalendar.model import AssetKind
 from edicalendar.web.auth import read_fields, read_form
 from edicalendar.web.campaign_form import (
@@ -250,10 +250,10 @@ def _save(
         form.add_problems(exc.problems)
         return _editor(request, form, creating=creating, status=400)
     except CampaignConflictError as exc:
-        form.error("id" if creating else "title", str(exc))
+        form.error("id" if creating else "title", said(exc))
         return _editor(request, form, creating=creating, status=409)
     except UsageError as exc:
-        form.error("title", str(exc))
+        form.error("title", said(exc))
         return _editor(request, form, creating=creating, status=exc.http_status)
     done = "created" if creating else "saved"
     return RedirectResponse(f"/campaigns/{saved.id}?done={done}", status_code=303)

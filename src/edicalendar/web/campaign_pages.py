@@ -166,7 +166,7 @@ def plan_page(request: Request) -> Response:
             for c in Category
         ],
         any_category=bool(categories),
-        warnings=[*(str(p) for p in plan.loaded.problems), *plan.warnings, *expansion.warnings],
+        warnings=[*(p.said() for p in plan.loaded.problems), *plan.warnings, *expansion.warnings],
         can_edit=can_edit(request),
         errors=errors,
         jump={k: request.query_params.get(f"jump-{k}", "") for k in ("day", "month", "year")},
