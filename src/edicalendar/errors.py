@@ -51,7 +51,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from edicalendar.i18n import Message
+from edicalendar.i18n import N_, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +211,14 @@ class RuleError(EdicalendarError):
     exit_code = 1
 
 
+_CANNOT_COMPUTE = N_(
+    "%(observance)s: cannot compute %(year)s; supported years are %(first)s-%(last)s"
+)
+_CANNOT_COMPUTE_WHY = N_(
+    "%(observance)s: cannot compute %(year)s; supported years are %(first)s-%(last)s (%(why)s)"
+)
+
+
 class UnsupportedYearError(EdicalendarError):
     """A date was asked for outside the years a rule or table can compute."""
 
@@ -222,10 +230,14 @@ class UnsupportedYearError(EdicalendarError):
         self.first = first
         self.last = last
         self.why = why
-        detail = f" ({why})" if why else ""
-        super().__init__(
-            f"{observance}: cannot compute {year}; supported years are {first}-{last}{detail}"
-        )
+        # A Message: as text the English the CLI, the API and logs give; a Welsh page says it
+        # in Welsh (`why` names the table or theory, a message the rules mark for the catalogue).
+        values: dict[str, object] = {"observance": observance, "year": year}
+        values.update(first=first, last=last)
+        if why:
+            values["why"] = Message(why)
+        message = Message(_CANNOT_COMPUTE_WHY if why else _CANNOT_COMPUTE, False, **values)
+        super().__init__(message)
 
 
 # --- imports, files and the ledger ------------------------------------------------------------

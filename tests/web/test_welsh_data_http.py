@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from edicalendar import i18n
 from edicalendar.calendar.conventions import CONVENTIONS
 from edicalendar.web import words
+from edicalendar.web.render import error_text
 
 #: Weekdays as Welsh short dates abbreviate them (Llun, Mawrth, Mercher...), typed here.
 WELSH_WEEKDAYS = {"Mon": "Llun", "Tue": "Maw", "Wed": "Mer", "Thu": "Iau", "Fri": "Gwen"}
@@ -81,14 +82,22 @@ def test_a_welsh_error_page_is_welsh_and_an_error_from_elsewhere_is_marked_engli
     assert month.status_code == 400
     assert "<p>month: nid yw &#39;2026-13&#39; yn fis; defnyddiwch BBBB-MM" in month.text
     assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in month.text
-    # ...and a message the catalogue does not have (the feed options' check) stays English,
-    # marked so, under a Welsh heading.
+    # ...and so are the feed options' checks (on an event download here)...
     option = client.get("/cy/observances/international-womens-day/2026.ics?colour=red")
     assert option.status_code == 400
-    assert re.search(
-        r'<p lang="en">That address has a mistake: &#39;colour&#39; is not a feed parameter',
-        option.text,
+    assert (
+        "<p>Mae camgymeriad yn y cyfeiriad hwnnw: nid yw &#39;colour&#39; yn baramedr ffrwd;"
+        in option.text
     )
+    # ...while a message the catalogue does not have stays English, marked so, under a Welsh
+    # heading.
+    token = i18n.language.set("cy")
+    try:
+        elsewhere = error_text(400, "The upstream calendar answered 'maybe'.")
+    finally:
+        i18n.language.reset(token)
+    assert '<p lang="en">The upstream calendar answered &#39;maybe&#39;.</p>' in elsewhere
+    assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in elsewhere
     assert "<h1>Gwiriwch yr hyn y gofynnoch amdano</h1>" in option.text
 
 

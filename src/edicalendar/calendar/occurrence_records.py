@@ -311,7 +311,8 @@ def _supported(detail: str) -> str:
             N_("supported years are %(first)s-%(last)s, %(source)s"),
             first=found["first"],
             last=found["last"],
-            source=found["source"],
+            # The table or theory, as the rules name it: a message the catalogue has.
+            source=Message(found["source"]),
         )
     return Message(
         N_("supported years are %(first)s-%(last)s"), first=found["first"], last=found["last"]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from edicalendar.errors import QueryError
+from edicalendar.i18n import N_, Message
 from edicalendar.model import (
     AssetStatus,
     CampaignInstance,
@@ -90,7 +91,12 @@ def parse_period(text: str) -> Period:
     if quarter and 1900 <= int(quarter[1]) <= 2200:
         return period_of(dt.date(int(quarter[1]), (int(quarter[2]) - 1) * 3 + 1, 1), "quarter")
     shown = text if len(text) <= 20 else text[:20] + "…"
-    raise QueryError(f"period: {shown!r} is not a month or quarter; use 2026-03 or 2026-Q1")
+    raise QueryError(
+        Message(
+            N_("period: %(value)s is not a month or quarter; use 2026-03 or 2026-Q1"),
+            value=repr(shown),
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

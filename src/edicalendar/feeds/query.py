@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode
 from edicalendar.calendar.filters import EVERYTHING, ObservanceFilter, Selector
 from edicalendar.errors import QueryError
 from edicalendar.feeds.options import MAX_ALARM_DAYS, PLAIN, Eves, FeedOptions
+from edicalendar.i18n import N_, Message
 from edicalendar.model import CATEGORY_LABELS, Category, Observance
 
 if TYPE_CHECKING:
@@ -185,7 +186,13 @@ def _flag(name: str, value: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise QueryError(f"{name}: {_shown(value)} is not a yes or no; use {name}=1 or {name}=0")
+    raise QueryError(
+        Message(
+            N_("%(name)s: %(value)s is not a yes or no; use %(name)s=1 or %(name)s=0"),
+            name=name,
+            value=_shown(value),
+        )
+    )
 
 
 def parse_category(value: str, name: str = "category") -> Category:
@@ -195,7 +202,12 @@ def parse_category(value: str, name: str = "category") -> Category:
     except ValueError:
         known = ", ".join(c.slug for c in Category)
         raise QueryError(
-            f"{name}: {_shown(value)} is not a category; use one of: {known}"
+            Message(
+                N_("%(name)s: %(value)s is not a category; use one of: %(known)s"),
+                name=name,
+                value=_shown(value),
+                known=known,
+            )
         ) from None
 
 
@@ -218,21 +230,34 @@ def parse_feed_query(
         elif key == "tradition":
             wanted = value.strip().lower()
             if wanted not in tradition_names:
-                known = ", ".join(tradition_names) or "none in this calendar"
+                known = ", ".join(tradition_names) or Message(N_("none in this calendar"))
                 raise QueryError(
-                    f"tradition: {_shown(value)} is not a tradition; use one of: {known}"
+                    Message(
+                        N_("tradition: %(value)s is not a tradition; use one of: %(known)s"),
+                        value=_shown(value),
+                        known=known,
+                    )
                 )
             if wanted not in chosen_traditions:
                 chosen_traditions.append(wanted)
         elif key in PARAMETERS:
             if key in single and single[key] != value:
                 raise QueryError(
-                    f"{key}: give it once (it was given as {single[key]!r} and {value!r})"
+                    Message(
+                        N_("%(name)s: give it once (it was given as %(first)s and %(second)s)"),
+                        name=key,
+                        first=repr(single[key]),
+                        second=repr(value),
+                    )
                 )
             single[key] = value
         else:
             raise QueryError(
-                f"{_shown(key)} is not a feed parameter; feeds take: {', '.join(PARAMETERS)}"
+                Message(
+                    N_("%(name)s is not a feed parameter; feeds take: %(known)s"),
+                    name=_shown(key),
+                    known=", ".join(PARAMETERS),
+                )
             )
     kind = Kind.ALL
     if "kind" in single:
@@ -240,7 +265,10 @@ def parse_feed_query(
             kind = Kind(single["kind"].strip().lower())
         except ValueError:
             raise QueryError(
-                f"kind: {_shown(single['kind'])} is not a kind; use all, awareness or faith"
+                Message(
+                    N_("kind: %(value)s is not a kind; use all, awareness or faith"),
+                    value=_shown(single["kind"]),
+                )
             ) from None
     eves = Eves.NONE
     if "eves" in single:
@@ -249,23 +277,39 @@ def parse_feed_query(
             eves = _EVES[text] if text in _EVES else Eves(text)
         except ValueError:
             raise QueryError(
-                f"eves: {_shown(single['eves'])} is not a choice; use eves=events (a separate "
-                "event on the eve), eves=start (events start on the eve) or eves=none"
+                Message(
+                    N_(
+                        "eves: %(value)s is not a choice; use eves=events (a separate event on "
+                        "the eve), eves=start (events start on the eve) or eves=none"
+                    ),
+                    value=_shown(single["eves"]),
+                )
             ) from None
     alarm: int | None = None
     if "alarm" in single:
         text = single["alarm"].strip()
         if not text.isdigit() or int(text) > MAX_ALARM_DAYS:
             raise QueryError(
-                f"alarm: {_shown(single['alarm'])} is not a number of days from 0 to "
-                f"{MAX_ALARM_DAYS}; alarm=2 reminds you at 09:00 two days before"
+                Message(
+                    N_(
+                        "alarm: %(value)s is not a number of days from 0 to %(most)s; alarm=2 "
+                        "reminds you at 09:00 two days before"
+                    ),
+                    value=_shown(single["alarm"]),
+                    most=MAX_ALARM_DAYS,
+                )
             )
         alarm = int(text)
     language = single.get("lang", "en").strip().lower()
     if language not in FEED_LANGUAGES:
         raise QueryError(
-            f"lang: {_shown(single['lang'])} is not a language of the feeds; use lang=cy for "
-            "Welsh or lang=en for English"
+            Message(
+                N_(
+                    "lang: %(value)s is not a language of the feeds; use lang=cy for Welsh or "
+                    "lang=en for English"
+                ),
+                value=_shown(single["lang"]),
+            )
         )
     order = {c: i for i, c in enumerate(Category)}
     rank = {t: i for i, t in enumerate(tradition_names)}
@@ -289,7 +333,11 @@ def parse_query_string(query: str | bytes, tradition_names: Sequence[str] = ()) 
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
     except ValueError:
-        raise QueryError(f"the query {_shown(text)} is not name=value pairs joined by &") from None
+        raise QueryError(
+            Message(
+                N_("the query %(query)s is not name=value pairs joined by &"), query=_shown(text)
+            )
+        ) from None
     return parse_feed_query(pairs, tradition_names)
 
 

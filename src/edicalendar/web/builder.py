@@ -25,7 +25,7 @@ from edicalendar.feeds.query import (
     traditions,
 )
 from edicalendar.feeds.specs import FeedSpec, find_spec
-from edicalendar.i18n import _, ngettext
+from edicalendar.i18n import _, ngettext, said
 from edicalendar.model import CATEGORY_LABELS, Category, Occurrence
 from edicalendar.web.views import OfferedFeed, offer
 
@@ -89,7 +89,7 @@ def builder_view(
     try:
         query = parse_feed_query(sent, [t.name for t in chosen_traditions])
     except QueryError as exc:
-        error = str(exc)
+        error = said(exc)  # a Message: the Welsh page says it in Welsh
     used = {o for obs in catalog.observances.values() for o in obs.categories}
     feed = None
     preview: list[Occurrence] = []

@@ -38,7 +38,7 @@ from edicalendar.campaigns.planning import (
 from edicalendar.campaigns.schema import YEAR_KEY
 from edicalendar.campaigns.service import CampaignService, Definition
 from edicalendar.errors import NotFoundError, QueryError
-from edicalendar.i18n import _
+from edicalendar.i18n import N_, Message, _, said
 from edicalendar.model import CATEGORY_LABELS, CampaignInstance, Category
 from edicalendar.web.auth import Via, access_of, read_form, viewer_of
 from edicalendar.web.campaign_form import PersonChoice
@@ -100,7 +100,11 @@ def _chosen_period(request: Request, today: dt.date) -> tuple[Period, dict[str, 
     params = request.query_params
     kind = params.get("view", "quarter")
     if kind not in ("month", "quarter"):
-        raise QueryError(f"view: {kind[:20]!r} is not a view; use month or quarter")
+        raise QueryError(
+            Message(
+                N_("view: %(value)s is not a view; use month or quarter"), value=repr(kind[:20])
+            )
+        )
     errors: dict[str, str] = {}
     day, month, year = (params.get(f"jump-{k}", "").strip() for k in ("day", "month", "year"))
     if day or month or year:
@@ -109,7 +113,10 @@ def _chosen_period(request: Request, today: dt.date) -> tuple[Period, dict[str, 
         try:
             return period_of(_read_date(day, month, year), kind), errors
         except ValueError as exc:
-            errors["jump"] = str(exc).capitalize()
+            mistake = said(exc)  # a Message: the Welsh plan says it in Welsh
+            errors["jump"] = (
+                mistake.upper_first() if isinstance(mistake, Message) else mistake.capitalize()
+            )
     if "period" in params:
         chosen = parse_period(params["period"])
         return (chosen if chosen.kind == kind else chosen.as_kind(kind)), errors
@@ -125,7 +132,7 @@ def plan_page(request: Request) -> Response:
         period, errors = _chosen_period(request, today)
         categories = parse_categories(request.query_params.getlist("category"))
     except QueryError as exc:
-        return error_page(400, str(exc))
+        return error_page(400, said(exc))
     since = today - dt.timedelta(days=WORK_BACK_DAYS)
     plan = service.plan(min(period.start, since), max(period.end, today))
     items = work_items(plan.instances)
@@ -181,7 +188,13 @@ def _export_window(request: Request, today: dt.date) -> tuple[dt.date, dt.date, 
         return chosen.start, chosen.end, chosen.key
     year = params.get("year", str(today.year))
     if not year.isdigit() or not 1900 <= int(year) <= 2200:
-        raise QueryError(f"year: {year[:20]!r} is not a year such as {today.year}")
+        raise QueryError(
+            Message(
+                N_("year: %(value)s is not a year such as %(example)s"),
+                value=repr(year[:20]),
+                example=today.year,
+            )
+        )
     return dt.date(int(year), 1, 1), dt.date(int(year), 12, 31), year
 
 
@@ -200,7 +213,7 @@ def plan_csv_download(request: Request) -> Response:
     try:
         rows, label = _plan_rows(request)
     except QueryError as exc:
-        return error_page(400, str(exc))
+        return error_page(400, said(exc))
     return Response(
         plan_csv(rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
@@ -217,7 +230,7 @@ def plan_xlsx_download(request: Request) -> Response:
     try:
         rows, label = _plan_rows(request)
     except QueryError as exc:
-        return error_page(400, str(exc))
+        return error_page(400, said(exc))
     return Response(
         plan_xlsx(rows, f"Campaign plan {label}"),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -21,7 +21,7 @@ from edicalendar import i18n
 from edicalendar.calendar.filters import ObservanceFilter
 from edicalendar.calendar.occurrence_records import EVENING_BEFORE, span_text, status_text
 from edicalendar.errors import QueryError
-from edicalendar.i18n import _
+from edicalendar.i18n import N_, Message, _, said
 from edicalendar.model import CATEGORY_LABELS, Category, Occurrence, Status
 from edicalendar.web.conditional import conditional, data_etag
 from edicalendar.web.live import LiveData
@@ -54,20 +54,35 @@ def widget_query(params: list[tuple[str, str]]) -> WidgetQuery:
     values: dict[str, list[str]] = {}
     for key, value in params:
         if key not in _KNOWN:
-            raise QueryError(f"{key[:30]!r} is not an option; use n, category, target, heading")
+            raise QueryError(
+                Message(
+                    N_("%(option)s is not an option; use n, category, target, heading"),
+                    option=repr(key[:30]),
+                )
+            )
         values.setdefault(key, []).append(value)
     for key in ("n", "target", "heading"):
         if len(values.get(key, [])) > 1:
-            raise QueryError(f"{key}: give it once")
+            raise QueryError(Message(N_("%(option)s: give it once"), option=key))
     count_text = values.get("n", [str(DEFAULT_COUNT)])[0]
     if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_COUNT:
-        raise QueryError(f"n: {count_text[:10]!r} is not a number from 1 to {MAX_COUNT}")
+        raise QueryError(
+            Message(
+                N_("n: %(value)s is not a number from 1 to %(most)s"),
+                value=repr(count_text[:10]),
+                most=MAX_COUNT,
+            )
+        )
     target = values.get("target", ["_blank"])[0]
     if target not in TARGETS:
-        raise QueryError(f"target: {target[:20]!r} is not _blank or _top")
+        raise QueryError(
+            Message(N_("target: %(value)s is not _blank or _top"), value=repr(target[:20]))
+        )
     heading = values.get("heading", [_("Coming up")])[0].strip()
     if not heading or len(heading) > MAX_HEADING or not heading.isprintable():
-        raise QueryError(f"heading: give 1 to {MAX_HEADING} printable characters")
+        raise QueryError(
+            Message(N_("heading: give 1 to %(most)s printable characters"), most=MAX_HEADING)
+        )
     return WidgetQuery(
         int(count_text), parse_categories(values.get("category", [])), target, heading
     )
@@ -141,7 +156,7 @@ def embed_upcoming(request: Request) -> Response:
         query = widget_query(request.query_params.multi_items())
     except QueryError as exc:
         return page(
-            "embed_upcoming.html", status=400, error=str(exc), items=[], heading=_("Coming up"),
+            "embed_upcoming.html", status=400, error=said(exc), items=[], heading=_("Coming up"),
             target="_blank", base_url=public_base_url(request, live), categories=[],
             title=_("Coming up: check the address"),
         )  # fmt: skip

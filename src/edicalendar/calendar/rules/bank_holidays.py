@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from edicalendar.errors import UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import BankHolidayRule, RuleDate, Status
 
 #: Nation -> the holidays package's UK subdivision code.
@@ -105,7 +106,7 @@ def dates(
     """
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "holidays package UK tables")
+        raise UnsupportedYearError(subject, year, first, last, N_("holidays package UK tables"))
     length = duration_days or 1
     found = []
     regular = regular_names(rule.nation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from edicalendar.errors import UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import EthiopianRule, RuleDate, Status
 
 #: Rata die (proleptic Gregorian ordinal) of 1 Meskerem of year 1 (Julian 29 August 8 CE).
@@ -30,7 +31,7 @@ def dates(
     """The Ethiopian date's occurrences that start in Gregorian `year` (exactly one)."""
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "Gregorian calendar")
+        raise UnsupportedYearError(subject, year, first, last, N_("Gregorian calendar"))
     length = duration_days or 1
     found = []
     # Meskerem to Nehase of Ethiopian year E fall in Gregorian years E+7 and E+8.

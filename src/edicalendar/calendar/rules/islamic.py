@@ -16,6 +16,7 @@ from hijridate import Gregorian, Hijri
 
 from edicalendar.calendar.rules import convention_table
 from edicalendar.errors import RuleError, UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import HijriRule, RuleDate, Status
 
 #: Gregorian years wholly inside hijridate's Umm al-Qura table (1343-1500 AH).
@@ -55,7 +56,7 @@ def dates(
     """Dates of `rule` that start in Gregorian `year`, earliest first, by `convention`."""
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "Umm al-Qura table")
+        raise UnsupportedYearError(subject, year, first, last, N_("Umm al-Qura table"))
     if not 1 <= rule.month <= 12 or not 1 <= rule.day <= 30:
         raise RuleError(f"{subject}: Hijri month {rule.month} day {rule.day} does not exist")
     first_hijri = Gregorian(year, 1, 1).to_hijri().year

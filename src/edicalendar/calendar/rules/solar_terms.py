@@ -146,7 +146,7 @@ def day_of(moment: dt.datetime, place: Place, start: DayStart) -> tuple[dt.date,
 def check_year(subject: str, year: int) -> None:
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "PyEphem solar theory")
+        raise UnsupportedYearError(subject, year, first, last, N_("PyEphem solar theory"))
 
 
 def dates(

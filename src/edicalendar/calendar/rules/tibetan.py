@@ -18,6 +18,7 @@ from functools import lru_cache
 from math import ceil, floor
 
 from edicalendar.errors import RuleError, UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import RuleDate, Status, TibetanRule
 
 SUPPORTED_YEARS = (1000, 3000)
@@ -109,7 +110,7 @@ def dates(rule: TibetanRule, year: int, duration_days: int | None, subject: str)
     """The Tibetan date `rule` names in the Tibetan year(s) touching Gregorian `year`."""
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "Phugpa calendar")
+        raise UnsupportedYearError(subject, year, first, last, N_("Phugpa calendar"))
     if not 1 <= rule.month <= 12 or not 1 <= rule.day <= 30:
         raise RuleError(f"{subject}: Tibetan month {rule.month} day {rule.day} does not exist")
     length = 1 if duration_days is None else duration_days

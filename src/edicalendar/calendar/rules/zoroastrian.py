@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from edicalendar.errors import UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import RuleDate, Status, ZoroastrianRule
 
 #: 1 Farvardin in the Shahenshahi reckoning of the year that began in 1972.
@@ -34,7 +35,7 @@ def dates(
     """The date's occurrences starting in Gregorian `year` (one, rarely two: 365-day years)."""
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "Gregorian calendar")
+        raise UnsupportedYearError(subject, year, first, last, N_("Gregorian calendar"))
     length = duration_days or 1
     offset = 30 * (rule.month - 1) + rule.day - 1
     found = []

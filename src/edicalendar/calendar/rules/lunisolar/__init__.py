@@ -13,6 +13,7 @@ import datetime as dt
 from edicalendar.calendar.rules.lunisolar import table as lunisolar_table
 from edicalendar.calendar.rules.lunisolar.festivals import SUPPORTED_YEARS, festival
 from edicalendar.errors import RuleError, UnsupportedYearError
+from edicalendar.i18n import N_
 from edicalendar.model import LunisolarRule, RuleDate
 
 __all__ = ["SUPPORTED_YEARS", "dates"]
@@ -28,7 +29,7 @@ def dates(
     info = festival(rule.festival, subject)
     first, last = SUPPORTED_YEARS
     if not first <= year <= last:
-        raise UnsupportedYearError(subject, year, first, last, "lunisolar ephemeris range")
+        raise UnsupportedYearError(subject, year, first, last, N_("lunisolar ephemeris range"))
     table = lunisolar_table.load()
     facts = table.festivals.get(info.name)
     found = table.dates.get((info.name, year))
