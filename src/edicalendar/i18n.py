@@ -134,6 +134,23 @@ class Message(str):
             return gettext(self.msgid, lang) == self.msgid
         return any(v.untranslated(lang) for v in self.values.values() if isinstance(v, Message))
 
+    def english_names(self, lang: str | None = None) -> list[str]:
+        """The names from data in this message (and the messages in its values) that `lang`
+        (else the current language) has no name for, so it says them in English: a page marks
+        them `lang="en"` inside its own language's sentence."""
+        lang = lang or language.get()
+        found: list[str] = []
+        for value in self.values.values():
+            if isinstance(value, Message):
+                found += value.english_names(lang)
+            elif (
+                isinstance(value, Named)
+                and lang != DEFAULT
+                and value.translated(lang) == (value.english)
+            ):
+                found.append(value.english)
+        return found
+
     def upper_first(self) -> Message:
         """The same message with its first letter capitalised (in every language)."""
         return Message(self.msgid, capitalised=True, **self.values)

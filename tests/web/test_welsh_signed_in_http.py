@@ -544,3 +544,22 @@ def test_a_campaign_changed_meanwhile_is_refused_in_welsh(site: Site, editor: An
     assert service.definition("international-womens-day-2026").table["title"] == (
         "Changed meanwhile"
     )
+
+
+def test_an_english_name_inside_a_welsh_check_is_marked_as_english(editor: Any) -> None:
+    """A task after the end of Eid al-Fitr (which has no published Welsh name): the Welsh
+    sentence keeps the English name, marked `lang="en"` so a screen reader says it as English
+    (WCAG 2.2 3.1.2, language of parts); the rest of the sentence is Welsh."""
+    new = NEW.replace("international-womens-day", "eid-al-fitr")
+    page = editor.get(new)
+    fields = form_fields(page.text, "/cy/campaigns/new", "save")
+    due = {"task-0-due-direction": "after-end", "task-0-due-amount": "3", "task-0-due-unit": "d"}
+    refused = post_form(editor, "/cy/campaigns/new", with_fields(fields, due))
+    assert refused.status_code == 400
+    html = assert_welsh(refused)
+    assert re.search(
+        r"Mae &#39;end\+3d&#39; ar ôl diwedd <span lang=\"en\">Eid al-Fitr</span> ar "
+        r"2026-03-2\d \(2026\); ticiwch ‘Gwaith dilynol, i’w wneud ar ôl iddo orffen’ os yw "
+        r"hynny’n gywir",
+        html,
+    ), re.findall(r"Mae &#39;end.{0,300}", html)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from edicalendar import i18n
 from edicalendar.calendar.freezes import RESTRICTION_LABELS
@@ -245,10 +245,21 @@ def period_label(period: Any) -> str:
 
 
 def shown_text(text: object) -> object:
-    """`text` as the page's language shows it (:func:`edicalendar.i18n.in_language`)."""
+    """`text` as the page's language shows it (:func:`edicalendar.i18n.in_language`); a name
+    from data that this language has no name for, inside a sentence said in it, is marked
+    `lang="en"` so screen readers say it as English."""
     if not isinstance(text, str):
         return text
-    return i18n.in_language(text)[0]
+    shown, english = i18n.in_language(text)
+    names = text.english_names() if isinstance(text, i18n.Message) and not english else []
+    if not names:
+        return shown
+    marked = escape(shown)
+    for name in sorted(set(names), key=len, reverse=True):
+        marked = Markup(
+            marked.replace(escape(name), Markup('<span lang="en">{}</span>').format(name))
+        )
+    return marked
 
 
 def english_if(text: str) -> Markup:
