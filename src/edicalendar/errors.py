@@ -211,10 +211,11 @@ class RuleError(EdicalendarError):
     exit_code = 1
 
 
-_CANNOT_COMPUTE = N_(
+#: What :class:`UnsupportedYearError` says, without and with the table or theory that limits it.
+CANNOT_COMPUTE = N_(
     "%(observance)s: cannot compute %(year)s; supported years are %(first)s-%(last)s"
 )
-_CANNOT_COMPUTE_WHY = N_(
+CANNOT_COMPUTE_WHY = N_(
     "%(observance)s: cannot compute %(year)s; supported years are %(first)s-%(last)s (%(why)s)"
 )
 
@@ -236,7 +237,7 @@ class UnsupportedYearError(EdicalendarError):
         values.update(first=first, last=last)
         if why:
             values["why"] = Message(why)
-        message = Message(_CANNOT_COMPUTE_WHY if why else _CANNOT_COMPUTE, False, **values)
+        message = Message(CANNOT_COMPUTE_WHY if why else CANNOT_COMPUTE, False, **values)
         super().__init__(message)
 
 

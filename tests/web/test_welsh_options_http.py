@@ -17,6 +17,7 @@ import requests
 from fastapi.testclient import TestClient
 
 from edicalendar import i18n
+from edicalendar.calendar.expansion import Skipped, year_warnings
 from edicalendar.context import AppContext
 from edicalendar.errors import UnsupportedYearError
 from edicalendar.model import Role
@@ -294,3 +295,42 @@ def test_a_day_to_jump_to_that_is_not_real_on_the_welsh_plan(viewer: TestClient)
     )
     en = viewer.get("/campaigns" + query)
     assert '<a href="#jump">The date must be a real date, such as 27 3 2026</a>' in en.text
+
+
+def test_a_year_beyond_the_table_on_the_welsh_campaign_plan(viewer: TestClient) -> None:
+    page = viewer.get("/cy/campaigns?period=2077-Q4")
+    assert page.status_code == 200
+    assert_said(
+        page.text,
+        "eid-al-fitr: ni ellir cyfrifo 2077; y blynyddoedd a gefnogir yw 1925-2076 "
+        "(tabl Umm al-Qura)",
+    )
+    en = viewer.get("/campaigns?period=2077-Q4")
+    assert_said(
+        en.text,
+        "eid-al-fitr: cannot compute 2077; supported years are 1925-2076 (Umm al-Qura table)",
+    )
+
+
+def test_years_beyond_the_table_as_ranges_in_both_languages() -> None:
+    skipped = [
+        Skipped("eid-al-fitr", "Eid al-Fitr", year, "not_computable", str(error))
+        for year in (2077, 2078, 2079, 2081)
+        for error in [UnsupportedYearError("eid-al-fitr", year, 1925, 2076, "Umm al-Qura table")]
+    ]
+    skipped.append(
+        Skipped("odd", "Odd", 2080, "not_computable", "odd: the almanac has no 2080 page")
+    )
+    warnings = year_warnings(skipped)
+    assert warnings == [
+        "eid-al-fitr: cannot compute 2077-2079, 2081; supported years are 1925-2076 "
+        "(Umm al-Qura table)",
+        "odd: the almanac has no 2080 page",
+    ]
+    said = warnings[0]
+    assert isinstance(said, i18n.Message)
+    assert said.translated("cy") == (
+        "eid-al-fitr: ni ellir cyfrifo 2077-2079, 2081; y blynyddoedd a gefnogir yw 1925-2076 "
+        "(tabl Umm al-Qura)"
+    )
+    assert not isinstance(warnings[1], i18n.Message)

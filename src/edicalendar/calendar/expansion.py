@@ -15,6 +15,7 @@ expansion of any observances is :func:`expand_observances`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -22,7 +23,12 @@ from functools import lru_cache
 from edicalendar.calendar.conventions import DEFAULT, Conventions
 from edicalendar.calendar.rules import dates_for_year
 from edicalendar.calendar.rules.gregorian import EASTER_YEARS
-from edicalendar.errors import DateRangeError, UnsupportedYearError
+from edicalendar.errors import (
+    CANNOT_COMPUTE,
+    CANNOT_COMPUTE_WHY,
+    DateRangeError,
+    UnsupportedYearError,
+)
 from edicalendar.i18n import N_, Message
 from edicalendar.model import (
     AlternativeDate,
@@ -272,9 +278,30 @@ def year_warnings(skipped: Iterable[Skipped]) -> list[str]:
         else:  # not the usual wording: kept as it is, once
             years.setdefault(item.message, [])
     return [
-        template.replace("{years}", _ranges(sorted(set(found))), 1) if found else template
+        _as_message(template.replace("{years}", _ranges(sorted(set(found))), 1))
+        if found
+        else template
         for template, found in years.items()
     ]
+
+
+_CANNOT = re.compile(
+    r"(?P<observance>[^:]+): cannot compute (?P<years>[\d, -]+); supported years are "
+    r"(?P<first>\d+)-(?P<last>\d+)(?: \((?P<why>.+)\))?"
+)
+
+
+def _as_message(text: str) -> str:
+    """A warning in :class:`UnsupportedYearError`'s words, years as ranges, as the same
+    :class:`Message` (the same English; a Welsh page says it in Welsh); other text as it is."""
+    found = _CANNOT.fullmatch(text)
+    if found is None:
+        return text
+    values: dict[str, object] = {"observance": found["observance"], "year": found["years"]}
+    values.update(first=found["first"], last=found["last"])
+    if found["why"]:
+        values["why"] = Message(found["why"])
+    return Message(CANNOT_COMPUTE_WHY if found["why"] else CANNOT_COMPUTE, False, **values)
 
 
 def _ranges(years: list[int]) -> str:
