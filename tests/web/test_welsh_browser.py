@@ -1,9 +1,11 @@
 """Welsh pages in headless Chromium: axe-core finds no WCAG 2.2 A/AA violation with
-`lang="cy"` (English names inside marked `lang="en"`), nothing scrolls sideways at 320 px, and
-the language switch works by keyboard in both directions."""
+`lang="cy"` (English names inside marked `lang="en"`), the clash check's sentences show no
+English that is not marked so, nothing scrolls sideways at 320 px, and the language switch
+works by keyboard in both directions."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,7 @@ PAGES = [
     "/cy/observances/black-history-month",
     "/cy/clashes",
     "/cy/clashes?date=2026-09-21",
+    "/cy/clashes?date=2026-03-18",
     "/cy/search?q=eid",
     "/cy/search?q=xyzzy",
     "/cy/accessibility",
@@ -47,6 +50,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     config = root / "edicalendar.toml"
     config.write_text(
         '[data]\ncalendars_dir = "calendars"\ncampaigns_dir = "campaigns"\ndata_dir = "state"\n',
+        encoding="utf-8",
+    )
+    app = create_app(AppContext(config_path=config, now=Clock(NOW)), watch_interval=None)
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def shipped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped calendars (eves, Ramadan, bank holidays with Welsh names)."""
+    root = tmp_path_factory.mktemp("welsh-shipped")
+    (root / "campaigns").mkdir()
+    config = root / "edicalendar.toml"
+    config.write_text(
+        f'[data]\ncalendars_dir = "{HERE.parents[1] / "calendars"}"\ncampaigns_dir = "campaigns"\n'
+        'data_dir = "state"\n',
         encoding="utf-8",
     )
     app = create_app(AppContext(config_path=config, now=Clock(NOW)), watch_interval=None)
@@ -154,3 +173,51 @@ def test_the_date_boxes_say_how_to_type_a_date(page: Any, server: str) -> None:
     assert "2027-03-01 ar gyfer 1 Mawrth 2027" in hint.inner_text()
     for box in ("#date", "#to"):
         assert "date-format-hint" in page.locator(box).get_attribute("aria-describedby")
+
+
+#: The clash check on days whose sentences the code builds: Eid al-Fitr's possible eve and
+#: days, a substitute bank holiday, October's months and Navaratri summarised, and a note from
+#: the data inside a Welsh sentence (Yom HaShoah 2028).
+CLASH_PAGES = [
+    "/cy/clashes?date=2027-03-07",
+    "/cy/clashes?date=2027-03-08",
+    "/cy/clashes?date=2027-03-10",
+    "/cy/clashes?date=2026-12-28",
+    "/cy/clashes?date=2026-10-01&to=2026-10-31",
+    "/cy/clashes?date=2028-04-23",
+]
+#: Text in the clash table that is not inside `lang="en"`, as the browser reads it.
+_UNMARKED = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.querySelector("table.clashes"),
+                                           NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("[lang]").lang === "cy" && node.textContent.trim()) {
+      found.push(node.textContent.trim());
+    }
+  }
+  return found;
+}"""
+CLASH_ENGLISH = re.compile(
+    r"\b(expected|evening|sunset|may|possible|days?|runs|calendar|bank holiday|gives?|of)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("path", CLASH_PAGES)
+def test_welsh_clash_check_is_welsh_and_passes_axe(
+    page: Any, shipped_server: str, path: str
+) -> None:
+    """Every sentence of the table is Welsh where it is not marked English, and axe finds
+    nothing on the page."""
+    assert page.goto(shipped_server + path).status == 200
+    shown = page.evaluate(_UNMARKED)
+    assert any("diwrnod" in text or "gŵyl banc" in text for text in shown), shown
+    english = [text for text in shown if CLASH_ENGLISH.search(text)]
+    assert english == []
+    violations = [
+        {"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"][:3]]}
+        for v in run_axe(page)["violations"]
+    ]
+    assert violations == []

@@ -17,18 +17,20 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.occurrence_records import (
-    date_range_text,
-    day_text,
-    margin_text,
+    date_range_message,
+    margin_message,
+    span_message,
     span_text,
 )
 from edicalendar.calendar.occurrences import CALENDAR_DATE, FIRST_YEAR, LAST_YEAR, Skipped, expand
+from edicalendar.calendar.rules.bank_holidays import HOLIDAYS
 from edicalendar.calendar.workdays import WorkingDays
-from edicalendar.i18n import N_, Message
+from edicalendar.i18n import N_, Day, Message, Named, gettext
 from edicalendar.model import BankHolidayRule, Category, Occurrence, Status
 from edicalendar.urls import public_url
 
@@ -84,14 +86,14 @@ class Clash:
     eve: bool
     occurrence: Occurrence | None = None
     #: Why a possible clash is possible: a margin of days ("±1 day") or another convention.
-    possible_because: str | None = None
+    possible_because: Message | Named | None = None
     kind: ClashKind = ClashKind.OBSERVANCE
 
     @property
     def label(self) -> str:
         """ "confirmed", "expected", or "possible (±1 day)" as people read it."""
         if self.certainty is Certainty.POSSIBLE and self.possible_because:
-            return f"possible ({self.possible_because})"
+            return Message(N_("possible (%(because)s)"), because=self.possible_because)
         return Message(CERTAINTY_WORDS[self.certainty])
 
     @property
@@ -193,18 +195,48 @@ class _Dates:
     start: dt.date
     end: dt.date
     #: None for the predicted dates; else why these are possible ("±1 day", a convention).
-    because: str | None
-    #: Who keeps these dates, for the answer's wording (another convention), if anyone.
+    because: Message | Named | None
+    #: Who keeps these dates (another convention's full label), for the answer's wording.
     kept_by: str | None = None
 
 
 #: Why a moved occurrence's own calendar date is possible.
-CALENDAR_TEXT = "the calendar date"
+CALENDAR_TEXT = Message(N_("the calendar date"))
+#: When an eve begins, as a clash on that day says it.
+THIS_EVENING = Message(N_("this evening"))
+#: What a bank holiday row says, by nation ("bank holiday in England and Wales"): whole
+#: sentences, as Welsh mutates the nation's name after "yn" ("yng Nghymru a Lloegr").
+BANK_HOLIDAY_IN = {
+    "england-and-wales": N_("bank holiday in England and Wales"),
+    "scotland": N_("bank holiday in Scotland"),
+    "northern-ireland": N_("bank holiday in Northern Ireland"),
+}
 
 
 def short_label(label: str) -> str:
     """A convention's label without its explanation: "UK moon sighting"."""
     return label.split(" (", 1)[0]
+
+
+@cache
+def convention_name(label: str) -> ConventionName:
+    """The :class:`ConventionName` of a convention's full label (one per label)."""
+    return ConventionName(label)
+
+
+class ConventionName(Named):
+    """A convention by its short label inside a message ("UK moon sighting"); in Welsh the
+    catalogue's words for its full label, shortened the same way ("gweld y lleuad yn y DU"),
+    the words the Welsh convention notes use."""
+
+    __slots__ = ("label",)
+
+    def __init__(self, label: str) -> None:
+        super().__init__(short_label(label))
+        self.label = label
+
+    def translated(self, lang: str) -> str:
+        return short_label(gettext(self.label, lang))
 
 
 def _candidates(occ: Occurrence) -> list[_Dates]:
@@ -216,22 +248,28 @@ def _candidates(occ: Occurrence) -> list[_Dates]:
         if alternative.convention == CALENDAR_DATE:
             found.append(_Dates(alternative.start, alternative.end, CALENDAR_TEXT))
         else:
-            label = short_label(alternative.label)
-            found.append(_Dates(alternative.start, alternative.end, label, kept_by=label))
+            label = alternative.label
+            found.append(
+                _Dates(alternative.start, alternative.end, convention_name(label), kept_by=label)
+            )
     margin = occ.may_vary_days
     for shift in range(1, margin + 1):
         for sign in (-1, 1):
             delta = dt.timedelta(days=sign * shift)
-            found.append(_Dates(occ.start + delta, occ.end + delta, margin_text(margin)))
+            found.append(_Dates(occ.start + delta, occ.end + delta, margin_message(margin)))
     return found
 
 
-def _expected(occ: Occurrence) -> str:
+def _expected(occ: Occurrence) -> Message:
     """ "expected Tue 9 Mar 2027" plus, where traditions differ, whose date that is."""
-    text = f"expected {date_range_text(occ)}"
+    dates = date_range_message(occ)
     if occ.convention_label:
-        text += f" by the {short_label(occ.convention_label)}"
-    return text
+        return Message(
+            N_("expected %(dates)s by the %(convention)s"),
+            dates=dates,
+            convention=convention_name(occ.convention_label),
+        )
+    return Message(N_("expected %(dates)s"), dates=dates)
 
 
 def _position(occ: Occurrence, day: dt.date) -> str:
@@ -244,35 +282,85 @@ def _position(occ: Occurrence, day: dt.date) -> str:
     return Message(N_("day %(day)s of %(days)s"), day=(day - occ.start).days + 1, days=occ.days)
 
 
-def _eve_expected(occ: Occurrence) -> str:
+def _eve_expected(occ: Occurrence) -> Message:
     """ "expected from the evening of Mon 8 Mar 2027", and whose date that is."""
-    evening = day_text(occ.start - dt.timedelta(days=1))
-    text = f"expected from the evening of {evening}"
+    evening = Day(occ.start - dt.timedelta(days=1))
     if occ.convention_label:
-        text += f" by the {short_label(occ.convention_label)}"
-    return text
+        return Message(
+            N_("expected from the evening of %(evening)s by the %(convention)s"),
+            evening=evening,
+            convention=convention_name(occ.convention_label),
+        )
+    return Message(N_("expected from the evening of %(evening)s"), evening=evening)
 
 
-def _possible(occ: Occurrence, matching: list[_Dates], lead: str, expected: str) -> tuple[str, str]:
-    """What a possible clash says, and why it is possible (the label's parenthesis)."""
-    keepers = list(dict.fromkeys(c.kept_by for c in matching if c.kept_by))
+def _possible(
+    occ: Occurrence,
+    matching: list[_Dates],
+    expected: Message,
+    evening: Message | None = None,
+    *,
+    then_eve: bool = False,
+) -> tuple[Message, Message | Named]:
+    """What a possible clash says, and why it is possible (the label's parenthesis): "may fall
+    on this day (…)", or with `evening` "may begin at sunset this evening (…)"; `then_eve` adds
+    that the festival is expected to begin at sunset this evening."""
+    kept: dict[str, str] = {}
+    for candidate in matching:
+        if candidate.kept_by:
+            kept.setdefault(short_label(candidate.kept_by), candidate.kept_by)
+    keepers = list(kept.values())
     in_margin = any(c.kept_by is None and c.because != CALENDAR_TEXT for c in matching)
     detail = expected
     if occ.may_vary_days:
-        detail += f", {margin_text(occ.may_vary_days)}"
+        detail = Message(
+            N_("%(expected)s, %(margin)s"),
+            expected=expected,
+            margin=margin_message(occ.may_vary_days),
+        )
     if not in_margin and not keepers:
-        moved = occ.note or f"it is kept on {date_range_text(occ)} instead"
-        return f"its calendar date. {moved}", CALENDAR_TEXT
-    what = f"{lead} ({detail})"
-    if keepers:
-        verb = "gives" if len(keepers) == 1 else "give"
-        what += f"; the {' and the '.join(keepers)} {verb} this date"
-    because = margin_text(occ.may_vary_days) if in_margin else keepers[0]
-    return what, because
+        moved: Message | Named
+        if isinstance(occ.note, Message) and not (then_eve and occ.note.endswith(".")):
+            moved = occ.note  # a computed date's note, which the catalogue has
+        elif occ.note:
+            # A note from the data (why a year's date moved) stays English.
+            moved = Named(occ.note.rstrip(".") if then_eve else str(occ.note))
+        else:
+            moved = Message(N_("it is kept on %(dates)s instead"), dates=date_range_message(occ))
+        calendar = Message(N_("its calendar date. %(moved)s"), moved=moved)
+        return _then_eve(calendar) if then_eve else calendar, CALENDAR_TEXT
+    if evening is None:
+        what = Message(N_("may fall on this day (%(detail)s)"), detail=detail)
+    else:
+        what = Message(
+            N_("may begin at sunset %(evening)s (%(detail)s)"), evening=evening, detail=detail
+        )
+    if len(keepers) == 1:
+        what = Message(
+            N_("%(what)s; the %(convention)s gives this date"),
+            what=what,
+            convention=convention_name(keepers[0]),
+        )
+    elif keepers:
+        named: Message | Named = convention_name(keepers[0])
+        for label in keepers[1:]:
+            named = Message(
+                N_("%(first)s and the %(then)s"), first=named, then=convention_name(label)
+            )
+        what = Message(
+            N_("%(what)s; the %(conventions)s give this date"), what=what, conventions=named
+        )
+    because = margin_message(occ.may_vary_days) if in_margin else convention_name(keepers[0])
+    return (_then_eve(what) if then_eve else what), because
 
 
-def _on_or_eve(occ: Occurrence, day: dt.date) -> Clash | None:
-    """How `occ` touches `day`: its own dates first, then possible dates, then eves."""
+def _then_eve(what: Message) -> Message:
+    return Message(N_("%(what)s; expected to begin at sunset this evening"), what=what)
+
+
+def _on_or_eve(occ: Occurrence, day: dt.date, evening: Message = THIS_EVENING) -> Clash | None:
+    """How `occ` touches `day`: its own dates first, then possible dates, then eves (which
+    begin `evening`: "this evening", or in a summary "on the evening of Mon 8 Mar 2027")."""
     sure = Certainty.CONFIRMED if occ.status is Status.CONFIRMED else Certainty.EXPECTED
     evening_of = day + dt.timedelta(days=1)
     candidates = _candidates(occ)
@@ -283,9 +371,7 @@ def _on_or_eve(occ: Occurrence, day: dt.date) -> Clash | None:
         return Clash(day, day, occ.name, what, sure, on_day=True, eve=False, occurrence=occ)
     sure_eve = any(c.because is None for c in eves)
     if on:
-        what, because = _possible(occ, on, "may fall on this day", _expected(occ))
-        if sure_eve:
-            what = what.rstrip(".") + "; expected to begin at sunset this evening"
+        what, because = _possible(occ, on, _expected(occ), then_eve=sure_eve)
         return Clash(
             day,
             day,
@@ -300,10 +386,9 @@ def _on_or_eve(occ: Occurrence, day: dt.date) -> Clash | None:
     if not eves:
         return None
     if sure_eve:
-        return Clash(
-            day, day, occ.name, "begins at sunset this evening", sure, False, True, occurrence=occ
-        )
-    what, because = _possible(occ, eves, "may begin at sunset this evening", _eve_expected(occ))
+        begins = Message(N_("begins at sunset %(evening)s"), evening=evening)
+        return Clash(day, day, occ.name, begins, sure, False, True, occurrence=occ)
+    what, because = _possible(occ, eves, _eve_expected(occ), evening)
     return Clash(
         day,
         day,
@@ -322,29 +407,45 @@ def _summary(occ: Occurrence, days: list[Clash]) -> Clash:
     sure = [c for c in days if c.on_day and c.certainty is not Certainty.POSSIBLE]
     possible = [c for c in days if c.on_day and c.certainty is Certainty.POSSIBLE]
     eves = [c for c in days if not c.on_day]
-    parts = []
+    parts: list[str] = []
     if sure:
         first = (sure[0].day - occ.start).days + 1
         last = (sure[-1].day - occ.start).days + 1
         if first == 1 and last == occ.days:
-            numbers = f"all {occ.days} days"
+            numbers = Message(N_("all %(days)s days"), days=occ.days)
+        elif first == last:
+            numbers = Message(N_("day %(day)s of %(days)s"), day=first, days=occ.days)
         else:
-            numbers = f"day {first}" if first == last else f"days {first}–{last}"
-            numbers += f" of {occ.days}"
-        parts.append(f"{numbers} (runs {date_range_text(occ)})")
+            numbers = Message(
+                N_("days %(first)s–%(last)s of %(days)s"), first=first, last=last, days=occ.days
+            )
+        parts.append(
+            Message(
+                N_("%(numbers)s (runs %(dates)s)"), numbers=numbers, dates=date_range_message(occ)
+            )
+        )
     if possible:
-        during = span_text(possible[0].day, possible[-1].day)
-        parts.append(f"may also fall on {during} ({possible[0].possible_because})")
+        parts.append(
+            Message(
+                N_("may also fall on %(dates)s (%(because)s)"),
+                dates=span_message(possible[0].day, possible[-1].day),
+                because=possible[0].possible_because,
+            )
+        )
     for eve in eves:
-        evening = f"on the evening of {day_text(eve.day)}"
-        parts.append(eve.what.replace("this evening", evening))
+        evening = Message(N_("on the evening of %(day)s"), day=Day(eve.day))
+        again = _on_or_eve(occ, eve.day, evening)
+        parts.append(again.what if again is not None else eve.what)
+    what = parts[0]
+    for part in parts[1:]:
+        what = Message(N_("%(first)s; %(then)s"), first=what, then=part)
     strongest = min(days, key=lambda c: _ORDER[c.certainty])
     because = next((c.possible_because for c in days if c.possible_because), None)
     return Clash(
         days[0].day,
         days[-1].day,
         occ.name,
-        "; ".join(parts),
+        what,
         strongest.certainty,
         on_day=bool(sure or possible),
         eve=bool(eves),
@@ -397,7 +498,7 @@ def find_clashes(
         if workdays is not None and _bank_holiday_of(catalog, occ, workdays.nation):
             # The nation's own bank-holiday calendar is switched on: its observance is the
             # day's bank-holiday row (and the table below adds no second one).
-            for row in _bank_holiday_rows(occ, start, end, workdays.nation_name):
+            for row in _bank_holiday_rows(occ, start, end, workdays):
                 listed.add(row.day)
                 found.append(row)
             continue
@@ -416,7 +517,9 @@ def find_clashes(
         else:
             found.extend(touched)
     if workdays is not None:
-        found.extend(c for c in _bank_holidays(workdays, start, end) if c.day not in listed)
+        found.extend(
+            c for c in _bank_holidays(workdays, start, end, catalog) if c.day not in listed
+        )
     found.sort(
         key=lambda c: (
             c.day,
@@ -431,21 +534,49 @@ def find_clashes(
     return ClashReport(found, expansion.warnings, not_computed)
 
 
-def _bank_holidays(workdays: WorkingDays, start: dt.date, end: dt.date) -> Iterator[Clash]:
+def _bank_holiday_in(workdays: WorkingDays) -> str:
+    """ "bank holiday in England and Wales", as a message where the nation has one."""
+    msgid = BANK_HOLIDAY_IN.get(workdays.nation)
+    return Message(msgid) if msgid else f"bank holiday in {workdays.nation_name}"
+
+
+def _welsh_bank_holiday_names(catalog: Catalog, nation: str) -> dict[str, str]:
+    """The Welsh name the data gives each of the nation's bank holidays, by the holidays
+    package's name for it ("Christmas Day": "Dydd Nadolig"), whether or not its calendar is on."""
+    names: dict[str, str] = {}
+    for observance in (*catalog.observances.values(), *catalog.switched_off.values()):
+        rule = observance.rule
+        if isinstance(rule, BankHolidayRule) and rule.nation == nation and observance.name_cy:
+            name = HOLIDAYS.get(rule.holiday, {}).get(nation)
+            if name:
+                names[name] = observance.name_cy
+    return names
+
+
+def _bank_holidays(
+    workdays: WorkingDays, start: dt.date, end: dt.date, catalog: Catalog
+) -> Iterator[Clash]:
     """The nation's days off in `start`..`end`, as gov.uk lists them: a holiday at a weekend
-    on its substitute weekday, under its own name (calendar.rules.bank_holidays)."""
+    on its substitute weekday, under its own name (calendar.rules.bank_holidays), with the
+    Welsh name the catalog's data gives it for Welsh pages."""
+    welsh: dict[str, str] | None = None
     for year in range(start.year, end.year + 1):
         for day, name in workdays.days_off(year):
             if not start <= day <= end or day.weekday() >= 5:
                 continue
+            if welsh is None:
+                welsh = _welsh_bank_holiday_names(catalog, workdays.nation)
             moved = "(observed)" in (workdays.bank_holiday(day) or "") and not _on_own_day(
                 workdays, day, name
             )
+            named = Named(name, welsh.get(name))
             yield Clash(
                 day,
                 day,
-                f"Bank holiday: {name}" + (" (substitute day)" if moved else ""),
-                f"bank holiday in {workdays.nation_name}",
+                Message(N_("Bank holiday: %(name)s (substitute day)"), name=named)
+                if moved
+                else Message(N_("Bank holiday: %(name)s"), name=named),
+                _bank_holiday_in(workdays),
                 Certainty.CONFIRMED,
                 on_day=True,
                 eve=False,
@@ -454,7 +585,7 @@ def _bank_holidays(workdays: WorkingDays, start: dt.date, end: dt.date) -> Itera
 
 
 def _bank_holiday_rows(
-    occ: Occurrence, start: dt.date, end: dt.date, nation_name: str
+    occ: Occurrence, start: dt.date, end: dt.date, workdays: WorkingDays
 ) -> Iterator[Clash]:
     day = max(occ.start, start)
     while day <= min(occ.end, end):
@@ -462,7 +593,7 @@ def _bank_holiday_rows(
             day,
             day,
             occ.name,
-            f"bank holiday in {nation_name}",
+            _bank_holiday_in(workdays),
             Certainty.CONFIRMED,
             on_day=True,
             eve=False,

@@ -11,11 +11,12 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from edicalendar.calendar.catalog import Catalog
 from edicalendar.calendar.occurrences import CALENDAR_DATE, Skipped
-from edicalendar.i18n import N_, Message
+from edicalendar.i18n import N_, Day, Message
 from edicalendar.model import Observance, Occurrence, Status
 from edicalendar.urls import public_url
 
@@ -131,6 +132,15 @@ def margin_text(days: int) -> str:
     return f"±{days} day{'s' if days != 1 else ''}"
 
 
+@cache
+def margin_message(days: int) -> Message:
+    """:func:`margin_text` as a message, for sentences a Welsh page says in Welsh ("±1
+    diwrnod"); as text it is the same English."""
+    if days == 1:
+        return Message(N_("±%(days)s day"), days=days)
+    return Message(N_("±%(days)s days"), days=days)
+
+
 def date_caveats(occurrence: Occurrence) -> list[str]:
     """What must be said wherever the date is shown: "±N days", "begins the evening before".
 
@@ -223,6 +233,19 @@ def date_range_text(occurrence: Occurrence) -> str:
 def span_text(start: dt.date, end: dt.date) -> str:
     """A day, or a run of days (`end` inclusive): "Mon 8 Feb 2027 – Mon 8 Mar 2027"."""
     return day_text(start) if start == end else f"{day_text(start)} – {day_text(end)}"
+
+
+def date_range_message(occurrence: Occurrence) -> Day | Message:
+    """:func:`date_range_text` as a value of a message: Welsh dates on a Welsh page."""
+    return span_message(occurrence.start, occurrence.end)
+
+
+def span_message(start: dt.date, end: dt.date) -> Day | Message:
+    """:func:`span_text` as a value of a message ("Maw 9 Maw 2027" on a Welsh page); as text
+    it is the same English ("Tue 9 Mar 2027", "Mon 8 Feb 2027 – Mon 8 Mar 2027")."""
+    if start == end:
+        return Day(start)
+    return Message(N_("%(start)s – %(end)s"), start=Day(start), end=Day(end))
 
 
 def day_text(day: dt.date) -> str:

@@ -262,6 +262,49 @@ def shown_text(text: object) -> object:
     return marked
 
 
+def said_html(text: object) -> Markup:
+    """A sentence from the core as the page's language says it, escaped for HTML: on a Welsh
+    page a :class:`~edicalendar.i18n.Message` goes through the catalogue with its values, and
+    each part that stays English (a name or note from data with no Welsh, a message the
+    catalogue does not have) is marked `<span lang="en">`; other text is given as
+    :func:`shown_text` gives it, marked whole when it is English."""
+    if i18n.language.get() == i18n.DEFAULT or not isinstance(text, str):
+        return Markup.escape(text)
+    if isinstance(text, i18n.Message):
+        return _said_markup(text)
+    shown, english = i18n.in_language(text)
+    return Markup('<span lang="en">{}</span>').format(shown) if english else Markup.escape(shown)
+
+
+def _said_markup(message: i18n.Message) -> Markup:
+    lang = i18n.language.get()
+    # Whether the message's own words are Welsh; each value is looked at on its own below.
+    if i18n.Message(message.msgid).untranslated() or message.capitalised:
+        shown, english = i18n.in_language(message)
+        return (
+            Markup('<span lang="en">{}</span>').format(shown) if english else Markup.escape(shown)
+        )
+    values = {k: _said_value(v, lang) for k, v in message.values.items()}
+    return _formatted(i18n.gettext(message.msgid), values)
+
+
+def _said_value(value: object, lang: str) -> object:
+    """One value of a message as :func:`_said_markup` puts it in: plain text where nothing in
+    it is marked (so a Welsh month or weekday after a preposition still mutates), else HTML."""
+    if isinstance(value, i18n.Message):
+        html = _said_markup(value)
+        plain = value.translated(lang)
+        return str(plain) if html == Markup.escape(plain) else html
+    if isinstance(value, i18n.Named):
+        shown = value.translated(lang)
+        return (
+            Markup('<span lang="en">{}</span>').format(shown) if shown == value.english else shown
+        )
+    if isinstance(value, i18n.Day):
+        return value.translated(lang)
+    return value
+
+
 def english_if(text: str) -> Markup:
     """` lang="en"` when `text` is English on a Welsh page (a message from elsewhere that the
     catalogue does not have); else nothing."""
@@ -276,6 +319,7 @@ def mail_link(address: str) -> Markup:
 _env.globals["mail_link"] = mail_link
 _env.globals["en_attr"] = english_attribute
 _env.globals["en_if"] = english_if
+_env.globals["said"] = said_html
 _env.globals["freeze_title"] = freeze_title
 _env.globals["moment"] = moment
 _env.globals["period_label"] = period_label
